@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import { registerInventoryCommand } from './inventory';
+
+/** Every subcommand registers itself here; one line per command file. */
+export function registerCommands(program: Command): void {
+  registerInventoryCommand(program);
+}

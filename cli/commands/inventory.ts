@@ -1,0 +1,46 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { formatInventoryError, loadInventory } from '../../inventory';
+import { DEFAULT_GENERATE, generateInventoryYaml } from '../../inventory/generate';
+import { fail } from '../fail';
+
+const int = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) fail(`expected a whole number, got "${value}"`);
+  return n;
+};
+
+export function registerInventoryCommand(program: Command): void {
+  const inventory = program.command('inventory').description('check and generate network inventories');
+
+  inventory
+    .command('check')
+    .description('validate an inventory file (and its credentials file); print a summary or every error')
+    .argument('<file>', 'inventory YAML')
+    .action((file: string) => {
+      const result = loadInventory(file);
+      if (!result.ok) {
+        for (const error of result.errors) process.stderr.write(`${formatInventoryError(error)}\n`);
+        fail(`${result.errors.length} error(s) in ${file}`, 2);
+      }
+      const { topology } = result;
+      const byTier = new Map<string, number>();
+      for (const node of topology.nodes) byTier.set(node.tier, (byTier.get(node.tier) ?? 0) + 1);
+      console.log(`${topology.network.name} (${topology.network.id}): ${topology.size} nodes, ${topology.links.length} links, ${topology.videoLinks.length} video links`);
+      console.log(`tiers: ${[...byTier].map(([tier, n]) => `${tier} ${n}`).join(', ')}`);
+    });
+
+  inventory
+    .command('generate')
+    .description('generate a large, deterministic province network for scale tests')
+    .option('--seed <n>', 'random seed', int, DEFAULT_GENERATE.seed)
+    .option('--cities <n>', 'cities in the province', int, DEFAULT_GENERATE.cities)
+    .option('--counties <n>', 'counties per city', int, DEFAULT_GENERATE.countiesPerCity)
+    .option('--nodes-per-county <n>', 'nodes per county (gateway, video codec, townships, departments)', int, DEFAULT_GENERATE.nodesPerCounty)
+    .option('--out <file>', 'write here instead of standard output')
+    .action((opts: { seed: number; cities: number; counties: number; nodesPerCounty: number; out?: string }) => {
+      const yaml = generateInventoryYaml({ seed: opts.seed, cities: opts.cities, countiesPerCity: opts.counties, nodesPerCounty: opts.nodesPerCounty });
+      if (opts.out) writeFileSync(opts.out, yaml);
+      else process.stdout.write(yaml);
+    });
+}

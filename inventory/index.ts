@@ -1,0 +1,5 @@
+export * from './types';
+export { Topology } from './topology';
+export { loadInventory, loadInventoryText, type LoadResult } from './load';
+export { formatInventoryError, type InventoryError } from './errors';
+export { defaultInterfaces } from './default-interfaces';

@@ -1,0 +1,152 @@
+/**
+ * The outage spool: batches that could not reach InfluxDB, kept on disk in append-only segment
+ * files and read back oldest first. Bounded in points and bytes; a batch that does not fit is
+ * refused (the caller counts and logs it). Survives a restart of the process: on open, the segments
+ * already in the folder are counted and replayed first.
+ *
+ * Segment file `seg-<16-digit seq>.ndjson`, one batch per line: `<points>\t<JSON array of points>`.
+ * A torn last line (crash mid-append) is ignored. A segment is deleted once all its batches were
+ * acknowledged; a crash before that replays it again, which InfluxDB absorbs (same series + time =
+ * same point).
+ */
+import { appendFile, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MetricPoint } from '../types';
+
+type CompactPoint = [string, Record<string, string>, Record<string, number>, number];
+
+export interface SpoolLimits {
+  maxPoints: number;
+  maxBytes: number;
+  /** Start a new segment file beyond this size. */
+  segmentBytes: number;
+}
+
+interface Segment {
+  seq: number;
+  path: string;
+  points: number;
+  bytes: number;
+}
+
+const SEGMENT_RE = /^seg-(\d{16})\.ndjson$/;
+
+export class Spool {
+  private segments: Segment[] = [];
+  private nextSeq = 1;
+  /** The segment this process appends to; segments found on open are never appended to. */
+  private writable: Segment | null = null;
+  /** Batches of the oldest segment read into memory, and how many were acknowledged. */
+  private reading: { segment: Segment; batches: MetricPoint[][]; acked: number } | null = null;
+  private totalPoints = 0;
+  private totalBytes = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly limits: SpoolLimits,
+  ) {}
+
+  get points(): number {
+    return this.totalPoints;
+  }
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  /** Create the folder and count what a previous run left behind. */
+  async open(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const names = (await readdir(this.dir)).filter((name) => SEGMENT_RE.test(name)).sort();
+    for (const name of names) {
+      const seq = Number(SEGMENT_RE.exec(name)?.[1]);
+      const path = join(this.dir, name);
+      const text = await readFile(path, 'utf8');
+      let points = 0;
+      for (const line of completeLines(text)) points += Number(line.slice(0, line.indexOf('\t')));
+      const { size } = await stat(path);
+      this.segments.push({ seq, path, points, bytes: size });
+      this.totalPoints += points;
+      this.totalBytes += size;
+      this.nextSeq = Math.max(this.nextSeq, seq + 1);
+    }
+  }
+
+  /** Append one batch. Returns false (and writes nothing) when it would exceed the limits. */
+  async append(batch: MetricPoint[]): Promise<boolean> {
+    if (batch.length === 0) return true;
+    const compact: CompactPoint[] = batch.map((p) => [p.measurement, p.tags, p.fields, p.timeMs]);
+    const line = `${batch.length}\t${JSON.stringify(compact)}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (this.totalPoints + batch.length > this.limits.maxPoints || this.totalBytes + bytes > this.limits.maxBytes) {
+      return false;
+    }
+    let tail = this.writable;
+    if (tail === null || tail.bytes >= this.limits.segmentBytes || tail === this.reading?.segment) {
+      const seq = this.nextSeq++;
+      tail = { seq, path: join(this.dir, `seg-${String(seq).padStart(16, '0')}.ndjson`), points: 0, bytes: 0 };
+      this.segments.push(tail);
+      this.writable = tail;
+    }
+    await appendFile(tail.path, line);
+    tail.points += batch.length;
+    tail.bytes += bytes;
+    this.totalPoints += batch.length;
+    this.totalBytes += bytes;
+    return true;
+  }
+
+  /** The oldest batch not yet acknowledged, or null when the spool is empty. */
+  async peek(): Promise<MetricPoint[] | null> {
+    for (;;) {
+      if (this.reading !== null) {
+        const batch = this.reading.batches[this.reading.acked];
+        if (batch !== undefined) return batch;
+        await this.dropSegment(this.reading.segment);
+        this.reading = null;
+      }
+      const oldest = this.segments[0];
+      if (oldest === undefined) return null;
+      // The segment being read is closed for appends (append() starts a new one).
+      const text = await readFile(oldest.path, 'utf8');
+      const batches = completeLines(text).map((line) => {
+        const compact = JSON.parse(line.slice(line.indexOf('\t') + 1)) as CompactPoint[];
+        return compact.map(([measurement, tags, fields, timeMs]) => ({ measurement, tags, fields, timeMs }));
+      });
+      this.reading = { segment: oldest, batches, acked: 0 };
+    }
+  }
+
+  /** The batch returned by peek() is durable in the backend: forget it. */
+  async ack(): Promise<void> {
+    if (this.reading === null) throw new Error('spool: ack() without a peeked batch');
+    const batch = this.reading.batches[this.reading.acked];
+    if (batch === undefined) throw new Error('spool: ack() past the end of the segment');
+    this.reading.acked += 1;
+    this.totalPoints -= batch.length;
+    this.reading.segment.points -= batch.length;
+    if (this.reading.acked === this.reading.batches.length) {
+      await this.dropSegment(this.reading.segment);
+      this.reading = null;
+    }
+  }
+
+  private async dropSegment(segment: Segment): Promise<void> {
+    await unlink(segment.path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    this.segments = this.segments.filter((s) => s !== segment);
+    if (this.writable === segment) this.writable = null;
+    this.totalPoints -= segment.points;
+    this.totalBytes -= segment.bytes;
+    segment.points = 0;
+    segment.bytes = 0;
+  }
+}
+
+/** Lines ended by a newline; a torn final line (no newline) is dropped. */
+function completeLines(text: string): string[] {
+  const lines = text.split('\n');
+  lines.pop();
+  return lines.filter((line) => line.length > 0);
+}
