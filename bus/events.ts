@@ -1,5 +1,6 @@
 import type { NodeId } from '../inventory/types';
 import type { MetricPoint } from '../metrics/types';
+import type { AlertChangeEvent } from '../alerts/types';
 
 /**
  * Everything that crosses a part boundary travels as one of these events. The union is exhaustive:
@@ -90,6 +91,12 @@ export interface CertificateExpiryEvent {
   daysLeft: number;
 }
 
+/** The alert engine changed an alert (opened, acknowledged, resolved …); ordered by seq. */
+export interface AlertBusEvent extends AlertChangeEvent {
+  type: 'alert';
+  timeMs: number;
+}
+
 export type BusEvent =
   | SamplesEvent
   | NodeStateEvent
@@ -98,7 +105,8 @@ export type BusEvent =
   | TrapEvent
   | TopologyDriftEvent
   | CollectorHealthEvent
-  | CertificateExpiryEvent;
+  | CertificateExpiryEvent
+  | AlertBusEvent;
 
 export type BusEventType = BusEvent['type'];
 export type BusEventOf<T extends BusEventType> = Extract<BusEvent, { type: T }>;

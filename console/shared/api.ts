@@ -1,0 +1,300 @@
+/**
+ * The one source of truth for what the console server and the web app say to each other:
+ * REST request/response bodies under /api and WebSocket messages on /api/stream.
+ * Server validates inbound bodies with zod schemas built to match these types; the web imports them.
+ * Changes here are additive; docs/websocket.md documents the stream.
+ */
+import type { Alert, AlertChange, AlertFilter, Severity, Silence, SilenceMatcher } from '../../alerts/types';
+import type { Medium, Role, Tier, Zone } from '../../inventory/types';
+
+export type { Alert, AlertChange, AlertFilter, Severity, Silence, SilenceMatcher };
+
+// ---------- errors ----------
+/** Every non-2xx response body. 5xx carry a generic message and the correlation id of the log line. */
+export interface ApiError {
+  error: { code: string; message: string; field?: string; correlationId?: string };
+}
+
+// ---------- identity ----------
+export const ROLES = ['viewer', 'operator', 'pki-admin', 'admin'] as const;
+export type UserRole = (typeof ROLES)[number];
+
+export interface UserView {
+  username: string;
+  displayName: string;
+  role: UserRole;
+  /** Root node of the subtree the user sees and acts on; null = the whole network. */
+  scope: string | null;
+  /** Display path of the scope root, for the header ("南阳市 / 淅川县"). */
+  scopePath: string[];
+  createdAtMs: number;
+  lastLoginMs: number | null;
+  locked: boolean;
+}
+/** POST /api/session */
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+/** POST/GET /api/session. The session itself is an httpOnly cookie; send csrfToken as x-csrf-token. */
+export interface SessionResponse {
+  user: UserView;
+  csrfToken: string;
+  expiresAtMs: number;
+}
+/** POST /api/users */
+export interface CreateUserRequest {
+  username: string;
+  displayName: string;
+  role: UserRole;
+  scope: string | null;
+  password: string;
+}
+/** PATCH /api/users/:username */
+export interface UpdateUserRequest {
+  displayName?: string;
+  role?: UserRole;
+  scope?: string | null;
+  password?: string;
+  locked?: boolean;
+}
+
+// ---------- topology and live state ----------
+export interface TopologyNodeView {
+  id: string;
+  name: string;
+  tier: Tier;
+  zone: Zone;
+  role: Role;
+  vendor: string;
+  model: string;
+  address: string;
+  parent: string | null;
+  location: string;
+  pollIntervalS: number;
+}
+export interface LinkView {
+  id: string;
+  a: { node: string; interface: string };
+  b: { node: string; interface: string };
+  capacityMbps: number;
+  medium: Medium;
+}
+export interface VideoLinkView {
+  id: string;
+  name: string;
+  a: string;
+  b: string;
+  probe: string;
+  meetings: Array<{ title: string; start?: string; end?: string; days?: string[]; from?: string; to?: string }>;
+}
+/** GET /api/topology (only the caller's subtree) */
+export interface TopologyResponse {
+  network: { id: string; name: string; domain: string };
+  nodes: TopologyNodeView[];
+  links: LinkView[];
+  videoLinks: VideoLinkView[];
+}
+
+export type Reachability = 'reachable' | 'unreachable' | 'unknown';
+
+export interface NodeLiveState {
+  id: string;
+  reachability: Reachability;
+  /** When the node last answered a poll; null = never. */
+  lastSeenMs: number | null;
+  /** True when the newest data is older than 2 poll intervals (dead data is never shown as live). */
+  stale: boolean;
+  /** Worst open alert severity on the node itself, if any. */
+  worstSeverity: Severity | null;
+  /** Set when the node is cut off behind a root-cause alert. */
+  impactedBy: string | null;
+  /** Set when the node is itself a root cause. */
+  rootCauseAlertId: string | null;
+  cpuPct: number | null;
+}
+export interface LinkLiveState {
+  id: string;
+  state: 'up' | 'down' | 'unknown';
+  /** Max of in/out utilization % at the latest poll. */
+  utilPct: number | null;
+  updatedMs: number | null;
+}
+/** GET /api/state */
+export interface LiveStateResponse {
+  nodes: NodeLiveState[];
+  links: LinkLiveState[];
+  serverTimeMs: number;
+}
+
+// ---------- node detail ----------
+export interface InterfaceLive {
+  ifIndex: number;
+  name: string;
+  speedMbps: number;
+  operUp: boolean | null;
+  inBps: number | null;
+  outBps: number | null;
+  inUtilPct: number | null;
+  outUtilPct: number | null;
+  errorsPs: number | null;
+  updatedMs: number | null;
+  /** The inventory link on this interface, if any. */
+  linkId: string | null;
+  peer: string | null;
+}
+/** GET /api/nodes/:id */
+export interface NodeDetailResponse {
+  node: TopologyNodeView;
+  path: string[];
+  state: NodeLiveState;
+  interfaces: InterfaceLive[];
+  cpuPct: number | null;
+  memPct: number | null;
+  uptimeS: number | null;
+  storage: Array<{ storage: string; usedPct: number; sizeBytes: number }>;
+  certificates: CertificateView[];
+  recentAlerts: Alert[];
+}
+
+// ---------- video ----------
+export interface VideoLinkLive {
+  id: string;
+  name: string;
+  a: string;
+  b: string;
+  rttMs: number | null;
+  jitterMs: number | null;
+  lossPct: number | null;
+  mos: number | null;
+  updatedMs: number | null;
+  /** The meeting on this link right now, if any. */
+  meetingNow: string | null;
+  nextMeeting: { title: string; startsAtMs: number } | null;
+}
+/** GET /api/video-links */
+export interface VideoLinksResponse {
+  links: VideoLinkLive[];
+}
+
+// ---------- metrics ----------
+/** GET /api/metrics?measurement=&field=&node=&ifIndex=&link=&fromMs=&toMs=&stepS=&agg= */
+export interface MetricsResponse {
+  series: Array<{ tags: Record<string, string>; points: Array<[number, number]> }>;
+}
+
+// ---------- alerts ----------
+/** GET /api/alerts (query: status, minSeverity, zone, tier, node, text, includeSuppressed, limit) */
+export interface AlertsResponse {
+  alerts: Alert[];
+  /** The stream seq this list is consistent with. */
+  seq: number;
+}
+/** POST /api/alerts/:id/ack and /unack */
+export interface AckRequest {
+  comment: string;
+}
+/** POST /api/silences; PUT /api/silences/:id */
+export interface SilenceRequest {
+  matchers: SilenceMatcher[];
+  startsAtMs: number;
+  endsAtMs: number;
+  reason: string;
+  recurrence?: Silence['recurrence'];
+}
+
+// ---------- certificates ----------
+export const CERT_PROFILES = ['router', 'server', 'vc-endpoint', 'operator', 'ocsp-signer'] as const;
+export type CertProfile = (typeof CERT_PROFILES)[number];
+export const REVOCATION_REASONS = [
+  'unspecified',
+  'keyCompromise',
+  'caCompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+  'privilegeWithdrawn',
+] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+export interface CertificateView {
+  serial: string;
+  subject: string;
+  node: string | null;
+  profile: CertProfile;
+  issuer: string;
+  notBeforeMs: number;
+  notAfterMs: number;
+  status: 'valid' | 'revoked' | 'expired';
+  revokedAtMs: number | null;
+  revocationReason: RevocationReason | null;
+  sans: string[];
+  keyType: string;
+}
+/** GET /api/certificates?text=&node=&status= */
+export interface CertificatesResponse {
+  certificates: CertificateView[];
+}
+/** POST /api/certificates */
+export type IssueCertificateRequest =
+  | { node: string; profile: CertProfile; csrPem: string }
+  | { node: string; profile: CertProfile; generate: { keyType: 'rsa-2048' | 'ecdsa-p256' | 'ecdsa-p384'; p12Password?: string } };
+export interface IssueCertificateResponse {
+  certificate: CertificateView;
+  certPem: string;
+  chainPem: string;
+  /** Only with server-side key generation, returned once and never stored in clear. */
+  keyPem?: string;
+  p12Base64?: string;
+}
+/** POST /api/certificates/:serial/revoke */
+export interface RevokeRequest {
+  reason: RevocationReason;
+}
+
+// ---------- audit and admin ----------
+export interface AuditRecord {
+  id: number;
+  atMs: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string;
+  from: string;
+}
+/** GET /api/audit?limit=&before= */
+export interface AuditResponse {
+  records: AuditRecord[];
+}
+/** GET /api/admin/host (admin) */
+export interface HostHealthResponse {
+  cpuPct: number;
+  memPct: number;
+  diskPct: number;
+  uptimeS: number;
+  collector: { pollsPs: number; storeUp: boolean; spoolPoints: number; droppedPoints: number } | null;
+  atMs: number;
+}
+
+// ---------- WebSocket /api/stream ----------
+export interface StreamFilter {
+  zones?: Zone[];
+  tiers?: Tier[];
+  /** Subtree root; must lie within the user's scope. */
+  subtree?: string;
+  minSeverity?: Severity;
+}
+export type ClientMessage =
+  | { type: 'subscribe'; filter: StreamFilter; resumeFrom?: number }
+  | { type: 'ping'; atMs: number };
+
+export type ServerMessage =
+  | { type: 'snapshot'; seq: number; alerts: Alert[]; nodes: NodeLiveState[]; links: LinkLiveState[]; serverTimeMs: number }
+  | { type: 'alert'; seq: number; change: AlertChange; alert: Alert }
+  | { type: 'node.state'; seq: number; node: NodeLiveState }
+  | { type: 'link.state'; seq: number; link: LinkLiveState }
+  | { type: 'heartbeat'; seq: number; serverTimeMs: number }
+  | { type: 'resync'; reason: string }
+  | { type: 'pong'; atMs: number }
+  | { type: 'error'; message: string };
