@@ -17,7 +17,12 @@ export const DEFAULT_RETENTION: RetentionSettings = { rawRetentionDays: 7, rollu
 const DAY_MS = 86_400_000;
 
 /** Whether a query with this step and start should read the 5-minute rollups instead of raw samples. */
-export function useRollup(stepS: number, startMs: number, nowMs: number, retention: RetentionSettings): boolean {
+export function useRollup(
+  stepS: number,
+  startMs: number,
+  nowMs: number,
+  retention: RetentionSettings,
+): boolean {
   return stepS >= ROLLUP_STEP_S && startMs < nowMs - retention.rawRetentionDays * DAY_MS;
 }
 

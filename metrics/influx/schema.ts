@@ -70,7 +70,10 @@ function durationHours(text: string): number {
 const normalizeSpace = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 /** Compare what exists in the server with what should. Network errors propagate. */
-export async function checkInfluxSchema(influx: InfluxDB, expected: ExpectedInfluxSchema): Promise<SchemaItem[]> {
+export async function checkInfluxSchema(
+  influx: InfluxDB,
+  expected: ExpectedInfluxSchema,
+): Promise<SchemaItem[]> {
   const items: SchemaItem[] = [];
   const databases = await influx.getDatabaseNames();
   if (!databases.includes(expected.database)) {
@@ -114,7 +117,12 @@ export async function checkInfluxSchema(influx: InfluxDB, expected: ExpectedInfl
     if (have === undefined) {
       items.push({ kind: 'continuous query', name: want.name, status: 'missing', detail: null });
     } else if (normalizeSpace(have.query) !== normalizeSpace(want.query)) {
-      items.push({ kind: 'continuous query', name: want.name, status: 'different', detail: `is: ${have.query}` });
+      items.push({
+        kind: 'continuous query',
+        name: want.name,
+        status: 'different',
+        detail: `is: ${have.query}`,
+      });
     } else {
       items.push({ kind: 'continuous query', name: want.name, status: 'present', detail: null });
     }
@@ -126,7 +134,10 @@ export async function checkInfluxSchema(influx: InfluxDB, expected: ExpectedInfl
  * Create what is missing and upgrade what differs (ALTER for policies, DROP + CREATE for continuous
  * queries). Never drops a retention policy or data. Returns the state found before fixing.
  */
-export async function applyInfluxSchema(influx: InfluxDB, expected: ExpectedInfluxSchema): Promise<SchemaItem[]> {
+export async function applyInfluxSchema(
+  influx: InfluxDB,
+  expected: ExpectedInfluxSchema,
+): Promise<SchemaItem[]> {
   const found = await checkInfluxSchema(influx, expected);
   const db = expected.database;
   if (found.some((item) => item.kind === 'database' && item.status === 'missing')) {
@@ -134,7 +145,12 @@ export async function applyInfluxSchema(influx: InfluxDB, expected: ExpectedInfl
   }
   for (const rp of expected.retentionPolicies) {
     const item = found.find((i) => i.kind === 'retention policy' && i.name === rp.name);
-    const options = { database: db, duration: `${rp.durationDays}d`, replication: 1, isDefault: rp.isDefault };
+    const options = {
+      database: db,
+      duration: `${rp.durationDays}d`,
+      replication: 1,
+      isDefault: rp.isDefault,
+    };
     if (item === undefined || item.status === 'missing') {
       await influx.createRetentionPolicy(rp.name, options);
     } else if (item.status === 'different') {

@@ -44,6 +44,8 @@ export class Spool {
   constructor(
     readonly dir: string,
     private readonly limits: SpoolLimits,
+    /** Called with the points of a line that cannot be parsed (they are counted as dropped). */
+    private readonly onCorrupt: (points: number, path: string) => void,
   ) {}
 
   get points(): number {
@@ -78,13 +80,21 @@ export class Spool {
     const compact: CompactPoint[] = batch.map((p) => [p.measurement, p.tags, p.fields, p.timeMs]);
     const line = `${batch.length}\t${JSON.stringify(compact)}\n`;
     const bytes = Buffer.byteLength(line);
-    if (this.totalPoints + batch.length > this.limits.maxPoints || this.totalBytes + bytes > this.limits.maxBytes) {
+    if (
+      this.totalPoints + batch.length > this.limits.maxPoints ||
+      this.totalBytes + bytes > this.limits.maxBytes
+    ) {
       return false;
     }
     let tail = this.writable;
     if (tail === null || tail.bytes >= this.limits.segmentBytes || tail === this.reading?.segment) {
       const seq = this.nextSeq++;
-      tail = { seq, path: join(this.dir, `seg-${String(seq).padStart(16, '0')}.ndjson`), points: 0, bytes: 0 };
+      tail = {
+        seq,
+        path: join(this.dir, `seg-${String(seq).padStart(16, '0')}.ndjson`),
+        points: 0,
+        bytes: 0,
+      };
       this.segments.push(tail);
       this.writable = tail;
     }
@@ -108,11 +118,25 @@ export class Spool {
       const oldest = this.segments[0];
       if (oldest === undefined) return null;
       // The segment being read is closed for appends (append() starts a new one).
-      const text = await readFile(oldest.path, 'utf8');
-      const batches = completeLines(text).map((line) => {
-        const compact = JSON.parse(line.slice(line.indexOf('\t') + 1)) as CompactPoint[];
-        return compact.map(([measurement, tags, fields, timeMs]) => ({ measurement, tags, fields, timeMs }));
+      const text = await readFile(oldest.path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return '';
+        throw error;
       });
+      const batches: MetricPoint[][] = [];
+      for (const line of completeLines(text)) {
+        try {
+          const compact = JSON.parse(line.slice(line.indexOf('\t') + 1)) as CompactPoint[];
+          batches.push(
+            compact.map(([measurement, tags, fields, timeMs]) => ({ measurement, tags, fields, timeMs })),
+          );
+        } catch {
+          // A damaged line (disk error, hand edit): its points are lost; say so.
+          const lost = Number(line.slice(0, line.indexOf('\t'))) || 0;
+          oldest.points -= lost;
+          this.totalPoints -= lost;
+          this.onCorrupt(lost, oldest.path);
+        }
+      }
       this.reading = { segment: oldest, batches, acked: 0 };
     }
   }

@@ -87,11 +87,18 @@ bind-address = "127.0.0.1:${rpcPort}"
 `;
 }
 
-async function waitForPing(url: string, child: ChildProcess, logPath: string, timeoutMs: number): Promise<void> {
+async function waitForPing(
+  url: string,
+  child: ChildProcess,
+  logPath: string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`influxd exited (${child.exitCode ?? child.signalCode}) before answering /ping; see ${logPath}`);
+      throw new Error(
+        `influxd exited (${child.exitCode ?? child.signalCode}) before answering /ping; see ${logPath}`,
+      );
     }
     try {
       const res = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(500) });
