@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerBenchCommand } from './bench';
 import { registerInventoryCommand } from './inventory';
 
 /** Every subcommand registers itself here; one line per command file. */
 export function registerCommands(program: Command): void {
   registerInventoryCommand(program);
+  registerBenchCommand(program);
 }

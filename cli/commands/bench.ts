@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { fail } from '../fail';
+
+/** Each benchmark is a module in bench/ exporting run(): it prints its own table with a baseline. */
+const BENCHMARKS: Record<string, { describe: string; load: () => Promise<{ run: () => Promise<void> }> }> = {
+  // one line per benchmark (name: { describe, load: () => import('../../bench/NAME') }),
+};
+
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description(`run benchmarks and print a table (${Object.keys(BENCHMARKS).join(', ') || 'none yet'}); no name = all`)
+    .argument('[names...]', 'benchmarks to run')
+    .action(async (names: string[]) => {
+      const chosen = names.length > 0 ? names : Object.keys(BENCHMARKS);
+      for (const name of chosen) {
+        const bench = BENCHMARKS[name];
+        if (!bench) fail(`unknown benchmark "${name}" (have: ${Object.keys(BENCHMARKS).join(', ')})`);
+        console.log(`\n## ${name} — ${bench.describe}`);
+        const module = await bench.load();
+        await module.run();
+      }
+    });
+}
