@@ -16,7 +16,7 @@ export class YamlSource {
 
   syntaxErrors(): Array<{ line: number; message: string }> {
     return this.doc.errors.map((error) => ({
-      line: error.linePos?.[0].line ?? 1,
+      line: this.lines.linePos(error.pos[0]).line,
       message: error.message.split('\n')[0] ?? error.message,
     }));
   }
