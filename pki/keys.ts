@@ -6,10 +6,29 @@
  * cipher. It is the format `openssl pkcs8 -topk8 -v2 aes-256-cbc -scrypt` writes, so OpenSSL can open
  * a key for disaster recovery. Files are written 0600.
  */
-import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPairSync, randomBytes, scryptSync } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  generateKeyPairSync,
+  randomBytes,
+  scryptSync,
+} from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { DerError, children, decodeOid, expectTag, fromPemAll, octetString, oid, readWhole, sequence, smallInteger, toPem } from './der';
+import {
+  DerError,
+  children,
+  decodeOid,
+  expectTag,
+  fromPemAll,
+  octetString,
+  oid,
+  readWhole,
+  sequence,
+  smallInteger,
+  toPem,
+} from './der';
 
 export const KEY_TYPES = ['rsa2048', 'rsa3072', 'rsa4096', 'p256', 'p384'] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
@@ -39,7 +58,12 @@ const OID_AES256_CBC = '2.16.840.1.101.3.4.1.42';
 const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
 
 function deriveKey(passphrase: string, salt: Buffer, N: number, r: number, p: number): Buffer {
-  return scryptSync(Buffer.from(passphrase, 'utf8'), salt, 32, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
+  return scryptSync(Buffer.from(passphrase, 'utf8'), salt, 32, {
+    N,
+    r,
+    p,
+    maxmem: 256 * N * r + 1024 * 1024,
+  });
 }
 
 /** PKCS#8 EncryptedPrivateKeyInfo PEM, PBES2(scrypt, AES-256-CBC). */
@@ -55,7 +79,13 @@ export function encryptPrivateKey(key: KeyObject, passphrase: string): string {
     sequence(
       sequence(
         oid(OID_SCRYPT),
-        sequence(octetString(salt), smallInteger(SCRYPT.N), smallInteger(SCRYPT.r), smallInteger(SCRYPT.p), smallInteger(32)),
+        sequence(
+          octetString(salt),
+          smallInteger(SCRYPT.N),
+          smallInteger(SCRYPT.r),
+          smallInteger(SCRYPT.p),
+          smallInteger(32),
+        ),
       ),
       sequence(oid(OID_AES256_CBC), octetString(iv)),
     ),
@@ -82,7 +112,8 @@ export function decryptPrivateKey(pem: string, passphrase: string, what: string)
     if (decodeOid(expectTag(kdfOid, 0x06, 'kdf oid')) !== OID_SCRYPT) throw new DerError('KDF is not scrypt');
     const [salt, n, r, p] = children(expectTag(kdfParams, 0x30, 'scrypt params'));
     const [schemeOid, iv] = children(expectTag(scheme, 0x30, 'scheme'));
-    if (decodeOid(expectTag(schemeOid, 0x06, 'scheme oid')) !== OID_AES256_CBC) throw new DerError('cipher is not AES-256-CBC');
+    if (decodeOid(expectTag(schemeOid, 0x06, 'scheme oid')) !== OID_AES256_CBC)
+      throw new DerError('cipher is not AES-256-CBC');
     const derived = deriveKey(
       passphrase,
       expectTag(salt, 0x04, 'salt').content,

@@ -1,0 +1,32 @@
+/**
+ * egov-noc PKI: root (province) → branch CAs (city) → node certificates; issuance, revocation,
+ * CRL, OCSP, expiry warnings and a hash-chained audit log. Public face of the part.
+ */
+export {
+  initCa,
+  openCa,
+  verifyCaAudit,
+  normalizeSerial,
+  PkiService,
+  EXPIRY_THRESHOLDS_DAYS,
+  SYSTEM_ACTOR,
+} from './service';
+export type {
+  PkiInitConfig,
+  IssuedCertificate,
+  GeneratedCertificate,
+  ExpiryWarning,
+  AuthorityInfo,
+  OpenOptions,
+  Result,
+} from './service';
+export { directoryFromNodes, directoryFromTopology } from './nodes';
+export type { NodeDirectory, PkiNode } from './nodes';
+export { createCsr, parseCsr } from './csr';
+export { generateKey, KEY_TYPES, isKeyType } from './keys';
+export type { KeyType } from './keys';
+export { PROFILE_NAMES, isProfileName } from './profiles/index';
+export type { ProfileName } from './profiles/index';
+export { REVOCATION_REASONS, isRevocationReason } from './store';
+export type { CertificateRecord, CertificateFilter, RevocationReason, CertificateStatus } from './store';
+export type { AuditVerdict } from './audit';

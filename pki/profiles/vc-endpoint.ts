@@ -1,0 +1,14 @@
+import { OID } from '../x509';
+import type { CertificateProfile } from './profile';
+
+/** A video-conference MCU or codec: accepts and places TLS/SIP-TLS calls, so server and client. */
+export const vcEndpointProfile: CertificateProfile = {
+  name: 'vc-endpoint',
+  description: 'TLS server and client certificate for a video-conference MCU or codec',
+  maxValidityDays: 730,
+  extKeyUsage: [OID.serverAuth, OID.clientAuth],
+  keyUsage: (algorithm) =>
+    algorithm === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'],
+  subject: 'node',
+  ocspNoCheck: false,
+};
