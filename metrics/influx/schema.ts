@@ -67,7 +67,8 @@ function durationHours(text: string): number {
   return Number(match[1] ?? 0) + Number(match[2] ?? 0) / 60 + Number(match[3] ?? 0) / 3600;
 }
 
-const normalizeSpace = (text: string): string => text.replace(/\s+/g, ' ').trim();
+/** InfluxDB stores a CQ re-rendered (quotes only where needed): compare without quotes and extra spaces. */
+const normalizeQuery = (text: string): string => text.replace(/"/g, '').replace(/\s+/g, ' ').trim();
 
 /** Compare what exists in the server with what should. Network errors propagate. */
 export async function checkInfluxSchema(
@@ -111,12 +112,12 @@ export async function checkInfluxSchema(
     });
   }
 
-  const cqs = await influx.showContinousQueries(expected.database);
+  const cqs = await continuousQueriesOf(influx, expected.database);
   for (const want of expected.continuousQueries) {
     const have = cqs.find((cq) => cq.name === want.name);
     if (have === undefined) {
       items.push({ kind: 'continuous query', name: want.name, status: 'missing', detail: null });
-    } else if (normalizeSpace(have.query) !== normalizeSpace(want.query)) {
+    } else if (normalizeQuery(have.query) !== normalizeQuery(want.query)) {
       items.push({
         kind: 'continuous query',
         name: want.name,
@@ -128,6 +129,29 @@ export async function checkInfluxSchema(
     }
   }
   return items;
+}
+
+/**
+ * SHOW CONTINUOUS QUERIES answers for every database at once, one series per database (the client's
+ * showContinousQueries() does not pick the right one): take the series named after ours.
+ */
+export async function continuousQueriesOf(
+  influx: InfluxDB,
+  database: string,
+): Promise<Array<{ name: string; query: string }>> {
+  const body = (await influx.queryRaw('SHOW CONTINUOUS QUERIES', { database })) as {
+    results?: Array<{
+      error?: string;
+      series?: Array<{ name: string; columns: string[]; values?: string[][] }>;
+    }>;
+  };
+  const result = body.results?.[0];
+  if (result?.error !== undefined) throw new Error(`SHOW CONTINUOUS QUERIES failed: ${result.error}`);
+  const series = result?.series?.find((s) => s.name === database);
+  if (series === undefined) return [];
+  const nameAt = series.columns.indexOf('name');
+  const queryAt = series.columns.indexOf('query');
+  return (series.values ?? []).map((row) => ({ name: row[nameAt] ?? '', query: row[queryAt] ?? '' }));
 }
 
 /**

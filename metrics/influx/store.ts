@@ -162,6 +162,11 @@ export class InfluxMetricsStore implements MetricsStore {
     );
   }
 
+  /** Where batches go while InfluxDB is unreachable. */
+  get spoolDir(): string {
+    return this.spool.dir;
+  }
+
   /** The underlying client, for `egov-noc influx check` and benchmarks. */
   get client(): InfluxDB {
     return this.influx;

@@ -1,0 +1,146 @@
+/**
+ * Start Debian's real `snmpd` for a test or a benchmark: bound to 127.0.0.1 on a free UDP port,
+ * with its own config and persistent dir in a temp folder, in the foreground (`-f -Lo -C -c CONF
+ * -I -smux`). Two flavours:
+ *
+ *   - the host's own MIBs (IF-MIB of this machine, HOST-RESOURCES…), as snmpd ships them;
+ *   - `controlled: true`: the system group, ifTable and ifXTable are served by a `pass_persist`
+ *     helper from a JSON state the test rewrites with `setState()`, so counters, sysUpTime and
+ *     interface status are exactly what the test says (wraps, reboots, saturation…).
+ *
+ *   const agent = await startSnmpd({ controlled: true });
+ *   agent.setState({ '1.3.6.1.2.1.1.3.0': ['timeticks', 100] });
+ *   await agent.stop();
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SNMPD_BIN = process.env.SNMPD_BIN ?? '/usr/sbin/snmpd';
+
+export interface SnmpdV3User {
+  user: string;
+  authProtocol: 'SHA' | 'SHA-256' | 'SHA-512';
+  authKey: string;
+  privProtocol?: 'AES' | 'AES-256';
+  privKey?: string;
+}
+
+export interface SnmpdOptions {
+  communities?: string[];
+  v3Users?: SnmpdV3User[];
+  controlled?: boolean;
+}
+
+/** One value of the controlled state: pass_persist type name and value. */
+export type PassValue =
+  | ['integer' | 'gauge' | 'counter' | 'timeticks', number]
+  | ['counter64', string | bigint | number]
+  | ['string' | 'objectid', string];
+
+export interface Snmpd {
+  host: '127.0.0.1';
+  port: number;
+  dir: string;
+  /** Replace the controlled OIDs (controlled mode only); takes effect on the next request. */
+  setState(values: Record<string, PassValue>): void;
+  /** Stop snmpd (the agent goes silent: a dead node). */
+  stop(): Promise<void>;
+  /** Stop and delete the temp folder. */
+  destroy(): Promise<void>;
+}
+
+/** A loopback UDP port that was free a moment ago. */
+export async function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.on('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
+
+const PASS_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'snmpd-pass-persist.js');
+const CONTROLLED_SUBTREES = ['1.3.6.1.2.1.1', '1.3.6.1.2.1.2.2', '1.3.6.1.2.1.31.1.1'];
+
+function configText(port: number, options: SnmpdOptions, statePath: string): string {
+  const lines = [`# written by test/support/snmpd.ts`, `agentaddress udp:127.0.0.1:${port}`];
+  for (const community of options.communities ?? ['public']) lines.push(`rocommunity ${community} 127.0.0.1`);
+  for (const u of options.v3Users ?? []) {
+    const priv = u.privProtocol ? ` ${u.privProtocol} ${u.privKey ?? ''}` : '';
+    lines.push(`createUser ${u.user} ${u.authProtocol} ${u.authKey}${priv}`);
+    lines.push(`rouser ${u.user} ${u.privProtocol ? 'priv' : 'auth'}`);
+  }
+  if (options.controlled)
+    for (const subtree of CONTROLLED_SUBTREES)
+      lines.push(`pass_persist .${subtree} ${process.execPath} ${PASS_SCRIPT} ${statePath} .${subtree}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function startSnmpd(options: SnmpdOptions = {}): Promise<Snmpd> {
+  const dir = mkdtempSync(join(tmpdir(), 'egov-snmpd-'));
+  const statePath = join(dir, 'state.json');
+  writeFileSync(statePath, '{}');
+  const port = await freeUdpPort();
+  const conf = join(dir, 'snmpd.conf');
+  writeFileSync(conf, configText(port, options, statePath));
+  const modules = options.controlled ? '-smux,system_mib,sysORTable,interfaces,ifTable,ifXTable' : '-smux';
+  const child: ChildProcess = spawn(SNMPD_BIN, ['-f', '-Lo', '-C', '-c', conf, '-I', modules], {
+    env: {
+      ...process.env,
+      SNMP_PERSISTENT_DIR: join(dir, 'persist'),
+      MIBS: '',
+      MIBDIRS: join(dir, 'no-mibs'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let alive = true;
+  void exited.then(() => (alive = false));
+
+  // Ready when snmpd logs its version banner (it has bound the port by then).
+  const deadline = Date.now() + 10_000;
+  while (!output.includes('NET-SNMP version')) {
+    if (!alive) throw new Error(`snmpd exited at start-up: ${output.slice(-500)}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`snmpd did not start within 10 s: ${output.slice(-500)}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+
+  const stop = async () => {
+    if (!alive) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return {
+    host: '127.0.0.1',
+    port,
+    dir,
+    setState(values) {
+      if (!options.controlled) throw new Error('setState needs startSnmpd({ controlled: true })');
+      const json: Record<string, [string, string | number]> = {};
+      for (const [oid, [type, value]] of Object.entries(values))
+        json[oid.replace(/^\./, '')] = [type, typeof value === 'bigint' ? value.toString() : value];
+      // Atomic swap: the helper never reads a half-written file.
+      writeFileSync(`${statePath}.tmp`, JSON.stringify(json));
+      renameSync(`${statePath}.tmp`, statePath);
+    },
+    stop,
+    async destroy() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
