@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { registerBenchCommand } from './bench';
 import { registerInventoryCommand } from './inventory';
+import { registerInfluxCommand } from './influx';
 
 /** Every subcommand registers itself here; one line per command file. */
 export function registerCommands(program: Command): void {
   registerInventoryCommand(program);
+  registerInfluxCommand(program);
   registerBenchCommand(program);
 }
