@@ -59,19 +59,27 @@ export function buildInventory(
       videoLinks,
       credentials: credentialMap,
       polling: raw.polling,
-      pki: raw.pki ? { ...raw.pki, branches: raw.pki.branches.map((b) => ({ ...b, subtrees: b.subtrees.map(asNodeId) })) } : null,
+      pki: raw.pki
+        ? {
+            ...raw.pki,
+            branches: raw.pki.branches.map((b) => ({ ...b, subtrees: b.subtrees.map(asNodeId) })),
+          }
+        : null,
     },
   };
 }
 
 function formatPath(path: PropertyKey[]): string {
   let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out === '' ? String(key) : `.${String(key)}`;
+  for (const key of path)
+    out += typeof key === 'number' ? `[${key}]` : out === '' ? String(key) : `.${String(key)}`;
   return out;
 }
 
 function pollInterval(node: RawNode, polling: PollingPolicy): number {
-  return node.pollIntervalS ?? polling.byRole[node.role] ?? polling.byTier[node.tier] ?? polling.defaultIntervalS;
+  return (
+    node.pollIntervalS ?? polling.byRole[node.role] ?? polling.byTier[node.tier] ?? polling.defaultIntervalS
+  );
 }
 
 function toNode(node: RawNode, raw: RawInventory, problems: Problem[]): InventoryNode {
@@ -82,7 +90,10 @@ function toNode(node: RawNode, raw: RawInventory, problems: Problem[]): Inventor
   const seen = new Set<string>();
   interfaces.forEach((iface, i) => {
     if (seen.has(iface.name))
-      problems.push({ path: ['nodes', index, 'interfaces', i, 'name'], message: `duplicate interface "${iface.name}"` });
+      problems.push({
+        path: ['nodes', index, 'interfaces', i, 'name'],
+        message: `duplicate interface "${iface.name}"`,
+      });
     seen.add(iface.name);
   });
   return {
@@ -109,7 +120,10 @@ function checkDuplicates(raw: RawInventory, problems: Problem[]): void {
   raw.nodes.forEach((node, i) => {
     const byId = firstById.get(node.id);
     if (byId !== undefined)
-      problems.push({ path: ['nodes', i, 'id'], message: `duplicate id "${node.id}" (first used by nodes[${byId}])` });
+      problems.push({
+        path: ['nodes', i, 'id'],
+        message: `duplicate id "${node.id}" (first used by nodes[${byId}])`,
+      });
     else firstById.set(node.id, i);
     const byAddress = firstByAddress.get(node.address);
     if (byAddress !== undefined)
@@ -125,7 +139,8 @@ function checkParents(raw: RawInventory, nodeIds: Set<string>, problems: Problem
   const parentOf = new Map<string, string>();
   raw.nodes.forEach((node, i) => {
     if (!node.parent) return;
-    if (node.parent === node.id) problems.push({ path: ['nodes', i, 'parent'], message: 'a node cannot be its own parent' });
+    if (node.parent === node.id)
+      problems.push({ path: ['nodes', i, 'parent'], message: 'a node cannot be its own parent' });
     else if (!nodeIds.has(node.parent))
       problems.push({
         path: ['nodes', i, 'parent'],
@@ -175,7 +190,12 @@ function checkCredentials(
   }
 }
 
-function parseEnd(text: string, nodes: Map<string, InventoryNode>, path: PropertyKey[], problems: Problem[]): LinkEnd | null {
+function parseEnd(
+  text: string,
+  nodes: Map<string, InventoryNode>,
+  path: PropertyKey[],
+  problems: Problem[],
+): LinkEnd | null {
   const colon = text.indexOf(':');
   const nodeId = text.slice(0, colon);
   const ifName = text.slice(colon + 1);
@@ -203,14 +223,26 @@ function buildLinks(raw: RawInventory, nodes: InventoryNode[], problems: Problem
     const a = parseEnd(link.a, byId, ['links', i, 'a'], problems);
     const b = parseEnd(link.b, byId, ['links', i, 'b'], problems);
     if (!a || !b) return;
-    for (const [end, key] of [[a, 'a'], [b, 'b']] as const) {
+    for (const [end, key] of [
+      [a, 'a'],
+      [b, 'b'],
+    ] as const) {
       const endKey = `${end.node}:${end.interface}`;
       const other = usedEnds.get(endKey);
       if (other !== undefined)
-        problems.push({ path: ['links', i, key], message: `interface ${endKey} is already used by links[${other}]` });
+        problems.push({
+          path: ['links', i, key],
+          message: `interface ${endKey} is already used by links[${other}]`,
+        });
       else usedEnds.set(endKey, i);
     }
-    links.push({ id: link.id ?? `${a.node}:${a.interface}--${b.node}:${b.interface}`, a, b, capacityMbps: link.capacityMbps, medium: link.medium });
+    links.push({
+      id: link.id ?? `${a.node}:${a.interface}--${b.node}:${b.interface}`,
+      a,
+      b,
+      capacityMbps: link.capacityMbps,
+      medium: link.medium,
+    });
   });
   return links;
 }
@@ -220,14 +252,24 @@ function buildVideoLinks(raw: RawInventory, nodeIds: Set<string>, problems: Prob
   return raw.videoLinks.map((link, i) => {
     for (const key of ['a', 'b'] as const)
       if (!nodeIds.has(link[key]))
-        problems.push({ path: ['videoLinks', i, key], message: `unknown node "${link[key]}"${didYouMean(link[key], nodeIds)}` });
-    if (seen.has(link.id)) problems.push({ path: ['videoLinks', i, 'id'], message: `duplicate video link id "${link.id}"` });
+        problems.push({
+          path: ['videoLinks', i, key],
+          message: `unknown node "${link[key]}"${didYouMean(link[key], nodeIds)}`,
+        });
+    if (seen.has(link.id))
+      problems.push({ path: ['videoLinks', i, 'id'], message: `duplicate video link id "${link.id}"` });
     seen.add(link.id);
     link.meetings.forEach((meeting, m) => {
       if ('start' in meeting && Date.parse(meeting.end) <= Date.parse(meeting.start))
-        problems.push({ path: ['videoLinks', i, 'meetings', m, 'end'], message: 'a meeting must end after it starts' });
+        problems.push({
+          path: ['videoLinks', i, 'meetings', m, 'end'],
+          message: 'a meeting must end after it starts',
+        });
       if ('from' in meeting && meeting.to <= meeting.from)
-        problems.push({ path: ['videoLinks', i, 'meetings', m, 'to'], message: 'a meeting must end after it starts' });
+        problems.push({
+          path: ['videoLinks', i, 'meetings', m, 'to'],
+          message: 'a meeting must end after it starts',
+        });
     });
     return { ...link, a: asNodeId(link.a), b: asNodeId(link.b) };
   });
@@ -237,7 +279,10 @@ function checkPki(raw: RawInventory, nodeIds: Set<string>, problems: Problem[]):
   raw.pki?.branches.forEach((branch, i) =>
     branch.subtrees.forEach((root, j) => {
       if (!nodeIds.has(root))
-        problems.push({ path: ['pki', 'branches', i, 'subtrees', j], message: `unknown node "${root}"${didYouMean(root, nodeIds)}` });
+        problems.push({
+          path: ['pki', 'branches', i, 'subtrees', j],
+          message: `unknown node "${root}"${didYouMean(root, nodeIds)}`,
+        });
     }),
   );
 }

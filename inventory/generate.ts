@@ -14,13 +14,71 @@ export interface GenerateOptions {
   v3Share: number;
 }
 
-export const DEFAULT_GENERATE: GenerateOptions = { seed: 1, cities: 21, countiesPerCity: 8, nodesPerCounty: 30, v3Share: 0.1 };
+export const DEFAULT_GENERATE: GenerateOptions = {
+  seed: 1,
+  cities: 21,
+  countiesPerCity: 8,
+  nodesPerCounty: 30,
+  v3Share: 0.1,
+};
 
-const CITY_NAMES = ['广州', '深圳', '珠海', '汕头', '佛山', '韶关', '湛江', '肇庆', '江门', '茂名', '惠州', '梅州', '汕尾', '河源', '阳江', '清远', '东莞', '中山', '潮州', '揭阳', '云浮'];
+const CITY_NAMES = [
+  '广州',
+  '深圳',
+  '珠海',
+  '汕头',
+  '佛山',
+  '韶关',
+  '湛江',
+  '肇庆',
+  '江门',
+  '茂名',
+  '惠州',
+  '梅州',
+  '汕尾',
+  '河源',
+  '阳江',
+  '清远',
+  '东莞',
+  '中山',
+  '潮州',
+  '揭阳',
+  '云浮',
+];
 const COUNTY_PREFIX = ['东', '西', '南', '北', '中', '新', '高', '长', '平', '安', '和', '兴'];
-const COUNTY_SUFFIX = ['城区', '县', '山县', '江区', '平县', '宁县', '阳县', '源区', '丰县', '华县', '德县', '川县'];
+const COUNTY_SUFFIX = [
+  '城区',
+  '县',
+  '山县',
+  '江区',
+  '平县',
+  '宁县',
+  '阳县',
+  '源区',
+  '丰县',
+  '华县',
+  '德县',
+  '川县',
+];
 const TOWNSHIP_SUFFIX = ['镇', '乡', '街道'];
-const DEPARTMENTS = ['发改局', '财政局', '公安局', '教育局', '人社局', '卫健局', '自然资源局', '住建局', '交通局', '水利局', '农业农村局', '市场监管局', '应急管理局', '税务局', '民政局', '司法局'];
+const DEPARTMENTS = [
+  '发改局',
+  '财政局',
+  '公安局',
+  '教育局',
+  '人社局',
+  '卫健局',
+  '自然资源局',
+  '住建局',
+  '交通局',
+  '水利局',
+  '农业农村局',
+  '市场监管局',
+  '应急管理局',
+  '税务局',
+  '民政局',
+  '司法局',
+];
 
 /** mulberry32: tiny, fast, good enough for reproducible test networks. */
 function random(seed: number): () => number {
@@ -47,38 +105,145 @@ export function generateInventory(options: Partial<GenerateOptions> = {}): RawIn
   const videoLinks: RawInventory['videoLinks'] = [];
 
   nodes.push(
-    { id: 'prov-core', name: '广东省电子政务外网核心路由器', tier: 'province', zone: 'external', role: 'router', vendor: 'huawei', model: 'NE40E-X16', address: '10.0.0.1', credentials: 'sim-v3', ports: 48 },
-    { id: 'prov-mcu', name: '省视频会议MCU', tier: 'province', zone: 'video', role: 'mcu', vendor: 'huawei', model: 'VP9660', address: '10.0.0.2', credentials: 'sim-v2c', parent: 'prov-core' },
+    {
+      id: 'prov-core',
+      name: '广东省电子政务外网核心路由器',
+      tier: 'province',
+      zone: 'external',
+      role: 'router',
+      vendor: 'huawei',
+      model: 'NE40E-X16',
+      address: '10.0.0.1',
+      credentials: 'sim-v3',
+      ports: 48,
+    },
+    {
+      id: 'prov-mcu',
+      name: '省视频会议MCU',
+      tier: 'province',
+      zone: 'video',
+      role: 'mcu',
+      vendor: 'huawei',
+      model: 'VP9660',
+      address: '10.0.0.2',
+      credentials: 'sim-v2c',
+      parent: 'prov-core',
+    },
   );
   links.push({ a: 'prov-core:GE0/0/47', b: 'prov-mcu:LAN1', capacityMbps: 1000, medium: 'fiber' });
 
   for (let c = 0; c < o.cities; c++) {
-    const city = CITY_NAMES[c % CITY_NAMES.length] + (c >= CITY_NAMES.length ? String(Math.floor(c / CITY_NAMES.length) + 1) : '') + '市';
+    const city =
+      CITY_NAMES[c % CITY_NAMES.length] +
+      (c >= CITY_NAMES.length ? String(Math.floor(c / CITY_NAMES.length) + 1) : '') +
+      '市';
     const cid = `c${pad(c + 1)}`;
     const cityNet = `10.${c + 1}.0`;
     nodes.push(
-      { id: `${cid}-core`, name: `${city}电子政务核心路由器`, tier: 'city', zone: 'external', role: 'router', vendor: 'huawei', model: 'NE40E-X8', address: `${cityNet}.1`, credentials: credentialsFor(), parent: 'prov-core', ports: 16 },
-      { id: `${cid}-sw`, name: `${city}网管中心核心交换机`, tier: 'city', zone: 'external', role: 'switch', vendor: 'h3c', model: 'S12508', address: `${cityNet}.2`, credentials: credentialsFor(), parent: `${cid}-core`, ports: 48 },
-      { id: `${cid}-mcu`, name: `${city}视频会议MCU`, tier: 'city', zone: 'video', role: 'mcu', vendor: 'huawei', model: 'VP9650', address: `${cityNet}.3`, credentials: 'sim-v2c', parent: `${cid}-sw` },
+      {
+        id: `${cid}-core`,
+        name: `${city}电子政务核心路由器`,
+        tier: 'city',
+        zone: 'external',
+        role: 'router',
+        vendor: 'huawei',
+        model: 'NE40E-X8',
+        address: `${cityNet}.1`,
+        credentials: credentialsFor(),
+        parent: 'prov-core',
+        ports: 16,
+      },
+      {
+        id: `${cid}-sw`,
+        name: `${city}网管中心核心交换机`,
+        tier: 'city',
+        zone: 'external',
+        role: 'switch',
+        vendor: 'h3c',
+        model: 'S12508',
+        address: `${cityNet}.2`,
+        credentials: credentialsFor(),
+        parent: `${cid}-core`,
+        ports: 48,
+      },
+      {
+        id: `${cid}-mcu`,
+        name: `${city}视频会议MCU`,
+        tier: 'city',
+        zone: 'video',
+        role: 'mcu',
+        vendor: 'huawei',
+        model: 'VP9650',
+        address: `${cityNet}.3`,
+        credentials: 'sim-v2c',
+        parent: `${cid}-sw`,
+      },
     );
     links.push(
       { a: `prov-core:GE0/0/${c}`, b: `${cid}-core:GE0/0/0`, capacityMbps: 1000, medium: 'leased' },
-      { a: `${cid}-core:GE0/0/15`, b: `${cid}-sw:GigabitEthernet1/0/48`, capacityMbps: 1000, medium: 'fiber' },
+      {
+        a: `${cid}-core:GE0/0/15`,
+        b: `${cid}-sw:GigabitEthernet1/0/48`,
+        capacityMbps: 1000,
+        medium: 'fiber',
+      },
       { a: `${cid}-sw:GigabitEthernet1/0/47`, b: `${cid}-mcu:LAN1`, capacityMbps: 1000, medium: 'fiber' },
     );
-    videoLinks.push({ id: `vc-prov-${cid}`, name: `省—${city}视频会议链路`, a: 'prov-mcu', b: `${cid}-mcu`, probe: 'nqa', meetings: [{ title: '全省视频工作会议', days: ['mon'], from: '09:00', to: '11:00' }] });
+    videoLinks.push({
+      id: `vc-prov-${cid}`,
+      name: `省—${city}视频会议链路`,
+      a: 'prov-mcu',
+      b: `${cid}-mcu`,
+      probe: 'nqa',
+      meetings: [{ title: '全省视频工作会议', days: ['mon'], from: '09:00', to: '11:00' }],
+    });
 
     for (let k = 0; k < o.countiesPerCity; k++) {
       const county = `${city.replace('市', '')}${COUNTY_PREFIX[k % COUNTY_PREFIX.length]}${COUNTY_SUFFIX[(k + c) % COUNTY_SUFFIX.length]}`;
       const kid = `${cid}-k${pad(k + 1)}`;
       const net = `10.${c + 1}.${k + 1}`;
       const gw = `${kid}-gw`;
-      nodes.push({ id: gw, name: `${county}政务网关路由器`, tier: 'county', zone: 'external', role: 'router', vendor: 'huawei', model: 'AR6280', address: `${net}.1`, credentials: credentialsFor(), parent: `${cid}-core`, ports: 48 });
-      links.push({ a: `${cid}-core:GE0/0/${k + 1}`, b: `${gw}:GE0/0/0`, capacityMbps: rand() < 0.5 ? 100 : 1000, medium: rand() < 0.4 ? 'hfc' : 'fiber' });
+      nodes.push({
+        id: gw,
+        name: `${county}政务网关路由器`,
+        tier: 'county',
+        zone: 'external',
+        role: 'router',
+        vendor: 'huawei',
+        model: 'AR6280',
+        address: `${net}.1`,
+        credentials: credentialsFor(),
+        parent: `${cid}-core`,
+        ports: 48,
+      });
+      links.push({
+        a: `${cid}-core:GE0/0/${k + 1}`,
+        b: `${gw}:GE0/0/0`,
+        capacityMbps: rand() < 0.5 ? 100 : 1000,
+        medium: rand() < 0.4 ? 'hfc' : 'fiber',
+      });
       if (o.nodesPerCounty >= 2) {
-        nodes.push({ id: `${kid}-mcu`, name: `${county}视频会议终端`, tier: 'county', zone: 'video', role: 'codec', vendor: 'huawei', model: 'TE80', address: `${net}.2`, credentials: 'sim-v2c', parent: gw });
+        nodes.push({
+          id: `${kid}-mcu`,
+          name: `${county}视频会议终端`,
+          tier: 'county',
+          zone: 'video',
+          role: 'codec',
+          vendor: 'huawei',
+          model: 'TE80',
+          address: `${net}.2`,
+          credentials: 'sim-v2c',
+          parent: gw,
+        });
         links.push({ a: `${gw}:GE0/0/47`, b: `${kid}-mcu:LAN1`, capacityMbps: 100, medium: 'fiber' });
-        videoLinks.push({ id: `vc-${cid}-${kid}`, name: `${city}—${county}视频会议链路`, a: `${cid}-mcu`, b: `${kid}-mcu`, probe: 'nqa', meetings: [] });
+        videoLinks.push({
+          id: `vc-${cid}-${kid}`,
+          name: `${city}—${county}视频会议链路`,
+          a: `${cid}-mcu`,
+          b: `${kid}-mcu`,
+          probe: 'nqa',
+          meetings: [],
+        });
       }
       for (let n = 2; n < o.nodesPerCounty; n++) {
         const isTownship = n % 3 !== 0;
@@ -86,9 +251,26 @@ export function generateInventory(options: Partial<GenerateOptions> = {}): RawIn
           ? `${county}${COUNTY_PREFIX[n % COUNTY_PREFIX.length]}${n}${TOWNSHIP_SUFFIX[n % TOWNSHIP_SUFFIX.length]}`
           : `${county}${DEPARTMENTS[n % DEPARTMENTS.length]}`;
         const id = `${kid}-n${pad(n + 1)}`;
-        nodes.push({ id, name: `${label}接入路由器`, tier: isTownship ? 'township' : 'department', zone: isTownship ? 'external' : 'internal', role: 'router', vendor: rand() < 0.6 ? 'huawei' : 'h3c', model: rand() < 0.5 ? 'AR2220' : 'MSR3620', address: `${net}.${n + 1}`, credentials: credentialsFor(), parent: gw, ports: 4 });
+        nodes.push({
+          id,
+          name: `${label}接入路由器`,
+          tier: isTownship ? 'township' : 'department',
+          zone: isTownship ? 'external' : 'internal',
+          role: 'router',
+          vendor: rand() < 0.6 ? 'huawei' : 'h3c',
+          model: rand() < 0.5 ? 'AR2220' : 'MSR3620',
+          address: `${net}.${n + 1}`,
+          credentials: credentialsFor(),
+          parent: gw,
+          ports: 4,
+        });
         const vendorIf = nodes.at(-1)?.vendor === 'h3c' ? 'GigabitEthernet1/0/1' : 'GE0/0/0';
-        links.push({ a: `${gw}:GE0/0/${n - 1}`, b: `${id}:${vendorIf}`, capacityMbps: rand() < 0.7 ? 100 : 20, medium: rand() < 0.5 ? 'hfc' : 'fiber' });
+        links.push({
+          a: `${gw}:GE0/0/${n - 1}`,
+          b: `${id}:${vendorIf}`,
+          capacityMbps: rand() < 0.7 ? 100 : 20,
+          medium: rand() < 0.5 ? 'hfc' : 'fiber',
+        });
       }
     }
   }
@@ -96,7 +278,15 @@ export function generateInventory(options: Partial<GenerateOptions> = {}): RawIn
     network: { id: 'guangdong-sim', name: '广东省电子政务外网（仿真）', domain: 'gd.gov.cn' },
     credentials: {
       'sim-v2c': { version: '2c', community: 'sim-public' },
-      'sim-v3': { version: '3', user: 'noc-sim', level: 'authPriv', authProtocol: 'sha256', authKey: 'sim-auth-key-2026', privProtocol: 'aes', privKey: 'sim-priv-key-2026' },
+      'sim-v3': {
+        version: '3',
+        user: 'noc-sim',
+        level: 'authPriv',
+        authProtocol: 'sha256',
+        authKey: 'sim-auth-key-2026',
+        privProtocol: 'aes',
+        privKey: 'sim-priv-key-2026',
+      },
     },
     polling: { defaultIntervalS: 60, byTier: {}, byRole: {} },
     nodes,

@@ -9,8 +9,7 @@ import type { Inventory } from './types';
 import { YamlSource } from './yaml-source';
 
 export type LoadResult =
-  | { ok: true; inventory: Inventory; topology: Topology }
-  | { ok: false; errors: InventoryError[] };
+  { ok: true; inventory: Inventory; topology: Topology } | { ok: false; errors: InventoryError[] };
 
 /** Display paths relative to the working directory, as people type them. */
 function displayPath(file: string): string {
@@ -30,18 +29,26 @@ function readSource(file: string): YamlSource | InventoryError {
 function schemaErrors(source: YamlSource, error: z.ZodError, prefix: PropertyKey[] = []): InventoryError[] {
   return error.issues.map((issue) => {
     const path = [...prefix, ...issue.path];
-    return { file: source.file, line: source.lineOf(path), field: formatFieldPath(path), message: issue.message };
+    return {
+      file: source.file,
+      line: source.lineOf(path),
+      field: formatFieldPath(path),
+      message: issue.message,
+    };
   });
 }
 
 function syntaxErrors(source: YamlSource): InventoryError[] {
-  return source.syntaxErrors().map((e) => ({ file: source.file, line: e.line, field: '(yaml)', message: e.message }));
+  return source
+    .syntaxErrors()
+    .map((e) => ({ file: source.file, line: e.line, field: '(yaml)', message: e.message }));
 }
 
 /** Parse a YAML text already in memory (tests, and the generator's round trip). */
 export function loadInventoryText(file: string, text: string, credentialsText?: string): LoadResult {
   const source = YamlSource.parse(file, text);
-  const credentialsSource = credentialsText === undefined ? undefined : YamlSource.parse(`${file}.credentials`, credentialsText);
+  const credentialsSource =
+    credentialsText === undefined ? undefined : YamlSource.parse(`${file}.credentials`, credentialsText);
   return loadFromSources(source, () => credentialsSource ?? null);
 }
 
@@ -76,10 +83,31 @@ function loadFromSources(
   if (raw.credentialsFile) {
     const opened = openCredentials(raw.credentialsFile);
     if (opened === null) {
-      return { ok: false, errors: [{ file: source.file, line: source.lineOf(['credentialsFile']), field: 'credentialsFile', message: 'credentials file not provided' }] };
+      return {
+        ok: false,
+        errors: [
+          {
+            file: source.file,
+            line: source.lineOf(['credentialsFile']),
+            field: 'credentialsFile',
+            message: 'credentials file not provided',
+          },
+        ],
+      };
     }
     if (!(opened instanceof YamlSource))
-      return { ok: false, errors: [{ ...opened, file: source.file, line: source.lineOf(['credentialsFile']), field: 'credentialsFile', message: `${opened.file}: ${opened.message}` }] };
+      return {
+        ok: false,
+        errors: [
+          {
+            ...opened,
+            file: source.file,
+            line: source.lineOf(['credentialsFile']),
+            field: 'credentialsFile',
+            message: `${opened.file}: ${opened.message}`,
+          },
+        ],
+      };
     const fileErrors = syntaxErrors(opened);
     if (fileErrors.length > 0) return { ok: false, errors: fileErrors };
     const fileCredentials = credentialsSchema.safeParse(opened.doc.toJS() ?? {});
@@ -88,7 +116,12 @@ function loadFromSources(
     if (duplicated.length > 0)
       return {
         ok: false,
-        errors: duplicated.map((name) => ({ file: opened.file, line: opened.lineOf([name]), field: name, message: `credentials "${name}" are also defined in ${source.file}` })),
+        errors: duplicated.map((name) => ({
+          file: opened.file,
+          line: opened.lineOf([name]),
+          field: name,
+          message: `credentials "${name}" are also defined in ${source.file}`,
+        })),
       };
     credentials = { values: { ...credentials.values, ...fileCredentials.data }, source: opened, path: [] };
   }

@@ -48,7 +48,11 @@ export const linkSchema = z.strictObject({
 });
 
 export const meetingSchema = z.union([
-  z.strictObject({ title: z.string().min(1), start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) }),
+  z.strictObject({
+    title: z.string().min(1),
+    start: z.iso.datetime({ offset: true }),
+    end: z.iso.datetime({ offset: true }),
+  }),
   z.strictObject({ title: z.string().min(1), days: z.array(z.enum(WEEKDAYS)).min(1), from: hhmm, to: hhmm }),
 ]);
 

@@ -70,7 +70,8 @@ export class Topology {
   /** Ancestors from the nearest (parent) up to the root. */
   ancestors(id: NodeId): NodeId[] {
     const out: NodeId[] = [];
-    for (let current = this.node(id).parent; current !== null; current = this.node(current).parent) out.push(current);
+    for (let current = this.node(id).parent; current !== null; current = this.node(current).parent)
+      out.push(current);
     return out;
   }
 
@@ -88,7 +89,11 @@ export class Topology {
   /** True when id is root itself or lies below it. */
   isInSubtree(id: NodeId, root: NodeId): boolean {
     if (id === root) return true;
-    for (let current = this.byId.get(id)?.parent ?? null; current !== null; current = this.byId.get(current)?.parent ?? null)
+    for (
+      let current = this.byId.get(id)?.parent ?? null;
+      current !== null;
+      current = this.byId.get(current)?.parent ?? null
+    )
       if (current === root) return true;
     return false;
   }
@@ -110,12 +115,23 @@ export class Topology {
   uplinkOf(id: NodeId): Link | null {
     const parent = this.node(id).parent;
     if (parent === null) return null;
-    return this.linksOf(id).find((link) => (link.a.node === parent && link.b.node === id) || (link.b.node === parent && link.a.node === id)) ?? null;
+    return (
+      this.linksOf(id).find(
+        (link) =>
+          (link.a.node === parent && link.b.node === id) || (link.b.node === parent && link.a.node === id),
+      ) ?? null
+    );
   }
 
   /** The link attached to a node's interface, if any. */
   linkAt(id: NodeId, ifName: string): Link | null {
-    return this.linksOf(id).find((link) => (link.a.node === id && link.a.interface === ifName) || (link.b.node === id && link.b.interface === ifName)) ?? null;
+    return (
+      this.linksOf(id).find(
+        (link) =>
+          (link.a.node === id && link.a.interface === ifName) ||
+          (link.b.node === id && link.b.interface === ifName),
+      ) ?? null
+    );
   }
 
   nodesInZone(zone: Zone): InventoryNode[] {

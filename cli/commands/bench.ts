@@ -4,12 +4,18 @@ import { fail } from '../fail';
 /** Each benchmark is a module in bench/ exporting run(): it prints its own table with a baseline. */
 const BENCHMARKS: Record<string, { describe: string; load: () => Promise<{ run: () => Promise<void> }> }> = {
   // one line per benchmark (name: { describe, load: () => import('../../bench/NAME') }),
+  metrics: {
+    describe: 'MetricsStore writes: InfluxDB store vs plain influx client, and the embedded store',
+    load: () => import('../../bench/metrics'),
+  },
 };
 
 export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
-    .description(`run benchmarks and print a table (${Object.keys(BENCHMARKS).join(', ') || 'none yet'}); no name = all`)
+    .description(
+      `run benchmarks and print a table (${Object.keys(BENCHMARKS).join(', ') || 'none yet'}); no name = all`,
+    )
     .argument('[names...]', 'benchmarks to run')
     .action(async (names: string[]) => {
       const chosen = names.length > 0 ? names : Object.keys(BENCHMARKS);

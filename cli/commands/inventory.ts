@@ -26,7 +26,9 @@ export function registerInventoryCommand(program: Command): void {
       const { topology } = result;
       const byTier = new Map<string, number>();
       for (const node of topology.nodes) byTier.set(node.tier, (byTier.get(node.tier) ?? 0) + 1);
-      console.log(`${topology.network.name} (${topology.network.id}): ${topology.size} nodes, ${topology.links.length} links, ${topology.videoLinks.length} video links`);
+      console.log(
+        `${topology.network.name} (${topology.network.id}): ${topology.size} nodes, ${topology.links.length} links, ${topology.videoLinks.length} video links`,
+      );
       console.log(`tiers: ${[...byTier].map(([tier, n]) => `${tier} ${n}`).join(', ')}`);
     });
 
@@ -36,11 +38,23 @@ export function registerInventoryCommand(program: Command): void {
     .option('--seed <n>', 'random seed', int, DEFAULT_GENERATE.seed)
     .option('--cities <n>', 'cities in the province', int, DEFAULT_GENERATE.cities)
     .option('--counties <n>', 'counties per city', int, DEFAULT_GENERATE.countiesPerCity)
-    .option('--nodes-per-county <n>', 'nodes per county (gateway, video codec, townships, departments)', int, DEFAULT_GENERATE.nodesPerCounty)
+    .option(
+      '--nodes-per-county <n>',
+      'nodes per county (gateway, video codec, townships, departments)',
+      int,
+      DEFAULT_GENERATE.nodesPerCounty,
+    )
     .option('--out <file>', 'write here instead of standard output')
-    .action((opts: { seed: number; cities: number; counties: number; nodesPerCounty: number; out?: string }) => {
-      const yaml = generateInventoryYaml({ seed: opts.seed, cities: opts.cities, countiesPerCity: opts.counties, nodesPerCounty: opts.nodesPerCounty });
-      if (opts.out) writeFileSync(opts.out, yaml);
-      else process.stdout.write(yaml);
-    });
+    .action(
+      (opts: { seed: number; cities: number; counties: number; nodesPerCounty: number; out?: string }) => {
+        const yaml = generateInventoryYaml({
+          seed: opts.seed,
+          cities: opts.cities,
+          countiesPerCity: opts.counties,
+          nodesPerCounty: opts.nodesPerCounty,
+        });
+        if (opts.out) writeFileSync(opts.out, yaml);
+        else process.stdout.write(yaml);
+      },
+    );
 }
