@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBenchCommand } from './bench';
+import { registerGrafanaCommand } from './grafana';
 import { registerInventoryCommand } from './inventory';
 import { registerInfluxCommand } from './influx';
 
@@ -8,4 +9,5 @@ export function registerCommands(program: Command): void {
   registerInventoryCommand(program);
   registerInfluxCommand(program);
   registerBenchCommand(program);
+  registerGrafanaCommand(program);
 }
