@@ -3,6 +3,7 @@ import { registerBenchCommand } from './bench';
 import { registerGrafanaCommand } from './grafana';
 import { registerInventoryCommand } from './inventory';
 import { registerInfluxCommand } from './influx';
+import { registerSimulateCommand } from './simulate';
 
 /** Every subcommand registers itself here; one line per command file. */
 export function registerCommands(program: Command): void {
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerInfluxCommand(program);
   registerBenchCommand(program);
   registerGrafanaCommand(program);
+  registerSimulateCommand(program);
 }

@@ -1,0 +1,267 @@
+import { createSocket, type Socket } from 'node:dgram';
+import type { Server } from 'node:http';
+import type { Topology } from '../inventory';
+import { BerError, BerReader, BerWriter, Tag } from './ber';
+import { startControl } from './control';
+import { Device, NetworkState } from './device';
+import { FaultEngine, type ActiveFault, type ClearResult, type Fault, type InjectResult } from './faults';
+import type { ManifestEntry } from './manifest';
+import { lldpEntries } from './mib/lldp';
+import { shapeEntries } from './mib/shape';
+import { sortEntries } from './mib/entry';
+import { videoEntries } from './mib/video';
+import { answerPdu, parsePdu, wrapPdu } from './pdu';
+import { expectedCounters as pureExpectedCounters, type ExpectedCounters } from './traffic';
+import { buildTrap, type TrapKind } from './traps';
+import { handleV3 } from './usm';
+import { MibView } from './view';
+
+export type { ManifestEntry } from './manifest';
+export type { Fault, FaultKind, ActiveFault, InjectResult, ClearResult } from './faults';
+export { FAULT_KINDS } from './faults';
+export { faultSchema } from './control';
+export { expectedCounters, expectedRateBps, workdayProfile, type ExpectedCounters } from './traffic';
+export { videoQuality, mosFromEModel, type VideoQuality } from './video-quality';
+export { PROBE_OWNER } from './mib/video';
+
+export interface SimulatorOptions {
+  topology: Topology;
+  /** Loopback address the agents bind to (default 127.0.0.1). */
+  host?: string;
+  /** First agent port; agent i listens on basePort + i. 0 (default) = any free ports. */
+  basePort?: number;
+  /** Where traps go (SNMPv2c); none when absent. */
+  trapTarget?: { host: string; port: number };
+  /** Community the traps carry (default "public"). */
+  trapCommunity?: string;
+  /** The simulated clock in ms (default Date.now). Every value is a function of it. */
+  clock?: () => number;
+  /** Control endpoint port on 127.0.0.1 (0 = any free port, the default). */
+  controlPort?: number;
+}
+
+export interface Simulator {
+  manifest: ManifestEntry[];
+  controlUrl: string;
+  inject(fault: Fault): InjectResult;
+  clear(id: string): ClearResult;
+  faults(): ActiveFault[];
+  /** When the node's agent last booted (ms). */
+  bootTimeOf(nodeId: string): number;
+  /** Counters of an interface at an instant (default now), with no fault, for this simulator's boot times. */
+  expectedCounters(nodeId: string, ifIndex: number, timeMs?: number): ExpectedCounters;
+  /** Whether the node answers now (it and its path to the root are up). */
+  isReachable(nodeId: string): boolean;
+  stats(): { requests: number; dropped: number; malformed: number; trapsSent: number };
+  stop(): Promise<void>;
+}
+
+const V2C_RESPONSE_LIMIT = 65_000 - 64;
+const BIND_BATCH = 256;
+
+/** Starts one SNMP agent per inventory node on loopback, plus the control endpoint. */
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const { topology } = options;
+  const host = options.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost')
+    throw new Error(`simulator agents bind to loopback only, not "${host}"`);
+  const clock = options.clock ?? Date.now;
+  const basePort = options.basePort ?? 0;
+  if (basePort !== 0 && (basePort < 1024 || basePort + topology.size - 1 > 65535))
+    throw new Error(
+      `basePort ${basePort} cannot hold ${topology.size} agents (ports ${basePort}–${basePort + topology.size - 1} must lie in 1024–65535)`,
+    );
+  const trapCommunity = Buffer.from(options.trapCommunity ?? 'public');
+  const network = new NetworkState(topology, clock);
+  const startMs = clock();
+
+  const devices = new Map<string, Device>();
+  for (const node of topology.nodes) {
+    const credentials = topology.inventory.credentials.get(node.credentials);
+    if (!credentials) throw new Error(`node "${node.id}": credentials "${node.credentials}" are not defined`);
+    devices.set(node.id, new Device(node, credentials, network, startMs));
+  }
+
+  const views = new Map<Device, MibView>();
+  const viewOf = (dev: Device): MibView => {
+    let view = views.get(dev);
+    if (!view) {
+      const deviceOf = (id: string) => devices.get(id);
+      const reachable = (id: string) => devices.get(id)?.reachable ?? false;
+      view = new MibView([
+        sortEntries(lldpEntries(dev, deviceOf)),
+        shapeEntries(dev),
+        sortEntries(videoEntries(dev, { reachable })),
+      ]);
+      views.set(dev, view);
+    }
+    return view;
+  };
+
+  const communities = new Map<Device, Buffer | null>();
+  for (const dev of devices.values())
+    communities.set(dev, dev.credentials.version === '3' ? null : Buffer.from(dev.credentials.community));
+
+  const writer = new BerWriter();
+  const counters = { requests: 0, dropped: 0, malformed: 0, trapsSent: 0 };
+
+  const handle = (dev: Device, msg: Buffer): Buffer | null => {
+    const now = clock();
+    const r = new BerReader(msg);
+    r.enter(Tag.Sequence);
+    const version = r.readInt();
+    if (version === 3)
+      return handleV3(msg, dev, now, writer, (req, w, limit) =>
+        answerPdu(req, viewOf(dev), dev, now, w, limit, false),
+      );
+    if (version !== 0 && version !== 1) return null;
+    const community = r.readOctets();
+    const expected = communities.get(dev);
+    if (!expected || !community.equals(expected)) return null;
+    const req = parsePdu(r);
+    if (version === 0 && req.type === Tag.GetBulkRequest) return null;
+    writer.reset();
+    const answer = answerPdu(req, viewOf(dev), dev, now, writer, V2C_RESPONSE_LIMIT, version === 0);
+    wrapPdu(writer, Tag.Response, req.requestId, answer.errorStatus, answer.errorIndex);
+    writer.prependOctets(community);
+    writer.prependInt(version);
+    writer.wrap(Tag.Sequence);
+    return writer.finish();
+  };
+
+  const sockets = new Map<Device, Socket>();
+  let trapRequestId = 1;
+  const sendTrap = (dev: Device, kind: TrapKind, ifIndex?: number) => {
+    const target = options.trapTarget;
+    const socket = sockets.get(dev);
+    if (!target || !socket) return;
+    const message = buildTrap(dev, trapCommunity, kind, clock(), trapRequestId++, ifIndex);
+    counters.trapsSent++;
+    socket.send(message, target.port, target.host);
+  };
+
+  const bindOne = (dev: Device, port: number) =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = createSocket({ type: host === '::1' ? 'udp6' : 'udp4' });
+      socket.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          new Error(
+            error.code === 'EADDRINUSE'
+              ? `agent port ${port} for node "${dev.node.id}" is in use: choose another --base-port`
+              : `agent "${dev.node.id}": ${error.message}`,
+          ),
+        ),
+      );
+      socket.bind(port, host, () => {
+        socket.removeAllListeners('error');
+        socket.on('error', () => {
+          counters.dropped++;
+        });
+        socket.on('message', (msg, rinfo) => {
+          counters.requests++;
+          if (!dev.reachable) {
+            counters.dropped++;
+            return;
+          }
+          let reply: Buffer | null;
+          try {
+            reply = handle(dev, msg);
+          } catch (error) {
+            if (!(error instanceof BerError)) throw error;
+            counters.malformed++;
+            return;
+          }
+          if (reply) socket.send(reply, rinfo.port, rinfo.address);
+        });
+        resolve(socket);
+      });
+    });
+
+  const list = [...devices.values()];
+  try {
+    for (let i = 0; i < list.length; i += BIND_BATCH) {
+      const batch = list.slice(i, i + BIND_BATCH);
+      const bound = await Promise.all(
+        batch.map((dev, j) => bindOne(dev, basePort === 0 ? 0 : basePort + i + j)),
+      );
+      batch.forEach((dev, j) => {
+        const socket = bound[j] as Socket;
+        sockets.set(dev, socket);
+        dev.port = socket.address().port;
+      });
+    }
+  } catch (error) {
+    for (const socket of sockets.values()) socket.close();
+    throw error;
+  }
+
+  const engine = new FaultEngine({
+    topology,
+    network,
+    clock,
+    device: (id) => devices.get(id),
+    devices: () => devices.values(),
+    sendTrap,
+  });
+  engine.recomputeReachability();
+
+  const manifest: ManifestEntry[] = list.map((dev) => {
+    const c = dev.credentials;
+    const entry: ManifestEntry = { id: dev.node.id, host, port: dev.port };
+    if (c.version === '3')
+      entry.v3 = {
+        user: c.user,
+        level: c.level,
+        authProtocol: c.authProtocol,
+        authKey: c.authKey,
+        ...(c.privProtocol ? { privProtocol: c.privProtocol } : {}),
+        ...(c.privKey ? { privKey: c.privKey } : {}),
+      };
+    else entry.community = c.community;
+    return entry;
+  });
+
+  const target = {
+    manifest,
+    inject: (fault: Fault) => engine.inject(fault),
+    clear: (id: string) => engine.clear(id),
+    faults: () => engine.list(),
+  };
+  let control: { url: string; server: Server };
+  try {
+    control = await startControl(target, options.controlPort ?? 0);
+  } catch (error) {
+    for (const socket of sockets.values()) socket.close();
+    throw error;
+  }
+
+  const mustDevice = (id: string) => {
+    const dev = devices.get(id);
+    if (!dev) throw new Error(`unknown node "${id}"`);
+    return dev;
+  };
+
+  let stopped = false;
+  return {
+    manifest,
+    controlUrl: control.url,
+    inject: target.inject,
+    clear: target.clear,
+    faults: target.faults,
+    bootTimeOf: (id) => mustDevice(id).bootMs,
+    expectedCounters: (id, ifIndex, timeMs) =>
+      pureExpectedCounters(topology, id, ifIndex, timeMs ?? clock(), mustDevice(id).bootMs),
+    isReachable: (id) => mustDevice(id).reachable,
+    stats: () => ({ ...counters }),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all([
+        new Promise<void>((resolve) => control.server.close(() => resolve())),
+        ...[...sockets.values()].map(
+          (socket) => new Promise<void>((resolve) => socket.close(() => resolve())),
+        ),
+      ]);
+    },
+  };
+}
