@@ -9,13 +9,11 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { DATASOURCE_NAME, DATASOURCE_UID, datasourceBody } from './datasource';
 import { buildDashboards } from './dashboards/index';
+import { INFLUX_READ_PASSWORD_ENV, INFLUX_READ_USER_ENV } from './env';
 import { FOLDER_TITLE, FOLDER_UID } from './provision';
 
 /** Where the docker compose file mounts the dashboards inside the Grafana container. */
 export const CONTAINER_DASHBOARDS_DIR = '/var/lib/grafana/dashboards/egov-noc';
-/** Environment variables Grafana expands in the data source file (set in docker/grafana.env). */
-export const INFLUX_READ_USER_ENV = 'INFLUX_READ_USER';
-export const INFLUX_READ_PASSWORD_ENV = 'INFLUX_READ_PASSWORD';
 
 export interface ProvisioningFilesOptions {
   dashboardsDir: string;

@@ -11,9 +11,8 @@ export {
 } from './provision';
 export {
   CONTAINER_DASHBOARDS_DIR,
-  INFLUX_READ_PASSWORD_ENV,
-  INFLUX_READ_USER_ENV,
   writeProvisioningFiles,
   datasourceProvisioningYaml,
   dashboardProviderYaml,
 } from './files';
+export { GRAFANA_TOKEN_ENV, INFLUX_READ_PASSWORD_ENV, INFLUX_READ_USER_ENV } from './env';

@@ -1,13 +1,11 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  GrafanaError,
-  INFLUX_READ_PASSWORD_ENV,
-  provisionGrafana,
-  writeProvisioningFiles,
-  type ProvisionStep,
-} from '../../grafana';
+import type { ProvisionStep } from '../../grafana';
+import { GRAFANA_TOKEN_ENV, INFLUX_READ_PASSWORD_ENV } from '../../grafana/env';
 import { fail } from '../fail';
+
+/** Loaded on use: the dashboard SDK is large and only this command needs it. */
+const loadGrafana = () => import('../../grafana');
 
 const DEFAULT_OUT_DIR = 'docker/grafana/dashboards';
 const DEFAULT_DB = 'egov_noc';
@@ -20,7 +18,8 @@ interface FileOptions {
 }
 
 /** Dashboards go to outDir; the provisioning YAML next to it (docker/grafana/provisioning by default). */
-function writeFiles(opts: FileOptions, outDir: string): void {
+async function writeFiles(opts: FileOptions, outDir: string): Promise<void> {
+  const { writeProvisioningFiles } = await loadGrafana();
   const dashboardsDir = resolve(outDir);
   const provisioningDir = resolve(opts.provisioningDir ?? join(dirname(dashboardsDir), 'provisioning'));
   const written = writeProvisioningFiles({
@@ -65,13 +64,14 @@ export function registerGrafanaCommand(program: Command): void {
     .option('--timeout-ms <ms>', 'per-request timeout', (v) => Number(v), 10_000)
     .action(
       async (opts: FileOptions & { url: string; token?: string; influxUser?: string; timeoutMs: number }) => {
-        const token = opts.token ?? process.env.GRAFANA_TOKEN ?? '';
+        const token = opts.token ?? process.env[GRAFANA_TOKEN_ENV] ?? '';
         if (token === '')
           fail(
             'no Grafana token: pass --token or set GRAFANA_TOKEN (a service account token with role Admin)',
           );
         if (!Number.isInteger(opts.timeoutMs) || opts.timeoutMs <= 0)
           fail('--timeout-ms must be a positive whole number');
+        const { GrafanaError, provisionGrafana } = await loadGrafana();
         try {
           await provisionGrafana({
             grafanaUrl: opts.url,
@@ -89,7 +89,7 @@ export function registerGrafanaCommand(program: Command): void {
           if (error instanceof GrafanaError) fail(error.message);
           throw error;
         }
-        if (opts.outDir !== undefined) writeFiles(opts, opts.outDir);
+        if (opts.outDir !== undefined) await writeFiles(opts, opts.outDir);
       },
     );
 
@@ -102,7 +102,7 @@ export function registerGrafanaCommand(program: Command): void {
     .option('--provisioning-dir <dir>', 'provisioning YAML directory (default: <out-dir>/../provisioning)')
     .option('--influx-url <url>', 'InfluxDB URL as the Grafana server reaches it', 'http://influxdb:8086')
     .option('--influx-db <name>', 'InfluxDB database', DEFAULT_DB)
-    .action((opts: FileOptions & { outDir: string }) => {
-      writeFiles(opts, opts.outDir);
+    .action(async (opts: FileOptions & { outDir: string }) => {
+      await writeFiles(opts, opts.outDir);
     });
 }
