@@ -1,0 +1,69 @@
+import type {
+  AuditRecord,
+  AuditResponse,
+  CreateUserRequest,
+  HostHealthResponse,
+  Silence,
+  UpdateUserRequest,
+  UserView,
+} from '../../../shared/api';
+import { api, query } from '../lib/api';
+
+/** Users, silences, audit log and host health for the admin screen. */
+class AdminData {
+  users = $state.raw<UserView[]>([]);
+  silences = $state.raw<Silence[]>([]);
+  audit = $state.raw<AuditRecord[]>([]);
+  auditComplete = $state(false);
+  host = $state.raw<HostHealthResponse | null>(null);
+  failure = $state<string | null>(null);
+
+  private async run(task: () => Promise<void>): Promise<void> {
+    try {
+      await task();
+      this.failure = null;
+    } catch (error) {
+      this.failure = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  loadUsers = () =>
+    this.run(async () => {
+      this.users = (await api.get<{ users: UserView[] }>('/api/users')).users;
+    });
+
+  loadSilences = () =>
+    this.run(async () => {
+      this.silences = (await api.get<{ silences: Silence[] }>('/api/silences')).silences;
+    });
+
+  loadHost = () =>
+    this.run(async () => {
+      this.host = await api.get<HostHealthResponse>('/api/admin/host');
+    });
+
+  loadAudit = (older = false) =>
+    this.run(async () => {
+      const before = older ? this.audit.at(-1)?.id : undefined;
+      const page = (await api.get<AuditResponse>(`/api/audit${query({ limit: 100, before })}`)).records;
+      this.audit = older ? [...this.audit, ...page] : page;
+      this.auditComplete = page.length < 100;
+    });
+
+  async createUser(request: CreateUserRequest): Promise<void> {
+    await api.post('/api/users', request);
+    await this.loadUsers();
+  }
+
+  async updateUser(username: string, change: UpdateUserRequest): Promise<void> {
+    await api.patch(`/api/users/${encodeURIComponent(username)}`, change);
+    await this.loadUsers();
+  }
+
+  async deleteSilence(id: string): Promise<void> {
+    await api.del(`/api/silences/${encodeURIComponent(id)}`);
+    await this.loadSilences();
+  }
+}
+
+export const admin = new AdminData();

@@ -1,0 +1,80 @@
+import type { LoginRequest, SessionResponse, UserRole, UserView } from '../../../shared/api';
+import { api, ApiFailure, onUnauthorized, setCsrfToken } from '../lib/api';
+
+/** What each role may do (mirrors console/server/access.ts GRANTS); the UI offers an action only when the signed-in role may take it. */
+const ABILITIES = {
+  ack: ['operator', 'pki-admin', 'admin'],
+  silence: ['operator', 'pki-admin', 'admin'],
+  certificates: ['pki-admin', 'admin'],
+  admin: ['admin'],
+} as const satisfies Record<string, readonly UserRole[]>;
+export type Ability = keyof typeof ABILITIES;
+
+export type SessionPhase = 'checking' | 'signed-out' | 'signed-in';
+
+class Session {
+  phase = $state<SessionPhase>('checking');
+  user = $state.raw<UserView | null>(null);
+  expiresAtMs = $state(0);
+  /** Set when the server said the session is gone while the operator was working. */
+  expired = $state(false);
+  private listeners: Array<(signedIn: boolean) => void> = [];
+
+  constructor() {
+    onUnauthorized(() => this.drop(true));
+  }
+
+  can(ability: Ability): boolean {
+    const role = this.user?.role;
+    return role !== undefined && (ABILITIES[ability] as readonly UserRole[]).includes(role);
+  }
+
+  /** Notified on every sign-in and sign-out (the stream connects and disconnects on these). */
+  subscribe(listener: (signedIn: boolean) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async restore(): Promise<void> {
+    try {
+      this.accept(await api.get<SessionResponse>('/api/session'));
+    } catch (error) {
+      if (error instanceof ApiFailure && (error.status === 401 || error.status === 403)) {
+        this.drop(false);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  async login(request: LoginRequest): Promise<void> {
+    this.accept(await api.post<SessionResponse>('/api/session', request));
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await api.del('/api/session');
+    } finally {
+      this.drop(false);
+    }
+  }
+
+  private accept(response: SessionResponse): void {
+    setCsrfToken(response.csrfToken);
+    this.user = response.user;
+    this.expiresAtMs = response.expiresAtMs;
+    this.expired = false;
+    this.phase = 'signed-in';
+    for (const listener of this.listeners) listener(true);
+  }
+
+  private drop(expired: boolean): void {
+    const wasSignedIn = this.phase === 'signed-in';
+    setCsrfToken(null);
+    this.user = null;
+    this.phase = 'signed-out';
+    if (expired && wasSignedIn) this.expired = true;
+    if (wasSignedIn) for (const listener of this.listeners) listener(false);
+  }
+}
+
+export const session = new Session();
