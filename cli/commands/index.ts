@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBenchCommand } from './bench';
+import { registerFaultCommand } from './fault';
 import { registerGrafanaCommand } from './grafana';
 import { registerInventoryCommand } from './inventory';
 import { registerInfluxCommand } from './influx';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerBenchCommand(program);
   registerGrafanaCommand(program);
   registerSimulateCommand(program);
+  registerFaultCommand(program);
 }

@@ -1,0 +1,150 @@
+import type { Command } from 'commander';
+import type { ActiveFault, Fault } from '../../simulator';
+import { fail } from '../fail';
+
+/**
+ * `egov-noc fault …`: inject, list and clear faults in a running simulator through its loopback
+ * control endpoint (printed by `egov-noc simulate`).
+ */
+
+interface ControlOption {
+  control?: string;
+}
+
+function controlUrl(opts: ControlOption): string {
+  const raw = opts.control ?? process.env.EGOV_NOC_SIM_CONTROL;
+  if (!raw)
+    fail(
+      'no control endpoint: pass --control URL (printed by `egov-noc simulate`) or set EGOV_NOC_SIM_CONTROL',
+    );
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    fail(`--control "${raw}" is not a URL (expected e.g. http://127.0.0.1:18999)`);
+  }
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+    fail(`--control must be a loopback URL (the simulator listens on 127.0.0.1 only), got ${url.hostname}`);
+  return url.origin;
+}
+
+async function call(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(`${base}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch (error) {
+    fail(
+      `cannot reach the simulator at ${base}: ${(error as Error).message} (is \`egov-noc simulate\` running?)`,
+    );
+  }
+  const json = (await res.json().catch(() => ({}))) as { error?: string };
+  if (!res.ok) fail(json.error ?? `${method} ${path}: HTTP ${res.status}`);
+  return json;
+}
+
+function describe(fault: Fault): string {
+  switch (fault.kind) {
+    case 'node-down':
+    case 'reboot':
+    case 'counter-wrap':
+      return `${fault.kind} ${fault.node}`;
+    case 'link-down':
+    case 'link-saturated':
+      return `${fault.kind} ${fault.link ?? `${fault.a ?? '?'} <-> ${fault.b ?? '?'}`}`;
+    case 'video-degraded':
+      return `${fault.kind} ${fault.videoLink} loss ${fault.lossPct}% jitter ${fault.jitterMs} ms`;
+  }
+}
+
+const number = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) fail(`expected a non-negative number, got "${value}"`);
+  return n;
+};
+
+export function registerFaultCommand(program: Command): void {
+  const fault = program
+    .command('fault')
+    .description('inject, list and clear faults in a running simulator (egov-noc simulate)')
+    .option('--control <url>', 'simulator control endpoint (or EGOV_NOC_SIM_CONTROL)');
+
+  const inject = async (cmd: Command, body: Fault) => {
+    const base = controlUrl(cmd.optsWithGlobals<ControlOption>());
+    const result = (await call(base, 'POST', '/faults', body)) as { id: string };
+    console.log(`${result.id}: ${describe(body)}`);
+  };
+
+  for (const kind of ['node-down', 'reboot', 'counter-wrap'] as const)
+    fault
+      .command(kind)
+      .description(
+        kind === 'node-down'
+          ? 'the node (and the subtree behind it) stops answering; its neighbours see the port go down'
+          : kind === 'reboot'
+            ? 'the node restarts: sysUpTime and counters reset, coldStart trap'
+            : "the node's 32-bit octet counters jump near 2^32 and wrap",
+      )
+      .argument('<node>', 'node id')
+      .option('--control <url>', 'simulator control endpoint')
+      .action(async (node: string, _opts: unknown, cmd: Command) => inject(cmd, { kind, node }));
+
+  for (const kind of ['link-down', 'link-saturated'] as const)
+    fault
+      .command(kind)
+      .description(
+        kind === 'link-down'
+          ? 'both ends down (linkDown traps); an uplink cuts off its subtree'
+          : 'the link runs at ~98% of capacity both ways',
+      )
+      .argument('<link-or-node>', 'link id, or the node at one end')
+      .argument('[other-node]', 'the node at the other end')
+      .option('--control <url>', 'simulator control endpoint')
+      .action(async (first: string, second: string | undefined, _opts: unknown, cmd: Command) =>
+        inject(cmd, second === undefined ? { kind, link: first } : { kind, a: first, b: second }),
+      );
+
+  fault
+    .command('video-degraded')
+    .description("loss and jitter on a video-conference link (seen by the probe at the link's 'a' end)")
+    .argument('<video-link>', 'video link id')
+    .requiredOption('--loss-pct <pct>', 'packet loss in %', number)
+    .requiredOption('--jitter-ms <ms>', 'jitter in ms', number)
+    .option('--control <url>', 'simulator control endpoint')
+    .action(async (videoLink: string, opts: { lossPct: number; jitterMs: number }, cmd: Command) =>
+      inject(cmd, { kind: 'video-degraded', videoLink, lossPct: opts.lossPct, jitterMs: opts.jitterMs }),
+    );
+
+  fault
+    .command('clear')
+    .description('clear one fault by id, or all of them with --all')
+    .argument('[id]', 'fault id (from `egov-noc fault list`)')
+    .option('--all', 'clear every active fault')
+    .option('--control <url>', 'simulator control endpoint')
+    .action(async (id: string | undefined, opts: { all?: boolean }, cmd: Command) => {
+      if (!id && !opts.all) fail('say which fault to clear: an id, or --all');
+      if (id && opts.all) fail('give either an id or --all, not both');
+      const base = controlUrl(cmd.optsWithGlobals<ControlOption>());
+      const result = (await call(base, 'DELETE', id ? `/faults/${encodeURIComponent(id)}` : '/faults')) as {
+        cleared: string[];
+      };
+      console.log(result.cleared.length > 0 ? `cleared ${result.cleared.join(', ')}` : 'no active faults');
+    });
+
+  fault
+    .command('list')
+    .description('list active faults')
+    .option('--control <url>', 'simulator control endpoint')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const base = controlUrl(cmd.optsWithGlobals<ControlOption>());
+      const faults = (await call(base, 'GET', '/faults')) as ActiveFault[];
+      if (faults.length === 0) console.log('no active faults');
+      for (const f of faults)
+        console.log(`${f.id}\t${new Date(f.sinceMs).toISOString()}\t${describe(f.fault)}`);
+    });
+}
