@@ -19,10 +19,14 @@ export interface PollClock {
 }
 
 export type Elapsed =
-  { kind: 'elapsed'; seconds: number; uptimeWrapped: boolean } | { kind: 'reboot' } | { kind: 'none' };
+  | { kind: 'elapsed'; seconds: number; uptimeWrapped: boolean }
+  | { kind: 'reboot' }
+  /** The device clock jumped forward far beyond ours: counters cannot be trusted across it. */
+  | { kind: 'clock-jump' }
+  | { kind: 'none' };
 
 /**
- * Seconds between two polls, by the device's own clock when it is consistent with ours.
+ * Seconds between two polls, by the device's own clock (it timestamps the counters it serves).
  * sysUpTime going backwards is a reboot unless the wall clock says the 32-bit TimeTicks wrapped
  * (prev near 2^32, cur small, and wrap distance ≈ wall-clock distance).
  */
@@ -32,7 +36,8 @@ export function elapsedBetween(prev: PollClock, cur: PollClock): Elapsed {
   if (cur.uptimeCs >= prev.uptimeCs) {
     const deviceS = (cur.uptimeCs - prev.uptimeCs) / 100;
     if (deviceS <= 0) return { kind: 'none' };
-    return { kind: 'elapsed', seconds: plausible(deviceS, wallS) ? deviceS : wallS, uptimeWrapped: false };
+    if (plausible(deviceS, wallS)) return { kind: 'elapsed', seconds: deviceS, uptimeWrapped: false };
+    return { kind: 'clock-jump' };
   }
   const wrappedS = (UPTIME_MODULUS_CS - prev.uptimeCs + cur.uptimeCs) / 100;
   if (plausible(wrappedS, wallS)) return { kind: 'elapsed', seconds: wrappedS, uptimeWrapped: true };

@@ -1,0 +1,410 @@
+/**
+ * The collector, wired: inventory (+ simulator manifest) → scheduler → SNMP polls → normalizer →
+ * MetricsStore and EventBus; a trap receiver beside it; the collector's own health every period.
+ */
+import { hostname } from 'node:os';
+import type { EventBus } from '../bus/event-bus';
+import type { BusEvent, CollectorHealthEvent } from '../bus/events';
+import type { Topology } from '../inventory/topology';
+import type { Inventory, InventoryNode, NodeId, SnmpCredentials } from '../inventory/types';
+import type { MetricPoint, MetricsStore, StoreHealth } from '../metrics/types';
+import type { ManifestEntry } from '../simulator/manifest';
+import { createCollectorLogger, type CollectorLogger } from './logging';
+import { normalizeNodePoll, normalizeVideo, unreachablePoint, type NodeMemory } from './normalizer';
+import { pollHostResources, type HostResourcesReading } from './poll/host-resources';
+import { newIfMibMemory, pollIfMib, type IfMibMemory } from './poll/if-mib';
+import { compareLldp, driftKey, pollLldp } from './poll/lldp';
+import { VIDEO_PROBES, type VideoReading } from './poll/video';
+import { ReachabilityTracker, Scheduler } from './scheduler';
+import {
+  collectorPoint,
+  hostPoint,
+  readHostHealth,
+  SelfMonitor,
+  type CollectorSnapshot,
+} from './self-monitor';
+import {
+  DEFAULT_TIMING,
+  openSession,
+  type SessionTiming,
+  type SnmpFailure,
+  type SnmpSession,
+  type SnmpTarget,
+} from './snmp/session';
+import { startTrapReceiver, type TrapReceiver, type TrapReceiverStats } from './traps/receiver';
+
+export interface CollectorOptions {
+  topology: Topology;
+  inventory: Inventory;
+  /** The simulator's manifest: poll those nodes at the simulated address with the simulated credentials. */
+  manifest?: readonly ManifestEntry[];
+  store: MetricsStore;
+  bus: EventBus;
+  /** Poll every node at this interval instead of the inventory's per-node intervals. */
+  intervalS?: number;
+  /** UDP port for traps; omit (or null) for no receiver; 0 for any free port. */
+  trapPort?: number | null;
+  trapAddress?: string;
+  logger?: CollectorLogger;
+  /** The `collector` tag of self-monitoring points (default: the host name). */
+  name?: string;
+  /** Polls in flight at once, across all nodes. */
+  concurrency?: number;
+  timing?: Partial<SessionTiming>;
+  /** Failed polls in a row before a node is declared unreachable. */
+  missesBeforeUnreachable?: number;
+  /** Upper bound of GETBULK max-repetitions (per node it is its interface count + 1, up to this). */
+  maxRepetitions?: number;
+  /** Refresh interface names and speeds every N polls. */
+  metadataEveryN?: number;
+  /** Walk LLDP every N polls (topology changes rarely). */
+  lldpEveryN?: number;
+  /** Seconds between self-monitoring reports. */
+  statusPeriodS?: number;
+  /** Report host CPU/memory/disk (systeminformation) with each status. */
+  hostHealth?: boolean;
+  /** false: poll only on pollNow() (tests that step through polls one by one). Default true. */
+  schedule?: boolean;
+  onStatus?: (status: CollectorStatus) => void;
+}
+
+export interface CollectorStatus {
+  timeMs: number;
+  snapshot: CollectorSnapshot;
+  nodes: number;
+  reachable: number;
+  unreachable: number;
+  store: StoreHealth;
+  traps: TrapReceiverStats | null;
+}
+
+export interface CollectorStats {
+  nodes: number;
+  reachable: number;
+  unreachable: number;
+  polls: number;
+  timeouts: number;
+  failures: number;
+  /** Field values written to the store. */
+  values: number;
+  clamped: number;
+  skipped: number;
+  queued: number;
+  running: number;
+  traps: TrapReceiverStats | null;
+  store: StoreHealth;
+}
+
+export interface RunningCollector {
+  readonly trapPort: number | null;
+  stats(): CollectorStats;
+  /** Poll one node now, outside its schedule (tests, benchmarks, "refresh" buttons). */
+  pollNow(node: NodeId): Promise<void>;
+  /** Stop polling and the trap receiver, wait for polls in flight, flush the store. */
+  stop(): Promise<void>;
+}
+
+interface NodeRuntime {
+  node: InventoryNode;
+  target: SnmpTarget;
+  credentials: SnmpCredentials;
+  session: SnmpSession | null;
+  ifMemory: IfMibMemory;
+  memory: NodeMemory | null;
+  polls: number;
+  lldpKey: string | null;
+  maxRepetitions: number;
+}
+
+function manifestCredentials(entry: ManifestEntry): SnmpCredentials | null {
+  if (entry.v3) return { name: `manifest:${entry.id}`, version: '3', ...entry.v3 };
+  if (entry.community !== undefined)
+    return { name: `manifest:${entry.id}`, version: '2c', community: entry.community };
+  return null;
+}
+
+function countFields(points: readonly MetricPoint[]): number {
+  let n = 0;
+  for (const p of points) for (const _ in p.fields) n++;
+  return n;
+}
+
+export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
+  const { topology, inventory, store, bus } = options;
+  const logger = options.logger ?? createCollectorLogger();
+  const name = options.name ?? hostname();
+  const timing: SessionTiming = { ...DEFAULT_TIMING, ...options.timing };
+  const maxRepCap = options.maxRepetitions ?? 50;
+  const metadataEveryN = options.metadataEveryN ?? 10;
+  const lldpEveryN = options.lldpEveryN ?? 10;
+  const statusPeriodMs = (options.statusPeriodS ?? 10) * 1000;
+  const tracker = new ReachabilityTracker(options.missesBeforeUnreachable ?? 3);
+  const monitor = new SelfMonitor();
+  const manifest = new Map((options.manifest ?? []).map((m) => [m.id, m]));
+  if (options.intervalS !== undefined && !(options.intervalS > 0))
+    throw new Error(`interval must be > 0 s, got ${options.intervalS}`);
+
+  const runtimes = new Map<NodeId, NodeRuntime>();
+  for (const node of inventory.nodes) {
+    const entry = manifest.get(node.id);
+    const credentials = entry
+      ? manifestCredentials(entry)
+      : (inventory.credentials.get(node.credentials) ?? null);
+    if (!credentials)
+      throw new Error(
+        `node "${node.id}": no SNMP credentials (inventory names "${node.credentials}", manifest has none)`,
+      );
+    runtimes.set(node.id, {
+      node,
+      target: entry ? { host: entry.host, port: entry.port } : { host: node.address, port: 161 },
+      credentials,
+      session: null,
+      ifMemory: newIfMibMemory(),
+      memory: null,
+      polls: 0,
+      lldpKey: null,
+      maxRepetitions: Math.max(1, Math.min(maxRepCap, node.interfaces.length + 1)),
+    });
+  }
+  const videoLinksAt = new Map<NodeId, typeof inventory.videoLinks>();
+  for (const link of inventory.videoLinks)
+    videoLinksAt.set(link.a, [...(videoLinksAt.get(link.a) ?? []), link]);
+
+  const publish = (event: BusEvent) => {
+    try {
+      bus.publish(event);
+    } catch (error) {
+      // A subscriber's bug must not stop polling; it is logged where it can be found.
+      logger.error({ event: event.type, error: String(error) }, 'event bus subscriber failed');
+    }
+  };
+
+  const sessionOf = (rt: NodeRuntime): SnmpSession => {
+    rt.session ??= openSession(rt.target, rt.credentials, timing, (message) =>
+      logger.warn(
+        { node: rt.node.id, target: `${rt.target.host}:${rt.target.port}`, reason: message },
+        'garbled SNMP answer',
+      ),
+    );
+    return rt.session;
+  };
+
+  const onFailure = (rt: NodeRuntime, failure: SnmpFailure, startedMs: number, garbledDuring: boolean) => {
+    const timeMs = Date.now();
+    const pollMs = timeMs - startedMs;
+    const reason =
+      failure.kind === 'timeout' && garbledDuring
+        ? 'garbled answers (agent replies cannot be decoded)'
+        : failure.message;
+    monitor.recordPoll(pollMs, failure.kind === 'timeout' ? 'timeout' : 'failed', 1);
+    const point = unreachablePoint(rt.node, timeMs, pollMs);
+    store.write([point]);
+    publish({ type: 'samples', node: rt.node.id, timeMs, points: [point] });
+    const change = tracker.failed(rt.node.id, reason, failure.kind === 'auth');
+    const target = `${rt.target.host}:${rt.target.port}`;
+    if (change) {
+      logger.warn(
+        { node: rt.node.id, target, state: change.state, kind: failure.kind, reason: change.reason },
+        'node unreachable',
+      );
+      publish({ type: 'node.state', node: rt.node.id, timeMs, state: 'unreachable', reason: change.reason });
+    } else logger.debug({ node: rt.node.id, target, kind: failure.kind, reason }, 'poll failed');
+  };
+
+  const pollNode = async (rt: NodeRuntime): Promise<void> => {
+    const session = sessionOf(rt);
+    const startedMs = Date.now();
+    const garbledBefore = session.garbledCount;
+    const ifPoll = await pollIfMib(session, rt.ifMemory, {
+      maxRepetitions: rt.maxRepetitions,
+      metadataEveryN,
+    });
+    const answeredMs = Date.now();
+    if (!ifPoll.ok) return onFailure(rt, ifPoll.error, startedMs, session.garbledCount > garbledBefore);
+    const system = ifPoll.value.system;
+    if (system === null)
+      return onFailure(rt, { kind: 'garbled', message: 'agent gave no sysUpTime.0' }, startedMs, false);
+
+    const doLldp = rt.polls % lldpEveryN === 0;
+    rt.polls++;
+    const videoLinks = videoLinksAt.get(rt.node.id) ?? [];
+    const kinds = [...new Set(videoLinks.map((l) => l.probe))];
+    const [hr, videos, lldp] = await Promise.all([
+      pollHostResources(session, 8),
+      Promise.all(kinds.map((kind) => VIDEO_PROBES[kind].poll(session, Math.max(4, videoLinks.length + 1)))),
+      doLldp ? pollLldp(session, rt.maxRepetitions, rt.ifMemory.names) : Promise.resolve(null),
+    ]);
+    const hostResources: HostResourcesReading | null = hr.ok ? hr.value : null;
+    if (!hr.ok) logger.debug({ node: rt.node.id, reason: hr.error.message }, 'host resources not polled');
+    const pollMs = Date.now() - startedMs;
+
+    const normalized = normalizeNodePoll(topology, rt.node, rt.memory, {
+      timeMs: answeredMs,
+      system,
+      interfaces: ifPoll.value.interfaces,
+      hostResources,
+      pollMs,
+    });
+    rt.memory = normalized.memory;
+    const readings: VideoReading[] = [];
+    for (const v of videos) {
+      if (v.ok) readings.push(...v.value.readings);
+      else logger.debug({ node: rt.node.id, reason: v.error.message }, 'video probe not polled');
+    }
+    const points = [...normalized.points, ...normalizeVideo(rt.node, videoLinks, readings, answeredMs)];
+    store.write(points);
+    const values = countFields(points);
+    monitor.recordPoll(pollMs, 'ok', values);
+    monitor.recordClamped(normalized.stats.clamped);
+    if (normalized.stats.clamped > 0)
+      logger.debug({ node: rt.node.id, clamped: normalized.stats.clamped }, 'rates above line rate clamped');
+
+    const change = tracker.succeeded(rt.node.id);
+    if (change) {
+      logger.info({ node: rt.node.id, state: change.state }, 'node reachable');
+      publish({
+        type: 'node.state',
+        node: rt.node.id,
+        timeMs: answeredMs,
+        state: 'reachable',
+        reason: change.reason,
+      });
+    }
+    publish({ type: 'samples', node: rt.node.id, timeMs: answeredMs, points });
+    for (const event of normalized.events) {
+      if (event.type === 'node.reboot')
+        logger.info({ node: rt.node.id, uptimeS: event.uptimeS }, 'node rebooted (sysUpTime went back)');
+      publish(event);
+    }
+    if (lldp?.ok) {
+      const drift = compareLldp(topology, rt.node.id, lldp.value.neighbours);
+      const key = driftKey(drift);
+      const empty = drift.unknownNeighbours.length === 0 && drift.missingLinks.length === 0;
+      if (key !== rt.lldpKey && !(rt.lldpKey === null && empty)) {
+        publish({ type: 'topology.drift', node: rt.node.id, timeMs: answeredMs, ...drift });
+        logger.info(
+          {
+            node: rt.node.id,
+            unknownNeighbours: drift.unknownNeighbours.length,
+            missingLinks: drift.missingLinks,
+          },
+          'topology drift (LLDP vs inventory)',
+        );
+      }
+      rt.lldpKey = key;
+    }
+  };
+
+  const scheduler = new Scheduler({
+    concurrency: options.concurrency ?? 100,
+    onLag: (lagMs) => monitor.recordLag(lagMs),
+  });
+
+  let traps: TrapReceiver | null = null;
+  if (options.trapPort !== undefined && options.trapPort !== null)
+    traps = await startTrapReceiver({
+      port: options.trapPort,
+      ...(options.trapAddress === undefined ? {} : { address: options.trapAddress }),
+      inventory,
+      ...(options.manifest === undefined ? {} : { manifest: options.manifest }),
+      bus,
+      logger,
+      ifNameOf: (node, ifIndex) => runtimes.get(node)?.ifMemory.names.get(ifIndex),
+    });
+
+  const statsNow = (): CollectorStats => {
+    const s = scheduler.stats();
+    return {
+      nodes: runtimes.size,
+      reachable: tracker.count('reachable'),
+      unreachable: tracker.count('unreachable'),
+      ...monitor.totals,
+      skipped: s.skipped,
+      queued: s.queued,
+      running: s.running,
+      traps: traps?.stats() ?? null,
+      store: store.health(),
+    };
+  };
+
+  let reporting: Promise<void> = Promise.resolve();
+  const report = async () => {
+    const timeMs = Date.now();
+    const snapshot = monitor.takeSnapshot();
+    const health = store.health();
+    const points: MetricPoint[] = [collectorPoint(name, snapshot, health, timeMs)];
+    if (options.hostHealth !== false) {
+      try {
+        points.push(hostPoint(name, await readHostHealth(), timeMs));
+      } catch (error) {
+        logger.warn({ reason: String(error) }, 'host health unavailable');
+      }
+    }
+    store.write(points);
+    const event: CollectorHealthEvent = {
+      type: 'collector.health',
+      collector: name,
+      timeMs,
+      pollsPs: snapshot.pollsPs,
+      timeoutsPs: snapshot.timeoutsPs,
+      queueLagMs: snapshot.queueLagMs,
+      spoolPoints: health.spooledPoints,
+      droppedPoints: health.droppedPoints,
+      storeUp: health.backendUp,
+    };
+    publish(event);
+    options.onStatus?.({
+      timeMs,
+      snapshot,
+      nodes: runtimes.size,
+      reachable: tracker.count('reachable'),
+      unreachable: tracker.count('unreachable'),
+      store: health,
+      traps: traps?.stats() ?? null,
+    });
+  };
+  const statusTimer = setInterval(() => {
+    reporting = reporting.then(report, report);
+  }, statusPeriodMs);
+
+  if (options.schedule !== false)
+    scheduler.start(
+      [...runtimes.values()].map((rt) => ({
+        id: rt.node.id,
+        intervalMs: (options.intervalS ?? rt.node.pollIntervalS) * 1000,
+        run: () => pollNode(rt),
+      })),
+    );
+  logger.info(
+    {
+      nodes: runtimes.size,
+      store: store.kind,
+      trapPort: traps?.port ?? null,
+      concurrency: options.concurrency ?? 100,
+    },
+    'collector started',
+  );
+
+  let stopping: Promise<void> | null = null;
+  return {
+    trapPort: traps?.port ?? null,
+    stats: statsNow,
+    async pollNow(id) {
+      const rt = runtimes.get(id);
+      if (!rt) throw new Error(`pollNow: unknown node "${id}"`);
+      await pollNode(rt);
+    },
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(statusTimer);
+        await scheduler.stop();
+        await reporting;
+        await traps?.close();
+        for (const rt of runtimes.values()) rt.session?.close();
+        await store.flush();
+        logger.info({ ...statsNow(), traps: undefined, store: undefined }, 'collector stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * collector/ — polls every inventory node by SNMP, turns counters into rates, writes metrics to the
+ * MetricsStore and events to the EventBus, receives traps, and watches itself.
+ */
+export {
+  startCollector,
+  type CollectorOptions,
+  type CollectorStats,
+  type CollectorStatus,
+  type RunningCollector,
+} from './collector';
+export { createCollectorLogger, memoryCollectorLogger, type CollectorLogger } from './logging';
+export { mosFromRtt, mosFromR, rFactor } from './mos';
+export { startTrapReceiver, type TrapReceiver, type TrapReceiverStats } from './traps/receiver';
+export type { CollectorSnapshot } from './self-monitor';

@@ -1,0 +1,103 @@
+/**
+ * LLDP-MIB: the neighbours each device sees, compared with the inventory's links so the operator
+ * learns about links the inventory lacks and inventory links that are not there.
+ */
+import type { NodeId } from '../../inventory/types';
+import type { Topology } from '../../inventory/topology';
+import { toText, type SnmpResult, type SnmpSession } from '../snmp/session';
+
+const LLDP_LOC_PORT_ID = '1.0.8802.1.1.2.1.3.7.1.3';
+const LLDP_REM_ENTRY = '1.0.8802.1.1.2.1.4.1.1';
+const LLDP_REM_PORT_ID = `${LLDP_REM_ENTRY}.7`;
+const LLDP_REM_SYS_NAME = `${LLDP_REM_ENTRY}.9`;
+
+export interface LldpNeighbour {
+  localIfName: string;
+  remoteSysName: string;
+  remotePort: string;
+}
+
+export interface LldpReading {
+  neighbours: LldpNeighbour[];
+  values: number;
+  requests: number;
+}
+
+/** Walk lldpRemTable (index TimeMark.LocalPortNum.RemIndex) and name the local ports. */
+export async function pollLldp(
+  session: SnmpSession,
+  maxRepetitions: number,
+  ifNames: ReadonlyMap<number, string>,
+): Promise<SnmpResult<LldpReading>> {
+  const walked = await session.walkColumns(
+    [LLDP_LOC_PORT_ID, LLDP_REM_PORT_ID, LLDP_REM_SYS_NAME],
+    maxRepetitions,
+  );
+  if (!walked.ok) return walked;
+  const [locPorts, remPorts, remNames] = walked.value.columns;
+  const neighbours: LldpNeighbour[] = [];
+  for (const [suffix, nameVb] of remNames ?? []) {
+    const parts = suffix.split('.');
+    const localPort = parts.length >= 3 ? Number(parts[parts.length - 2]) : NaN;
+    const localIfName =
+      toText(locPorts?.get(String(localPort))) ??
+      ifNames.get(localPort) ??
+      (Number.isFinite(localPort) ? `port${localPort}` : suffix);
+    neighbours.push({
+      localIfName,
+      remoteSysName: toText(nameVb) ?? '',
+      remotePort: toText(remPorts?.get(suffix)) ?? '',
+    });
+  }
+  let values = 0;
+  for (const c of walked.value.columns) values += c.size;
+  return { ok: true, value: { neighbours, values, requests: walked.value.requests } };
+}
+
+export interface LldpDrift {
+  unknownNeighbours: LldpNeighbour[];
+  /** Inventory link ids at this node that LLDP does not show. */
+  missingLinks: string[];
+}
+
+/** Does an LLDP system name designate this inventory node? (sysName is usually the id or a DNS name.) */
+function namesNode(topology: Topology, sysName: string, id: NodeId): boolean {
+  if (sysName === id) return true;
+  const node = topology.find(id);
+  if (!node) return false;
+  const short = sysName.split('.')[0] ?? sysName;
+  return node.name === sysName || short === id || node.dnsNames.includes(sysName);
+}
+
+/** Compare what a node's LLDP sees with the inventory's links at that node. Pure. */
+export function compareLldp(
+  topology: Topology,
+  nodeId: NodeId,
+  neighbours: readonly LldpNeighbour[],
+): LldpDrift {
+  const links = topology.linksOf(nodeId);
+  const matched = new Set<string>();
+  const unknownNeighbours: LldpNeighbour[] = [];
+  for (const seen of neighbours) {
+    const link = links.find((candidate) => {
+      const [local, remote] =
+        candidate.a.node === nodeId ? [candidate.a, candidate.b] : [candidate.b, candidate.a];
+      return (
+        local.interface === seen.localIfName &&
+        namesNode(topology, seen.remoteSysName, remote.node) &&
+        (seen.remotePort === '' || seen.remotePort === remote.interface)
+      );
+    });
+    if (link) matched.add(link.id);
+    else unknownNeighbours.push(seen);
+  }
+  return { unknownNeighbours, missingLinks: links.filter((l) => !matched.has(l.id)).map((l) => l.id) };
+}
+
+/** A stable key for a drift, to report only changes. */
+export function driftKey(drift: LldpDrift): string {
+  const unknown = drift.unknownNeighbours
+    .map((n) => `${n.localIfName}>${n.remoteSysName}:${n.remotePort}`)
+    .sort();
+  return JSON.stringify([unknown, [...drift.missingLinks].sort()]);
+}
