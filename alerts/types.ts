@@ -82,7 +82,11 @@ export interface Silence {
   createdAtMs: number;
   reason: string;
   /** A recurring maintenance window: weekly days + local HH:MM range. Absent for a one-off silence. */
-  recurrence?: { days: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>; from: string; to: string };
+  recurrence?: {
+    days: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>;
+    from: string;
+    to: string;
+  };
 }
 
 export interface AlertFilter {

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { SEVERITIES } from '../types';
+
+/** The alert-rules YAML as people write it (configs/alert-rules.yaml). Shape checks only; cross-checks in load.ts. */
+
+const ruleId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case ASCII letters, digits and dashes');
+const severity = z.enum(SEVERITIES);
+
+/** "90s", "5m", "1h", "250ms" or a number of seconds. */
+export const durationMs = z.union([
+  z
+    .number()
+    .nonnegative('must be 0 or more seconds')
+    .transform((s) => s * 1000),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'must be a duration like 30s, 5m, 1h or 250ms')
+    .transform((text) => {
+      const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+      const value = Number(match?.[1] ?? 0);
+      const unit = match?.[2] ?? 's';
+      const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+      return value * factor;
+    }),
+]);
+
+export const matcherSchema = z.strictObject({
+  label: z.string().min(1),
+  value: z.string(),
+  regex: z.boolean().optional(),
+});
+
+const base = { id: ruleId, severity, description: z.string().optional() };
+
+export const THRESHOLD_OPS = ['>', '>=', '<', '<='] as const;
+export type ThresholdOp = (typeof THRESHOLD_OPS)[number];
+
+const thresholdRule = z.strictObject({
+  ...base,
+  kind: z.literal('threshold'),
+  /** Measurement of the samples (interface, node, video, collector …). */
+  measurement: z.string().min(1),
+  field: z.string().min(1),
+  /** Only series whose labels (tags + node tier/zone/role) match all of these. */
+  match: z.array(matcherSchema).default([]),
+  op: z.enum(THRESHOLD_OPS),
+  value: z.number(),
+  /** Clear threshold (hysteresis); defaults to value. For > it must be ≤ value, for < ≥ value. */
+  clear: z.number().optional(),
+  /** How long the condition must hold before the alert fires. */
+  for: durationMs.default(0),
+  /** Stricter thresholds while a meeting is scheduled on the video link (tag `link`). */
+  duringMeeting: z.strictObject({ value: z.number(), clear: z.number().optional() }).optional(),
+  /** zh-CN summary; {nodeName} {node} {value} {threshold} and any tag like {ifName} {link} are filled in. */
+  summary: z.string().min(1),
+});
+
+const nodeUnreachableRule = z.strictObject({ ...base, kind: z.literal('node-unreachable') });
+const uplinkDownRule = z.strictObject({ ...base, kind: z.literal('uplink-down') });
+const linkDownRule = z.strictObject({ ...base, kind: z.literal('link-down') });
+const flappingRule = z.strictObject({
+  ...base,
+  kind: z.literal('interface-flapping'),
+  /** State changes (down or up) within the window that make an interface flapping. */
+  transitions: z.number().int().min(2).max(1000),
+  within: durationMs,
+});
+const rebootRule = z.strictObject({
+  ...base,
+  kind: z.literal('reboot'),
+  resolveAfter: durationMs.default(1_800_000),
+});
+const freshnessRule = z.strictObject({
+  ...base,
+  kind: z.literal('freshness'),
+  /** A node is stale when its newest sample is older than factor × its poll interval. */
+  factor: z.number().min(1).max(100).default(2),
+  checkEvery: durationMs.default(5_000),
+});
+const certificateRule = z.strictObject({
+  id: ruleId,
+  kind: z.literal('certificate-expiry'),
+  description: z.string().optional(),
+  /** Worst first: the first level whose maxDaysLeft ≥ daysLeft gives the severity. */
+  levels: z.array(z.strictObject({ maxDaysLeft: z.number(), severity })).min(1),
+  /** Resolve when no expiry notice for the certificate arrived for this long (renewed or removed). */
+  resolveAfter: durationMs.default(93_600_000),
+});
+const authFailureRule = z.strictObject({
+  ...base,
+  kind: z.literal('snmp-auth-failure'),
+  resolveAfter: durationMs.default(1_800_000),
+});
+
+export const ruleSchema = z.discriminatedUnion('kind', [
+  thresholdRule,
+  nodeUnreachableRule,
+  uplinkDownRule,
+  linkDownRule,
+  flappingRule,
+  rebootRule,
+  freshnessRule,
+  certificateRule,
+  authFailureRule,
+]);
+
+export const RECEIVER_TYPES = ['webhook', 'wecom', 'dingtalk'] as const;
+
+export const receiverSchema = z.strictObject({
+  name: ruleId,
+  type: z.enum(RECEIVER_TYPES),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /** Extra request headers (e.g. an Authorization header for a generic webhook). */
+  headers: z.record(z.string(), z.string()).optional(),
+  timeout: durationMs.default(5_000),
+});
+
+export const routeSchema = z.strictObject({
+  receiver: ruleId,
+  /** All must match the alert's labels; empty = every alert. */
+  matchers: z.array(matcherSchema).default([]),
+});
+
+export const alertRulesSchema = z.strictObject({
+  settings: z
+    .strictObject({
+      /** How long a new unreachable node waits for an ancestor to turn out to be the root cause. */
+      correlationWindow: durationMs.default(3_000),
+      /** Local time (for meetings and maintenance windows) as an offset from UTC; China is +480. */
+      utcOffsetMin: z.number().int().min(-720).max(840).default(480),
+      escalation: z
+        .strictObject({ after: durationMs.default(900_000), receivers: z.array(ruleId).default([]) })
+        .default({ after: 900_000, receivers: [] }),
+      /** Outbox retry backoff: first delay, doubled each attempt up to the max. */
+      retryInitial: durationMs.default(2_000),
+      retryMax: durationMs.default(300_000),
+    })
+    .default({
+      correlationWindow: 3_000,
+      utcOffsetMin: 480,
+      escalation: { after: 900_000, receivers: [] },
+      retryInitial: 2_000,
+      retryMax: 300_000,
+    }),
+  rules: z.array(ruleSchema).min(1),
+  receivers: z.array(receiverSchema).default([]),
+  routes: z.array(routeSchema).default([]),
+});
+
+export type RawAlertRules = z.input<typeof alertRulesSchema>;
+export type AlertRules = z.output<typeof alertRulesSchema>;
+export type Rule = AlertRules['rules'][number];
+export type RuleOf<K extends Rule['kind']> = Extract<Rule, { kind: K }>;
+export type ThresholdRule = RuleOf<'threshold'>;
+export type ReceiverConfig = AlertRules['receivers'][number];
+export type RouteConfig = AlertRules['routes'][number];
+export type AlertSettings = AlertRules['settings'];

@@ -1,0 +1,313 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Alert, AlertChangeEvent, Silence } from './types';
+
+/**
+ * The alert engine's StateStore: embedded SQLite (WAL). Alerts (current copy of each occurrence),
+ * the change events (history and stream resume, ordered by seq), acknowledgements, silences, the
+ * notification outbox and a little engine state.
+ */
+
+export interface OutboxRow {
+  id: number;
+  dedupKey: string;
+  receiver: string;
+  alertId: string;
+  kind: string;
+  payload: string;
+  attempts: number;
+  nextAttemptMs: number;
+  status: 'pending' | 'delivered';
+  lastError: string | null;
+  createdMs: number;
+  deliveredMs: number | null;
+}
+
+interface RawOutboxRow {
+  id: number;
+  dedup_key: string;
+  receiver: string;
+  alert_id: string;
+  kind: string;
+  payload: string;
+  attempts: number;
+  next_attempt_ms: number;
+  status: 'pending' | 'delivered';
+  last_error: string | null;
+  created_ms: number;
+  delivered_ms: number | null;
+}
+
+const toOutbox = (row: RawOutboxRow): OutboxRow => ({
+  id: row.id,
+  dedupKey: row.dedup_key,
+  receiver: row.receiver,
+  alertId: row.alert_id,
+  kind: row.kind,
+  payload: row.payload,
+  attempts: row.attempts,
+  nextAttemptMs: row.next_attempt_ms,
+  status: row.status,
+  lastError: row.last_error,
+  createdMs: row.created_ms,
+  deliveredMs: row.delivered_ms,
+});
+
+export interface AckRecord {
+  alertId: string;
+  action: 'ack' | 'unack';
+  actor: string;
+  atMs: number;
+  comment: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS alerts (
+  id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status TEXT NOT NULL, node TEXT,
+  starts_at INTEGER NOT NULL, resolved_at INTEGER, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS alerts_status ON alerts(status);
+CREATE INDEX IF NOT EXISTS alerts_starts ON alerts(starts_at);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, change TEXT NOT NULL, actor TEXT NOT NULL,
+  alert_id TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_at ON events(at_ms);
+CREATE TABLE IF NOT EXISTS acks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, action TEXT NOT NULL,
+  actor TEXT NOT NULL, at_ms INTEGER NOT NULL, comment TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS acks_alert ON acks(alert_id);
+CREATE TABLE IF NOT EXISTS silences (id TEXT PRIMARY KEY, body TEXT NOT NULL, deleted_at INTEGER);
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, dedup_key TEXT NOT NULL UNIQUE, receiver TEXT NOT NULL,
+  alert_id TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'pending', last_error TEXT,
+  created_ms INTEGER NOT NULL, delivered_ms INTEGER);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_ms);
+`;
+
+export class AlertStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.statements = {
+      upsertAlert: db.prepare(
+        `INSERT INTO alerts (id, fingerprint, status, node, starts_at, resolved_at, body) VALUES (@id, @fingerprint, @status, @node, @startsAt, @resolvedAt, @body)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, resolved_at = excluded.resolved_at, body = excluded.body`,
+      ),
+      insertEvent: db.prepare(
+        'INSERT INTO events (seq, at_ms, change, actor, alert_id, body) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      setMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      openAlerts: db.prepare<[], { body: string }>("SELECT body FROM alerts WHERE status != 'resolved'"),
+      alertById: db.prepare<[string], { body: string }>('SELECT body FROM alerts WHERE id = ?'),
+      resolvedRecent: db.prepare<[number], { body: string }>(
+        "SELECT body FROM alerts WHERE status = 'resolved' ORDER BY resolved_at DESC LIMIT ?",
+      ),
+      history: db.prepare<[number, number, number], { body: string }>(
+        'SELECT body FROM alerts WHERE starts_at <= ? AND (resolved_at IS NULL OR resolved_at >= ?) ORDER BY starts_at DESC LIMIT ?',
+      ),
+      eventsAfter: db.prepare<[number, number], { body: string }>(
+        'SELECT body FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
+      minEventSeq: db.prepare<[], { seq: number | null }>('SELECT MIN(seq) AS seq FROM events'),
+      pruneEvents: db.prepare('DELETE FROM events WHERE at_ms < ?'),
+      insertAck: db.prepare(
+        'INSERT INTO acks (alert_id, action, actor, at_ms, comment) VALUES (?, ?, ?, ?, ?)',
+      ),
+      acksOf: db.prepare<
+        [string],
+        { alert_id: string; action: 'ack' | 'unack'; actor: string; at_ms: number; comment: string }
+      >('SELECT alert_id, action, actor, at_ms, comment FROM acks WHERE alert_id = ? ORDER BY id'),
+      upsertSilence: db.prepare(
+        'INSERT INTO silences (id, body, deleted_at) VALUES (?, ?, NULL) ON CONFLICT(id) DO UPDATE SET body = excluded.body',
+      ),
+      deleteSilence: db.prepare('UPDATE silences SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
+      liveSilences: db.prepare<[], { body: string }>('SELECT body FROM silences WHERE deleted_at IS NULL'),
+      enqueue: db.prepare(
+        `INSERT OR IGNORE INTO outbox (dedup_key, receiver, alert_id, kind, payload, next_attempt_ms, created_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      outboxHas: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE dedup_key = ?'),
+      due: db.prepare<[number, number], RawOutboxRow>(
+        "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?",
+      ),
+      nextDue: db.prepare<[], { at: number | null }>(
+        "SELECT MIN(next_attempt_ms) AS at FROM outbox WHERE status = 'pending'",
+      ),
+      delivered: db.prepare(
+        "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_ms = ?, last_error = NULL WHERE id = ?",
+      ),
+      failed: db.prepare(
+        'UPDATE outbox SET attempts = attempts + 1, next_attempt_ms = ?, last_error = ? WHERE id = ?',
+      ),
+      allOutbox: db.prepare<[], RawOutboxRow>('SELECT * FROM outbox ORDER BY id'),
+    };
+  }
+
+  /** Write alert copies and their change events atomically (one transaction per engine step). */
+  readonly record = (changes: ReadonlyArray<{ event: AlertChangeEvent; atMs: number }>): void => {
+    if (changes.length === 0) return;
+    this.recordTx(changes);
+  };
+
+  private readonly recordTx = (changes: ReadonlyArray<{ event: AlertChangeEvent; atMs: number }>) =>
+    this.db.transaction(() => {
+      const latest = new Map<string, Alert>();
+      for (const { event, atMs } of changes) {
+        this.statements.insertEvent.run(
+          event.seq,
+          atMs,
+          event.change,
+          event.actor,
+          event.alert.id,
+          JSON.stringify(event),
+        );
+        latest.set(event.alert.id, event.alert);
+      }
+      for (const alert of latest.values()) this.upsertAlert(alert);
+      const last = changes.at(-1);
+      if (last) this.statements.setMeta.run('seq', String(last.event.seq));
+    })();
+
+  private upsertAlert(alert: Alert): void {
+    this.statements.upsertAlert.run({
+      id: alert.id,
+      fingerprint: alert.fingerprint,
+      status: alert.status,
+      node: alert.node,
+      startsAt: alert.startsAtMs,
+      resolvedAt: alert.resolvedAtMs,
+      body: JSON.stringify(alert),
+    });
+  }
+
+  lastSeq(): number {
+    const row = this.statements.getMeta.get('seq');
+    return row ? Number(row.value) : 0;
+  }
+
+  getMeta(key: string): string | null {
+    return this.statements.getMeta.get(key)?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.statements.setMeta.run(key, value);
+  }
+
+  openAlerts(): Alert[] {
+    return this.statements.openAlerts.all().map((row) => JSON.parse(row.body) as Alert);
+  }
+
+  alert(id: string): Alert | null {
+    const row = this.statements.alertById.get(id);
+    return row ? (JSON.parse(row.body) as Alert) : null;
+  }
+
+  recentResolved(limit: number): Alert[] {
+    return this.statements.resolvedRecent.all(limit).map((row) => JSON.parse(row.body) as Alert);
+  }
+
+  /** Alerts that were open at some point in [fromMs, toMs], newest first. */
+  history(fromMs: number, toMs: number, limit: number): Alert[] {
+    return this.statements.history.all(toMs, fromMs, limit).map((row) => JSON.parse(row.body) as Alert);
+  }
+
+  /** Events after seq (at most max), or 'too-old' when seq + 1 has been pruned. */
+  eventsAfter(seq: number, max: number): AlertChangeEvent[] | 'too-old' {
+    const min = this.statements.minEventSeq.get()?.seq ?? null;
+    if (min === null || min > seq + 1) return 'too-old';
+    return this.statements.eventsAfter.all(seq, max).map((row) => JSON.parse(row.body) as AlertChangeEvent);
+  }
+
+  pruneEventsBefore(atMs: number): number {
+    return this.statements.pruneEvents.run(atMs).changes;
+  }
+
+  recordAck(record: AckRecord): void {
+    this.statements.insertAck.run(record.alertId, record.action, record.actor, record.atMs, record.comment);
+  }
+
+  acksOf(alertId: string): AckRecord[] {
+    return this.statements.acksOf.all(alertId).map((row) => ({
+      alertId: row.alert_id,
+      action: row.action,
+      actor: row.actor,
+      atMs: row.at_ms,
+      comment: row.comment,
+    }));
+  }
+
+  saveSilence(silence: Silence): void {
+    this.statements.upsertSilence.run(silence.id, JSON.stringify(silence));
+  }
+
+  deleteSilence(id: string, atMs: number): boolean {
+    return this.statements.deleteSilence.run(atMs, id).changes > 0;
+  }
+
+  silences(): Silence[] {
+    return this.statements.liveSilences.all().map((row) => JSON.parse(row.body) as Silence);
+  }
+
+  /** Queue a notification; a dedup key already queued (before a restart, too) is ignored. Returns whether it was new. */
+  enqueue(item: {
+    dedupKey: string;
+    receiver: string;
+    alertId: string;
+    kind: string;
+    payload: string;
+    atMs: number;
+  }): boolean {
+    return (
+      this.statements.enqueue.run(
+        item.dedupKey,
+        item.receiver,
+        item.alertId,
+        item.kind,
+        item.payload,
+        item.atMs,
+        item.atMs,
+      ).changes > 0
+    );
+  }
+
+  outboxHas(dedupKey: string): boolean {
+    return (this.statements.outboxHas.get(dedupKey)?.n ?? 0) > 0;
+  }
+
+  dueOutbox(nowMs: number, limit: number): OutboxRow[] {
+    return this.statements.due.all(nowMs, limit).map(toOutbox);
+  }
+
+  nextOutboxDueMs(): number | null {
+    return this.statements.nextDue.get()?.at ?? null;
+  }
+
+  markDelivered(id: number, atMs: number): void {
+    this.statements.delivered.run(atMs, id);
+  }
+
+  markFailed(id: number, nextAttemptMs: number, error: string): void {
+    this.statements.failed.run(nextAttemptMs, error, id);
+  }
+
+  outbox(): OutboxRow[] {
+    return this.statements.allOutbox.all().map(toOutbox);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

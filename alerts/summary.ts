@@ -1,0 +1,53 @@
+import type { Topology } from '../inventory/topology';
+import type { NodeId } from '../inventory/types';
+
+/**
+ * zh-CN summaries (the operators' language) and the labels every alert carries. The web app may
+ * re-render a summary from rule + params through its i18n layer; these strings are the default.
+ */
+
+export type Params = Record<string, string | number>;
+
+/** node, tier, zone, role and path (province / city / county … names joined by " / "). */
+export function nodeLabels(topology: Topology, node: NodeId): Record<string, string> {
+  const info = topology.node(node);
+  return {
+    node,
+    tier: info.tier,
+    zone: info.zone,
+    role: info.role,
+    path: topology.pathNames(node).join(' / '),
+  };
+}
+
+export function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** Fill {name} placeholders from params; an unknown placeholder stays visible rather than vanishing. */
+export function fillTemplate(template: string, params: Params): string {
+  return template.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, key: string) => {
+    const value = params[key];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+export const SUMMARIES = {
+  'uplink-down': (p: { nodeName: string; impacted: number }) =>
+    p.impacted > 0
+      ? `${p.nodeName} 上联链路中断，影响 ${p.impacted} 个下级节点`
+      : `${p.nodeName} 上联链路中断`,
+  'node-unreachable': (p: { nodeName: string; impacted: number }) =>
+    p.impacted > 0 ? `${p.nodeName} 无法访问，影响 ${p.impacted} 个下级节点` : `${p.nodeName} 无法访问`,
+  'link-down': (p: { nodeName: string; ifName: string; peerName: string }) =>
+    `${p.nodeName} 接口 ${p.ifName} 链路中断（对端 ${p.peerName}）`,
+  'interface-flapping': (p: { nodeName: string; ifName: string; transitions: number; withinMin: number }) =>
+    `${p.nodeName} 接口 ${p.ifName} 频繁振荡：${p.withinMin} 分钟内 ${p.transitions} 次状态变化`,
+  reboot: (p: { nodeName: string; uptimeS: number }) => `${p.nodeName} 设备重启（已运行 ${p.uptimeS} 秒）`,
+  'snmp-auth-failure': (p: { nodeName: string }) =>
+    `${p.nodeName} 收到 SNMP 认证失败告警（团体字或 v3 凭据错误）`,
+  freshness: (p: { nodeName: string; ageS: number; intervalS: number }) =>
+    `${p.nodeName} 监测数据已过期：最新数据为 ${p.ageS} 秒前（采集周期 ${p.intervalS} 秒）`,
+  'certificate-expiry': (p: { subject: string; daysLeft: number }) =>
+    p.daysLeft <= 0 ? `证书 ${p.subject} 已过期` : `证书 ${p.subject} 将在 ${p.daysLeft} 天后过期`,
+} as const;
