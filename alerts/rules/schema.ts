@@ -9,22 +9,25 @@ const ruleId = z
 const severity = z.enum(SEVERITIES);
 
 /** "90s", "5m", "1h", "250ms" or a number of seconds. */
-export const durationMs = z.union([
-  z
-    .number()
-    .nonnegative('must be 0 or more seconds')
-    .transform((s) => s * 1000),
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'must be a duration like 30s, 5m, 1h or 250ms')
-    .transform((text) => {
-      const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
-      const value = Number(match?.[1] ?? 0);
-      const unit = match?.[2] ?? 's';
-      const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
-      return value * factor;
-    }),
-]);
+export const durationMs = z.union(
+  [
+    z
+      .number()
+      .nonnegative('must be 0 or more seconds')
+      .transform((s) => s * 1000),
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'must be a duration like 30s, 5m, 1h or 250ms')
+      .transform((text) => {
+        const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+        const value = Number(match?.[1] ?? 0);
+        const unit = match?.[2] ?? 's';
+        const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+        return value * factor;
+      }),
+  ],
+  { error: 'must be a duration like 30s, 5m, 1h or 250ms (or a number of seconds)' },
+);
 
 export const matcherSchema = z.strictObject({
   label: z.string().min(1),
