@@ -45,6 +45,8 @@ export interface CollectorOptions {
   /** UDP port for traps; omit (or null) for no receiver; 0 for any free port. */
   trapPort?: number | null;
   trapAddress?: string;
+  /** Trap communities accepted besides the inventory's read communities (default ["public"]). */
+  trapCommunities?: readonly string[];
   logger?: CollectorLogger;
   /** The `collector` tag of self-monitoring points (default: the host name). */
   name?: string;
@@ -63,6 +65,10 @@ export interface CollectorOptions {
   statusPeriodS?: number;
   /** Report host CPU/memory/disk (systeminformation) with each status. */
   hostHealth?: boolean;
+  /** Clock for sample timestamps (default Date.now); tests share it with a simulated network. */
+  now?: () => number;
+  /** false: read the 32-bit ifIn/OutOctets even where ifXTable has 64-bit ones (tests, odd agents). */
+  preferHcCounters?: boolean;
   /** false: poll only on pollNow() (tests that step through polls one by one). Default true. */
   schedule?: boolean;
   onStatus?: (status: CollectorStatus) => void;
@@ -140,6 +146,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const statusPeriodMs = (options.statusPeriodS ?? 10) * 1000;
   const tracker = new ReachabilityTracker(options.missesBeforeUnreachable ?? 3);
   const monitor = new SelfMonitor();
+  const now = options.now ?? Date.now;
   const manifest = new Map((options.manifest ?? []).map((m) => [m.id, m]));
   if (options.intervalS !== undefined && !(options.intervalS > 0))
     throw new Error(`interval must be > 0 s, got ${options.intervalS}`);
@@ -159,7 +166,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       target: entry ? { host: entry.host, port: entry.port } : { host: node.address, port: 161 },
       credentials,
       session: null,
-      ifMemory: newIfMibMemory(),
+      ifMemory: options.preferHcCounters === false ? { ...newIfMibMemory(), hasHc: false } : newIfMibMemory(),
       memory: null,
       polls: 0,
       lldpKey: null,
@@ -190,8 +197,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   };
 
   const onFailure = (rt: NodeRuntime, failure: SnmpFailure, startedMs: number, garbledDuring: boolean) => {
-    const timeMs = Date.now();
-    const pollMs = timeMs - startedMs;
+    const timeMs = now();
+    const pollMs = Date.now() - startedMs;
     const reason =
       failure.kind === 'timeout' && garbledDuring
         ? 'garbled answers (agent replies cannot be decoded)'
@@ -219,7 +226,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       maxRepetitions: rt.maxRepetitions,
       metadataEveryN,
     });
-    const answeredMs = Date.now();
+    const answeredMs = now();
     if (!ifPoll.ok) return onFailure(rt, ifPoll.error, startedMs, session.garbledCount > garbledBefore);
     const system = ifPoll.value.system;
     if (system === null)
@@ -305,11 +312,13 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     traps = await startTrapReceiver({
       port: options.trapPort,
       ...(options.trapAddress === undefined ? {} : { address: options.trapAddress }),
+      ...(options.trapCommunities === undefined ? {} : { trapCommunities: options.trapCommunities }),
       inventory,
       ...(options.manifest === undefined ? {} : { manifest: options.manifest }),
       bus,
       logger,
       ifNameOf: (node, ifIndex) => runtimes.get(node)?.ifMemory.names.get(ifIndex),
+      now,
     });
 
   const statsNow = (): CollectorStats => {
@@ -329,7 +338,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 
   let reporting: Promise<void> = Promise.resolve();
   const report = async () => {
-    const timeMs = Date.now();
+    const timeMs = now();
     const snapshot = monitor.takeSnapshot();
     const health = store.health();
     const points: MetricPoint[] = [collectorPoint(name, snapshot, health, timeMs)];

@@ -45,6 +45,12 @@ export interface TrapReceiverOptions {
   manifest?: readonly ManifestEntry[];
   bus: EventBus;
   logger: CollectorLogger;
+  /**
+   * v1/v2c communities accepted on traps besides the inventory's and the manifest's read
+   * communities (devices often send traps with their own). Default: ["public"], what the simulator
+   * and most factory configs send.
+   */
+  trapCommunities?: readonly string[];
   /** The collector's idea of an interface name, for traps that carry only the ifIndex. */
   ifNameOf?: (node: NodeId, ifIndex: number) => string | undefined;
   now?: () => number;
@@ -227,6 +233,7 @@ export async function startTrapReceiver(options: TrapReceiverOptions): Promise<T
   );
 
   const { communities, users } = credentialsOf(inventory, options.manifest ?? []);
+  for (const community of options.trapCommunities ?? ['public']) communities.add(community);
   const authorizer = receiver.getAuthorizer();
   for (const community of communities) authorizer.addCommunity(community);
   const names = new Set<string>();
