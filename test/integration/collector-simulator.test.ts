@@ -219,12 +219,8 @@ describe('collector × simulator', () => {
       probe: 'nqa',
     });
     expect(nqaBefore?.fields.mos).toBeGreaterThan(3.5);
-    expect(ping?.fields).toMatchObject({
-      rttMs: expect.any(Number),
-      jitterMs: expect.any(Number),
-      lossPct: expect.any(Number),
-      mos: expect.any(Number),
-    });
+    expect(Object.keys(ping?.fields ?? {}).sort()).toEqual(['jitterMs', 'lossPct', 'mos', 'rttMs']);
+    expect(ping?.fields.mos).toBeGreaterThan(1);
     const fault = sim.inject({ kind: 'video-degraded', videoLink: 'vc-ny-wolong', lossPct: 8, jitterMs: 60 });
     expect(fault.ok).toBe(true);
     advance(60);
