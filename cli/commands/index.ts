@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
 import { registerBenchCommand } from './bench';
+import { registerCollectCommand } from './collect';
+import { registerDemoCommand } from './demo';
 import { registerFaultCommand } from './fault';
 import { registerGrafanaCommand } from './grafana';
 import { registerInventoryCommand } from './inventory';
 import { registerInfluxCommand } from './influx';
 import { registerSimulateCommand } from './simulate';
+import { registerServeCommand } from './serve';
+import { registerUserCommand } from './user';
 
 /** Every subcommand registers itself here; one line per command file. */
 export function registerCommands(program: Command): void {
@@ -14,4 +18,8 @@ export function registerCommands(program: Command): void {
   registerGrafanaCommand(program);
   registerSimulateCommand(program);
   registerFaultCommand(program);
+  registerDemoCommand(program);
+  registerServeCommand(program);
+  registerUserCommand(program);
+  registerCollectCommand(program);
 }

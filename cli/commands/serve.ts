@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { startAlertEngine } from '../../alerts';
+import { InProcessBus } from '../../bus';
+import { ensureFirstAdmin, startConsoleServer } from '../../console/server';
+import { readServeConfig } from '../../console/server/config';
+import { consoleTlsFromCa } from '../../console/server/tls';
+import { loadInventory, formatInventoryError } from '../../inventory';
+import { openMetricsStore } from '../../metrics';
+import { createPkiHttpApp } from '../../pki/http';
+import { directoryFromTopology, openCa, type PkiService } from '../../pki';
+import { fail } from '../fail';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the console server (REST API, WebSocket stream, PKI CRL/OCSP, web app)')
+    .requiredOption(
+      '--config <file>',
+      'serve config YAML (inventory, metrics store, state dir, port, tls, pki)',
+    )
+    .option('--tls', 'serve HTTPS (certificate from tls.certFile/keyFile, or issued by the CA for tls.node)')
+    .option('--port <n>', 'override the configured port', (value) => Number(value))
+    .action(async (opts: { config: string; tls?: boolean; port?: number }) => {
+      const loaded = readServeConfig(opts.config);
+      if (!loaded.ok) {
+        for (const error of loaded.errors) process.stderr.write(`${error}\n`);
+        fail(`${loaded.errors.length} problem(s) in ${opts.config}`, 2);
+      }
+      const config = loaded.config;
+      const log = pino({ name: 'console', level: process.env.LOG_LEVEL ?? 'info' });
+
+      const inventory = loadInventory(config.inventory);
+      if (!inventory.ok) {
+        for (const error of inventory.errors) process.stderr.write(`${formatInventoryError(error)}\n`);
+        fail(`the inventory ${config.inventory} has errors`, 2);
+      }
+      const { topology } = inventory;
+
+      let pki: PkiService | null = null;
+      if (config.pki) {
+        const passphrase = process.env[config.pki.passphraseEnv];
+        if (passphrase === undefined)
+          fail(`set ${config.pki.passphraseEnv} to the CA passphrase (pki.dir ${config.pki.dir})`);
+        const opened = openCa(config.pki.dir, passphrase, { nodes: directoryFromTopology(topology) });
+        if (!opened.ok) fail(`cannot open the CA in ${config.pki.dir}: ${opened.reason}`);
+        pki = opened.value;
+      }
+
+      let tls: { certPem: string; keyPem: string } | undefined;
+      if (opts.tls || config.tls.enabled) {
+        if (config.tls.certFile && config.tls.keyFile) {
+          tls = {
+            certPem: readFileSync(config.tls.certFile, 'utf8'),
+            keyPem: readFileSync(config.tls.keyFile, 'utf8'),
+          };
+        } else if (config.tls.node) {
+          if (!pki) fail('tls.node needs a CA: add a pki section (dir, passphraseEnv) to the config');
+          const material = consoleTlsFromCa(pki, config.tls.node, config.stateDir);
+          if (!material.ok) fail(material.reason);
+          if (material.issued)
+            log.info({ node: config.tls.node }, 'issued the console TLS certificate from the project CA');
+          tls = { certPem: material.certPem, keyPem: material.keyPem };
+        } else {
+          fail('--tls needs tls.certFile + tls.keyFile, or tls.node (with a pki section) in the config');
+        }
+      }
+
+      const metrics = openMetricsStore(config.metrics);
+      await metrics.init();
+      const bus = new InProcessBus();
+      const alerts = await startAlertEngine({
+        topology,
+        bus,
+        dbPath: config.alerts.db ?? join(config.stateDir, 'alerts.sqlite'),
+        ...(config.alerts.rules ? { rules: config.alerts.rules } : {}),
+      });
+
+      const firstAdmin = await ensureFirstAdmin(config.stateDir);
+      if (firstAdmin)
+        process.stdout.write(
+          `\nFirst start: created user "${firstAdmin.username}" with password ${firstAdmin.password}\n` +
+            'It is shown only this once; sign in and change it, or add users with "egov-noc user add".\n\n',
+        );
+
+      const server = await startConsoleServer({
+        topology,
+        bus,
+        alerts,
+        pki,
+        pkiHttp: pki ? createPkiHttpApp(pki) : null,
+        metrics,
+        stateDir: config.stateDir,
+        host: config.host,
+        port: opts.port ?? config.port,
+        sessionTtlMs: config.sessionTtlMin * 60_000,
+        log,
+        ...(tls ? { tls } : {}),
+        ...(config.webDist ? { webDist: config.webDist } : {}),
+      });
+      process.stdout.write(`egov-noc console on ${server.url}\n`);
+
+      const shutdown = async () => {
+        await server.stop();
+        await alerts.stop();
+        await metrics.close();
+        pki?.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown());
+      process.once('SIGTERM', () => void shutdown());
+    });
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadInventory } from '../../inventory';
+import { generatePassword, openIdentity } from '../../console/server/identity';
+import { ROLES, type UserRole } from '../../console/shared/api';
+import { fail } from '../fail';
+
+interface AddOptions {
+  state: string;
+  username: string;
+  role: string;
+  scope?: string;
+  displayName?: string;
+  passwordFile?: string;
+  inventory?: string;
+}
+
+export function registerUserCommand(program: Command): void {
+  const user = program
+    .command('user')
+    .description('manage console users (local accounts in the console state folder)');
+
+  user
+    .command('add')
+    .description(
+      'add a console user; without --password-file a random password is generated and printed once',
+    )
+    .requiredOption('--state <dir>', 'console state folder (holds console.sqlite)')
+    .requiredOption('--username <name>', 'login name (a-z 0-9 . _ -)')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .option('--scope <node>', 'subtree root node id the user sees and acts on (default: the whole network)')
+    .option('--display-name <text>', 'name shown in the console')
+    .option('--password-file <file>', 'read the password from this file (first line)')
+    .option('--inventory <file>', 'check --scope against this inventory')
+    .action(async (opts: AddOptions) => {
+      if (!(ROLES as readonly string[]).includes(opts.role))
+        fail(`--role must be one of ${ROLES.join(', ')}, got "${opts.role}"`);
+      let topology;
+      if (opts.inventory !== undefined) {
+        const loaded = loadInventory(opts.inventory);
+        if (!loaded.ok)
+          fail(`${opts.inventory} has errors; run "egov-noc inventory check ${opts.inventory}"`);
+        topology = loaded.topology;
+        if (opts.scope !== undefined && !topology.has(opts.scope))
+          fail(`--scope "${opts.scope}" is not a node in ${opts.inventory}`);
+      }
+      let password: string;
+      let generated = false;
+      if (opts.passwordFile !== undefined) {
+        let text: string;
+        try {
+          text = readFileSync(opts.passwordFile, 'utf8');
+        } catch (error) {
+          fail(`cannot read --password-file ${opts.passwordFile}: ${(error as Error).message}`);
+        }
+        password = text.split(/\r?\n/)[0] ?? '';
+      } else {
+        password = generatePassword();
+        generated = true;
+      }
+      const identity = openIdentity(opts.state, topology ? { topology } : {});
+      try {
+        const created = await identity.users.create(
+          {
+            username: opts.username,
+            displayName: opts.displayName ?? opts.username,
+            role: opts.role as UserRole,
+            scope: opts.scope ?? null,
+            password,
+          },
+          { actor: `cli:${process.env.USER ?? 'unknown'}`, from: 'local' },
+        );
+        if (!created.ok) fail(`cannot add user "${opts.username}": ${created.message}`);
+        console.log(
+          `added ${opts.role} "${opts.username}" (scope: ${opts.scope ?? 'whole network'}) in ${opts.state}`,
+        );
+        if (generated) console.log(`password (shown once, store it now): ${password}`);
+      } finally {
+        identity.close();
+      }
+    });
+
+  user
+    .command('list')
+    .description('list console users')
+    .requiredOption('--state <dir>', 'console state folder')
+    .action((opts: { state: string }) => {
+      const identity = openIdentity(opts.state);
+      try {
+        for (const record of identity.users.list()) {
+          const view = identity.users.view(record);
+          console.log(
+            `${view.username}\t${view.role}\t${view.scope ?? '*'}\t${view.locked ? 'locked' : 'active'}\t${view.displayName}`,
+          );
+        }
+      } finally {
+        identity.close();
+      }
+    });
+}

@@ -1,0 +1,77 @@
+/**
+ * Roles and scope: the ONE place that decides who may do what on which part of the network.
+ * Every REST route (via its `permission` in the route table), every WebSocket message (stream/hub.ts)
+ * and every metrics query (routes/metrics.ts passes `scope.nodeIds()`) asks this module.
+ */
+import type { Alert } from '../../alerts/types';
+import type { Link, NodeId, Topology, VideoLink } from '../../inventory';
+import type { UserRole } from '../shared/api';
+
+export const PERMISSIONS = [
+  'read',
+  'alerts.write',
+  'certs.write',
+  'users',
+  'audit',
+  'host',
+  'tokens',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** viewer reads; operator + ack/silence; pki-admin + issue/revoke; admin + users, audit, host. */
+const GRANTS: Record<UserRole, readonly Permission[]> = {
+  viewer: ['read', 'tokens'],
+  operator: ['read', 'tokens', 'alerts.write'],
+  'pki-admin': ['read', 'tokens', 'alerts.write', 'certs.write'],
+  admin: ['read', 'tokens', 'alerts.write', 'certs.write', 'users', 'audit', 'host'],
+};
+
+export function roleAllows(role: UserRole, permission: Permission): boolean {
+  return GRANTS[role].includes(permission);
+}
+
+/** A user's view of the network: the subtree under `root` (null = the whole network). */
+export class Scope {
+  private readonly members: ReadonlySet<NodeId> | null;
+
+  constructor(
+    private readonly topology: Topology,
+    readonly root: NodeId | null,
+  ) {
+    this.members = root === null ? null : new Set<NodeId>([root, ...topology.descendants(root)]);
+  }
+
+  get isWholeNetwork(): boolean {
+    return this.members === null;
+  }
+
+  /** A known node inside the scope. Unknown ids and nodeless things are outside any partial scope. */
+  allowsNode(id: string): boolean {
+    if (!this.topology.has(id)) return false;
+    return this.members === null || this.members.has(id);
+  }
+
+  /** A link is in scope when both of its ends are (a county never sees the city's side). */
+  allowsLink(link: Pick<Link, 'a' | 'b'>): boolean {
+    return this.allowsNode(link.a.node) && this.allowsNode(link.b.node);
+  }
+
+  allowsVideoLink(link: Pick<VideoLink, 'a' | 'b'>): boolean {
+    return this.allowsNode(link.a) && this.allowsNode(link.b);
+  }
+
+  /** An alert is in scope when its node is; alerts without a node belong to the whole network only. */
+  allowsAlert(alert: Pick<Alert, 'node'>): boolean {
+    return alert.node === null ? this.members === null : this.allowsNode(alert.node);
+  }
+
+  /** The node ids a query must be restricted to; null = no restriction. */
+  nodeIds(): NodeId[] | null {
+    return this.members === null ? null : [...this.members];
+  }
+
+  /** True when `inner` (a subtree root a client asks for) lies within this scope. */
+  containsSubtree(inner: string): boolean {
+    return this.topology.has(inner) && this.allowsNode(inner);
+  }
+}

@@ -1,0 +1,103 @@
+/** The Hono app: security headers, request log, the /api route table, /pki (CRL, OCSP), the web app. */
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import type { ServerContext } from './context';
+import { ApiFailure } from './http/errors';
+import { defineRoute, mountRoutes, type AnyRoute } from './http/route';
+import { mountWebApp } from './http/static';
+import type { PkiHttpApp } from './ports';
+import { adminRoutes } from './routes/admin';
+import { alertRoutes } from './routes/alerts';
+import { certificateRoutes } from './routes/certificates';
+import { metricRoutes } from './routes/metrics';
+import { buildOpenApi } from './routes/openapi';
+import { sessionRoutes } from './routes/session';
+import { topologyRoutes } from './routes/topology';
+import { userRoutes } from './routes/users';
+
+const VERSION = '0.1.0';
+
+/** Every /api route. Tests iterate over this table so no route escapes the access checks. */
+export function apiRoutes(): AnyRoute[] {
+  const routes: AnyRoute[] = [
+    ...sessionRoutes,
+    ...userRoutes,
+    ...topologyRoutes,
+    ...metricRoutes,
+    ...alertRoutes,
+    ...certificateRoutes,
+    ...adminRoutes,
+  ];
+  const openapi = buildOpenApi(routes, VERSION);
+  routes.push(
+    defineRoute({
+      method: 'get',
+      path: '/api/openapi.json',
+      summary: 'This API as an OpenAPI 3.1 document',
+      tag: 'meta',
+      permission: 'read',
+      returns: 'OpenAPI document',
+      handler: ({ c }) => c.json(openapi),
+    }),
+  );
+  return routes;
+}
+
+export function buildApp(
+  ctx: ServerContext,
+  options: { webDist: string | null; pkiHttp: PkiHttpApp | null },
+): Hono {
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    const startedMs = performance.now();
+    await next();
+    c.header('x-content-type-options', 'nosniff');
+    c.header('x-frame-options', 'DENY');
+    c.header('referrer-policy', 'no-referrer');
+    if (c.req.path.startsWith('/api/')) c.header('cache-control', 'no-store');
+    else
+      c.header(
+        'content-security-policy',
+        "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+      );
+    ctx.log.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - startedMs) * 10) / 10,
+        user: (c.get('username' as never) as string | undefined) ?? null,
+      },
+      'request',
+    );
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof ApiFailure) return c.json(error.body(), error.status as 400);
+    const correlationId = randomUUID();
+    ctx.log.error({ err: error, correlationId, method: c.req.method, path: c.req.path }, 'request failed');
+    return c.json(
+      {
+        error: {
+          code: 'internal',
+          message: 'the server failed to handle this request; quote the correlation id to an administrator',
+          correlationId,
+        },
+      },
+      500,
+    );
+  });
+
+  mountRoutes(app, apiRoutes(), ctx);
+  app.all('/api/*', (c) =>
+    c.json({ error: { code: 'not_found', message: `no API route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+
+  if (options.pkiHttp) {
+    const pkiHttp = options.pkiHttp;
+    app.mount('/pki', (request) => pkiHttp.fetch(request));
+  }
+  if (options.webDist) mountWebApp(app, options.webDist);
+  return app;
+}

@@ -1,0 +1,115 @@
+/**
+ * `egov-noc serve --config FILE`: a small YAML file, validated once; every problem is listed with
+ * its field. Relative paths are resolved against the config file's folder. Secrets (the CA
+ * passphrase, InfluxDB credentials) come from the environment, never from this file.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const schema = z
+  .object({
+    inventory: z.string().min(1),
+    stateDir: z.string().min(1).default('.data/console'),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    /** MetricsStore spec: sqlite:PATH, memory or influx://HOST:PORT/DB (metrics/index.ts). */
+    metrics: z.string().min(1).default('sqlite:.data/metrics.sqlite'),
+    alerts: z
+      .object({ rules: z.string().min(1).optional(), db: z.string().min(1).optional() })
+      .strict()
+      .default({}),
+    pki: z
+      .object({
+        dir: z.string().min(1),
+        /** Name of the environment variable holding the CA passphrase. */
+        passphraseEnv: z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]*$/)
+          .default('EGOV_CA_PASSPHRASE'),
+      })
+      .strict()
+      .optional(),
+    tls: z
+      .object({
+        enabled: z.boolean().default(false),
+        certFile: z.string().min(1).optional(),
+        keyFile: z.string().min(1).optional(),
+        /** Inventory node the console runs on: a `server` certificate for it is issued by the project's CA. */
+        node: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), {
+        message: 'give both certFile and keyFile, or neither',
+      })
+      .default({ enabled: false }),
+    webDist: z.string().min(1).optional(),
+    sessionTtlMin: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(480),
+  })
+  .strict();
+
+export type ServeConfig = z.infer<typeof schema>;
+
+export type ConfigResult = { ok: true; config: ServeConfig } | { ok: false; errors: string[] };
+
+export function parseServeConfig(text: string, file: string): ConfigResult {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (error) {
+    return { ok: false, errors: [`${file}: not valid YAML: ${(error as Error).message}`] };
+  }
+  const parsed = schema.safeParse(raw ?? {});
+  if (!parsed.success)
+    return {
+      ok: false,
+      errors: parsed.error.issues.map(
+        (issue) => `${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`,
+      ),
+    };
+  const base = dirname(resolve(file));
+  const at = (path: string) => resolve(base, path);
+  const config = parsed.data;
+  const relativeSpec = (spec: string) =>
+    spec.startsWith('sqlite:')
+      ? `sqlite:${at(spec.slice('sqlite:'.length))}`
+      : spec === 'memory' || /^[a-z]+:\/\//i.test(spec)
+        ? spec
+        : at(spec);
+  return {
+    ok: true,
+    config: {
+      ...config,
+      inventory: at(config.inventory),
+      stateDir: at(config.stateDir),
+      metrics: relativeSpec(config.metrics),
+      alerts: {
+        ...(config.alerts.rules ? { rules: at(config.alerts.rules) } : {}),
+        ...(config.alerts.db ? { db: at(config.alerts.db) } : {}),
+      },
+      ...(config.pki ? { pki: { ...config.pki, dir: at(config.pki.dir) } } : {}),
+      tls: {
+        ...config.tls,
+        ...(config.tls.certFile ? { certFile: at(config.tls.certFile) } : {}),
+        ...(config.tls.keyFile ? { keyFile: at(config.tls.keyFile) } : {}),
+      },
+      ...(config.webDist ? { webDist: at(config.webDist) } : {}),
+    },
+  };
+}
+
+export function readServeConfig(file: string): ConfigResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { ok: false, errors: [`cannot read ${file}: ${(error as Error).message}`] };
+  }
+  return parseServeConfig(text, file);
+}

@@ -1,0 +1,40 @@
+import type { Logger } from 'pino';
+import type { CollectorHealthEvent } from '../../bus/events';
+import type { NodeId, Topology } from '../../inventory';
+import type { MetricsStore } from '../../metrics/types';
+import { Scope } from './access';
+import type { Identity, LoginRateLimiter, UserRecord } from './identity';
+import type { LiveState } from './live-state';
+import type { AlertsPort, PkiPort } from './ports';
+import type { StreamHub } from './stream/hub';
+
+/** Everything a route handler may use; built once by startConsoleServer. */
+export interface ServerContext {
+  topology: Topology;
+  identity: Identity;
+  alerts: AlertsPort;
+  pki: PkiPort | null;
+  metrics: MetricsStore;
+  live: LiveState;
+  hub: StreamHub;
+  log: Logger;
+  /** Serving over TLS: cookies get `Secure`. */
+  secure: boolean;
+  loginLimiter: LoginRateLimiter;
+  scopeOf(user: Pick<UserRecord, 'scope'>): Scope;
+  collectorHealth(): CollectorHealthEvent | null;
+}
+
+export function scopeCache(topology: Topology): (user: Pick<UserRecord, 'scope'>) => Scope {
+  const cache = new Map<string | null, Scope>();
+  return (user) => {
+    // A scope whose node left the inventory sees nothing rather than everything.
+    const root = user.scope;
+    let scope = cache.get(root);
+    if (!scope) {
+      scope = new Scope(topology, root === null ? null : (root as NodeId));
+      cache.set(root, scope);
+    }
+    return scope;
+  };
+}

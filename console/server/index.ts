@@ -1,0 +1,190 @@
+/**
+ * egov-noc console server: the one HTTP(S) + WebSocket surface. Public face of console/server.
+ *
+ *   const server = await startConsoleServer({ topology, bus, alerts, pki, metrics, stateDir });
+ *   server.url  // http://127.0.0.1:PORT
+ *   await server.stop();
+ */
+import { existsSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { createAdaptorServer } from '@hono/node-server';
+import { pino, type Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { EventBus } from '../../bus';
+import type { Topology } from '../../inventory';
+import type { MetricsStore } from '../../metrics/types';
+import { buildApp } from './app';
+import { scopeCache, type ServerContext } from './context';
+import { identifyHeaders } from './http/route';
+import { LoginRateLimiter, openIdentity, type UserAdmin } from './identity';
+import { LiveState } from './live-state';
+import type { AlertsPort, PkiHttpApp, PkiPort } from './ports';
+import { StreamHub, type HubOptions } from './stream/hub';
+
+export { ensureFirstAdmin, openIdentity, type Identity } from './identity';
+export type { UserAdmin, UserRecord } from './identity';
+export type { AlertsPort, PkiPort, PkiHttpApp, SilenceInput } from './ports';
+export { apiRoutes } from './app';
+export type { HubOptions } from './stream/hub';
+
+export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+export interface ConsoleServerOptions {
+  topology: Topology;
+  bus: EventBus;
+  alerts: AlertsPort;
+  pki?: PkiPort | null;
+  /** CRL and OCSP endpoints (pki's createPkiHttpApp), mounted at /pki. */
+  pkiHttp?: PkiHttpApp | null;
+  metrics: MetricsStore;
+  /** Folder for console.sqlite (users, sessions, tokens, audit). */
+  stateDir: string;
+  host?: string;
+  port?: number;
+  tls?: { certPem: string; keyPem: string };
+  sessionTtlMs?: number;
+  log?: Logger;
+  /** Built web app; default console/web/dist when it exists; null = API only. */
+  webDist?: string | null;
+  stream?: Partial<HubOptions>;
+  /** How often coalesced node/link state changes go out on the stream. */
+  liveFlushMs?: number;
+  loginRateLimit?: { maxAttempts: number; windowMs: number };
+}
+
+export interface ConsoleServer {
+  url: string;
+  port: number;
+  users: UserAdmin;
+  /** For tests and benchmarks: connected stream clients, current seq. */
+  hub: StreamHub;
+  stop(): Promise<void>;
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
+  const log = options.log ?? pino({ name: 'console' });
+  const { topology, bus, alerts } = options;
+  const identity = openIdentity(options.stateDir, {
+    topology,
+    ...(options.sessionTtlMs !== undefined ? { sessionTtlMs: options.sessionTtlMs } : {}),
+  });
+  const live = new LiveState(topology);
+  live.seedAlerts(
+    alerts.list({ status: ['firing', 'acknowledged'], includeSuppressed: true, limit: 100_000 }),
+  );
+  const hub = new StreamHub(topology, live, alerts, log, options.stream);
+  const ctx: ServerContext = {
+    topology,
+    identity,
+    alerts,
+    pki: options.pki ?? null,
+    metrics: options.metrics,
+    live,
+    hub,
+    log,
+    secure: options.tls !== undefined,
+    loginLimiter: new LoginRateLimiter(options.loginRateLimit?.maxAttempts, options.loginRateLimit?.windowMs),
+    scopeOf: scopeCache(topology),
+    collectorHealth: () => live.collectorHealth(),
+  };
+
+  const unsubscribe = bus.subscribeAll((event) => {
+    live.apply(event);
+    if (event.type === 'alert') hub.publishAlert(event.change, event.alert);
+  });
+  const flushTimer = setInterval(() => {
+    for (const change of live.flush()) {
+      if (change.kind === 'node') hub.publishNode(change.node);
+      else hub.publishLink(change.link);
+    }
+  }, options.liveFlushMs ?? 1000);
+  flushTimer.unref();
+  const purgeTimer = setInterval(() => identity.sessions.purgeExpired(), 3600_000);
+  purgeTimer.unref();
+
+  const webDist =
+    options.webDist === undefined
+      ? existsSync(DEFAULT_WEB_DIST)
+        ? DEFAULT_WEB_DIST
+        : null
+      : options.webDist;
+  const app = buildApp(ctx, { webDist, pkiHttp: options.pkiHttp ?? null });
+  const server = (
+    options.tls
+      ? createAdaptorServer({
+          fetch: app.fetch,
+          createServer: createHttpsServer,
+          serverOptions: { cert: options.tls.certPem, key: options.tls.keyPem },
+        })
+      : createAdaptorServer({ fetch: app.fetch })
+  ) as Server;
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/api/stream') return rejectUpgrade(socket, 404, 'Not Found');
+    const origin = request.headers.origin;
+    if (origin !== undefined && new URL(origin).host !== request.headers.host)
+      return rejectUpgrade(socket, 403, 'Forbidden');
+    const who = identifyHeaders(
+      { authorization: request.headers.authorization, cookie: request.headers.cookie },
+      ctx,
+    );
+    if (!who) return rejectUpgrade(socket, 401, 'Unauthorized');
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const rawSessionId = who.rawSessionId;
+      hub.attach(ws, {
+        username: who.user.username,
+        scope: who.scope,
+        // A stream lives only as long as its session (sign-out, expiry, lock, user removal end it).
+        stillValid: () =>
+          rawSessionId === null
+            ? identity.users.get(who.user.username)?.locked === false
+            : identifyHeaders({ cookie: `egov_session=${rawSessionId}` }, ctx) !== null,
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
+  log.info({ url, webApp: webDist !== null, pki: ctx.pki !== null }, 'console server listening');
+
+  let stopped = false;
+  return {
+    url,
+    port: address.port,
+    users: identity.users,
+    hub,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(flushTimer);
+      clearInterval(purgeTimer);
+      unsubscribe();
+      hub.close();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      identity.close();
+    },
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * The console's picture of "now": per-node and per-link live state built from bus events
+ * (node.state, interface.state, samples) and open alerts. Changes are coalesced and handed to the
+ * stream hub by `flush()` (the server calls it about once a second), which also turns nodes stale
+ * when their newest data is older than two poll intervals.
+ */
+import type { Alert } from '../../alerts/types';
+import { severityRank } from '../../alerts/types';
+import type { BusEvent, CollectorHealthEvent } from '../../bus/events';
+import type { NodeId, Topology } from '../../inventory';
+import type { MetricPoint } from '../../metrics/types';
+import type { LinkLiveState, NodeLiveState } from '../shared/api';
+import { METRIC } from './metric-names';
+
+interface NodeFacts {
+  reachability: NodeLiveState['reachability'];
+  lastSeenMs: number | null;
+  cpuPct: number | null;
+}
+
+export type LiveChange = { kind: 'node'; node: NodeLiveState } | { kind: 'link'; link: LinkLiveState };
+
+const pointKey = (point: MetricPoint): string =>
+  `${point.measurement}|${Object.entries(point.tags)
+    .filter(([key]) => key !== 'node')
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',')}`;
+
+export class LiveState {
+  private readonly facts = new Map<NodeId, NodeFacts>();
+  private readonly links = new Map<string, LinkLiveState>();
+  private readonly published = new Map<NodeId, string>();
+  private readonly staleShown = new Map<NodeId, boolean>();
+  private readonly dirtyNodes = new Set<NodeId>();
+  private readonly dirtyLinks = new Set<string>();
+  private readonly openAlerts = new Map<string, Alert>();
+  private readonly alertsOnNode = new Map<NodeId, Set<string>>();
+  private readonly impactingNode = new Map<NodeId, Set<string>>();
+  private readonly latest = new Map<NodeId, Map<string, MetricPoint>>();
+  private health: CollectorHealthEvent | null = null;
+
+  constructor(
+    private readonly topology: Topology,
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const node of topology.nodes)
+      this.facts.set(node.id, { reachability: 'unknown', lastSeenMs: null, cpuPct: null });
+    for (const link of topology.links)
+      this.links.set(link.id, { id: link.id, state: 'unknown', utilPct: null, updatedMs: null });
+    for (const id of this.facts.keys()) {
+      const state = this.node(id);
+      this.published.set(id, JSON.stringify(state));
+      this.staleShown.set(id, state.stale);
+    }
+  }
+
+  /** Seed with the alert engine's open alerts (at start, before events flow). */
+  seedAlerts(alerts: readonly Alert[]): void {
+    for (const alert of alerts) this.applyAlert(alert);
+  }
+
+  node(id: NodeId): NodeLiveState {
+    const facts = this.facts.get(id) ?? { reachability: 'unknown', lastSeenMs: null, cpuPct: null };
+    const pollMs = (this.topology.find(id)?.pollIntervalS ?? 60) * 1000;
+    let worst: Alert['severity'] | null = null;
+    let rootCauseAlertId: string | null = null;
+    for (const alertId of this.alertsOnNode.get(id) ?? []) {
+      const alert = this.openAlerts.get(alertId);
+      if (!alert) continue;
+      if (worst === null || severityRank(alert.severity) < severityRank(worst)) worst = alert.severity;
+      if (alert.impacted.length > 0) rootCauseAlertId ??= alert.id;
+    }
+    const impactedBy = this.impactingNode.get(id)?.values().next().value ?? null;
+    return {
+      id,
+      reachability: facts.reachability,
+      lastSeenMs: facts.lastSeenMs,
+      stale: facts.lastSeenMs === null || this.now() - facts.lastSeenMs > 2 * pollMs,
+      worstSeverity: worst,
+      impactedBy,
+      rootCauseAlertId,
+      cpuPct: facts.cpuPct,
+    };
+  }
+
+  allNodes(): NodeLiveState[] {
+    return [...this.facts.keys()].map((id) => this.node(id));
+  }
+
+  link(id: string): LinkLiveState | undefined {
+    return this.links.get(id);
+  }
+
+  allLinks(): LinkLiveState[] {
+    return [...this.links.values()];
+  }
+
+  /** The newest point of each series a node reported in samples (node detail, video links). */
+  latestPoints(id: NodeId, measurement: string): MetricPoint[] {
+    return [...(this.latest.get(id)?.values() ?? [])].filter((point) => point.measurement === measurement);
+  }
+
+  collectorHealth(): CollectorHealthEvent | null {
+    return this.health;
+  }
+
+  apply(event: BusEvent): void {
+    switch (event.type) {
+      case 'node.state': {
+        const facts = this.facts.get(event.node);
+        if (!facts) return;
+        facts.reachability = event.state;
+        if (event.state === 'reachable') facts.lastSeenMs = Math.max(facts.lastSeenMs ?? 0, event.timeMs);
+        this.dirtyNodes.add(event.node);
+        return;
+      }
+      case 'interface.state': {
+        const link = this.topology.has(event.node) ? this.topology.linkAt(event.node, event.ifName) : null;
+        const state = link && this.links.get(link.id);
+        if (!state) return;
+        state.state = event.state;
+        state.updatedMs = event.timeMs;
+        this.dirtyLinks.add(state.id);
+        return;
+      }
+      case 'samples':
+        this.applySamples(event.node, event.timeMs, event.points);
+        return;
+      case 'alert':
+        this.applyAlert(event.alert);
+        return;
+      case 'collector.health':
+        this.health = event;
+        return;
+      case 'node.reboot':
+      case 'trap':
+      case 'topology.drift':
+      case 'certificate.expiry':
+        return;
+    }
+  }
+
+  private applySamples(node: NodeId, timeMs: number, points: MetricPoint[]): void {
+    const facts = this.facts.get(node);
+    if (!facts) return;
+    facts.lastSeenMs = Math.max(facts.lastSeenMs ?? 0, timeMs);
+    if (facts.reachability === 'unknown') facts.reachability = 'reachable';
+    const latest = this.latest.get(node) ?? new Map<string, MetricPoint>();
+    this.latest.set(node, latest);
+    for (const point of points) {
+      latest.set(pointKey(point), point);
+      if (point.measurement === METRIC.system.measurement) {
+        const cpu = point.fields[METRIC.system.cpuPct];
+        if (cpu !== undefined) facts.cpuPct = cpu;
+      } else if (point.measurement === METRIC.interface.measurement) {
+        this.applyInterfacePoint(node, point);
+      }
+    }
+    this.dirtyNodes.add(node);
+  }
+
+  private applyInterfacePoint(node: NodeId, point: MetricPoint): void {
+    const ifName = point.tags[METRIC.interface.ifNameTag];
+    const link = ifName === undefined ? null : this.topology.linkAt(node, ifName);
+    const state = link && this.links.get(link.id);
+    if (!state) return;
+    const inUtil = point.fields[METRIC.interface.inUtilPct];
+    const outUtil = point.fields[METRIC.interface.outUtilPct];
+    const utils = [inUtil, outUtil].filter((value): value is number => value !== undefined);
+    if (utils.length > 0) state.utilPct = Math.max(...utils);
+    const operUp = point.fields[METRIC.interface.operUp];
+    if (operUp !== undefined) state.state = operUp >= 1 ? 'up' : 'down';
+    state.updatedMs = point.timeMs;
+    this.dirtyLinks.add(state.id);
+  }
+
+  private applyAlert(alert: Alert): void {
+    const before = this.openAlerts.get(alert.id);
+    const touched = new Set<NodeId>();
+    const index = (target: Map<NodeId, Set<string>>, node: NodeId, add: boolean) => {
+      touched.add(node);
+      const ids = target.get(node) ?? new Set<string>();
+      if (add) ids.add(alert.id);
+      else ids.delete(alert.id);
+      if (ids.size > 0) target.set(node, ids);
+      else target.delete(node);
+    };
+    if (before) {
+      if (before.node !== null) index(this.alertsOnNode, before.node, false);
+      for (const node of before.impacted) index(this.impactingNode, node, false);
+      this.openAlerts.delete(alert.id);
+    }
+    if (alert.status !== 'resolved') {
+      this.openAlerts.set(alert.id, alert);
+      if (alert.node !== null) index(this.alertsOnNode, alert.node, true);
+      for (const node of alert.impacted) index(this.impactingNode, node, true);
+    }
+    for (const node of touched) if (this.facts.has(node)) this.dirtyNodes.add(node);
+  }
+
+  /**
+   * The node and link states that changed since the last flush (a node only when its visible state
+   * differs from what was last published), including nodes that just turned stale.
+   */
+  flush(): LiveChange[] {
+    const changes: LiveChange[] = [];
+    const now = this.now();
+    for (const [id, facts] of this.facts) {
+      const pollMs = (this.topology.find(id)?.pollIntervalS ?? 60) * 1000;
+      const stale = facts.lastSeenMs === null || now - facts.lastSeenMs > 2 * pollMs;
+      if (stale !== this.staleShown.get(id)) this.dirtyNodes.add(id);
+    }
+    for (const id of this.dirtyNodes) {
+      const state = this.node(id);
+      const text = JSON.stringify(state);
+      if (this.published.get(id) === text) continue;
+      this.published.set(id, text);
+      this.staleShown.set(id, state.stale);
+      changes.push({ kind: 'node', node: state });
+    }
+    this.dirtyNodes.clear();
+    for (const id of this.dirtyLinks) {
+      const link = this.links.get(id);
+      if (link) changes.push({ kind: 'link', link: { ...link } });
+    }
+    this.dirtyLinks.clear();
+    return changes;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * The measurement and field names the console reads from samples and the MetricsStore for its live
+ * views (node detail, link utilization, video links). One place, so a rename in the collector's
+ * schema (docs/metrics.md) is one edit here.
+ */
+export const METRIC = {
+  system: { measurement: 'node', cpuPct: 'cpuPct', memPct: 'memPct', uptimeS: 'uptimeS' },
+  interface: {
+    measurement: 'interface',
+    ifIndexTag: 'ifIndex',
+    ifNameTag: 'ifName',
+    inBps: 'inBps',
+    outBps: 'outBps',
+    inUtilPct: 'inUtilPct',
+    outUtilPct: 'outUtilPct',
+    inErrorsPs: 'inErrorsPs',
+    outErrorsPs: 'outErrorsPs',
+    operUp: 'operUp',
+  },
+  storage: { measurement: 'storage', storageTag: 'storage', usedPct: 'usedPct', sizeBytes: 'sizeBytes' },
+  video: {
+    measurement: 'video',
+    linkTag: 'link',
+    rttMs: 'rttMs',
+    jitterMs: 'jitterMs',
+    lossPct: 'lossPct',
+    mos: 'mos',
+  },
+} as const;

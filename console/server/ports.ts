@@ -1,0 +1,93 @@
+/**
+ * What the console server needs from the parts it mounts. Small on purpose: the alert engine and
+ * the PKI service satisfy these shapes directly (see adapters in index.ts), and a test can pass the
+ * real modules without the server knowing their internals.
+ */
+import type { Alert, AlertFilter, Silence } from '../../alerts/types';
+import type { NodeId } from '../../inventory/types';
+
+export interface SilenceInput {
+  matchers: Silence['matchers'];
+  startsAtMs: number;
+  endsAtMs: number;
+  reason: string;
+  recurrence?: Silence['recurrence'];
+}
+
+export type AlertActionResult = { ok: true; alert: Alert } | { ok: false; reason: string; message: string };
+export type SilenceActionResult =
+  { ok: true; silence: Silence } | { ok: false; reason: 'not-found' | 'invalid'; message: string };
+
+/** The part of alerts/AlertEngine the console uses; the engine satisfies it as is. */
+export interface AlertsPort {
+  /** Open alerts (and recent resolved ones when the filter asks), worst first. Synchronous: consistent with the bus. */
+  list(filter?: AlertFilter): Alert[];
+  get(id: string): Alert | null;
+  history(query: { fromMs: number; toMs: number; limit?: number; nodes?: NodeId[] }): Alert[];
+  ack(id: string, actor: string, comment: string): AlertActionResult;
+  unack(id: string, actor: string, comment: string): AlertActionResult;
+  readonly silences: {
+    list(options?: { includeExpired?: boolean }): Silence[];
+    create(input: SilenceInput, actor: string): SilenceActionResult;
+    update(id: string, input: SilenceInput, actor: string): SilenceActionResult;
+    delete(id: string, actor: string): SilenceActionResult;
+  };
+}
+
+/** A certificate record as the PKI stores it (pki/store.ts CertificateRecord, the fields the console reads). */
+export interface PkiCertificateRecord {
+  serial: string;
+  issuerId: string;
+  nodeId: string | null;
+  profile: string;
+  commonName: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  keyType: string;
+  notBefore: string;
+  notAfter: string;
+  status: 'valid' | 'revoked';
+  revokedAt: string | null;
+  /** RFC 5280 names as the PKI spells them (cACompromise …); views.ts maps them to the API's. */
+  revocationReason: string | null;
+}
+
+export type PkiResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+export type PkiKeyType = 'rsa2048' | 'p256' | 'p384';
+
+/** The part of pki/PkiService the console uses; PkiService satisfies it as is. */
+export interface PkiPort {
+  listCertificates(filter?: {
+    nodeId?: string;
+    status?: 'valid' | 'revoked';
+    search?: string;
+    limit?: number;
+  }): PkiCertificateRecord[];
+  getCertificate(serial: string): { record: PkiCertificateRecord; certPem: string } | null;
+  /** The issuer itself up to the root (CA certificates only, never keys). */
+  chainPem(issuerId: string): PkiResult<string>;
+  issueFromCsr(request: { nodeId: string; profile: string; csrPem: string; actor: string }): PkiResult<{
+    record: PkiCertificateRecord;
+    certPem: string;
+    chainPem: string;
+  }>;
+  issueWithGeneratedKey(request: {
+    nodeId: string;
+    profile: string;
+    keyType?: PkiKeyType;
+    p12Password?: string;
+    actor: string;
+  }): PkiResult<{
+    record: PkiCertificateRecord;
+    certPem: string;
+    chainPem: string;
+    keyPem?: string;
+    p12?: Buffer;
+  }>;
+  revoke(request: { serial: string; reason: string; actor: string }): PkiResult<PkiCertificateRecord>;
+}
+
+/** A fetch handler (a Hono app) serving the PKI's CRL and OCSP endpoints, mounted at /pki. */
+export interface PkiHttpApp {
+  fetch: (request: Request) => Response | Promise<Response>;
+}

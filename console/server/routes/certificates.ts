@@ -1,0 +1,154 @@
+/**
+ * Certificates of the caller's nodes: list, PEM download, issue (CSR or server-generated key) and
+ * revoke. CA private keys never leave the PKI; a generated node key is returned once and not kept.
+ */
+import type { CertificatesResponse, IssueCertificateResponse } from '../../shared/api';
+import type { Scope } from '../access';
+import type { ServerContext } from '../context';
+import { ApiFailure, notFound } from '../http/errors';
+import { defineRoute } from '../http/route';
+import type { PkiCertificateRecord, PkiKeyType, PkiPort } from '../ports';
+import { certificatesQuerySchema, issueCertificateSchema, revokeSchema } from '../schemas';
+import { certificateView, isNodeCertificate, pkiRevocationReason } from '../views';
+
+const KEY_TYPES: Record<'rsa-2048' | 'ecdsa-p256' | 'ecdsa-p384', PkiKeyType> = {
+  'rsa-2048': 'rsa2048',
+  'ecdsa-p256': 'p256',
+  'ecdsa-p384': 'p384',
+};
+
+function pkiOf(ctx: ServerContext): PkiPort {
+  if (!ctx.pki)
+    throw new ApiFailure(
+      404,
+      'pki_disabled',
+      'this console runs without a CA (start it with a pki directory)',
+    );
+  return ctx.pki;
+}
+
+const certInScope = (scope: Scope, record: PkiCertificateRecord): boolean =>
+  isNodeCertificate(record) &&
+  (record.nodeId === null ? scope.isWholeNetwork : scope.allowsNode(record.nodeId));
+
+function findInScope(
+  ctx: ServerContext,
+  scope: Scope,
+  serial: string,
+): { record: PkiCertificateRecord; certPem: string } {
+  const found = pkiOf(ctx).getCertificate(serial);
+  if (!found || !certInScope(scope, found.record)) throw notFound(`certificate ${serial}`);
+  return found;
+}
+
+function chainOf(pki: PkiPort, issuerId: string): string {
+  const chain = pki.chainPem(issuerId);
+  if (!chain.ok) throw new Error(`PKI chain for issuer ${issuerId}: ${chain.reason}`);
+  return chain.value;
+}
+
+export const certificateRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/certificates',
+    summary: 'Node certificates in the caller’s subtree (search by text, node, status)',
+    tag: 'certificates',
+    permission: 'read',
+    query: certificatesQuerySchema,
+    returns: 'CertificatesResponse',
+    handler: ({ c, who, query }, ctx) => {
+      if (query.node !== undefined && !who.scope.allowsNode(query.node))
+        throw notFound(`node "${query.node}"`);
+      const records = pkiOf(ctx).listCertificates({
+        ...(query.node !== undefined ? { nodeId: query.node } : {}),
+        ...(query.status === 'revoked' ? { status: 'revoked' as const } : {}),
+        ...(query.text !== undefined ? { search: query.text } : {}),
+      });
+      const now = Date.now();
+      const body: CertificatesResponse = {
+        certificates: records
+          .filter((record) => certInScope(who.scope, record))
+          .map((record) => certificateView(record, now))
+          .filter((view) => query.status === undefined || view.status === query.status),
+      };
+      return c.json(body);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/certificates/:serial/pem',
+    summary: 'The certificate and its issuing chain as PEM (no private key)',
+    tag: 'certificates',
+    permission: 'read',
+    produces: 'application/x-pem-file',
+    returns: 'PEM text',
+    handler: ({ c, who, param }, ctx) => {
+      const found = findInScope(ctx, who.scope, param('serial'));
+      c.header('content-disposition', `attachment; filename="${found.record.serial}.pem"`);
+      c.header('content-type', 'application/x-pem-file');
+      return c.body(found.certPem + chainOf(pkiOf(ctx), found.record.issuerId));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/certificates',
+    summary: 'Issue a certificate to a node, from a CSR or with a server-generated key (returned once)',
+    tag: 'certificates',
+    permission: 'certs.write',
+    body: issueCertificateSchema,
+    returns: 'IssueCertificateResponse',
+    handler: ({ c, who, body, audit }, ctx) => {
+      if (!who.scope.allowsNode(body.node)) throw notFound(`node "${body.node}"`);
+      const pki = pkiOf(ctx);
+      const actor = who.user.username;
+      const issued =
+        'csrPem' in body
+          ? pki.issueFromCsr({ nodeId: body.node, profile: body.profile, csrPem: body.csrPem, actor })
+          : pki.issueWithGeneratedKey({
+              nodeId: body.node,
+              profile: body.profile,
+              keyType: KEY_TYPES[body.generate.keyType],
+              ...(body.generate.p12Password !== undefined ? { p12Password: body.generate.p12Password } : {}),
+              actor,
+            });
+      if (!issued.ok)
+        throw new ApiFailure(422, 'issue_refused', issued.reason, 'csrPem' in body ? 'csrPem' : 'node');
+      const { record, certPem, chainPem } = issued.value;
+      const secret = issued.value as { keyPem?: string; p12?: Buffer };
+      audit(
+        'certificate.issue',
+        record.serial,
+        `node=${body.node} profile=${body.profile} cn=${record.commonName} ${'csrPem' in body ? 'from CSR' : `generated ${body.generate.keyType}`}`,
+      );
+      const response: IssueCertificateResponse = { certificate: certificateView(record), certPem, chainPem };
+      if (secret.keyPem !== undefined) response.keyPem = secret.keyPem;
+      if (secret.p12 !== undefined) response.p12Base64 = secret.p12.toString('base64');
+      c.header('cache-control', 'no-store');
+      return c.json(response, 201);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/certificates/:serial/revoke',
+    summary: 'Revoke a certificate with an RFC 5280 reason (the CRL is re-signed at once)',
+    tag: 'certificates',
+    permission: 'certs.write',
+    body: revokeSchema,
+    returns: 'CertificateView',
+    handler: ({ c, who, param, body, audit }, ctx) => {
+      const found = findInScope(ctx, who.scope, param('serial'));
+      const revoked = pkiOf(ctx).revoke({
+        serial: found.record.serial,
+        reason: pkiRevocationReason(body.reason),
+        actor: who.user.username,
+      });
+      if (!revoked.ok) throw new ApiFailure(409, 'revoke_refused', revoked.reason);
+      audit(
+        'certificate.revoke',
+        found.record.serial,
+        `node=${found.record.nodeId ?? '-'} reason=${body.reason}`,
+      );
+      return c.json(certificateView(revoked.value));
+    },
+  }),
+];

@@ -1,0 +1,166 @@
+/**
+ * zod schemas for everything that enters the server: REST bodies and queries, WebSocket client
+ * messages. Built to match console/shared/api.ts (the `satisfies` checks below keep them in step);
+ * the OpenAPI document is generated from these same schemas.
+ */
+import { z } from 'zod';
+import { SEVERITIES } from '../../alerts/types';
+import { TIERS, ZONES } from '../../inventory/types';
+import {
+  CERT_PROFILES,
+  REVOCATION_REASONS,
+  ROLES,
+  type AckRequest,
+  type ClientMessage,
+  type CreateUserRequest,
+  type IssueCertificateRequest,
+  type LoginRequest,
+  type RevokeRequest,
+  type SilenceRequest,
+  type UpdateUserRequest,
+} from '../shared/api';
+
+const nodeId = z.string().min(1).max(128);
+const text = (max: number) => z.string().max(max);
+const commaList = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((raw) => raw.split(',').filter((part) => part !== ''))
+    .pipe(z.array(z.enum(values)));
+const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const loginSchema = z.object({
+  username: text(64).min(1),
+  password: text(256).min(1),
+}) satisfies z.ZodType<LoginRequest>;
+
+export const createUserSchema = z.object({
+  username: text(64).min(2),
+  displayName: text(100).min(1),
+  role: z.enum(ROLES),
+  scope: nodeId.nullable(),
+  password: text(256),
+}) satisfies z.ZodType<CreateUserRequest>;
+
+export const updateUserSchema = z
+  .object({
+    displayName: text(100).min(1).optional(),
+    role: z.enum(ROLES).optional(),
+    scope: nodeId.nullable().optional(),
+    password: text(256).optional(),
+    locked: z.boolean().optional(),
+  })
+  .strict() satisfies z.ZodType<UpdateUserRequest>;
+
+export const createTokenSchema = z.object({ name: text(100).min(1) });
+
+export const ackSchema = z.object({ comment: text(1000) }) satisfies z.ZodType<AckRequest>;
+
+const matcherSchema = z.object({ label: text(64).min(1), value: text(256), regex: z.boolean().optional() });
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+export const silenceSchema = z
+  .object({
+    matchers: z.array(matcherSchema).min(1).max(20),
+    startsAtMs: z.number().int().nonnegative(),
+    endsAtMs: z.number().int().positive(),
+    reason: text(500).min(1),
+    recurrence: z
+      .object({
+        days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
+        from: hhmm,
+        to: hhmm,
+      })
+      .optional(),
+  })
+  .refine((value) => value.endsAtMs > value.startsAtMs, {
+    message: 'endsAtMs must be after startsAtMs',
+    path: ['endsAtMs'],
+  }) satisfies z.ZodType<SilenceRequest>;
+
+export const issueCertificateSchema = z.union([
+  z.object({ node: nodeId, profile: z.enum(CERT_PROFILES), csrPem: text(20_000).min(1) }),
+  z.object({
+    node: nodeId,
+    profile: z.enum(CERT_PROFILES),
+    generate: z.object({
+      keyType: z.enum(['rsa-2048', 'ecdsa-p256', 'ecdsa-p384']),
+      p12Password: text(256).min(8).optional(),
+    }),
+  }),
+]) satisfies z.ZodType<IssueCertificateRequest>;
+
+export const revokeSchema = z.object({
+  reason: z.enum(REVOCATION_REASONS),
+}) satisfies z.ZodType<RevokeRequest>;
+
+export const p12DownloadSchema = z.object({ password: text(256).min(8) });
+
+// ---------- queries ----------
+export const alertsQuerySchema = z.object({
+  status: commaList(['firing', 'acknowledged', 'resolved'] as const).optional(),
+  minSeverity: z.enum(SEVERITIES).optional(),
+  zone: z.enum(ZONES).optional(),
+  tier: z.enum(TIERS).optional(),
+  node: nodeId.optional(),
+  rule: text(64).optional(),
+  text: text(200).optional(),
+  includeSuppressed: booleanFlag.optional(),
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
+});
+
+export const alertHistoryQuerySchema = alertsQuerySchema.extend({
+  fromMs: z.coerce.number().int().nonnegative().optional(),
+  toMs: z.coerce.number().int().nonnegative().optional(),
+});
+
+export const metricsQuerySchema = z
+  .object({
+    measurement: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/, 'a measurement name'),
+    field: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/, 'a field name'),
+    node: nodeId.optional(),
+    ifIndex: z
+      .string()
+      .regex(/^\d{1,9}$/)
+      .optional(),
+    link: text(128).optional(),
+    fromMs: z.coerce.number().int().nonnegative(),
+    toMs: z.coerce.number().int().positive(),
+    stepS: z.coerce.number().int().min(1).max(86_400).default(60),
+    agg: z.enum(['mean', 'max', 'min', 'last']).default('mean'),
+    groupBy: text(200).optional(),
+  })
+  .refine((value) => value.toMs > value.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] })
+  .refine((value) => (value.toMs - value.fromMs) / 1000 / value.stepS <= 10_000, {
+    message: 'too many points: widen stepS (at most 10,000 buckets)',
+    path: ['stepS'],
+  });
+
+export const certificatesQuerySchema = z.object({
+  text: text(200).optional(),
+  node: nodeId.optional(),
+  status: z.enum(['valid', 'revoked', 'expired']).optional(),
+});
+
+export const auditQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.coerce.number().int().positive().optional(),
+  actor: text(64).optional(),
+  action: text(64).optional(),
+});
+
+// ---------- WebSocket ----------
+export const streamFilterSchema = z.object({
+  zones: z.array(z.enum(ZONES)).optional(),
+  tiers: z.array(z.enum(TIERS)).optional(),
+  subtree: nodeId.optional(),
+  minSeverity: z.enum(SEVERITIES).optional(),
+});
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('subscribe'),
+    filter: streamFilterSchema,
+    resumeFrom: z.number().int().nonnegative().optional(),
+  }),
+  z.object({ type: z.literal('ping'), atMs: z.number() }),
+]) satisfies z.ZodType<ClientMessage>;

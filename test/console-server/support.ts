@@ -1,0 +1,241 @@
+/**
+ * A real console stack for tests: the Nanyang inventory, the in-process bus, the real alert engine
+ * (SQLite in a temp folder), optionally the real PKI, and the console server on a loopback port, its
+ * pino log written to a file the tests can search for secrets.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import WebSocket from 'ws';
+import { startAlertEngine, type AlertEngine } from '../../alerts';
+import { InProcessBus } from '../../bus';
+import { loadInventory, type Topology } from '../../inventory';
+import type { MetricPoint, MetricsStore, RangeQuery, Series } from '../../metrics/types';
+import { startConsoleServer, type ConsoleServer, type ConsoleServerOptions } from '../../console/server';
+import type { ServerMessage, SessionResponse, UserRole } from '../../console/shared/api';
+
+export const INVENTORY = 'configs/examples/nanyang.yaml';
+
+export function loadNanyang(): Topology {
+  const loaded = loadInventory(INVENTORY);
+  if (!loaded.ok) throw new Error(`cannot load ${INVENTORY}`);
+  return loaded.topology;
+}
+
+/** A MetricsStore that remembers the queries it was asked (to check scope enforcement). */
+export class RecordingMetricsStore implements MetricsStore {
+  readonly kind = 'embedded' as const;
+  readonly queries: RangeQuery[] = [];
+  init(): Promise<void> {
+    return Promise.resolve();
+  }
+  write(_points: MetricPoint[]): void {}
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+  query(q: RangeQuery): Promise<Series[]> {
+    this.queries.push(q);
+    return Promise.resolve([{ tags: { node: q.where?.node ?? '' }, points: [[q.startMs, 1]] }]);
+  }
+  latest(): Promise<MetricPoint[]> {
+    return Promise.resolve([]);
+  }
+  health() {
+    return { pendingPoints: 0, spooledPoints: 0, droppedPoints: 0, backendUp: true, lastError: null };
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+export interface Stack {
+  dir: string;
+  topology: Topology;
+  bus: InProcessBus;
+  engine: AlertEngine;
+  metrics: RecordingMetricsStore;
+  server: ConsoleServer;
+  logFile: string;
+  /** Stop the server only (state stays in dir) and start a new one on the same folder. */
+  restartServer(): Promise<void>;
+  stop(): Promise<void>;
+  log(): string;
+}
+
+export async function startStack(
+  extra: Partial<ConsoleServerOptions> = {},
+  dir = mkdtempSync(join(tmpdir(), 'console-')),
+): Promise<Stack> {
+  const topology = loadNanyang();
+  const bus = new InProcessBus();
+  const engine = await startAlertEngine({
+    topology,
+    bus,
+    dbPath: join(dir, 'alerts.sqlite'),
+    correlationWindowMs: 50,
+    tickMs: 25,
+    log: { info() {}, warn() {}, error() {} },
+  });
+  const metrics = new RecordingMetricsStore();
+  const logFile = join(dir, 'console.log');
+  const log = pino({ level: 'debug' }, pino.destination({ dest: logFile, sync: true }));
+  const options: ConsoleServerOptions = {
+    topology,
+    bus,
+    alerts: engine,
+    metrics,
+    stateDir: dir,
+    log,
+    webDist: null,
+    ...extra,
+  };
+  const stack: Stack = {
+    dir,
+    topology,
+    bus,
+    engine,
+    metrics,
+    logFile,
+    server: await startConsoleServer(options),
+    async restartServer() {
+      await stack.server.stop();
+      stack.server = await startConsoleServer(options);
+    },
+    async stop() {
+      await stack.server.stop();
+      await engine.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    log: () => readFileSync(logFile, 'utf8'),
+  };
+  return stack;
+}
+
+export const PASSWORD = 'correct-horse-battery-9';
+
+export async function addUser(
+  stack: Stack,
+  username: string,
+  role: UserRole,
+  scope: string | null,
+  password = PASSWORD,
+): Promise<void> {
+  const created = await stack.server.users.create(
+    { username, displayName: username, role, scope, password },
+    { actor: 'test', from: 'local' },
+  );
+  if (!created.ok) throw new Error(created.message);
+}
+
+export interface Client {
+  cookie: string;
+  csrf: string;
+  session: SessionResponse;
+  /** fetch under /api with the session cookie and CSRF token. */
+  api(path: string, init?: { method?: string; body?: unknown; csrf?: boolean }): Promise<Response>;
+}
+
+export async function login(url: string, username: string, password = PASSWORD): Promise<Client> {
+  const response = await fetch(`${url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200)
+    throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const session = (await response.json()) as SessionResponse;
+  return clientFor(url, cookie, session);
+}
+
+export function clientFor(url: string, cookie: string, session: SessionResponse): Client {
+  return {
+    cookie,
+    csrf: session.csrfToken,
+    session,
+    api: (path, init = {}) =>
+      fetch(`${url}${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          cookie,
+          ...(init.csrf === false ? {} : { 'x-csrf-token': session.csrfToken }),
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      }),
+  };
+}
+
+/** A stream connection that records every message. */
+export class StreamClient {
+  readonly messages: ServerMessage[] = [];
+  private waiters: Array<() => void> = [];
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => {
+      this.messages.push(JSON.parse(data.toString()) as ServerMessage);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  static async open(url: string, cookie: string): Promise<StreamClient> {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/stream`, { headers: { cookie } });
+    const client = new StreamClient(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    });
+    return client;
+  }
+
+  send(message: unknown): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  /** Resolves with the first recorded message (from index `from`) matching, or rejects after timeoutMs. */
+  async waitFor<T extends ServerMessage>(
+    match: (message: ServerMessage) => message is T,
+    timeoutMs = 3000,
+    from = 0,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.slice(from).find(match);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out; got ${this.messages.map((m) => m.type).join(', ')}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
+  }
+}
+
+export const isType =
+  <K extends ServerMessage['type']>(type: K) =>
+  (message: ServerMessage): message is Extract<ServerMessage, { type: K }> =>
+    message.type === type;
+
+/** Make the alert engine open a node-unreachable alert for a node (a real bus event). */
+export function takeDown(stack: Stack, node: string): void {
+  stack.bus.publish({
+    type: 'node.state',
+    node: node as never,
+    timeMs: Date.now(),
+    state: 'unreachable',
+    reason: 'timeout after 3 polls',
+  });
+}
