@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { registerBenchCommand } from './bench';
-import { registerCollectCommand } from './collect';
-import { registerDemoCommand } from './demo';
 import { registerFaultCommand } from './fault';
 import { registerGrafanaCommand } from './grafana';
 import { registerInventoryCommand } from './inventory';
@@ -18,8 +16,6 @@ export function registerCommands(program: Command): void {
   registerGrafanaCommand(program);
   registerSimulateCommand(program);
   registerFaultCommand(program);
-  registerDemoCommand(program);
   registerServeCommand(program);
   registerUserCommand(program);
-  registerCollectCommand(program);
 }
