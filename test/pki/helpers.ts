@@ -1,5 +1,5 @@
 /** A throwaway CA for tests: made fresh in a temp dir, never checked in. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,4 +139,19 @@ export function writeTemp(dir: string, name: string, content: string | Buffer): 
   const path = join(dir, name);
   writeFileSync(path, content);
   return path;
+}
+
+/** Async openssl: needed when the server openssl talks to runs in this same process. */
+export function opensslAsync(args: string[]): Promise<{ status: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ status: code ?? -1, out });
+    });
+  });
 }
