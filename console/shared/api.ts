@@ -59,6 +59,27 @@ export interface UpdateUserRequest {
   locked?: boolean;
 }
 
+/** GET /api/tokens: the caller's API tokens (POST /api/tokens creates one, DELETE /api/tokens/:id revokes). */
+export interface ApiTokenView {
+  id: number;
+  username: string;
+  name: string;
+  createdAtMs: number;
+  lastUsedMs: number | null;
+}
+export interface ApiTokensResponse {
+  tokens: ApiTokenView[];
+}
+/** POST /api/tokens */
+export interface CreateApiTokenRequest {
+  name: string;
+}
+/** The token is shown once; send it as `Authorization: Bearer <token>` (no CSRF token needed). */
+export interface CreateApiTokenResponse {
+  token: string;
+  record: ApiTokenView;
+}
+
 // ---------- topology and live state ----------
 export interface TopologyNodeView {
   id: string;
@@ -190,6 +211,7 @@ export interface AlertsResponse {
   /** The stream seq this list is consistent with. */
   seq: number;
 }
+/** GET /api/alerts/:id returns one Alert (404 outside the caller's scope). */
 /** POST /api/alerts/:id/ack and /unack */
 export interface AckRequest {
   comment: string;
@@ -248,6 +270,11 @@ export interface IssueCertificateResponse {
   keyPem?: string;
   p12Base64?: string;
 }
+/**
+ * GET /api/certificates/:serial/pem: the certificate followed by its issuing chain (PEM text).
+ * PKCS#12 exists only at issuance (IssueCertificateResponse.p12Base64 when generate.p12Password was
+ * given): node private keys are never stored, so there is no later PKCS#12 download.
+ */
 /** POST /api/certificates/:serial/revoke */
 export interface RevokeRequest {
   reason: RevocationReason;
