@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { registerBenchCommand } from './bench';
+import { registerCollectCommand } from './collect';
+import { registerDemoCommand } from './demo';
 import { registerFaultCommand } from './fault';
 import { registerGrafanaCommand } from './grafana';
 import { registerInventoryCommand } from './inventory';
@@ -7,15 +9,19 @@ import { registerInfluxCommand } from './influx';
 import { registerSimulateCommand } from './simulate';
 import { registerServeCommand } from './serve';
 import { registerUserCommand } from './user';
+import { registerCaCommand } from './ca';
 
 /** Every subcommand registers itself here; one line per command file. */
 export function registerCommands(program: Command): void {
   registerInventoryCommand(program);
+  registerCaCommand(program);
   registerInfluxCommand(program);
   registerBenchCommand(program);
   registerGrafanaCommand(program);
   registerSimulateCommand(program);
   registerFaultCommand(program);
+  registerDemoCommand(program);
   registerServeCommand(program);
   registerUserCommand(program);
+  registerCollectCommand(program);
 }

@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { startStack } from '../../demo/stack';
+import { fail } from '../fail';
+
+interface DemoFlags {
+  inventory: string;
+  port: string;
+  stateDir?: string;
+  interval: string;
+  scenario: boolean;
+  cycle: string;
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('run the whole product on a simulated network: simulator, collector, alerts, PKI, console')
+    .option('--inventory <file>', 'network to simulate', 'configs/examples/nanyang.yaml')
+    .option('--port <n>', 'console port on 127.0.0.1 (0 = any free port)', '8080')
+    .option(
+      '--state-dir <dir>',
+      'keep users, alerts, metrics and the demo CA here (default: a fresh temporary folder)',
+    )
+    .option('--interval <s>', 'poll interval in seconds', '10')
+    .option('--no-scenario', 'do not run the scripted faults')
+    .option('--cycle <s>', 'seconds between scripted uplink failures', '240')
+    .action(async (flags: DemoFlags) => {
+      const say = (line: string) => console.log(line);
+      const metrics = process.env.INFLUX_URL;
+      const cycleS = Number(flags.cycle);
+      say('egov-noc demo: starting …');
+      const stack = await startStack({
+        inventoryPath: flags.inventory,
+        stateDir: flags.stateDir,
+        consolePort: Number(flags.port),
+        pollIntervalS: Number(flags.interval),
+        metrics,
+        scenario: flags.scenario
+          ? { cycleS, downS: Math.max(10, Math.round(cycleS * 0.4)), firstFaultAfterS: Math.min(20, cycleS) }
+          : false,
+        say,
+      }).catch((error: unknown) =>
+        fail(`demo could not start: ${error instanceof Error ? error.message : String(error)}`),
+      );
+
+      say(
+        `metrics store: ${metrics ? metrics.replace(/\/\/[^@/]*@/, '//***@') : `embedded (${stack.stateDir}/metrics.sqlite)`}`,
+      );
+      say(`state: ${stack.stateDir}`);
+      say('');
+      say(`  控制台 console:  ${stack.url}/`);
+      if (stack.admin)
+        say(`  管理员 admin:    ${stack.admin.username} / ${stack.admin.password}   (shown once)`);
+      else say('  users already exist in this state dir; log in with an existing account');
+      say('');
+      say('Ctrl-C stops everything.');
+
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        say('egov-noc demo: stopping …');
+        stack.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+}

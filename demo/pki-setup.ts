@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventBus } from '../bus';
+import { asNodeId, type Topology } from '../inventory';
+import { directoryFromTopology, initCa, openCa, type PkiService } from '../pki';
+
+/**
+ * The demo's certificate authority: created on first start from the inventory's `pki:` section,
+ * with a few node certificates already issued (one close to expiry, so the screen has something to say).
+ */
+export interface DemoPki {
+  service: PkiService;
+  stopSchedule: () => void;
+}
+
+/** The CA passphrase: EGOV_CA_PASSPHRASE, or one generated for this demo state dir (file mode 0600). */
+function demoPassphrase(stateDir: string): string {
+  const fromEnv = process.env.EGOV_CA_PASSPHRASE;
+  if (fromEnv) return fromEnv;
+  const file = join(stateDir, 'ca-passphrase');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+export function startDemoPki(
+  topology: Topology,
+  bus: EventBus,
+  stateDir: string,
+  publicBaseUrl: string,
+): DemoPki {
+  const pki = topology.inventory.pki;
+  if (!pki) throw new Error(`${topology.inventory.file} has no "pki:" section; the demo needs one`);
+  const dir = join(stateDir, 'ca');
+  const passphrase = demoPassphrase(stateDir);
+  const fresh = !existsSync(join(dir, 'ca.json'));
+  if (fresh) {
+    const created = initCa(dir, {
+      pki: { ...pki, publicBaseUrl },
+      passphrase,
+      inventoryPath: topology.inventory.file,
+      actor: 'demo',
+    });
+    if (!created.ok) throw new Error(`demo CA: ${created.reason}`);
+  }
+  const opened = openCa(dir, passphrase, { nodes: directoryFromTopology(topology) });
+  if (!opened.ok) throw new Error(`demo CA: ${opened.reason}`);
+  const service = opened.value;
+  if (fresh) issueDemoCertificates(service, topology);
+
+  service.onExpiryWarning((warning) =>
+    bus.publish({
+      type: 'certificate.expiry',
+      node: warning.nodeId && topology.has(warning.nodeId) ? asNodeId(warning.nodeId) : null,
+      timeMs: Date.now(),
+      serial: warning.serial,
+      subject: warning.commonName,
+      notAfterMs: Date.parse(warning.notAfter),
+      daysLeft: warning.daysLeft,
+    }),
+  );
+  const stopSchedule = service.startSchedule(60_000);
+  service.checkExpiry();
+  return { service, stopSchedule };
+}
+
+/** Router certificates for the core and the first counties; the last one expires in 5 days. */
+function issueDemoCertificates(service: PkiService, topology: Topology): void {
+  const routers = topology.nodes.filter((node) => node.role === 'router').slice(0, 6);
+  routers.forEach((node, i) => {
+    const last = i === routers.length - 1;
+    const issued = service.issueWithGeneratedKey({
+      nodeId: node.id,
+      profile: 'router',
+      keyType: 'p256',
+      validityDays: last ? 5 : 365,
+      actor: 'demo',
+    });
+    if (!issued.ok) throw new Error(`demo certificate for ${node.id}: ${issued.reason}`);
+  });
+}

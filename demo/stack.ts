@@ -1,0 +1,170 @@
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { startAlertEngine, type AlertEngine } from '../alerts';
+import { InProcessBus } from '../bus';
+import { createCollectorLogger, startCollector, type RunningCollector } from '../collector';
+import { startConsoleServer, ensureFirstAdmin, type ConsoleServer } from '../console/server';
+import { formatInventoryError, loadInventory, type Topology } from '../inventory';
+import { openMetricsStore, type MetricsStore } from '../metrics';
+import { createPkiHttpApp } from '../pki/http';
+import { startSimulator, type Simulator } from '../simulator';
+import { startDemoPki, type DemoPki } from './pki-setup';
+import { DEFAULT_SCENARIO, scheduleDemoMeeting, startScenario, type ScenarioOptions } from './scenario';
+
+/**
+ * The whole product in one process: simulated network → collector → metrics store + bus →
+ * alert engine → console server (with the PKI mounted). Used by `egov-noc demo` and the browser tests.
+ */
+export interface StackOptions {
+  inventoryPath: string;
+  /** Where users, alerts, metrics and the demo CA live; a fresh temporary folder when absent. */
+  stateDir?: string;
+  /** Collector poll interval for every node (the demo polls faster than production's 60 s). */
+  pollIntervalS?: number;
+  consolePort?: number;
+  /** influx://host:port/db for InfluxDB; default the embedded SQLite store in the state dir. */
+  metrics?: string;
+  /** Run the scripted fault scenario (timings overridable, e.g. faster in tests). */
+  scenario?: false | Partial<Omit<ScenarioOptions, 'say'>>;
+  say?: (line: string) => void;
+  log?: Logger;
+}
+
+export interface Stack {
+  url: string;
+  stateDir: string;
+  /** Printed once: the generated admin login of a fresh state dir (null when users already existed). */
+  admin: { username: string; password: string } | null;
+  topology: Topology;
+  simulator: Simulator;
+  collector: RunningCollector;
+  alerts: AlertEngine;
+  console: ConsoleServer;
+  pki: DemoPki;
+  metrics: MetricsStore;
+  stop(): Promise<void>;
+}
+
+/** A UDP port free right now on loopback, for the trap receiver the simulator sends to. */
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+/** A TCP port free right now on loopback: the console's URL must be known before the CA names it. */
+async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('could not find a free TCP port');
+  return address.port;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const say = options.say ?? (() => undefined);
+  const log = options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const loaded = loadInventory(options.inventoryPath);
+  if (!loaded.ok) throw new Error(loaded.errors.map(formatInventoryError).join('\n'));
+  const { topology, inventory } = loaded;
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'egov-noc-demo-'));
+  mkdirSync(stateDir, { recursive: true });
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+
+  try {
+    if (options.scenario !== false) scheduleDemoMeeting(topology, Date.now());
+    const bus = new InProcessBus();
+    const metrics = openMetricsStore(options.metrics ?? join(stateDir, 'metrics.sqlite'));
+    await metrics.init();
+    cleanups.push(() => metrics.close());
+
+    const trapPort = await freeUdpPort();
+    const simulator = await startSimulator({ topology, trapTarget: { host: '127.0.0.1', port: trapPort } });
+    cleanups.push(() => simulator.stop());
+    say(
+      `simulated network: ${simulator.manifest.length} SNMP agents on 127.0.0.1 (control ${simulator.controlUrl})`,
+    );
+
+    const alerts = await startAlertEngine({ topology, bus, dbPath: join(stateDir, 'alerts.sqlite') });
+    cleanups.push(() => alerts.stop());
+
+    const port = options.consolePort || (await freeTcpPort());
+    const pki = startDemoPki(topology, bus, stateDir, `http://127.0.0.1:${port}/pki`);
+    cleanups.push(() => {
+      pki.stopSchedule();
+      pki.service.close();
+    });
+
+    const collector = await startCollector({
+      topology,
+      inventory,
+      manifest: simulator.manifest,
+      store: metrics,
+      bus,
+      intervalS: options.pollIntervalS ?? 10,
+      trapPort,
+      hostHealth: true,
+      logger: createCollectorLogger(process.env.LOG_LEVEL ?? 'warn'),
+    });
+    cleanups.push(() => collector.stop());
+
+    const admin = await ensureFirstAdmin(stateDir);
+    const console = await startConsoleServer({
+      topology,
+      bus,
+      alerts,
+      pki: pki.service,
+      pkiHttp: createPkiHttpApp(pki.service),
+      metrics,
+      stateDir,
+      port,
+      log,
+    });
+    cleanups.push(() => console.stop());
+
+    if (options.scenario !== false) {
+      const stopScenario = startScenario(
+        topology,
+        {
+          inject: (fault) => simulator.inject(fault),
+          clear: (id) => void simulator.clear(id),
+        },
+        { ...DEFAULT_SCENARIO, ...options.scenario, say },
+      );
+      cleanups.push(stopScenario);
+    }
+
+    return {
+      url: console.url,
+      stateDir,
+      admin,
+      topology,
+      simulator,
+      collector,
+      alerts,
+      console,
+      pki,
+      metrics,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
