@@ -266,9 +266,12 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     if (normalized.stats.clamped > 0)
       logger.debug({ node: rt.node.id, clamped: normalized.stats.clamped }, 'rates above line rate clamped');
 
+    const wasUnreachable = tracker.stateOf(rt.node.id) === 'unreachable';
     const change = tracker.succeeded(rt.node.id);
     if (change) {
-      logger.info({ node: rt.node.id, state: change.state }, 'node reachable');
+      // Back from unreachable is news; the first answer at start-up is routine.
+      if (wasUnreachable) logger.info({ node: rt.node.id, state: change.state }, 'node reachable again');
+      else logger.debug({ node: rt.node.id, state: change.state }, 'node reachable');
       publish({
         type: 'node.state',
         node: rt.node.id,
