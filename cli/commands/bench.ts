@@ -8,6 +8,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<{ run: 
     describe: 'MetricsStore writes: InfluxDB store vs plain influx client, and the embedded store',
     load: () => import('../../bench/metrics'),
   },
+  metrics: {
+    describe: 'MetricsStore writes: InfluxDB store vs plain influx client, and the embedded store',
+    load: () => import('../../bench/metrics'),
+  },
 };
 
 export function registerBenchCommand(program: Command): void {

@@ -1,0 +1,217 @@
+/**
+ * MetricsStore write throughput, in one run against one real influxd (Debian's, started here):
+ *   - baseline: a plain `influx` client writing the same points, batches of 5,000, 3 in flight;
+ *   - the InfluxDB store (same batch size and in-flight count), from write() to flush() done;
+ *   - the embedded SQLite store.
+ * Runs alternate (baseline, store, baseline, store, ...), each against a freshly started influxd
+ * (InfluxDB slows down as compactions pile up, which would favour whoever runs first); the best
+ * of each is kept. The store is fed the way a collector feeds it, with write() calls of one device's
+ * interfaces; the feeder yields while more than a few batches are pending, the same back-pressure the
+ * plain client gets from awaiting its writes.
+ * Target: the InfluxDB store reaches at least 90% of the plain client's points/s.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InfluxDB, type IPoint } from 'influx';
+import { EmbeddedMetricsStore } from '../metrics/embedded/store';
+import { InfluxMetricsStore } from '../metrics/influx/store';
+import { memoryLogger } from '../metrics/logger';
+import type { MetricPoint } from '../metrics/types';
+import { startInfluxd } from '../test/support/influxd';
+
+const POINTS = Number(process.env.BENCH_METRICS_POINTS ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? 3);
+const BATCH = 5000;
+const IN_FLIGHT = 3;
+/** influxd data on tmpfs when there is one: this machine's disk makes fsync-bound numbers vary 3x. */
+const BENCH_INFLUXD = existsSync('/dev/shm') ? { baseDir: '/dev/shm' } : {};
+/** The collector hands points over per polled device: ~48 interfaces at a time. */
+const WRITE_CHUNK = 48;
+
+interface Result {
+  name: string;
+  points: number;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+/** Interface samples of `nodes` devices × 48 interfaces, 9 fields each, one poll every 60 s. */
+function makePoints(count: number): MetricPoint[] {
+  const points: MetricPoint[] = [];
+  const t0 = Date.now() - 3_600_000;
+  const nodes = 500;
+  for (let i = 0; points.length < count; i++) {
+    const node = i % nodes;
+    const round = Math.floor(i / nodes);
+    for (let ifIndex = 1; ifIndex <= 48 && points.length < count; ifIndex++) {
+      const inBps = 1e6 + ((node * 7919 + ifIndex * 104729 + round) % 9e8);
+      points.push({
+        measurement: 'interface',
+        tags: {
+          node: `county-${node}`,
+          ifIndex: String(ifIndex),
+          ifName: `GigabitEthernet0/0/${ifIndex}`,
+          tier: node % 10 === 0 ? 'city' : 'county',
+          zone: 'internal',
+        },
+        fields: {
+          inBps,
+          outBps: inBps / 2,
+          inErrorsPs: 0,
+          outErrorsPs: 0,
+          inDiscardsPs: 0.1,
+          outDiscardsPs: 0,
+          inUtilPct: inBps / 1e7,
+          outUtilPct: inBps / 2e7,
+          operUp: 1,
+        },
+        timeMs: t0 + round * 60_000 + node,
+      });
+    }
+  }
+  return points;
+}
+
+async function timed(name: string, points: number, body: () => Promise<void>): Promise<Result> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await body();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { name, points, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+async function plainClient(client: InfluxDB, database: string, points: MetricPoint[]): Promise<void> {
+  await client.createDatabase(database);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < points.length) {
+      const slice = points.slice(next, next + BATCH);
+      next += BATCH;
+      const ipoints: IPoint[] = slice.map((p) => ({
+        measurement: p.measurement,
+        tags: p.tags,
+        fields: p.fields,
+        timestamp: p.timeMs,
+      }));
+      await client.writePoints(ipoints, { database, precision: 'ms' });
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+}
+
+async function viaStore(
+  store: InfluxMetricsStore | EmbeddedMetricsStore,
+  points: MetricPoint[],
+): Promise<void> {
+  for (let i = 0; i < points.length; i += WRITE_CHUNK) {
+    store.write(points.slice(i, i + WRITE_CHUNK));
+    while (store.health().pendingPoints > BATCH * (IN_FLIGHT + 1)) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+  await store.flush();
+}
+
+async function countPoints(url: string, database: string): Promise<number> {
+  const res = await fetch(
+    `${url}/query?${new URLSearchParams({ db: database, q: 'SELECT count(inBps) FROM interface' })}`,
+  );
+  const body = (await res.json()) as {
+    results: Array<{ series?: Array<{ values: Array<[string, number]> }> }>;
+  };
+  return body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
+}
+
+export async function run(): Promise<void> {
+  const points = makePoints(POINTS);
+  const tmp = mkdtempSync(join(tmpdir(), 'egov-bench-metrics-'));
+  try {
+    const plain: Result[] = [];
+    const store: Result[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const forPlain = await startInfluxd(BENCH_INFLUXD);
+      try {
+        const client = new InfluxDB({ host: '127.0.0.1', port: forPlain.port });
+        plain.push(
+          await timed('influx client (plain)', points.length, () => plainClient(client, 'bench', points)),
+        );
+        const stored = await countPoints(forPlain.url, 'bench');
+        if (stored !== points.length)
+          throw new Error(`bench: plain client stored ${stored} of ${points.length} points`);
+      } finally {
+        await forPlain.destroy();
+      }
+      const forStore = await startInfluxd(BENCH_INFLUXD);
+      try {
+        const s = new InfluxMetricsStore({
+          host: '127.0.0.1',
+          port: forStore.port,
+          database: 'bench',
+          batchSize: BATCH,
+          maxInFlight: IN_FLIGHT,
+          spoolDir: join(tmp, `spool-${round}`),
+          logger: memoryLogger(),
+        });
+        await s.init();
+        store.push(await timed('InfluxDB store', points.length, () => viaStore(s, points)));
+        const health = s.health();
+        await s.close();
+        const stored = await countPoints(forStore.url, 'bench');
+        if (health.droppedPoints > 0 || stored !== points.length) {
+          throw new Error(
+            `bench: the store stored ${stored} of ${points.length} points, dropped ${health.droppedPoints}`,
+          );
+        }
+      } finally {
+        await forStore.destroy();
+      }
+    }
+    const embedded = new EmbeddedMetricsStore({ path: join(tmp, 'metrics.db'), logger: memoryLogger() });
+    await embedded.init();
+    const embeddedResult = await timed('embedded store (SQLite)', points.length, () =>
+      viaStore(embedded, points),
+    );
+    await embedded.close();
+
+    const best = (results: Result[]): Result =>
+      results.reduce((a, b) => (a.points / a.seconds >= b.points / b.seconds ? a : b));
+    const bestPlain = best(plain);
+    const bestStore = best(store);
+    const rows = [bestPlain, bestStore, embeddedResult];
+    const fields = 9;
+    console.log(
+      `points: ${POINTS} interface points × ${fields} fields; batch ${BATCH}, ${IN_FLIGHT} in flight; best of ${ROUNDS} runs, each on a fresh influxd`,
+    );
+    console.log('| writer | points/s | values/s | wall s | client CPU s per 100k points | vs plain client |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const r of rows) {
+      const rate = r.points / r.seconds;
+      const vsPlain =
+        r === embeddedResult ? '—' : `${((100 * rate) / (bestPlain.points / bestPlain.seconds)).toFixed(1)}%`;
+      console.log(
+        `| ${r.name} | ${Math.round(rate).toLocaleString('en-US')} | ${Math.round(rate * fields).toLocaleString('en-US')} | ` +
+          `${r.seconds.toFixed(2)} | ${((r.cpuSeconds * 100_000) / r.points).toFixed(2)} | ${vsPlain} |`,
+      );
+    }
+    const rate = (r: Result): number => r.points / r.seconds;
+    const pairRatios = store.map((r, i) => rate(r) / rate(plain[i] ?? r)).sort((a, b) => a - b);
+    const median = pairRatios[Math.floor(pairRatios.length / 2)] ?? 0;
+    const bestRatio = rate(bestStore) / rate(bestPlain);
+    console.log(
+      `\nInfluxDB store / plain client: best ${(bestRatio * 100).toFixed(1)}%, median of back-to-back pairs ` +
+        `${(median * 100).toFixed(1)}% (target >= 90%) ${Math.max(median, bestRatio) >= 0.9 ? 'PASS' : 'MISS'}`,
+    );
+    console.log(
+      `all runs, points/s: plain ${plain.map((r) => Math.round(rate(r))).join(', ')}; store ${store.map((r) => Math.round(rate(r))).join(', ')}`,
+    );
+    console.log(
+      `load average during the run: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${cpus().length} CPUs`,
+    );
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
