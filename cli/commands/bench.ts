@@ -4,14 +4,15 @@ import { fail } from '../fail';
 /** Each benchmark is a module in bench/ exporting run(): it prints its own table with a baseline. */
 const BENCHMARKS: Record<string, { describe: string; load: () => Promise<{ run: () => Promise<void> }> }> = {
   // one line per benchmark (name: { describe, load: () => import('../../bench/NAME') }),
-  metrics: {
-    describe: 'MetricsStore writes: InfluxDB store vs plain influx client, and the embedded store',
-    load: () => import('../../bench/metrics'),
+  poll: {
+    describe: 'collector: NVPS, CPU-s per million values, poll-cycle time vs prometheus-snmp-exporter',
+    load: () => import('../../bench/poll'),
   },
   metrics: {
     describe: 'MetricsStore writes: InfluxDB store vs plain influx client, and the embedded store',
     load: () => import('../../bench/metrics'),
   },
+  sim: { describe: 'simulator: 5,000 agents start, memory, GETBULK varbinds/s vs Debian snmpd', load: () => import('../../bench/sim') },
 };
 
 export function registerBenchCommand(program: Command): void {
