@@ -11,6 +11,8 @@ import WebSocket from 'ws';
 import { startAlertEngine, type AlertEngine } from '../../alerts';
 import { InProcessBus } from '../../bus';
 import { loadInventory, type Topology } from '../../inventory';
+import { directoryFromTopology, initCa, openCa, type PkiService } from '../../pki';
+import { createPkiHttpApp } from '../../pki/http';
 import type { MetricPoint, MetricsStore, RangeQuery, Series } from '../../metrics/types';
 import { startConsoleServer, type ConsoleServer, type ConsoleServerOptions } from '../../console/server';
 import type { ServerMessage, SessionResponse, UserRole } from '../../console/shared/api';
@@ -49,12 +51,42 @@ export class RecordingMetricsStore implements MetricsStore {
   }
 }
 
+export const CA_PASSPHRASE = 'test-ca-passphrase-Q7x!';
+
+/** A real CA hierarchy (root → Nanyang branch) from the inventory's pki section, in `dir`. */
+export function makeCa(topology: Topology, dir: string): PkiService {
+  const pki = topology.inventory.pki;
+  if (!pki) throw new Error('the test inventory has no pki section');
+  const made = initCa(dir, {
+    pki: { ...pki, branches: pki.branches.map((branch) => ({ ...branch, subtrees: [...branch.subtrees] })) },
+    passphrase: CA_PASSPHRASE,
+    keyType: 'p256',
+    actor: 'test:init',
+  });
+  if (!made.ok) throw new Error(made.reason);
+  const opened = openCa(dir, CA_PASSPHRASE, { nodes: directoryFromTopology(topology) });
+  if (!opened.ok) throw new Error(opened.reason);
+  return opened.value;
+}
+
+/** Poll until `read` returns a value (not undefined), or fail after timeoutMs. */
+export async function eventually<T>(read: () => T | undefined, timeoutMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export interface Stack {
   dir: string;
   topology: Topology;
   bus: InProcessBus;
   engine: AlertEngine;
   metrics: RecordingMetricsStore;
+  pki: PkiService | null;
   server: ConsoleServer;
   logFile: string;
   /** Stop the server only (state stays in dir) and start a new one on the same folder. */
@@ -64,10 +96,12 @@ export interface Stack {
 }
 
 export async function startStack(
-  extra: Partial<ConsoleServerOptions> = {},
+  extra: Partial<ConsoleServerOptions> & { withPki?: boolean } = {},
   dir = mkdtempSync(join(tmpdir(), 'console-')),
 ): Promise<Stack> {
+  const { withPki, ...overrides } = extra;
   const topology = loadNanyang();
+  const pki = withPki ? makeCa(topology, join(dir, 'ca')) : null;
   const bus = new InProcessBus();
   const engine = await startAlertEngine({
     topology,
@@ -88,7 +122,9 @@ export async function startStack(
     stateDir: dir,
     log,
     webDist: null,
-    ...extra,
+    pki,
+    pkiHttp: pki ? createPkiHttpApp(pki) : null,
+    ...overrides,
   };
   const stack: Stack = {
     dir,
@@ -96,6 +132,7 @@ export async function startStack(
     bus,
     engine,
     metrics,
+    pki,
     logFile,
     server: await startConsoleServer(options),
     async restartServer() {
@@ -105,6 +142,7 @@ export async function startStack(
     async stop() {
       await stack.server.stop();
       await engine.stop();
+      pki?.close();
       rmSync(dir, { recursive: true, force: true });
     },
     log: () => readFileSync(logFile, 'utf8'),
