@@ -461,6 +461,17 @@ export class InfluxMetricsStore implements MetricsStore {
   private async probe(): Promise<void> {
     if (this.backendUp) return;
     const [host] = await this.influx.ping(Math.min(2000, this.retryIntervalMs * 2));
+    if (host?.online === true && /database not found/.test(this.lastError ?? '')) {
+      // The server came back empty (wiped, or a new instance): set the schema up again first.
+      try {
+        await applyInfluxSchema(this.influx, this.expected);
+        this.log.warn({ database: this.database }, 'influx database was missing; created it again');
+      } catch (error) {
+        this.lastError = errorText(error);
+        this.scheduleProbe();
+        return;
+      }
+    }
     if (host?.online === true) {
       this.markUp();
       this.pump();
