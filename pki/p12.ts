@@ -58,7 +58,7 @@ export function buildPkcs12(options: {
           asn1.oidToDer(pki.oids.friendlyName!).getBytes(),
         ),
         asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, [
-          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, toBmp(options.friendlyName)),
+          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, options.friendlyName),
         ]),
       ]),
     ]);
@@ -129,14 +129,4 @@ export function buildPkcs12(options: {
     macData,
   ]);
   return Buffer.from(asn1.toDer(pfx).getBytes(), 'binary');
-}
-
-function toBmp(text: string): string {
-  let out = '';
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0x3f;
-    const unit = code > 0xffff ? 0x3f : code;
-    out += String.fromCharCode(unit >> 8, unit & 0xff);
-  }
-  return out;
 }
