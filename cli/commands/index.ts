@@ -10,12 +10,10 @@ import { registerSimulateCommand } from './simulate';
 import { registerServeCommand } from './serve';
 import { registerUserCommand } from './user';
 import { registerCaCommand } from './ca';
-import { registerCaCommand } from './ca';
 
 /** Every subcommand registers itself here; one line per command file. */
 export function registerCommands(program: Command): void {
   registerInventoryCommand(program);
-  registerCaCommand(program);
   registerCaCommand(program);
   registerInfluxCommand(program);
   registerBenchCommand(program);
