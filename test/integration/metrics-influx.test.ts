@@ -212,6 +212,33 @@ describe('outage safety', () => {
     await store.close();
   });
 
+  it('rolls up replayed points that are older than the continuous query window', async () => {
+    const store = makeStore('backfill', { batchSize: 1000 });
+    await store.init();
+    const t0 = Math.floor((Date.now() - 3 * 3_600_000) / 300_000) * 300_000; // 3 h ago: beyond RESAMPLE FOR 1h
+    await influxd.stop();
+    store.write(
+      [1, 2, 3].map((v, i) => ({
+        measurement: 'node',
+        tags: { node: 'a' },
+        fields: { cpuPct: v },
+        timeMs: t0 + i * 1000,
+      })),
+    );
+    await store.flush();
+    expect(store.health().spooledPoints).toBe(3);
+    await influxd.restart();
+    await store.flush();
+    const body = (await influxQuery(
+      'backfill',
+      'SELECT mean_cpuPct, max_cpuPct, min_cpuPct FROM rollup_400d.node',
+    )) as {
+      results: Array<{ series?: Array<{ values: number[][] }> }>;
+    };
+    expect(body.results[0]?.series?.[0]?.values).toEqual([[t0, 2, 3, 1]]);
+    await store.close();
+  });
+
   it('replays a spool left by an earlier process on the next start', async () => {
     const dir = spoolDir();
     const first = makeStore('handover', { batchSize: 1000, spoolDir: dir });
