@@ -15,6 +15,8 @@ import type { Degradation } from './video-quality';
 export class NetworkState {
   readonly overrides = new Map<string, RateOverride[]>();
   readonly degraded = new Map<string, Degradation>();
+  /** Bumped on every fault change, so values cached for an instant are recomputed. */
+  version = 0;
 
   constructor(
     readonly topology: Topology,
@@ -47,6 +49,7 @@ export interface IfState {
   alias: Buffer;
   mac: Buffer;
   cacheAt: number;
+  cacheVersion: number;
   cacheIn: number;
   cacheOut: number;
 }
@@ -140,6 +143,7 @@ export class Device {
         alias: Buffer.from(alias),
         mac: Buffer.from([...oui, (h >>> 16) & 0xff, (h >>> 8) & 0xff, (h + plan.ifIndex) & 0xff]),
         cacheAt: Number.NaN,
+        cacheVersion: -1,
         cacheIn: 0,
         cacheOut: 0,
       };
@@ -189,7 +193,7 @@ export class Device {
 
   /** HC octet counters since boot, cached per request instant. */
   octets(s: IfState, now: number): void {
-    if (s.cacheAt === now) return;
+    if (s.cacheAt === now && s.cacheVersion === this.network.version) return;
     const overridesIn = this.network.overridesOf(s.plan.inStream);
     const overridesOut = this.network.overridesOf(s.plan.outStream);
     s.cacheIn = s.plan.inStream
@@ -199,6 +203,7 @@ export class Device {
       ? Math.floor(octetsWithOverrides(s.plan.outStream, this.bootMs, now, overridesOut))
       : 0;
     s.cacheAt = now;
+    s.cacheVersion = this.network.version;
   }
 
   /** Marks an interface change (down or up) at an instant. */

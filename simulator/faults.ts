@@ -61,6 +61,7 @@ export class FaultEngine {
 
   inject(fault: Fault): InjectResult {
     const now = this.host.clock();
+    this.host.network.version++;
     const problem = this.validate(fault);
     if (problem) return { ok: false, reason: problem };
     const id = `f${this.nextId++}`;
@@ -83,6 +84,7 @@ export class FaultEngine {
 
   clear(id: string): ClearResult {
     const now = this.host.clock();
+    this.host.network.version++;
     if (id === 'all') {
       const ids = [...this.active.keys()].reverse();
       for (const each of ids) this.release(each, now);

@@ -21,9 +21,10 @@ export interface VideoContext {
 
 function qualityOf(link: VideoLink, ctx: VideoContext): QualityAt {
   let cachedAt = Number.NaN;
+  let cachedVersion = -1;
   let cached: VideoQuality | null = null;
   return (dev, now) => {
-    if (cached && cachedAt === now) return cached;
+    if (cached && cachedAt === now && cachedVersion === dev.network.version) return cached;
     const topology = dev.network.topology;
     cached = videoQuality(
       topology,
@@ -33,6 +34,7 @@ function qualityOf(link: VideoLink, ctx: VideoContext): QualityAt {
       ctx.reachable(link.b),
     );
     cachedAt = now;
+    cachedVersion = dev.network.version;
     return cached;
   };
 }

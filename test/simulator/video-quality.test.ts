@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { loadInventory } from '../../inventory';
+import { mosFromEModel, videoQuality } from '../../simulator/video-quality';
+
+const loaded = loadInventory('configs/examples/nanyang.yaml');
+if (!loaded.ok) throw new Error('nanyang.yaml must load');
+const link = loaded.topology.videoLinks[0]!;
+const T = Date.UTC(2026, 10, 25, 2, 0, 0);
+
+describe('video quality', () => {
+  it('is good on a healthy link and the same for the same minute', () => {
+    const q = videoQuality(loaded.topology, link, T);
+    expect(q.lossPct).toBeLessThan(1);
+    expect(q.mos).toBeGreaterThan(4);
+    expect(videoQuality(loaded.topology, link, T + 30_000)).toEqual(q);
+  });
+
+  it('reports the injected loss and jitter, with a lower MOS', () => {
+    const q = videoQuality(loaded.topology, link, T, { lossPct: 5, jitterMs: 40 });
+    expect(q.lossPct).toBeCloseTo(5, 1);
+    expect(q.jitterMs).toBe(40);
+    expect(q.receivedProbes).toBe(950);
+    expect(q.mos).toBeLessThan(4);
+    expect(q.mos).toBeLessThan(videoQuality(loaded.topology, link, T).mos - 0.4);
+  });
+
+  it('sees 100 % loss when the far end is cut off', () => {
+    const q = videoQuality(loaded.topology, link, T, null, false);
+    expect(q).toMatchObject({ lossPct: 100, receivedProbes: 0, completed: false });
+  });
+
+  it('E-model: MOS falls as delay, jitter and loss grow', () => {
+    const mos = (rtt: number, jitter: number, loss: number) => mosFromEModel(rtt, jitter, loss).mos;
+    expect(mos(20, 2, 0)).toBeCloseTo(4.4, 1);
+    expect(mos(20, 2, 2)).toBeLessThan(mos(20, 2, 0));
+    expect(mos(300, 30, 0)).toBeLessThan(mos(20, 2, 0));
+    expect(mos(600, 60, 0)).toBeLessThan(mos(300, 30, 0));
+    expect(mos(20, 2, 100)).toBeLessThan(1.5);
+  });
+});
