@@ -37,7 +37,7 @@ export function nodeInterfacesDashboard(): Dashboard {
   return newDashboard(
     NODE_INTERFACES_UID,
     '节点接口 · Node interfaces',
-    'One node: reachability, CPU, memory, uptime, poll time, and traffic, utilization, errors and status per interface.',
+    'One node: reachability, CPU, memory, uptime, poll time, storage, and traffic, utilization, errors and status per interface.',
   )
     .withVariable(tagVariable('node', '节点 Node', 'node', 'node'))
     .withVariable(
@@ -71,6 +71,19 @@ export function nodeInterfacesDashboard(): Dashboard {
       stat('轮询耗时 · Poll time', 'ms', 5)
         .withTarget(influx('A', nodeField('pollMs')))
         .thresholds(thresholds([green(), yellow(1000), red(3000)])),
+    )
+    .withPanel(
+      timeseries('存储使用率 · Storage used', 'percent', 24)
+        .min(0)
+        .max(100)
+        .withTarget(
+          influx(
+            'A',
+            `SELECT last("usedPct") FROM ${from('storage')} WHERE $timeFilter AND ${onNode} GROUP BY time($__interval), "storage" fill(null)`,
+            '$tag_storage',
+          ),
+        )
+        .thresholds(thresholds([green(), yellow(80), red(90)])),
     )
     .withRow(new RowBuilder('接口 · Interfaces'))
     .withPanel(

@@ -112,6 +112,7 @@ describe('egov-noc dashboards', () => {
         'valuesPs',
       ],
       host: ['cpuPct', 'memPct', 'diskPct'],
+      storage: ['usedPct', 'sizeBytes', 'usedBytes'],
     };
     const seen = new Set<string>();
     for (const d of dashboards) {

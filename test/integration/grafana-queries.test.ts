@@ -62,6 +62,7 @@ function samples(nowMs: number): string[] {
       `collector,collector=city-1 pollsPs=2.8,pollP50Ms=30,pollP95Ms=80,pollP99Ms=120,timeoutsPs=0,queueLagMs=15,spoolPoints=0,droppedPoints=0,valuesPs=140 ${t}`,
     );
     lines.push(`host,host=noc-1 cpuPct=12,memPct=33,diskPct=41 ${t}`);
+    lines.push(`storage,node=xichuan-gw,storage=/ usedPct=${40 + i},sizeBytes=1e9,usedBytes=4e8 ${t}`);
   }
   return lines;
 }
