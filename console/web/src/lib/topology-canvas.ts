@@ -50,7 +50,8 @@ interface Transform {
 }
 
 const TIER_RADIUS: Record<string, number> = { province: 9, city: 7, county: 5, district: 5 };
-const LABEL_FONT = '12px "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", system-ui, sans-serif';
+const LABEL_FONT =
+  '12px "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", system-ui, sans-serif';
 const MAX_LABELS = 350;
 
 export class TopologyCanvas {
@@ -67,6 +68,7 @@ export class TopologyCanvas {
   private selected = -1;
   private highlighted = -1;
   private drag: { x: number; y: number; tx: number; ty: number; moved: boolean } | null = null;
+  private userMoved = false;
   private readonly resizeObserver: ResizeObserver;
   private readonly abort = new AbortController();
   scale = 1;
@@ -94,9 +96,8 @@ export class TopologyCanvas {
   }
 
   setLayout(layout: TopologyLayout, keepView: boolean): void {
-    const hadLayout = this.layout !== null;
     this.layout = layout;
-    if (!hadLayout || !keepView) this.fit();
+    if (!keepView || !this.userMoved) this.fit();
     this.requestDraw();
   }
 
@@ -114,6 +115,12 @@ export class TopologyCanvas {
   setHighlighted(id: string | null): void {
     this.highlighted = id === null ? -1 : (this.layout?.indexById.get(id) ?? -1);
     this.requestDraw();
+  }
+
+  /** Back to the whole network, following window resizes again. */
+  resetView(): void {
+    this.userMoved = false;
+    this.fit();
   }
 
   fit(): void {
@@ -143,12 +150,14 @@ export class TopologyCanvas {
     const i = this.layout?.indexById.get(id);
     const n = i === undefined ? undefined : this.layout?.nodes[i];
     if (n === undefined) return;
+    this.userMoved = true;
     const k = Math.max(this.transform.k, minScale);
     this.transform = { k, x: this.width / 2 - n.x * k, y: this.height / 2 - n.y * k };
     this.viewChanged();
   }
 
   zoomBy(factor: number, cx = this.width / 2, cy = this.height / 2): void {
+    this.userMoved = true;
     const t = this.transform;
     const k = Math.min(8, Math.max(0.02, t.k * factor));
     const wx = (cx - t.x) / t.k;
@@ -174,12 +183,12 @@ export class TopologyCanvas {
   private resize(): void {
     const rect = this.canvas.getBoundingClientRect();
     this.dpr = Math.min(2, window.devicePixelRatio || 1);
-    const first = this.width === 0;
     this.width = rect.width;
     this.height = rect.height;
     this.canvas.width = Math.max(1, Math.round(rect.width * this.dpr));
     this.canvas.height = Math.max(1, Math.round(rect.height * this.dpr));
-    if (first) this.fit();
+    // Until the operator pans or zooms, keep the whole network in view as the window changes.
+    if (!this.userMoved) this.fit();
     this.requestDraw();
   }
 
@@ -243,6 +252,7 @@ export class TopologyCanvas {
           const dy = e.clientY - this.drag.y;
           if (Math.abs(dx) + Math.abs(dy) > 3) this.drag.moved = true;
           if (this.drag.moved) {
+            this.userMoved = true;
             this.transform = { k: this.transform.k, x: this.drag.tx + dx, y: this.drag.ty + dy };
             this.viewChanged();
           }
@@ -423,6 +433,10 @@ export class TopologyCanvas {
     return s > 1.1;
   }
 
+  /**
+   * Labels in priority order (root causes, the selection, then by tier), each placed only where it
+   * does not cover one already drawn: a crowded ring shows some names clearly rather than all in a smear.
+   */
   private drawLabels(indices: number[], rootCauses: number[]): void {
     const layout = this.layout;
     if (layout === null) return;
@@ -432,7 +446,16 @@ export class TopologyCanvas {
     ctx.font = LABEL_FONT.replace('12px', `${fontPx}px`);
     ctx.textBaseline = 'middle';
     const roots = new Set(rootCauses);
-    for (const i of indices) {
+    const priority = (i: number): number => {
+      if (roots.has(i)) return 0;
+      if (i === this.selected || i === this.highlighted) return 1;
+      const n = layout.nodes[i];
+      return 2 + (n?.depth ?? 9);
+    };
+    const ordered = [...new Set(indices)].sort((a, b) => priority(a) - priority(b));
+    const placed: Array<[number, number, number, number]> = [];
+    const h = fontPx * 1.5;
+    for (const i of ordered) {
       const n = layout.nodes[i];
       if (n === undefined) continue;
       const sx = n.x * k + tx;
@@ -440,11 +463,15 @@ export class TopologyCanvas {
       const r = nodeRadius(n.node.tier, k, n.hidden > 0);
       const text = n.hidden > 0 ? `${shortName(n.node.name)} (+${n.hidden})` : shortName(n.node.name);
       const right = n.x >= 0;
-      ctx.textAlign = right ? 'left' : 'right';
       const lx = sx + (right ? r + 6 : -r - 6);
-      const w = ctx.measureText(text).width;
+      const w = ctx.measureText(text).width + 6;
+      const box: [number, number, number, number] = [right ? lx - 3 : lx - w + 3, sy - h / 2, w, h];
+      const important = priority(i) < 2;
+      if (!important && placed.some((p) => overlaps(p, box))) continue;
+      placed.push(box);
+      ctx.textAlign = right ? 'left' : 'right';
       ctx.fillStyle = roots.has(i) ? 'rgba(127, 29, 29, 0.92)' : 'rgba(11, 18, 32, 0.78)';
-      ctx.fillRect(right ? lx - 3 : lx - w - 3, sy - fontPx * 0.75, w + 6, fontPx * 1.5);
+      ctx.fillRect(box[0], box[1], box[2], box[3]);
       ctx.fillStyle = roots.has(i) ? '#ffe4e6' : n.context ? '#64748b' : '#cbd5e1';
       ctx.fillText(text, lx, sy);
     }
@@ -468,6 +495,10 @@ function nodeRadius(tier: string, k: number, collapsed: boolean): number {
 /** Long official names read better on the map without the device suffix ("…政务网关路由器"). */
 function shortName(name: string): string {
   return name.length > 18 ? `${name.slice(0, 17)}…` : name;
+}
+
+function overlaps(a: [number, number, number, number], b: [number, number, number, number]): boolean {
+  return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
 }
 
 function segmentCrossesView(ax: number, ay: number, bx: number, by: number, w: number, h: number): boolean {

@@ -1,0 +1,207 @@
+/**
+ * The operators' console in a real browser against the real stack: simulated network (SNMP),
+ * collector, alert engine, CA and console server. Screenshots land in test/.artifacts/screenshots.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
+import { asNodeId } from '../../inventory';
+import { startStack, type RunningStack } from './support/stack';
+
+const PASSWORD = 'e2e-operator-passphrase-42';
+let stack: RunningStack;
+let browser: Browser;
+let stateDir: string;
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  stateDir = mkdtempSync(join(tmpdir(), 'console-e2e-'));
+  stack = await startStack({ inventoryPath: 'configs/examples/nanyang.yaml', stateDir, pollIntervalS: 2 });
+  const add = async (
+    username: string,
+    role: 'viewer' | 'operator' | 'pki-admin' | 'admin',
+    scope: string | null,
+  ) => {
+    const created = await stack.server.users.create(
+      { username, displayName: username, role, scope, password: PASSWORD },
+      { actor: 'e2e', from: 'local' },
+    );
+    if (!created.ok) throw new Error(`create ${username}: ${created.message}`);
+  };
+  await add('city-duty', 'operator', null);
+  await add('city-watch', 'viewer', null);
+  await add('nanzhao-duty', 'operator', 'nanzhao-gw');
+  await add('pki', 'pki-admin', null);
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('console in the browser', () => {
+  it('signs in and shows the whole simulated network on the topology', async () => {
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'city-duty', PASSWORD);
+    const map = page.locator('[data-testid=topology]');
+    expect(Number(await map.getAttribute('data-nodes'))).toBe(stack.topology.size);
+    expect(Number(await map.getAttribute('data-visible'))).toBe(stack.topology.size);
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await page.waitForSelector('[data-testid=stream-status]:has-text("实时")');
+    // Searching finds a node by its Chinese name and selects it.
+    await page.fill('input[type=search]', '淅川县政府');
+    await page.click('.matches button');
+    await page.waitForSelector('[data-testid=node-card]:has-text("淅川县政府内网路由器")');
+    await page.waitForTimeout(500);
+    await screenshot(page, 'topology');
+    await context.close();
+  });
+
+  it('shows an injected fault live, marks its subtree, and an ack reaches a second session', async () => {
+    const first = await newSession(browser);
+    const second = await newSession(browser);
+    await signIn(first.page, stack.url, 'city-duty', PASSWORD);
+    await signIn(second.page, stack.url, 'city-watch', PASSWORD);
+
+    const injected = stack.simulator.inject({ kind: 'link-down', a: 'ny-core', b: 'xichuan-gw' });
+    if (!injected.ok) throw new Error(injected.reason);
+
+    // The alert arrives over the WebSocket: no reload.
+    const row = first.page.locator('[data-testid=alert-row]', { hasText: '淅川县' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    const map = first.page.locator('[data-testid=topology]');
+    await expect
+      .poll(async () => (await map.getAttribute('data-root-causes')) ?? '', { timeout: 20_000 })
+      .toContain('xichuan');
+    await expect
+      .poll(async () => Number(await map.getAttribute('data-impacted')), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(2);
+    await first.page.waitForTimeout(600);
+    await screenshot(first.page, 'topology-fault');
+
+    // Acknowledge with a comment in the first session…
+    const alertId = await row.getAttribute('data-alert-id');
+    expect(alertId).toBeTruthy();
+    await row.locator('[data-testid=ack]').click();
+    await row.locator('[data-testid=ack-comment]').fill('已通知淅川县网络中心排查光缆');
+    await row.locator('[data-testid=ack-submit]').click();
+    // …and the viewer in the second session sees it within seconds, also without reload.
+    const mirrored = second.page.locator(`[data-testid=alert-row][data-alert-id="${alertId}"]`);
+    await expect.poll(() => mirrored.getAttribute('data-status'), { timeout: 5_000 }).toBe('acknowledged');
+    await expect
+      .poll(() => mirrored.locator('[data-testid=ack-note]').innerText())
+      .toContain('已通知淅川县网络中心排查光缆');
+    // A viewer is not offered the ack button.
+    expect(await second.page.locator('[data-testid=ack]').count()).toBe(0);
+
+    await first.page.click('nav a[href="#/alerts"]');
+    await first.page.waitForSelector('[data-testid=alert-list] [data-testid=alert-row]');
+    await screenshot(first.page, 'alerts');
+
+    stack.simulator.clear(injected.id);
+    await first.context.close();
+    await second.context.close();
+  });
+
+  it('shows a county operator its county only', async () => {
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'nanzhao-duty', PASSWORD);
+    const county = ['nanzhao-gw', ...stack.topology.descendants(asNodeId('nanzhao-gw'))];
+    const map = page.locator('[data-testid=topology]');
+    expect(Number(await map.getAttribute('data-nodes'))).toBe(county.length);
+    await page.fill('input[type=search]', '淅川');
+    await page.waitForSelector('.matches .none');
+    await page.fill('input[type=search]', '南召');
+    await page.waitForSelector('.matches button');
+    const alertTexts = await page.locator('[data-testid=alert-row]').allInnerTexts();
+    for (const text of alertTexts) expect(text).not.toContain('淅川');
+    expect(await page.locator('nav a[href="#/admin"]').count()).toBe(0);
+    expect(await page.locator('nav a[href="#/certificates"]').count()).toBe(0);
+    await context.close();
+  });
+
+  it('opens node detail with live interfaces and history charts', async () => {
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'city-duty', PASSWORD);
+    await page.goto(`${stack.url}/#/node/ny-core`);
+    await page.waitForSelector('[data-testid=node-detail] h1:has-text("南阳市电子政务内网核心路由器")');
+    await expect
+      .poll(() => page.locator('[data-testid=node-detail] tbody tr').count(), { timeout: 15_000 })
+      .toBeGreaterThan(3);
+    await page.waitForSelector('.uplot', { timeout: 15_000 });
+    await page.waitForTimeout(800);
+    await screenshot(page, 'node-detail');
+    await context.close();
+  });
+
+  it('issues a certificate from an uploaded CSR and downloads it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csr-'));
+    const node = stack.topology.find('wolong-gw');
+    const dns = node?.dnsNames[0];
+    if (dns === undefined) throw new Error('wolong-gw has no DNS name to put in a CSR');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'req.csr'),
+        '-subj',
+        `/CN=${dns}`,
+        '-addext',
+        `subjectAltName=DNS:${dns}`,
+      ],
+      { stdio: 'pipe' },
+    );
+
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'pki', PASSWORD);
+    await page.click('nav a[href="#/certificates"]');
+    await page.waitForSelector('[data-testid=cert-row]');
+    await page.fill('input[name=node]', 'wolong-gw');
+    await page.setInputFiles('[data-testid=csr-file]', join(dir, 'req.csr'));
+    await expect.poll(() => page.inputValue('textarea')).toContain('BEGIN CERTIFICATE REQUEST');
+    await page.click('[data-testid=issue-submit]');
+    await page.waitForSelector('[data-testid=issued]', { timeout: 15_000 });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=download-pem]'),
+    ]);
+    const saved = join(dir, 'cert.pem');
+    await download.saveAs(saved);
+    const pem = readFileSync(saved, 'utf8');
+    expect(pem).toContain('-----BEGIN CERTIFICATE-----');
+    const text = execFileSync('openssl', ['x509', '-noout', '-subject', '-in', saved], { encoding: 'utf8' });
+    expect(text).toContain(dns);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'certificates');
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('switches to English and remembers the choice', async () => {
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'city-duty', PASSWORD);
+    await page.click('[data-testid=lang]');
+    await page.waitForSelector('nav a:has-text("Topology")');
+    await page.reload();
+    await page.waitForSelector('[data-testid=topology][data-ready=true]');
+    await page.waitForSelector('nav a:has-text("Alerts")');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await screenshot(page, 'topology-en');
+    await context.close();
+  });
+});
