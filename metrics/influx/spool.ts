@@ -116,7 +116,12 @@ export class Spool {
         this.reading = null;
       }
       const oldest = this.segments[0];
-      if (oldest === undefined) return null;
+      if (oldest === undefined) {
+        // No segment left means nothing left, whatever the counters drifted to.
+        this.totalPoints = 0;
+        this.totalBytes = 0;
+        return null;
+      }
       // The segment being read is closed for appends (append() starts a new one).
       const text = await readFile(oldest.path, 'utf8').catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return '';

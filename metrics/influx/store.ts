@@ -84,6 +84,11 @@ const noBackoff = {
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** The server answered with an HTTP status (as opposed to not answering at all). */
+function answeredHttp(error: unknown): boolean {
+  return /^A \d{3} /.test(errorText(error));
+}
+
 /** A 400 means InfluxDB parsed the request and refused the points: retrying cannot help. */
 function rejectedPoints(error: unknown, batchSize: number): number | null {
   const message = errorText(error);
@@ -129,6 +134,8 @@ export class InfluxMetricsStore implements MetricsStore {
   private probeTimer: NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
   private opened = false;
+  /** init() could not reach the server: create the database and policies once it answers. */
+  private schemaPending = false;
   private closed = false;
 
   constructor(opts: InfluxStoreOptions) {
@@ -185,15 +192,32 @@ export class InfluxMetricsStore implements MetricsStore {
       this.flushTimer = setInterval(() => this.cutBuffer(), this.flushIntervalMs);
       this.flushTimer.unref();
     }
-    let found;
     try {
-      found = await applyInfluxSchema(this.influx, this.expected);
+      await this.setUpSchema();
     } catch (error) {
-      throw new Error(
-        `metrics: cannot set up InfluxDB database "${this.database}" at ${this.url}: ${errorText(error)}`,
-        { cause: error },
+      if (answeredHttp(error)) {
+        // The server answered and said no (credentials, permissions): a setting to fix, not an outage.
+        throw new Error(
+          `metrics: cannot set up InfluxDB database "${this.database}" at ${this.url}: ${errorText(error)}`,
+          { cause: error },
+        );
+      }
+      // Not reachable right now: start anyway and spool, so a collector restarted during an outage
+      // loses nothing; the schema is set up when the server answers.
+      this.schemaPending = true;
+      this.log.warn(
+        { database: this.database, url: this.url, error: errorText(error), spoolDir: this.spool.dir },
+        'influxdb unreachable at start; spooling points until it answers',
       );
+      this.markDown(error);
+      return;
     }
+    this.markUp();
+  }
+
+  private async setUpSchema(): Promise<void> {
+    const found = await applyInfluxSchema(this.influx, this.expected);
+    this.schemaPending = false;
     const changed = found.filter((item) => item.status !== 'present');
     if (changed.length > 0) {
       this.log.info(
@@ -201,7 +225,6 @@ export class InfluxMetricsStore implements MetricsStore {
         'influx schema created or upgraded',
       );
     }
-    this.markUp();
   }
 
   write(points: MetricPoint[]): void {
@@ -461,11 +484,10 @@ export class InfluxMetricsStore implements MetricsStore {
   private async probe(): Promise<void> {
     if (this.backendUp) return;
     const [host] = await this.influx.ping(Math.min(2000, this.retryIntervalMs * 2));
-    if (host?.online === true && /database not found/.test(this.lastError ?? '')) {
-      // The server came back empty (wiped, or a new instance): set the schema up again first.
+    if (host?.online === true && (this.schemaPending || /database not found/.test(this.lastError ?? ''))) {
+      // Never set up (unreachable at start), or the server came back empty: set the schema up first.
       try {
-        await applyInfluxSchema(this.influx, this.expected);
-        this.log.warn({ database: this.database }, 'influx database was missing; created it again');
+        await this.setUpSchema();
       } catch (error) {
         this.lastError = errorText(error);
         this.scheduleProbe();

@@ -239,6 +239,31 @@ describe('outage safety', () => {
     await store.close();
   });
 
+  it('starts while influxd is down, spools, and sets the database up when it answers', async () => {
+    await influxd.stop();
+    const logger = memoryLogger();
+    const store = makeStore('late_start', { batchSize: 1000, logger });
+    await store.init();
+    expect(store.health().backendUp).toBe(false);
+    expect(logger.lines.some((l) => l.msg.includes('unreachable at start'))).toBe(true);
+    const t0 = Date.now() - 3_600_000;
+    for (let r = 0; r < 3; r++) store.write(pointsAt(r, 1000, t0));
+    await store.flush();
+    expect(store.health().spooledPoints).toBe(3000);
+    await influxd.restart();
+    await store.flush();
+    expect(store.health()).toMatchObject({
+      backendUp: true,
+      spooledPoints: 0,
+      pendingPoints: 0,
+      droppedPoints: 0,
+    });
+    expect(await countPoints('late_start', 'interface', 'inBps')).toBe(3000);
+    const client = new InfluxDB({ host: '127.0.0.1', port: influxd.port });
+    expect((await checkInfluxSchema(client, store.expected)).every((i) => i.status === 'present')).toBe(true);
+    await store.close();
+  });
+
   it('replays a spool left by an earlier process on the next start', async () => {
     const dir = spoolDir();
     const first = makeStore('handover', { batchSize: 1000, spoolDir: dir });
