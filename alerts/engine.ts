@@ -46,7 +46,6 @@ interface LinkEndDown {
 interface ConditionsSnapshot {
   unreachable: Array<[NodeId, Unreachable]>;
   linkedDown: Array<[string, LinkEndDown]>;
-  ifState: Array<[string, 'up' | 'down']>;
   doubtUntil: Array<[NodeId, number]>;
   transitions: Array<[string, number[]]>;
   flapping: string[];
@@ -117,6 +116,10 @@ export class AlertCore {
   /** When a muted (suppressed or silenced) alert became visible: its escalation clock starts there. */
   private readonly unmutedAt = new Map<string, number>();
   private conditionsDirty = false;
+  private conditionsSavedMs = -Infinity;
+  private readonly outageFingerprints = new Map<NodeId, string>();
+  /** Set when outage alerts opened, resolved or moved under another root: other alerts' suppression is re-checked. */
+  private outagesChanged = true;
   private outageDirty = false;
   private reconcileDueMs: number | null = null;
   private nextFreshnessMs = 0;
@@ -165,7 +168,7 @@ export class AlertCore {
       const known = (node: string) => this.topology.has(node);
       for (const [node, value] of snapshot.unreachable) if (known(node)) this.unreachable.set(node, value);
       for (const [key, value] of snapshot.linkedDown) this.linkedDown.set(key, value);
-      for (const [key, value] of snapshot.ifState) this.ifState.set(key, value);
+      for (const key of this.linkedDown.keys()) this.ifState.set(key, 'down');
       for (const [node, value] of snapshot.doubtUntil) if (known(node)) this.doubtUntil.set(node, value);
       for (const [key, value] of snapshot.transitions) this.transitions.set(key, value);
       for (const key of snapshot.flapping) this.flapping.add(key);
@@ -192,7 +195,6 @@ export class AlertCore {
     return {
       unreachable: [...this.unreachable],
       linkedDown: [...this.linkedDown],
-      ifState: [...this.ifState],
       doubtUntil: [...this.doubtUntil],
       transitions: [...this.transitions],
       flapping: [...this.flapping],
@@ -201,11 +203,17 @@ export class AlertCore {
     };
   }
 
-  /** Persist the batch (alerts, events, conditions) in one transaction, then hand it on. */
-  commit(): void {
-    if (this.conditionsDirty) {
+  /**
+   * Persist the batch (alerts and change events) and hand it on. The engine's conditions are saved
+   * with every batch that changes alerts, and otherwise at most once a second (and on stop): a crash
+   * can lose at most a second of not-yet-alerting evidence, which the collector re-reports.
+   */
+  commit(force = false): void {
+    const nowMs = this.clock();
+    if (this.conditionsDirty && (force || this.batch.length > 0 || nowMs - this.conditionsSavedMs >= 1000)) {
       this.store.setMeta('conditions', JSON.stringify(this.snapshot()));
       this.conditionsDirty = false;
+      this.conditionsSavedMs = nowMs;
     }
     if (this.batch.length === 0) return;
     const batch = this.batch;
@@ -279,6 +287,7 @@ export class AlertCore {
     this.open.set(alert.id, alert);
     this.byFingerprint.set(alert.fingerprint, alert);
     this.lastTrigger.set(alert.fingerprint, atMs);
+    if (this.isOutage(alert)) this.outagesChanged = true;
     this.conditionsDirty = true;
     this.emit('opened', alert, 'engine', atMs);
     return alert;
@@ -292,6 +301,7 @@ export class AlertCore {
     }
     if (!changed) return;
     const wasMuted = alert.suppressedBy !== null || alert.silencedBy.length > 0;
+    if (patch.suppressedBy !== undefined && this.isOutage(alert)) this.outagesChanged = true;
     Object.assign(alert, patch, { updatedAtMs: atMs });
     if (wasMuted && alert.suppressedBy === null && alert.silencedBy.length === 0)
       this.unmutedAt.set(alert.id, atMs);
@@ -318,10 +328,15 @@ export class AlertCore {
     if (evidence) alert.evidence = [...alert.evidence, evidence].slice(-MAX_EVIDENCE);
     this.open.delete(alert.id);
     this.unmutedAt.delete(alert.id);
+    if (this.isOutage(alert)) this.outagesChanged = true;
     if (this.byFingerprint.get(alert.fingerprint) === alert) this.byFingerprint.delete(alert.fingerprint);
     this.lastTrigger.delete(alert.fingerprint);
     this.conditionsDirty = true;
     this.emit('resolved', alert, actor, atMs);
+  }
+
+  private isOutage(alert: Alert): boolean {
+    return alert.rule === this.uplinkRule.id || alert.rule === this.unreachableRule.id;
   }
 
   private kindOf(alert: Alert): Rule['kind'] | null {
@@ -491,7 +506,8 @@ export class AlertCore {
       if (wasUplinkDown && !this.uplinkDown(child))
         this.startDoubt([child, ...impactedBy(this.topology, child)]);
       this.outageDirty = true;
-      if (state === 'down') this.mergeInterfaceEvidence(key, child, link?.id ?? null, { source, atMs, text });
+      const outage = this.byFingerprint.get(this.outageFingerprint(child));
+      if (state === 'down' && outage) this.repeat(outage, { source, atMs, text }, atMs);
     } else if (link) {
       this.evaluateLinkDown(link.id, atMs, { source, atMs, text });
     }
@@ -628,7 +644,12 @@ export class AlertCore {
   // ---------------------------------------------------------------- outage correlation
 
   private outageFingerprint(node: NodeId): string {
-    return fingerprintOf('outage', node);
+    let fingerprint = this.outageFingerprints.get(node);
+    if (fingerprint === undefined) {
+      fingerprint = fingerprintOf('outage', node);
+      this.outageFingerprints.set(node, fingerprint);
+    }
+    return fingerprint;
   }
 
   private inDoubt(node: NodeId, nowMs: number): boolean {
@@ -653,6 +674,10 @@ export class AlertCore {
 
   private isCut(node: NodeId, nowMs: number): boolean {
     return (this.unreachable.has(node) && !this.inDoubt(node, nowMs)) || this.uplinkDown(node);
+  }
+
+  private outageRuleFor(node: NodeId): RuleOf<'uplink-down'> | RuleOf<'node-unreachable'> {
+    return this.uplinkDown(node) ? this.uplinkRule : this.unreachableRule;
   }
 
   private outageDraft(node: NodeId, root: boolean) {
@@ -719,6 +744,8 @@ export class AlertCore {
       const fingerprint = this.outageFingerprint(node);
       const existing = this.byFingerprint.get(fingerprint);
       if (existing) {
+        // Nothing to refresh while it stays the same kind of root cause (the common case in a storm).
+        if (existing.suppressedBy === null && existing.rule === this.outageRuleFor(node).id) continue;
         const draft = this.outageDraft(node, true);
         this.update(
           existing,
@@ -766,6 +793,8 @@ export class AlertCore {
       if (!rootAlert) continue; // the root cause is still settling; it is due and so are we
       const fingerprint = this.outageFingerprint(node);
       const existing = this.byFingerprint.get(fingerprint);
+      if (existing && existing.suppressedBy === rootAlert.id && existing.rule === this.outageRuleFor(node).id)
+        continue;
       const draft = this.outageDraft(node, false);
       if (existing) {
         this.update(
@@ -810,7 +839,9 @@ export class AlertCore {
     }
 
     // 4. Other alerts on nodes behind a root cause follow it.
-    for (const alert of [...this.open.values()]) {
+    const recheck = this.outagesChanged;
+    this.outagesChanged = false;
+    for (const alert of recheck ? [...this.open.values()] : []) {
       const kind = this.kindOf(alert);
       if (kind === null || OUTAGE_KINDS.has(kind)) continue;
       const suppressor = this.suppressorFor(this.involvedNodes(alert));

@@ -315,7 +315,7 @@ function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       unsubscribe();
       for (const timer of timers) clearInterval(timer);
       await worker.settle();
-      core.commit();
+      core.commit(true);
       store.close();
     },
   };

@@ -164,24 +164,20 @@ export class AlertStore {
 
   private readonly recordTx = (changes: ReadonlyArray<{ event: AlertChangeEvent; atMs: number }>) =>
     this.db.transaction(() => {
-      const latest = new Map<string, Alert>();
+      const latest = new Map<string, { alert: Alert; body: string }>();
       for (const { event, atMs } of changes) {
-        this.statements.insertEvent.run(
-          event.seq,
-          atMs,
-          event.change,
-          event.actor,
-          event.alert.id,
-          JSON.stringify(event),
-        );
-        latest.set(event.alert.id, event.alert);
+        // One serialization of the alert serves both the event row and the alert row.
+        const alertJson = JSON.stringify(event.alert);
+        const body = `{"seq":${event.seq},"change":${JSON.stringify(event.change)},"actor":${JSON.stringify(event.actor)},"alert":${alertJson}}`;
+        this.statements.insertEvent.run(event.seq, atMs, event.change, event.actor, event.alert.id, body);
+        latest.set(event.alert.id, { alert: event.alert, body: alertJson });
       }
-      for (const alert of latest.values()) this.upsertAlert(alert);
+      for (const { alert, body } of latest.values()) this.upsertAlert(alert, body);
       const last = changes.at(-1);
       if (last) this.statements.setMeta.run('seq', String(last.event.seq));
     })();
 
-  private upsertAlert(alert: Alert): void {
+  private upsertAlert(alert: Alert, body: string): void {
     this.statements.upsertAlert.run({
       id: alert.id,
       fingerprint: alert.fingerprint,
@@ -189,7 +185,7 @@ export class AlertStore {
       node: alert.node,
       startsAt: alert.startsAtMs,
       resolvedAt: alert.resolvedAtMs,
-      body: JSON.stringify(alert),
+      body,
     });
   }
 

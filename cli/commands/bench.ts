@@ -12,6 +12,10 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<{ run: 
     describe: 'MetricsStore writes: InfluxDB store vs plain influx client, and the embedded store',
     load: () => import('../../bench/metrics'),
   },
+  alerts: {
+    describe: 'trap → alert event latency; 5,000-node outage storm: settle time, alerts, memory',
+    load: () => import('../../bench/alerts'),
+  },
   sim: { describe: 'simulator: 5,000 agents start, memory, GETBULK varbinds/s vs Debian snmpd', load: () => import('../../bench/sim') },
 };
 
