@@ -24,6 +24,11 @@ export interface GrafanaClientOptions {
   timeoutMs?: number;
 }
 
+export interface GrafanaHealth {
+  database: string;
+  version: string;
+}
+
 export interface FolderJson {
   uid: string;
   title: string;
@@ -86,6 +91,30 @@ export class GrafanaClient {
     this.baseUrl = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
     this.token = opts.token;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+  }
+
+  /**
+   * GET /api/health (no auth needed): proves the URL is a Grafana before anything is written, and
+   * tells its version.
+   */
+  async health(): Promise<GrafanaHealth> {
+    const health = await this.mustRequest<Partial<GrafanaHealth>>('GET', '/api/health', undefined, {
+      what: 'check its health',
+      role: 'Viewer',
+    });
+    if (typeof health.version !== 'string' || typeof health.database !== 'string') {
+      throw new GrafanaError(
+        `${this.baseUrl}/api/health did not answer like Grafana (no version/database): check the URL and its sub-path`,
+        null,
+      );
+    }
+    if (health.database !== 'ok') {
+      throw new GrafanaError(
+        `Grafana at ${this.baseUrl} reports its database as "${health.database}": fix Grafana first`,
+        null,
+      );
+    }
+    return { database: health.database, version: health.version };
   }
 
   /** GET /api/folders/:uid; null when there is no such folder. */

@@ -25,6 +25,8 @@ export interface ProvisionOptions {
   token: string;
   influx: InfluxDatasourceSettings;
   timeoutMs?: number;
+  /** Called once Grafana has answered its health check, before anything is written. */
+  onConnected?: (grafana: { url: string; version: string }) => void;
   /** Called after each object, so the CLI can print progress as it goes. */
   onStep?: (step: ProvisionStep) => void;
 }
@@ -58,6 +60,10 @@ export async function provisionGrafana(opts: ProvisionOptions): Promise<Provisio
     steps.push(step);
     opts.onStep?.(step);
   };
+
+  // Is this Grafana, and is it well? Nothing is written before this answers.
+  const health = await client.health();
+  opts.onConnected?.({ url: client.baseUrl, version: health.version });
 
   // Folder first: dashboards are saved into it by uid.
   const folder = await client.getFolder(FOLDER_UID);

@@ -83,6 +83,7 @@ export function registerGrafanaCommand(program: Command): void {
               user: opts.influxUser,
               password: process.env[INFLUX_READ_PASSWORD_ENV],
             },
+            onConnected: (grafana) => console.log(`Grafana ${grafana.version} at ${grafana.url}`),
             onStep: (step) => console.log(describe(step)),
           });
         } catch (error) {

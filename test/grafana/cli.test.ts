@@ -66,6 +66,7 @@ describe('egov-noc grafana provision', () => {
     );
     expect(first.err).toBe('');
     expect(first.code).toBe(0);
+    expect(first.out).toContain(`Grafana 12.2.0 at ${url}`);
     expect(first.out).toMatch(/^created\s+folder\s+egov-noc/m);
     expect(first.out).toMatch(/^created\s+datasource\s+egov-noc-influxdb/m);
     expect(first.out.match(/^created\s+dashboard/gm)).toHaveLength(4);
@@ -101,7 +102,8 @@ describe('egov-noc grafana provision', () => {
       GRAFANA_TOKEN: 'glsa_not-the-right-one',
     });
     expect(run.code).toBe(1);
-    expect(run.out).toBe('');
+    // Grafana itself answered (its health needs no token); the token was refused at the first write path.
+    expect(run.out.trim()).toBe(`Grafana 12.2.0 at ${url}`);
     expect(run.err.trim().split('\n')).toHaveLength(1);
     expect(run.err).toMatch(/^egov-noc: Grafana at http:\/\/127\.0\.0\.1:\d+ did not accept the token \(401/);
     expect(run.err).not.toContain('glsa_not-the-right-one');

@@ -39,6 +39,8 @@ export class FakeGrafana {
   private readonly injected: Injected[] = [];
   private nextId = 1;
   private server: Server | null = null;
+  /** What GET /api/health reports. */
+  version = '12.2.0';
   /** When set, requests are accepted but never answered (for timeout tests). */
   hang = false;
 
@@ -93,17 +95,24 @@ export class FakeGrafana {
     });
     if (this.hang) return;
 
+    // GET /api/health needs no authentication in Grafana.
+    if (method === 'GET' && path === '/api/health') {
+      const injected = this.takeInjected(method, path);
+      if (injected !== undefined) return this.send(res, injected.status, injected.body);
+      return this.send(res, 200, { commit: 'fake', database: 'ok', version: this.version });
+    }
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       this.send(res, 401, { message: 'invalid API key', traceID: '' });
       return;
     }
-    const injectedAt = this.injected.findIndex((i) => i.method === method && i.path === path);
-    if (injectedAt >= 0) {
-      const [injected] = this.injected.splice(injectedAt, 1);
-      if (injected !== undefined) this.send(res, injected.status, injected.body);
-      return;
-    }
+    const injected = this.takeInjected(method, path);
+    if (injected !== undefined) return this.send(res, injected.status, injected.body);
     this.route(method, path, body, res);
+  }
+
+  private takeInjected(method: string, path: string): Injected | undefined {
+    const at = this.injected.findIndex((i) => i.method === method && i.path === path);
+    return at < 0 ? undefined : this.injected.splice(at, 1)[0];
   }
 
   private route(method: string, path: string, body: unknown, res: ServerResponse): void {

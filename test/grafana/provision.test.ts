@@ -168,12 +168,31 @@ describe('grafana provision against the documented HTTP API', () => {
     expect(error.status).toBe(404);
     expect(error.message).toContain(`${url}/grafana`);
     expect(error.message).toContain('404');
-    expect(grafana.requests[0]?.path).toBe('/grafana/api/folders/egov-noc');
+    expect(error.message).toContain('/api/health');
+    expect(grafana.requests.map((r) => r.path)).toEqual(['/grafana/api/health']);
     await provisionGrafana({ grafanaUrl: `${url}/`, token: TOKEN, influx });
   });
 });
 
 describe('grafana provision errors say what failed, where, and what to do — never the token', () => {
+  it('checks GET /api/health first (no token needed) and reports the version; writes nothing when it is not Grafana', async () => {
+    grafana.version = '12.2.0';
+    let connected: { url: string; version: string } | undefined;
+    await provisionGrafana({ grafanaUrl: url, token: TOKEN, influx, onConnected: (g) => (connected = g) });
+    expect(connected).toEqual({ url, version: '12.2.0' });
+    expect(grafana.requests[0]).toMatchObject({ method: 'GET', path: '/api/health' });
+
+    grafana.requests.length = 0;
+    grafana.failNext('GET', '/api/health', 200, { status: 'UP' });
+    let error = await provisionError();
+    expect(error.message).toContain('did not answer like Grafana');
+    grafana.failNext('GET', '/api/health', 503, { database: 'failing', version: '12.2.0' });
+    error = await provisionError();
+    expect(error.status).toBe(503);
+    expect(error.message).toContain('server error');
+    expect(grafana.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+
   it('401: names the URL and the token flag', async () => {
     const error = await provisionError({ token: 'glsa_wrong-token' });
     expect(error.status).toBe(401);
