@@ -28,6 +28,22 @@ function scopedFilter(query: AlertsQuery, scope: Scope): AlertFilter {
   };
 }
 
+/**
+ * Serialized alert lists by (stream seq, scope, query): every alert change bumps the seq, so an entry
+ * is exact until the next change. Many consoles polling the same list then cost one JSON.stringify.
+ */
+const listCache = new Map<string, string>();
+const LIST_CACHE_SIZE = 64;
+
+function cachedList(key: string, build: () => string): string {
+  const hit = listCache.get(key);
+  if (hit !== undefined) return hit;
+  const json = build();
+  if (listCache.size >= LIST_CACHE_SIZE) listCache.delete(listCache.keys().next().value as string);
+  listCache.set(key, json);
+  return json;
+}
+
 function limited(alerts: Alert[], scope: Scope, limit: number | undefined): Alert[] {
   const visible = alerts.filter((alert) => scope.allowsAlert(alert));
   return limit === undefined ? visible : visible.slice(0, limit);
@@ -88,11 +104,16 @@ export const alertRoutes = [
     returns: 'AlertsResponse',
     handler: ({ c, who, query }, ctx) => {
       const seq = ctx.hub.currentSeq();
-      const body: AlertsResponse = {
-        alerts: limited(ctx.alerts.list(scopedFilter(query, who.scope)), who.scope, query.limit),
-        seq,
-      };
-      return c.json(body);
+      const filter = scopedFilter(query, who.scope);
+      const key = `${ctx.hub.instance}|${seq}|${who.scope.root ?? '*'}|${new URL(c.req.url).search}`;
+      const json = cachedList(key, () => {
+        const body: AlertsResponse = {
+          alerts: limited(ctx.alerts.list(filter), who.scope, query.limit),
+          seq,
+        };
+        return JSON.stringify(body);
+      });
+      return c.body(json, 200, { 'content-type': 'application/json' });
     },
   }),
   defineRoute({

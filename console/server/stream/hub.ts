@@ -11,6 +11,7 @@
  * - A client whose socket buffer exceeds `maxBufferedBytes` gets `resync`, its deltas are dropped
  *   until the buffer drains, then it gets a fresh snapshot; it is cut after `stallMs` without draining.
  */
+import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { Alert, AlertChange } from '../../../alerts/types';
@@ -69,6 +70,8 @@ type DeltaMessage =
 
 export class StreamHub {
   private seq = Date.now() * 1000;
+  /** Distinguishes hubs in one process (response caches keyed by seq). */
+  readonly instance = randomUUID();
   private readonly ring: Delta[] = [];
   private readonly clients = new Set<Client>();
   private readonly timer: NodeJS.Timeout;

@@ -1,0 +1,372 @@
+/**
+ * Trap → alert → 1,000 WebSocket clients, against a bare `ws` broadcast of the same frames in the
+ * same run; then REST alert-list requests/s under 50 concurrent clients.
+ *
+ * Setup: a generated province inventory, the real alert engine (correlation window 0, so an uplink
+ * trap becomes an alert at the engine's next tick instead of waiting 3 s for a root cause), the
+ * console server on loopback, and the clients in a worker thread (the other core), each parsing every
+ * frame as a browser would. Latency = client receipt − the moment the trap was published on the bus
+ * (same clock: performance.timeOrigin + now()). Bounded: 1,000 clients, fixed event counts, 60 s caps.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { pino } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { startAlertEngine } from '../alerts';
+import { InProcessBus } from '../bus';
+import { startConsoleServer } from '../console/server';
+import { generateInventoryYaml } from '../inventory/generate';
+import { loadInventoryText, type NodeId, type Topology } from '../inventory';
+import { openMetricsStore } from '../metrics';
+
+const CLIENTS = 1000;
+const PACED_EVENTS = 60;
+const PACE_MS = 100;
+const BURST_EVENTS = 200;
+const REST_CLIENTS = 50;
+const REST_SECONDS = 5;
+const PHASE_CAP_MS = 60_000;
+
+const now = () => performance.timeOrigin + performance.now();
+
+// The client side, in a worker (plain JS, CommonJS eval): connect, subscribe, record receipt times.
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const WebSocket = require(workerData.wsPath);
+const now = () => performance.timeOrigin + performance.now();
+let sockets = [];
+let receipts = new Map(); // key -> array of receipt times
+let frames = new Map();   // key -> one raw frame (for the bare broadcast)
+function record(text) {
+  const at = now();
+  const message = JSON.parse(text);
+  if (message.type !== 'alert' || message.change !== 'opened') return;
+  const key = message.alert.node;
+  let list = receipts.get(key);
+  if (!list) { list = []; receipts.set(key, list); frames.set(key, text); }
+  list.push(at);
+}
+async function connect(url, headers, count, subscribe) {
+  sockets = [];
+  let open = 0;
+  await new Promise((resolve, reject) => {
+    for (let i = 0; i < count; i++) {
+      const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+      ws.on('open', () => { if (subscribe) ws.send(JSON.stringify({ type: 'subscribe', filter: {} })); if (++open === count) resolve(); });
+      ws.on('message', (data) => record(data.toString()));
+      ws.on('error', reject);
+      sockets.push(ws);
+    }
+  });
+}
+async function rest(url, cookie, clients, seconds) {
+  const latencies = [];
+  const until = now() + seconds * 1000;
+  let failures = 0;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (now() < until) {
+      const started = now();
+      const response = await fetch(url, { headers: { cookie } });
+      await response.arrayBuffer();
+      if (response.status !== 200) failures++;
+      latencies.push(now() - started);
+    }
+  }));
+  return { latencies, failures };
+}
+parentPort.on('message', async (command) => {
+  if (command.type === 'connect') {
+    await connect(command.url, command.headers, command.count, command.subscribe);
+    parentPort.postMessage({ type: 'connected' });
+  } else if (command.type === 'collect') {
+    parentPort.postMessage({ type: 'collected', receipts: [...receipts], frames: [...frames] });
+    receipts = new Map();
+    frames = new Map();
+  } else if (command.type === 'close') {
+    for (const ws of sockets) ws.terminate();
+    sockets = [];
+    parentPort.postMessage({ type: 'closed' });
+  } else if (command.type === 'rest') {
+    const result = await rest(command.url, command.cookie, command.clients, command.seconds);
+    parentPort.postMessage({ type: 'rested', ...result });
+  }
+});
+`;
+
+class Clients {
+  private readonly worker = new Worker(WORKER, { eval: true, workerData: { wsPath: require_resolve('ws') } });
+  private ask<T>(command: object, reply: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: { type: string }) => {
+        if (message.type !== reply) return;
+        this.worker.off('message', onMessage);
+        resolve(message as T);
+      };
+      this.worker.on('message', onMessage);
+      this.worker.once('error', reject);
+      this.worker.postMessage(command);
+    });
+  }
+  connect(url: string, headers: Record<string, string>, subscribe: boolean) {
+    return this.ask({ type: 'connect', url, headers, count: CLIENTS, subscribe }, 'connected');
+  }
+  collect() {
+    return this.ask<{ receipts: Array<[string, number[]]>; frames: Array<[string, string]> }>(
+      { type: 'collect' },
+      'collected',
+    );
+  }
+  close() {
+    return this.ask({ type: 'close' }, 'closed');
+  }
+  rest(url: string, cookie: string) {
+    return this.ask<{ latencies: number[]; failures: number }>(
+      { type: 'rest', url, cookie, clients: REST_CLIENTS, seconds: REST_SECONDS },
+      'rested',
+    );
+  }
+  terminate() {
+    return this.worker.terminate();
+  }
+}
+
+function require_resolve(name: string): string {
+  return createRequire(import.meta.url).resolve(name);
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN);
+
+interface PhaseResult {
+  p50Ms: number;
+  p99Ms: number;
+  deliveries: number;
+  expected: number;
+  perS: number;
+}
+
+function summarize(
+  sentAt: Map<string, number>,
+  receipts: Array<[string, number[]]>,
+  expected: number,
+): PhaseResult {
+  const latencies: number[] = [];
+  let first = Infinity;
+  let last = 0;
+  for (const [key, times] of receipts) {
+    const sent = sentAt.get(key);
+    if (sent === undefined) continue;
+    first = Math.min(first, sent);
+    for (const at of times) {
+      latencies.push(at - sent);
+      last = Math.max(last, at);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    deliveries: latencies.length,
+    expected,
+    perS: latencies.length / ((last - first) / 1000),
+  };
+}
+
+async function waitUntil(done: () => boolean | Promise<boolean>, capMs = PHASE_CAP_MS): Promise<void> {
+  const until = Date.now() + capMs;
+  while (!(await done())) {
+    if (Date.now() > until) throw new Error('benchmark phase did not finish in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function uplinkTargets(
+  topology: Topology,
+  count: number,
+): Array<{ child: NodeId; node: NodeId; ifName: string }> {
+  const targets: Array<{ child: NodeId; node: NodeId; ifName: string }> = [];
+  for (const node of topology.nodes) {
+    // Leaves only: each trap is then its own root cause, never suppressed under another one.
+    const link = topology.children(node.id).length === 0 ? topology.uplinkOf(node.id) : null;
+    if (!link) continue;
+    const parentEnd = link.a.node === node.id ? link.b : link.a;
+    targets.push({ child: node.id, node: parentEnd.node, ifName: parentEnd.interface });
+    if (targets.length === count) break;
+  }
+  if (targets.length < count) throw new Error(`the bench inventory has only ${targets.length} uplinks`);
+  return targets;
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-stream-'));
+  const yaml = generateInventoryYaml({
+    seed: 7,
+    cities: 2,
+    countiesPerCity: 6,
+    nodesPerCounty: 30,
+    v3Share: 0,
+  });
+  const loaded = loadInventoryText('bench.yaml', yaml);
+  if (!loaded.ok) throw new Error('generated inventory failed to load');
+  const { topology } = loaded;
+  const targets = uplinkTargets(topology, PACED_EVENTS + BURST_EVENTS);
+  const bus = new InProcessBus();
+  const engine = await startAlertEngine({
+    topology,
+    bus,
+    dbPath: join(dir, 'alerts.sqlite'),
+    correlationWindowMs: 0,
+    tickMs: 5,
+    log: { info() {}, warn() {}, error() {} },
+  });
+  const metrics = openMetricsStore('memory');
+  await metrics.init();
+  const server = await startConsoleServer({
+    topology,
+    bus,
+    alerts: engine,
+    metrics,
+    stateDir: dir,
+    webDist: null,
+    log: pino({ level: 'warn' }),
+    stream: { maxBufferedBytes: 64 * 1024 * 1024 },
+  });
+  const clients = new Clients();
+  const bare = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  const bareSockets = new Set<WebSocket>();
+  bare.on('connection', (ws) => bareSockets.add(ws));
+  try {
+    await server.users.create(
+      {
+        username: 'bench',
+        displayName: 'bench',
+        role: 'operator',
+        scope: null,
+        password: 'bench-password-123',
+      },
+      { actor: 'bench', from: 'local' },
+    );
+    const login = await fetch(`${server.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench', password: 'bench-password-123' }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+
+    // ---- console: paced, then burst ----
+    await clients.connect(`${server.url.replace('http', 'ws')}/api/stream`, { cookie }, true);
+    await waitUntil(() => server.hub.clientCount === CLIENTS);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // snapshots delivered
+    const trap = (target: { node: NodeId; ifName: string }) =>
+      bus.publish({
+        type: 'interface.state',
+        node: target.node,
+        timeMs: Date.now(),
+        ifIndex: 1,
+        ifName: target.ifName,
+        state: 'down',
+        source: 'trap',
+      });
+    const paced = targets.slice(0, PACED_EVENTS);
+    const burst = targets.slice(PACED_EVENTS);
+    const pacedSent = new Map<string, number>();
+    for (const target of paced) {
+      pacedSent.set(target.child, now());
+      trap(target);
+      await new Promise((resolve) => setTimeout(resolve, PACE_MS));
+    }
+    await waitUntil(() => engine.list({ limit: 100_000, includeSuppressed: true }).length >= PACED_EVENTS);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const pacedConsole = await clients.collect();
+    const burstSent = new Map<string, number>();
+    const burstStart = now();
+    for (const target of burst) {
+      burstSent.set(target.child, burstStart);
+      trap(target);
+    }
+    await waitUntil(
+      () => engine.list({ limit: 100_000, includeSuppressed: true }).length >= PACED_EVENTS + BURST_EVENTS,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const burstConsole = await clients.collect();
+    await clients.close();
+
+    // ---- bare ws broadcast of the same frames ----
+    const port = (bare.address() as { port: number }).port;
+    await clients.connect(`ws://127.0.0.1:${port}`, {}, false);
+    await waitUntil(() => bareSockets.size === CLIENTS);
+    const broadcast = (frame: Buffer) => {
+      for (const ws of bareSockets) ws.send(frame, { binary: false });
+    };
+    const pacedFrames = new Map(pacedConsole.frames);
+    const barePacedSent = new Map<string, number>();
+    for (const target of paced) {
+      const frame = pacedFrames.get(target.child);
+      if (frame === undefined) continue;
+      barePacedSent.set(target.child, now());
+      broadcast(Buffer.from(frame));
+      await new Promise((resolve) => setTimeout(resolve, PACE_MS));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const pacedBare = await clients.collect();
+    const burstFrames = new Map(burstConsole.frames);
+    const bareBurstSent = new Map<string, number>();
+    const bareBurstStart = now();
+    for (const target of burst) {
+      const frame = burstFrames.get(target.child);
+      if (frame === undefined) continue;
+      bareBurstSent.set(target.child, bareBurstStart);
+      broadcast(Buffer.from(frame));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const burstBare = await clients.collect();
+    await clients.close();
+
+    // ---- REST alert list under 50 concurrent clients ----
+    const restResult = await clients.rest(`${server.url}/api/alerts?limit=100`, cookie);
+    const restSorted = [...restResult.latencies].sort((a, b) => a - b);
+
+    const rows = [
+      [
+        `console, paced (1 trap / ${PACE_MS} ms)`,
+        summarize(pacedSent, pacedConsole.receipts, paced.length * CLIENTS),
+      ],
+      ['bare ws, paced (same frames)', summarize(barePacedSent, pacedBare.receipts, paced.length * CLIENTS)],
+      [
+        `console, burst (${burst.length} traps at once)`,
+        summarize(burstSent, burstConsole.receipts, burst.length * CLIENTS),
+      ],
+      ['bare ws, burst (same frames)', summarize(bareBurstSent, burstBare.receipts, burst.length * CLIENTS)],
+    ] as const;
+    console.log(
+      `\n${CLIENTS} WebSocket clients on loopback; clients in a worker thread; ${topology.size}-node inventory`,
+    );
+    console.log('| path | deliveries | p50 ms | p99 ms | deliveries/s |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const [name, result] of rows)
+      console.log(
+        `| ${name} | ${result.deliveries}/${result.expected} | ${result.p50Ms.toFixed(1)} | ${result.p99Ms.toFixed(1)} | ${Math.round(result.perS)} |`,
+      );
+    const ratio = rows[2][1].perS / rows[3][1].perS;
+    console.log(
+      `\nconsole / bare burst delivery rate: ${(ratio * 100).toFixed(0)}% (target ≥ 70%); paced p99 target < 50 ms`,
+    );
+    console.log(
+      `\nREST GET /api/alerts?limit=100 (${engine.list({ limit: 100_000, includeSuppressed: true }).length} open alerts), ${REST_CLIENTS} concurrent clients, ${REST_SECONDS} s: ` +
+        `${Math.round(restResult.latencies.length / REST_SECONDS)} req/s, p50 ${percentile(restSorted, 50).toFixed(1)} ms, p99 ${percentile(restSorted, 99).toFixed(1)} ms, ${restResult.failures} non-200`,
+    );
+  } finally {
+    await clients.terminate();
+    for (const ws of bareSockets) ws.terminate();
+    bare.close();
+    await server.stop();
+    await engine.stop();
+    await metrics.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
