@@ -58,9 +58,26 @@ describe('docker/Dockerfile', () => {
 
   it('the build context leaves out local state, dependencies and real secrets', () => {
     const ignore = readFileSync(join(dockerDir, 'Dockerfile.dockerignore'), 'utf8');
-    for (const pattern of ['node_modules', '.git', '.data', 'docker/*.env', 'docker/.env', '*.p12']) {
+    for (const pattern of [
+      'node_modules',
+      '.git',
+      '.data',
+      'docker/*.env',
+      'docker/.env',
+      '*.p12',
+      'configs/*',
+    ]) {
       expect(ignore.split('\n'), pattern).toContain(pattern);
     }
+  });
+
+  it("the operator's configs (inventory, SNMP credentials) stay out of the image; only the shipped examples go in", () => {
+    const lines = readFileSync(join(dockerDir, 'Dockerfile.dockerignore'), 'utf8').split('\n');
+    const excludeAll = lines.indexOf('configs/*');
+    expect(excludeAll).toBeGreaterThanOrEqual(0);
+    const reincluded = lines.slice(excludeAll + 1).filter((l) => l.startsWith('!configs/'));
+    expect(reincluded.sort()).toEqual(['!configs/alert-rules.yaml', '!configs/examples']);
+    expect(exists(repoRoot, 'configs/examples/nanyang.yaml')).toBe(true);
   });
 
   it('every package the product imports at run time is a dependency (the image prunes dev dependencies)', () => {
