@@ -4,6 +4,7 @@ import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentsReport } from './sim-agents';
+import type { LoadReport, LoadRequest } from './sim-load';
 
 /**
  * Simulator speed: a generated province (~5,000 nodes, 48 interfaces each) in one process — start
@@ -13,6 +14,8 @@ import type { AgentsReport } from './sim-agents';
 
 const CONCURRENCY = 6;
 const DURATION_MS = 8_000;
+const POLLER_DURATION_MS = 6_000;
+const POLLER_INFLIGHT = 16;
 const WALK_ROOT = '.1.3.6.1.2.1';
 const TARGETS = { startS: 10, rssMb: 1024, ratio: 1.5 };
 
@@ -118,6 +121,29 @@ async function startSnmpd(port: number): Promise<{ child: ChildProcess; dir: str
   }
 }
 
+/** GETBULK walks from a poller-like child process (sim-load.ts): no process start per walk. */
+function pollerLoad(ports: number[], community: string): Promise<LoadReport> {
+  const child = fork(new URL('./sim-load.ts', import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const request: LoadRequest = {
+    ports,
+    community,
+    durationMs: POLLER_DURATION_MS,
+    inflight: POLLER_INFLIGHT,
+  };
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: { type: string; report?: LoadReport }) => {
+      if (message.type === 'loaded' && message.report) resolve(message.report);
+    });
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with code ${String(code)}`));
+    });
+    child.send({ type: 'load', request });
+  });
+}
+
 /** Starts the simulated province in a child process (sim-agents.ts) and waits for its report. */
 async function startAgents(): Promise<{ child: ChildProcess; report: AgentsReport }> {
   const child = fork(new URL('./sim-agents.ts', import.meta.url).pathname, [], {
@@ -167,12 +193,19 @@ export async function run(): Promise<void> {
   let rssUnderLoad = 0;
   let simCpuS = 0;
   let snmpdCpuS = 0;
+  let simPoller: LoadReport;
+  let snmpdPoller: LoadReport;
+  let simPollerCpuS = 0;
+  let snmpdPollerCpuS = 0;
   try {
     // walk a spread of agents (each walk builds and touches that device's view)
     const ports = report.ports.filter((_, i) => i % 7 === 0);
     const cpuBefore = await ask(child, 'cpu');
     simResult = await load(ports, report.community);
     simCpuS = (await ask(child, 'cpu')) - cpuBefore;
+    const pollerCpuBefore = await ask(child, 'cpu');
+    simPoller = await pollerLoad(ports, report.community);
+    simPollerCpuS = (await ask(child, 'cpu')) - pollerCpuBefore;
     rssUnderLoad = await ask(child, 'rss');
   } finally {
     child.send({ type: 'stop' });
@@ -185,6 +218,9 @@ export async function run(): Promise<void> {
     const cpuBefore = procCpuS(pid);
     snmpdResult = await load([snmpdPort], 'public');
     snmpdCpuS = procCpuS(pid) - cpuBefore;
+    const pollerCpuBefore = procCpuS(pid);
+    snmpdPoller = await pollerLoad([snmpdPort], 'public');
+    snmpdPollerCpuS = procCpuS(pid) - pollerCpuBefore;
   } finally {
     const exited = new Promise((resolve) => snmpd.child.once('exit', resolve));
     snmpd.child.kill('SIGTERM');
@@ -192,41 +228,59 @@ export async function run(): Promise<void> {
     rmSync(snmpd.dir, { recursive: true, force: true });
   }
 
-  // Under shared CPUs the wall-clock rate also measures the clients (a 1,232-varbind walk costs a
-  // process start, as does snmpd's 7,000-varbind walk), so the ratio is taken on agent capacity:
-  // varbinds served per CPU-second of the agent process (= varbinds/s when the agent is the limit).
+  // With snmpbulkwalk processes the clients are the limit (a simulated device's mib-2 is 1,232
+  // varbinds per process start, snmpd's ~7,000), so the table also shows agent capacity (varbinds
+  // per CPU-second of the agent) and a poller-like load that keeps the agent itself busy.
   const simCapacity = simResult.varbinds / simCpuS;
   const snmpdCapacity = snmpdResult.varbinds / snmpdCpuS;
-  const ratio = simCapacity / snmpdCapacity;
   const wallRatio = simResult.perSecond / snmpdResult.perSecond;
+  const simPollerRate = simPoller.varbinds / simPoller.elapsedS;
+  const snmpdPollerRate = snmpdPoller.varbinds / snmpdPoller.elapsedS;
+  const pollerRatio = simPollerRate / snmpdPollerRate;
   const k = (n: number) => `${Math.round(n / 1000)}k`;
+  const cpu = (cpuS: number, seconds: number) => `agent CPU ${Math.round((100 * cpuS) / seconds)} %`;
+  const ok = (good: boolean) => (good ? 'ok' : 'MISSED');
   const rows: [string, string, string][] = [
     ['simulated nodes', `${report.nodes} (${report.interfaces} interfaces), one process`, ''],
     [
       'start time',
       `${report.startS.toFixed(2)} s`,
-      `< ${TARGETS.startS} s ${report.startS < TARGETS.startS ? 'ok' : 'MISSED'}`,
+      `< ${TARGETS.startS} s ${ok(report.startS < TARGETS.startS)}`,
     ],
     [
       'RSS after start / under load',
       `${report.rssAfterStartMb} MB / ${rssUnderLoad} MB (inventory alone: ${report.rssBeforeMb} MB)`,
-      `< ${TARGETS.rssMb} MB ${Math.max(report.rssAfterStartMb, rssUnderLoad) < TARGETS.rssMb ? 'ok' : 'MISSED'}`,
+      `< ${TARGETS.rssMb} MB ${ok(Math.max(report.rssAfterStartMb, rssUnderLoad) < TARGETS.rssMb)}`,
     ],
     [
-      'simulator varbinds/s (wall)',
-      `${k(simResult.perSecond)} (${simResult.walks} walks, ${simResult.varbinds} varbinds, agent CPU ${simCpuS.toFixed(1)} s)`,
+      `snmpbulkwalk x${CONCURRENCY}: simulator`,
+      `${k(simResult.perSecond)} varbinds/s (${simResult.walks} walks, ${cpu(simCpuS, DURATION_MS / 1000)})`,
       '',
     ],
     [
-      'snmpd varbinds/s (wall)',
-      `${k(snmpdResult.perSecond)} (${snmpdResult.walks} walks, ${snmpdResult.varbinds} varbinds, agent CPU ${snmpdCpuS.toFixed(1)} s)`,
-      `baseline; wall ratio ${wallRatio.toFixed(2)}×`,
+      `snmpbulkwalk x${CONCURRENCY}: snmpd`,
+      `${k(snmpdResult.perSecond)} varbinds/s (${snmpdResult.walks} walks, ${cpu(snmpdCpuS, DURATION_MS / 1000)})`,
+      `wall ratio ${wallRatio.toFixed(2)}x`,
     ],
-    ['agent capacity (varbinds/CPU-s)', `simulator ${k(simCapacity)}, snmpd ${k(snmpdCapacity)}`, ''],
     [
-      'ratio simulator / snmpd',
-      `${ratio.toFixed(2)}×`,
-      `≥ ${TARGETS.ratio}× ${ratio >= TARGETS.ratio ? 'ok' : 'MISSED'}`,
+      'agent capacity (varbinds/CPU-s)',
+      `simulator ${k(simCapacity)}, snmpd ${k(snmpdCapacity)}`,
+      `ratio ${(simCapacity / snmpdCapacity).toFixed(2)}x`,
+    ],
+    [
+      `poller, ${POLLER_INFLIGHT} walks in flight: simulator`,
+      `${k(simPollerRate)} varbinds/s (${simPoller.walks} walks, ${simPoller.timeouts} timeouts, ${cpu(simPollerCpuS, simPoller.elapsedS)})`,
+      '',
+    ],
+    [
+      `poller, ${POLLER_INFLIGHT} walks in flight: snmpd`,
+      `${k(snmpdPollerRate)} varbinds/s (${snmpdPoller.walks} walks, ${snmpdPoller.timeouts} timeouts, ${cpu(snmpdPollerCpuS, snmpdPoller.elapsedS)})`,
+      'baseline, same run',
+    ],
+    [
+      'ratio simulator / snmpd (poller)',
+      `${pollerRatio.toFixed(2)}x`,
+      `>= ${TARGETS.ratio}x ${ok(pollerRatio >= TARGETS.ratio)}`,
     ],
   ];
   console.log(
