@@ -120,6 +120,42 @@ describe('embedded store specifics', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('folds values into rollups across batches, and a rewritten sample re-rolls its bucket', async () => {
+    const { dir, path } = tempDbPath();
+    const store = new EmbeddedMetricsStore({ path, logger: memoryLogger() });
+    await store.init();
+    const t0 = Math.floor((Date.now() - 3_600_000) / 300_000) * 300_000;
+    const at = (i: number, v: number) => ({
+      measurement: 'host',
+      tags: { host: 'h' },
+      fields: { cpuPct: v },
+      timeMs: t0 + i * 1000,
+    });
+    const rollup = async (aggregation: 'mean' | 'max' | 'min') =>
+      (
+        await store.query({
+          measurement: 'host',
+          field: 'cpuPct',
+          startMs: Date.now() - 30 * 86_400_000,
+          endMs: Date.now(),
+          stepS: 300,
+          aggregation,
+        })
+      )[0]?.points;
+    store.write([at(0, 1), at(1, 2)]);
+    await store.flush();
+    store.write([at(2, 3)]);
+    await store.flush();
+    expect(await rollup('mean')).toEqual([[t0, 2]]);
+    store.write([at(0, 10)]);
+    await store.flush();
+    expect(await rollup('mean')).toEqual([[t0, 5]]);
+    expect(await rollup('max')).toEqual([[t0, 10]]);
+    expect(await rollup('min')).toEqual([[t0, 2]]);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses a bad path with a clear error', async () => {
     const store = new EmbeddedMetricsStore({ path: '/nonexistent-dir/x/metrics.db', logger: memoryLogger() });
     await expect(store.init()).rejects.toThrow(/cannot open embedded store \/nonexistent-dir\/x\/metrics.db/);
