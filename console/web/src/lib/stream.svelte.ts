@@ -30,6 +30,12 @@ class Stream {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private wanted = false;
+  private troubleListener: (() => void) | null = null;
+
+  /** Called after repeated failed reconnects (e.g. to check whether the session expired). */
+  onTrouble(listener: () => void): void {
+    this.troubleListener = listener;
+  }
 
   start(filter: StreamFilter = {}): void {
     this.filter = filter;
@@ -139,6 +145,7 @@ class Stream {
     this.status = 'reconnecting';
     const base = BACKOFF_MS[Math.min(this.attempts, BACKOFF_MS.length - 1)] ?? 15000;
     this.attempts++;
+    if (this.attempts % 3 === 2) this.troubleListener?.();
     const delay = base / 2 + Math.random() * base;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

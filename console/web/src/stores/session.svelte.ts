@@ -46,6 +46,16 @@ class Session {
     }
   }
 
+  /** Ask whether the session still holds (the stream keeps failing); if not, back to the login screen. */
+  async verify(): Promise<void> {
+    if (this.phase !== 'signed-in') return;
+    try {
+      await api.get<SessionResponse>('/api/session');
+    } catch (error) {
+      if (error instanceof ApiFailure && error.status === 401) this.drop(true);
+    }
+  }
+
   async login(request: LoginRequest): Promise<void> {
     this.accept(await api.post<SessionResponse>('/api/session', request));
   }
