@@ -1,0 +1,105 @@
+import { expect, test } from 'vitest';
+import type { Alert } from '../../alerts/types';
+import { LiveState } from '../../console/server/live-state';
+import { loadNanyang } from './support';
+
+const topology = loadNanyang();
+
+test('samples make a node reachable and fresh; two missed poll intervals make it stale', () => {
+  let nowMs = 1_000_000;
+  const live = new LiveState(topology, () => nowMs);
+  expect(live.node('xichuan-sw' as never)).toMatchObject({
+    reachability: 'unknown',
+    stale: true,
+    lastSeenMs: null,
+  });
+  live.apply({
+    type: 'samples',
+    node: 'xichuan-sw' as never,
+    timeMs: nowMs,
+    points: [{ measurement: 'node', tags: { node: 'xichuan-sw' }, fields: { cpuPct: 37 }, timeMs: nowMs }],
+  });
+  const changes = live.flush();
+  expect(changes).toEqual([
+    {
+      kind: 'node',
+      node: expect.objectContaining({
+        id: 'xichuan-sw',
+        reachability: 'reachable',
+        stale: false,
+        cpuPct: 37,
+      }),
+    },
+  ]);
+  const pollMs = (topology.find('xichuan-sw')?.pollIntervalS ?? 60) * 1000;
+  nowMs += 2 * pollMs - 1;
+  expect(live.flush()).toEqual([]);
+  nowMs += 2;
+  expect(live.flush()).toEqual([
+    { kind: 'node', node: expect.objectContaining({ id: 'xichuan-sw', stale: true }) },
+  ]);
+});
+
+test('alerts mark the root cause, the impacted nodes and the worst severity; resolve clears them', () => {
+  const live = new LiveState(topology);
+  const root = {
+    id: 'r1',
+    node: 'xichuan-gw',
+    severity: 'critical',
+    status: 'firing',
+    impacted: ['xichuan-sw', 'xichuan-mcu'],
+  } as unknown as Alert;
+  live.apply({ type: 'alert', seq: 1, change: 'opened', alert: root, actor: 'engine', timeMs: 0 });
+  expect(live.node('xichuan-gw' as never)).toMatchObject({
+    rootCauseAlertId: 'r1',
+    worstSeverity: 'critical',
+    impactedBy: null,
+  });
+  expect(live.node('xichuan-mcu' as never)).toMatchObject({ impactedBy: 'r1', rootCauseAlertId: null });
+  expect(
+    live
+      .flush()
+      .map((change) => (change.kind === 'node' ? change.node.id : change.link.id))
+      .sort(),
+  ).toEqual(['xichuan-gw', 'xichuan-mcu', 'xichuan-sw']);
+  live.apply({
+    type: 'alert',
+    seq: 2,
+    change: 'resolved',
+    alert: { ...root, status: 'resolved' },
+    actor: 'engine',
+    timeMs: 0,
+  });
+  expect(live.node('xichuan-gw' as never)).toMatchObject({ rootCauseAlertId: null, worstSeverity: null });
+  expect(live.node('xichuan-mcu' as never).impactedBy).toBeNull();
+});
+
+test('interface state and utilization samples drive the link state', () => {
+  const live = new LiveState(topology);
+  const link = topology.uplinkOf('xichuan-gw' as never);
+  if (!link) throw new Error('no uplink');
+  live.apply({
+    type: 'interface.state',
+    node: link.b.node,
+    timeMs: 5,
+    ifIndex: 1,
+    ifName: link.b.interface,
+    state: 'down',
+    source: 'trap',
+  });
+  expect(live.link(link.id)).toMatchObject({ state: 'down', updatedMs: 5 });
+  live.apply({
+    type: 'samples',
+    node: link.a.node,
+    timeMs: 9,
+    points: [
+      {
+        measurement: 'interface',
+        tags: { ifName: link.a.interface },
+        fields: { inUtilPct: 12, outUtilPct: 40, operUp: 1 },
+        timeMs: 9,
+      },
+    ],
+  });
+  expect(live.link(link.id)).toMatchObject({ state: 'up', utilPct: 40, updatedMs: 9 });
+});

@@ -1,0 +1,149 @@
+/** OpenAPI from the route schemas, the web app with SPA fallback, HTTPS with a certificate from the project's CA, /pki. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { consoleTlsFromCa } from '../../console/server/tls';
+import { parseServeConfig } from '../../console/server/config';
+import type { SessionResponse } from '../../console/shared/api';
+import { addUser, login, PASSWORD, startStack, type Stack } from '../console-server/support';
+
+let stack: Stack;
+const web = mkdtempSync(join(tmpdir(), 'web-dist-'));
+beforeAll(async () => {
+  mkdirSync(join(web, 'assets'));
+  writeFileSync(join(web, 'index.html'), '<!doctype html><title>网管中心</title><div id="app"></div>');
+  writeFileSync(join(web, 'assets', 'app-1234.js'), 'console.log(1)');
+  stack = await startStack({ withPki: true, webDist: web });
+  await addUser(stack, 'admin', 'admin', null);
+});
+afterAll(() => stack.stop());
+
+test('the OpenAPI document lists every route with the schemas the routes validate with', async () => {
+  const admin = await login(stack.server.url, 'admin');
+  const doc = (await (await admin.api('/api/openapi.json')).json()) as {
+    openapi: string;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+          parameters: Array<{ name: string }>;
+        }
+      >
+    >;
+  };
+  expect(doc.openapi).toBe('3.1.0');
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining([
+      '/api/alerts/{id}/ack',
+      '/api/certificates',
+      '/api/metrics',
+      '/api/silences/{id}',
+    ]),
+  );
+  const login_ = doc.paths['/api/session']?.post?.requestBody?.content['application/json']?.schema.properties;
+  expect(Object.keys(login_ ?? {})).toEqual(['username', 'password']);
+  const metrics = doc.paths['/api/metrics']?.get?.parameters.map((p) => p.name);
+  expect(metrics).toEqual(
+    expect.arrayContaining(['measurement', 'field', 'node', 'fromMs', 'toMs', 'stepS', 'agg']),
+  );
+});
+
+test('a bad body names the field; an unknown API path is a JSON 404', async () => {
+  const admin = await login(stack.server.url, 'admin');
+  const bad = await admin.api('/api/silences', {
+    method: 'POST',
+    body: { matchers: [], startsAtMs: 1, endsAtMs: 2, reason: 'x' },
+  });
+  expect(bad.status).toBe(400);
+  expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('matchers');
+  const missing = await admin.api('/api/nope');
+  expect(missing.status).toBe(404);
+  expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
+});
+
+test('the web app is served with an SPA fallback, /api and /pki are not', async () => {
+  const page = await fetch(`${stack.server.url}/alerts/123`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('网管中心');
+  expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+  const asset = await fetch(`${stack.server.url}/assets/app-1234.js`);
+  expect(asset.headers.get('content-type')).toContain('javascript');
+  expect(asset.headers.get('cache-control')).toContain('immutable');
+  const traversal = await fetch(`${stack.server.url}/..%2f..%2fetc%2fpasswd`);
+  expect(await traversal.text()).toContain('网管中心');
+  const crl = await fetch(`${stack.server.url}/pki/crl/nanyang-branch.crl`);
+  expect(crl.status).toBe(200);
+  expect(crl.headers.get('content-type')).toBe('application/pkix-crl');
+});
+
+test('HTTPS with a server certificate issued by the project CA; the cookie is Secure', async () => {
+  const pki = stack.pki;
+  if (!pki) throw new Error('no CA');
+  const material = consoleTlsFromCa(pki, 'ny-dx', join(stack.dir, 'tls-state'));
+  if (!material.ok) throw new Error(material.reason);
+  const again = consoleTlsFromCa(pki, 'ny-dx', join(stack.dir, 'tls-state'));
+  expect(again.ok && !again.issued).toBe(true); // reused, not re-issued
+  const root = pki.chainPem('root');
+  if (!root.ok) throw new Error(root.reason);
+  const tlsStack = await startStack({ tls: { certPem: material.certPem, keyPem: material.keyPem } });
+  try {
+    await addUser(tlsStack, 'admin', 'admin', null);
+    const port = new URL(tlsStack.server.url).port;
+    const response = await new Promise<{ status: number; cookie: string; body: string }>(
+      (resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/session',
+            method: 'POST',
+            ca: root.value,
+            servername: 'ny-dx.nanyang.gov.cn',
+            headers: { 'content-type': 'application/json' },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, cookie: String(res.headers['set-cookie'] ?? ''), body }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ username: 'admin', password: PASSWORD }));
+      },
+    );
+    expect(tlsStack.server.url).toMatch(/^https:/);
+    expect(response.status).toBe(200);
+    expect(response.cookie).toMatch(/HttpOnly/);
+    expect(response.cookie).toMatch(/Secure/);
+    expect(response.cookie).toMatch(/SameSite=Strict/);
+    expect((JSON.parse(response.body) as SessionResponse).user.role).toBe('admin');
+  } finally {
+    await tlsStack.stop();
+  }
+});
+
+test('serve config: every problem listed with its field; paths resolved against the file', () => {
+  const bad = parseServeConfig('port: http\ntls: { certFile: a.pem }\nbogus: 1\n', '/etc/egov/serve.yaml');
+  expect(bad.ok).toBe(false);
+  if (bad.ok) return;
+  expect(bad.errors.join('\n')).toMatch(/inventory/);
+  expect(bad.errors.join('\n')).toMatch(/port/);
+  expect(bad.errors.join('\n')).toMatch(/certFile and keyFile/);
+  expect(bad.errors.join('\n')).toMatch(/bogus/);
+  const good = parseServeConfig(
+    'inventory: nets/ny.yaml\nmetrics: sqlite:data/m.sqlite\n',
+    '/etc/egov/serve.yaml',
+  );
+  expect(good.ok && good.config).toMatchObject({
+    inventory: '/etc/egov/nets/ny.yaml',
+    metrics: 'sqlite:/etc/egov/data/m.sqlite',
+    port: 8080,
+    host: '127.0.0.1',
+  });
+});
