@@ -286,7 +286,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         logger.info({ node: rt.node.id, uptimeS: event.uptimeS }, 'node rebooted (sysUpTime went back)');
       publish(event);
     }
-    if (lldp?.ok) {
+    if (lldp?.ok && lldp.value.available) {
       const drift = compareLldp(topology, rt.node.id, lldp.value.neighbours);
       const key = driftKey(drift);
       const empty = drift.unknownNeighbours.length === 0 && drift.missingLinks.length === 0;

@@ -18,6 +18,8 @@ export interface LldpNeighbour {
 }
 
 export interface LldpReading {
+  /** False when the agent has no LLDP-MIB (or LLDP is off): nothing to compare, no drift to report. */
+  available: boolean;
   neighbours: LldpNeighbour[];
   values: number;
   requests: number;
@@ -51,7 +53,8 @@ export async function pollLldp(
   }
   let values = 0;
   for (const c of walked.value.columns) values += c.size;
-  return { ok: true, value: { neighbours, values, requests: walked.value.requests } };
+  const available = (locPorts?.size ?? 0) > 0 || neighbours.length > 0;
+  return { ok: true, value: { available, neighbours, values, requests: walked.value.requests } };
 }
 
 export interface LldpDrift {

@@ -97,6 +97,7 @@ export function toV3User(credentials: Extract<SnmpCredentials, { version: '3' }>
 }
 
 const TOO_BIG = 1;
+const NO_SUCH_NAME = 2;
 
 function classify(error: Error): SnmpFailure & { tooBig?: boolean } {
   const detail = error as Error & { code?: number; status?: number };
@@ -214,9 +215,21 @@ class NetSnmpSession implements SnmpSession {
       if (this.v1) {
         // SNMPv1 has no GETBULK: one GETNEXT is a bulk of one repetition.
         const getNext = (this.raw as unknown as { getNext: RawSession['get'] }).getNext.bind(this.raw);
-        getNext(oids, (error, varbinds) =>
-          done(error, error ? [] : varbinds.map((vb, i) => (i < nonRepeaters ? vb : [vb]))),
-        );
+        getNext(oids, (error, varbinds) => {
+          // v1 says "end of the MIB" with a noSuchName error for the whole PDU: every column is done.
+          if (
+            error &&
+            error.name === 'RequestFailedError' &&
+            (error as Error & { status?: number }).status === NO_SUCH_NAME
+          )
+            return done(
+              null,
+              oids.map((_, i) =>
+                i < nonRepeaters ? { oid: '', type: ObjectType.EndOfMibView, value: null } : [],
+              ),
+            );
+          done(error, error ? [] : varbinds.map((vb, i) => (i < nonRepeaters ? vb : [vb])));
+        });
       } else this.raw.getBulk(oids, nonRepeaters, maxRepetitions, done);
     });
   }

@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../bus/events';
 import { InProcessBus } from '../../bus/index';
 import { memoryCollectorLogger, startCollector, type RunningCollector } from '../../collector/index';
+import { newIfMibMemory, pollIfMib } from '../../collector/poll/if-mib';
+import { pollLldp } from '../../collector/poll/lldp';
+import { openSession } from '../../collector/snmp/session';
 import { loadInventoryText } from '../../inventory/index';
 import { asNodeId, type NodeId } from '../../inventory/types';
 import type { ManifestEntry } from '../../simulator/manifest';
@@ -294,6 +297,45 @@ describe('rates from a real snmpd match the counters it served', () => {
     expect(h.events).toContainEqual(
       expect.objectContaining({ type: 'node.state', node: 'real-host', state: 'reachable' }),
     );
+  });
+});
+
+describe('SNMPv1 (no GETBULK, no Counter64): readings through GETNEXT', () => {
+  it('walks the interface table and stops cleanly at the end of the MIB', async () => {
+    hcAgent.setState(
+      deviceState(
+        4_242,
+        'hc-router',
+        [
+          { ifIndex: 1, name: 'GE0/0/1', oper: 1, inOctets: 2n ** 40n, outOctets: 5n, highSpeedMbps: 1000 },
+          { ifIndex: 2, name: 'GE0/0/2', oper: 2, inOctets: 7n, outOctets: 9n, highSpeedMbps: 100 },
+        ],
+        true,
+      ),
+    );
+    const session = openSession(
+      { host: '127.0.0.1', port: hcAgent.port },
+      { name: 'v1', version: '1', community: 'public' },
+      { timeoutMs: 5000, retries: 0, backoff: 1 },
+    );
+    try {
+      const poll = await pollIfMib(session, newIfMibMemory(), { maxRepetitions: 10, metadataEveryN: 10 });
+      expect(poll.ok).toBe(true);
+      if (!poll.ok) return;
+      expect(poll.value.system).toEqual({ uptimeCs: 4_242, sysName: 'hc-router' });
+      // SNMPv1 cannot carry Counter64: snmpd skips ifHC*, the collector falls back to Counter32 (2^40 mod 2^32 = 0).
+      expect(
+        poll.value.interfaces.map((i) => [i.name, i.operUp, i.inOctets, i.counterBits, i.highSpeedMbps]),
+      ).toEqual([
+        ['GE0/0/1', true, 0n, 32, 1000],
+        ['GE0/0/2', false, 7n, 32, 100],
+      ]);
+      // LLDP (1.0.8802…) is the last subtree: v1 answers noSuchName there — no LLDP, not an error.
+      const lldp = await pollLldp(session, 10, new Map());
+      expect(lldp.ok && lldp.value.available).toBe(false);
+    } finally {
+      session.close();
+    }
   });
 });
 
