@@ -20,24 +20,20 @@ test('samples make a node reachable and fresh; two missed poll intervals make it
     points: [{ measurement: 'node', tags: { node: 'xichuan-sw' }, fields: { cpuPct: 37 }, timeMs: nowMs }],
   });
   const changes = live.flush();
-  expect(changes).toEqual([
-    {
-      kind: 'node',
-      node: expect.objectContaining({
-        id: 'xichuan-sw',
-        reachability: 'reachable',
-        stale: false,
-        cpuPct: 37,
-      }),
-    },
-  ]);
+  expect(changes).toHaveLength(1);
+  expect(changes[0]?.kind === 'node' && changes[0].node).toMatchObject({
+    id: 'xichuan-sw',
+    reachability: 'reachable',
+    stale: false,
+    cpuPct: 37,
+  });
   const pollMs = (topology.find('xichuan-sw')?.pollIntervalS ?? 60) * 1000;
   nowMs += 2 * pollMs - 1;
   expect(live.flush()).toEqual([]);
   nowMs += 2;
-  expect(live.flush()).toEqual([
-    { kind: 'node', node: expect.objectContaining({ id: 'xichuan-sw', stale: true }) },
-  ]);
+  const stale = live.flush();
+  expect(stale).toHaveLength(1);
+  expect(stale[0]?.kind === 'node' && stale[0].node).toMatchObject({ id: 'xichuan-sw', stale: true });
 });
 
 test('alerts mark the root cause, the impacted nodes and the worst severity; resolve clears them', () => {
