@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadInventory } from '../../inventory';
+import { Tag } from '../../simulator/ber';
+import { startSimulator, type Simulator } from '../../simulator';
+import { buildRequest, exchange } from './support';
+
+/** Malformed and hostile datagrams are dropped (counted), never crash the process, and the agent keeps answering. */
+const loaded = loadInventory('configs/examples/nanyang.yaml');
+if (!loaded.ok) throw new Error('nanyang.yaml must load');
+let sim: Simulator;
+
+beforeAll(async () => {
+  sim = await startSimulator({ topology: loaded.topology });
+});
+afterAll(async () => {
+  await sim.stop();
+});
+
+function mulberry(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('hostile input', () => {
+  it('survives truncated, bit-flipped and random datagrams (v2c and v3 agents)', async () => {
+    const rand = mulberry(42);
+    const valid = buildRequest({
+      version: 1,
+      community: 'ny-sim-ro',
+      type: Tag.GetBulkRequest,
+      requestId: 1,
+      a: 0,
+      b: 20,
+      oids: ['1.3.6.1.2.1.2'],
+    });
+    const v3probe = Buffer.from(
+      '303a020103300f02024e20020300ffe30401040201030410300e0400020100020100040004000400301204000400a00c020237f00201000201003000',
+      'hex',
+    );
+    const targets = ['wolong-sw', 'ny-core'].map((id) => sim.manifest.find((m) => m.id === id)!.port);
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < 400; i++) {
+      const base = Buffer.from(i % 2 === 0 ? valid : v3probe);
+      const kind = i % 4;
+      let msg: Buffer;
+      if (kind === 0) msg = base.subarray(0, Math.floor(rand() * base.length));
+      else if (kind === 1) {
+        msg = Buffer.from(base);
+        for (let f = 0; f < 3; f++) msg[Math.floor(rand() * msg.length)] ^= 1 << Math.floor(rand() * 8);
+      } else if (kind === 2)
+        msg = Buffer.from(
+          Array.from({ length: 1 + Math.floor(rand() * 200) }, () => Math.floor(rand() * 256)),
+        );
+      else {
+        msg = Buffer.from(base);
+        msg[1 + Math.floor(rand() * 4)] = 0x84;
+      }
+      sends.push(exchange(targets[i % 2]!, msg, 50));
+    }
+    await Promise.all(sends);
+    const deadline = Date.now() + 3000;
+    while (sim.stats().requests < 400 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(sim.stats().requests).toBe(400);
+    expect(sim.stats().malformed).toBeGreaterThan(50);
+    const reply = await exchange(targets[0]!, valid, 1000);
+    expect(reply).not.toBeNull();
+  });
+});
