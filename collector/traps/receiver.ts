@@ -97,11 +97,14 @@ export class SenderDirectory {
       if (!manifest.some((m) => m.id === node.id)) add(node.address, node.id);
   }
 
-  resolve(address: string, port: number, varbinds: readonly RawVarbind[]): NodeId | null {
+  /** `agentAddr`: the SNMPv1 Trap-PDU's agent-addr field, the device's own word for its address. */
+  resolve(address: string, port: number, varbinds: readonly RawVarbind[], agentAddr?: string): NodeId | null {
     const exact = this.byAddressPort.get(`${address}:${port}`);
     if (exact) return exact;
     const byAddress = this.byAddress.get(address);
     if (byAddress) return byAddress;
+    const byAgentAddr = agentAddr === undefined ? undefined : this.byManagementAddress.get(agentAddr);
+    if (byAgentAddr) return byAgentAddr;
     for (const vb of varbinds) {
       if (vb.oid === SNMP_TRAP_ADDRESS) {
         const id = this.byManagementAddress.get(String(vb.value));
@@ -189,7 +192,7 @@ export async function startTrapReceiver(options: TrapReceiverOptions): Promise<T
       if (!data) return;
       counters.received++;
       const { pdu, rinfo } = data;
-      const node = directory.resolve(rinfo.address, rinfo.port, pdu.varbinds);
+      const node = directory.resolve(rinfo.address, rinfo.port, pdu.varbinds, pdu.agentAddr);
       const trapOid = trapOidOf(pdu);
       if (node === null) {
         counters.unknownSenders++;

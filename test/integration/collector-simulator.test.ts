@@ -289,6 +289,31 @@ describe('collector × simulator', () => {
     expect(logger.lines.some((l) => l.msg === 'trap from unknown sender')).toBe(true);
   });
 
+  it('an SNMPv1 trap is tied to its node by the agent-addr field', async () => {
+    const node = nodeOf('xichuan-sw');
+    await run('/usr/bin/snmptrap', [
+      ...[
+        '-v1',
+        '-c',
+        'ny-sim-ro',
+        '-m',
+        '',
+        `127.0.0.1:${trapPort}`,
+        '1.3.6.1.4.1.25506',
+        node.address,
+        '2',
+        '0',
+        '',
+      ],
+      ...['1.3.6.1.2.1.2.2.1.1.24', 'i', '24'],
+    ]);
+    const deadline = Date.now() + 1000;
+    const got = () =>
+      events.find((e) => e.type === 'trap' && e.node === 'xichuan-sw' && e.trap === 'linkDown');
+    while (!got() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(got()).toMatchObject({ ifIndex: 24, trapOid: '1.3.6.1.6.3.1.1.5.3' });
+  });
+
   it('an SNMPv3 authPriv trap from snmptrap is accepted with the inventory user', async () => {
     const node = nodeOf('xichuan-gw');
     await run('/usr/bin/snmptrap', [
