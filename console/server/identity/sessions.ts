@@ -144,34 +144,35 @@ export class SessionStore {
 }
 
 /**
- * Login attempts per username+IP in a sliding window (in memory: a restart forgives, the per-account
- * lockout in the users table does not).
+ * Failed login attempts per username+IP in a sliding window (in memory: a restart forgives, the
+ * per-account lockout in the users table does not). Successful logins are not counted.
  */
 export class LoginRateLimiter {
-  private readonly attempts = new Map<string, number[]>();
+  private readonly failures = new Map<string, number[]>();
   constructor(
     private readonly maxAttempts = 10,
     private readonly windowMs = 5 * 60_000,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Records an attempt; returns the seconds to wait when over the limit, else 0. */
-  attempt(username: string, ip: string): number {
-    const key = `${username}\u0000${ip}`;
+  private recent(key: string): number[] {
     const now = this.now();
-    const recent = (this.attempts.get(key) ?? []).filter((at) => at > now - this.windowMs);
-    if (recent.length >= this.maxAttempts) {
-      this.attempts.set(key, recent);
-      return Math.ceil(((recent[0] ?? now) + this.windowMs - now) / 1000);
-    }
-    recent.push(now);
-    this.attempts.set(key, recent);
-    if (this.attempts.size > 10_000) this.prune(now);
-    return 0;
+    const recent = (this.failures.get(key) ?? []).filter((at) => at > now - this.windowMs);
+    if (recent.length > 0) this.failures.set(key, recent);
+    else this.failures.delete(key);
+    return recent;
   }
 
-  private prune(now: number): void {
-    for (const [key, times] of this.attempts)
-      if (times.every((at) => at <= now - this.windowMs)) this.attempts.delete(key);
+  /** Seconds to wait before this username may try again from this address; 0 = go ahead. */
+  blockedForS(username: string, ip: string): number {
+    const recent = this.recent(`${username}\u0000${ip}`);
+    if (recent.length < this.maxAttempts) return 0;
+    return Math.max(1, Math.ceil(((recent[0] ?? this.now()) + this.windowMs - this.now()) / 1000));
+  }
+
+  recordFailure(username: string, ip: string): void {
+    const key = `${username}\u0000${ip}`;
+    this.failures.set(key, [...this.recent(key), this.now()]);
+    if (this.failures.size > 10_000) for (const other of [...this.failures.keys()]) this.recent(other);
   }
 }
