@@ -24,8 +24,9 @@ export interface AuditHead {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
-  const canonical = JSON.stringify({
+/** The hashed form of an entry: its fields in this order, as JSON. */
+function canonical(entry: Omit<AuditEntry, 'hash'>): string {
+  return JSON.stringify({
     seq: entry.seq,
     time: entry.time,
     actor: entry.actor,
@@ -33,7 +34,10 @@ export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
     details: entry.details,
     prevHash: entry.prevHash,
   });
-  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
+  return createHash('sha256').update(canonical(entry)).digest('hex');
 }
 
 export class AuditLog {

@@ -123,6 +123,56 @@ function parseSans(extensionsValue: DerNode, sans: ParsedCsr['sans']): void {
 
 class UnsupportedName extends Error {}
 
+const CURVES: Record<string, { crv: 'P-256' | 'P-384'; size: number }> = {
+  '1.2.840.10045.3.1.7': { crv: 'P-256', size: 32 },
+  '1.3.132.0.34': { crv: 'P-384', size: 48 },
+};
+
+/**
+ * Imports an SubjectPublicKeyInfo. OpenSSL 3's DER decoder costs ~250-500 us per key here; importing
+ * the same key as JWK (RSA n/e, EC x/y) skips the decoder framework and is 3-25x faster. Anything
+ * unusual (compressed points, other algorithms) takes the DER path.
+ */
+export function importSpki(spki: Buffer): KeyObject {
+  try {
+    const [algorithm, bits] = children(readWhole(spki));
+    const [algOid, params] = children(algorithm!);
+    const id = decodeOid(algOid!);
+    const key = bits!.content.subarray(1);
+    if (id === OID.rsaEncryption && bits!.content[0] === 0) {
+      const [n, e] = children(readWhole(key));
+      const strip = (b: Buffer) => (b[0] === 0 ? b.subarray(1) : b);
+      if (n?.tag === 0x02 && e?.tag === 0x02) {
+        return createPublicKey({
+          key: {
+            kty: 'RSA',
+            n: strip(n.content).toString('base64url'),
+            e: strip(e.content).toString('base64url'),
+          },
+          format: 'jwk',
+        });
+      }
+    }
+    if (id === OID.ecPublicKey && params?.tag === 0x06) {
+      const curve = CURVES[decodeOid(params)];
+      if (curve && key.length === 1 + 2 * curve.size && key[0] === 0x04) {
+        return createPublicKey({
+          key: {
+            kty: 'EC',
+            crv: curve.crv,
+            x: key.subarray(1, 1 + curve.size).toString('base64url'),
+            y: key.subarray(1 + curve.size).toString('base64url'),
+          },
+          format: 'jwk',
+        });
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+  }
+  return createPublicKey({ key: spki, format: 'der', type: 'spki' });
+}
+
 /** Parses and verifies a PEM (or DER) CSR. */
 export function parseCsr(input: string | Buffer): Result<ParsedCsr> {
   let der: Buffer;
@@ -195,7 +245,7 @@ export function parseCsr(input: string | Buffer): Result<ParsedCsr> {
   }
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey({ key: parsed.spki, format: 'der', type: 'spki' });
+    publicKey = importSpki(parsed.spki);
   } catch {
     return { ok: false, reason: 'malformed CSR: the public key cannot be read' };
   }

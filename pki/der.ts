@@ -203,8 +203,9 @@ export function integerHex(node: DerNode): string {
 
 export function toPem(label: string, der: Buffer): string {
   const base64 = der.toString('base64');
-  const lines = base64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+  let body = '';
+  for (let i = 0; i < base64.length; i += 64) body += `${base64.slice(i, i + 64)}\n`;
+  return `-----BEGIN ${label}-----\n${body}-----END ${label}-----\n`;
 }
 
 /** Every PEM block with the given label, decoded. */

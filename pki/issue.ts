@@ -56,8 +56,18 @@ export interface SubjectPolicy {
   organization: string;
 }
 
+// Serial randomness is drawn from a pooled CSPRNG buffer: one randomBytes call per 256 serials.
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
 export function newSerial(): { der: Buffer; hex: string } {
-  const bytes = randomBytes(16);
+  if (poolOffset + 16 > pool.length) {
+    pool = randomBytes(4096);
+    poolOffset = 0;
+  }
+  const bytes = Buffer.from(pool.subarray(poolOffset, poolOffset + 16));
+  pool.fill(0, poolOffset, poolOffset + 16);
+  poolOffset += 16;
   // Positive, and a non-zero first nibble so the hex form is canonical: 16 bytes, 123 random bits.
   bytes[0] = (bytes[0]! & 0x7f) | 0x10;
   return { der: unsignedInteger(bytes), hex: bytes.toString('hex') };

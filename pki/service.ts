@@ -3,13 +3,12 @@
  * acting user (`actor`) for the audit log. Expected failures are `{ ok: false, reason }` values.
  */
 import { EventEmitter } from 'node:events';
-import { createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { AuditLog, GENESIS_HASH, readAuditHeadFromFile, verifyAuditLog } from './audit';
 import type { AuditVerdict } from './audit';
 import { CRL_LIFETIME_MS, buildCrl } from './crl';
-import { classifyKey, parseCsr } from './csr';
+import { classifyKey, importSpki, parseCsr } from './csr';
 import type { Result } from './csr';
 import { toPem } from './der';
 import {
@@ -335,6 +334,7 @@ function makeSigner(certDer: Buffer, key: KeyObject): OcspSigner {
 export class PkiService {
   private readonly events = new EventEmitter();
   private readonly byCertIdHash = new Map<string, string>();
+  private readonly chainCache = new Map<string, string>();
   private readonly branches: Authority[];
 
   constructor(
@@ -395,6 +395,8 @@ export class PkiService {
 
   /** PEM chain for an issuer: the issuer itself up to the root, root last. */
   chainPem(issuerId: string): Result<string> {
+    const cached = this.chainCache.get(issuerId);
+    if (cached !== undefined) return { ok: true, value: cached };
     const chain: string[] = [];
     let current = this.cas.get(issuerId);
     if (!current) return fail(`unknown issuer "${issuerId}" (known: ${[...this.cas.keys()].join(', ')})`);
@@ -402,6 +404,7 @@ export class PkiService {
       chain.push(toPem('CERTIFICATE', current.certDer));
       current = current.parentId ? this.cas.get(current.parentId) : undefined;
     }
+    this.chainCache.set(issuerId, chain.join(''));
     return { ok: true, value: chain.join('') };
   }
 
@@ -526,8 +529,9 @@ export class PkiService {
     const now = this.now();
     const validity = validityFor(issuer.value, profile, request.validityDays, now);
     if (!validity.ok) return validity;
-    let serial = newSerial();
-    while (this.store.hasSerial(serial.hex)) serial = newSerial();
+    // 123 random bits: a collision is not expected in the life of the CA, and the PRIMARY KEY on
+    // serial refuses one anyway (the insert below throws rather than reuse a serial).
+    const serial = newSerial();
     const der = buildLeafCertificate({
       issuer: issuer.value,
       profile,
@@ -635,7 +639,7 @@ export class PkiService {
       keyType = type;
     } else {
       spki = readCertificate(old.der).spki;
-      const publicKey = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+      const publicKey = importSpki(spki);
       const classified = classifyKey(publicKey);
       if (!classified.ok) return classified;
       keyAlgorithm = publicKey.asymmetricKeyType === 'rsa' ? 'rsa' : 'ec';

@@ -120,8 +120,14 @@ export interface RevokedEntry {
   reason: RevocationReason;
 }
 
+/** Most writes grouped into one commit (see transaction()). */
+const GROUP_COMMIT_MAX = 256;
+
 export class CertificateStore {
   readonly db: Database.Database;
+  private pendingWrites = 0;
+  private commitScheduled = false;
+  private pendingHead: AuditHead | null = null;
   private readonly insertStmt: Database.Statement;
   private readonly getStmt: Database.Statement<[string]>;
   private readonly headStmt: Database.Statement;
@@ -131,8 +137,11 @@ export class CertificateStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
+      -- Rows are appended in issue order (rowid), so an insert dirties the last page, not a random
+      -- one; the serial lookup is a small UNIQUE index. Rows are never deleted: a serial is never reused.
       CREATE TABLE IF NOT EXISTS certificates (
-        serial TEXT PRIMARY KEY,
+        id INTEGER PRIMARY KEY,
+        serial TEXT NOT NULL UNIQUE,
         issuer_id TEXT NOT NULL,
         node_id TEXT,
         profile TEXT NOT NULL,
@@ -150,10 +159,10 @@ export class CertificateStore {
         actor TEXT NOT NULL,
         warned_days INTEGER,
         der BLOB NOT NULL
-      ) WITHOUT ROWID;
+      );
       CREATE INDEX IF NOT EXISTS certificates_node ON certificates(node_id);
-      CREATE INDEX IF NOT EXISTS certificates_expiry ON certificates(status, not_after);
-      CREATE INDEX IF NOT EXISTS certificates_revoked ON certificates(issuer_id, status);
+      CREATE INDEX IF NOT EXISTS certificates_expiry ON certificates(not_after);
+      CREATE INDEX IF NOT EXISTS certificates_revoked ON certificates(issuer_id) WHERE status = 'revoked';
       CREATE TABLE IF NOT EXISTS crls (
         issuer_id TEXT PRIMARY KEY,
         number INTEGER NOT NULL,
@@ -173,12 +182,35 @@ export class CertificateStore {
       ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
   }
 
+  /**
+   * Runs `work` atomically (a savepoint) inside a group transaction that commits at the end of the
+   * current event-loop turn (a microtask, so before any response leaves the process) or after
+   * GROUP_COMMIT_MAX writes, whichever is first. Constraint errors still surface here, synchronously.
+   * Reads on this connection see the writes at once; other processes see them after the commit.
+   */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+    const result = this.db.transaction(work)();
+    this.pendingWrites += 1;
+    if (this.pendingWrites >= GROUP_COMMIT_MAX) this.commit();
+    else if (!this.commitScheduled) {
+      this.commitScheduled = true;
+      queueMicrotask(() => {
+        this.commitScheduled = false;
+        this.commit();
+      });
+    }
+    return result;
   }
 
-  hasSerial(serial: string): boolean {
-    return this.getStmt.get(serial) !== undefined;
+  /** Commits the open group transaction, if any. */
+  commit(): void {
+    if (this.db.open && this.db.inTransaction) {
+      if (this.pendingHead) this.headStmt.run(JSON.stringify(this.pendingHead));
+      this.db.exec('COMMIT');
+    }
+    this.pendingHead = null;
+    this.pendingWrites = 0;
   }
 
   insert(record: Omit<CertificateRecord, 'status' | 'revokedAt' | 'revocationReason'>, der: Buffer): void {
@@ -226,7 +258,7 @@ export class CertificateStore {
     }
     const sql = `SELECT serial, issuer_id, node_id, profile, common_name, dns_names, ip_addresses, key_type, not_before,
       not_after, issued_at, status, revoked_at, revocation_reason, renewed_from, actor FROM certificates
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY issued_at, serial LIMIT ${Math.max(1, Math.min(filter.limit ?? 10_000, 100_000))}`;
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ${Math.max(1, Math.min(filter.limit ?? 10_000, 100_000))}`;
     return (this.db.prepare(sql).all(params) as Row[]).map(toRecord);
   }
 
@@ -294,16 +326,20 @@ export class CertificateStore {
   }
 
   auditHead(): AuditHead | null {
+    if (this.pendingHead) return this.pendingHead;
     const row = this.db.prepare("SELECT value FROM meta WHERE key = 'audit_head'").get() as
       { value: string } | undefined;
     return row ? (JSON.parse(row.value) as AuditHead) : null;
   }
 
+  /** Anchors the audit log's newest entry; written with the group commit it belongs to. */
   setAuditHead(head: AuditHead): void {
-    this.headStmt.run(JSON.stringify(head));
+    if (this.db.inTransaction) this.pendingHead = head;
+    else this.headStmt.run(JSON.stringify(head));
   }
 
   close(): void {
+    this.commit();
     this.db.close();
   }
 }
