@@ -52,7 +52,10 @@ describe('hostile input', () => {
       if (kind === 0) msg = base.subarray(0, Math.floor(rand() * base.length));
       else if (kind === 1) {
         msg = Buffer.from(base);
-        for (let f = 0; f < 3; f++) msg[Math.floor(rand() * msg.length)] ^= 1 << Math.floor(rand() * 8);
+        for (let f = 0; f < 3; f++) {
+          const at = Math.floor(rand() * msg.length);
+          msg[at] = (msg[at] as number) ^ (1 << Math.floor(rand() * 8));
+        }
       } else if (kind === 2)
         msg = Buffer.from(
           Array.from({ length: 1 + Math.floor(rand() * 200) }, () => Math.floor(rand() * 256)),
