@@ -349,8 +349,17 @@ const zh = {
   'day.sat': '周六',
   'day.sun': '周日',
 
-  'rule.node-unreachable': '{node} 不可达',
-  'rule.uplink-down': '{node} 上联链路中断',
+  'rule.uplink-down': '{nodeName} 上联链路中断',
+  'rule.uplink-down.impacted': '{nodeName} 上联链路中断，影响 {impacted} 个下级节点',
+  'rule.node-unreachable': '{nodeName} 无法访问',
+  'rule.node-unreachable.impacted': '{nodeName} 无法访问，影响 {impacted} 个下级节点',
+  'rule.link-down': '{nodeName} 接口 {ifName} 链路中断（对端 {peerName}）',
+  'rule.interface-flapping': '{nodeName} 接口 {ifName} 频繁振荡：{withinMin} 分钟内 {transitions} 次状态变化',
+  'rule.reboot': '{nodeName} 设备重启（已运行 {uptimeS} 秒）',
+  'rule.snmp-auth-failure': '{nodeName} 收到 SNMP 认证失败告警（团体字或 v3 凭据错误）',
+  'rule.freshness': '{nodeName} 监测数据已过期：最新数据为 {ageS} 秒前（采集周期 {intervalS} 秒）',
+  'rule.certificate-expiry': '证书 {subject} 将在 {daysLeft} 天后过期',
+  'rule.certificate-expiry.expired': '证书 {subject} 已过期',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -702,8 +711,19 @@ const en: Record<MessageKey, string> = {
   'day.sat': 'Sat',
   'day.sun': 'Sun',
 
-  'rule.node-unreachable': '{node} unreachable',
-  'rule.uplink-down': '{node} uplink down',
+  'rule.uplink-down': '{nodeName}: uplink down',
+  'rule.uplink-down.impacted': '{nodeName}: uplink down, {impacted} nodes behind it cut off',
+  'rule.node-unreachable': '{nodeName} unreachable',
+  'rule.node-unreachable.impacted': '{nodeName} unreachable, {impacted} nodes behind it cut off',
+  'rule.link-down': '{nodeName}: interface {ifName} down (peer {peerName})',
+  'rule.interface-flapping':
+    '{nodeName}: interface {ifName} flapping, {transitions} changes in {withinMin} min',
+  'rule.reboot': '{nodeName} rebooted (up {uptimeS} s)',
+  'rule.snmp-auth-failure':
+    '{nodeName} sent an SNMP authentication-failure trap (wrong community or v3 credentials)',
+  'rule.freshness': '{nodeName}: data stale, newest sample {ageS} s old (poll interval {intervalS} s)',
+  'rule.certificate-expiry': 'Certificate {subject} expires in {daysLeft} days',
+  'rule.certificate-expiry.expired': 'Certificate {subject} has expired',
 };
 
 const tables: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en };

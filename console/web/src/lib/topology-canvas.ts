@@ -138,11 +138,14 @@ export class TopologyCanvas {
     }
     const w = Math.max(1, maxX - minX);
     const h = Math.max(1, maxY - minY);
-    const k = Math.min((this.width - 80) / w, (this.height - 80) / h, 2.5);
+    // Room for labels at the sides, 30 px at the top and the legend (about 70 px) at the bottom.
+    const top = 30;
+    const bottom = 80;
+    const k = Math.min(Math.max(60, this.width - 240) / w, Math.max(60, this.height - top - bottom) / h, 2.5);
     this.transform = {
       k,
       x: this.width / 2 - ((minX + maxX) / 2) * k,
-      y: this.height / 2 - ((minY + maxY) / 2) * k,
+      y: top + (this.height - top - bottom) / 2 - ((minY + maxY) / 2) * k,
     };
     this.viewChanged();
   }
