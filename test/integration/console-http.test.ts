@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { consoleTlsFromCa } from '../../console/server/tls';
 import { parseServeConfig } from '../../console/server/config';
+import { openMetricsStore } from '../../metrics';
 import type { SessionResponse } from '../../console/shared/api';
 import { addUser, login, PASSWORD, startStack, type Stack } from '../console-server/support';
 
@@ -146,4 +147,59 @@ test('serve config: every problem listed with its field; paths resolved against 
     port: 8080,
     host: '127.0.0.1',
   });
+});
+
+test('host health for admins: CPU, memory, disk, uptime of the console machine', async () => {
+  const admin = await login(stack.server.url, 'admin');
+  const response = await admin.api('/api/admin/host');
+  expect(response.status).toBe(200);
+  const health = (await response.json()) as {
+    cpuPct: number;
+    memPct: number;
+    diskPct: number;
+    uptimeS: number;
+  };
+  for (const value of [health.cpuPct, health.memPct, health.diskPct]) expect(value).toBeGreaterThanOrEqual(0);
+  expect(health.uptimeS).toBeGreaterThan(0);
+});
+
+test('metrics over the real embedded store: a county operator gets only its own nodes’ series', async () => {
+  const store = openMetricsStore('memory');
+  await store.init();
+  const withStore = await startStack({ metrics: store });
+  try {
+    await addUser(withStore, 'xc-op', 'operator', 'xichuan-gw');
+    const t0 = Date.now() - 600_000;
+    store.write(
+      ['xichuan-sw', 'nanzhao-sw', 'xichuan-mcu'].flatMap((node) =>
+        [0, 1, 2].map((i) => ({
+          measurement: 'node',
+          tags: { node },
+          fields: { cpuPct: 10 + i },
+          timeMs: t0 + i * 60_000,
+        })),
+      ),
+    );
+    await store.flush();
+    const op = await login(withStore.server.url, 'xc-op');
+    const response = await op.api(
+      `/api/metrics?measurement=node&field=cpuPct&fromMs=${t0 - 1000}&toMs=${Date.now()}&stepS=60&agg=max&groupBy=node`,
+    );
+    expect(response.status).toBe(200);
+    const { series } = (await response.json()) as {
+      series: Array<{ tags: Record<string, string>; points: Array<[number, number]> }>;
+    };
+    expect(series.map((s) => s.tags.node).sort()).toEqual(['xichuan-mcu', 'xichuan-sw']);
+    expect(series[0]?.points.length).toBe(3);
+    expect(
+      (
+        await op.api(
+          `/api/metrics?measurement=node&field=cpuPct&node=nanzhao-sw&fromMs=${t0}&toMs=${Date.now()}`,
+        )
+      ).status,
+    ).toBe(404);
+  } finally {
+    await withStore.stop();
+    await store.close();
+  }
 });

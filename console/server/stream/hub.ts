@@ -16,7 +16,7 @@ import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { Alert, AlertChange } from '../../../alerts/types';
 import { severityRank } from '../../../alerts/types';
-import type { NodeId, Topology } from '../../../inventory';
+import type { Link, NodeId, Topology } from '../../../inventory';
 import type { Scope } from '../access';
 import type { LinkLiveState, NodeLiveState, ServerMessage, StreamFilter } from '../../shared/api';
 import type { LiveState } from '../live-state';
@@ -76,6 +76,7 @@ export class StreamHub {
   private readonly clients = new Set<Client>();
   private readonly timer: NodeJS.Timeout;
   private readonly options: HubOptions;
+  private readonly linkById: ReadonlyMap<string, Link>;
 
   constructor(
     private readonly topology: Topology,
@@ -85,6 +86,7 @@ export class StreamHub {
     options: Partial<HubOptions> = {},
   ) {
     this.options = { ...DEFAULT_HUB_OPTIONS, ...options };
+    this.linkById = new Map(topology.links.map((link) => [link.id, link]));
     this.timer = setInterval(() => this.heartbeat(), this.options.heartbeatMs);
     this.timer.unref();
   }
@@ -111,7 +113,7 @@ export class StreamHub {
   }
 
   publishLink(link: LinkLiveState): void {
-    const inventoryLink = this.topology.links.find((candidate) => candidate.id === link.id);
+    const inventoryLink = this.linkById.get(link.id);
     if (!inventoryLink) return;
     this.publish(
       { type: 'link.state', link },
