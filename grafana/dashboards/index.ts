@@ -6,11 +6,13 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { collectorHealthDashboard } from './collector-health';
 import { networkOverviewDashboard } from './network-overview';
 import { nodeInterfacesDashboard } from './node-interfaces';
+import { slaReportDashboard } from './sla-report';
 import { videoLinksDashboard } from './video-links';
 
 export { COLLECTOR_HEALTH_UID } from './collector-health';
 export { NETWORK_OVERVIEW_UID } from './network-overview';
 export { NODE_INTERFACES_UID } from './node-interfaces';
+export { SLA_REPORT_UID } from './sla-report';
 export { VIDEO_LINKS_UID } from './video-links';
 
 /** Dashboard JSON as Grafana stores it: the SDK model, panel ids assigned, uid and title required. */
@@ -43,5 +45,6 @@ export function buildDashboards(): DashboardJson[] {
     nodeInterfacesDashboard(),
     videoLinksDashboard(),
     collectorHealthDashboard(),
+    slaReportDashboard(),
   ].map(numberPanels);
 }

@@ -27,7 +27,7 @@ import { DATASOURCE_REF } from '../datasource';
 import { InfluxqlQueryBuilder } from '../influxql-query';
 
 /** Raw samples live in the default RP; dashboards read them explicitly so a changed default cannot mislead. */
-export const from = (measurement: string): string => `"${RAW_RP}"."${measurement}"`;
+export const from = (measurement: string, rp: string = RAW_RP): string => `"${rp}"."${measurement}"`;
 
 /** `"tag" =~ /^$var$/` — matches one, several or All values of a multi-value variable. */
 export const matches = (tag: string, variable: string): string => `"${tag}" =~ /^$${variable}$/`;
@@ -54,10 +54,10 @@ export function tagVariable(
   label: string,
   measurement: string,
   tag: string,
-  opts: { multi?: boolean; where?: string } = {},
+  opts: { multi?: boolean; where?: string; rp?: string } = {},
 ): QueryVariableBuilder {
   const where = opts.where === undefined ? '' : ` WHERE ${opts.where}`;
-  const query = `SHOW TAG VALUES FROM ${from(measurement)} WITH KEY = "${tag}"${where}`;
+  const query = `SHOW TAG VALUES FROM ${from(measurement, opts.rp)} WITH KEY = "${tag}"${where}`;
   const variable = new QueryVariableBuilder(name)
     .label(label)
     .datasource(DATASOURCE_REF)

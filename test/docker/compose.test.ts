@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CONTAINER_DASHBOARDS_DIR } from '../../grafana';
+import { CONTAINER_DASHBOARDS_DIR, buildDashboards } from '../../grafana';
 import {
   composeText,
   dockerDir,
@@ -142,7 +142,7 @@ describe('docker/compose.yaml', () => {
     expect(volumes).toContain(`./grafana/dashboards:${CONTAINER_DASHBOARDS_DIR}:ro`);
     expect(
       readdirSync(join(dockerDir, 'grafana', 'dashboards')).filter((f) => f.endsWith('.json')),
-    ).toHaveLength(4);
+    ).toHaveLength(buildDashboards().length);
     const datasource = parse(
       readFileSync(join(dockerDir, 'grafana', 'provisioning', 'datasources', 'egov-noc.yaml'), 'utf8'),
     ) as {

@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGrafana } from './fake-grafana';
 
 const TOKEN = 'glsa_cli-secret-token-abcdef';
+/** The network overview, node interfaces, video links, collector health and SLA report dashboards. */
+const DASHBOARDS = 5;
 const repoRoot = join(import.meta.dirname, '..', '..');
 
 interface Run {
@@ -69,13 +71,13 @@ describe('egov-noc grafana provision', () => {
     expect(first.out).toContain(`Grafana 12.2.0 at ${url}`);
     expect(first.out).toMatch(/^created\s+folder\s+egov-noc/m);
     expect(first.out).toMatch(/^created\s+datasource\s+egov-noc-influxdb/m);
-    expect(first.out.match(/^created\s+dashboard/gm)).toHaveLength(4);
+    expect(first.out.match(/^created\s+dashboard/gm)).toHaveLength(DASHBOARDS);
     expect(grafana.datasources.get('egov-noc-influxdb')?.secureJsonData).toEqual({ password: 'pw-from-env' });
 
     const second = await egovNoc(['grafana', 'provision', '--url', url], { GRAFANA_TOKEN: TOKEN });
     expect(second.code).toBe(0);
-    expect(second.out.match(/^unchanged\s+dashboard/gm)).toHaveLength(4);
-    expect(grafana.dashboards.size).toBe(4);
+    expect(second.out.match(/^unchanged\s+dashboard/gm)).toHaveLength(DASHBOARDS);
+    expect(grafana.dashboards.size).toBe(DASHBOARDS);
     for (const run of [first, second]) expect(run.out + run.err).not.toContain(TOKEN);
   });
 
@@ -93,7 +95,7 @@ describe('egov-noc grafana provision', () => {
     ]);
     expect(run.code).toBe(0);
     expect(run.out).not.toContain(TOKEN);
-    expect(readdirSync(join(dir, 'dashboards'))).toHaveLength(4);
+    expect(readdirSync(join(dir, 'dashboards'))).toHaveLength(DASHBOARDS);
     expect(readdirSync(join(dir, 'provisioning', 'datasources'))).toEqual(['egov-noc.yaml']);
   });
 
@@ -133,6 +135,7 @@ describe('egov-noc grafana export', () => {
       'egov-noc-collector-health.json',
       'egov-noc-network-overview.json',
       'egov-noc-node-interfaces.json',
+      'egov-noc-sla-report.json',
       'egov-noc-video-links.json',
     ]);
     expect(readdirSync(join(dir, 'p', 'dashboards'))).toEqual(['egov-noc.yaml']);

@@ -26,12 +26,13 @@ const panelsOf = (dashboard: { panels?: unknown }): Panel[] => (dashboard.panels
 const repoRoot = join(import.meta.dirname, '..', '..');
 
 describe('egov-noc dashboards', () => {
-  it('are the four the network center needs, with stable short uids', () => {
+  it('are the five the network center needs, with stable short uids', () => {
     expect(dashboards.map((d) => d.uid)).toEqual([
       'egov-noc-network-overview',
       'egov-noc-node-interfaces',
       'egov-noc-video-links',
       'egov-noc-collector-health',
+      'egov-noc-sla-report',
     ]);
     for (const d of dashboards) {
       expect(d.uid.length).toBeLessThanOrEqual(40);
@@ -81,7 +82,7 @@ describe('egov-noc dashboards', () => {
     expect(variables('egov-noc-network-overview').map((v) => v.name)).toEqual(['tier', 'zone']);
     for (const d of dashboards) {
       for (const v of (d.templating?.list ?? []) as Array<{ query?: unknown }>)
-        expect(String(v.query)).toMatch(/^SHOW TAG VALUES FROM "raw"\./);
+        expect(String(v.query)).toMatch(/^SHOW TAG VALUES FROM "(raw|rollup_400d)"\./);
     }
   });
 
@@ -119,14 +120,18 @@ describe('egov-noc dashboards', () => {
       for (const panel of panelsOf(d)) {
         for (const target of panel.targets ?? []) {
           const query = target.query ?? '';
-          const measurements = [...query.matchAll(/FROM "raw"\."(\w+)"/g)].map((m) => m[1] ?? '');
+          const measurements = [...query.matchAll(/FROM "(?:raw|rollup_400d)"\."(\w+)"/g)].map(
+            (m) => m[1] ?? '',
+          );
+          // Rollups keep each field F as mean_F, max_F and min_F.
+          const rollup = query.includes('"rollup_400d".');
           expect(measurements.length).toBeGreaterThan(0);
           for (const measurement of measurements) {
             const fields = schema[measurement];
             expect(fields, `unknown measurement ${measurement}`).toBeDefined();
             // Field references inside aggregations: mean("inBps"), last("reachable"), ...
             for (const m of query.matchAll(/\w+\("(\w+)"\)/g)) {
-              const field = m[1] ?? '';
+              const field = rollup ? (m[1] ?? '').replace(/^(mean|max|min)_/, '') : (m[1] ?? '');
               if (field === 'v' || field === 'up' || field === 'down') continue; // subquery aliases
               expect(Object.values(schema).flat(), `${d.uid}: unknown field ${field}`).toContain(field);
               seen.add(field);
