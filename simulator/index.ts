@@ -257,7 +257,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (stopped) return;
       stopped = true;
       await Promise.all([
-        new Promise<void>((resolve) => control.server.close(() => resolve())),
+        new Promise<void>((resolve) => {
+          control.server.close(() => resolve());
+          // keep-alive clients (fetch) would otherwise hold close() open for seconds
+          control.server.closeAllConnections();
+        }),
         ...[...sockets.values()].map(
           (socket) => new Promise<void>((resolve) => socket.close(() => resolve())),
         ),
