@@ -138,16 +138,27 @@ export function isVarbindError(varbind: Varbind): boolean {
   );
 }
 
-/** Numeric OID order (1.3.6.1.10 after 1.3.6.1.9). */
+/** Numeric OID order (1.3.6.1.10 after 1.3.6.1.9); scans the strings without allocating (hot path). */
 export function compareOids(a: string, b: string): number {
-  const x = a.split('.');
-  const y = b.split('.');
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const d = Number(x[i]) - Number(y[i]);
-    if (d !== 0) return d;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    let x = 0;
+    let y = 0;
+    let c: number;
+    while (i < a.length && (c = a.charCodeAt(i)) !== 46) {
+      x = x * 10 + (c - 48);
+      i++;
+    }
+    while (j < b.length && (c = b.charCodeAt(j)) !== 46) {
+      y = y * 10 + (c - 48);
+      j++;
+    }
+    if (x !== y) return x - y;
+    i++;
+    j++;
   }
-  return x.length - y.length;
+  return (i < a.length ? 1 : 0) - (j < b.length ? 1 : 0);
 }
 
 export function openSession(
