@@ -242,6 +242,8 @@ export class BerWriter {
     this.ensure(12);
     const b = this.buf;
     let v = value < 0 ? 0 : Math.floor(value);
+    // 32-bit application types: counters wrap, gauges and timeticks saturate
+    if (tag !== Tag.Counter64 && v > 0xffffffff) v = tag === Tag.Counter32 ? v % 4294967296 : 0xffffffff;
     const bytes: number[] = [];
     do {
       bytes.push(v % 256);

@@ -38,6 +38,16 @@ describe('BER', () => {
     },
   );
 
+  it('keeps 32-bit types in range: Counter32 wraps, Gauge32 saturates', () => {
+    const w = new BerWriter(64, 0);
+    w.reset();
+    w.unsigned(2 ** 32 + 5, Tag.Counter32);
+    w.unsigned(1e11, Tag.Gauge32);
+    const r = new BerReader(w.finish());
+    expect(r.readInt(Tag.Counter32)).toBe(5);
+    expect(r.readInt(Tag.Gauge32)).toBe(0xffffffff);
+  });
+
   it('prepends headers with the right (long-form) lengths', () => {
     const w = new BerWriter(2048, 64);
     w.reset();
