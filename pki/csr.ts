@@ -236,13 +236,6 @@ export function parseCsr(input: string | Buffer): Result<ParsedCsr> {
     throw error;
   }
 
-  const hash = SIGNATURE_HASHES[algorithm];
-  if (!hash) {
-    return {
-      ok: false,
-      reason: `CSR signature algorithm ${algorithm} is not accepted (use SHA-256/384/512 with RSA or ECDSA)`,
-    };
-  }
   let publicKey: KeyObject;
   try {
     publicKey = importSpki(parsed.spki);
@@ -251,6 +244,13 @@ export function parseCsr(input: string | Buffer): Result<ParsedCsr> {
   }
   const keyType = classifyKey(publicKey);
   if (!keyType.ok) return keyType;
+  const hash = SIGNATURE_HASHES[algorithm];
+  if (!hash) {
+    return {
+      ok: false,
+      reason: `CSR signature algorithm ${algorithm} is not accepted (use SHA-256/384/512 with RSA or ECDSA)`,
+    };
+  }
   const expectsRsa = algorithm.startsWith('1.2.840.113549');
   if (expectsRsa !== (publicKey.asymmetricKeyType === 'rsa')) {
     return { ok: false, reason: 'CSR signature algorithm does not match its key type' };

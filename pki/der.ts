@@ -177,8 +177,19 @@ export function expectTag(node: DerNode | undefined, tag: number, what: string):
   return node;
 }
 
+const decodedOids = new Map<string, string>();
+
 export function decodeOid(node: DerNode): string {
-  const bytes = node.content;
+  const key = node.content.toString('latin1');
+  const cached = decodedOids.get(key);
+  if (cached !== undefined) return cached;
+  const dotted = decodeOidBytes(node.content);
+  // Only well-formed, short OIDs are cached, and the cache is bounded (input is untrusted).
+  if (decodedOids.size < 1024 && node.content.length <= 32) decodedOids.set(key, dotted);
+  return dotted;
+}
+
+function decodeOidBytes(bytes: Buffer): string {
   const arcs: bigint[] = [];
   let value = 0n;
   for (const byte of bytes) {

@@ -319,3 +319,59 @@ describe('refused requests', () => {
     ).toMatchObject({ ok: false, reason: expect.stringMatching(/unknown profile "toaster"/) as unknown });
   });
 });
+
+describe('offline-root workflow', () => {
+  it('the root signs a branch CA request made elsewhere, with pathLen 0 and name constraints', () => {
+    const keyFile = `${ca.dir}/new-branch.key`;
+    const csrFile = `${ca.dir}/new-branch.csr`;
+    opensslOk([
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-384',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-subj',
+      '/CN=Shaoguan Branch CA',
+      '-out',
+      csrFile,
+    ]);
+    const signed = ca.service.signBranchCsr({
+      branch: {
+        id: 'shaoguan',
+        name: '韶关分中心',
+        commonName: 'Shaoguan Branch CA',
+        domains: ['shaoguan.gov.cn'],
+        subnets: ['10.51.0.0/16'],
+        validityYears: 5,
+      },
+      csrPem: opensslOk(['req', '-in', csrFile]),
+      actor: 'root-officer:chen',
+    });
+    if (!signed.ok) throw new Error(signed.reason);
+    const branchFile = writeTemp(ca.dir, 'shaoguan.pem', signed.value.certPem);
+    const text = opensslOk(['x509', '-in', branchFile, '-noout', '-text']);
+    expect(text).toMatch(/CA:TRUE, pathlen:0/);
+    expect(text).toMatch(/Permitted:\s+DNS:shaoguan\.gov\.cn\s+IP:10\.51\.0\.0\/255\.255\.0\.0/);
+    expect(opensslOk(['verify', '-CAfile', writeTemp(ca.dir, 'root.pem', rootPem), branchFile])).toMatch(
+      /OK/,
+    );
+    expect(ca.service.getCertificate(signed.value.serial)?.record).toMatchObject({
+      profile: 'branch-ca',
+      issuerId: 'root',
+      actor: 'root-officer:chen',
+    });
+    const unconstrained = ca.service.signBranchCsr({
+      branch: { id: 'open', name: 'x', commonName: 'Open CA', domains: [], subnets: [], validityYears: 5 },
+      csrPem: opensslOk(['req', '-in', csrFile]),
+      actor: 'root-officer:chen',
+    });
+    expect(unconstrained).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/without name constraints is refused/) as unknown,
+    });
+  });
+});
