@@ -30,6 +30,8 @@ class Stream {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private wanted = false;
+  /** After a resync, deltas are ignored until the snapshot that replaces them arrives. */
+  private awaitingSnapshot = false;
   private troubleListener: (() => void) | null = null;
 
   /** Called after repeated failed reconnects (e.g. to check whether the session expired). */
@@ -60,6 +62,7 @@ class Stream {
   }
 
   private open(): void {
+    this.awaitingSnapshot = false;
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/stream`;
     const socket = new WebSocket(url);
     this.socket = socket;
@@ -86,6 +89,7 @@ class Stream {
     this.lastMessageMs = serverNow();
     switch (message.type) {
       case 'snapshot':
+        this.awaitingSnapshot = false;
         alerts.replaceAll(message.alerts);
         network.replaceState(message.nodes, message.links);
         clock.learnServerTime(message.serverTimeMs);
@@ -109,12 +113,14 @@ class Stream {
         return;
       case 'heartbeat':
         clock.learnServerTime(message.serverTimeMs);
+        // Every delta up to this seq that we may see has been sent before the heartbeat: resume from here.
+        if (!this.awaitingSnapshot && this.lastSeq !== null)
+          this.lastSeq = Math.max(this.lastSeq, message.seq);
         this.markLive();
         return;
       case 'resync':
-        // The server cannot replay from our position: start over with a fresh snapshot.
-        this.lastSeq = null;
-        this.abandon(4000, 'resync');
+        // The server cannot replay from our position (or we fell behind): a snapshot follows on this socket.
+        this.awaitingSnapshot = true;
         return;
       case 'pong':
         return;
@@ -126,6 +132,7 @@ class Stream {
 
   /** Deltas at or below the last applied seq were already applied (replayed after a resume). */
   private fresh(seq: number): boolean {
+    if (this.awaitingSnapshot) return false;
     if (this.lastSeq !== null && seq <= this.lastSeq) return false;
     this.lastSeq = seq;
     return true;
