@@ -254,6 +254,14 @@ describe('grafana provision errors say what failed, where, and what to do — ne
     expect(error.message).toContain('***');
   });
 
+  it('a redirect (a login proxy in front of Grafana) is reported, not followed', async () => {
+    grafana.failNext('GET', '/api/health', 302, { message: 'see /login' });
+    const error = await provisionError();
+    expect(error.status).toBe(302);
+    expect(error.message).toContain('redirected GET /api/health');
+    expect(grafana.requests).toHaveLength(1);
+  });
+
   it('connection refused names the URL', async () => {
     const closed = await new Promise<number>((resolve) => {
       const probe = createServer();
