@@ -21,7 +21,7 @@ export type { Fault, FaultKind, ActiveFault, InjectResult, ClearResult } from '.
 export { FAULT_KINDS } from './faults';
 export { faultSchema } from './control';
 export { expectedCounters, expectedRateBps, workdayProfile, type ExpectedCounters } from './traffic';
-export { videoQuality, mosFromEModel, type VideoQuality } from './video-quality';
+export { videoQuality, mosFromEModel, meetingAt, type VideoQuality } from './video-quality';
 export { PROBE_OWNER } from './mib/video';
 
 export interface SimulatorOptions {

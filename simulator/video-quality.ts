@@ -1,4 +1,4 @@
-import type { Topology, VideoLink } from '../inventory';
+import type { Meeting, Topology, VideoLink } from '../inventory';
 import { unit } from './traffic';
 
 /** What the probe at a video link's 'a' end measured in its latest test (one test per minute). */
@@ -36,6 +36,25 @@ export function mosFromEModel(rttMs: number, jitterMs: number, lossPct: number):
   return { mos: Math.max(1, Math.min(4.5, mos)), r };
 }
 
+const LOCAL_OFFSET_MS = 8 * 3_600_000; // Asia/Shanghai, no daylight saving
+const WEEKDAY_OF_UTC_DAY = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** The meeting in progress on a video link at an instant (weekly ones in Asia/Shanghai local time). */
+export function meetingAt(link: VideoLink, timeMs: number): Meeting | null {
+  const local = new Date(timeMs + LOCAL_OFFSET_MS);
+  const day = WEEKDAY_OF_UTC_DAY[local.getUTCDay()];
+  const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
+  const hhmm = (text: string) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
+  for (const meeting of link.meetings) {
+    if (meeting.start && meeting.end) {
+      if (timeMs >= Date.parse(meeting.start) && timeMs < Date.parse(meeting.end)) return meeting;
+    } else if (meeting.days && meeting.from && meeting.to && day && meeting.days.includes(day)) {
+      if (minutes >= hhmm(meeting.from) && minutes < hhmm(meeting.to)) return meeting;
+    }
+  }
+  return null;
+}
+
 /** Links between two nodes through the tree (how far apart the codecs are). */
 function hops(topology: Topology, a: string, b: string): number {
   if (!topology.has(a) || !topology.has(b)) return 2;
@@ -47,8 +66,8 @@ function hops(topology: Topology, a: string, b: string): number {
 }
 
 /**
- * Latest test result of a video link at an instant: pure function of the link, the clock and the
- * injected degradation; `reachable` false means the far end is cut off (100 % loss).
+ * Latest test result of a video link at an instant: pure function of the link, the clock (meetings
+ * add a little jitter) and the injected degradation; `reachable` false means the far end is cut off.
  */
 export function videoQuality(
   topology: Topology,
@@ -79,6 +98,11 @@ export function videoQuality(
   const spike = unit(`${key}#spike`) < 0.05;
   let lossPct = spike ? 0.3 + 0.5 * unit(`${key}#loss`) : 0.15 * unit(`${key}#loss`);
   let rttMs = baseRtt * (0.9 + 0.2 * unit(`${key}#rttvar`));
+  if (meetingAt(link, timeMs)) {
+    // the conference's own streams load the path a little
+    jitterMs += 1 + 2 * unit(`${key}#meeting`);
+    rttMs += 2;
+  }
   if (degraded) {
     lossPct = degraded.lossPct;
     jitterMs = degraded.jitterMs;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../inventory';
-import { mosFromEModel, videoQuality } from '../../simulator/video-quality';
+import { meetingAt, mosFromEModel, videoQuality } from '../../simulator/video-quality';
 
 const loaded = loadInventory('configs/examples/nanyang.yaml');
 if (!loaded.ok) throw new Error('nanyang.yaml must load');
@@ -22,6 +22,19 @@ describe('video quality', () => {
     expect(q.receivedProbes).toBe(950);
     expect(q.mos).toBeLessThan(4);
     expect(q.mos).toBeLessThan(videoQuality(loaded.topology, link, T).mos - 0.4);
+  });
+
+  it('knows the weekly meetings in local time (Monday 09:00–11:00 全市工作例会 on vc-ny-wolong)', () => {
+    const wolong = loaded.topology.videoLinks.find((l) => l.id === 'vc-ny-wolong')!;
+    const monday0930 = Date.UTC(2026, 10, 30, 1, 30); // Monday 09:30 in Nanyang
+    expect(meetingAt(wolong, monday0930)?.title).toBe('全市工作例会');
+    expect(meetingAt(wolong, monday0930 + 2 * 3_600_000)).toBeNull();
+    expect(meetingAt(wolong, monday0930 - 86_400_000)).toBeNull();
+    // a meeting loads the path a little: more jitter than the same minute without the meeting
+    const noMeetings = { ...wolong, meetings: [] };
+    expect(videoQuality(loaded.topology, wolong, monday0930).jitterMs).toBeGreaterThanOrEqual(
+      videoQuality(loaded.topology, noMeetings, monday0930).jitterMs + 1,
+    );
   });
 
   it('sees 100 % loss when the far end is cut off', () => {
