@@ -21,7 +21,7 @@ import type { MetricPoint } from '../metrics/types';
 import { startInfluxd } from '../test/support/influxd';
 
 const POINTS = Number(process.env.BENCH_METRICS_POINTS ?? 100_000);
-const ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? 5);
 const BATCH = 5000;
 const IN_FLIGHT = 3;
 /** influxd data on tmpfs when there is one: this machine's disk makes fsync-bound numbers vary 3x. */

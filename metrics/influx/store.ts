@@ -261,21 +261,28 @@ export class InfluxMetricsStore implements MetricsStore {
     const rollup = useRollup(q.stepS, q.startMs, this.now(), this.retention);
     const rp = rollup ? rollupRpName(this.retention) : RAW_RP;
     const text = rangeQueryText(q, this.database, rp, rollup);
-    const results = statementResults(await this.influx.queryRaw(text, { precision: 'ms' }), text);
+    const results = statementResults(await this.ask(text, { precision: 'ms' }), text);
     return parseRangeResult(results[0], q.groupBy);
   }
 
   async latest(measurement: string, where?: Record<string, string>): Promise<MetricPoint[]> {
     const keysText = `SHOW FIELD KEYS FROM ${JSON.stringify(measurement)}`;
-    const keys = statementResults(
-      await this.influx.queryRaw(keysText, { database: this.database }),
-      keysText,
-    );
+    const keys = statementResults(await this.ask(keysText, { database: this.database }), keysText);
     const fields = (keys[0]?.series?.[0]?.values ?? []).map((row) => String(row[0]));
     if (fields.length === 0) return [];
     const text = latestQueryText(measurement, fields, where, this.database, RAW_RP);
-    const results = statementResults(await this.influx.queryRaw(text, { precision: 'ms' }), text);
+    const results = statementResults(await this.ask(text, { precision: 'ms' }), text);
     return parseLatestResult(measurement, fields, results);
+  }
+
+  /** A read query; a transport failure names the server (InfluxDB's own errors name the query). */
+  private async ask(text: string, options: { precision?: 'ms'; database?: string }): Promise<unknown> {
+    try {
+      return (await this.influx.queryRaw(text, options)) as unknown;
+    } catch (error) {
+      const what = answeredHttp(error) ? `refused the query ${text}` : 'did not answer a query';
+      throw new Error(`metrics: InfluxDB at ${this.url} ${what}: ${errorText(error)}`, { cause: error });
+    }
   }
 
   health(): StoreHealth {

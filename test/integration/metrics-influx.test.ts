@@ -180,6 +180,16 @@ describe('outage safety', () => {
     expect(during.spooledPoints).toBeGreaterThan(0);
     expect(during.droppedPoints).toBe(0);
     expect(logger.lines.some((l) => l.level === 'warn' && l.msg.includes('unreachable'))).toBe(true);
+    await expect(
+      store.query({
+        measurement: 'interface',
+        field: 'inBps',
+        startMs: t0,
+        endMs: Date.now(),
+        stepS: 60,
+        aggregation: 'max',
+      }),
+    ).rejects.toThrow(/InfluxDB at http:\/\/127\.0\.0\.1:\d+ did not answer a query: .*ECONNREFUSED/);
 
     await influxd.restart();
     await writeRounds(10);
