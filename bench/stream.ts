@@ -10,7 +10,8 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
@@ -330,6 +331,19 @@ export async function run(): Promise<void> {
     // ---- REST alert list under 50 concurrent clients ----
     const restResult = await clients.rest(`${server.url}/api/alerts?limit=100`, cookie);
     const restSorted = [...restResult.latencies].sort((a, b) => a - b);
+    // Baseline in the same run: a bare node:http server answering the same body, no auth, no routing.
+    const sameBody = await (
+      await fetch(`${server.url}/api/alerts?limit=100`, { headers: { cookie } })
+    ).text();
+    const plain = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(sameBody);
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const plainPort = (plain.address() as { port: number }).port;
+    const plainResult = await clients.rest(`http://127.0.0.1:${plainPort}/`, '');
+    await new Promise<void>((resolve) => plain.close(() => resolve()));
+    const plainSorted = [...plainResult.latencies].sort((a, b) => a - b);
 
     const rows = [
       [
@@ -357,8 +371,21 @@ export async function run(): Promise<void> {
       `\nconsole / bare burst delivery rate: ${(ratio * 100).toFixed(0)}% (target ≥ 70%); paced p99 target < 50 ms`,
     );
     console.log(
-      `\nREST GET /api/alerts?limit=100 (${engine.list({ limit: 100_000, includeSuppressed: true }).length} open alerts), ${REST_CLIENTS} concurrent clients, ${REST_SECONDS} s: ` +
-        `${Math.round(restResult.latencies.length / REST_SECONDS)} req/s, p50 ${percentile(restSorted, 50).toFixed(1)} ms, p99 ${percentile(restSorted, 99).toFixed(1)} ms, ${restResult.failures} non-200`,
+      `\nREST GET /api/alerts?limit=100 (${engine.list({ limit: 100_000, includeSuppressed: true }).length} open alerts, ${Math.round(sameBody.length / 1024)} KiB), ${REST_CLIENTS} concurrent clients, ${REST_SECONDS} s each`,
+    );
+    console.log('| server | req/s | p50 ms | p99 ms | non-200 |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const [name, result, sorted] of [
+      ['console (session, scope, cache)', restResult, restSorted],
+      ['bare node:http, same body', plainResult, plainSorted],
+    ] as const)
+      console.log(
+        `| ${name} | ${Math.round(result.latencies.length / REST_SECONDS)} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} | ${result.failures} |`,
+      );
+    console.log(
+      `\nmachine load average during the run: ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')} (${cpus().length} cores)`,
     );
   } finally {
     await clients.terminate();
