@@ -201,7 +201,7 @@ export async function run(): Promise<void> {
     const bestRatio = rate(bestStore) / rate(bestPlain);
     console.log(
       `\nInfluxDB store / plain client: best ${(bestRatio * 100).toFixed(1)}%, median of back-to-back pairs ` +
-        `${(median * 100).toFixed(1)}% (target >= 90%) ${Math.max(median, bestRatio) >= 0.9 ? 'PASS' : 'MISS'}`,
+        `${(median * 100).toFixed(1)}% (target >= 90%) ${median >= 0.9 ? 'PASS' : 'MISS'} (judged on the median)`,
     );
     console.log(
       `all runs, points/s: plain ${plain.map((r) => Math.round(rate(r))).join(', ')}; store ${store.map((r) => Math.round(rate(r))).join(', ')}`,
