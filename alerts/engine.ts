@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type {
   BusEvent,
   CertificateExpiryEvent,
@@ -50,13 +50,13 @@ interface ConditionsSnapshot {
   transitions: Array<[string, number[]]>;
   flapping: string[];
   thresholdPending: Array<[string, number]>;
-  lastTrigger: Array<[string, number]>;
 }
 
 const OUTAGE_KINDS: ReadonlySet<Rule['kind']> = new Set(['uplink-down', 'node-unreachable']);
 /** Alerts that only exist because data stopped or values moved: when their root cause clears they are closed and re-evaluated from fresh data. */
 const RE_EVALUATED_KINDS: ReadonlySet<Rule['kind']> = new Set(['freshness', 'threshold']);
 const MAX_EVIDENCE = 20;
+const EVENTS_KEEP_MS = 7 * 86_400_000;
 
 export interface CoreOptions {
   topology: Topology;
@@ -118,6 +118,13 @@ export class AlertCore {
   private conditionsDirty = false;
   private conditionsSavedMs = -Infinity;
   private readonly outageFingerprints = new Map<NodeId, string>();
+  private readonly nodeLabelCache = new Map<NodeId, Record<string, string>>();
+  private readonly pathCache = new Map<NodeId, string[]>();
+  private idCounter = 0;
+  private readonly idSuffix = randomBytes(3).toString('hex');
+  private nextTransitionPruneMs = 0;
+  private nextCheckpointMs = 0;
+  private nextPruneMs = 0;
   /** Set when outage alerts opened, resolved or moved under another root: other alerts' suppression is re-checked. */
   private outagesChanged = true;
   private outageDirty = false;
@@ -173,13 +180,15 @@ export class AlertCore {
       for (const [key, value] of snapshot.transitions) this.transitions.set(key, value);
       for (const key of snapshot.flapping) this.flapping.add(key);
       for (const [key, value] of snapshot.thresholdPending) this.thresholdPending.set(key, value);
-      for (const [key, value] of snapshot.lastTrigger) this.lastTrigger.set(key, value);
     }
     for (const alert of this.store.openAlerts()) {
       this.open.set(alert.id, alert);
       this.byFingerprint.set(alert.fingerprint, alert);
-      if (!this.lastTrigger.has(alert.fingerprint))
-        this.lastTrigger.set(alert.fingerprint, alert.updatedAtMs);
+      // The last trigger is the newest evidence (acks and silences add none).
+      this.lastTrigger.set(
+        alert.fingerprint,
+        Math.max(alert.startsAtMs, ...alert.evidence.map((e) => e.atMs)),
+      );
     }
     for (const alert of [...this.open.values()]) {
       if (!this.rulesById.has(alert.rule))
@@ -199,7 +208,6 @@ export class AlertCore {
       transitions: [...this.transitions],
       flapping: [...this.flapping],
       thresholdPending: [...this.thresholdPending],
-      lastTrigger: [...this.lastTrigger],
     };
   }
 
@@ -263,7 +271,7 @@ export class AlertCore {
     const early = this.earlyEvidence.get(draft.fingerprint) ?? [];
     this.earlyEvidence.delete(draft.fingerprint);
     const alert: Alert = {
-      id: randomUUID(),
+      id: this.newId(atMs),
       fingerprint: draft.fingerprint,
       rule: draft.rule,
       severity: draft.severity,
@@ -272,7 +280,7 @@ export class AlertCore {
       params: draft.params,
       labels,
       node: draft.node,
-      nodePath: draft.node === null ? [] : this.topology.pathNames(draft.node),
+      nodePath: draft.node === null ? [] : this.pathOf(draft.node),
       startsAtMs: atMs,
       updatedAtMs: atMs,
       resolvedAtMs: null,
@@ -288,9 +296,14 @@ export class AlertCore {
     this.byFingerprint.set(alert.fingerprint, alert);
     this.lastTrigger.set(alert.fingerprint, atMs);
     if (this.isOutage(alert)) this.outagesChanged = true;
-    this.conditionsDirty = true;
     this.emit('opened', alert, 'engine', atMs);
     return alert;
+  }
+
+  /** Time-ordered, unique across restarts: <ms base36>-<counter>-<per-process random>. */
+  private newId(atMs: number): string {
+    this.idCounter = (this.idCounter + 1) % 1_679_616;
+    return `${Math.max(0, atMs).toString(36).padStart(9, '0')}-${this.idCounter.toString(36).padStart(4, '0')}-${this.idSuffix}`;
   }
 
   /** Apply a change to an open alert and emit one `updated` event (no event when nothing changed). */
@@ -313,7 +326,6 @@ export class AlertCore {
   /** The same problem triggered again while open: count it and keep the evidence (trap + poll merge here). */
   private repeat(alert: Alert, evidence: AlertEvidence, atMs: number, extra: Partial<Alert> = {}): void {
     this.lastTrigger.set(alert.fingerprint, atMs);
-    this.conditionsDirty = true;
     this.update(
       alert,
       { ...extra, repeats: alert.repeats + 1, evidence: [...alert.evidence, evidence].slice(-MAX_EVIDENCE) },
@@ -331,8 +343,26 @@ export class AlertCore {
     if (this.isOutage(alert)) this.outagesChanged = true;
     if (this.byFingerprint.get(alert.fingerprint) === alert) this.byFingerprint.delete(alert.fingerprint);
     this.lastTrigger.delete(alert.fingerprint);
-    this.conditionsDirty = true;
     this.emit('resolved', alert, actor, atMs);
+  }
+
+  /** Labels and path of a node never change (the topology is fixed for the engine's life): computed once. */
+  private labelsOf(node: NodeId): Record<string, string> {
+    let labels = this.nodeLabelCache.get(node);
+    if (!labels) {
+      labels = nodeLabels(this.topology, node);
+      this.nodeLabelCache.set(node, labels);
+    }
+    return labels;
+  }
+
+  private pathOf(node: NodeId): string[] {
+    let path = this.pathCache.get(node);
+    if (!path) {
+      path = this.topology.pathNames(node);
+      this.pathCache.set(node, path);
+    }
+    return path;
   }
 
   private isOutage(alert: Alert): boolean {
@@ -561,7 +591,7 @@ export class AlertCore {
     if (recent.length < rule.transitions) return;
     this.flapping.add(key);
     const link = this.topology.linkAt(node, ifName);
-    const labels: Record<string, string> = { ...nodeLabels(this.topology, node), ifName };
+    const labels: Record<string, string> = { ...this.labelsOf(node), ifName };
     if (link) labels.link = link.id;
     this.openAlert(
       {
@@ -627,7 +657,7 @@ export class AlertCore {
         summary: SUMMARIES['link-down'](params),
         params,
         labels: {
-          ...nodeLabels(this.topology, downEnd.node),
+          ...this.labelsOf(downEnd.node),
           ifName: downEnd.interface,
           link: link.id,
           peer,
@@ -691,7 +721,7 @@ export class AlertCore {
       cause === 'uplink'
         ? SUMMARIES['uplink-down']({ nodeName: info.name, impacted: impacted.length })
         : SUMMARIES['node-unreachable']({ nodeName: info.name, impacted: impacted.length });
-    const labels: Record<string, string> = { ...nodeLabels(this.topology, node) };
+    const labels: Record<string, string> = { ...this.labelsOf(node) };
     const uplink = this.topology.uplinkOf(node);
     if (uplink) {
       labels.link = uplink.id;
@@ -731,8 +761,10 @@ export class AlertCore {
         if (!settling.has(fingerprint)) this.earlyEvidence.delete(fingerprint);
     }
     for (const [node, until] of this.doubtUntil) {
-      if (!this.unreachable.has(node)) this.doubtUntil.delete(node);
-      else if (until > nowMs) due(until);
+      if (!this.unreachable.has(node)) {
+        this.doubtUntil.delete(node);
+        this.conditionsDirty = true;
+      } else if (until > nowMs) due(until);
     }
 
     const rootOf = new Map<NodeId, NodeId>();
@@ -784,6 +816,9 @@ export class AlertCore {
         nowMs,
       );
     }
+
+    // Root causes go out first: in a storm the operator sees the one alert that matters at once.
+    this.commit();
 
     // 2. Everything cut off behind a root cause: suppressed under it (folded, if it fired first).
     for (const node of cut) {
@@ -859,7 +894,6 @@ export class AlertCore {
       this.update(alert, { suppressedBy: suppressor }, nowMs);
     }
     this.reconcileDueMs = nextDue;
-    this.conditionsDirty = true;
   }
 
   /** Since when the node has been cut off (its earliest current evidence). */
@@ -929,7 +963,7 @@ export class AlertCore {
         severity: rule.severity,
         summary: SUMMARIES.reboot(params),
         params,
-        labels: nodeLabels(this.topology, node),
+        labels: this.labelsOf(node),
         node,
         impacted: [],
         suppressedBy: this.suppressorFor([node]),
@@ -957,7 +991,7 @@ export class AlertCore {
         severity: rule.severity,
         summary: SUMMARIES['snmp-auth-failure'](params),
         params,
-        labels: nodeLabels(this.topology, node),
+        labels: this.labelsOf(node),
         node,
         impacted: [],
         suppressedBy: null,
@@ -1006,7 +1040,7 @@ export class AlertCore {
         summary: SUMMARIES['certificate-expiry'](params),
         params,
         labels: {
-          ...(node ? nodeLabels(this.topology, node) : {}),
+          ...(node ? this.labelsOf(node) : {}),
           serial: event.serial,
           subject: event.subject,
         },
@@ -1068,7 +1102,7 @@ export class AlertCore {
           : null;
     const labels: Record<string, string> = {
       ...point.tags,
-      ...(node ? nodeLabels(this.topology, node) : {}),
+      ...(node ? this.labelsOf(node) : {}),
     };
     if (node && labels.ifName !== undefined && labels.link === undefined) {
       const link = this.topology.linkAt(node, labels.ifName);
@@ -1194,7 +1228,7 @@ export class AlertCore {
           severity: rule.severity,
           summary: SUMMARIES.freshness(params),
           params,
-          labels: nodeLabels(this.topology, node),
+          labels: this.labelsOf(node),
           node,
           impacted: [],
           suppressedBy: this.suppressorFor([node]),
@@ -1216,6 +1250,13 @@ export class AlertCore {
   private endFlapping(nowMs: number): void {
     const rule = this.flappingRule;
     if (!rule) return;
+    if (nowMs >= this.nextTransitionPruneMs) {
+      // Forget transitions older than the window on ports that are not flapping (bounded memory).
+      this.nextTransitionPruneMs = nowMs + 10_000;
+      for (const [key, times] of this.transitions)
+        if (!this.flapping.has(key) && (times.at(-1) ?? 0) <= nowMs - rule.within)
+          this.transitions.delete(key);
+    }
     for (const key of [...this.flapping]) {
       const last = this.transitions.get(key)?.at(-1) ?? 0;
       if (nowMs - last < rule.within) continue;
@@ -1281,6 +1322,16 @@ export class AlertCore {
     }
     this.escalate(now);
     this.commit();
+    if (now >= this.nextCheckpointMs) {
+      this.nextCheckpointMs = now + 5_000;
+      this.store.checkpoint();
+    }
+    if (now >= this.nextPruneMs) {
+      // Change events are the resume log, not the history (alerts keep their last copy): a week is plenty.
+      this.nextPruneMs = now + 3_600_000;
+      const pruned = this.store.pruneEventsBefore(now - EVENTS_KEEP_MS);
+      if (pruned > 0) this.log.info({ pruned }, 'pruned old alert change events');
+    }
   }
 
   // ---------------------------------------------------------------- service API

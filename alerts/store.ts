@@ -89,6 +89,8 @@ CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_ms);
 export class AlertStore {
   private readonly db: Database.Database;
   private readonly statements;
+  /** Built once: one transaction per engine step (alert copies, change events, the seq). */
+  private readonly recordTx: (changes: ReadonlyArray<{ event: AlertChangeEvent; atMs: number }>) => void;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -96,6 +98,11 @@ export class AlertStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // An outage storm writes thousands of alerts in one transaction: keep the pages in memory.
+    this.db.pragma('cache_size = -32768');
+    // Checkpoints copy the WAL into the database and fsync: the engine runs them from its timer
+    // (checkpoint()), never inside the commit of an alert change, so they stay off the trap → alert path.
+    this.db.pragma('wal_autocheckpoint = 0');
     this.db.exec(SCHEMA);
     const db = this.db;
     this.statements = {
@@ -154,16 +161,7 @@ export class AlertStore {
       ),
       allOutbox: db.prepare<[], RawOutboxRow>('SELECT * FROM outbox ORDER BY id'),
     };
-  }
-
-  /** Write alert copies and their change events atomically (one transaction per engine step). */
-  readonly record = (changes: ReadonlyArray<{ event: AlertChangeEvent; atMs: number }>): void => {
-    if (changes.length === 0) return;
-    this.recordTx(changes);
-  };
-
-  private readonly recordTx = (changes: ReadonlyArray<{ event: AlertChangeEvent; atMs: number }>) =>
-    this.db.transaction(() => {
+    this.recordTx = db.transaction((changes: ReadonlyArray<{ event: AlertChangeEvent; atMs: number }>) => {
       const latest = new Map<string, { alert: Alert; body: string }>();
       for (const { event, atMs } of changes) {
         // One serialization of the alert serves both the event row and the alert row.
@@ -175,7 +173,14 @@ export class AlertStore {
       for (const { alert, body } of latest.values()) this.upsertAlert(alert, body);
       const last = changes.at(-1);
       if (last) this.statements.setMeta.run('seq', String(last.event.seq));
-    })();
+    });
+  }
+
+  /** Write alert copies and their change events atomically (one transaction per engine step). */
+  readonly record = (changes: ReadonlyArray<{ event: AlertChangeEvent; atMs: number }>): void => {
+    if (changes.length === 0) return;
+    this.recordTx(changes);
+  };
 
   private upsertAlert(alert: Alert, body: string): void {
     this.statements.upsertAlert.run({
@@ -301,6 +306,11 @@ export class AlertStore {
 
   outbox(): OutboxRow[] {
     return this.statements.allOutbox.all().map(toOutbox);
+  }
+
+  /** Move the WAL into the database file (PASSIVE: never waits for readers). */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   close(): void {
