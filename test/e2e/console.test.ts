@@ -10,23 +10,30 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
 import { asNodeId } from '../../inventory';
-import { startStack, type RunningStack } from './support/stack';
+import { pino } from 'pino';
+import { startStack, type Stack } from '../../demo/stack';
 
 const PASSWORD = 'e2e-operator-passphrase-42';
-let stack: RunningStack;
+let stack: Stack;
 let browser: Browser;
 let stateDir: string;
 
 beforeAll(async () => {
   ensureWebBuilt();
   stateDir = mkdtempSync(join(tmpdir(), 'console-e2e-'));
-  stack = await startStack({ inventoryPath: 'configs/examples/nanyang.yaml', stateDir, pollIntervalS: 2 });
+  stack = await startStack({
+    inventoryPath: 'configs/examples/nanyang.yaml',
+    stateDir,
+    pollIntervalS: 2,
+    scenario: false,
+    log: pino({ level: 'silent' }),
+  });
   const add = async (
     username: string,
     role: 'viewer' | 'operator' | 'pki-admin' | 'admin',
     scope: string | null,
   ) => {
-    const created = await stack.server.users.create(
+    const created = await stack.console.users.create(
       { username, displayName: username, role, scope, password: PASSWORD },
       { actor: 'e2e', from: 'local' },
     );
