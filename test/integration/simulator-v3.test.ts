@@ -82,7 +82,7 @@ describe('every auth/privacy pair the inventory allows', () => {
   let topology: Topology;
   beforeAll(async () => {
     const nodes = pairs.map(
-      ([auth, priv], i) =>
+      (_pair, i) =>
         `  - { id: n${i}, name: "节点${i}", tier: city, zone: internal, role: router, vendor: huawei, model: AR6280, address: "10.9.0.${i + 1}", credentials: c${i}${i > 0 ? ', parent: n0' : ''} }`,
     );
     const credentials = pairs.map(
