@@ -114,6 +114,13 @@ beforeAll(async () => {
           privProtocol: 'AES',
           privKey: V3.privKey,
         },
+        {
+          user: 'noc-512',
+          authProtocol: 'SHA-512',
+          authKey: V3.authKey,
+          privProtocol: 'AES-256',
+          privKey: V3.privKey,
+        },
       ],
     }),
     startGarbageResponder(),
@@ -297,6 +304,33 @@ describe('rates from a real snmpd match the counters it served', () => {
     expect(h.events).toContainEqual(
       expect.objectContaining({ type: 'node.state', node: 'real-host', state: 'reachable' }),
     );
+  });
+});
+
+describe('SNMPv3 SHA-512 with AES-256 against a stock snmpd', () => {
+  it('reads the interface table', async () => {
+    const session = openSession(
+      { host: '127.0.0.1', port: hostAgent.port },
+      {
+        name: 'v3-512',
+        version: '3',
+        user: 'noc-512',
+        level: 'authPriv',
+        authProtocol: 'sha512',
+        authKey: V3.authKey,
+        privProtocol: 'aes256b',
+        privKey: V3.privKey,
+      },
+      { timeoutMs: 3000, retries: 0, backoff: 1 },
+    );
+    try {
+      const poll = await pollIfMib(session, newIfMibMemory(), { maxRepetitions: 10, metadataEveryN: 10 });
+      expect(poll.ok && poll.value.interfaces.some((i) => i.name === 'lo' && i.counterBits === 64)).toBe(
+        true,
+      );
+    } finally {
+      session.close();
+    }
   });
 });
 
