@@ -5,6 +5,7 @@ import type {
   CollectorHealthEvent,
   NodeStateEvent,
   SamplesEvent,
+  TopologyDriftEvent,
   TrapEvent,
 } from '../bus/events';
 import type { Topology } from '../inventory/topology';
@@ -93,6 +94,7 @@ export class AlertCore {
   private readonly freshnessRule: RuleOf<'freshness'> | undefined;
   private readonly authRule: RuleOf<'snmp-auth-failure'> | undefined;
   private readonly certificateRule: RuleOf<'certificate-expiry'> | undefined;
+  private readonly driftRule: RuleOf<'topology-drift'> | undefined;
 
   private readonly open = new Map<string, Alert>();
   private readonly byFingerprint = new Map<string, Alert>();
@@ -160,6 +162,7 @@ export class AlertCore {
     this.freshnessRule = find('freshness');
     this.authRule = find('snmp-auth-failure');
     this.certificateRule = find('certificate-expiry');
+    this.driftRule = find('topology-drift');
     this.seq = this.store.lastSeq();
     this.restore();
   }
@@ -400,6 +403,8 @@ export class AlertCore {
         this.onCertificate(event);
         break;
       case 'topology.drift':
+        if (this.known(event.node)) this.onDrift(event);
+        break;
       case 'alert':
         break;
     }
@@ -998,6 +1003,50 @@ export class AlertCore {
         evidence: [evidence],
       },
       atMs,
+    );
+  }
+
+  /** LLDP disagrees with the inventory: one alert per node while it does (the inventory needs fixing). */
+  private onDrift(event: TopologyDriftEvent): void {
+    const rule = this.driftRule;
+    if (!rule) return;
+    const node = event.node;
+    const fingerprint = fingerprintOf(rule.id, node);
+    const open = this.byFingerprint.get(fingerprint);
+    const unknown = event.unknownNeighbours.length;
+    const missing = event.missingLinks.length;
+    const text = [
+      ...event.unknownNeighbours.map(
+        (n) => `未登记邻居：${n.localIfName} → ${n.remoteSysName} ${n.remotePort}`,
+      ),
+      ...event.missingLinks.map((link) => `登记链路未发现：${link}`),
+    ].join('；');
+    if (unknown === 0 && missing === 0) {
+      if (open)
+        this.resolve(open, event.timeMs, { source: 'poll', atMs: event.timeMs, text: 'LLDP 与台账一致' });
+      return;
+    }
+    const params = { node, nodeName: this.topology.node(node).name, unknown, missing };
+    const evidence: AlertEvidence = { source: 'poll', atMs: event.timeMs, text };
+    if (open) {
+      if (open.params.unknown !== unknown || open.params.missing !== missing)
+        this.repeat(open, evidence, event.timeMs, { params, summary: SUMMARIES['topology-drift'](params) });
+      return;
+    }
+    this.openAlert(
+      {
+        fingerprint,
+        rule: rule.id,
+        severity: rule.severity,
+        summary: SUMMARIES['topology-drift'](params),
+        params,
+        labels: this.labelsOf(node),
+        node,
+        impacted: [],
+        suppressedBy: this.suppressorFor([node]),
+        evidence: [evidence],
+      },
+      event.timeMs,
     );
   }
 

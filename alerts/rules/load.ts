@@ -23,6 +23,7 @@ const SINGLE_KINDS: ReadonlyArray<Rule['kind']> = [
   'reboot',
   'freshness',
   'snmp-auth-failure',
+  'topology-drift',
 ];
 /** Kinds correlation needs: a rules file without them would hide outages. */
 const REQUIRED_KINDS: ReadonlyArray<Rule['kind']> = ['node-unreachable', 'uplink-down'];

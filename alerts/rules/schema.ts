@@ -91,6 +91,7 @@ const certificateRule = z.strictObject({
   /** Resolve when no expiry notice for the certificate arrived for this long (renewed or removed). */
   resolveAfter: durationMs.default(93_600_000),
 });
+const driftRule = z.strictObject({ ...base, kind: z.literal('topology-drift') });
 const authFailureRule = z.strictObject({
   ...base,
   kind: z.literal('snmp-auth-failure'),
@@ -107,6 +108,7 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   freshnessRule,
   certificateRule,
   authFailureRule,
+  driftRule,
 ]);
 
 export const RECEIVER_TYPES = ['webhook', 'wecom', 'dingtalk'] as const;

@@ -389,3 +389,32 @@ describe('thresholds, video quality, freshness', () => {
     ]);
   });
 });
+
+describe('topology drift', () => {
+  it('LLDP disagreeing with the inventory opens one info alert per node until it agrees again', async () => {
+    h = await harness();
+    const drift = (unknown: number) =>
+      h.bus.publish({
+        type: 'topology.drift',
+        node: n('xichuan-gw'),
+        timeMs: h.clock.nowMs,
+        unknownNeighbours: Array.from({ length: unknown }, (_, i) => ({
+          localIfName: `GE0/0/${10 + i}`,
+          remoteSysName: 'unknown-sw',
+          remotePort: 'Gi0/1',
+        })),
+        missingLinks: [],
+      });
+    drift(1);
+    drift(1);
+    expect(h.engine.list().map((a) => [a.rule, a.severity, a.summary])).toEqual([
+      [
+        'topology-drift',
+        'info',
+        '淅川县政府内网路由器 实际连接与台账不符：1 个未登记邻居，0 条登记链路未发现',
+      ],
+    ]);
+    drift(0);
+    expect(h.engine.list()).toEqual([]);
+  });
+});
