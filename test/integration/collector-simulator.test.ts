@@ -6,6 +6,7 @@
  * so each "minute" passes instantly.
  */
 import { execFile } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../bus/events';
@@ -287,6 +288,25 @@ describe('collector × simulator', () => {
       await new Promise((r) => setTimeout(r, 5));
     expect(collector.stats().traps?.unknownSenders).toBe(unknownBefore + 1);
     expect(logger.lines.some((l) => l.msg === 'trap from unknown sender')).toBe(true);
+  });
+
+  it('a garbled datagram on the trap port is counted and logged; the receiver goes on', async () => {
+    const rejectedBefore = collector.stats().traps?.rejected ?? 0;
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve, reject) =>
+      socket.send(
+        Buffer.from('30 82 ff ff 02 01 00 de ad be ef'.replace(/ /g, ''), 'hex'),
+        trapPort,
+        '127.0.0.1',
+        (e) => (e ? reject(e) : resolve()),
+      ),
+    );
+    socket.close();
+    const deadline = Date.now() + 1000;
+    while ((collector.stats().traps?.rejected ?? 0) === rejectedBefore && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(collector.stats().traps?.rejected).toBe(rejectedBefore + 1);
+    expect(logger.lines.some((l) => l.msg === 'trap rejected')).toBe(true);
   });
 
   it('an SNMPv1 trap is tied to its node by the agent-addr field', async () => {
