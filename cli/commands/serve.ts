@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { startAlertEngine } from '../../alerts';
-import { InProcessBus } from '../../bus';
+import { openEventBus } from '../../bus';
 import { ensureFirstAdmin, startConsoleServer } from '../../console/server';
 import { readServeConfig } from '../../console/server/config';
 import { consoleTlsFromCa } from '../../console/server/tls';
@@ -70,7 +70,7 @@ export function registerServeCommand(program: Command): void {
 
       const metrics = openMetricsStore(config.metrics);
       await metrics.init();
-      const bus = new InProcessBus();
+      const bus = await openEventBus(config.bus);
       const alerts = await startAlertEngine({
         topology,
         bus,

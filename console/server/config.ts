@@ -16,6 +16,11 @@ const schema = z
     port: z.number().int().min(0).max(65535).default(8080),
     /** MetricsStore spec: sqlite:PATH, memory or influx://HOST:PORT/DB (metrics/index.ts). */
     metrics: z.string().min(1).default('sqlite:.data/metrics.sqlite'),
+    /** Event bus: `memory` (collector in this process) or nats://HOST:PORT (collectors elsewhere). */
+    bus: z
+      .string()
+      .regex(/^(memory|nats:\/\/\S+)$/, 'use memory or nats://HOST:PORT')
+      .default('memory'),
     alerts: z
       .object({ rules: z.string().min(1).optional(), db: z.string().min(1).optional() })
       .strict()
