@@ -199,6 +199,16 @@ describe('console in the browser', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('sends the operator back to the login screen, saying why, when the session ends', async () => {
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'city-duty', PASSWORD);
+    await context.clearCookies();
+    await page.click('nav a[href="#/video"]');
+    await page.waitForSelector('form[data-testid=login]:has-text("会话已过期")', { timeout: 10_000 });
+    await signIn(page, stack.url, 'city-duty', PASSWORD);
+    await context.close();
+  });
+
   it('switches to English and remembers the choice', async () => {
     const { context, page } = await newSession(browser);
     await signIn(page, stack.url, 'city-duty', PASSWORD);
