@@ -43,6 +43,7 @@ export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
 export class AuditLog {
   private fd: number;
   private head: AuditHead;
+  private buffered: string[] = [];
 
   constructor(
     readonly path: string,
@@ -62,13 +63,23 @@ export class AuditLog {
       details,
       prevHash: this.head.hash,
     };
-    const entry: AuditEntry = { ...body, hash: hashEntry(body) };
-    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
-    this.head = { seq: entry.seq, hash: entry.hash };
+    const text = canonical(body);
+    const hash = createHash('sha256').update(text).digest('hex');
+    // The line is the canonical JSON with the hash appended as the last field.
+    this.buffered.push(`${text.slice(0, -1)},"hash":"${hash}"}\n`);
+    this.head = { seq: body.seq, hash };
     return this.head;
   }
 
+  /** Writes buffered entries; the index calls this before each commit, so its anchor is never ahead of the file. */
+  flush(): void {
+    if (this.buffered.length === 0) return;
+    writeSync(this.fd, this.buffered.join(''));
+    this.buffered = [];
+  }
+
   close(): void {
+    this.flush();
     closeSync(this.fd);
   }
 }

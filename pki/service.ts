@@ -180,6 +180,7 @@ export function initCa(
   const p = paths(dir);
   const store = new CertificateStore(p.db);
   const audit = new AuditLog(p.audit, { seq: 0, hash: GENESIS_HASH });
+  store.beforeCommit = () => audit.flush();
   try {
     const [rootConfig, ...branchConfigs] = config.authorities;
     const rootKey = generateKey(keyType);
@@ -240,8 +241,8 @@ export function initCa(
     for (const authority of created) service.regenerateCrl(authority.id, options.actor);
     return { ok: true, value: { authorities: service.authorities() } };
   } finally {
-    audit.close();
     store.close();
+    audit.close();
   }
 }
 
@@ -348,6 +349,7 @@ export class PkiService {
     private readonly now: () => Date,
   ) {
     this.branches = [...cas.values()].filter((authority) => authority.kind === 'branch');
+    store.beforeCommit = () => audit.flush();
     for (const authority of cas.values()) {
       const hashes = issuerHashes(authority);
       this.byCertIdHash.set(`sha1:${hashes.sha1}`, authority.id);
@@ -987,12 +989,13 @@ export class PkiService {
   }
 
   verifyAudit(): AuditVerdict {
+    this.store.commit();
     return verifyAuditLog(paths(this.dir).audit, this.store.auditHead());
   }
 
   close(): void {
-    this.audit.close();
     this.store.close();
+    this.audit.close();
   }
 }
 

@@ -128,6 +128,8 @@ export class CertificateStore {
   private pendingWrites = 0;
   private commitScheduled = false;
   private pendingHead: AuditHead | null = null;
+  /** Runs before every commit (the audit log flushes its buffered lines). */
+  beforeCommit: (() => void) | null = null;
   private readonly insertStmt: Database.Statement;
   private readonly getStmt: Database.Statement<[string]>;
   private readonly headStmt: Database.Statement;
@@ -205,6 +207,7 @@ export class CertificateStore {
 
   /** Commits the open group transaction, if any. */
   commit(): void {
+    this.beforeCommit?.();
     if (this.db.open && this.db.inTransaction) {
       if (this.pendingHead) this.headStmt.run(JSON.stringify(this.pendingHead));
       this.db.exec('COMMIT');

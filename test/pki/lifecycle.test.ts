@@ -227,7 +227,7 @@ describe('expiry warnings', () => {
 });
 
 describe('audit log', () => {
-  it('records issuance, revocation, key use and admin actions with who did them', () => {
+  it('records issuance, revocation, key use and admin actions with who did them', async () => {
     ca = makeTestCa();
     const issued = ca.service.issueFromCsr({
       nodeId: 'zq-core',
@@ -241,6 +241,7 @@ describe('audit log', () => {
       reason: 'cessationOfOperation',
       actor: 'pki-admin:wang',
     });
+    await new Promise((resolve) => setImmediate(resolve)); // the group commit writes the lines
     const entries = readFileSync(paths(ca.dir).audit, 'utf8')
       .trim()
       .split('\n')
