@@ -199,10 +199,13 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const onFailure = (rt: NodeRuntime, failure: SnmpFailure, startedMs: number, garbledDuring: boolean) => {
     const timeMs = now();
     const pollMs = Date.now() - startedMs;
+    // A v1/v2c agent ignores a wrong community: silence looks like a dead node, so say both.
     const reason =
       failure.kind === 'timeout' && garbledDuring
         ? 'garbled answers (agent replies cannot be decoded)'
-        : failure.message;
+        : failure.kind === 'timeout' && rt.credentials.version !== '3'
+          ? 'no answer (timeout): node down, path cut, or wrong community'
+          : failure.message;
     monitor.recordPoll(pollMs, failure.kind === 'timeout' ? 'timeout' : 'failed', 1);
     const point = unreachablePoint(rt.node, timeMs, pollMs);
     store.write([point]);

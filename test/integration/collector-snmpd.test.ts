@@ -32,6 +32,7 @@ nodes:
   - { id: real-host, name: 服务器, tier: city, zone: internal, role: server, vendor: inspur, model: NF5280, address: 10.0.0.3, credentials: v3, parent: hc-router }
   - { id: dead-node, name: 掉线节点, tier: county, zone: internal, role: router, vendor: huawei, model: AR6280, address: 10.0.0.4, credentials: v2c, parent: hc-router }
   - { id: wrong-key, name: 密钥错误, tier: county, zone: internal, role: router, vendor: huawei, model: AR6280, address: 10.0.0.5, credentials: v3-wrong, parent: hc-router }
+  - { id: wrong-community, name: 团体名错误, tier: county, zone: internal, role: router, vendor: huawei, model: AR6280, address: 10.0.0.7, credentials: v2c, parent: hc-router }
   - { id: garbled, name: 乱码节点, tier: county, zone: internal, role: router, vendor: huawei, model: AR6280, address: 10.0.0.6, credentials: v2c, parent: hc-router }
 `;
 
@@ -149,6 +150,7 @@ beforeAll(async () => {
       v3: { ...v3, authKey: 'not-the-key-2026', privKey: V3.privKey },
     },
     { id: 'garbled', host: '127.0.0.1', port: garbage.port, community: 'public' },
+    { id: 'wrong-community', host: '127.0.0.1', port: oldAgent.port, community: 'not-public' },
   ];
 });
 
@@ -398,7 +400,7 @@ describe('failures become clear states and log lines; polling of the others goes
       new Set(
         h.events.flatMap((e) => (e.type === 'node.state' && e.state === 'unreachable' ? [e.node] : [])),
       );
-    while (Date.now() < deadline && unreachable().size < 3) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < deadline && unreachable().size < 4) await new Promise((r) => setTimeout(r, 100));
     await collector.stop();
 
     const states = h.events.filter((e) => e.type === 'node.state');
@@ -407,6 +409,7 @@ describe('failures become clear states and log lines; polling of the others goes
     expect(reasonOf('dead-node')).toMatch(/timeout.*2 polls in a row/);
     expect(reasonOf('wrong-key')).toMatch(/authentication failed/);
     expect(reasonOf('garbled')).toMatch(/garbled/);
+    expect(reasonOf('wrong-community')).toMatch(/timeout.*wrong community.*2 polls in a row/);
     for (const ok of ['hc-router', 'old-switch', 'real-host'])
       expect(states.filter((e) => e.node === ok).map((e) => e.state)).toEqual(['reachable']);
     // The healthy nodes kept being polled while the others failed.
@@ -420,10 +423,10 @@ describe('failures become clear states and log lines; polling of the others goes
     const warned = h.logger.lines
       .filter((l) => l.msg === 'node unreachable')
       .map((l) => (l.obj as { node: string }).node);
-    expect(warned.sort()).toEqual(['dead-node', 'garbled', 'wrong-key']);
+    expect(warned.sort()).toEqual(['dead-node', 'garbled', 'wrong-community', 'wrong-key']);
     expect(h.logger.lines.some((l) => l.msg === 'garbled SNMP answer')).toBe(true);
     const logText = JSON.stringify(h.logger.lines);
-    for (const secret of [V3.authKey, V3.privKey, 'not-the-key-2026', '"public"'])
+    for (const secret of [V3.authKey, V3.privKey, 'not-the-key-2026', '"public"', 'not-public'])
       expect(logText).not.toContain(secret);
   });
 });
