@@ -89,8 +89,12 @@ function answeredHttp(error: unknown): boolean {
   return /^A \d{3} /.test(errorText(error));
 }
 
+/** The client could not even format the batch: retrying or spooling it cannot help. */
+class UnwritableBatchError extends Error {}
+
 /** A 400 means InfluxDB parsed the request and refused the points: retrying cannot help. */
 function rejectedPoints(error: unknown, batchSize: number): number | null {
+  if (error instanceof UnwritableBatchError) return batchSize;
   const message = errorText(error);
   if (!/^A 400 /.test(message)) return null;
   const dropped = /dropped=(\d+)/.exec(message);
@@ -229,6 +233,7 @@ export class InfluxMetricsStore implements MetricsStore {
 
   write(points: MetricPoint[]): void {
     if (this.closed) throw new Error('metrics store: write() after close()');
+    if (!this.opened) throw new Error('metrics store: write() before init()');
     const { valid, invalid } = sanitizePoints(points);
     if (invalid > 0) this.countDropped(invalid, 'points without a measurement or a finite numeric field');
     for (const point of valid) this.buffer.push(point);
@@ -383,11 +388,16 @@ export class InfluxMetricsStore implements MetricsStore {
       fields: p.fields,
       timestamp: p.timeMs,
     }));
-    return this.influx.writePoints(ipoints, {
-      database: this.database,
-      retentionPolicy: RAW_RP,
-      precision: 'ms',
-    });
+    try {
+      return this.influx.writePoints(ipoints, {
+        database: this.database,
+        retentionPolicy: RAW_RP,
+        precision: 'ms',
+      });
+    } catch (error) {
+      // The client formats the request synchronously; a throw there is a rejected write, not a crash.
+      return Promise.reject(new UnwritableBatchError(errorText(error)));
+    }
   }
 
   /**
