@@ -4,7 +4,9 @@
  * line. The newest (seq, hash) is also anchored in the CA database, so deleting lines at the end is
  * detected too.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
+
+const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 
 export interface AuditEntry {
@@ -37,7 +39,7 @@ function canonical(entry: Omit<AuditEntry, 'hash'>): string {
 }
 
 export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(canonical(entry)).digest('hex');
+  return hash('sha256', canonical(entry), 'hex');
 }
 
 export class AuditLog {
@@ -64,7 +66,7 @@ export class AuditLog {
       prevHash: this.head.hash,
     };
     const text = canonical(body);
-    const hash = createHash('sha256').update(text).digest('hex');
+    const hash = sha256Hex(text);
     // The line is the canonical JSON with the hash appended as the last field.
     this.buffered.push(`${text.slice(0, -1)},"hash":"${hash}"}\n`);
     this.head = { seq: body.seq, hash };

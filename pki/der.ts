@@ -221,6 +221,18 @@ export function toPem(label: string, der: Buffer): string {
 
 /** Every PEM block with the given label, decoded. */
 export function fromPemAll(text: string, label: string): Buffer[] {
-  const pattern = new RegExp(`-----BEGIN ${label}-----([^-]+)-----END ${label}-----`, 'g');
-  return [...text.matchAll(pattern)].map((match) => Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64'));
+  const begin = `-----BEGIN ${label}-----`;
+  const end = `-----END ${label}-----`;
+  const blocks: Buffer[] = [];
+  let at = text.indexOf(begin);
+  while (at !== -1) {
+    const bodyStart = at + begin.length;
+    const stop = text.indexOf(end, bodyStart);
+    if (stop === -1) break;
+    const body = text.slice(bodyStart, stop);
+    // Base64 only (Buffer.from skips the line breaks); anything else, e.g. headers, is not ours.
+    if (/^[\sA-Za-z0-9+/=]*$/.test(body)) blocks.push(Buffer.from(body, 'base64'));
+    at = text.indexOf(begin, stop + end.length);
+  }
+  return blocks;
 }

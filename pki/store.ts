@@ -177,8 +177,7 @@ export class CertificateStore {
     this.insertStmt = this.db.prepare(`INSERT INTO certificates
       (serial, issuer_id, node_id, profile, common_name, dns_names, ip_addresses, key_type, not_before, not_after,
        issued_at, status, renewed_from, actor, der)
-      VALUES (@serial, @issuerId, @nodeId, @profile, @commonName, @dnsNames, @ipAddresses, @keyType, @notBefore,
-       @notAfter, @issuedAt, 'valid', @renewedFrom, @actor, @der)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?)`);
     this.getStmt = this.db.prepare('SELECT * FROM certificates WHERE serial = ?');
     this.headStmt = this.db.prepare(`INSERT INTO meta (key, value) VALUES ('audit_head', ?)
       ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
@@ -217,12 +216,22 @@ export class CertificateStore {
   }
 
   insert(record: Omit<CertificateRecord, 'status' | 'revokedAt' | 'revocationReason'>, der: Buffer): void {
-    this.insertStmt.run({
-      ...record,
-      dnsNames: JSON.stringify(record.dnsNames),
-      ipAddresses: JSON.stringify(record.ipAddresses),
+    this.insertStmt.run(
+      record.serial,
+      record.issuerId,
+      record.nodeId,
+      record.profile,
+      record.commonName,
+      JSON.stringify(record.dnsNames),
+      JSON.stringify(record.ipAddresses),
+      record.keyType,
+      record.notBefore,
+      record.notAfter,
+      record.issuedAt,
+      record.renewedFrom,
+      record.actor,
       der,
-    });
+    );
   }
 
   get(serial: string): { record: CertificateRecord; der: Buffer } | null {

@@ -2,7 +2,7 @@
  * X.509 building blocks (RFC 5280) as pre-encodable DER pieces, and native signing.
  * Nothing here knows about nodes or policy: see issue.ts and profiles/.
  */
-import { createHash, sign } from 'node:crypto';
+import { hash, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import {
   bitString,
@@ -134,7 +134,7 @@ export function subjectPublicKeyBits(spki: Buffer): Buffer {
 
 /** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
 export function keyIdentifier(spki: Buffer): Buffer {
-  return createHash('sha1').update(subjectPublicKeyBits(spki)).digest();
+  return hash('sha1', subjectPublicKeyBits(spki), 'buffer');
 }
 
 export function spkiOf(key: KeyObject): Buffer {
