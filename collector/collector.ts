@@ -120,6 +120,8 @@ interface NodeRuntime {
   polls: number;
   lldpKey: string | null;
   maxRepetitions: number;
+  /** The poll in progress: a second request for the same node joins it (counters stay in order). */
+  inFlight: Promise<void> | null;
 }
 
 function manifestCredentials(entry: ManifestEntry): SnmpCredentials | null {
@@ -171,6 +173,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       polls: 0,
       lldpKey: null,
       maxRepetitions: Math.max(1, Math.min(maxRepCap, node.interfaces.length + 1)),
+      inFlight: null,
     });
   }
   const videoLinksAt = new Map<NodeId, typeof inventory.videoLinks>();
@@ -221,7 +224,14 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     } else logger.debug({ node: rt.node.id, target, kind: failure.kind, reason }, 'poll failed');
   };
 
-  const pollNode = async (rt: NodeRuntime): Promise<void> => {
+  const pollNode = (rt: NodeRuntime): Promise<void> => {
+    rt.inFlight ??= pollOnce(rt).finally(() => {
+      rt.inFlight = null;
+    });
+    return rt.inFlight;
+  };
+
+  const pollOnce = async (rt: NodeRuntime): Promise<void> => {
     const session = sessionOf(rt);
     const startedMs = Date.now();
     const garbledBefore = session.garbledCount;
