@@ -69,6 +69,16 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/** A browser's Origin must name this host (no Origin: not a browser, allowed). */
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const log = options.log ?? pino({ name: 'console' });
   const { topology, bus, alerts } = options;
@@ -132,24 +142,21 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     socket.on('error', () => socket.destroy());
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== '/api/stream') return rejectUpgrade(socket, 404, 'Not Found');
-    const origin = request.headers.origin;
-    if (origin !== undefined && new URL(origin).host !== request.headers.host)
+    if (!sameOrigin(request.headers.origin, request.headers.host))
       return rejectUpgrade(socket, 403, 'Forbidden');
-    const who = identifyHeaders(
-      { authorization: request.headers.authorization, cookie: request.headers.cookie },
-      ctx,
-    );
+    const credentials = { authorization: request.headers.authorization, cookie: request.headers.cookie };
+    const who = identifyHeaders(credentials, ctx);
     if (!who) return rejectUpgrade(socket, 401, 'Unauthorized');
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const rawSessionId = who.rawSessionId;
       hub.attach(ws, {
         username: who.user.username,
         scope: who.scope,
-        // A stream lives only as long as its session (sign-out, expiry, lock, user removal end it).
-        stillValid: () =>
-          rawSessionId === null
-            ? identity.users.get(who.user.username)?.locked === false
-            : identifyHeaders({ cookie: `egov_session=${rawSessionId}` }, ctx) !== null,
+        // A stream lives only as long as its session, and only with the scope it was opened with:
+        // sign-out, expiry, a lock, a removed user or a changed scope ends it (the client reconnects).
+        stillValid: () => {
+          const user = identifyHeaders(credentials, ctx)?.user;
+          return user !== undefined && user.scope === who.user.scope;
+        },
       });
     });
   });

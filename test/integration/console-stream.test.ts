@@ -2,6 +2,7 @@
  * The live stream over a real WebSocket with the real alert engine: scope, cross-client ack
  * latency, resume after a drop (no loss, no duplicate), resync when the resume point is gone.
  */
+import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ServerMessage } from '../../console/shared/api';
 import {
@@ -166,6 +167,34 @@ test('signing out ends the stream at the next heartbeat', async () => {
     const closed = new Promise<number>((resolve) => stream.ws.once('close', (code) => resolve(code)));
     expect((await user.api('/api/session', { method: 'DELETE' })).status).toBe(204);
     expect(await closed).toBe(4401);
+  } finally {
+    await short.stop();
+  }
+});
+
+test('a changed scope ends the stream; a foreign Origin is refused', async () => {
+  const short = await startStack({ stream: { heartbeatMs: 100 } });
+  try {
+    await addUser(short, 'admin', 'admin', null);
+    await addUser(short, 'mover', 'operator', 'xichuan-gw');
+    const mover = await login(short.server.url, 'mover');
+    const stream = await StreamClient.open(short.server.url, mover.cookie);
+    stream.send({ type: 'subscribe', filter: {} });
+    await stream.waitFor(isType('snapshot'));
+    const closed = new Promise<number>((resolve) => stream.ws.once('close', (code) => resolve(code)));
+    const admin = await login(short.server.url, 'admin');
+    expect(
+      (await admin.api('/api/users/mover', { method: 'PATCH', body: { scope: 'nanzhao-gw' } })).status,
+    ).toBe(200);
+    expect(await closed).toBe(4401);
+
+    const foreign = new WebSocket(`${short.server.url.replace('http', 'ws')}/api/stream`, {
+      headers: { cookie: mover.cookie, origin: 'https://evil.example' },
+    });
+    const status = await new Promise<number>((resolve) =>
+      foreign.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)),
+    );
+    expect(status).toBe(403);
   } finally {
     await short.stop();
   }
