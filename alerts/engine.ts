@@ -65,6 +65,8 @@ export interface CoreOptions {
   store: AlertStore;
   clock: () => number;
   log: AlertLogger;
+  /** The collector's poll interval when it overrides the inventory's per-node intervals. */
+  pollIntervalS?: number;
   /** In-memory resume ring for eventsSince. */
   ringSize: number;
   /** Called after every committed batch (persisted first): bus, subscribers, notifications. */
@@ -366,6 +368,11 @@ export class AlertCore {
       this.pathCache.set(node, path);
     }
     return path;
+  }
+
+  /** How often the collector polls the node: its own override when it runs with one, else the inventory's. */
+  private pollIntervalS(node: NodeId): number {
+    return this.options.pollIntervalS ?? this.topology.node(node).pollIntervalS;
   }
 
   private isOutage(alert: Alert): boolean {
@@ -700,8 +707,7 @@ export class AlertCore {
     const now = this.clock();
     for (const node of nodes) {
       if (!this.unreachable.has(node)) continue;
-      const graceMs =
-        2 * this.topology.node(node).pollIntervalS * 1000 + this.rules.settings.correlationWindow;
+      const graceMs = 2 * this.pollIntervalS(node) * 1000 + this.rules.settings.correlationWindow;
       this.doubtUntil.set(node, now + graceMs);
       this.conditionsDirty = true;
     }
@@ -876,6 +882,7 @@ export class AlertCore {
       if (alert.suppressedBy !== null && this.unreachable.has(alert.node) && this.inDoubt(alert.node, nowMs))
         continue;
       this.resolve(alert, nowMs, { source: 'rule', atMs: nowMs, text: '故障已恢复' });
+      for (const node of [alert.node, ...alert.impacted]) this.restartFreshness(node, nowMs);
     }
 
     // 4. Other alerts on nodes behind a root cause follow it.
@@ -893,12 +900,23 @@ export class AlertCore {
           text: '根因告警已恢复，将按新数据重新评估',
         });
         this.thresholdPending.delete(alert.fingerprint);
-        if (alert.node !== null && kind === 'freshness') this.lastSeen.set(alert.node, nowMs);
+        if (alert.node !== null && kind === 'freshness') this.restartFreshness(alert.node, nowMs);
         continue;
       }
       this.update(alert, { suppressedBy: suppressor }, nowMs);
     }
     this.reconcileDueMs = nextDue;
+  }
+
+  /**
+   * An outage ended: the node's data is old because of it, not because the node is stale. Its
+   * freshness clock restarts one poll interval from now (the first poll after the repair may still
+   * have been in flight), so it is stale only if no data arrives in (factor + 1) intervals.
+   */
+  private restartFreshness(node: NodeId, nowMs: number): void {
+    const seen = this.lastSeen.get(node);
+    if (seen === undefined) return;
+    this.lastSeen.set(node, Math.max(seen, nowMs + this.pollIntervalS(node) * 1000));
   }
 
   /** Since when the node has been cut off (its earliest current evidence). */
@@ -1259,7 +1277,7 @@ export class AlertCore {
     if (!rule || nowMs < this.nextFreshnessMs) return;
     this.nextFreshnessMs = nowMs + rule.checkEvery;
     for (const [node, seenMs] of this.lastSeen) {
-      const intervalS = this.topology.node(node).pollIntervalS;
+      const intervalS = this.pollIntervalS(node);
       const ageMs = nowMs - seenMs;
       if (ageMs <= rule.factor * intervalS * 1000) continue;
       const fingerprint = fingerprintOf(rule.id, node);

@@ -49,6 +49,8 @@ export interface AlertEngineOptions {
   notifications?: Partial<NotificationConfig>;
   escalateAfterMin?: number;
   correlationWindowMs?: number;
+  /** Set when the collector runs with one interval for every node (its --interval): freshness and re-checks use it. */
+  pollIntervalS?: number;
   /** Background timers (correlation windows, freshness, escalation, delivery). Off: call tick() and deliverNotifications() yourself. */
   autoTick?: boolean;
   tickMs?: number;
@@ -200,6 +202,7 @@ function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     clock,
     log,
     ringSize: options.ringSize ?? 4096,
+    ...(options.pollIntervalS !== undefined ? { pollIntervalS: options.pollIntervalS } : {}),
     onCommitted: (batch) => {
       if (planNotifications(store, notificationConfig, rules.settings, batch) > 0) deliverSoon();
       for (const { event, atMs } of batch) options.bus.publish({ type: 'alert', timeMs: atMs, ...event });

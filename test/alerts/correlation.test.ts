@@ -176,4 +176,29 @@ describe('topology correlation', () => {
       ['dept-07', 'node-unreachable', '市委宣传部接入路由器 无法访问'],
     ]);
   });
+
+  it('stale data behind a cut is suppressed, and the freshness clock restarts when the cause clears', async () => {
+    h = await harness();
+    for (const node of ['xichuan-gw', 'xichuan-sw', 'xichuan-mcu'])
+      h.bus.publish({ type: 'samples', node: node as never, timeMs: h.clock.nowMs, points: [] });
+    ifState(h, XICHUAN_UPLINK.node, XICHUAN_UPLINK.ifName, 'down');
+    for (const node of ['xichuan-gw', 'xichuan-sw', 'xichuan-mcu']) unreachable(h, node);
+    h.engine.tick();
+    h.clock.advance(5 * 60_000);
+    h.engine.tick();
+    expect(visible(h).map((a) => a.rule)).toEqual(['uplink-down']);
+    const stale = all(h).filter((a) => a.rule === 'data-stale');
+    expect(stale.map((a) => a.node).sort()).toEqual(['xichuan-gw', 'xichuan-mcu', 'xichuan-sw']);
+    ifState(h, XICHUAN_UPLINK.node, XICHUAN_UPLINK.ifName, 'up');
+    h.engine.tick();
+    h.clock.advance(20_000);
+    h.engine.tick();
+    expect(visible(h)).toEqual([]);
+    for (const node of ['xichuan-gw', 'xichuan-sw', 'xichuan-mcu']) {
+      reachable(h, node);
+      h.bus.publish({ type: 'samples', node: node as never, timeMs: h.clock.nowMs, points: [] });
+    }
+    h.engine.tick();
+    expect(all(h)).toEqual([]);
+  });
 });

@@ -51,6 +51,7 @@ beforeAll(async () => {
     bus,
     dbPath: join(dir, 'alerts.sqlite'),
     correlationWindowMs: 1_000,
+    pollIntervalS: INTERVAL_S,
     tickMs: 50,
     log: { info() {}, warn() {}, error() {} },
   });
