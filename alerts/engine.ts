@@ -97,6 +97,9 @@ export class AlertCore {
   private readonly authRule: RuleOf<'snmp-auth-failure'> | undefined;
   private readonly certificateRule: RuleOf<'certificate-expiry'> | undefined;
   private readonly driftRule: RuleOf<'topology-drift'> | undefined;
+  private readonly silentRule: RuleOf<'collector-silent'> | undefined;
+  private readonly lastHealth = new Map<string, number>();
+  private readonly silentCollectors = new Map<string, Alert>();
 
   private readonly open = new Map<string, Alert>();
   private readonly byFingerprint = new Map<string, Alert>();
@@ -165,6 +168,7 @@ export class AlertCore {
     this.authRule = find('snmp-auth-failure');
     this.certificateRule = find('certificate-expiry');
     this.driftRule = find('topology-drift');
+    this.silentRule = find('collector-silent');
     this.seq = this.store.lastSeq();
     this.restore();
   }
@@ -194,6 +198,11 @@ export class AlertCore {
         alert.fingerprint,
         Math.max(alert.startsAtMs, ...alert.evidence.map((e) => e.atMs)),
       );
+    }
+    for (const alert of this.open.values()) {
+      const collector = alert.labels.collector;
+      if (this.silentRule && alert.rule === this.silentRule.id && collector !== undefined)
+        this.silentCollectors.set(collector, alert);
     }
     for (const alert of [...this.open.values()]) {
       if (!this.rulesById.has(alert.rule))
@@ -891,7 +900,10 @@ export class AlertCore {
     for (const alert of recheck ? [...this.open.values()] : []) {
       const kind = this.kindOf(alert);
       if (kind === null || OUTAGE_KINDS.has(kind)) continue;
-      const suppressor = this.suppressorFor(this.involvedNodes(alert));
+      const suppressor =
+        kind === 'freshness' && alert.node !== null
+          ? this.staleSuppressor(alert.node)
+          : this.suppressorFor(this.involvedNodes(alert));
       if (suppressor === alert.suppressedBy) continue;
       if (suppressor === null && RE_EVALUATED_KINDS.has(kind)) {
         this.resolve(alert, nowMs, {
@@ -1140,7 +1152,54 @@ export class AlertCore {
 
   // ---------------------------------------------------------------- thresholds and freshness
 
+  /** Stale data is explained by an outage above the node, else by a collector that stopped reporting. */
+  private staleSuppressor(node: NodeId): string | null {
+    const outage = this.suppressorFor([node]);
+    if (outage !== null) return outage;
+    for (const alert of this.silentCollectors.values()) return alert.id;
+    return null;
+  }
+
+  /** A collector that stopped reporting its health: one alert, and every stale-data alert under it. */
+  private checkCollectors(nowMs: number): void {
+    const rule = this.silentRule;
+    if (!rule) return;
+    for (const [collector, lastMs] of this.lastHealth) {
+      const open = this.silentCollectors.get(collector);
+      if (nowMs - lastMs <= rule.after || open) continue;
+      const params = { collector, silentS: Math.round((nowMs - lastMs) / 1000) };
+      const alert = this.openAlert(
+        {
+          fingerprint: fingerprintOf(rule.id, collector),
+          rule: rule.id,
+          severity: rule.severity,
+          summary: SUMMARIES['collector-silent'](params),
+          params,
+          labels: { collector },
+          node: null,
+          impacted: [],
+          suppressedBy: null,
+          evidence: [
+            { source: 'rule', atMs: nowMs, text: `最后一次状态上报 ${new Date(lastMs).toISOString()}` },
+          ],
+        },
+        nowMs,
+      );
+      this.silentCollectors.set(collector, alert);
+      this.outagesChanged = true;
+      this.outageDirty = true;
+    }
+  }
+
   private onCollectorHealth(event: CollectorHealthEvent): void {
+    this.lastHealth.set(event.collector, event.timeMs);
+    const silent = this.silentCollectors.get(event.collector);
+    if (silent) {
+      this.silentCollectors.delete(event.collector);
+      this.resolve(silent, event.timeMs, { source: 'poll', atMs: event.timeMs, text: '采集器恢复状态上报' });
+      this.outagesChanged = true;
+      this.outageDirty = true;
+    }
     const point: MetricPoint = {
       measurement: 'collector',
       tags: { collector: event.collector },
@@ -1298,7 +1357,7 @@ export class AlertCore {
           labels: this.labelsOf(node),
           node,
           impacted: [],
-          suppressedBy: this.suppressorFor([node]),
+          suppressedBy: this.staleSuppressor(node),
           evidence: [
             {
               source: 'rule',
@@ -1382,7 +1441,9 @@ export class AlertCore {
     this.expireEventAlerts(now);
     this.endFlapping(now);
     if (this.outageDirty) this.reconcileOutages(now);
+    this.checkCollectors(now);
     this.checkFreshness(now);
+    if (this.outageDirty) this.reconcileOutages(now);
     if (now >= this.nextSilenceCheckMs) {
       this.nextSilenceCheckMs = now + 1000;
       this.refreshSilences(now);

@@ -48,6 +48,8 @@ export const SUMMARIES = {
     `${p.nodeName} 收到 SNMP 认证失败告警（团体字或 v3 凭据错误）`,
   freshness: (p: { nodeName: string; ageS: number; intervalS: number }) =>
     `${p.nodeName} 监测数据已过期：最新数据为 ${p.ageS} 秒前（采集周期 ${p.intervalS} 秒）`,
+  'collector-silent': (p: { collector: string; silentS: number }) =>
+    `采集器 ${p.collector} 已 ${p.silentS} 秒无状态上报，各节点监测数据可能已停止更新`,
   'topology-drift': (p: { nodeName: string; unknown: number; missing: number }) =>
     `${p.nodeName} 实际连接与台账不符：${p.unknown} 个未登记邻居，${p.missing} 条登记链路未发现`,
   'certificate-expiry': (p: { subject: string; daysLeft: number }) =>

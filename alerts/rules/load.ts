@@ -24,6 +24,7 @@ const SINGLE_KINDS: ReadonlyArray<Rule['kind']> = [
   'freshness',
   'snmp-auth-failure',
   'topology-drift',
+  'collector-silent',
 ];
 /** Kinds correlation needs: a rules file without them would hide outages. */
 const REQUIRED_KINDS: ReadonlyArray<Rule['kind']> = ['node-unreachable', 'uplink-down'];

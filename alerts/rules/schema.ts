@@ -91,6 +91,12 @@ const certificateRule = z.strictObject({
   /** Resolve when no expiry notice for the certificate arrived for this long (renewed or removed). */
   resolveAfter: durationMs.default(93_600_000),
 });
+const silentCollectorRule = z.strictObject({
+  ...base,
+  kind: z.literal('collector-silent'),
+  /** No collector.health from a collector for this long (it reports every status period). */
+  after: durationMs.default(180_000),
+});
 const driftRule = z.strictObject({ ...base, kind: z.literal('topology-drift') });
 const authFailureRule = z.strictObject({
   ...base,
@@ -109,6 +115,7 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   certificateRule,
   authFailureRule,
   driftRule,
+  silentCollectorRule,
 ]);
 
 export const RECEIVER_TYPES = ['webhook', 'wecom', 'dingtalk'] as const;

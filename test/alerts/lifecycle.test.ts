@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Alert, AlertEngineOptions } from '../../alerts/index';
+import { startAlertEngine, type Alert, type AlertEngineOptions } from '../../alerts/index';
+import { InProcessBus } from '../../bus/index';
 import { harness, ifState, n, reachable, sample, unreachable, XICHUAN_UPLINK, type Harness } from './support';
 
 let h: Harness;
@@ -232,6 +233,30 @@ describe('alert lifecycle', () => {
     ).toEqual(['firing', 'resolved']);
   });
 
+  it('a killed engine (never stopped) loses nothing: the next one keeps acks, open alerts and the outbox', async () => {
+    h = await harness(NOTIFY);
+    const root = cutXichuan(h);
+    h.engine.ack(root.id, 'zhang.wei', '已派单');
+    const outbox = h.engine.outbox();
+    const killed = h.engine;
+    // No stop(): the process died. A new engine opens the same SQLite file.
+    h.engine = await startAlertEngine({
+      topology: h.topology,
+      bus: new InProcessBus(),
+      dbPath: h.dbPath,
+      clock: h.clock.now,
+      autoTick: false,
+      log: h.log,
+      ...NOTIFY,
+    });
+    expect(h.engine.get(root.id)).toMatchObject({ status: 'acknowledged', ack: { by: 'zhang.wei' } });
+    expect(h.engine.outbox()).toEqual(outbox);
+    h.clock.advance(30 * 60_000);
+    h.engine.tick();
+    expect(h.engine.outbox()).toEqual(outbox);
+    await killed.stop();
+  });
+
   it('every change has the next seq; eventsSince resumes from memory and, after a restart, from SQLite', async () => {
     h = await harness({ ringSize: 4 });
     cutXichuan(h);
@@ -416,5 +441,41 @@ describe('topology drift', () => {
     ]);
     drift(0);
     expect(h.engine.list()).toEqual([]);
+  });
+});
+
+describe('collector silence', () => {
+  it('a collector that stops reporting is one critical alert; the stale data it causes goes under it', async () => {
+    h = await harness();
+    const health = () =>
+      h.bus.publish({
+        type: 'collector.health',
+        collector: 'ny-collector',
+        timeMs: h.clock.nowMs,
+        pollsPs: 2,
+        timeoutsPs: 0,
+        queueLagMs: 0,
+        spoolPoints: 0,
+        droppedPoints: 0,
+        storeUp: true,
+      });
+    health();
+    for (const node of ['dept-01', 'dept-02', 'xichuan-gw'])
+      sample(h, node, 'node', {}, { cpuPct: 5, reachable: 1 });
+    h.clock.advance(4 * 60_000);
+    h.engine.tick();
+    const visible = h.engine.list();
+    expect(visible.map((a) => [a.rule, a.severity, a.labels.collector])).toEqual([
+      ['collector-silent', 'critical', 'ny-collector'],
+    ]);
+    const stale = h.engine.list({ includeSuppressed: true }).filter((a) => a.rule === 'data-stale');
+    expect(stale).toHaveLength(3);
+    expect(stale.every((a) => a.suppressedBy === visible[0]?.id)).toBe(true);
+    // It comes back and the nodes report again: everything closes, nothing else fires.
+    health();
+    for (const node of ['dept-01', 'dept-02', 'xichuan-gw'])
+      sample(h, node, 'node', {}, { cpuPct: 5, reachable: 1 });
+    h.engine.tick();
+    expect(h.engine.list({ includeSuppressed: true })).toEqual([]);
   });
 });
