@@ -51,7 +51,7 @@ export interface ConsoleServerOptions {
   /** Built web app; default console/web/dist when it exists; null = API only. */
   webDist?: string | null;
   stream?: Partial<HubOptions>;
-  /** How often coalesced node/link state changes go out on the stream. */
+  /** How often coalesced node/link state changes go out on the stream (default 250 ms). */
   liveFlushMs?: number;
   loginRateLimit?: { maxAttempts: number; windowMs: number };
 }
@@ -115,7 +115,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       if (change.kind === 'node') hub.publishNode(change.node);
       else hub.publishLink(change.link);
     }
-  }, options.liveFlushMs ?? 1000);
+  }, options.liveFlushMs ?? 250);
   flushTimer.unref();
   const purgeTimer = setInterval(() => identity.sessions.purgeExpired(), 3600_000);
   purgeTimer.unref();

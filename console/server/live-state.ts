@@ -1,7 +1,7 @@
 /**
  * The console's picture of "now": per-node and per-link live state built from bus events
  * (node.state, interface.state, samples) and open alerts. Changes are coalesced and handed to the
- * stream hub by `flush()` (the server calls it about once a second), which also turns nodes stale
+ * stream hub by `flush()` (the server calls it every 250 ms), which also turns nodes stale
  * when their newest data is older than two poll intervals.
  */
 import type { Alert } from '../../alerts/types';
