@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { InProcessBus } from '../../bus';
+import { NatsBus, openEventBus, type EventBus } from '../../bus';
 import { createCollectorLogger, startCollector, type CollectorStatus } from '../../collector';
 import { formatInventoryError, loadInventory } from '../../inventory';
 import { describeMetricsSpec, openMetricsStore, parseMetricsSpec } from '../../metrics';
@@ -21,6 +21,8 @@ const configSchema = z.strictObject({
   statusPeriodS: z.number().positive().optional(),
   timeoutMs: z.number().int().min(10).optional(),
   retries: z.number().int().min(0).max(10).optional(),
+  /** Event bus: "memory" (default; events stay in this process) or nats://HOST:PORT to reach the console. */
+  bus: z.string().min(1).optional(),
 });
 type CollectConfig = z.infer<typeof configSchema>;
 
@@ -52,6 +54,7 @@ interface CollectFlags {
   trapPort?: number;
   concurrency?: number;
   statusPeriod?: number;
+  bus?: string;
 }
 
 const positive = (what: string) => (value: string) => {
@@ -136,6 +139,10 @@ export function registerCollectCommand(program: Command): void {
     .option('--trap-port <port>', 'receive SNMP traps on this UDP port', port)
     .option('--concurrency <n>', 'polls in flight at once (default 100)', positive('--concurrency'))
     .option('--status-period <s>', 'seconds between status lines (default 10)', positive('--status-period'))
+    .option(
+      '--bus <spec>',
+      'event bus: memory (default) or nats://HOST:PORT, where the console server listens',
+    )
     .action(async (flags: CollectFlags) => {
       const config: Partial<CollectConfig> = flags.config ? readConfig(flags.config) : {};
       const inventoryFile = flags.inventory ?? config.inventory;
@@ -195,6 +202,16 @@ export function registerCollectCommand(program: Command): void {
           `; traps ${trapPort === undefined ? 'off' : `udp/${trapPort}`}; concurrency ${concurrency ?? 100}`,
       );
 
+      const busSpec = flags.bus ?? config.bus ?? process.env.EGOV_NOC_BUS;
+      let bus: EventBus;
+      try {
+        bus = await openEventBus(busSpec);
+      } catch (error) {
+        await store.close();
+        fail(`event bus ${busSpec ?? 'memory'}: ${(error as Error).message}`);
+      }
+      if (busSpec && busSpec !== 'memory') console.log(`egov-noc collect: events go to ${busSpec}`);
+
       let collector: Awaited<ReturnType<typeof startCollector>>;
       try {
         collector = await startCollector({
@@ -202,7 +219,7 @@ export function registerCollectCommand(program: Command): void {
           inventory,
           ...(manifest === undefined ? {} : { manifest }),
           store,
-          bus: new InProcessBus(),
+          bus,
           logger,
           ...(intervalS === undefined ? {} : { intervalS }),
           ...(trapPort === undefined ? {} : { trapPort }),
@@ -231,6 +248,7 @@ export function registerCollectCommand(program: Command): void {
           void collector
             .stop()
             .then(() => store.close())
+            .then(() => (bus instanceof NatsBus ? bus.close() : undefined))
             .then(() => {
               const s = collector.stats();
               console.log(
