@@ -540,8 +540,8 @@ export class AlertCore {
     const previous = this.ifState.get(key);
     const text = `${this.topology.node(node).name} 接口 ${ifName} ${state === 'down' ? '中断' : '恢复'}（${source === 'trap' ? 'Trap' : '轮询'}）`;
     if (previous === state || (previous === undefined && state === 'up')) {
+      // No change (or the first sight of an up port): at most more evidence for what is already known.
       this.ifState.set(key, state);
-      this.conditionsDirty = true;
       if (state === 'down') this.mergeInterfaceEvidence(key, child, link?.id ?? null, { source, atMs, text });
       return;
     }
