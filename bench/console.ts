@@ -177,11 +177,12 @@ export async function run(): Promise<void> {
     const sorted = [...interactiveMs].sort((a, b) => a - b);
     const medianMs = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 
+    mkdirSync('test/.artifacts/screenshots', { recursive: true });
+    await page.screenshot({ path: 'test/.artifacts/screenshots/topology-5000-counties.png' });
     const collapsedView = await panFps(page);
     await page.click('[data-testid=expand-all]');
     await page.waitForSelector(`[data-testid=topology][data-visible="${topology.size}"]`);
     const expandedView = await panFps(page);
-    mkdirSync('test/.artifacts/screenshots', { recursive: true });
     await page.click('button:has-text("全图")');
     await page.waitForTimeout(300);
     await page.screenshot({ path: 'test/.artifacts/screenshots/topology-5000.png' });

@@ -15,7 +15,7 @@ export const LOOK_COLOURS = {
   down: '#f43f5e',
   unknown: '#64748b',
   stale: '#94a3b8',
-  impacted: '#4b2a33',
+  impacted: '#7a4452',
   context: '#334155',
 } as const;
 export type LookColour = keyof typeof LOOK_COLOURS;
@@ -26,7 +26,7 @@ export const LINK_COLOURS = {
   mid: '#c9a227',
   high: '#e0663a',
   down: '#f43f5e',
-  impacted: '#3a2630',
+  impacted: '#5a3440',
 } as const;
 export type LinkColour = keyof typeof LINK_COLOURS;
 
