@@ -50,6 +50,8 @@ export interface AuthorityConfig {
   subnets: string[];
   subtrees: string[];
   validityYears: number;
+  /** A root whose key is kept offline: only its certificate is here (branch-only CA directory). */
+  offline?: boolean;
 }
 
 export interface CaDirConfig {

@@ -20,6 +20,8 @@ export type {
   OpenOptions,
   Result,
 } from './service';
+export { requestBranch, installBranch } from './offline';
+export { createPkiHttpApp } from './http';
 export { directoryFromNodes, directoryFromTopology } from './nodes';
 export type { NodeDirectory, PkiNode } from './nodes';
 export { createCsr, parseCsr } from './csr';

@@ -282,8 +282,23 @@ export function openCa(dir: string, passphrase: string, options: OpenOptions = {
   const p = paths(dir);
   const authorities = new Map<string, Authority>();
   const signers = new Map<string, OcspSigner>();
+  const anchors = new Map<string, Buffer>();
   try {
     for (const authorityConfig of config.authorities) {
+      if (authorityConfig.offline) {
+        if (!existsSync(p.cert(authorityConfig.id))) {
+          return fail(
+            `the offline root's certificate is not installed yet; run "egov-noc ca install-branch" first`,
+          );
+        }
+        anchors.set(authorityConfig.id, readCertPem(p.cert(authorityConfig.id)));
+        continue;
+      }
+      if (!existsSync(p.cert(authorityConfig.id))) {
+        return fail(
+          `the certificate of CA "${authorityConfig.id}" is not installed yet; run "egov-noc ca install-branch"`,
+        );
+      }
       if (!existsSync(p.key(authorityConfig.id))) {
         return fail(
           `CA key for "${authorityConfig.id}" is missing (${p.key(authorityConfig.id)}); an offline root cannot sign here`,
@@ -311,7 +326,17 @@ export function openCa(dir: string, passphrase: string, options: OpenOptions = {
   const fileHead = readAuditHeadFromFile(p.audit);
   const audit = new AuditLog(p.audit, fileHead.seq >= head.seq ? fileHead : head);
   const now = options.now ?? (() => new Date());
-  const service = new PkiService(dir, config, store, audit, authorities, signers, options.nodes ?? null, now);
+  const service = new PkiService(
+    dir,
+    config,
+    store,
+    audit,
+    authorities,
+    signers,
+    options.nodes ?? null,
+    now,
+    anchors,
+  );
   service.recordAdmin(SYSTEM_ACTOR, 'ca.unlock', { authorities: [...authorities.keys()] });
   // Keep every delegated OCSP signer fresh (rotated 30 days before it expires).
   for (const authority of authorities.values()) {
@@ -347,6 +372,8 @@ export class PkiService {
     private readonly signers: Map<string, OcspSigner>,
     private nodes: NodeDirectory | null,
     private readonly now: () => Date,
+    /** CA certificates whose keys are not here (an offline root): for chains only. */
+    private readonly anchors: Map<string, Buffer> = new Map(),
   ) {
     this.branches = [...cas.values()].filter((authority) => authority.kind === 'branch');
     store.beforeCommit = () => audit.flush();
@@ -399,19 +426,37 @@ export class PkiService {
   chainPem(issuerId: string): Result<string> {
     const cached = this.chainCache.get(issuerId);
     if (cached !== undefined) return { ok: true, value: cached };
-    const chain: string[] = [];
-    let current = this.cas.get(issuerId);
-    if (!current) return fail(`unknown issuer "${issuerId}" (known: ${[...this.cas.keys()].join(', ')})`);
-    while (current) {
-      chain.push(toPem('CERTIFICATE', current.certDer));
-      current = current.parentId ? this.cas.get(current.parentId) : undefined;
+    const ders = this.chainDers(issuerId);
+    if (ders.length === 0) {
+      return fail(
+        `unknown issuer "${issuerId}" (known: ${[...this.cas.keys(), ...this.anchors.keys()].join(', ')})`,
+      );
     }
-    this.chainCache.set(issuerId, chain.join(''));
-    return { ok: true, value: chain.join('') };
+    const pem = ders.map((der) => toPem('CERTIFICATE', der)).join('');
+    this.chainCache.set(issuerId, pem);
+    return { ok: true, value: pem };
+  }
+
+  /** DER certificates from an issuer up to the root (offline roots included). */
+  private chainDers(issuerId: string): Buffer[] {
+    const chain: Buffer[] = [];
+    let id: string | null = issuerId;
+    while (id !== null && chain.length < 8) {
+      const authority = this.cas.get(id);
+      const anchor = this.anchors.get(id);
+      if (authority) {
+        chain.push(authority.certDer);
+        id = authority.parentId;
+      } else if (anchor) {
+        chain.push(anchor);
+        id = null;
+      } else break;
+    }
+    return chain;
   }
 
   caCertificate(issuerId: string): Buffer | null {
-    return this.cas.get(issuerId)?.certDer ?? null;
+    return this.cas.get(issuerId)?.certDer ?? this.anchors.get(issuerId) ?? null;
   }
 
   /** Issues a certificate to an inventory node from a PKCS#10 CSR, after the policy checks. */
@@ -480,12 +525,7 @@ export class PkiService {
       return { ...issued, keyPem: key.export({ type: 'pkcs8', format: 'pem' }).toString() };
     }
     const certDer = this.store.get(issued.record.serial)!.der;
-    const chain: Buffer[] = [];
-    let current = this.cas.get(issued.record.issuerId);
-    while (current) {
-      chain.push(current.certDer);
-      current = current.parentId ? this.cas.get(current.parentId) : undefined;
-    }
+    const chain = this.chainDers(issued.record.issuerId);
     const p12 = buildPkcs12({
       key,
       certDer,

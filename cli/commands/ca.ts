@@ -17,10 +17,12 @@ import {
   REVOCATION_REASONS,
   directoryFromTopology,
   initCa,
+  installBranch,
   isKeyType,
   isProfileName,
   isRevocationReason,
   openCa,
+  requestBranch,
   verifyCaAudit,
 } from '../../pki/index';
 import type { CertificateRecord, GeneratedCertificate, KeyType, PkiService } from '../../pki/index';
@@ -147,30 +149,56 @@ export function registerCaCommand(program: Command): void {
     .description("create the root CA and the branch CAs the inventory's pki section names")
     .requiredOption('--inventory <file>', 'inventory YAML with a pki: section')
     .option('--key-type <type>', `CA key type (${KEY_TYPES.join(', ')})`, keyTypeOption, 'rsa2048')
-    .action((options: CommonOptions & { inventory: string; keyType: KeyType }) => {
-      const { inventory } = loadNodes(options.inventory);
-      if (!inventory.pki) fail(`${options.inventory} has no pki: section (root, branches, publicBaseUrl)`);
-      const made = initCa(options.dir, {
-        pki: inventory.pki,
-        passphrase: readPassphrase(options),
-        keyType: options.keyType,
-        inventoryPath: resolve(options.inventory),
-        actor: options.actor ?? defaultActor(),
-      });
-      if (!made.ok) fail(made.reason);
-      for (const authority of made.value.authorities) {
-        const scope =
-          authority.kind === 'branch'
-            ? ` domains ${authority.domains.join(',')} subnets ${authority.subnets.join(',')}`
-            : '';
+    .option(
+      '--branch <id>',
+      'offline-root workflow: create only this branch CA (its key and a request for the root)',
+    )
+    .option('--csr-out <file>', 'with --branch: where to write the branch CA request')
+    .action(
+      (
+        options: CommonOptions & { inventory: string; keyType: KeyType; branch?: string; csrOut?: string },
+      ) => {
+        const { inventory } = loadNodes(options.inventory);
+        if (!inventory.pki) fail(`${options.inventory} has no pki: section (root, branches, publicBaseUrl)`);
+        if (options.branch) {
+          if (!options.csrOut) fail('--branch needs --csr-out FILE for the request the root will sign');
+          const requested = requestBranch(options.dir, {
+            pki: inventory.pki,
+            branchId: options.branch,
+            passphrase: readPassphrase(options),
+            keyType: options.keyType,
+            inventoryPath: resolve(options.inventory),
+            actor: options.actor ?? defaultActor(),
+          });
+          if (!requested.ok) fail(requested.reason);
+          writeFileSync(options.csrOut, requested.value.csrPem);
+          console.log(
+            `branch CA "${options.branch}" key created; take ${options.csrOut} to the root ("egov-noc ca sign-branch"), then run "egov-noc ca install-branch"`,
+          );
+          return;
+        }
+        const made = initCa(options.dir, {
+          pki: inventory.pki,
+          passphrase: readPassphrase(options),
+          keyType: options.keyType,
+          inventoryPath: resolve(options.inventory),
+          actor: options.actor ?? defaultActor(),
+        });
+        if (!made.ok) fail(made.reason);
+        for (const authority of made.value.authorities) {
+          const scope =
+            authority.kind === 'branch'
+              ? ` domains ${authority.domains.join(',')} subnets ${authority.subnets.join(',')}`
+              : '';
+          console.log(
+            `${authority.kind}\t${authority.id}\t${authority.commonName}\tuntil ${authority.notAfter.slice(0, 10)}${scope}`,
+          );
+        }
         console.log(
-          `${authority.kind}\t${authority.id}\t${authority.commonName}\tuntil ${authority.notAfter.slice(0, 10)}${scope}`,
+          `CRLs at ${made.value.authorities[0]!.crlUrl.replace(/root\.crl$/, '<id>.crl')}, OCSP at ${made.value.authorities[0]!.ocspUrl}`,
         );
-      }
-      console.log(
-        `CRLs at ${made.value.authorities[0]!.crlUrl.replace(/root\.crl$/, '<id>.crl')}, OCSP at ${made.value.authorities[0]!.ocspUrl}`,
-      );
-    });
+      },
+    );
 
   withCommon(ca.command('issue'))
     .description('issue a certificate to an inventory node, from a CSR or with a generated key')
@@ -433,6 +461,25 @@ export function registerCaCommand(program: Command): void {
       if (!result.ok) fail(result.reason);
       writeOut(options.out, result.value.certPem);
       process.stderr.write(`signed branch CA "${branch.id}" as serial ${result.value.serial}\n`);
+    });
+
+  withCommon(ca.command('install-branch'))
+    .description(
+      'offline-root workflow: install the branch certificate the root signed, with the root certificate',
+    )
+    .requiredOption('--cert <file>', 'the branch CA certificate (PEM) from "ca sign-branch"')
+    .requiredOption('--root <file>', 'the root CA certificate (PEM)')
+    .action((options: CommonOptions & { cert: string; root: string }) => {
+      const installed = installBranch(options.dir, {
+        certPem: readInput(options.cert, 'branch certificate'),
+        rootPem: readInput(options.root, 'root certificate'),
+        passphrase: readPassphrase(options),
+        actor: options.actor ?? defaultActor(),
+      });
+      if (!installed.ok) fail(installed.reason);
+      console.log(
+        `branch CA "${installed.value.branchId}" installed (serial ${installed.value.serial}); it can issue now`,
+      );
     });
 
   withCommon(ca.command('serve'))
