@@ -15,6 +15,19 @@ interface AddOptions {
   inventory?: string;
 }
 
+const cliActor = () => ({ actor: `cli:${process.env.USER ?? 'unknown'}`, from: 'local' });
+
+function readOrGeneratePassword(file: string | undefined): { password: string; generated: boolean } {
+  if (file === undefined) return { password: generatePassword(), generated: true };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    fail(`cannot read --password-file ${file}: ${(error as Error).message}`);
+  }
+  return { password: text.split(/\r?\n/)[0] ?? '', generated: false };
+}
+
 export function registerUserCommand(program: Command): void {
   const user = program
     .command('user')
@@ -44,20 +57,7 @@ export function registerUserCommand(program: Command): void {
         if (opts.scope !== undefined && !topology.has(opts.scope))
           fail(`--scope "${opts.scope}" is not a node in ${opts.inventory}`);
       }
-      let password: string;
-      let generated = false;
-      if (opts.passwordFile !== undefined) {
-        let text: string;
-        try {
-          text = readFileSync(opts.passwordFile, 'utf8');
-        } catch (error) {
-          fail(`cannot read --password-file ${opts.passwordFile}: ${(error as Error).message}`);
-        }
-        password = text.split(/\r?\n/)[0] ?? '';
-      } else {
-        password = generatePassword();
-        generated = true;
-      }
+      const { password, generated } = readOrGeneratePassword(opts.passwordFile);
       const identity = openIdentity(opts.state, topology ? { topology } : {});
       try {
         const created = await identity.users.create(
@@ -68,13 +68,50 @@ export function registerUserCommand(program: Command): void {
             scope: opts.scope ?? null,
             password,
           },
-          { actor: `cli:${process.env.USER ?? 'unknown'}`, from: 'local' },
+          cliActor(),
         );
         if (!created.ok) fail(`cannot add user "${opts.username}": ${created.message}`);
         console.log(
           `added ${opts.role} "${opts.username}" (scope: ${opts.scope ?? 'whole network'}) in ${opts.state}`,
         );
         if (generated) console.log(`password (shown once, store it now): ${password}`);
+      } finally {
+        identity.close();
+      }
+    });
+
+  user
+    .command('passwd')
+    .description(
+      "set a user's password (ends their sessions); without --password-file one is generated and printed once",
+    )
+    .requiredOption('--state <dir>', 'console state folder')
+    .requiredOption('--username <name>', 'the user')
+    .option('--password-file <file>', 'read the password from this file (first line)')
+    .action(async (opts: { state: string; username: string; passwordFile?: string }) => {
+      const { password, generated } = readOrGeneratePassword(opts.passwordFile);
+      const identity = openIdentity(opts.state);
+      try {
+        const updated = await identity.users.update(opts.username, { password }, cliActor());
+        if (!updated.ok) fail(`cannot change the password of "${opts.username}": ${updated.message}`);
+        console.log(`password of "${opts.username}" changed; their sessions ended`);
+        if (generated) console.log(`password (shown once, store it now): ${password}`);
+      } finally {
+        identity.close();
+      }
+    });
+
+  user
+    .command('unlock')
+    .description('unlock a user locked by an admin or by too many failed logins')
+    .requiredOption('--state <dir>', 'console state folder')
+    .requiredOption('--username <name>', 'the user')
+    .action(async (opts: { state: string; username: string }) => {
+      const identity = openIdentity(opts.state);
+      try {
+        const updated = await identity.users.update(opts.username, { locked: false }, cliActor());
+        if (!updated.ok) fail(`cannot unlock "${opts.username}": ${updated.message}`);
+        console.log(`unlocked "${opts.username}"`);
       } finally {
         identity.close();
       }

@@ -1,0 +1,47 @@
+/** `egov-noc user add|passwd|unlock` against the state folder a running console server uses. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, test } from 'vitest';
+import { login, startStack } from '../console-server/support';
+
+const cli = (...args: string[]) =>
+  execFileSync(process.execPath, [resolve('bin/egov-noc.js'), 'user', ...args], { encoding: 'utf8' });
+
+test('a CLI-created user signs in with the printed password; passwd ends their sessions', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'console-cli-'));
+  const added = cli(
+    'add',
+    '--state',
+    dir,
+    '--username',
+    'chief',
+    '--role',
+    'admin',
+    '--inventory',
+    'configs/examples/nanyang.yaml',
+  );
+  const password = /password \(shown once, store it now\): (\S+)/.exec(added)?.[1] ?? '';
+  expect(password.length).toBeGreaterThanOrEqual(20);
+  const stack = await startStack({}, dir);
+  try {
+    const chief = await login(stack.server.url, 'chief', password);
+    expect(chief.session.user.role).toBe('admin');
+    const changed = cli('passwd', '--state', dir, '--username', 'chief');
+    const next = /password \(shown once, store it now\): (\S+)/.exec(changed)?.[1] ?? '';
+    expect((await chief.api('/api/session')).status).toBe(401);
+    const again = await login(stack.server.url, 'chief', next);
+    expect(cli('unlock', '--state', dir, '--username', 'chief')).toContain('unlocked');
+    // The CLI's changes are in the same audit trail.
+    const { records } = (await (await again.api('/api/audit')).json()) as {
+      records: Array<{ actor: string; action: string; from: string }>;
+    };
+    const fromCli = records
+      .filter((record) => record.actor.startsWith('cli:'))
+      .map((record) => record.action);
+    expect(fromCli).toEqual(['user.update', 'user.update', 'user.create']);
+  } finally {
+    await stack.stop();
+  }
+});
