@@ -1,6 +1,7 @@
 /**
  * MetricsStore write throughput, in one run against one real influxd (Debian's, started here):
- *   - baseline: a plain `influx` client writing the same points, batches of 5,000, 3 in flight;
+ *   - baseline: a plain `influx` client writing the same points, batches of 5,000, 3 in flight, into
+ *     a database with the same retention policies and continuous query;
  *   - the InfluxDB store (same batch size and in-flight count), from write() to flush() done;
  *   - the embedded SQLite store.
  * Runs alternate (baseline, store, baseline, store, ...), each against a freshly started influxd
@@ -16,6 +17,8 @@ import { join } from 'node:path';
 import { InfluxDB, type IPoint } from 'influx';
 import { EmbeddedMetricsStore } from '../metrics/embedded/store';
 import { InfluxMetricsStore } from '../metrics/influx/store';
+import { applyInfluxSchema, expectedInfluxSchema } from '../metrics/influx/schema';
+import { DEFAULT_RETENTION } from '../metrics/retention';
 import { memoryLogger } from '../metrics/logger';
 import type { MetricPoint } from '../metrics/types';
 import { startInfluxd } from '../test/support/influxd';
@@ -83,7 +86,8 @@ async function timed(name: string, points: number, body: () => Promise<void>): P
 }
 
 async function plainClient(client: InfluxDB, database: string, points: MetricPoint[]): Promise<void> {
-  await client.createDatabase(database);
+  // The same database, retention policies and continuous query the store creates: equal server work.
+  await applyInfluxSchema(client, expectedInfluxSchema(database, DEFAULT_RETENTION));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < points.length) {
@@ -95,7 +99,7 @@ async function plainClient(client: InfluxDB, database: string, points: MetricPoi
         fields: p.fields,
         timestamp: p.timeMs,
       }));
-      await client.writePoints(ipoints, { database, precision: 'ms' });
+      await client.writePoints(ipoints, { database, retentionPolicy: 'raw', precision: 'ms' });
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
@@ -122,6 +126,48 @@ async function countPoints(url: string, database: string): Promise<number> {
     results: Array<{ series?: Array<{ values: Array<[string, number]> }> }>;
   };
   return body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
+}
+
+/** Spool with influxd stopped, then time the in-order replay after it restarts. */
+async function measureReplay(
+  points: MetricPoint[],
+  spoolDir: string,
+): Promise<{ points: number; spoolRate: number; replayRate: number }> {
+  const influxd = await startInfluxd(BENCH_INFLUXD);
+  try {
+    const store = new InfluxMetricsStore({
+      host: '127.0.0.1',
+      port: influxd.port,
+      database: 'bench',
+      batchSize: BATCH,
+      maxInFlight: IN_FLIGHT,
+      spoolDir,
+      logger: memoryLogger(),
+      spoolMaxPoints: points.length,
+    });
+    await store.init();
+    await influxd.stop();
+    const spooled = await timed('spool', points.length, async () => {
+      for (let i = 0; i < points.length; i += WRITE_CHUNK) store.write(points.slice(i, i + WRITE_CHUNK));
+      await store.flush();
+    });
+    if (store.health().spooledPoints !== points.length) {
+      throw new Error(`bench: spooled ${store.health().spooledPoints} of ${points.length} points`);
+    }
+    await influxd.restart();
+    const replayed = await timed('replay', points.length, () => store.flush());
+    await store.close();
+    const stored = await countPoints(influxd.url, 'bench');
+    if (stored !== points.length)
+      throw new Error(`bench: replay stored ${stored} of ${points.length} points`);
+    return {
+      points: points.length,
+      spoolRate: points.length / spooled.seconds,
+      replayRate: points.length / replayed.seconds,
+    };
+  } finally {
+    await influxd.destroy();
+  }
 }
 
 export async function run(): Promise<void> {
@@ -168,6 +214,7 @@ export async function run(): Promise<void> {
         await forStore.destroy();
       }
     }
+    const replay = await measureReplay(points, join(tmp, 'spool-replay'));
     const embedded = new EmbeddedMetricsStore({ path: join(tmp, 'metrics.db'), logger: memoryLogger() });
     await embedded.init();
     const embeddedResult = await timed('embedded store (SQLite)', points.length, () =>
@@ -205,6 +252,10 @@ export async function run(): Promise<void> {
     );
     console.log(
       `all runs, points/s: plain ${plain.map((r) => Math.round(rate(r))).join(', ')}; store ${store.map((r) => Math.round(rate(r))).join(', ')}`,
+    );
+    console.log(
+      `outage recovery: ${replay.points} points spooled to disk at ${Math.round(replay.spoolRate)} points/s while ` +
+        `influxd was down, replayed in order at ${Math.round(replay.replayRate)} points/s once it was back`,
     );
     console.log(
       `load average during the run: ${loadavg()

@@ -146,7 +146,14 @@ export class Spool {
     }
   }
 
-  /** The batch returned by peek() is durable in the backend: forget it. */
+  /** Up to `n` of the oldest unacknowledged batches, oldest first (fewer at the end of a segment). */
+  async peekMany(n: number): Promise<MetricPoint[][]> {
+    const first = await this.peek();
+    if (first === null || this.reading === null) return [];
+    return this.reading.batches.slice(this.reading.acked, this.reading.acked + n);
+  }
+
+  /** The oldest batch (as returned by peek()) is durable in the backend: forget it. */
   async ack(): Promise<void> {
     if (this.reading === null) throw new Error('spool: ack() without a peeked batch');
     const batch = this.reading.batches[this.reading.acked];

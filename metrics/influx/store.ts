@@ -4,10 +4,10 @@
  * Writes: points are cut into batches of `batchSize` (or whatever is buffered every
  * `flushIntervalMs`) and sent with up to `maxInFlight` batches in flight. When InfluxDB cannot be
  * reached, batches go to the on-disk Spool (in the order they were cut) and a probe pings the server
- * every `retryIntervalMs`; once it answers, the spool is replayed oldest first, one batch at a time,
- * while new batches go straight to the server. A batch InfluxDB rejects as malformed (HTTP 400) is
- * not retried: its points are counted as dropped and logged. Replayed points older than the
- * continuous query's resample window are rolled up by a one-off backfill query.
+ * every `retryIntervalMs`; once it answers, the spool is replayed oldest first, `maxInFlight`
+ * batches at a time, while new batches go straight to the server. A batch InfluxDB rejects as
+ * malformed (HTTP 400) is not retried: its points are counted as dropped and logged. Replayed points
+ * older than the continuous query's resample window are rolled up by a one-off backfill query.
  */
 import { InfluxDB, type IPoint } from 'influx';
 import type { MetricPoint, MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
@@ -534,23 +534,39 @@ export class InfluxMetricsStore implements MetricsStore {
     return this.replaying;
   }
 
+  /**
+   * Oldest first, `maxInFlight` batches at a time (sent in order; InfluxDB files points by time, so
+   * the arrival order inside one window does not matter). A window is acknowledged up to its first
+   * batch that failed for an outage; later batches of that window are sent again after it, which
+   * InfluxDB absorbs (same series and time is the same point).
+   */
   private async replay(): Promise<void> {
     while (this.backendUp) {
-      // Everything queued for the spool before this point is on disk before it is read.
-      const points = await this.spoolOp(() => this.spool.peek());
-      if (points === null) break;
-      try {
-        await this.writeBatch(points);
-      } catch (error) {
-        const rejected = rejectedPoints(error, points.length);
-        if (rejected === null) {
-          this.markDown(error);
-          return;
+      const window = await this.spoolOp(() => this.spool.peekMany(this.maxInFlight));
+      if (window.length === 0) break;
+      const results = await Promise.allSettled(window.map((points) => this.writeBatch(points)));
+      let acked = 0;
+      let outage: unknown = null;
+      for (const [i, result] of results.entries()) {
+        const points = window[i] ?? [];
+        if (result.status === 'rejected') {
+          const rejected = rejectedPoints(result.reason, points.length);
+          if (rejected === null) {
+            outage = result.reason;
+            break;
+          }
+          this.countDropped(rejected, `influx refused a spooled batch: ${errorText(result.reason)}`);
         }
-        this.countDropped(rejected, `influx refused a spooled batch: ${errorText(error)}`);
+        acked += 1;
+        this.noteReplayed(points);
       }
-      await this.spoolOp(() => this.spool.ack());
-      this.noteReplayed(points);
+      await this.spoolOp(async () => {
+        for (let i = 0; i < acked; i++) await this.spool.ack();
+      });
+      if (outage !== null) {
+        this.markDown(outage);
+        return;
+      }
     }
     if (this.spool.points === 0) await this.backfillRollups();
   }

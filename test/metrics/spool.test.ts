@@ -63,6 +63,19 @@ describe('outage spool', () => {
     expect(rest.map((b) => b[0]?.fields.cpuPct)).toEqual([5, 10]);
   });
 
+  it('peeks several batches at once, within a segment, oldest first', async () => {
+    const spool = new Spool(tempDir(), { ...limits, segmentBytes: 100_000 }, () => {});
+    await spool.open();
+    for (let b = 0; b < 5; b++) await spool.append(batch(b * 10, 10));
+    expect((await spool.peekMany(3)).map((b) => b[0]?.fields.cpuPct)).toEqual([0, 10, 20]);
+    await spool.ack();
+    await spool.ack();
+    expect((await spool.peekMany(3)).map((b) => b[0]?.fields.cpuPct)).toEqual([20, 30, 40]);
+    for (let i = 0; i < 3; i++) await spool.ack();
+    expect(await spool.peekMany(3)).toEqual([]);
+    expect(spool.points).toBe(0);
+  });
+
   it('refuses a batch beyond the point or byte limit and stores nothing of it', async () => {
     const spool = new Spool(tempDir(), { ...limits, maxPoints: 25 }, () => {});
     await spool.open();
