@@ -1433,6 +1433,13 @@ export class AlertCore {
     }
   }
 
+  /** Correlate what just arrived and publish it: the short path the host runs right after events. */
+  settle(): void {
+    if (!this.outageDirty) return;
+    this.reconcileOutages(this.clock());
+    this.commit();
+  }
+
   /** Run everything that is due: outage correlation, expiry, flapping end, freshness, silences, escalation. */
   tick(): void {
     const now = this.clock();

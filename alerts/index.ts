@@ -213,7 +213,7 @@ function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       tickRequested = true;
       setImmediate(() => {
         tickRequested = false;
-        if (!stopped) core.tick();
+        if (!stopped) core.settle();
       });
     },
   });
