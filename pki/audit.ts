@@ -7,7 +7,7 @@
 import { hash } from 'node:crypto';
 
 const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 
 export interface AuditEntry {
   seq: number;
@@ -71,6 +71,14 @@ export class AuditLog {
     this.buffered.push(`${text.slice(0, -1)},"hash":"${hash}"}\n`);
     this.head = { seq: body.seq, hash };
     return this.head;
+  }
+
+  /**
+   * Continues the chain from the file's last entry (another process may have appended since);
+   * called when a group transaction begins, i.e. holding the database's write lock.
+   */
+  resync(): void {
+    if (this.buffered.length === 0) this.head = readAuditHeadFromFile(this.path);
   }
 
   /** Writes buffered entries; the index calls this before each commit, so its anchor is never ahead of the file. */
@@ -150,11 +158,21 @@ export function verifyAuditLog(path: string, anchored: AuditHead | null): AuditV
   return { ok: true, entries: lines.length, head: last };
 }
 
+/** The newest entry's (seq, hash), read from the end of the file (entries are far under 64 KiB). */
 export function readAuditHeadFromFile(path: string): AuditHead {
   if (!existsSync(path)) return { seq: 0, hash: GENESIS_HASH };
-  const lines = readFileSync(path, 'utf8').trimEnd().split('\n').filter(Boolean);
-  const last = lines[lines.length - 1];
-  if (!last) return { seq: 0, hash: GENESIS_HASH };
-  const entry = JSON.parse(last) as AuditEntry;
-  return { seq: entry.seq, hash: entry.hash };
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, 65_536);
+    const tail = Buffer.alloc(length);
+    readSync(fd, tail, 0, length, size - length);
+    const lines = tail.toString('utf8').trimEnd().split('\n');
+    const last = lines[lines.length - 1];
+    if (!last) return { seq: 0, hash: GENESIS_HASH };
+    const entry = JSON.parse(last) as AuditEntry;
+    return { seq: entry.seq, hash: entry.hash };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -377,6 +377,7 @@ export class PkiService {
   ) {
     this.branches = [...cas.values()].filter((authority) => authority.kind === 'branch');
     store.beforeCommit = () => audit.flush();
+    store.afterBegin = () => audit.resync();
     for (const authority of cas.values()) {
       const hashes = issuerHashes(authority);
       this.byCertIdHash.set(`sha1:${hashes.sha1}`, authority.id);

@@ -128,6 +128,12 @@ export class CertificateStore {
   private pendingWrites = 0;
   private commitScheduled = false;
   private pendingHead: AuditHead | null = null;
+  /**
+   * Runs when a group transaction begins, holding the database's write lock: the audit log takes
+   * its head from the anchor here, so two processes writing one CA directory (the console server
+   * and a CLI command) extend one chain instead of forking it.
+   */
+  afterBegin: (() => void) | null = null;
   /** Runs before every commit (the audit log flushes its buffered lines). */
   beforeCommit: (() => void) | null = null;
   private readonly insertStmt: Database.Statement;
@@ -190,7 +196,10 @@ export class CertificateStore {
    * Reads on this connection see the writes at once; other processes see them after the commit.
    */
   transaction<T>(work: () => T): T {
-    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+    if (!this.db.inTransaction) {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.afterBegin?.();
+    }
     const result = this.db.transaction(work)();
     this.pendingWrites += 1;
     if (this.pendingWrites >= GROUP_COMMIT_MAX) this.commit();

@@ -307,3 +307,34 @@ describe('audit log', () => {
     expect(join(ca.dir, 'audit.log')).toBe(paths(ca.dir).audit);
   });
 });
+
+describe('two writers on one CA directory', () => {
+  it('a console server and a CLI command extend one audit chain', async () => {
+    ca = makeTestCa();
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    await tick(); // each writer commits at the end of its turn; in one process we wait for it
+    const second = openCa(ca.dir, PASSPHRASE);
+    if (!second.ok) throw new Error(second.reason);
+    try {
+      await tick();
+      const issued = ca.service.issueFromCsr({
+        nodeId: 'zq-core',
+        profile: 'router',
+        csrPem: routerCsr('core.zhaoqing.gov.cn'),
+        actor: 'console:li',
+      });
+      if (!issued.ok) throw new Error(issued.reason);
+      await tick();
+      expect(
+        second.value.revoke({ serial: issued.value.record.serial, reason: 'superseded', actor: 'cli:wang' })
+          .ok,
+      ).toBe(true);
+      await tick();
+      ca.service.recordAdmin('console:li', 'ca.test-action', {});
+      await tick();
+      expect(verifyCaAudit(ca.dir)).toMatchObject({ ok: true });
+    } finally {
+      second.value.close();
+    }
+  });
+});
