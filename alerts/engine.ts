@@ -58,6 +58,8 @@ const OUTAGE_KINDS: ReadonlySet<Rule['kind']> = new Set(['uplink-down', 'node-un
 const RE_EVALUATED_KINDS: ReadonlySet<Rule['kind']> = new Set(['freshness', 'threshold']);
 const MAX_EVIDENCE = 20;
 const EVENTS_KEEP_MS = 7 * 86_400_000;
+/** Up to this many down nodes and links, an interface event is correlated synchronously. */
+const SYNC_SETTLE_LIMIT = 200;
 
 export interface CoreOptions {
   topology: Topology;
@@ -425,7 +427,12 @@ export class AlertCore {
         break;
     }
     this.commit();
-    if (this.outageDirty) this.options.requestTick();
+    if (!this.outageDirty) return;
+    // Interface news (a port went down or came back) is correlated at once while little is down;
+    // unreachable nodes, and anything during a large outage, are batched into one pass.
+    const small = this.unreachable.size + this.linkedDown.size <= SYNC_SETTLE_LIMIT;
+    if (small && (event.type === 'interface.state' || event.type === 'trap')) this.settle();
+    else this.options.requestTick();
   }
 
   private known(node: NodeId): boolean {

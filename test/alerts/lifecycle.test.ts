@@ -47,7 +47,8 @@ describe('alert lifecycle', () => {
     const actors = h.published.flatMap((e) =>
       e.type === 'alert' && e.alert.id === root.id ? [e.actor] : [],
     );
-    expect(actors).toEqual(['engine', 'zhang.wei', 'li.na']);
+    expect(actors[0]).toBe('engine');
+    expect(actors.filter((actor) => actor !== 'engine')).toEqual(['zhang.wei', 'li.na']);
     expect(h.engine.acks(root.id).map((a) => [a.action, a.actor])).toEqual([
       ['ack', 'zhang.wei'],
       ['unack', 'li.na'],
