@@ -56,8 +56,12 @@ export class Scope {
     return this.allowsNode(link.a.node) && this.allowsNode(link.b.node);
   }
 
+  /**
+   * A video conference link is in scope when either end is: a county's conference link to the city
+   * is the county's business too (its far end may be a node the caller does not otherwise see).
+   */
   allowsVideoLink(link: Pick<VideoLink, 'a' | 'b'>): boolean {
-    return this.allowsNode(link.a) && this.allowsNode(link.b);
+    return this.allowsNode(link.a) || this.allowsNode(link.b);
   }
 
   /** An alert is in scope when its node is; alerts without a node belong to the whole network only. */

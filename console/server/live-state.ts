@@ -144,8 +144,15 @@ export class LiveState {
   private applySamples(node: NodeId, timeMs: number, points: MetricPoint[]): void {
     const facts = this.facts.get(node);
     if (!facts) return;
-    facts.lastSeenMs = Math.max(facts.lastSeenMs ?? 0, timeMs);
-    if (facts.reachability === 'unknown') facts.reachability = 'reachable';
+    // A failed poll is reported as a `node` point with reachable=0: the node was not seen.
+    const failed = points.some(
+      (point) =>
+        point.measurement === METRIC.system.measurement && point.fields[METRIC.system.reachable] === 0,
+    );
+    if (!failed) {
+      facts.lastSeenMs = Math.max(facts.lastSeenMs ?? 0, timeMs);
+      if (facts.reachability === 'unknown') facts.reachability = 'reachable';
+    }
     const latest = this.latest.get(node) ?? new Map<string, MetricPoint>();
     this.latest.set(node, latest);
     for (const point of points) {

@@ -1,10 +1,16 @@
 /**
  * The measurement and field names the console reads from samples and the MetricsStore for its live
- * views (node detail, link utilization, video links). One place, so a rename in the collector's
- * schema (docs/metrics.md) is one edit here.
+ * views (node detail, link utilization, video links), as collector/normalizer.ts writes them. One
+ * place, so a rename in the collector's schema (docs/metrics.md) is one edit here.
  */
 export const METRIC = {
-  system: { measurement: 'node', cpuPct: 'cpuPct', memPct: 'memPct', uptimeS: 'uptimeS' },
+  system: {
+    measurement: 'node',
+    cpuPct: 'cpuPct',
+    memPct: 'memPct',
+    uptimeS: 'uptimeS',
+    reachable: 'reachable',
+  },
   interface: {
     measurement: 'interface',
     ifIndexTag: 'ifIndex',

@@ -99,3 +99,19 @@ test('interface state and utilization samples drive the link state', () => {
   });
   expect(live.link(link.id)).toMatchObject({ state: 'up', utilPct: 40, updatedMs: 9 });
 });
+
+test('a failed poll (node point with reachable=0) does not count as seeing the node', () => {
+  let nowMs = 5_000_000;
+  const live = new LiveState(topology, () => nowMs);
+  const point = (reachable: number) => ({
+    measurement: 'node',
+    tags: { node: 'xichuan-sw' },
+    fields: { reachable },
+    timeMs: nowMs,
+  });
+  live.apply({ type: 'samples', node: 'xichuan-sw' as never, timeMs: nowMs, points: [point(1)] });
+  const seen = nowMs;
+  nowMs += 10_000;
+  live.apply({ type: 'samples', node: 'xichuan-sw' as never, timeMs: nowMs, points: [point(0)] });
+  expect(live.node('xichuan-sw' as never).lastSeenMs).toBe(seen);
+});

@@ -160,9 +160,10 @@ const TABLE: Record<string, Row> = {
     foreign: {
       user: 'xc-op',
       expect: async (response) => {
-        const { links } = (await response.json()) as { links: Array<{ a: string; b: string }> };
-        for (const link of links)
-          expect(stack.topology.isInSubtree(link.a as never, 'xichuan-gw' as never)).toBe(true);
+        const { links } = (await response.json()) as { links: Array<{ id: string; a: string; b: string }> };
+        const inCounty = (node: string) => stack.topology.isInSubtree(node as never, 'xichuan-gw' as never);
+        expect(links.map((link) => link.id)).toEqual(['vc-ny-xichuan']);
+        for (const link of links) expect(inCounty(link.a) || inCounty(link.b)).toBe(true);
       },
     },
   },

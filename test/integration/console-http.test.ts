@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { consoleTlsFromCa } from '../../console/server/tls';
 import { parseServeConfig } from '../../console/server/config';
-import { openMetricsStore } from '../../metrics';
+import { openMetricsStore, type MetricPoint } from '../../metrics';
 import type { SessionResponse } from '../../console/shared/api';
 import { addUser, login, PASSWORD, startStack, type Stack } from '../console-server/support';
 
@@ -195,6 +195,83 @@ test('metrics over the real embedded store: a county operator gets only its own 
       (
         await op.api(
           `/api/metrics?measurement=node&field=cpuPct&node=nanzhao-sw&fromMs=${t0}&toMs=${Date.now()}`,
+        )
+      ).status,
+    ).toBe(404);
+  } finally {
+    await withStore.stop();
+    await store.close();
+  }
+});
+
+test('samples on the bus show up in node detail and on the video link (probed from the city end)', async () => {
+  const store = openMetricsStore('memory');
+  await store.init();
+  const withStore = await startStack({ metrics: store });
+  try {
+    await addUser(withStore, 'xc-op', 'operator', 'xichuan-gw');
+    const nowMs = Date.now();
+    const points: MetricPoint[] = [
+      {
+        measurement: 'node',
+        tags: { node: 'xichuan-sw' },
+        fields: { cpuPct: 41, memPct: 63, uptimeS: 86_400, reachable: 1 },
+        timeMs: nowMs,
+      },
+      {
+        measurement: 'interface',
+        tags: {
+          node: 'xichuan-sw',
+          ifIndex: '1',
+          ifName: withStore.topology.find('xichuan-sw')?.interfaces[0]?.name ?? '',
+        },
+        fields: { inBps: 1e6, outBps: 2e6, operUp: 1 },
+        timeMs: nowMs,
+      },
+      {
+        measurement: 'storage',
+        tags: { node: 'xichuan-sw', storage: 'flash:' },
+        fields: { usedPct: 12, sizeBytes: 1e9 },
+        timeMs: nowMs,
+      },
+    ];
+    withStore.bus.publish({ type: 'samples', node: 'xichuan-sw' as never, timeMs: nowMs, points });
+    const video = {
+      measurement: 'video',
+      tags: { link: 'vc-ny-xichuan', node: 'ny-mcu', peer: 'xichuan-mcu', probe: 'ping' },
+      fields: { rttMs: 18, jitterMs: 3, lossPct: 0.2, mos: 4.3 },
+      timeMs: nowMs,
+    };
+    withStore.bus.publish({ type: 'samples', node: 'ny-mcu' as never, timeMs: nowMs, points: [video] });
+    store.write([video]);
+    await store.flush();
+
+    const op = await login(withStore.server.url, 'xc-op');
+    const detail = (await (await op.api('/api/nodes/xichuan-sw')).json()) as {
+      cpuPct: number;
+      memPct: number;
+      storage: unknown[];
+      interfaces: Array<{ inBps: number | null; operUp: boolean | null }>;
+      state: { stale: boolean; lastSeenMs: number };
+    };
+    expect(detail).toMatchObject({ cpuPct: 41, memPct: 63 });
+    expect(detail.storage).toHaveLength(1);
+    expect(detail.interfaces[0]).toMatchObject({ inBps: 1e6, operUp: true });
+    expect(detail.state).toMatchObject({ stale: false, lastSeenMs: nowMs });
+    const { links } = (await (await op.api('/api/video-links')).json()) as {
+      links: Array<{ id: string; mos: number | null; rttMs: number | null }>;
+    };
+    expect(links).toEqual([expect.objectContaining({ id: 'vc-ny-xichuan', mos: 4.3, rttMs: 18 })]);
+    const series = (await (
+      await op.api(
+        `/api/metrics?measurement=video&field=mos&link=vc-ny-xichuan&fromMs=${nowMs - 60_000}&toMs=${nowMs + 60_000}`,
+      )
+    ).json()) as { series: Array<{ points: Array<[number, number]> }> };
+    expect(series.series[0]?.points[0]?.[1]).toBe(4.3);
+    expect(
+      (
+        await op.api(
+          `/api/metrics?measurement=video&field=mos&link=vc-ny-nanzhao&fromMs=${nowMs - 60_000}&toMs=${nowMs}`,
         )
       ).status,
     ).toBe(404);

@@ -17,20 +17,25 @@ export const metricRoutes = [
     handler: async ({ c, who, query }, ctx) => {
       if (query.node !== undefined && !who.scope.allowsNode(query.node))
         throw notFound(`node "${query.node}"`);
+      // A video link's readings are tagged with the probing node, which may be the far (out of
+      // scope) end; the link tag itself then pins the query to a link the caller may see.
+      let pinnedToVideoLink = false;
       if (query.link !== undefined) {
-        const link =
-          ctx.topology.links.find((candidate) => candidate.id === query.link) ??
-          ctx.topology.videoLinks.find((candidate) => candidate.id === query.link);
-        const visible =
-          link !== undefined &&
-          ('probe' in link ? who.scope.allowsVideoLink(link) : who.scope.allowsLink(link));
+        const link = ctx.topology.links.find((candidate) => candidate.id === query.link);
+        const videoLink = ctx.topology.videoLinks.find((candidate) => candidate.id === query.link);
+        const visible = link
+          ? who.scope.allowsLink(link)
+          : videoLink
+            ? who.scope.allowsVideoLink(videoLink)
+            : false;
         if (!visible) throw notFound(`link "${query.link}"`);
+        pinnedToVideoLink = videoLink !== undefined && query.node === undefined;
       }
       const where: Record<string, string> = {};
       if (query.node !== undefined) where.node = query.node;
       if (query.ifIndex !== undefined) where.ifIndex = query.ifIndex;
       if (query.link !== undefined) where.link = query.link;
-      const nodes = who.scope.nodeIds();
+      const nodes = pinnedToVideoLink ? null : who.scope.nodeIds();
       const series = await ctx.metrics.query({
         measurement: query.measurement,
         field: query.field,

@@ -133,9 +133,11 @@ export const topologyRoutes = [
         links: ctx.topology.videoLinks
           .filter((link) => who.scope.allowsVideoLink(link))
           .map((link) => {
-            const point = ctx.live
-              .latestPoints(link.a, METRIC.video.measurement)
-              .find((candidate) => candidate.tags[METRIC.video.linkTag] === link.id);
+            // Either end may run the probe; take the newest reading.
+            const point = [link.a, link.b]
+              .flatMap((end) => ctx.live.latestPoints(end, METRIC.video.measurement))
+              .filter((candidate) => candidate.tags[METRIC.video.linkTag] === link.id)
+              .sort((x, y) => y.timeMs - x.timeMs)[0];
             const fields = point?.fields ?? {};
             return {
               id: link.id,
