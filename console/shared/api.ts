@@ -113,7 +113,9 @@ export interface VideoLinkView {
 export interface TopologyResponse {
   network: { id: string; name: string; domain: string };
   nodes: TopologyNodeView[];
+  /** Links with both ends in the caller's subtree. */
   links: LinkView[];
+  /** Video links with either end in the subtree: the far end (e.g. the city MCU) may not be in `nodes`. */
   videoLinks: VideoLinkView[];
 }
 
