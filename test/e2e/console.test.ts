@@ -199,6 +199,22 @@ describe('console in the browser', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('lets an admin set a weekly maintenance window and find it in the audit log', async () => {
+    if (stack.admin === null) throw new Error('the demo stack did not create a first admin');
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, stack.admin.username, stack.admin.password);
+    await page.click('nav a[href="#/admin"]');
+    await page.click('button:has-text("静默与维护窗口")');
+    await page.selectOption('form.window select', 'xichuan-gw');
+    await page.fill('form.window input.reason', '淅川县光缆割接，每周六夜间');
+    await page.click('form.window button[type=submit]');
+    await page.waitForSelector('td:has-text("淅川县光缆割接，每周六夜间")');
+    await page.click('button:has-text("审计日志")');
+    await page.waitForSelector('td[title="silence.create"]:has-text("新建静默")');
+    await screenshot(page, 'admin-audit');
+    await context.close();
+  });
+
   it('sends the operator back to the login screen, saying why, when the session ends', async () => {
     const { context, page } = await newSession(browser);
     await signIn(page, stack.url, 'city-duty', PASSWORD);

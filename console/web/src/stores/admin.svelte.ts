@@ -4,6 +4,7 @@ import type {
   CreateUserRequest,
   HostHealthResponse,
   Silence,
+  SilenceRequest,
   UpdateUserRequest,
   UserView,
 } from '../../../shared/api';
@@ -58,6 +59,11 @@ class AdminData {
   async updateUser(username: string, change: UpdateUserRequest): Promise<void> {
     await api.patch(`/api/users/${encodeURIComponent(username)}`, change);
     await this.loadUsers();
+  }
+
+  async createSilence(request: SilenceRequest): Promise<void> {
+    await api.post('/api/silences', request);
+    await this.loadSilences();
   }
 
   async deleteSilence(id: string): Promise<void> {

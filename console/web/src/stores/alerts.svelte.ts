@@ -1,6 +1,13 @@
 import { SEVERITIES, severityRank } from '../../../../alerts/types';
-import type { AckRequest, Alert, AlertChange, Severity, SilenceRequest } from '../../../shared/api';
-import { api } from '../lib/api';
+import type {
+  AckRequest,
+  Alert,
+  AlertChange,
+  AlertsResponse,
+  Severity,
+  SilenceRequest,
+} from '../../../shared/api';
+import { api, query } from '../lib/api';
 
 export interface AlertListFilter {
   minSeverity: Severity;
@@ -84,6 +91,20 @@ class Alerts {
     if (change === 'opened' && alert.suppressedBy === null && alert.silencedBy.length === 0) {
       for (const listener of this.newAlertListeners) listener(alert);
     }
+  }
+
+  /**
+   * The stream carries open alerts; recently resolved ones come from REST when the operator asks
+   * for them. Alerts the stream already knows keep their (newer) stream state.
+   */
+  async loadResolved(): Promise<void> {
+    const response = await api.get<AlertsResponse>(
+      `/api/alerts${query({ status: 'resolved', includeSuppressed: true, limit: 500 })}`,
+    );
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced wholesale, like apply()
+    const next = new Map(this.byId);
+    for (const alert of response.alerts) if (!next.has(alert.id)) next.set(alert.id, alert);
+    this.byId = next;
   }
 
   forNode(nodeId: string): Alert[] {
