@@ -25,7 +25,7 @@ const dockerfileEnv = new Map(
 );
 
 describe('docker/compose.yaml', () => {
-  it('has InfluxDB 1.8, Grafana, the collector, the console, and NATS only in the scale-out profile', () => {
+  it('has InfluxDB 1.8, Grafana, the collector, the console and NATS (the events between them), no profiles', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'collector',
       'console',
@@ -38,9 +38,17 @@ describe('docker/compose.yaml', () => {
       /^\$\{GRAFANA_IMAGE:-grafana\/grafana:1[2-9]\.\d+\.\d+\}$/,
     );
     expect(compose.services.nats?.image).toMatch(/^nats:2\.\d+/);
-    expect(compose.services.nats?.profiles).toEqual(['scale-out']);
-    for (const [name, service] of services)
-      if (name !== 'nats') expect(service.profiles, name).toBeUndefined();
+    for (const [name, service] of services) expect(service.profiles, name).toBeUndefined();
+    // NATS stays inside the compose network unless the scale-out override publishes it.
+    expect(compose.services.nats?.ports).toBeUndefined();
+  });
+
+  it('compose.scale-out.yaml only publishes NATS for collectors on other machines', () => {
+    const override = parse(readFileSync(join(dockerDir, 'compose.scale-out.yaml'), 'utf8')) as {
+      services: Record<string, { ports?: string[] }>;
+    };
+    expect(Object.keys(override.services)).toEqual(['nats']);
+    expect(override.services.nats?.ports).toEqual(['${NATS_PORT:-4222}:4222']);
   });
 
   it('every service has a pinned image or a build whose Dockerfile exists in the repository', () => {
@@ -66,6 +74,7 @@ describe('docker/compose.yaml', () => {
       expect(service?.init, name).toBe(true);
       expect(service?.read_only, name).toBe(true);
       expect(service?.depends_on?.influxdb?.condition, name).toBe('service_healthy');
+      expect(service?.depends_on?.nats?.condition, name).toBe('service_started');
       expect(
         compose.services.influxdb?.healthcheck?.test,
         'influxdb needs a healthcheck to be depended on',
@@ -173,7 +182,8 @@ describe('environment and secrets', () => {
   it('every ${VAR} compose.yaml interpolates is documented in compose.env.example', () => {
     const documented = readEnvFile(join(dockerDir, 'compose.env.example'));
     // `$${X}` is an escaped dollar for the container's shell, not compose interpolation.
-    const used = [...composeText().matchAll(/(?<!\$)\$\{(\w+)(?::?-[^}]*)?\}/g)].map((m) => m[1] ?? '');
+    const text = composeText() + readFileSync(join(dockerDir, 'compose.scale-out.yaml'), 'utf8');
+    const used = [...text.matchAll(/(?<!\$)\$\{(\w+)(?::?-[^}]*)?\}/g)].map((m) => m[1] ?? '');
     expect(used.length).toBeGreaterThan(3);
     for (const name of used)
       expect(documented.has(name), `${name} missing from compose.env.example`).toBe(true);

@@ -40,6 +40,9 @@ describe('docker/config files', () => {
     expect(String(config.port)).toBe(appEnv.get('EGOV_NOC_PORT'));
     expect(config.metrics).toBe(appEnv.get('INFLUX_URL'));
     expect(config.webDist).toBe(`${dockerEnv.get('EGOV_NOC_APP_DIR')}/console/web/dist`);
+    // The collector's events reach the console over the compose stack's NATS.
+    expect(config.bus).toBe('nats://nats:4222');
+    expect(compose.services.nats).toBeDefined();
   });
 
   it('collect.yaml names the mounted inventory, the same InfluxDB, and the trap port compose publishes', () => {
@@ -47,12 +50,14 @@ describe('docker/config files', () => {
       inventory: string;
       store: string;
       trapPort: number;
+      bus: string;
     };
     expect(compose.services.collector?.command).toEqual(['--config', '/etc/egov-noc/collect.yaml']);
     expect(compose.services.collector?.volumes).toContain(
       './config/collect.yaml:/etc/egov-noc/collect.yaml:ro',
     );
     expect(config.inventory).toBe('network/inventory.yaml');
+    expect(config.bus).toBe('nats://nats:4222');
     expect(config.store).toBe(appEnv.get('INFLUX_URL'));
     expect(compose.services.collector?.ports?.some((p) => p.endsWith(`:${config.trapPort}/udp`))).toBe(true);
   });
@@ -64,6 +69,7 @@ describe('the containers, run directly', () => {
     const port = await freePort();
     container.mountConfig('serve.yaml', (config) => {
       config.metrics = `sqlite:${container.path('/var/lib/egov-noc/metrics.sqlite')}`;
+      config.bus = 'memory'; // no NATS in unit tests (test/integration/docker-stack crosses a real one)
       config.host = '127.0.0.1';
       config.port = port;
     });
@@ -98,6 +104,7 @@ describe('the containers, run directly', () => {
     const trapPort = await freePort();
     container.mountConfig('collect.yaml', (config) => {
       config.store = container.path('/var/lib/egov-noc/metrics.sqlite');
+      config.bus = 'memory';
       config.trapPort = trapPort;
       config.statusPeriodS = 1;
     });
