@@ -264,7 +264,7 @@ function recordCa(
       commonName: authority.commonName,
       dnsNames: [],
       ipAddresses: [],
-      keyType: authority.algorithm.identifier.length > 14 ? 'rsa' : 'ec',
+      keyType: keyTypeName(authority.key),
       notBefore: fields.notBefore.toISOString(),
       notAfter: fields.notAfter.toISOString(),
       issuedAt: now.toISOString(),
@@ -965,7 +965,7 @@ export class PkiService {
       value: {
         certPem: toPem('CERTIFICATE', cert.der),
         serial: cert.serial,
-        chainPem: this.chainPem('root').ok ? (this.chainPem('root') as { value: string }).value : '',
+        chainPem: toPem('CERTIFICATE', root.certDer),
       },
     };
   }
@@ -1050,6 +1050,13 @@ export function verifyCaAudit(dir: string): AuditVerdict {
   } finally {
     store.close();
   }
+}
+
+/** The key type as the index records it: rsa2048, p256, … */
+function keyTypeName(key: KeyObject): string {
+  if (key.asymmetricKeyType === 'rsa') return `rsa${key.asymmetricKeyDetails?.modulusLength ?? ''}`;
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  return curve === 'prime256v1' ? 'p256' : curve === 'secp384r1' ? 'p384' : (curve ?? 'unknown');
 }
 
 /** Serials are compared as lowercase hex without leading zeros or separators. */
