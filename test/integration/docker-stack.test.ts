@@ -1,14 +1,17 @@
 /**
- * The compose stack without Docker: a real influxd stands in for the `influxdb` service; the collector
- * and console run through the image's entrypoint with their compose command, environment and config
- * files (only host names and ports mapped to loopback); the collector polls the simulated Nanyang
- * network. Then every Grafana dashboard query runs against what the collector actually wrote.
+ * The compose stack without Docker: real influxd and nats-server stand in for the `influxdb` and `nats`
+ * services; the console and the collector run through the image's entrypoint with their compose
+ * command, environment and config files (only service host names and ports mapped to loopback), the
+ * console set up with docker/README.md's first-start step (ca init); the collector polls the simulated
+ * Nanyang network. Checks: the collector's events reach the console over NATS (its live state), and
+ * every Grafana dashboard query finds data in what the collector actually wrote.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveStateResponse } from '../../console/shared/api';
 import { buildDashboards } from '../../grafana';
 import { rollupSelect } from '../../metrics/influx/schema';
 import { DEFAULT_RETENTION } from '../../metrics/retention';
@@ -21,68 +24,92 @@ import {
   type Running,
 } from '../docker/container';
 import { freePort, startInfluxd, type Influxd } from '../support/influxd';
+import { startNatsServer } from '../support/nats-server';
 
 const DB = (appEnv.get('INFLUX_URL') ?? '').split('/').pop() ?? '';
 let influxd: Influxd;
+let nats: { url: string; stop: () => Promise<void> };
 let simulator: ChildProcess;
+let consoleContainer: FakeContainer;
+let consoleRun: Running;
+let consolePort: number;
 let collector: Running;
-let manifest: string;
 
-async function influxql(
-  q: string,
-): Promise<Array<{ error?: string; series?: Array<{ values: unknown[][] }> }>> {
+type InfluxResult = { error?: string; series?: Array<{ values: unknown[][] }> };
+async function influxql(q: string): Promise<InfluxResult[]> {
   const params = new URLSearchParams({ db: DB, q, epoch: 'ms' });
   const response = await fetch(`${influxd.url}/query?${params.toString()}`, { method: 'POST' });
-  const body = (await response.json()) as {
-    results?: Array<{ error?: string; series?: Array<{ values: unknown[][] }> }>;
-  };
+  const body = (await response.json()) as { results?: InfluxResult[] };
   return body.results ?? [];
 }
+const count = (r: InfluxResult | undefined): number => Number(r?.series?.[0]?.values[0]?.[1] ?? 0);
 
-/** The compose spec `influx://influxdb:8086/DB` with the service name mapped to the test's influxd. */
+/** compose's `influx://influxdb:8086/DB` and `nats://nats:4222`, with the service names mapped to the test's servers. */
 const storeSpec = () => `influx://127.0.0.1:${influxd.port}/${DB}`;
 
 beforeAll(async () => {
   influxd = await startInfluxd();
-  manifest = join(mkdtempSync(join(tmpdir(), 'egov-noc-stack-')), 'manifest.json');
+  nats = await startNatsServer();
+  const manifest = join(mkdtempSync(join(tmpdir(), 'egov-noc-stack-')), 'manifest.json');
   simulator = spawn(
     process.execPath,
     ['bin/egov-noc.js', 'simulate', '--inventory', 'configs/examples/nanyang.yaml', '--manifest', manifest],
-    {
-      stdio: 'ignore',
-    },
+    { stdio: 'ignore' },
   );
+
+  // The console first, as compose would have it up by the time the collector's events flow.
+  consoleContainer = new FakeContainer('console');
+  consolePort = await freePort();
+  consoleContainer.mountConfig('serve.yaml', (config) => {
+    config.metrics = storeSpec();
+    config.bus = nats.url;
+    config.host = '127.0.0.1';
+    config.port = consolePort;
+  });
+  const init = consoleContainer.start([
+    'ca',
+    'init',
+    '--dir',
+    '/var/lib/egov-noc/ca',
+    '--inventory',
+    '/etc/egov-noc/network/inventory.yaml',
+  ]);
+  expect(await init.exited, init.err).toBe(0);
+  consoleRun = consoleContainer.start(compose.services.console?.command ?? []);
+  await consoleRun.waitFor(`egov-noc console on http://127.0.0.1:${consolePort}`);
+
   const deadline = Date.now() + 30_000;
   while (!existsSync(manifest) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   expect(existsSync(manifest)).toBe(true);
-
   const container = new FakeContainer('collector');
   const trapPort = await freePort();
   container.mountConfig('collect.yaml', (config) => {
     config.store = storeSpec();
+    config.bus = nats.url;
     config.manifest = manifest;
     config.trapPort = trapPort;
     config.intervalS = 2;
     config.statusPeriodS = 2;
   });
   collector = container.start(compose.services.collector?.command ?? []);
-  await collector.waitFor(`store influx`);
+  await collector.waitFor(`events go to ${nats.url}`);
   // Rates need two polls; the collector's own health point comes every status period.
   const ready = Date.now() + 40_000;
   while (Date.now() < ready) {
     const [rates] = await influxql(`SELECT count("inBps") FROM "raw"."interface" WHERE time > now() - 5m`);
     const [self] = await influxql(`SELECT count("pollsPs") FROM "raw"."collector" WHERE time > now() - 5m`);
     const [video] = await influxql(`SELECT count("mos") FROM "raw"."video" WHERE time > now() - 5m`);
-    const count = (r: typeof rates) => Number(r?.series?.[0]?.values[0]?.[1] ?? 0);
     if (count(rates) > 0 && count(self) > 0 && count(video) > 0) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
-  if (collector !== undefined && collector.child.exitCode === null) await collector.stop();
+  for (const run of [collector, consoleRun])
+    if (run !== undefined && run.child.exitCode === null) await run.stop();
   killContainers();
   simulator?.kill('SIGTERM');
+  await nats?.stop();
   await influxd?.destroy();
 });
 
@@ -101,7 +128,7 @@ const interpolate = (query: string): string =>
     .replaceAll('$__interval', '10s')
     .replace(/\$(\w+)/g, (whole, name: string) => variables[name] ?? whole);
 
-describe('the compose stack, run directly on a real InfluxDB', () => {
+describe('the compose stack, run directly on real InfluxDB and NATS', () => {
   it('the collector container created the retention policies and writes the documented measurements', async () => {
     const [rps] = await influxql(`SHOW RETENTION POLICIES ON "${DB}"`);
     const names = (rps?.series?.[0]?.values ?? []).map((row) => row[0]);
@@ -113,16 +140,42 @@ describe('the compose stack, run directly on a real InfluxDB', () => {
     );
   });
 
+  it("the collector's events reach the console container over NATS: its live state shows the nodes polled", async () => {
+    const login = /First start: created user "(\w+)" with password (\S+)/.exec(consoleRun.out);
+    expect(login, consoleRun.out).not.toBeNull();
+    const base = `http://127.0.0.1:${consolePort}`;
+    const session = await fetch(`${base}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: login?.[1], password: login?.[2] }),
+    });
+    expect(session.status).toBe(200);
+    const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    let reachable = 0;
+    let state: LiveStateResponse | null = null;
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const response = await fetch(`${base}/api/state`, { headers: { cookie } });
+      expect(response.status).toBe(200);
+      state = (await response.json()) as LiveStateResponse;
+      reachable = state.nodes.filter((n) => n.reachability === 'reachable' && n.lastSeenMs !== null).length;
+      if (reachable > 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(reachable, JSON.stringify(state?.nodes.slice(0, 3))).toBeGreaterThan(0);
+  });
+
   it('every Grafana panel query finds data the collector wrote', async () => {
     // The rollups the report dashboard reads: what the continuous query does every 5 minutes, once now.
     const [rolled] = await influxql(rollupSelect(DB, DEFAULT_RETENTION, 'time > now() - 1h'));
     expect(rolled?.error).toBeUndefined();
     const empty: string[] = [];
     for (const dashboard of buildDashboards()) {
-      for (const panel of (dashboard.panels ?? []) as Array<{
+      const panels = (dashboard.panels ?? []) as Array<{
         title?: string;
         targets?: Array<{ query: string; refId: string }>;
-      }>) {
+      }>;
+      for (const panel of panels) {
         for (const target of panel.targets ?? []) {
           const [result] = await influxql(interpolate(target.query));
           expect(result?.error, `${dashboard.uid} / ${panel.title}`).toBeUndefined();
@@ -132,40 +185,22 @@ describe('the compose stack, run directly on a real InfluxDB', () => {
         }
       }
     }
-    // Errors, discards and unreachable counts may legitimately be all zero — but zero is a number, not "no data".
+    // Errors, discards and unreachable counts may well be zero — but zero is a number, not "no data".
     expect(empty).toEqual([]);
   });
 
-  it('the console container starts on the same InfluxDB after ca init, and its healthcheck passes', async () => {
-    const container = new FakeContainer('console');
-    const port = await freePort();
-    container.mountConfig('serve.yaml', (config) => {
-      config.metrics = storeSpec();
-      config.host = '127.0.0.1';
-      config.port = port;
-    });
-    const init = container.start([
-      'ca',
-      'init',
-      '--dir',
-      '/var/lib/egov-noc/ca',
-      '--inventory',
-      '/etc/egov-noc/network/inventory.yaml',
-    ]);
-    expect(await init.exited, init.err).toBe(0);
-    const console = container.start(compose.services.console?.command ?? []);
-    await console.waitFor(`egov-noc console on http://127.0.0.1:${port}`);
+  it("the image's healthcheck passes against the console container", async () => {
     const health = await healthcheck({
-      PATH: container.env.PATH ?? '',
+      PATH: consoleContainer.env.PATH ?? '',
       EGOV_NOC_ROLE: 'serve',
-      EGOV_NOC_PORT: String(port),
+      EGOV_NOC_PORT: String(consolePort),
     });
     expect(health.code, health.err).toBe(0);
-    expect(await console.stop()).toBe(0);
   });
 
-  it('the collector stops cleanly on SIGTERM (docker stop), flushing the store', async () => {
+  it('both stop cleanly on SIGTERM (docker stop), the collector flushing its store', async () => {
     expect(await collector.stop()).toBe(0);
     expect(collector.out).toContain('stopped after');
+    expect(await consoleRun.stop()).toBe(0);
   });
 });
