@@ -338,3 +338,26 @@ describe('two writers on one CA directory', () => {
     }
   });
 });
+
+describe('schedules', () => {
+  it('re-signs CRLs past half their lifetime and rotates OCSP signers before they expire', () => {
+    let now = new Date();
+    ca = makeTestCa({ now: () => now });
+    const before = ca.service.crl('zhaoqing');
+    if (!before.ok) throw new Error(before.reason);
+    expect(ca.service.refreshCrls()).toEqual([]);
+    now = new Date(now.getTime() + 4 * 86_400_000);
+    expect(ca.service.refreshCrls().sort()).toEqual(['nanyang', 'root', 'zhaoqing']);
+    const after = ca.service.crl('zhaoqing');
+    expect(after).toMatchObject({ ok: true, value: { number: before.value.number + 1 } });
+
+    const signers = () =>
+      ca!.service.listCertificates({ issuerId: 'zhaoqing', profile: 'ocsp-signer' }).length;
+    expect(signers()).toBe(1);
+    ca.service.close();
+    const later = openCa(ca.dir, PASSPHRASE, { now: () => new Date(Date.now() + 70 * 86_400_000) });
+    if (!later.ok) throw new Error(later.reason);
+    ca.service = later.value;
+    expect(signers()).toBe(2);
+  });
+});
