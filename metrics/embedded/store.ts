@@ -85,6 +85,15 @@ function canonicalKey(measurement: string, tags: Record<string, string>): string
   return key;
 }
 
+/** Run synchronous SQLite work behind the async interface: a throw becomes a rejection. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
 const tagsOrder = (a: Record<string, string>, b: Record<string, string>): number => {
   const ka = JSON.stringify(Object.entries(a).sort());
   const kb = JSON.stringify(Object.entries(b).sort());
@@ -244,11 +253,19 @@ export class EmbeddedMetricsStore implements MetricsStore {
   }
 
   query(q: RangeQuery): Promise<Series[]> {
+    return settle(() => this.queryNow(q));
+  }
+
+  latest(measurement: string, where?: Record<string, string>): Promise<MetricPoint[]> {
+    return settle(() => this.latestNow(measurement, where));
+  }
+
+  private queryNow(q: RangeQuery): Series[] {
     const db = this.open();
-    if (q.nodes !== undefined && q.nodes.length === 0) return Promise.resolve([]);
+    if (q.nodes !== undefined && q.nodes.length === 0) return [];
     if (!(q.stepS > 0)) throw new Error(`metrics query: stepS must be > 0, got ${q.stepS}`);
     const fid = this.fieldIds.get(q.field);
-    if (fid === undefined) return Promise.resolve([]);
+    if (fid === undefined) return [];
     const groupTags = q.groupBy ?? [];
     const groups: Array<Record<string, string>> = [];
     const groupIndex = new Map<string, number>();
@@ -266,7 +283,7 @@ export class EmbeddedMetricsStore implements MetricsStore {
       }
       sidToGroup[String(sid)] = g;
     }
-    if (groups.length === 0) return Promise.resolve([]);
+    if (groups.length === 0) return [];
 
     const stepMs = Math.max(1, Math.round(q.stepS * 1000));
     const rollup = useRollup(q.stepS, q.startMs, this.now(), this.retention);
@@ -312,10 +329,10 @@ export class EmbeddedMetricsStore implements MetricsStore {
       }
       series.points.push([row.bucket, row.v]);
     }
-    return Promise.resolve([...bySeries.values()].sort((a, b) => tagsOrder(a.tags, b.tags)));
+    return [...bySeries.values()].sort((a, b) => tagsOrder(a.tags, b.tags));
   }
 
-  latest(measurement: string, where?: Record<string, string>): Promise<MetricPoint[]> {
+  private latestNow(measurement: string, where?: Record<string, string>): MetricPoint[] {
     this.open();
     const stmts = this.statements();
     const out: MetricPoint[] = [];
@@ -336,7 +353,7 @@ export class EmbeddedMetricsStore implements MetricsStore {
       }
       if (Object.keys(point.fields).length > 0) out.push(point);
     }
-    return Promise.resolve(out.sort((a, b) => tagsOrder(a.tags, b.tags)));
+    return out.sort((a, b) => tagsOrder(a.tags, b.tags));
   }
 
   health(): StoreHealth {

@@ -592,13 +592,25 @@ export class InfluxMetricsStore implements MetricsStore {
     if (range.minMs >= resampleStartMs) return;
     const fromMs = Math.floor(range.minMs / stepMs) * stepMs;
     const toMs = Math.min(resampleStartMs, Math.floor(range.maxMs / stepMs) * stepMs + stepMs);
-    const text = rollupSelect(this.database, this.retention, `time >= ${fromMs}ms AND time < ${toMs}ms`);
-    try {
-      statementResults(await this.influx.queryRaw(text, { method: 'POST' }), text);
-      this.log.info({ fromMs, toMs }, 'rolled up replayed points older than the continuous query window');
-    } catch (error) {
-      this.log.error({ fromMs, toMs, error: errorText(error) }, 'rollup backfill after spool replay failed');
+    // An hour per statement, so each stays well inside the request timeout.
+    let failed = 0;
+    for (let chunkMs = fromMs; chunkMs < toMs; chunkMs += 3_600_000) {
+      const endMs = Math.min(toMs, chunkMs + 3_600_000);
+      const text = rollupSelect(this.database, this.retention, `time >= ${chunkMs}ms AND time < ${endMs}ms`);
+      try {
+        statementResults(await this.influx.queryRaw(text, { method: 'POST' }), text);
+      } catch (error) {
+        failed += 1;
+        this.log.error(
+          { fromMs: chunkMs, toMs: endMs, error: errorText(error) },
+          'rollup backfill after spool replay failed for this hour; its 5-minute rollups are missing',
+        );
+      }
     }
+    this.log.info(
+      { fromMs, toMs, failedHours: failed },
+      'rolled up replayed points older than the continuous query window',
+    );
   }
 
   // ---- idleness, for flush() ----

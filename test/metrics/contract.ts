@@ -169,6 +169,7 @@ export function metricsStoreContract(name: string, factory: () => Promise<Contra
       expect(await store.query({ ...q, aggregation: 'max', where: { node: 'nobody' } })).toEqual([]);
       expect(await store.query({ ...q, field: 'noSuchField', aggregation: 'max' })).toEqual([]);
       expect(await store.query({ ...q, measurement: 'noSuchMeasurement', aggregation: 'max' })).toEqual([]);
+      await expect(store.query({ ...q, stepS: 0, aggregation: 'max' })).rejects.toThrow(/stepS must be > 0/);
     });
 
     it('splits by groupBy tags, one series per value, sorted by tags', async () => {
