@@ -48,6 +48,7 @@ interface ConditionsSnapshot {
   unreachable: Array<[NodeId, Unreachable]>;
   linkedDown: Array<[string, LinkEndDown]>;
   doubtUntil: Array<[NodeId, number]>;
+  doubtSince?: Array<[NodeId, number]>;
   transitions: Array<[string, number[]]>;
   flapping: string[];
   thresholdPending: Array<[string, number]>;
@@ -60,6 +61,8 @@ const MAX_EVIDENCE = 20;
 const EVENTS_KEEP_MS = 7 * 86_400_000;
 /** Up to this many down nodes and links, an interface event is correlated synchronously. */
 const SYNC_SETTLE_LIMIT = 200;
+/** Poll intervals a node behind a cleared cause may stay silent before it counts as broken again. */
+const DOUBT_POLLS = 4;
 
 export interface CoreOptions {
   topology: Topology;
@@ -115,6 +118,7 @@ export class AlertCore {
   private readonly linkedDown = new Map<string, LinkEndDown>();
   private readonly ifState = new Map<string, 'up' | 'down'>();
   private readonly doubtUntil = new Map<NodeId, number>();
+  private readonly doubtSince = new Map<NodeId, number>();
   private readonly transitions = new Map<string, number[]>();
   private readonly flapping = new Set<string>();
   private readonly thresholdPending = new Map<string, number>();
@@ -188,6 +192,8 @@ export class AlertCore {
       for (const [key, value] of snapshot.linkedDown) this.linkedDown.set(key, value);
       for (const key of this.linkedDown.keys()) this.ifState.set(key, 'down');
       for (const [node, value] of snapshot.doubtUntil) if (known(node)) this.doubtUntil.set(node, value);
+      for (const [node, value] of snapshot.doubtSince ?? [])
+        if (known(node)) this.doubtSince.set(node, value);
       for (const [key, value] of snapshot.transitions) this.transitions.set(key, value);
       for (const key of snapshot.flapping) this.flapping.add(key);
       for (const [key, value] of snapshot.thresholdPending) this.thresholdPending.set(key, value);
@@ -221,6 +227,7 @@ export class AlertCore {
       unreachable: [...this.unreachable],
       linkedDown: [...this.linkedDown],
       doubtUntil: [...this.doubtUntil],
+      doubtSince: [...this.doubtSince],
       transitions: [...this.transitions],
       flapping: [...this.flapping],
       thresholdPending: [...this.thresholdPending],
@@ -447,6 +454,16 @@ export class AlertCore {
       this.lastSeen.set(event.node, event.timeMs);
       this.resolveStale(event.node, event.timeMs);
     }
+    const doubtSince = this.doubtSince.get(event.node);
+    if (!fromDevice && doubtSince !== undefined) {
+      // A failed poll that started after the cause cleared: the node is still broken, no need to wait.
+      const failed = event.points.find((p) => p.measurement === 'node' && p.fields.reachable === 0);
+      const startedMs = (failed?.timeMs ?? event.timeMs) - (failed?.fields.pollMs ?? 0);
+      if (startedMs > doubtSince) {
+        this.endDoubt(event.node);
+        this.outageDirty = true;
+      }
+    }
     for (const point of event.points) this.evaluateThresholds(point, event.node);
   }
 
@@ -456,7 +473,7 @@ export class AlertCore {
     if (event.state === 'unreachable') {
       if (!this.unreachable.has(node))
         this.unreachable.set(node, { sinceMs: event.timeMs, reason: event.reason });
-      this.doubtUntil.delete(node);
+      this.endDoubt(node);
       const outage = this.byFingerprint.get(this.outageFingerprint(node));
       if (outage)
         this.repeat(
@@ -467,7 +484,7 @@ export class AlertCore {
     } else {
       if (!this.unreachable.has(node)) return;
       this.unreachable.delete(node);
-      this.doubtUntil.delete(node);
+      this.endDoubt(node);
       this.startDoubt(impactedBy(this.topology, node));
       this.lastSeen.set(node, event.timeMs);
     }
@@ -723,10 +740,19 @@ export class AlertCore {
     const now = this.clock();
     for (const node of nodes) {
       if (!this.unreachable.has(node)) continue;
-      const graceMs = 2 * this.pollIntervalS(node) * 1000 + this.rules.settings.correlationWindow;
+      // The doubt ends with the collector's next word on the node: reachable again (resolved), or a
+      // poll started after now that failed (still broken). A collector that says nothing gets a deadline.
+      const graceMs = DOUBT_POLLS * this.pollIntervalS(node) * 1000 + this.rules.settings.correlationWindow;
       this.doubtUntil.set(node, now + graceMs);
+      this.doubtSince.set(node, now);
       this.conditionsDirty = true;
     }
+  }
+
+  private endDoubt(node: NodeId): void {
+    this.doubtUntil.delete(node);
+    this.doubtSince.delete(node);
+    this.conditionsDirty = true;
   }
 
   private isCut(node: NodeId, nowMs: number): boolean {
@@ -788,10 +814,8 @@ export class AlertCore {
         if (!settling.has(fingerprint)) this.earlyEvidence.delete(fingerprint);
     }
     for (const [node, until] of this.doubtUntil) {
-      if (!this.unreachable.has(node)) {
-        this.doubtUntil.delete(node);
-        this.conditionsDirty = true;
-      } else if (until > nowMs) due(until);
+      if (!this.unreachable.has(node) || until <= nowMs) this.endDoubt(node);
+      else due(until);
     }
 
     const rootOf = new Map<NodeId, NodeId>();

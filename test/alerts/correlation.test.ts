@@ -156,12 +156,60 @@ describe('topology correlation', () => {
     reachable(h, 'xichuan-sw');
     h.engine.tick();
     expect(visible(h)).toEqual([]);
-    // xichuan-mcu (poll interval 30 s) is still dark after two intervals: it is really broken.
-    h.clock.advance(70_000);
+    // The collector's next poll of xichuan-mcu fails: it is really broken, and fires at once.
+    h.clock.advance(30_000);
+    h.bus.publish({
+      type: 'samples',
+      node: 'xichuan-mcu' as never,
+      timeMs: h.clock.nowMs,
+      points: [
+        {
+          measurement: 'node',
+          tags: { node: 'xichuan-mcu' },
+          fields: { reachable: 0, pollMs: 400 },
+          timeMs: h.clock.nowMs,
+        },
+      ],
+    });
     h.engine.tick();
     const roots = visible(h);
     expect(roots.map((a) => [a.node, a.rule, a.impacted.length])).toEqual([
       ['xichuan-mcu', 'node-unreachable', 0],
+    ]);
+  });
+
+  it('a node behind a cleared cause that the collector says nothing about fires after four poll intervals', async () => {
+    h = await harness();
+    ifState(h, XICHUAN_UPLINK.node, XICHUAN_UPLINK.ifName, 'down');
+    for (const node of ['xichuan-gw', 'xichuan-sw', 'xichuan-mcu']) unreachable(h, node);
+    h.engine.tick();
+    ifState(h, XICHUAN_UPLINK.node, XICHUAN_UPLINK.ifName, 'up');
+    reachable(h, 'xichuan-gw');
+    reachable(h, 'xichuan-sw');
+    h.engine.tick();
+    // A failed poll that was already in flight when the link came back proves nothing.
+    h.bus.publish({
+      type: 'samples',
+      node: 'xichuan-mcu' as never,
+      timeMs: h.clock.nowMs + 300,
+      points: [
+        {
+          measurement: 'node',
+          tags: { node: 'xichuan-mcu' },
+          fields: { reachable: 0, pollMs: 400 },
+          timeMs: h.clock.nowMs + 300,
+        },
+      ],
+    });
+    h.clock.advance(100_000);
+    h.engine.tick();
+    expect(visible(h)).toEqual([]);
+    h.clock.advance(30_000); // 4 × 30 s + the settle window
+    h.engine.tick();
+    // (xichuan-gw answered but sent no data since: that is a stale-data warning, not an outage.)
+    expect(visible(h).map((a) => [a.rule, a.node])).toEqual([
+      ['node-unreachable', 'xichuan-mcu'],
+      ['data-stale', 'xichuan-gw'],
     ]);
   });
 
