@@ -1,6 +1,7 @@
 /** The Hono app: security headers, request log, the /api route table, /pki (CRL, OCSP), the web app. */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { ServerContext } from './context';
 import { ApiFailure } from './http/errors';
 import { defineRoute, mountRoutes, type AnyRoute } from './http/route';
@@ -55,6 +56,7 @@ export function buildApp(
     c.header('x-content-type-options', 'nosniff');
     c.header('x-frame-options', 'DENY');
     c.header('referrer-policy', 'no-referrer');
+    if (ctx.secure) c.header('strict-transport-security', 'max-age=31536000');
     if (c.req.path.startsWith('/api/')) c.header('cache-control', 'no-store');
     else
       c.header(
@@ -89,6 +91,14 @@ export function buildApp(
     );
   });
 
+  // The largest legitimate body is a CSR (a few KiB); refuse anything near a megabyte before parsing.
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: 256 * 1024,
+      onError: (c) => c.json({ error: { code: 'too_large', message: 'request body over 256 KiB' } }, 413),
+    }),
+  );
   mountRoutes(app, apiRoutes(), ctx);
   app.all('/api/*', (c) =>
     c.json({ error: { code: 'not_found', message: `no API route ${c.req.method} ${c.req.path}` } }, 404),

@@ -1,5 +1,6 @@
 /** OpenAPI from the route schemas, the web app with SPA fallback, HTTPS with a certificate from the project's CA, /pki. */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,27 @@ test('a bad body names the field; an unknown API path is a JSON 404', async () =
   });
   expect(bad.status).toBe(400);
   expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('matchers');
+  // Own connection (agent: false): the server answers 413 without reading the rest and closes it.
+  const hugeStatus = await new Promise<number>((resolve, reject) => {
+    const { hostname, port } = new URL(stack.server.url);
+    const req = httpRequest(
+      {
+        host: hostname,
+        port,
+        path: '/api/silences',
+        method: 'POST',
+        agent: false,
+        headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ reason: 'x'.repeat(300 * 1024) }));
+  });
+  expect(hugeStatus).toBe(413);
   const missing = await admin.api('/api/nope');
   expect(missing.status).toBe(404);
   expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
@@ -94,7 +116,7 @@ test('HTTPS with a server certificate issued by the project CA; the cookie is Se
   try {
     await addUser(tlsStack, 'admin', 'admin', null);
     const port = new URL(tlsStack.server.url).port;
-    const response = await new Promise<{ status: number; cookie: string; body: string }>(
+    const response = await new Promise<{ status: number; cookie: string; hsts: string; body: string }>(
       (resolve, reject) => {
         const req = request(
           {
@@ -110,7 +132,12 @@ test('HTTPS with a server certificate issued by the project CA; the cookie is Se
             let body = '';
             res.on('data', (chunk: Buffer) => (body += chunk.toString()));
             res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, cookie: String(res.headers['set-cookie'] ?? ''), body }),
+              resolve({
+                status: res.statusCode ?? 0,
+                cookie: String(res.headers['set-cookie'] ?? ''),
+                hsts: String(res.headers['strict-transport-security'] ?? ''),
+                body,
+              }),
             );
           },
         );
@@ -123,6 +150,7 @@ test('HTTPS with a server certificate issued by the project CA; the cookie is Se
     expect(response.cookie).toMatch(/HttpOnly/);
     expect(response.cookie).toMatch(/Secure/);
     expect(response.cookie).toMatch(/SameSite=Strict/);
+    expect(response.hsts).toContain('max-age=');
     expect((JSON.parse(response.body) as SessionResponse).user.role).toBe('admin');
   } finally {
     await tlsStack.stop();
