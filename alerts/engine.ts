@@ -63,6 +63,8 @@ const EVENTS_KEEP_MS = 7 * 86_400_000;
 const SYNC_SETTLE_LIMIT = 200;
 /** Poll intervals a node behind a cleared cause may stay silent before it counts as broken again. */
 const DOUBT_POLLS = 4;
+/** Failed polls in a row (seen in the samples) that make a node unreachable if the collector's event was missed; above the collector's default of 3. */
+const FAILED_POLLS = 5;
 
 export interface CoreOptions {
   topology: Topology;
@@ -119,6 +121,7 @@ export class AlertCore {
   private readonly ifState = new Map<string, 'up' | 'down'>();
   private readonly doubtUntil = new Map<NodeId, number>();
   private readonly doubtSince = new Map<NodeId, number>();
+  private readonly failedPolls = new Map<NodeId, number>();
   private readonly transitions = new Map<string, number[]>();
   private readonly flapping = new Set<string>();
   private readonly thresholdPending = new Map<string, number>();
@@ -450,9 +453,12 @@ export class AlertCore {
 
   private onSamples(event: SamplesEvent): void {
     const fromDevice = !event.points.some((p) => p.measurement === 'node' && p.fields.reachable === 0);
-    if (fromDevice && this.topology.has(event.node)) {
-      this.lastSeen.set(event.node, event.timeMs);
-      this.resolveStale(event.node, event.timeMs);
+    if (this.topology.has(event.node)) {
+      if (fromDevice) {
+        this.lastSeen.set(event.node, event.timeMs);
+        this.resolveStale(event.node, event.timeMs);
+      }
+      this.trackPollOutcome(event.node, fromDevice && event.points.length > 0, event.timeMs);
     }
     const doubtSince = this.doubtSince.get(event.node);
     if (!fromDevice && doubtSince !== undefined) {
@@ -465,6 +471,34 @@ export class AlertCore {
       }
     }
     for (const point of event.points) this.evaluateThresholds(point, event.node);
+  }
+
+  /**
+   * The collector says "unreachable" and "reachable" once, on change; an engine that was restarted (or
+   * not subscribed) in between would never hear it. Poll outcomes in the samples heal that: data from
+   * the device means reachable, FAILED_POLLS failed polls in a row mean unreachable.
+   */
+  private trackPollOutcome(node: NodeId, answered: boolean, atMs: number): void {
+    if (answered) {
+      this.failedPolls.delete(node);
+      if (this.unreachable.has(node)) this.markReachable(node, atMs);
+      return;
+    }
+    const failed = (this.failedPolls.get(node) ?? 0) + 1;
+    this.failedPolls.set(node, failed);
+    if (failed < FAILED_POLLS || this.unreachable.has(node)) return;
+    this.unreachable.set(node, { sinceMs: atMs, reason: `连续 ${failed} 次轮询无响应` });
+    this.conditionsDirty = true;
+    this.outageDirty = true;
+  }
+
+  private markReachable(node: NodeId, atMs: number): void {
+    this.unreachable.delete(node);
+    this.endDoubt(node);
+    this.startDoubt(impactedBy(this.topology, node));
+    this.lastSeen.set(node, Math.max(this.lastSeen.get(node) ?? atMs, atMs));
+    this.conditionsDirty = true;
+    this.outageDirty = true;
   }
 
   private onNodeState(event: NodeStateEvent): void {
@@ -482,11 +516,9 @@ export class AlertCore {
           event.timeMs,
         );
     } else {
+      this.failedPolls.delete(node);
       if (!this.unreachable.has(node)) return;
-      this.unreachable.delete(node);
-      this.endDoubt(node);
-      this.startDoubt(impactedBy(this.topology, node));
-      this.lastSeen.set(node, event.timeMs);
+      this.markReachable(node, event.timeMs);
     }
     this.conditionsDirty = true;
     this.outageDirty = true;

@@ -249,4 +249,43 @@ describe('topology correlation', () => {
     h.engine.tick();
     expect(all(h)).toEqual([]);
   });
+
+  it("an engine that missed the collector's state events learns them from poll outcomes in the samples", async () => {
+    h = await harness();
+    const failedPoll = (node: string) =>
+      h.bus.publish({
+        type: 'samples',
+        node: node as never,
+        timeMs: h.clock.nowMs,
+        points: [
+          {
+            measurement: 'node',
+            tags: { node },
+            fields: { reachable: 0, pollMs: 1000 },
+            timeMs: h.clock.nowMs,
+          },
+        ],
+      });
+    for (let poll = 0; poll < 5; poll++) {
+      failedPoll('dept-07');
+      h.clock.advance(60_000);
+      h.engine.tick();
+    }
+    expect(visible(h).map((a) => [a.rule, a.node])).toEqual([['node-unreachable', 'dept-07']]);
+    h.bus.publish({
+      type: 'samples',
+      node: 'dept-07' as never,
+      timeMs: h.clock.nowMs,
+      points: [
+        {
+          measurement: 'node',
+          tags: { node: 'dept-07' },
+          fields: { reachable: 1, cpuPct: 3 },
+          timeMs: h.clock.nowMs,
+        },
+      ],
+    });
+    h.engine.tick();
+    expect(all(h)).toEqual([]);
+  });
 });
