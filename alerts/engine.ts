@@ -470,7 +470,25 @@ export class AlertCore {
         this.outageDirty = true;
       }
     }
-    for (const point of event.points) this.evaluateThresholds(point, event.node);
+    for (const point of event.points) {
+      this.interfaceFromSample(point, event.node);
+      this.evaluateThresholds(point, event.node);
+    }
+  }
+
+  /**
+   * The collector reports ifOperStatus changes between two polls; a port already down at its first
+   * poll, or a change announced while this engine was not listening, shows only in the samples.
+   */
+  private interfaceFromSample(point: MetricPoint, eventNode: NodeId): void {
+    if (point.measurement !== 'interface') return;
+    const operUp = point.fields.operUp;
+    const ifName = point.tags.ifName;
+    const node = point.tags.node ?? eventNode;
+    if (operUp === undefined || ifName === undefined || !this.topology.has(node)) return;
+    const state = operUp >= 1 ? 'up' : 'down';
+    if (this.ifState.get(ifKey(node, ifName)) === state) return;
+    this.onInterfaceState(node, ifName, state, 'poll', point.timeMs);
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   ifState,
   linkTrap,
   reachable,
+  sample,
   shuffled,
   unreachable,
   XICHUAN_UPLINK,
@@ -287,5 +288,15 @@ describe('topology correlation', () => {
     });
     h.engine.tick();
     expect(all(h)).toEqual([]);
+  });
+
+  it('an uplink already down at the first poll (no state change to report) is known from the samples', async () => {
+    h = await harness();
+    sample(h, 'ny-core', 'interface', { ifIndex: '9', ifName: 'GE0/0/8' }, { operUp: 0, inBps: 0 });
+    h.engine.tick();
+    expect(visible(h).map((a) => [a.rule, a.node])).toEqual([['uplink-down', 'xichuan-gw']]);
+    sample(h, 'ny-core', 'interface', { ifIndex: '9', ifName: 'GE0/0/8' }, { operUp: 1, inBps: 1000 });
+    h.engine.tick();
+    expect(visible(h)).toEqual([]);
   });
 });
