@@ -101,7 +101,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       `simulated network: ${simulator.manifest.length} SNMP agents on 127.0.0.1 (control ${simulator.controlUrl})`,
     );
 
-    const alerts = await startAlertEngine({ topology, bus, dbPath: join(stateDir, 'alerts.sqlite') });
+    const pollIntervalS = options.pollIntervalS ?? 10;
+    const alerts = await startAlertEngine({
+      topology,
+      bus,
+      dbPath: join(stateDir, 'alerts.sqlite'),
+      pollIntervalS,
+    });
     cleanups.push(() => alerts.stop());
 
     const port = options.consolePort || (await freeTcpPort());
@@ -117,7 +123,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       manifest: simulator.manifest,
       store: metrics,
       bus,
-      intervalS: options.pollIntervalS ?? 10,
+      intervalS: pollIntervalS,
       trapPort,
       hostHealth: true,
       logger: createCollectorLogger(process.env.LOG_LEVEL ?? 'warn'),

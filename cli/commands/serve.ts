@@ -76,6 +76,7 @@ export function registerServeCommand(program: Command): void {
         bus,
         dbPath: config.alerts.db ?? join(config.stateDir, 'alerts.sqlite'),
         ...(config.alerts.rules ? { rules: config.alerts.rules } : {}),
+        ...(config.alerts.pollIntervalS ? { pollIntervalS: config.alerts.pollIntervalS } : {}),
       });
 
       const firstAdmin = await ensureFirstAdmin(config.stateDir);

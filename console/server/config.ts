@@ -22,7 +22,12 @@ const schema = z
       .regex(/^(memory|nats:\/\/\S+)$/, 'use memory or nats://HOST:PORT')
       .default('memory'),
     alerts: z
-      .object({ rules: z.string().min(1).optional(), db: z.string().min(1).optional() })
+      .object({
+        rules: z.string().min(1).optional(),
+        db: z.string().min(1).optional(),
+        /** The collector's poll interval when it overrides the inventory's (stale-data alerts use it). */
+        pollIntervalS: z.number().positive().optional(),
+      })
       .strict()
       .default({}),
     pki: z
@@ -97,6 +102,7 @@ export function parseServeConfig(text: string, file: string): ConfigResult {
       alerts: {
         ...(config.alerts.rules ? { rules: at(config.alerts.rules) } : {}),
         ...(config.alerts.db ? { db: at(config.alerts.db) } : {}),
+        ...(config.alerts.pollIntervalS ? { pollIntervalS: config.alerts.pollIntervalS } : {}),
       },
       ...(config.pki ? { pki: { ...config.pki, dir: at(config.pki.dir) } } : {}),
       tls: {
