@@ -21,10 +21,9 @@ import {
   writeCertPem,
   writeConfig,
 } from './hierarchy';
-import type { AuthorityConfig, CaDirConfig } from './hierarchy';
 import { generateKey } from './keys';
 import type { KeyType } from './keys';
-import { openCa } from './service';
+import { openCa, planCaDir } from './service';
 import type { PkiInitConfig } from './service';
 import { importSpki } from './csr';
 import { OID, readCertificate, spkiOf } from './x509';
@@ -45,34 +44,14 @@ export function requestBranch(
     actor: string;
   },
 ): Result<{ csrPem: string }> {
-  if (readConfig(dir)) return fail(`${dir} already holds a CA (ca.json exists); refusing to overwrite it`);
-  if (options.passphrase.length < 12) return fail('the CA passphrase must be at least 12 characters');
   const branch = options.pki.branches.find((candidate) => candidate.id === options.branchId);
+  const planned = planCaDir(dir, options, branch ? [{ ...branch, kind: 'branch', parentId: 'root' }] : [], {
+    rootOffline: true,
+  });
+  if (!planned.ok) return planned;
   if (!branch) return fail(`branch "${options.branchId}" is not in the inventory's pki.branches`);
-  const keyType = options.keyType ?? 'rsa2048';
-  const config: CaDirConfig = {
-    formatVersion: 1,
-    publicBaseUrl: options.pki.publicBaseUrl.replace(/\/+$/, ''),
-    inventoryPath: options.inventoryPath ?? null,
-    country: options.pki.root.country,
-    organization: options.pki.root.organization,
-    keyType,
-    authorities: [
-      {
-        id: 'root',
-        kind: 'root',
-        name: options.pki.root.commonName,
-        commonName: options.pki.root.commonName,
-        parentId: null,
-        domains: [],
-        subnets: [],
-        subtrees: [],
-        validityYears: options.pki.root.validityYears,
-        offline: true,
-      },
-      { ...branch, kind: 'branch', parentId: 'root' } satisfies AuthorityConfig,
-    ],
-  };
+  const config = planned.value;
+  const keyType = config.keyType;
   prepareDir(dir);
   const key = generateKey(keyType);
   writeCaKey(paths(dir).key(branch.id), key.privateKey, options.passphrase);

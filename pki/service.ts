@@ -121,6 +121,43 @@ function fail<T>(reason: string): Result<T> {
   return { ok: false, reason };
 }
 
+/**
+ * The checks and ca.json every new CA directory starts with (`ca init`, `ca request-branch`): the
+ * inventory's root, then `branches`. Writes nothing.
+ */
+export function planCaDir(
+  dir: string,
+  options: { pki: PkiInitConfig; passphrase: string; keyType?: KeyType; inventoryPath?: string | null },
+  branches: AuthorityConfig[],
+  { rootOffline = false } = {},
+): Result<CaDirConfig> {
+  if (readConfig(dir)) return fail(`${dir} already holds a CA (ca.json exists); refusing to overwrite it`);
+  if (options.passphrase.length < 12) return fail('the CA passphrase must be at least 12 characters');
+  const root: AuthorityConfig = {
+    id: 'root',
+    kind: 'root',
+    name: options.pki.root.commonName,
+    commonName: options.pki.root.commonName,
+    parentId: null,
+    domains: [],
+    subnets: [],
+    subtrees: [],
+    validityYears: options.pki.root.validityYears,
+  };
+  return {
+    ok: true,
+    value: {
+      formatVersion: 1,
+      publicBaseUrl: options.pki.publicBaseUrl.replace(/\/+$/, ''),
+      inventoryPath: options.inventoryPath ?? null,
+      country: options.pki.root.country,
+      organization: options.pki.root.organization,
+      keyType: options.keyType ?? 'rsa2048',
+      authorities: [rootOffline ? { ...root, offline: true } : root, ...branches],
+    },
+  };
+}
+
 /** Creates the hierarchy: root, branches with name constraints, OCSP signers, first CRLs. */
 export function initCa(
   dir: string,
@@ -133,8 +170,24 @@ export function initCa(
     now?: Date;
   },
 ): Result<{ authorities: AuthorityInfo[] }> {
-  if (readConfig(dir)) return fail(`${dir} already holds a CA (ca.json exists); refusing to overwrite it`);
-  if (options.passphrase.length < 12) return fail('the CA passphrase must be at least 12 characters');
+  const planned = planCaDir(
+    dir,
+    options,
+    options.pki.branches.map((branch): AuthorityConfig => ({
+      id: branch.id,
+      kind: 'branch',
+      name: branch.name,
+      commonName: branch.commonName,
+      parentId: 'root',
+      domains: branch.domains,
+      subnets: branch.subnets,
+      subtrees: branch.subtrees,
+      validityYears: branch.validityYears,
+    })),
+  );
+  if (!planned.ok) return planned;
+  const config = planned.value;
+  const keyType = config.keyType;
   const branchIds = new Set<string>();
   for (const branch of options.pki.branches) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(branch.id) || branch.id === 'root')
@@ -143,39 +196,6 @@ export function initCa(
     branchIds.add(branch.id);
   }
   const now = options.now ?? new Date();
-  const keyType = options.keyType ?? 'rsa2048';
-  const config: CaDirConfig = {
-    formatVersion: 1,
-    publicBaseUrl: options.pki.publicBaseUrl.replace(/\/+$/, ''),
-    inventoryPath: options.inventoryPath ?? null,
-    country: options.pki.root.country,
-    organization: options.pki.root.organization,
-    keyType,
-    authorities: [
-      {
-        id: 'root',
-        kind: 'root',
-        name: options.pki.root.commonName,
-        commonName: options.pki.root.commonName,
-        parentId: null,
-        domains: [],
-        subnets: [],
-        subtrees: [],
-        validityYears: options.pki.root.validityYears,
-      },
-      ...options.pki.branches.map((branch): AuthorityConfig => ({
-        id: branch.id,
-        kind: 'branch',
-        name: branch.name,
-        commonName: branch.commonName,
-        parentId: 'root',
-        domains: branch.domains,
-        subnets: branch.subnets,
-        subtrees: branch.subtrees,
-        validityYears: branch.validityYears,
-      })),
-    ],
-  };
   prepareDir(dir);
   const p = paths(dir);
   const store = new CertificateStore(p.db);
