@@ -3,7 +3,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAlertEngine, type AlertEngine } from '../alerts/index';
 import { InProcessBus, type BusEvent } from '../bus/index';
-import { generateInventoryYaml } from '../inventory/generate';
+import { generateInventoryYaml, seededRandom } from '../inventory/generate';
 import { loadInventoryText, type NodeId, type Topology } from '../inventory/index';
 
 /**
@@ -18,17 +18,6 @@ const silentLog = { info: () => undefined, warn: () => undefined, error: () => u
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(items: T[], rand: () => number): T[] {
@@ -209,7 +198,7 @@ async function trapLatency(topology: Topology, rows: Row[], stateRoot: string, w
 async function storm(topology: Topology, rows: Row[], label: string, spreadMs: number): Promise<void> {
   const nodes = shuffle(
     topology.nodes.map((node) => node.id),
-    random(42),
+    seededRandom(42),
   );
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;

@@ -80,8 +80,8 @@ const DEPARTMENTS = [
   '司法局',
 ];
 
-/** mulberry32: tiny, fast, good enough for reproducible test networks. */
-function random(seed: number): () => number {
+/** mulberry32: tiny, fast, good enough for reproducible test networks, benches and fuzzing. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -98,7 +98,7 @@ export function generateInventory(options: Partial<GenerateOptions> = {}): RawIn
   const o = { ...DEFAULT_GENERATE, ...options };
   if (o.cities > 250 || o.countiesPerCity > 250 || o.nodesPerCounty > 250)
     throw new Error('generate: at most 250 cities, 250 counties per city and 250 nodes per county');
-  const rand = random(o.seed);
+  const rand = seededRandom(o.seed);
   const credentialsFor = () => (rand() < o.v3Share ? 'sim-v3' : 'sim-v2c');
   const nodes: RawInventory['nodes'] = [];
   const links: RawInventory['links'] = [];

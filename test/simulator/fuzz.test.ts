@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../inventory';
+import { seededRandom } from '../../inventory/generate';
 import { Tag } from '../../simulator/ber';
 import { startSimulator, type Simulator } from '../../simulator';
 import { buildRequest, exchange } from './support';
@@ -16,20 +17,9 @@ afterAll(async () => {
   await sim.stop();
 });
 
-function mulberry(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('hostile input', () => {
   it('survives truncated, bit-flipped and random datagrams (v2c and v3 agents)', async () => {
-    const rand = mulberry(42);
+    const rand = seededRandom(42);
     const valid = buildRequest({
       version: 1,
       community: 'ny-sim-ro',
