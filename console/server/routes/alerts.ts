@@ -93,6 +93,25 @@ function requireSilenceInScope(scope: Scope, silence: Pick<Silence, 'matchers'>)
     );
 }
 
+/** POST /api/alerts/:id/ack and …/unack: the same checks, body and audit line around the engine's action. */
+function alertActionRoute(action: 'ack' | 'unack', summary: string) {
+  return defineRoute({
+    method: 'post',
+    path: `/api/alerts/:id/${action}`,
+    summary,
+    tag: 'alerts',
+    permission: 'alerts.write',
+    body: ackSchema,
+    returns: 'Alert',
+    handler: ({ c, who, param, body, audit }, ctx) => {
+      const alert = alertInScope(ctx, who.scope, param('id'));
+      const updated = acted(ctx.alerts[action](alert.id, who.user.username, body.comment));
+      audit(`alert.${action}`, alert.id, `${alert.rule} on ${alert.node ?? '-'}: ${body.comment}`);
+      return c.json(updated);
+    },
+  });
+}
+
 export const alertRoutes = [
   defineRoute({
     method: 'get',
@@ -153,36 +172,8 @@ export const alertRoutes = [
     returns: 'Alert',
     handler: ({ c, who, param }, ctx) => c.json(alertInScope(ctx, who.scope, param('id'))),
   }),
-  defineRoute({
-    method: 'post',
-    path: '/api/alerts/:id/ack',
-    summary: 'Acknowledge an alert with a comment',
-    tag: 'alerts',
-    permission: 'alerts.write',
-    body: ackSchema,
-    returns: 'Alert',
-    handler: ({ c, who, param, body, audit }, ctx) => {
-      const alert = alertInScope(ctx, who.scope, param('id'));
-      const acked = acted(ctx.alerts.ack(alert.id, who.user.username, body.comment));
-      audit('alert.ack', alert.id, `${alert.rule} on ${alert.node ?? '-'}: ${body.comment}`);
-      return c.json(acked);
-    },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/api/alerts/:id/unack',
-    summary: 'Take back an acknowledgement',
-    tag: 'alerts',
-    permission: 'alerts.write',
-    body: ackSchema,
-    returns: 'Alert',
-    handler: ({ c, who, param, body, audit }, ctx) => {
-      const alert = alertInScope(ctx, who.scope, param('id'));
-      const unacked = acted(ctx.alerts.unack(alert.id, who.user.username, body.comment));
-      audit('alert.unack', alert.id, `${alert.rule} on ${alert.node ?? '-'}: ${body.comment}`);
-      return c.json(unacked);
-    },
-  }),
+  alertActionRoute('ack', 'Acknowledge an alert with a comment'),
+  alertActionRoute('unack', 'Take back an acknowledgement'),
   defineRoute({
     method: 'get',
     path: '/api/silences',
