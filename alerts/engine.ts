@@ -842,6 +842,26 @@ export class AlertCore {
     return { rule, params, summary, labels, impacted, evidence };
   }
 
+  /** Opens `node`'s outage alert: a root cause (`suppressedBy` null) or one folded under its root cause's alert. */
+  private openOutage(fingerprint: string, node: NodeId, suppressedBy: string | null, nowMs: number): void {
+    const draft = this.outageDraft(node, suppressedBy === null);
+    this.openAlert(
+      {
+        fingerprint,
+        rule: draft.rule.id,
+        severity: draft.rule.severity,
+        summary: draft.summary,
+        params: draft.params,
+        labels: draft.labels,
+        node,
+        impacted: draft.impacted,
+        suppressedBy,
+        evidence: draft.evidence,
+      },
+      nowMs,
+    );
+  }
+
   private reconcileOutages(nowMs: number): void {
     this.outageDirty = false;
     const window = this.rules.settings.correlationWindow;
@@ -900,22 +920,7 @@ export class AlertCore {
         due(since + window);
         continue;
       }
-      const draft = this.outageDraft(node, true);
-      this.openAlert(
-        {
-          fingerprint,
-          rule: draft.rule.id,
-          severity: draft.rule.severity,
-          summary: draft.summary,
-          params: draft.params,
-          labels: draft.labels,
-          node,
-          impacted: draft.impacted,
-          suppressedBy: null,
-          evidence: draft.evidence,
-        },
-        nowMs,
-      );
+      this.openOutage(fingerprint, node, null, nowMs);
     }
 
     // Root causes go out first: in a storm the operator sees the one alert that matters at once.
@@ -931,8 +936,8 @@ export class AlertCore {
       const existing = this.byFingerprint.get(fingerprint);
       if (existing && existing.suppressedBy === rootAlert.id && existing.rule === this.outageRuleFor(node).id)
         continue;
-      const draft = this.outageDraft(node, false);
       if (existing) {
+        const draft = this.outageDraft(node, false);
         this.update(
           existing,
           {
@@ -946,21 +951,7 @@ export class AlertCore {
           nowMs,
         );
       } else {
-        this.openAlert(
-          {
-            fingerprint,
-            rule: draft.rule.id,
-            severity: draft.rule.severity,
-            summary: draft.summary,
-            params: draft.params,
-            labels: draft.labels,
-            node,
-            impacted: [],
-            suppressedBy: rootAlert.id,
-            evidence: draft.evidence,
-          },
-          nowMs,
-        );
+        this.openOutage(fingerprint, node, rootAlert.id, nowMs);
       }
     }
 
