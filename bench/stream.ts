@@ -106,6 +106,7 @@ class Clients {
       const onMessage = (message: { type: string }) => {
         if (message.type !== reply) return;
         this.worker.off('message', onMessage);
+        this.worker.off('error', reject);
         resolve(message as T);
       };
       this.worker.on('message', onMessage);
