@@ -26,6 +26,8 @@ export interface StackOptions {
   /** Collector poll interval for every node (the demo polls faster than production's 60 s). */
   pollIntervalS?: number;
   consolePort?: number;
+  /** Address the console listens on (default 127.0.0.1; 0.0.0.0 inside a container). */
+  consoleHost?: string;
   /** influx://host:port/db for InfluxDB; default the embedded SQLite store in the state dir. */
   metrics?: string;
   /** Run the scripted fault scenario (timings overridable, e.g. faster in tests). */
@@ -140,6 +142,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       metrics,
       stateDir,
       port,
+      ...(options.consoleHost ? { host: options.consoleHost } : {}),
       log,
     });
     cleanups.push(() => console.stop());

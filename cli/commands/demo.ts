@@ -5,6 +5,7 @@ import { fail } from '../fail';
 interface DemoFlags {
   inventory: string;
   port: string;
+  host: string;
   stateDir?: string;
   interval: string;
   scenario: boolean;
@@ -16,7 +17,8 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('run the whole product on a simulated network: simulator, collector, alerts, PKI, console')
     .option('--inventory <file>', 'network to simulate', 'configs/examples/nanyang.yaml')
-    .option('--port <n>', 'console port on 127.0.0.1 (0 = any free port)', '8080')
+    .option('--port <n>', 'console port (0 = any free port)', '8080')
+    .option('--host <address>', 'console address (0.0.0.0 to reach it from outside a container)', '127.0.0.1')
     .option(
       '--state-dir <dir>',
       'keep users, alerts, metrics and the demo CA here (default: a fresh temporary folder)',
@@ -33,6 +35,7 @@ export function registerDemoCommand(program: Command): void {
         inventoryPath: flags.inventory,
         stateDir: flags.stateDir,
         consolePort: Number(flags.port),
+        consoleHost: flags.host,
         pollIntervalS: Number(flags.interval),
         metrics,
         scenario: flags.scenario
