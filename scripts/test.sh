@@ -28,8 +28,9 @@ if [ -f console/web/index.html ]; then
   npx svelte-check --tsconfig console/web/tsconfig.json --fail-on-warnings
   npm run build:web --silent
 fi
-echo "==> lint"
+echo "==> lint and format"
 npx eslint . --max-warnings 0
+npx prettier --check . --log-level warn
 
 echo "==> tests"
 mkdir -p test/.artifacts

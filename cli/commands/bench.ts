@@ -16,9 +16,18 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<{ run: 
     describe: 'trap → alert event latency; 5,000-node outage storm: settle time, alerts, memory',
     load: () => import('../../bench/alerts'),
   },
-  pki: { describe: 'CA: certificates/s from CSRs (RSA-2048, P-256) vs openssl speed sign/s; OCSP responses/s', load: () => import('../../bench/pki') },
-  sim: { describe: 'simulator: 5,000 agents start, memory, GETBULK varbinds/s vs Debian snmpd', load: () => import('../../bench/sim') },
-  stream: { describe: 'console: trap → alert to 1,000 WebSocket clients vs bare ws broadcast; REST alert list req/s', load: () => import('../../bench/stream') },
+  pki: {
+    describe: 'CA: certificates/s from CSRs (RSA-2048, P-256) vs openssl speed sign/s; OCSP responses/s',
+    load: () => import('../../bench/pki'),
+  },
+  sim: {
+    describe: 'simulator: 5,000 agents start, memory, GETBULK varbinds/s vs Debian snmpd',
+    load: () => import('../../bench/sim'),
+  },
+  stream: {
+    describe: 'console: trap → alert to 1,000 WebSocket clients vs bare ws broadcast; REST alert list req/s',
+    load: () => import('../../bench/stream'),
+  },
   console: {
     describe: 'console web: 5,000-node topology interactive time, panning fps, first-load JS gzip',
     load: () => import('../../bench/console'),

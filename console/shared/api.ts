@@ -107,7 +107,14 @@ export interface VideoLinkView {
   a: string;
   b: string;
   probe: string;
-  meetings: Array<{ title: string; start?: string; end?: string; days?: string[]; from?: string; to?: string }>;
+  meetings: Array<{
+    title: string;
+    start?: string;
+    end?: string;
+    days?: string[];
+    from?: string;
+    to?: string;
+  }>;
 }
 /** GET /api/topology (only the caller's subtree) */
 export interface TopologyResponse {
@@ -263,7 +270,11 @@ export interface CertificatesResponse {
 /** POST /api/certificates */
 export type IssueCertificateRequest =
   | { node: string; profile: CertProfile; csrPem: string }
-  | { node: string; profile: CertProfile; generate: { keyType: 'rsa-2048' | 'ecdsa-p256' | 'ecdsa-p384'; p12Password?: string } };
+  | {
+      node: string;
+      profile: CertProfile;
+      generate: { keyType: 'rsa-2048' | 'ecdsa-p256' | 'ecdsa-p384'; p12Password?: string };
+    };
 export interface IssueCertificateResponse {
   certificate: CertificateView;
   certPem: string;
@@ -315,11 +326,17 @@ export interface StreamFilter {
   minSeverity?: Severity;
 }
 export type ClientMessage =
-  | { type: 'subscribe'; filter: StreamFilter; resumeFrom?: number }
-  | { type: 'ping'; atMs: number };
+  { type: 'subscribe'; filter: StreamFilter; resumeFrom?: number } | { type: 'ping'; atMs: number };
 
 export type ServerMessage =
-  | { type: 'snapshot'; seq: number; alerts: Alert[]; nodes: NodeLiveState[]; links: LinkLiveState[]; serverTimeMs: number }
+  | {
+      type: 'snapshot';
+      seq: number;
+      alerts: Alert[];
+      nodes: NodeLiveState[];
+      links: LinkLiveState[];
+      serverTimeMs: number;
+    }
   | { type: 'alert'; seq: number; change: AlertChange; alert: Alert }
   | { type: 'node.state'; seq: number; node: NodeLiveState }
   | { type: 'link.state'; seq: number; link: LinkLiveState }
