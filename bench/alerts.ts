@@ -5,6 +5,7 @@ import { startAlertEngine, type AlertEngine } from '../alerts/index';
 import { InProcessBus, type BusEvent } from '../bus/index';
 import { generateInventoryYaml, seededRandom } from '../inventory/generate';
 import { loadInventoryText, type NodeId, type Topology } from '../inventory/index';
+import { percentile } from './percentile';
 
 /**
  * `egov-noc bench alerts`:
@@ -15,10 +16,6 @@ import { loadInventoryText, type NodeId, type Topology } from '../inventory/inde
  */
 
 const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 function shuffle<T>(items: T[], rand: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {

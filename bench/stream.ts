@@ -22,6 +22,7 @@ import { startConsoleServer } from '../console/server';
 import { generateInventoryYaml } from '../inventory/generate';
 import { loadInventoryText, type NodeId, type Topology } from '../inventory';
 import { openMetricsStore } from '../metrics';
+import { percentile } from './percentile';
 
 const CLIENTS = 1000;
 const PACED_EVENTS = 60;
@@ -140,11 +141,6 @@ class Clients {
 function require_resolve(name: string): string {
   return createRequire(import.meta.url).resolve(name);
 }
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted.length === 0
-    ? Number.NaN
-    : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN);
 
 interface PhaseResult {
   p50Ms: number;
