@@ -51,16 +51,22 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** A UDP port free right now on loopback, for the trap receiver the simulator sends to. */
+/**
+ * A UDP port free right now on loopback for the trap receiver the simulator sends to, chosen below
+ * Linux's ephemeral range so the simulator's agents (bound to ephemeral ports) cannot take it first.
+ */
 async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    const socket = createSocket('udp4');
+    const free = await new Promise<boolean>((resolve) => {
+      socket.once('error', () => resolve(false));
+      socket.bind(candidate, '127.0.0.1', () => resolve(true));
+    });
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    if (free) return candidate;
+  }
+  throw new Error('no free UDP port for the trap receiver in 20000–31999');
 }
 
 /** A TCP port free right now on loopback: the console's URL must be known before the CA names it. */

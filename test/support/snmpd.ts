@@ -54,15 +54,22 @@ export interface Snmpd {
 }
 
 /** A loopback UDP port that was free a moment ago. */
+/**
+ * A UDP port free right now on loopback, chosen below Linux's ephemeral range (32768–60999). A port
+ * is reserved only later (by the collector's trap receiver), and in between the simulator binds
+ * thousands of agents to ephemeral ports: picking from outside that range keeps them from taking it.
+ */
 export async function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    socket.on('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const socket = createSocket('udp4');
+      socket.once('error', () => resolve(false));
+      socket.bind(candidate, '127.0.0.1', () => socket.close(() => resolve(true)));
     });
-  });
+    if (free) return candidate;
+  }
+  throw new Error('no free UDP port found in 20000–31999 after 50 tries');
 }
 
 const PASS_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'snmpd-pass-persist.js');
