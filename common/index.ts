@@ -1,0 +1,8 @@
+export {
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
+  ensurePrivateDir,
+  openPrivateDatabase,
+  touchPrivateFile,
+  writePrivateFile,
+} from './private-files';
