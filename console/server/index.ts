@@ -117,7 +117,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
   }, options.liveFlushMs ?? 250);
   flushTimer.unref();
-  const purgeTimer = setInterval(() => identity.sessions.purgeExpired(), 3600_000);
+  const purgeTimer = setInterval(() => {
+    identity.sessions.purgeExpired();
+    identity.users.purgeLoginFailures();
+  }, 3600_000);
   purgeTimer.unref();
 
   const webDist =

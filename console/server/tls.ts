@@ -1,11 +1,13 @@
 /**
  * The console's HTTPS certificate, issued by the project's own CA (pki/) for the inventory node the
  * console runs on, so operators' browsers that trust the branch CA trust the console. Kept in
- * <stateDir>/tls (key file mode 0600) and re-issued when missing or within 30 days of expiry.
+ * <stateDir>/tls (folder 0700, key 0600, also when an older version left them wider) and re-issued
+ * when missing or within 30 days of expiry.
  */
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, touchPrivateFile, writePrivateFile } from '../../common';
 import type { PkiPort } from './ports';
 
 const RENEW_BEFORE_MS = 30 * 86_400_000;
@@ -23,6 +25,8 @@ export function consoleTlsFromCa(
   const certFile = join(dir, 'console.crt');
   const keyFile = join(dir, 'console.key');
   if (existsSync(certFile) && existsSync(keyFile)) {
+    ensurePrivateDir(dir);
+    touchPrivateFile(keyFile);
     const certPem = readFileSync(certFile, 'utf8');
     const leaf = new X509Certificate(certPem);
     const serial = leaf.serialNumber.toLowerCase().replace(/^0+/, '');
@@ -42,8 +46,9 @@ export function consoleTlsFromCa(
   if (keyPem === undefined)
     return { ok: false, reason: 'the CA returned no private key for the console certificate' };
   const certPem = issued.value.certPem + issued.value.chainPem;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(keyFile, keyPem, { mode: 0o600 });
+  ensurePrivateDir(stateDir);
+  ensurePrivateDir(dir);
+  writePrivateFile(keyFile, keyPem);
   writeFileSync(certFile, certPem);
   return { ok: true, certPem, keyPem, issued: true };
 }

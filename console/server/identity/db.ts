@@ -2,9 +2,9 @@
  * The console's own SQLite file (<stateDir>/console.sqlite): users, sessions, API tokens, audit.
  * Raw metric history never lives here (that is the MetricsStore's job).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { ensurePrivateDir, openPrivateDatabase } from '../../../common';
 
 export type IdentityDb = Database.Database;
 
@@ -37,6 +37,13 @@ CREATE TABLE IF NOT EXISTS api_tokens (
   created_at_ms INTEGER NOT NULL,
   last_used_ms INTEGER
 );
+-- Consecutive failed logins per name, known or not, so an unknown name locks like a known one.
+CREATE TABLE IF NOT EXISTS login_failures (
+  username TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  locked_until_ms INTEGER,
+  last_at_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   at_ms INTEGER NOT NULL,
@@ -51,8 +58,9 @@ CREATE TABLE IF NOT EXISTS audit (
 export const DB_FILE = 'console.sqlite';
 
 export function openIdentityDb(stateDir: string): IdentityDb {
-  mkdirSync(stateDir, { recursive: true });
-  const db = new Database(join(stateDir, DB_FILE));
+  // Users, sessions and the audit trail are the owner's only: folder 0700, database (and WAL) 0600.
+  ensurePrivateDir(stateDir);
+  const db = openPrivateDatabase(join(stateDir, DB_FILE));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

@@ -6,16 +6,11 @@ import { SessionStore } from './sessions';
 import { UserAdmin } from './users';
 
 export { AuditTrail, type AuditInput } from './audit';
-export {
-  SessionStore,
-  LoginRateLimiter,
-  SESSION_COOKIE,
-  TOKEN_PREFIX,
-  csrfTokenFor,
-  csrfMatches,
-} from './sessions';
+export { LoginRateLimiter } from './login-rate-limit';
+export { SessionStore, SESSION_COOKIE, TOKEN_PREFIX, csrfTokenFor, csrfMatches } from './sessions';
 export type { ApiTokenRecord } from './sessions';
-export { UserAdmin, type UserRecord, type Actor, DEFAULT_LOCKOUT, type LockoutPolicy } from './users';
+export { UserAdmin, type UserRecord, type Actor, type EndedAccess } from './users';
+export { DEFAULT_LOCKOUT, type LockoutPolicy } from './login-failures';
 export { refuse, type Outcome, type Refusal } from './outcome';
 export { generatePassword, hashPassword, verifyPassword } from './passwords';
 

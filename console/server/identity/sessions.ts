@@ -83,6 +83,13 @@ export class SessionStore {
     return { username: row.username, expiresAtMs: Math.max(expiresAtMs, row.expires_at_ms) };
   }
 
+  /** Whether a session is live, without sliding its expiry (the stream's re-check). */
+  isLive(rawId: string): boolean {
+    const row = this.db.prepare('SELECT expires_at_ms FROM sessions WHERE id_hash = ?').get(sha256(rawId)) as
+      { expires_at_ms: number } | undefined;
+    return row !== undefined && row.expires_at_ms > this.now();
+  }
+
   remove(rawId: string): void {
     this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(sha256(rawId));
   }
@@ -121,6 +128,11 @@ export class SessionStore {
     };
   }
 
+  /** Whether a bearer token still exists, without marking it used (the stream's re-check). */
+  tokenExists(token: string): boolean {
+    return this.db.prepare('SELECT 1 FROM api_tokens WHERE token_hash = ?').get(sha256(token)) !== undefined;
+  }
+
   listTokens(username: string): ApiTokenRecord[] {
     const rows = this.db
       .prepare(
@@ -140,39 +152,5 @@ export class SessionStore {
     return (
       this.db.prepare('DELETE FROM api_tokens WHERE id = ? AND username = ?').run(id, username).changes > 0
     );
-  }
-}
-
-/**
- * Failed login attempts per username+IP in a sliding window (in memory: a restart forgives, the
- * per-account lockout in the users table does not). Successful logins are not counted.
- */
-export class LoginRateLimiter {
-  private readonly failures = new Map<string, number[]>();
-  constructor(
-    private readonly maxAttempts = 10,
-    private readonly windowMs = 5 * 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  private recent(key: string): number[] {
-    const now = this.now();
-    const recent = (this.failures.get(key) ?? []).filter((at) => at > now - this.windowMs);
-    if (recent.length > 0) this.failures.set(key, recent);
-    else this.failures.delete(key);
-    return recent;
-  }
-
-  /** Seconds to wait before this username may try again from this address; 0 = go ahead. */
-  blockedForS(username: string, ip: string): number {
-    const recent = this.recent(`${username}\u0000${ip}`);
-    if (recent.length < this.maxAttempts) return 0;
-    return Math.max(1, Math.ceil(((recent[0] ?? this.now()) + this.windowMs - this.now()) / 1000));
-  }
-
-  recordFailure(username: string, ip: string): void {
-    const key = `${username}\u0000${ip}`;
-    this.failures.set(key, [...this.recent(key), this.now()]);
-    if (this.failures.size > 10_000) for (const other of [...this.failures.keys()]) this.recent(other);
   }
 }

@@ -3,10 +3,12 @@
  * Every change is written to the audit trail by the caller-facing methods here, so the CLI and the
  * REST routes record the same thing.
  */
+import { createHash } from 'node:crypto';
 import type { CreateUserRequest, UpdateUserRequest, UserRole, UserView } from '../../shared/api';
 import { ROLES } from '../../shared/api';
 import type { AuditTrail } from './audit';
 import type { IdentityDb } from './db';
+import { DEFAULT_LOCKOUT, LoginFailures, type LockoutPolicy } from './login-failures';
 import { refuse, type Outcome } from './outcome';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
 
@@ -19,7 +21,7 @@ export interface UserRecord {
   lastLoginMs: number | null;
   /** Locked by an admin. */
   locked: boolean;
-  /** Temporarily locked after too many failed logins, until this time. */
+  /** Temporarily locked after too many failed logins, until this time (may lie in the past). */
   lockedUntilMs: number | null;
 }
 
@@ -32,17 +34,9 @@ interface UserRow {
   created_at_ms: number;
   last_login_ms: number | null;
   locked: number;
-  failed_logins: number;
-  locked_until_ms: number | null;
+  /** From login_failures: the temporary lock after too many failed logins. */
+  temp_locked_until_ms: number | null;
 }
-
-export interface LockoutPolicy {
-  /** Consecutive failed logins that lock the account... */
-  maxFailures: number;
-  /** ...for this long. */
-  lockMs: number;
-}
-export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMs: 15 * 60_000 };
 
 /** Who is acting and from where, for the audit trail. */
 export interface Actor {
@@ -60,10 +54,21 @@ const toRecord = (row: UserRow): UserRecord => ({
   createdAtMs: row.created_at_ms,
   lastLoginMs: row.last_login_ms,
   locked: row.locked === 1,
-  lockedUntilMs: row.locked_until_ms,
+  lockedUntilMs: row.temp_locked_until_ms,
 });
 
+const SELECT_USERS =
+  'SELECT users.*, login_failures.locked_until_ms AS temp_locked_until_ms FROM users LEFT JOIN login_failures USING (username)';
+
+/** What ends when a user's password changes: every session but the one it was changed from, every API token. */
+export interface EndedAccess {
+  sessions: number;
+  tokens: number;
+}
+
 export class UserAdmin {
+  private readonly failures: LoginFailures;
+
   constructor(
     private readonly db: IdentityDb,
     private readonly audit: AuditTrail,
@@ -73,20 +78,21 @@ export class UserAdmin {
     private readonly scopePath: (scope: string) => string[] = () => [],
     private readonly lockout: LockoutPolicy = DEFAULT_LOCKOUT,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.failures = new LoginFailures(db, lockout, now);
+  }
 
   count(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
   }
 
   get(username: string): UserRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as
-      UserRow | undefined;
+    const row = this.db.prepare(`${SELECT_USERS} WHERE username = ?`).get(username) as UserRow | undefined;
     return row && toRecord(row);
   }
 
   list(): UserRecord[] {
-    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toRecord);
+    return (this.db.prepare(`${SELECT_USERS} ORDER BY username`).all() as UserRow[]).map(toRecord);
   }
 
   view(user: UserRecord): UserView {
@@ -139,7 +145,16 @@ export class UserAdmin {
     return { ok: true, value: this.get(request.username) as UserRecord };
   }
 
-  async update(username: string, request: UpdateUserRequest, by: Actor): Promise<Outcome<UserRecord>> {
+  /**
+   * Change a user. A new password ends all of the user's sessions but `keepSessionRawId` (the
+   * caller's own when users change their own password) and revokes all of the user's API tokens.
+   */
+  async update(
+    username: string,
+    request: UpdateUserRequest,
+    by: Actor,
+    keepSessionRawId: string | null = null,
+  ): Promise<Outcome<UserRecord>> {
     const user = this.get(username);
     if (!user) return refuse(404, 'not_found', `no user "${username}"`);
     if (request.scope !== undefined) {
@@ -155,8 +170,8 @@ export class UserAdmin {
       const problem = passwordProblem(request.password);
       if (problem) return refuse(422, 'weak_password', `password ${problem}`, 'password');
       set('password_hash', await hashPassword(request.password), 'password changed');
-      // A new password ends every session of that user.
-      this.db.prepare('DELETE FROM sessions WHERE username = ?').run(username);
+      const ended = this.endAccess(username, keepSessionRawId);
+      changes.push(`${ended.sessions} session(s) ended, ${ended.tokens} token(s) revoked`);
     }
     if (request.displayName !== undefined)
       set('display_name', request.displayName, `displayName=${request.displayName}`);
@@ -164,14 +179,25 @@ export class UserAdmin {
     if (request.scope !== undefined) set('scope', request.scope, `scope=${request.scope ?? '*'}`);
     if (request.locked !== undefined) {
       set('locked', request.locked ? 1 : 0, request.locked ? 'locked' : 'unlocked');
-      if (!request.locked)
-        this.db
-          .prepare('UPDATE users SET failed_logins = 0, locked_until_ms = NULL WHERE username = ?')
-          .run(username);
+      if (!request.locked) this.failures.clear(username);
       if (request.locked) this.db.prepare('DELETE FROM sessions WHERE username = ?').run(username);
     }
     this.audit.record({ ...by, action: 'user.update', target: username, detail: changes.join(', ') });
     return { ok: true, value: this.get(username) as UserRecord };
+  }
+
+  private endAccess(username: string, keepSessionRawId: string | null): EndedAccess {
+    const keep = keepSessionRawId === null ? '' : createHash('sha256').update(keepSessionRawId).digest('hex');
+    const sessions = this.db
+      .prepare('DELETE FROM sessions WHERE username = ? AND id_hash != ?')
+      .run(username, keep).changes;
+    const tokens = this.db.prepare('DELETE FROM api_tokens WHERE username = ?').run(username).changes;
+    return { sessions, tokens };
+  }
+
+  /** Forget failed-login counts whose lock ran out (called with the session purge). */
+  purgeLoginFailures(): number {
+    return this.failures.purge();
   }
 
   remove(username: string, by: Actor): Outcome<null> {
@@ -182,63 +208,35 @@ export class UserAdmin {
   }
 
   /**
-   * Check a password. Unknown users cost the same time as known ones; failures count towards a
-   * temporary lock. Records login / login.failed in the audit trail.
+   * Check a password. The attempt is counted before the slow check (parallel guesses cannot slip
+   * past the lockout), and unknown names, disabled users and known users take the same path, time
+   * and answers: a lock, when it comes, comes after the same number of attempts for all of them.
+   * Records login / login.failed in the audit trail.
    */
   async authenticate(username: string, password: string, from: string): Promise<Outcome<UserRecord>> {
+    const gate = this.failures.startAttempt(username);
     const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as
-      UserRow | undefined;
-    const denied = refuse(401, 'bad_credentials', 'wrong username or password');
-    if (!row) {
+      Pick<UserRow, 'password_hash' | 'locked'> | undefined;
+    const failed = (detail: string) =>
+      this.audit.record({ actor: username, action: 'login.failed', target: username, detail, from });
+    if (gate.locked) {
       await verifyPassword(password, await decoyHash());
-      this.audit.record({
-        actor: username,
-        action: 'login.failed',
-        target: username,
-        detail: 'unknown user',
-        from,
-      });
-      return denied;
-    }
-    const now = this.now();
-    if (row.locked === 1 || (row.locked_until_ms !== null && row.locked_until_ms > now)) {
-      await verifyPassword(password, await decoyHash());
-      this.audit.record({
-        actor: username,
-        action: 'login.failed',
-        target: username,
-        detail: 'account locked',
-        from,
-      });
-      const minutes = row.locked === 1 ? null : Math.ceil(((row.locked_until_ms ?? now) - now) / 60_000);
+      failed('locked after repeated failures');
+      const minutes = Math.ceil((gate.untilMs - this.now()) / 60_000);
       return refuse(
         429,
         'account_locked',
-        minutes === null
-          ? 'this account is locked; ask an administrator to unlock it'
-          : `too many failed logins; this account is locked for ${minutes} more minute(s)`,
+        `too many failed logins; this account is locked for ${minutes} more minute(s)`,
       );
     }
-    if (!(await verifyPassword(password, row.password_hash))) {
-      const failures = row.failed_logins + 1;
-      const lockedUntil = failures >= this.lockout.maxFailures ? now + this.lockout.lockMs : null;
-      this.db
-        .prepare('UPDATE users SET failed_logins = ?, locked_until_ms = ? WHERE username = ?')
-        .run(lockedUntil === null ? failures : 0, lockedUntil, username);
-      this.audit.record({
-        actor: username,
-        action: 'login.failed',
-        target: username,
-        detail: lockedUntil === null ? `failure ${failures}` : `failure ${failures}: locked`,
-        from,
-      });
-      return denied;
+    const usable = row !== undefined && row.locked === 0;
+    const matches = await verifyPassword(password, usable ? row.password_hash : await decoyHash());
+    if (!usable || !matches) {
+      failed(row === undefined ? 'unknown user' : usable ? 'wrong password' : 'account disabled');
+      return refuse(401, 'bad_credentials', 'wrong username or password, or the account is disabled');
     }
-    this.db
-      .prepare(
-        'UPDATE users SET failed_logins = 0, locked_until_ms = NULL, last_login_ms = ? WHERE username = ?',
-      )
-      .run(now, username);
+    this.failures.clear(username);
+    this.db.prepare('UPDATE users SET last_login_ms = ? WHERE username = ?').run(this.now(), username);
     this.audit.record({ actor: username, action: 'login', target: username, from });
     return { ok: true, value: this.get(username) as UserRecord };
   }

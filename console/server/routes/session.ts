@@ -30,7 +30,7 @@ export const sessionRoutes = [
     body: loginSchema,
     returns: 'SessionResponse',
     handler: async ({ c, body, ip }, ctx) => {
-      const waitS = ctx.loginLimiter.blockedForS(body.username, ip);
+      const waitS = ctx.loginLimiter.startAttempt(body.username, ip);
       if (waitS > 0) {
         ctx.identity.audit.record({
           actor: body.username,
@@ -42,8 +42,8 @@ export const sessionRoutes = [
         throw new ApiFailure(429, 'rate_limited', `too many login attempts; try again in ${waitS} s`);
       }
       const outcome = await ctx.identity.users.authenticate(body.username, body.password, ip);
-      if (!outcome.ok) ctx.loginLimiter.recordFailure(body.username, ip);
       const user = unwrap(outcome);
+      ctx.loginLimiter.succeeded(body.username, ip);
       const session = ctx.identity.sessions.create(user.username, ip);
       setSessionCookie(c, session.rawId, ctx.secure);
       const who: Principal = {
