@@ -4,7 +4,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'console/web/dist', 'test/.artifacts', '.data'] },
+  { ignores: ['node_modules', 'dist', 'console/web/dist', 'test/.artifacts', '.data'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   ...svelte.configs.recommended,

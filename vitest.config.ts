@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit tests are fast and pure; integration tests start real services (snmpd, influxd, openssl);
-// e2e tests drive headless Chromium. All three run in `npm test` and in CI.
+// e2e tests drive headless Chromium. All three run in `npm test` and in CI. Tests that start
+// bin/egov-noc.js run dist/, which the global setup compiles from the current sources first.
 export default defineConfig({
   test: {
+    globalSetup: ['scripts/vitest-build.js'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],

@@ -18,7 +18,7 @@ import { generateInventoryYaml } from '../inventory/generate';
 import type { TopologyNodeView } from '../console/shared/api';
 import { layoutTopology } from '../console/web/src/lib/topology-layout';
 import { memoryLogger, openMetricsStore } from '../metrics';
-import { ensureWebBuilt, launchChromium } from '../test/e2e/support/browser';
+import { ensureWebBuilt, launchChromium } from './support/chromium';
 
 const TARGET_INTERACTIVE_MS = 2000;
 const TARGET_FPS = 30;
@@ -35,7 +35,7 @@ async function panFps(
   if (box === null) throw new Error('bench console: the topology canvas is not on screen');
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
-  // A string, not a function: tsx would wrap a named closure in a helper the page does not have.
+  // A string, not a function: a compiler may wrap a named closure in a helper the page does not have.
   await page.evaluate(`(() => {
     window.__frames = 0;
     window.__counting = true;

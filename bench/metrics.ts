@@ -21,7 +21,7 @@ import { applyInfluxSchema, expectedInfluxSchema } from '../metrics/influx/schem
 import { DEFAULT_RETENTION } from '../metrics/retention';
 import { memoryLogger } from '../metrics/logger';
 import type { MetricPoint } from '../metrics/types';
-import { startInfluxd } from '../test/support/influxd';
+import { startInfluxd } from './support/influxd';
 
 const POINTS = Number(process.env.BENCH_METRICS_POINTS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? 5);

@@ -25,7 +25,7 @@ import { openMetricsStore } from '../metrics';
 import { memoryLogger } from '../metrics/logger';
 import type { MetricsStore } from '../metrics/types';
 import type { ManifestEntry } from '../simulator/manifest';
-import { startInfluxd, type Influxd } from '../test/support/influxd';
+import { startInfluxd, type Influxd } from './support/influxd';
 
 const CYCLES = Number(process.env.BENCH_POLL_CYCLES ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_POLL_CONCURRENCY ?? 64);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentsReport } from './sim-agents';
 import type { LoadReport, LoadRequest } from './sim-load';
+import { compiledEntry } from './support/compiled-entry';
 
 /**
  * Simulator speed: a generated province (~5,000 nodes, 48 interfaces each) in one process — start
@@ -121,10 +122,9 @@ async function startSnmpd(port: number): Promise<{ child: ChildProcess; dir: str
   }
 }
 
-/** GETBULK walks from a poller-like child process (sim-load.ts): no process start per walk. */
+/** GETBULK walks from a poller-like child process (sim-load.ts, compiled to dist/bench-sim-load.js): no process start per walk. */
 function pollerLoad(ports: number[], community: string): Promise<LoadReport> {
-  const child = fork(new URL('./sim-load.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
+  const child = fork(compiledEntry('bench-sim-load'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const request: LoadRequest = {
@@ -144,10 +144,9 @@ function pollerLoad(ports: number[], community: string): Promise<LoadReport> {
   });
 }
 
-/** Starts the simulated province in a child process (sim-agents.ts) and waits for its report. */
+/** Starts the simulated province in a child process (sim-agents.ts, compiled to dist/bench-sim-agents.js) and waits for its report. */
 async function startAgents(): Promise<{ child: ChildProcess; report: AgentsReport }> {
-  const child = fork(new URL('./sim-agents.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
+  const child = fork(compiledEntry('bench-sim-agents'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const report = await new Promise<AgentsReport>((resolve, reject) => {
