@@ -27,7 +27,7 @@ export type { NodeDirectory, PkiNode } from './nodes';
 export { createCsr, parseCsr } from './csr';
 export { generateKey, KEY_TYPES, isKeyType } from './keys';
 export type { KeyType } from './keys';
-export { PROFILE_NAMES, isProfileName } from './profiles/index';
+export { PROFILE_NAMES, isProfileName, profileRefusal } from './profiles/index';
 export type { ProfileName } from './profiles/index';
 export { REVOCATION_REASONS, isRevocationReason } from './store';
 export type { CertificateRecord, CertificateFilter, RevocationReason, CertificateStatus } from './store';

@@ -19,7 +19,6 @@ import {
   extKeyUsageExtension,
   keyIdentifier,
   keyUsageExtension,
-  ocspNoCheckExtension,
   signAndWrap,
   subjectAltNameExtension,
   subjectKeyIdentifierExtension,
@@ -82,12 +81,8 @@ function templateFor(issuer: Authority, profile: CertificateProfile, keyAlgorith
       keyUsageExtension(profile.keyUsage(keyAlgorithm)),
       extKeyUsageExtension(profile.extKeyUsage),
       authorityKeyIdentifierExtension(issuer.keyId),
-      ...(profile.ocspNoCheck
-        ? [ocspNoCheckExtension(), authorityInfoAccessExtension(null, issuer.urls.caIssuers)]
-        : [
-            crlDistributionPointsExtension(issuer.urls.crl),
-            authorityInfoAccessExtension(issuer.urls.ocsp, issuer.urls.caIssuers),
-          ]),
+      crlDistributionPointsExtension(issuer.urls.crl),
+      authorityInfoAccessExtension(issuer.urls.ocsp, issuer.urls.caIssuers),
     ];
     issuer.templates.set(cacheKey, template);
   }

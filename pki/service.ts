@@ -44,7 +44,7 @@ import type { NodeDirectory } from './nodes';
 import { OCSP_STATUS, buildOcspResponse, ocspError, parseOcspRequest, responderKeyHash } from './ocsp';
 import type { OcspSigner, SingleStatus } from './ocsp';
 import { buildPkcs12 } from './p12';
-import { PROFILES, isProfileName } from './profiles/index';
+import { PROFILES, isProfileName, profileRefusal } from './profiles/index';
 import type { ProfileName } from './profiles/index';
 import { CertificateStore, isRevocationReason } from './store';
 import type { CertificateFilter, CertificateRecord, RevocationReason } from './store';
@@ -570,10 +570,7 @@ export class PkiService {
     renewedFrom: string | null;
     how: 'csr' | 'generated' | 'renewal';
   }): Result<IssuedCertificate> {
-    if (!isProfileName(request.profile))
-      return fail(
-        `unknown profile "${request.profile}" (router, server, vc-endpoint, operator, ocsp-signer)`,
-      );
+    if (!isProfileName(request.profile)) return fail(profileRefusal(request.profile));
     const profile = PROFILES[request.profile];
     if (!this.nodes)
       return fail('no inventory is loaded, so no node can be named in a certificate (pass --inventory)');

@@ -22,6 +22,7 @@ import {
   isProfileName,
   isRevocationReason,
   openCa,
+  profileRefusal,
   requestBranch,
   verifyCaAudit,
 } from '../../pki/index';
@@ -232,8 +233,7 @@ export function registerCaCommand(program: Command): void {
           chain?: boolean;
         },
       ) => {
-        if (!isProfileName(options.profile))
-          fail(`unknown profile "${options.profile}" (${PROFILE_NAMES.join(', ')})`);
+        if (!isProfileName(options.profile)) fail(profileRefusal(options.profile));
         if (Boolean(options.csr) === Boolean(options.generate))
           fail('give exactly one of --csr FILE or --generate');
         if (options.generate && !options.p12 && !options.keyOut)

@@ -235,7 +235,8 @@ export interface SilenceRequest {
 }
 
 // ---------- certificates ----------
-export const CERT_PROFILES = ['router', 'server', 'vc-endpoint', 'operator', 'ocsp-signer'] as const;
+/** Profiles an administrator may request; OCSP-signer and CA certificates are the CA's own business. */
+export const CERT_PROFILES = ['router', 'server', 'vc-endpoint', 'operator'] as const;
 export type CertProfile = (typeof CERT_PROFILES)[number];
 export const REVOCATION_REASONS = [
   'unspecified',

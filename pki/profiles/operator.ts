@@ -9,5 +9,4 @@ export const operatorProfile: CertificateProfile = {
   extKeyUsage: [OID.clientAuth],
   keyUsage: () => ['digitalSignature'],
   subject: 'person',
-  ocspNoCheck: false,
 };

@@ -14,6 +14,4 @@ export interface CertificateProfile {
    * 'person': an operator's client certificate; CN is the person's name, no SANs.
    */
   subject: 'node' | 'person';
-  /** id-pkix-ocsp-nocheck, for delegated OCSP signers (RFC 6960 4.2.2.2.1). */
-  ocspNoCheck: boolean;
 }

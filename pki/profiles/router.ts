@@ -10,5 +10,4 @@ export const routerProfile: CertificateProfile = {
   keyUsage: (algorithm) =>
     algorithm === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'],
   subject: 'node',
-  ocspNoCheck: false,
 };

@@ -3,7 +3,7 @@
  * inventory, with openssl making the requests and checking every output.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -210,6 +210,32 @@ describe('egov-noc ca', () => {
     expect(noPass.stderr).toBe(
       'egov-noc: no CA passphrase: set EGOV_CA_PASSPHRASE or pass --passphrase-file FILE\n',
     );
+  });
+
+  it('never issues an OCSP-signer certificate, and does not offer the profile', async () => {
+    for (const how of [
+      ['--csr', file('evil.csr')],
+      ['--generate', '--key-out', file('signer.key')],
+    ]) {
+      const refused = await ca([
+        'issue',
+        '--dir',
+        dir,
+        '--node',
+        'zq-ex-core',
+        '--profile',
+        'ocsp-signer',
+        ...how,
+      ]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(
+        /^egov-noc: profile "ocsp-signer" is not issued on request: delegated OCSP signers are issued and rotated by the CA itself.*\n$/,
+      );
+    }
+    expect(existsSync(file('signer.key'))).toBe(false);
+    const help = await ca(['issue', '--help']);
+    expect(help.stdout).toMatch(/--profile <profile>\s+router \| server \| vc-endpoint \| operator/);
+    expect(help.stdout).not.toMatch(/ocsp-signer/);
   });
 
   it('revokes, lists and writes the CRL naming the serial', async () => {

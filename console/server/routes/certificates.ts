@@ -2,6 +2,8 @@
  * Certificates of the caller's nodes: list, PEM download, issue (CSR or server-generated key) and
  * revoke. CA private keys never leave the PKI; a generated node key is returned once and not kept.
  */
+import { z } from 'zod';
+import { CERT_PROFILES } from '../../shared/api';
 import type { CertificatesResponse, IssueCertificateResponse } from '../../shared/api';
 import type { Scope } from '../access';
 import type { ServerContext } from '../context';
@@ -10,6 +12,18 @@ import { defineRoute } from '../http/route';
 import type { PkiCertificateRecord, PkiKeyType, PkiPort } from '../ports';
 import { certificatesQuerySchema, issueCertificateSchema, revokeSchema } from '../schemas';
 import { certificateView, isNodeCertificate, pkiRevocationReason } from '../views';
+
+/**
+ * The profile is checked first so a refused one is named (a union alone answers "Invalid input").
+ * OCSP-signer and CA certificates are not in CERT_PROFILES: the CA makes those for itself.
+ */
+const issueBodySchema = z
+  .looseObject({
+    profile: z.enum(CERT_PROFILES, {
+      error: `requestable profiles are ${CERT_PROFILES.join(', ')}; OCSP-signer and CA certificates are made by the CA itself`,
+    }),
+  })
+  .pipe(issueCertificateSchema);
 
 const KEY_TYPES: Record<'rsa-2048' | 'ecdsa-p256' | 'ecdsa-p384', PkiKeyType> = {
   'rsa-2048': 'rsa2048',
@@ -95,7 +109,7 @@ export const certificateRoutes = [
     summary: 'Issue a certificate to a node, from a CSR or with a server-generated key (returned once)',
     tag: 'certificates',
     permission: 'certs.write',
-    body: issueCertificateSchema,
+    body: issueBodySchema,
     returns: 'IssueCertificateResponse',
     handler: ({ c, who, body, audit }, ctx) => {
       if (!who.scope.allowsNode(body.node)) throw notFound(`node "${body.node}"`);

@@ -267,7 +267,6 @@ const zh = {
   'profile.server': '服务器',
   'profile.vc-endpoint': '视频终端',
   'profile.operator': '操作员',
-  'profile.ocsp-signer': 'OCSP 签名',
 
   'reason.unspecified': '未指定',
   'reason.keyCompromise': '密钥泄露',
@@ -651,7 +650,6 @@ const en: Record<MessageKey, string> = {
   'profile.server': 'Server',
   'profile.vc-endpoint': 'Video endpoint',
   'profile.operator': 'Operator',
-  'profile.ocsp-signer': 'OCSP signer',
 
   'reason.unspecified': 'Unspecified',
   'reason.keyCompromise': 'Key compromise',
