@@ -9,6 +9,7 @@
  *   POST /ocsp                   OCSP, body application/ocsp-request
  */
 import { Hono } from 'hono';
+import { readBoundedBody } from './bounded-body';
 import type { PkiService } from './service';
 import { OCSP_STATUS, ocspError } from './ocsp';
 
@@ -59,11 +60,9 @@ export function createPkiHttpApp(service: PkiService): Hono {
     const type = c.req.header('content-type') ?? '';
     if (!type.toLowerCase().startsWith('application/ocsp-request'))
       return c.text('expected Content-Type: application/ocsp-request', 415);
-    const length = Number(c.req.header('content-length') ?? '0');
-    if (length > MAX_OCSP_REQUEST_BYTES) return c.text('OCSP request too large', 413);
-    const body = Buffer.from(await c.req.arrayBuffer());
-    if (body.length > MAX_OCSP_REQUEST_BYTES) return c.text('OCSP request too large', 413);
-    return ocspReply(service, body);
+    const read = await readBoundedBody(c.req.raw, MAX_OCSP_REQUEST_BYTES);
+    if (!read.ok) return c.text(`OCSP request refused: ${read.reason}`, read.status, { connection: 'close' });
+    return ocspReply(service, read.body);
   });
 
   app.get('/ocsp/*', (c) => {
