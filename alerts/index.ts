@@ -10,9 +10,10 @@ import {
   type DeliveryReport,
   type NotificationConfig,
 } from './notify/outbox';
+import { resolveReceiverHeaders } from './notify/receiver-headers';
 import { formatRulesError, loadAlertRules } from './rules/load';
 import type { AlertRules } from './rules/schema';
-import { silenceProblem, type SilenceInput } from './silences';
+import { silenceProblem, withValidity, type SilenceInput } from './silences';
 import { AlertStore, type AckRecord, type OutboxRow } from './store';
 import { severityRank, type Alert, type AlertChangeEvent, type AlertFilter, type Silence } from './types';
 
@@ -140,6 +141,16 @@ function matchesFilter(
 const worstFirst = (a: Alert, b: Alert) =>
   severityRank(a.severity) - severityRank(b.severity) || b.startsAtMs - a.startsAtMs;
 
+/** A silence saved before patterns were checked as strictly as now loads, matches nothing, and says why. */
+function warnAboutInvalidSilences(store: AlertStore, log: AlertLogger): void {
+  for (const silence of store.silences().map(withValidity))
+    if (silence.invalid !== undefined)
+      log.warn(
+        { silence: silence.id, createdBy: silence.createdBy, problem: silence.invalid },
+        'stored silence has a pattern this version refuses: it matches nothing until it is changed or deleted',
+      );
+}
+
 /** Start the engine: open (or create) its SQLite state, restore open alerts, subscribe to the bus. */
 export function startAlertEngine(options: AlertEngineOptions): Promise<AlertEngine> {
   return Promise.resolve().then(() => createAlertEngine(options));
@@ -176,13 +187,16 @@ function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const log =
     options.log ?? pino({ name: 'alerts', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
   const autoTick = options.autoTick ?? true;
+  // Before the store opens: a missing secret or a URL with credentials stops the start cleanly.
+  const receiverHeaders = resolveReceiverHeaders(rules.receivers);
   const store = new AlertStore(options.dbPath);
+  warnAboutInvalidSilences(store, log);
   const notificationConfig: NotificationConfig = {
     receivers: rules.receivers,
     routes: rules.routes,
     escalationReceivers: rules.settings.escalation.receivers,
   };
-  const worker = new OutboxWorker(store, rules.receivers, rules.settings, clock, log);
+  const worker = new OutboxWorker(store, rules.receivers, rules.settings, clock, log, receiverHeaders);
   const handlers = new Set<(event: AlertChangeEvent) => void>();
   let stopped = false;
   let tickRequested = false;
@@ -240,7 +254,10 @@ function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const silences: SilenceService = {
     list: ({ includeExpired = false } = {}) => {
       const now = clock();
-      return store.silences().filter((s) => includeExpired || s.endsAtMs > now);
+      return store
+        .silences()
+        .filter((s) => includeExpired || s.endsAtMs > now)
+        .map(withValidity);
     },
     create: (input, actor) => {
       const problem = silenceProblem(input);

@@ -1,25 +1,39 @@
 import { WEEKDAYS } from '../inventory/types';
+import { compileLabelPattern, labelPatternProblem } from './label-patterns';
 import { inWeeklyWindow, parseHhmm } from './local-time';
 import type { Silence, SilenceMatcher } from './types';
 
-/** Label matching shared by silences and notification routes; regexes are anchored. */
+/**
+ * Label matching shared by silences, notification routes and rule matchers. A regex matcher must
+ * match the whole value (RE2, see label-patterns.ts); one that cannot be compiled matches nothing.
+ */
 
-const compiled = new Map<string, RegExp>();
-
-function regexFor(pattern: string): RegExp {
-  let regex = compiled.get(pattern);
-  if (!regex) {
-    regex = new RegExp(`^(?:${pattern})$`);
-    compiled.set(pattern, regex);
-  }
-  return regex;
+function matcherMatches(matcher: SilenceMatcher, value: string): boolean {
+  if (!matcher.regex) return value === matcher.value;
+  const pattern = compileLabelPattern(matcher.value);
+  return pattern.ok && pattern.fullMatch(value);
 }
 
 export function matchesLabels(matchers: readonly SilenceMatcher[], labels: Record<string, string>): boolean {
-  return matchers.every((matcher) => {
-    const value = labels[matcher.label] ?? '';
-    return matcher.regex ? regexFor(matcher.value).test(value) : value === matcher.value;
-  });
+  return matchers.every((matcher) => matcherMatches(matcher, labels[matcher.label] ?? ''));
+}
+
+/** The first regex matcher that cannot be used, as `matchers[i].value: reason`; null when all can. */
+export function matchersProblem(matchers: readonly SilenceMatcher[]): string | null {
+  for (const [index, matcher] of matchers.entries()) {
+    const problem = matcher.regex ? labelPatternProblem(matcher.value) : null;
+    if (problem) return `matchers[${index}].value: ${problem}`;
+  }
+  return null;
+}
+
+/**
+ * A stored silence as the API shows it: one saved by an older version with a pattern this one
+ * refuses stays listed (so someone can fix or delete it) but says why it matches nothing.
+ */
+export function withValidity(silence: Silence): Silence {
+  const problem = matchersProblem(silence.matchers);
+  return problem ? { ...silence, invalid: problem } : silence;
 }
 
 /** A silence mutes now when now is in [startsAtMs, endsAtMs) and, for a maintenance window, inside its weekly slot. */
@@ -37,16 +51,10 @@ export type SilenceInput = Pick<Silence, 'matchers' | 'startsAtMs' | 'endsAtMs' 
 export function silenceProblem(input: SilenceInput): string | null {
   if (input.matchers.length === 0)
     return 'a silence needs at least one matcher (a silence without one would mute everything)';
-  for (const [index, matcher] of input.matchers.entries()) {
+  for (const [index, matcher] of input.matchers.entries())
     if (matcher.label.trim() === '') return `matchers[${index}].label: must not be empty`;
-    if (matcher.regex) {
-      try {
-        regexFor(matcher.value);
-      } catch (error) {
-        return `matchers[${index}].value: invalid regular expression: ${(error as Error).message}`;
-      }
-    }
-  }
+  const patterns = matchersProblem(input.matchers);
+  if (patterns) return patterns;
   if (!Number.isFinite(input.startsAtMs) || !Number.isFinite(input.endsAtMs))
     return 'startsAtMs and endsAtMs must be epoch milliseconds';
   if (input.endsAtMs <= input.startsAtMs) return 'endsAtMs must be after startsAtMs';

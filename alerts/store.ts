@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../common/index';
 import type { Alert, AlertChangeEvent, Silence } from './types';
 
 /**
@@ -93,8 +92,8 @@ export class AlertStore {
   private readonly recordTx: (changes: ReadonlyArray<{ event: AlertChangeEvent; atMs: number }>) => void;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
+    // Alerts, acks and silences name people and the network's weak spots: owner-only (0700 folder, 0600 files).
+    this.db = openPrivateDatabase(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');

@@ -69,7 +69,7 @@ export interface AlertChangeEvent {
 export interface SilenceMatcher {
   label: string;
   value: string;
-  /** Treat value as a regular expression (anchored). */
+  /** Treat value as a regular expression that must match the whole label value (RE2 syntax). */
   regex?: boolean;
 }
 
@@ -87,6 +87,8 @@ export interface Silence {
     from: string;
     to: string;
   };
+  /** Set on a stored silence whose pattern this version refuses: it matches nothing, and this says why. */
+  invalid?: string;
 }
 
 export interface AlertFilter {

@@ -4,6 +4,8 @@ import { matchesLabels } from '../silences';
 import type { AlertStore, OutboxRow } from '../store';
 import type { AlertChangeEvent } from '../types';
 import { FORMATS, type NotificationKind } from './formats/index';
+import { resolveReceiverHeaders } from './receiver-headers';
+import { deliveryErrorText, urlSecrets } from './redact';
 
 /**
  * Notifications go through a durable outbox in SQLite: planned from alert changes (idempotently, by
@@ -89,6 +91,8 @@ export interface DeliveryReport {
 export class OutboxWorker {
   private running: Promise<DeliveryReport> | null = null;
   private readonly receivers: Map<string, ReceiverConfig>;
+  /** Each receiver's URL credentials and header values: masked in every error that is logged or stored. */
+  private readonly secrets: Map<string, string[]>;
 
   constructor(
     private readonly store: AlertStore,
@@ -96,8 +100,16 @@ export class OutboxWorker {
     private readonly settings: AlertSettings,
     private readonly clock: () => number,
     private readonly log: AlertLogger,
+    /** Each receiver's request headers with `{ env }` references read (resolveReceiverHeaders). */
+    private readonly headers: ReadonlyMap<string, Record<string, string>> = resolveReceiverHeaders(receivers),
   ) {
     this.receivers = new Map(receivers.map((r) => [r.name, r]));
+    this.secrets = new Map(
+      receivers.map((r) => [
+        r.name,
+        [...urlSecrets(r.url), ...Object.values(this.headers.get(r.name) ?? {})],
+      ]),
+    );
   }
 
   /** Deliver everything due now; concurrent callers share the pass in progress. */
@@ -146,23 +158,49 @@ export class OutboxWorker {
   private async send(row: OutboxRow): Promise<string | null> {
     const receiver = this.receivers.get(row.receiver);
     if (!receiver) return `receiver "${row.receiver}" is no longer configured`;
+    const error = await this.post(receiver, row);
+    return error === null ? null : deliveryErrorText(error, this.secrets.get(receiver.name) ?? []);
+  }
+
+  /** One POST; the failure reason as the receiver or fetch gave it (redacted by the caller). */
+  private async post(receiver: ReceiverConfig, row: OutboxRow): Promise<string | null> {
     try {
       const response = await fetch(receiver.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json; charset=utf-8',
           [DEDUP_HEADER]: row.dedupKey,
-          ...receiver.headers,
+          ...this.headers.get(receiver.name),
         },
         body: row.payload,
         signal: AbortSignal.timeout(receiver.timeout),
       });
-      const body = await response.text();
+      const body = await readCapped(response, MAX_RESPONSE_BYTES);
       return FORMATS[receiver.type].rejected(response.status, body);
     } catch (error) {
-      // Never log the URL: robot webhooks carry their secret key in it.
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       return cause ?? (error instanceof Error ? error.name + ': ' + error.message : String(error));
     }
   }
+}
+
+/** A receiver's reply is only read for its error code: the first bytes are enough, the rest is dropped. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size >= maxBytes) {
+      await reader.cancel();
+      break;
+    }
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, maxBytes));
 }

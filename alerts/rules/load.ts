@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { formatFieldPath, type InventoryError } from '../../inventory/errors';
 import { YamlSource } from '../../inventory/yaml-source';
+import { labelPatternProblem } from '../label-patterns';
+import { missingEnvProblem, urlCredentialsProblem, type Env } from '../notify/receiver-headers';
 import { alertRulesSchema, type AlertRules, type Rule } from './schema';
 
 /** One problem in an alert-rules file, located like inventory errors: file, line, field. */
@@ -34,18 +36,10 @@ function displayPath(file: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
-function validRegex(pattern: string): string | null {
-  try {
-    new RegExp(`^(?:${pattern})$`);
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 function crossCheck(
   rules: AlertRules,
   at: (path: PropertyKey[], message: string) => RulesError,
+  env: Env,
 ): RulesError[] {
   const errors: RulesError[] = [];
   const seen = new Map<string, number>();
@@ -72,8 +66,8 @@ function crossCheck(
           ),
         );
       rule.match.forEach((matcher, m) => {
-        const bad = matcher.regex ? validRegex(matcher.value) : null;
-        if (bad) errors.push(at(['rules', index, 'match', m, 'value'], `invalid regular expression: ${bad}`));
+        const bad = matcher.regex ? labelPatternProblem(matcher.value) : null;
+        if (bad) errors.push(at(['rules', index, 'match', m, 'value'], bad));
       });
     }
   });
@@ -91,6 +85,11 @@ function crossCheck(
     if (receivers.has(receiver.name))
       errors.push(at(['receivers', index, 'name'], `duplicate receiver "${receiver.name}"`));
     receivers.add(receiver.name);
+    const credentials = urlCredentialsProblem(receiver.url);
+    if (credentials) errors.push(at(['receivers', index, 'url'], credentials));
+    for (const [header, value] of Object.entries(receiver.headers ?? {}))
+      if (typeof value !== 'string' && !env[value.env])
+        errors.push(at(['receivers', index, 'headers', header, 'env'], missingEnvProblem(header, value.env)));
   });
   const known = () =>
     receivers.size > 0 ? ` (have: ${[...receivers].join(', ')})` : ' (no receivers defined)';
@@ -98,9 +97,8 @@ function crossCheck(
     if (!receivers.has(route.receiver))
       errors.push(at(['routes', index, 'receiver'], `unknown receiver "${route.receiver}"${known()}`));
     route.matchers.forEach((matcher, m) => {
-      const bad = matcher.regex ? validRegex(matcher.value) : null;
-      if (bad)
-        errors.push(at(['routes', index, 'matchers', m, 'value'], `invalid regular expression: ${bad}`));
+      const bad = matcher.regex ? labelPatternProblem(matcher.value) : null;
+      if (bad) errors.push(at(['routes', index, 'matchers', m, 'value'], bad));
     });
   });
   rules.settings.escalation.receivers.forEach((name, index) => {
@@ -112,8 +110,11 @@ function crossCheck(
   return errors;
 }
 
-/** Parse alert rules already in memory; every error is reported at once with file, line and field. */
-export function loadAlertRulesText(file: string, text: string): RulesLoadResult {
+/**
+ * Parse alert rules already in memory; every error is reported at once with file, line and field.
+ * Header secrets are checked against `env` (they are read from it when the engine starts).
+ */
+export function loadAlertRulesText(file: string, text: string, env: Env = process.env): RulesLoadResult {
   const source = YamlSource.parse(file, text);
   const syntax = source.syntaxErrors();
   if (syntax.length > 0)
@@ -129,7 +130,7 @@ export function loadAlertRulesText(file: string, text: string): RulesLoadResult 
   });
   const parsed = alertRulesSchema.safeParse(source.doc.toJS());
   if (!parsed.success) return { ok: false, errors: schemaErrors(parsed.error, at) };
-  const errors = crossCheck(parsed.data, at);
+  const errors = crossCheck(parsed.data, at, env);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, rules: parsed.data };
 }
 
@@ -141,7 +142,7 @@ function schemaErrors(
 }
 
 /** Load and validate an alert-rules file (default: the shipped configs/alert-rules.yaml). */
-export function loadAlertRules(file: string = DEFAULT_RULES_FILE): RulesLoadResult {
+export function loadAlertRules(file: string = DEFAULT_RULES_FILE, env: Env = process.env): RulesLoadResult {
   const path = resolve(file);
   let text: string;
   try {
@@ -150,7 +151,7 @@ export function loadAlertRules(file: string = DEFAULT_RULES_FILE): RulesLoadResu
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
     return { ok: false, errors: [{ file: displayPath(path), line: 0, field: '(file)', message: reason }] };
   }
-  return loadAlertRulesText(displayPath(path), text);
+  return loadAlertRulesText(displayPath(path), text, env);
 }
 
 export function formatRulesError(error: RulesError): string {

@@ -120,12 +120,22 @@ export const ruleSchema = z.discriminatedUnion('kind', [
 
 export const RECEIVER_TYPES = ['webhook', 'wecom', 'dingtalk'] as const;
 
+/** `{ env: NAME }`: the value is read from that environment variable when the engine starts. */
+const envReference = z.strictObject({
+  env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name like NOC_WEBHOOK_AUTH'),
+});
+const headerValue = z.union([z.string(), envReference], {
+  error: 'must be a string or { env: VARIABLE_NAME } (use env for anything secret)',
+});
+export type HeaderValue = z.output<typeof headerValue>;
+
 export const receiverSchema = z.strictObject({
   name: ruleId,
   type: z.enum(RECEIVER_TYPES),
+  /** Credentials never go in the URL (user:pass@ is refused in load.ts): use a header from env. */
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-  /** Extra request headers (e.g. an Authorization header for a generic webhook). */
-  headers: z.record(z.string(), z.string()).optional(),
+  /** Extra request headers, e.g. `Authorization: { env: NOC_WEBHOOK_AUTH }` for a generic webhook. */
+  headers: z.record(z.string(), headerValue).optional(),
   timeout: durationMs.default(5_000),
 });
 

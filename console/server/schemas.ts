@@ -4,6 +4,7 @@
  * the OpenAPI document is generated from these same schemas.
  */
 import { z } from 'zod';
+import { labelPatternProblem, MAX_PATTERN_LENGTH } from '../../alerts/label-patterns';
 import { SEVERITIES } from '../../alerts/types';
 import { TIERS, ZONES } from '../../inventory/types';
 import {
@@ -56,7 +57,13 @@ export const createTokenSchema = z.object({ name: text(100).min(1) });
 
 export const ackSchema = z.object({ comment: text(1000) }) satisfies z.ZodType<AckRequest>;
 
-const matcherSchema = z.object({ label: text(64).min(1), value: text(256), regex: z.boolean().optional() });
+/** A regex matcher runs on RE2 within size bounds (alerts/label-patterns.ts): refused here with the reason. */
+const matcherSchema = z
+  .object({ label: text(64).min(1), value: text(MAX_PATTERN_LENGTH), regex: z.boolean().optional() })
+  .superRefine((matcher, ctx) => {
+    const problem = matcher.regex ? labelPatternProblem(matcher.value) : null;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['value'] });
+  });
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 export const silenceSchema = z
   .object({

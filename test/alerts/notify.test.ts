@@ -1,47 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEDUP_HEADER, type AlertEngineOptions } from '../../alerts/index';
 import { harness, ifState, unreachable, XICHUAN_UPLINK, type Harness } from './support';
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: Record<string, unknown>;
-}
-
-/** A real webhook receiver on a loopback port; answers `reply` (status, body). */
-function receiver(
-  port: number,
-  reply: { status: number; body: string } = { status: 200, body: '{"errcode":0,"errmsg":"ok"}' },
-) {
-  const received: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (text += chunk));
-    request.on('end', () => {
-      received.push({ headers: request.headers, body: JSON.parse(text) as Record<string, unknown> });
-      response.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body);
-    });
-  });
-  return {
-    received,
-    listen: () =>
-      new Promise<void>((resolve, reject) =>
-        server.once('error', reject).listen(port, '127.0.0.1', () => resolve()),
-      ),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** A free loopback port (bound, then released: nothing listens on it afterwards). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
+import { freePort, receiver } from './webhook-receiver';
 
 let h: Harness;
 const closers: Array<() => Promise<void>> = [];
