@@ -1,6 +1,6 @@
 /**
  * Compiles the TypeScript sources to JavaScript in dist/, once, so nothing transpiles at run time:
- * `npm run build` (or `node scripts/build.js`). bin/egov-noc.js runs dist/egov-noc.js.
+ * `npm run build` (or `node scripts/build.js [--quiet]`). bin/egov-noc.js runs dist/egov-noc.js.
  *
  *   - One bundle per entry point (the CLI and the benchmark's worker processes), code shared between
  *     them in chunks; a lazily loaded command (`bench`, …) stays a lazy chunk, so `--help` parses
@@ -123,5 +123,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   await build();
   const ms = Math.round(performance.now() - started);
-  console.log(`built ${relative(process.cwd(), DIST) || 'dist'}/ in ${ms} ms`);
+  if (!process.argv.includes('--quiet')) console.log(`built ${relative(process.cwd(), DIST)}/ in ${ms} ms`);
 }

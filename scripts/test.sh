@@ -21,6 +21,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+echo "==> build (dist/: what bin/egov-noc.js runs)"
+node scripts/build.js
 echo "==> type check"
 npx tsc --noEmit -p .
 if [ -f console/web/index.html ]; then

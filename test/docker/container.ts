@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { expect } from 'vitest';
-import { dockerDir, loadCompose, readDockerfile, readEnvFile, repoRoot } from './support';
+import { dockerDir, loadCompose, readDockerfile, readEnvFile, repoRoot, stageImageApp } from './support';
 
 export const compose = loadCompose();
 export const dockerEnv = new Map(
@@ -29,7 +29,7 @@ export function killContainers(): void {
 
 export function healthcheck(env: Record<string, string>): Promise<{ code: number | null; err: string }> {
   return new Promise((resolve) => {
-    const check = spawn(process.execPath, [join(dockerDir, 'healthcheck.js')], {
+    const check = spawn(process.execPath, [join(stageImageApp(), 'docker/healthcheck.js')], {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -39,7 +39,7 @@ export function healthcheck(env: Record<string, string>): Promise<{ code: number
   });
 }
 
-/** A container's filesystem in a temp dir: /etc/egov-noc (configs), /var/lib/egov-noc (volumes), /app = the repo. */
+/** A container's filesystem in temp dirs: /etc/egov-noc (configs), /var/lib/egov-noc (volumes), /app (the image's). */
 export class FakeContainer {
   readonly root = mkdtempSync(join(tmpdir(), 'egov-noc-container-'));
   readonly env: Record<string, string>;
@@ -69,9 +69,9 @@ export class FakeContainer {
     };
   }
 
-  /** Container path -> temp path (/app is the repository itself). */
+  /** Container path -> temp path (/app is the image's app folder, staged from this checkout). */
   path(p: string): string {
-    if (p === '/app' || p.startsWith('/app/')) return join(repoRoot, p.slice('/app'.length));
+    if (p === '/app' || p.startsWith('/app/')) return join(stageImageApp(), p.slice('/app'.length));
     if (p.startsWith('/etc/egov-noc') || p.startsWith('/var/lib/egov-noc')) return join(this.root, p);
     return p;
   }
@@ -96,7 +96,7 @@ export class FakeContainer {
       join(dockerDir, 'entrypoint.sh'),
       args.map((a) => this.path(a)),
       {
-        cwd: repoRoot,
+        cwd: this.path('/app'),
         env: this.env,
         stdio: ['ignore', 'pipe', 'pipe'],
       },

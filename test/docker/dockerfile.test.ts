@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dockerDir, exists, readDockerfile, repoRoot } from './support';
+import { dockerDir, exists, readDockerfile, repoRoot, stageImageApp } from './support';
 
 const instructions = readDockerfile();
 const inStage = (stage: string, keyword: string) =>
@@ -14,17 +14,49 @@ const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf
 };
 
 describe('docker/Dockerfile', () => {
-  it('is multi-stage on node:20-bookworm-slim: build runs npm ci and build:web, runtime is separate', () => {
+  it('is multi-stage on node:20-bookworm-slim: build compiles dist/ and the web app, deps installs production packages only', () => {
     const froms = instructions.filter((i) => i.keyword === 'FROM').map((i) => i.args);
-    expect(froms).toEqual(['${NODE_IMAGE} AS build', '${NODE_IMAGE} AS runtime']);
+    expect(froms).toEqual([
+      '${NODE_IMAGE} AS toolchain',
+      'toolchain AS build',
+      'toolchain AS deps',
+      '${NODE_IMAGE} AS runtime',
+    ]);
     expect(instructions.find((i) => i.keyword === 'ARG')?.args).toBe('NODE_IMAGE=node:20-bookworm-slim');
-    const buildRuns = inStage('build', 'RUN')
-      .map((i) => i.args)
-      .join('\n');
-    expect(buildRuns).toContain('npm ci');
-    expect(buildRuns).toContain('npm run build:web');
-    expect(buildRuns).toContain('npm prune --omit=dev');
+    const runs = (stage: string) =>
+      inStage(stage, 'RUN')
+        .map((i) => i.args)
+        .join('\n');
+    expect(runs('build')).toContain('npm ci');
+    expect(runs('build')).toContain('npm run build ');
+    expect(runs('build')).toContain('npm run build:web');
+    expect(runs('deps')).toContain('npm ci --omit=dev');
+    expect(packageJson.scripts.build).toBe('node scripts/build.js');
     expect(packageJson.scripts['build:web']).toBeDefined();
+  });
+
+  it('the runtime ships JavaScript only: dist/, bin/, production node_modules, the web build, configs, the healthcheck', () => {
+    const copied = inStage('runtime', 'COPY')
+      .filter((i) => i.args.startsWith('--from='))
+      .map((i) => i.args);
+    expect(copied.sort()).toEqual(
+      [
+        '--from=deps /app/node_modules /app/node_modules',
+        '--from=build /app/package.json /app/package.json',
+        '--from=build /app/bin /app/bin',
+        '--from=build /app/dist /app/dist',
+        '--from=build /app/console/web/dist /app/console/web/dist',
+        '--from=build /app/configs /app/configs',
+        '--from=build /app/docker/healthcheck.js /app/docker/healthcheck.js',
+      ].sort(),
+    );
+    const app = stageImageApp();
+    const shipped = readdirSync(app, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(app.length + 1));
+    expect(shipped.filter((f) => /\.(ts|svelte)$/.test(f))).toEqual([]);
+    expect(shipped).toContain('dist/egov-noc.js');
+    expect(packageJson.dependencies.tsx).toBeUndefined();
   });
 
   it('runtime runs as the unprivileged node user, with a healthcheck and the egov-noc entrypoint', () => {
@@ -52,14 +84,13 @@ describe('docker/Dockerfile', () => {
         if (source !== '.') expect(ignore, `${source} is dockerignored`).not.toContain(source);
       }
     }
-    // COPY --from=build takes the built app; the entrypoint and healthcheck are executable scripts.
-    expect(instructions.some((i) => i.stage === 'runtime' && i.args === '--from=build /app /app')).toBe(true);
   });
 
-  it('the build context leaves out local state, dependencies and real secrets', () => {
+  it('the build context leaves out local state, dependencies, local builds and real secrets', () => {
     const ignore = readFileSync(join(dockerDir, 'Dockerfile.dockerignore'), 'utf8');
     for (const pattern of [
       'node_modules',
+      'dist',
       '.git',
       '.data',
       'docker/*.env',

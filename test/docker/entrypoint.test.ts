@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dockerDir, loadCompose, readDockerfile, readEnvFile, repoRoot } from './support';
+import { dockerDir, loadCompose, readDockerfile, readEnvFile, stageImageApp } from './support';
 
 interface Run {
   code: number | null;
@@ -20,7 +20,7 @@ interface Run {
 function run(command: string, args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      cwd: repoRoot,
+      cwd: stageImageApp(),
       // Only what the container would have, plus PATH to find node and sh.
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,7 +47,7 @@ function containerEnv(service?: string): Record<string, string> {
   for (const [k, v] of readEnvFile(join(dockerDir, 'egov-noc.env.example'))) env[k] = v;
   if (service !== undefined) Object.assign(env, loadCompose().services[service]?.environment ?? {});
   const dir = mkdtempSync(join(tmpdir(), 'egov-noc-entrypoint-'));
-  env.EGOV_NOC_APP_DIR = repoRoot;
+  env.EGOV_NOC_APP_DIR = stageImageApp();
   env.EGOV_NOC_DATA_DIR = join(dir, 'data');
   env.EGOV_NOC_CA_DIR = join(dir, 'data', 'ca');
   return env;
@@ -143,7 +143,7 @@ describe('docker/healthcheck.js', () => {
     return (server.address() as AddressInfo).port;
   }
   const check = (env: Record<string, string>) =>
-    run(process.execPath, [join(dockerDir, 'healthcheck.js')], env);
+    run(process.execPath, [join(stageImageApp(), 'docker/healthcheck.js')], env);
 
   it('console: healthy when it accepts connections on EGOV_NOC_PORT, unhealthy with the reason when not', async () => {
     const port = await console(200);

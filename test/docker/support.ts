@@ -1,6 +1,7 @@
 /** Reading the docker/ files the way Docker and docker compose would, for tests that cannot run Docker. */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
@@ -72,3 +73,57 @@ export function readDockerfile(): DockerInstruction[] {
 }
 
 export const exists = (...parts: string[]): boolean => existsSync(join(...parts));
+
+let stagedApp: string | null = null;
+
+/** What the build stage makes itself (the build context leaves out any local copy). */
+const BUILD_OUTPUTS = ['dist', 'console/web/dist'];
+
+/**
+ * The runtime image's /app, staged without Docker: exactly what the runtime stage's
+ * `COPY --from=build /app/X /app/Y` lines take, from this checkout (the build context's dockerignore
+ * applies, except to the build's outputs: dist/ is compiled by the tests' global setup), and
+ * `COPY --from=deps` node_modules as a link to this checkout's. No TypeScript sources, no test/.
+ */
+export function stageImageApp(): string {
+  if (stagedApp !== null) return stagedApp;
+  const app = mkdtempSync(join(tmpdir(), 'egov-noc-image-app-'));
+  const ignored = dockerignored();
+  for (const copy of readDockerfile().filter((i) => i.stage === 'runtime' && i.keyword === 'COPY')) {
+    const [from, source = '', target = ''] = copy.args.split(' ');
+    if (!from?.startsWith('--from=')) continue;
+    const inRepo = source.replace(/^\/app\/?/, '');
+    const staged = join(app, target.replace(/^\/app\/?/, ''));
+    mkdirSync(dirname(staged), { recursive: true });
+    if (from === '--from=deps') symlinkSync(join(repoRoot, inRepo), staged);
+    else if (existsSync(join(repoRoot, inRepo)))
+      cpSync(join(repoRoot, inRepo), staged, {
+        recursive: true,
+        filter: (path) => {
+          const file = relative(repoRoot, path);
+          return BUILD_OUTPUTS.some((o) => file === o || file.startsWith(`${o}/`)) || !ignored(file);
+        },
+      });
+  }
+  stagedApp = app;
+  return app;
+}
+
+/** The build context's exclusions: `dir/*` patterns with their `!dir/name` exceptions, and exact paths. */
+function dockerignored(): (path: string) => boolean {
+  const lines = readFileSync(join(dockerDir, 'Dockerfile.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  const kept = new Set(lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1)));
+  const excluded = lines.filter((l) => !l.startsWith('!'));
+  return (path) =>
+    excluded.some((pattern) => {
+      if (pattern.endsWith('/*')) {
+        const dir = pattern.slice(0, -2);
+        const top = path.split('/').slice(0, 2).join('/');
+        return path.startsWith(`${dir}/`) && !kept.has(top);
+      }
+      return path === pattern || path.startsWith(`${pattern}/`);
+    });
+}
