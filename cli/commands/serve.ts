@@ -95,6 +95,7 @@ export function registerServeCommand(program: Command): void {
         metrics,
         stateDir: config.stateDir,
         host: config.host,
+        allowedHosts: config.allowedHosts,
         port: opts.port ?? config.port,
         sessionTtlMs: config.sessionTtlMin * 60_000,
         log,

@@ -1,9 +1,10 @@
 /** The Hono app: security headers, request log, the /api route table, /pki (CRL, OCSP), the web app. */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { ServerContext } from './context';
+import { limitRequestBodies } from './http/body-limit';
 import { ApiFailure } from './http/errors';
+import { hostProblem, type HostPolicy } from './http/host-check';
 import { defineRoute, mountRoutes, type AnyRoute } from './http/route';
 import { mountWebApp } from './http/static';
 import type { PkiHttpApp } from './ports';
@@ -17,6 +18,7 @@ import { topologyRoutes } from './routes/topology';
 import { userRoutes } from './routes/users';
 
 const VERSION = '0.1.0';
+export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Every /api route. Tests iterate over this table so no route escapes the access checks. */
 export function apiRoutes(): AnyRoute[] {
@@ -46,7 +48,7 @@ export function apiRoutes(): AnyRoute[] {
 
 export function buildApp(
   ctx: ServerContext,
-  options: { webDist: string | null; pkiHttp: PkiHttpApp | null },
+  options: { webDist: string | null; pkiHttp: PkiHttpApp | null; hosts: HostPolicy },
 ): Hono {
   const app = new Hono();
 
@@ -75,6 +77,15 @@ export function buildApp(
     );
   });
 
+  app.use('*', async (c, next) => {
+    const problem = hostProblem(c.req.header('host'), options.hosts);
+    if (problem === null) return next();
+    return c.json({ error: { code: 'wrong_host', message: problem } }, 421);
+  });
+
+  // The largest legitimate body is a CSR (a few KiB); every route, /pki included, stops at 256 KiB.
+  app.use('*', limitRequestBodies(MAX_BODY_BYTES));
+
   app.onError((error, c) => {
     if (error instanceof ApiFailure) return c.json(error.body(), error.status as 400);
     const correlationId = randomUUID();
@@ -91,14 +102,6 @@ export function buildApp(
     );
   });
 
-  // The largest legitimate body is a CSR (a few KiB); refuse anything near a megabyte before parsing.
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: 256 * 1024,
-      onError: (c) => c.json({ error: { code: 'too_large', message: 'request body over 256 KiB' } }, 413),
-    }),
-  );
   mountRoutes(app, apiRoutes(), ctx);
   app.all('/api/*', (c) =>
     c.json({ error: { code: 'not_found', message: `no API route ${c.req.method} ${c.req.path}` } }, 404),

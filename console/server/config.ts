@@ -13,6 +13,13 @@ const schema = z
     inventory: z.string().min(1),
     stateDir: z.string().min(1).default('.data/console'),
     host: z.string().min(1).default('127.0.0.1'),
+    /**
+     * DNS names browsers use to reach the console (its public names), besides localhost and `host`;
+     * IP addresses are always accepted. Requests naming any other host get 421 (DNS rebinding).
+     */
+    allowedHosts: z
+      .array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name, without port'))
+      .default([]),
     port: z.number().int().min(0).max(65535).default(8080),
     /** MetricsStore spec: sqlite:PATH, memory or influx://HOST:PORT/DB (metrics/index.ts). */
     metrics: z.string().min(1).default('sqlite:.data/metrics.sqlite'),

@@ -19,10 +19,12 @@ import type { Topology } from '../../inventory';
 import type { MetricsStore } from '../../metrics/types';
 import { buildApp } from './app';
 import { scopeCache, type ServerContext } from './context';
-import { identifyHeaders } from './http/route';
+import { hostPolicy, hostProblem } from './http/host-check';
+import { bearerToken, identifyHeaders } from './http/route';
 import { LoginRateLimiter, openIdentity, type UserAdmin } from './identity';
 import { LiveState } from './live-state';
 import type { AlertsPort, PkiHttpApp, PkiPort } from './ports';
+import { streamAccess } from './stream/access';
 import { StreamHub, type HubOptions } from './stream/hub';
 
 export { ensureFirstAdmin, openIdentity, type Identity } from './identity';
@@ -44,6 +46,11 @@ export interface ConsoleServerOptions {
   /** Folder for console.sqlite (users, sessions, tokens, audit). */
   stateDir: string;
   host?: string;
+  /**
+   * DNS names browsers may use to reach the console besides localhost and `host` (IP addresses are
+   * always accepted): its public name(s). A request naming any other host gets 421.
+   */
+  allowedHosts?: string[];
   port?: number;
   tls?: { certPem: string; keyPem: string };
   sessionTtlMs?: number;
@@ -129,7 +136,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         ? DEFAULT_WEB_DIST
         : null
       : options.webDist;
-  const app = buildApp(ctx, { webDist, pkiHttp: options.pkiHttp ?? null });
+  const hosts = hostPolicy(options.host ?? '127.0.0.1', options.allowedHosts ?? []);
+  const app = buildApp(ctx, { webDist, pkiHttp: options.pkiHttp ?? null, hosts });
   const server = (
     options.tls
       ? createAdaptorServer({
@@ -141,10 +149,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   ) as Server;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/api/stream') return rejectUpgrade(socket, 404, 'Not Found');
+  const upgradeToStream = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (hostProblem(request.headers.host, hosts) !== null)
+      return rejectUpgrade(socket, 421, 'Misdirected Request');
+    const path = (request.url ?? '/').split('?')[0];
+    if (path !== '/api/stream') return rejectUpgrade(socket, 404, 'Not Found');
     if (!sameOrigin(request.headers.origin, request.headers.host))
       return rejectUpgrade(socket, 403, 'Forbidden');
     const credentials = { authorization: request.headers.authorization, cookie: request.headers.cookie };
@@ -154,14 +163,21 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       hub.attach(ws, {
         username: who.user.username,
         scope: who.scope,
-        // A stream lives only as long as its session, and only with the scope it was opened with:
-        // sign-out, expiry, a lock, a removed user or a changed scope ends it (the client reconnects).
-        stillValid: () => {
-          const user = identifyHeaders(credentials, ctx)?.user;
-          return user !== undefined && user.scope === who.user.scope;
-        },
+        // A stream lives only as long as its session or token, and only with the scope it was opened
+        // with: sign-out, expiry, a password change, a lock, a removed user, a revoked token or a
+        // changed scope ends it (the client reconnects and signs in again).
+        access: streamAccess(who, bearerToken(request.headers.authorization), ctx),
       });
     });
+  };
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      upgradeToStream(request, socket, head);
+    } catch (error) {
+      log.error({ err: error, path: request.url }, 'stream upgrade failed');
+      rejectUpgrade(socket, 500, 'Internal Server Error');
+    }
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -34,7 +34,7 @@ function attach(root: string | null, filter: object = {}, resumeFrom?: number): 
   stack.server.hub.attach(socket as never, {
     username: 'u',
     scope: new Scope(stack.topology, root as never),
-    stillValid: () => true,
+    access: { stillValid: () => true, keepAlive: () => {} },
   });
   socket.receive({ type: 'subscribe', filter, ...(resumeFrom === undefined ? {} : { resumeFrom }) });
   return socket;

@@ -15,6 +15,7 @@ import { roleAllows, Scope, type Permission } from '../access';
 import { csrfMatches, type UserRecord } from '../identity';
 import { SESSION_COOKIE, TOKEN_PREFIX } from '../identity';
 import type { ServerContext } from '../context';
+import { BodyTooLarge } from './body-limit';
 import { ApiFailure } from './errors';
 import { clientIp } from './client-ip';
 
@@ -81,9 +82,8 @@ export function identifyHeaders(
   ctx: ServerContext,
 ): Principal | null {
   if (headers.authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization);
-    const token = match?.[1];
-    if (!token?.startsWith(TOKEN_PREFIX)) return null;
+    const token = bearerToken(headers.authorization);
+    if (token === null) return null;
     const record = ctx.identity.sessions.useToken(token);
     const user = record && ctx.identity.users.get(record.username);
     if (!user || user.locked) return null;
@@ -91,6 +91,12 @@ export function identifyHeaders(
   }
   const rawId = cookieValue(headers.cookie, SESSION_COOKIE);
   return rawId === undefined ? null : principalForSession(rawId, ctx);
+}
+
+/** The API token in an `Authorization: Bearer egt_…` header; null for anything else. */
+export function bearerToken(authorization: string | undefined): string | null {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  return token?.startsWith(TOKEN_PREFIX) ? token : null;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -139,7 +145,9 @@ async function readJson(c: Context): Promise<unknown> {
     throw new ApiFailure(415, 'unsupported_media_type', 'send the request body as application/json');
   try {
     return await c.req.json();
-  } catch {
+  } catch (error) {
+    if (error instanceof BodyTooLarge)
+      throw new ApiFailure(413, 'too_large', `request body over ${error.maxBytes} bytes`);
     throw new ApiFailure(400, 'invalid_json', 'the request body is not valid JSON');
   }
 }
@@ -172,7 +180,7 @@ export function mountRoutes(app: Hono, routes: readonly AnyRoute[], ctx: ServerC
       const body: unknown = bodySchema ? parseWith(bodySchema, await readJson(c), 'body') : undefined;
       const query: unknown = querySchema ? parseWith(querySchema, c.req.query(), 'query') : undefined;
       const caller = who as Principal;
-      return route.handler(
+      const response = await route.handler(
         {
           c,
           who: caller,
@@ -191,6 +199,9 @@ export function mountRoutes(app: Hono, routes: readonly AnyRoute[], ctx: ServerC
         },
         ctx,
       );
+      // A sign-out, password change, lock, removal or token revocation ends the streams it concerns now.
+      if (STATE_CHANGING.has(route.method)) ctx.hub.revalidate();
+      return response;
     });
   }
 }

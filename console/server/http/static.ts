@@ -18,12 +18,24 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/** The request path decoded once from the raw URL; null for a malformed percent-escape. */
+function decodedPath(url: string): string | null {
+  try {
+    return decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return null;
+  }
+}
+
 export function mountWebApp(app: Hono, dist: string): void {
   const root = normalize(dist) + sep;
   const indexFile = join(dist, 'index.html');
   app.get('*', (c) => {
     if (!existsSync(indexFile)) return c.notFound();
-    const requested = normalize(join(dist, decodeURIComponent(c.req.path)));
+    const path = decodedPath(c.req.url);
+    if (path === null)
+      return c.json({ error: { code: 'bad_path', message: 'the path has a malformed percent-escape' } }, 400);
+    const requested = normalize(join(dist, path));
     const isFile = requested.startsWith(root) && existsSync(requested) && statSync(requested).isFile();
     const file = isFile ? requested : indexFile;
     const body = readFileSync(file);

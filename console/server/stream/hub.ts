@@ -25,6 +25,11 @@ import { clientMessageSchema } from '../schemas';
 
 export interface HubOptions {
   heartbeatMs: number;
+  /**
+   * How often every stream's session or token is re-checked, to end streams whose access ended
+   * outside this server's own routes (the CLI, expiry). Routes that change state re-check at once.
+   */
+  revalidateMs: number;
   /** Deltas kept for resume. */
   retain: number;
   maxBufferedBytes: number;
@@ -33,6 +38,7 @@ export interface HubOptions {
 }
 export const DEFAULT_HUB_OPTIONS: HubOptions = {
   heartbeatMs: 15_000,
+  revalidateMs: 1000,
   retain: 20_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   stallMs: 60_000,
@@ -60,7 +66,15 @@ interface Client {
   needsSnapshot: boolean;
   overflowSinceMs: number | null;
   alive: boolean;
+  access: StreamAccess;
+}
+
+/** How a stream learns whether the session or token it was opened with still stands. */
+export interface StreamAccess {
+  /** No side effects: the session, token and user as they are now. */
   stillValid: () => boolean;
+  /** The stream is activity: slide the session's expiry (called with each heartbeat). */
+  keepAlive: () => void;
 }
 
 type DeltaMessage =
@@ -75,6 +89,7 @@ export class StreamHub {
   private readonly ring: Delta[] = [];
   private readonly clients = new Set<Client>();
   private readonly timer: NodeJS.Timeout;
+  private readonly revalidateTimer: NodeJS.Timeout;
   private readonly options: HubOptions;
   private readonly linkById: ReadonlyMap<string, Link>;
 
@@ -89,6 +104,8 @@ export class StreamHub {
     this.linkById = new Map(topology.links.map((link) => [link.id, link]));
     this.timer = setInterval(() => this.heartbeat(), this.options.heartbeatMs);
     this.timer.unref();
+    this.revalidateTimer = setInterval(() => this.revalidate(), this.options.revalidateMs);
+    this.revalidateTimer.unref();
   }
 
   currentSeq(): number {
@@ -218,12 +235,12 @@ export class StreamHub {
   // ---------- clients ----------
 
   /** Take over an authenticated socket. */
-  attach(ws: WebSocket, who: { username: string; scope: Scope; stillValid: () => boolean }): void {
+  attach(ws: WebSocket, who: { username: string; scope: Scope; access: StreamAccess }): void {
     const client: Client = {
       ws,
       username: who.username,
       scope: who.scope,
-      stillValid: who.stillValid,
+      access: who.access,
       filter: null,
       needsSnapshot: false,
       overflowSinceMs: null,
@@ -317,11 +334,8 @@ export class StreamHub {
         this.clients.delete(client);
         continue;
       }
-      if (!client.stillValid()) {
-        client.ws.close(4401, 'session ended');
-        this.clients.delete(client);
-        continue;
-      }
+      if (this.endIfInvalid(client)) continue;
+      client.access.keepAlive();
       client.alive = false;
       client.ws.ping();
       if (client.filter === null) continue;
@@ -337,8 +351,21 @@ export class StreamHub {
     }
   }
 
+  /** Ends (close code 4401) every stream whose session, token or user no longer stands. */
+  revalidate(): void {
+    for (const client of this.clients) this.endIfInvalid(client);
+  }
+
+  private endIfInvalid(client: Client): boolean {
+    if (client.access.stillValid()) return false;
+    client.ws.close(4401, 'session ended');
+    this.clients.delete(client);
+    return true;
+  }
+
   close(): void {
     clearInterval(this.timer);
+    clearInterval(this.revalidateTimer);
     for (const client of this.clients) client.ws.close(1001, 'server shutting down');
     this.clients.clear();
   }
