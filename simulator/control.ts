@@ -1,3 +1,4 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -7,6 +8,9 @@ import type { ManifestEntry } from './manifest';
 /**
  * The simulator's control endpoint: HTTP + JSON on 127.0.0.1 only (never another interface), so
  * `egov-noc fault …`, tests and the demo can inject and clear faults in a running simulator.
+ * Every route but GET /health needs `Authorization: Bearer <token>` (a random token made at start,
+ * handed to whoever started the simulator); the Host header must name loopback (no DNS rebinding);
+ * bodies are bounded. It never serves credentials: GET /manifest lists agents' addresses only.
  */
 
 const linkRef = {
@@ -37,7 +41,44 @@ export interface ControlTarget {
   manifest: ManifestEntry[];
 }
 
+/** What GET /manifest shows: where each agent listens and which SNMP version it speaks, no secret. */
+export interface PublicManifestEntry {
+  id: string;
+  host: string;
+  port: number;
+  snmp: 'v2c' | 'v3';
+}
+
 const MAX_BODY_BYTES = 16 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function newControlToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+function bearerMatches(req: IncomingMessage, token: string): boolean {
+  const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+  return match !== null && timingSafeEqual(digest(match[1] as string), digest(token));
+}
+
+function hostIsLoopback(req: IncomingMessage, port: number): boolean {
+  const host = req.headers.host ?? '';
+  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
+}
+
+function publicManifest(manifest: readonly ManifestEntry[]): PublicManifestEntry[] {
+  return manifest.map((m) => ({ id: m.id, host: m.host, port: m.port, snmp: m.v3 ? 'v3' : 'v2c' }));
+}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -49,14 +90,16 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
+  const tooLarge = () => new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`);
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new Error(`body larger than ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
+        reject(tooLarge());
+        req.pause();
         return;
       }
       chunks.push(chunk);
@@ -66,20 +109,42 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-async function route(target: ControlTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, `body is not JSON: ${(error as Error).message}`);
+  }
+}
+
+interface Guard {
+  token: string;
+  port: number;
+}
+
+async function route(
+  target: ControlTarget,
+  guard: Guard,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (!hostIsLoopback(req, guard.port))
+    return send(res, 421, { error: `Host must be 127.0.0.1:${guard.port} or localhost:${guard.port}` });
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (req.method === 'GET' && path === '/health')
     return send(res, 200, { ok: true, agents: target.manifest.length });
-  if (req.method === 'GET' && path === '/manifest') return send(res, 200, target.manifest);
+  if (!bearerMatches(req, guard.token)) {
+    res.setHeader('www-authenticate', 'Bearer');
+    return send(res, 401, {
+      error: 'missing or wrong bearer token: use the token egov-noc simulate wrote to its control file',
+    });
+  }
+  if (req.method === 'GET' && path === '/manifest') return send(res, 200, publicManifest(target.manifest));
   if (req.method === 'GET' && path === '/faults') return send(res, 200, target.faults());
   if (req.method === 'POST' && path === '/faults') {
-    let json: unknown;
-    try {
-      json = JSON.parse(await readBody(req));
-    } catch (error) {
-      return send(res, 400, { error: `body is not JSON: ${(error as Error).message}` });
-    }
+    const json = await readJson(req);
     const parsed = faultSchema.safeParse(json);
     if (!parsed.success) {
       const detail = parsed.error.issues
@@ -108,11 +173,19 @@ async function route(target: ControlTarget, req: IncomingMessage, res: ServerRes
 export async function startControl(
   target: ControlTarget,
   port: number,
+  token: string,
+  onFailure: (error: unknown) => void,
 ): Promise<{ url: string; server: Server }> {
+  const guard: Guard = { token, port };
   const server = createServer((req, res) => {
-    route(target, req, res).catch((error: unknown) =>
-      send(res, 500, { error: `control endpoint failed: ${(error as Error).message}` }),
-    );
+    route(target, guard, req, res).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        res.setHeader('connection', 'close');
+        return send(res, error.status, { error: error.message });
+      }
+      onFailure(error);
+      send(res, 500, { error: 'control endpoint failed; see the simulator log' });
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -127,5 +200,6 @@ export async function startControl(
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
+  guard.port = address.port;
   return { url: `http://127.0.0.1:${address.port}`, server };
 }

@@ -1,8 +1,9 @@
-import { createSocket, type Socket } from 'node:dgram';
+import { timingSafeEqual } from 'node:crypto';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Server } from 'node:http';
 import type { Topology } from '../inventory';
 import { BerError, BerReader, BerWriter, Tag } from './ber';
-import { startControl } from './control';
+import { newControlToken, startControl } from './control';
 import { Device, NetworkState } from './device';
 import { FaultEngine, type ActiveFault, type ClearResult, type Fault, type InjectResult } from './faults';
 import type { ManifestEntry } from './manifest';
@@ -12,14 +13,14 @@ import { sortEntries } from './mib/entry';
 import { videoEntries } from './mib/video';
 import { answerPdu, parsePdu, wrapPdu } from './pdu';
 import { expectedCounters as pureExpectedCounters, type ExpectedCounters } from './traffic';
-import { buildTrap, type TrapKind } from './traps';
-import { handleV3 } from './usm';
+import { buildTrap, buildTrapPdu, type TrapKind } from './traps';
+import { buildV3Trap, handleV3 } from './usm';
 import { MibView } from './view';
 
 export type { ManifestEntry } from './manifest';
 export type { Fault, FaultKind, ActiveFault, InjectResult, ClearResult } from './faults';
 export { FAULT_KINDS } from './faults';
-export { faultSchema } from './control';
+export { faultSchema, type PublicManifestEntry } from './control';
 export { expectedCounters, expectedRateBps, workdayProfile, type ExpectedCounters } from './traffic';
 export { videoQuality, mosFromEModel, meetingAt, type VideoQuality } from './video-quality';
 export { PROBE_OWNER } from './mib/video';
@@ -32,17 +33,31 @@ export interface SimulatorOptions {
   basePort?: number;
   /** Where traps go (SNMPv2c); none when absent. */
   trapTarget?: { host: string; port: number };
-  /** Community the traps carry (default "public"). */
+  /**
+   * Community every v1/v2c agent's traps carry. Default: the agent's own read community, as many
+   * devices do. SNMPv3 agents always send SNMPv3 traps signed with their own user.
+   */
   trapCommunity?: string;
+  /** Where an agent's internal failure is reported (default: one JSON line on stderr). */
+  onAgentFault?: (fault: AgentFault) => void;
   /** The simulated clock in ms (default Date.now). Every value is a function of it. */
   clock?: () => number;
   /** Control endpoint port on 127.0.0.1 (0 = any free port, the default). */
   controlPort?: number;
 }
 
+/** A request an agent could not answer because of a bug, not because the request was bad. */
+export interface AgentFault {
+  node: string;
+  reason: string;
+  faults: number;
+}
+
 export interface Simulator {
   manifest: ManifestEntry[];
   controlUrl: string;
+  /** Bearer token the control endpoint requires (GET /health aside); give it only to its operators. */
+  controlToken: string;
   inject(fault: Fault): InjectResult;
   clear(id: string): ClearResult;
   faults(): ActiveFault[];
@@ -52,11 +67,17 @@ export interface Simulator {
   expectedCounters(nodeId: string, ifIndex: number, timeMs?: number): ExpectedCounters;
   /** Whether the node answers now (it and its path to the root are up). */
   isReachable(nodeId: string): boolean;
-  stats(): { requests: number; dropped: number; malformed: number; trapsSent: number };
+  /** `faults`: datagrams an agent failed on (logged and dropped; the agent keeps answering). */
+  stats(): { requests: number; dropped: number; malformed: number; faults: number; trapsSent: number };
   stop(): Promise<void>;
 }
 
 const V2C_RESPONSE_LIMIT = 65_000 - 64;
+/**
+ * The scratch buffer holds a full answer plus the one varbind that overshoots the limit before it is
+ * dropped again; a varbind echoes a request OID, so it can be as large as a whole datagram.
+ */
+const WRITER_BYTES = 2 * 65_536 + 1_024;
 const BIND_BATCH = 256;
 
 /** Starts one SNMP agent per inventory node on loopback, plus the control endpoint. */
@@ -71,7 +92,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     throw new Error(
       `basePort ${basePort} cannot hold ${topology.size} agents (ports ${basePort}–${basePort + topology.size - 1} must lie in 1024–65535)`,
     );
-  const trapCommunity = Buffer.from(options.trapCommunity ?? 'public');
+  const trapCommunity = options.trapCommunity === undefined ? null : Buffer.from(options.trapCommunity);
+  const reportFault = options.onAgentFault ?? writeAgentFault;
   const network = new NetworkState(topology, clock);
   const startMs = clock();
 
@@ -102,8 +124,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   for (const dev of devices.values())
     communities.set(dev, dev.credentials.version === '3' ? null : Buffer.from(dev.credentials.community));
 
-  const writer = new BerWriter();
-  const counters = { requests: 0, dropped: 0, malformed: 0, trapsSent: 0 };
+  const writer = new BerWriter(WRITER_BYTES);
+  const counters = { requests: 0, dropped: 0, malformed: 0, faults: 0, trapsSent: 0 };
 
   const handle = (dev: Device, msg: Buffer): Buffer | null => {
     const now = clock();
@@ -117,7 +139,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (version !== 0 && version !== 1) return null;
     const community = r.readOctets();
     const expected = communities.get(dev);
-    if (!expected || !community.equals(expected)) return null;
+    if (!expected || community.length !== expected.length || !timingSafeEqual(community, expected))
+      return null;
     const req = parsePdu(r);
     if (version === 0 && req.type === Tag.GetBulkRequest) return null;
     writer.reset();
@@ -135,9 +158,40 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const target = options.trapTarget;
     const socket = sockets.get(dev);
     if (!target || !socket) return;
-    const message = buildTrap(dev, trapCommunity, kind, clock(), trapRequestId++, ifIndex);
-    counters.trapsSent++;
-    socket.send(message, target.port, target.host);
+    try {
+      const requestId = trapRequestId++;
+      const now = clock();
+      const community = dev.credentials.version === '3' ? null : (trapCommunity ?? communities.get(dev));
+      const message = community
+        ? buildTrap(dev, community, kind, now, requestId, ifIndex)
+        : buildV3Trap(dev, now, requestId, buildTrapPdu(dev, kind, now, requestId, ifIndex));
+      counters.trapsSent++;
+      socket.send(message, target.port, target.host);
+    } catch (error) {
+      counters.faults++;
+      reportFault({ node: dev.node.id, reason: `trap not sent: ${String(error)}`, faults: counters.faults });
+    }
+  };
+
+  /** Never throws: a bad request is dropped (malformed), an agent bug is logged and dropped (faults). */
+  const serveDatagram = (dev: Device, socket: Socket, msg: Buffer, rinfo: RemoteInfo) => {
+    counters.requests++;
+    if (!dev.reachable) {
+      counters.dropped++;
+      return;
+    }
+    try {
+      const reply = handle(dev, msg);
+      if (reply) socket.send(reply, rinfo.port, rinfo.address);
+    } catch (error) {
+      if (error instanceof BerError) {
+        counters.malformed++;
+        return;
+      }
+      counters.faults++;
+      if (counters.faults <= 100 || counters.faults % 100 === 0)
+        reportFault({ node: dev.node.id, reason: String(error), faults: counters.faults });
+    }
   };
 
   const bindOne = (dev: Device, port: number) =>
@@ -157,22 +211,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         socket.on('error', () => {
           counters.dropped++;
         });
-        socket.on('message', (msg, rinfo) => {
-          counters.requests++;
-          if (!dev.reachable) {
-            counters.dropped++;
-            return;
-          }
-          let reply: Buffer | null;
-          try {
-            reply = handle(dev, msg);
-          } catch (error) {
-            if (!(error instanceof BerError)) throw error;
-            counters.malformed++;
-            return;
-          }
-          if (reply) socket.send(reply, rinfo.port, rinfo.address);
-        });
+        socket.on('message', (msg, rinfo) => serveDatagram(dev, socket, msg, rinfo));
         resolve(socket);
       });
     });
@@ -214,6 +253,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         level: c.level,
         authProtocol: c.authProtocol,
         authKey: c.authKey,
+        engineId: dev.engineId.toString('hex'),
         ...(c.privProtocol ? { privProtocol: c.privProtocol } : {}),
         ...(c.privKey ? { privKey: c.privKey } : {}),
       };
@@ -221,6 +261,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return entry;
   });
 
+  const controlToken = newControlToken();
   const target = {
     manifest,
     inject: (fault: Fault) => engine.inject(fault),
@@ -229,7 +270,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   };
   let control: { url: string; server: Server };
   try {
-    control = await startControl(target, options.controlPort ?? 0);
+    control = await startControl(target, options.controlPort ?? 0, controlToken, (error) =>
+      reportFault({ node: '(control endpoint)', reason: String(error), faults: ++counters.faults }),
+    );
   } catch (error) {
     for (const socket of sockets.values()) socket.close();
     throw error;
@@ -245,6 +288,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   return {
     manifest,
     controlUrl: control.url,
+    controlToken,
     inject: target.inject,
     clear: target.clear,
     faults: target.faults,
@@ -268,4 +312,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       ]);
     },
   };
+}
+
+function writeAgentFault(fault: AgentFault): void {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', msg: 'simulated agent failed on a request', ...fault })}\n`,
+  );
 }

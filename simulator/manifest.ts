@@ -1,6 +1,8 @@
 /**
  * The simulator's manifest: one entry per simulated agent, so any SNMP tool (and the collector's
- * --manifest flag) can poll it. Written as a JSON array by `egov-noc simulate --manifest FILE`.
+ * --manifest flag) can poll it. Written as a JSON array by `egov-noc simulate --manifest FILE`, readable by
+ * its owner only (0600): it holds the agents' communities and SNMPv3 keys. The control endpoint's GET
+ * /manifest never serves those.
  */
 export interface ManifestEntry {
   /** The inventory node id. */
@@ -14,6 +16,8 @@ export interface ManifestEntry {
     level: 'authNoPriv' | 'authPriv';
     authProtocol: 'sha' | 'sha256' | 'sha512';
     authKey: string;
+    /** The agent's snmpEngineID in hex: its traps are signed by this engine (receivers localize keys with it). */
+    engineId?: string;
     privProtocol?: 'aes' | 'aes256b' | 'aes256r';
     privKey?: string;
   };

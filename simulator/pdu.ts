@@ -70,23 +70,22 @@ export function answerPdu(
   v1: boolean,
 ): PduAnswer {
   const start = w.pos;
-  const echo = (): PduAnswer => {
-    w.pos = start;
-    for (const vb of req.varbinds) writeVarbind(w, vb.tlv, null, Tag.Null, dev, now);
-    return { errorStatus: 0, errorIndex: 0 };
-  };
   const tooBig = (): PduAnswer => {
     w.pos = start;
     return { errorStatus: ErrorStatus.tooBig, errorIndex: 0 };
   };
+  /** The request's varbinds back with the given error, or tooBig when even they do not fit. */
+  const echo = (error: PduAnswer): PduAnswer => {
+    w.pos = start;
+    for (const vb of req.varbinds) writeVarbind(w, vb.tlv, null, Tag.Null, dev, now);
+    return w.pos - start > limit ? tooBig() : error;
+  };
 
-  if (req.type === Tag.SetRequest) {
-    echo();
-    return {
+  if (req.type === Tag.SetRequest)
+    return echo({
       errorStatus: v1 ? ErrorStatus.noSuchName : ErrorStatus.notWritable,
       errorIndex: req.varbinds.length > 0 ? 1 : 0,
-    };
-  }
+    });
 
   if (req.type === Tag.GetRequest || req.type === Tag.GetNextRequest) {
     for (let i = 0; i < req.varbinds.length; i++) {
@@ -121,19 +120,23 @@ export function answerPdu(
   }
 
   function v1Error(index: number): PduAnswer {
-    echo();
-    return { errorStatus: ErrorStatus.noSuchName, errorIndex: index + 1 };
+    return echo({ errorStatus: ErrorStatus.noSuchName, errorIndex: index + 1 });
   }
 
-  // GETBULK (RFC 3416 §4.2.3)
+  // GETBULK (RFC 3416 §4.2.3): trailing varbinds that do not fit are left out; tooBig only when
+  // not even the first one fits.
   const n = Math.max(0, Math.min(req.a, req.varbinds.length));
   const m = Math.max(0, req.b);
   for (let i = 0; i < n; i++) {
     const vb = req.varbinds[i] as PduRequest['varbinds'][number];
+    const before = w.pos;
     const next = view.next(vb.oid);
     if (next) writeVarbind(w, next.tlv, next, 0, dev, now);
     else writeVarbind(w, vb.tlv, null, Tag.EndOfMibView, dev, now);
-    if (w.pos - start > limit) return tooBig();
+    if (w.pos - start > limit) {
+      w.pos = before;
+      return before === start ? tooBig() : { errorStatus: 0, errorIndex: 0 };
+    }
   }
   const repeaters = req.varbinds.slice(n);
   if (repeaters.length === 0 || m === 0) return { errorStatus: 0, errorIndex: 0 };

@@ -2,7 +2,11 @@ import { Tag, encodeOidContent, encodeOidTlv, lengthHeader } from './ber';
 import type { Device } from './device';
 import { OIDS, type Oid } from './oid';
 
-/** SNMPv2c notifications (coldStart, linkDown, linkUp) as the simulated devices send them. */
+/**
+ * Notifications (coldStart, linkDown, linkUp) as the simulated devices send them: SNMPv2c with a
+ * community for v1/v2c devices, SNMPv3 signed (and encrypted) with the device's own user otherwise
+ * (see `buildV3Trap` in usm.ts).
+ */
 
 type TrapValue = { int: number } | { octets: Buffer } | { oid: Oid } | { ticks: number } | { ip: Buffer };
 
@@ -50,6 +54,24 @@ export function buildTrap(
   requestId: number,
   ifIndex?: number,
 ): Buffer {
+  return tlv(
+    Tag.Sequence,
+    Buffer.concat([
+      tlv(Tag.Integer, intContent(1)),
+      tlv(Tag.OctetString, community),
+      buildTrapPdu(dev, kind, now, requestId, ifIndex),
+    ]),
+  );
+}
+
+/** The SNMPv2-Trap-PDU alone (the same for v2c and v3). */
+export function buildTrapPdu(
+  dev: Device,
+  kind: TrapKind,
+  now: number,
+  requestId: number,
+  ifIndex?: number,
+): Buffer {
   const varbinds: [Oid, TrapValue][] = [
     [OIDS.sysUpTime, { ticks: dev.upTicks(now) }],
     [OIDS.snmpTrapOID, { oid: OIDS[kind] }],
@@ -70,7 +92,7 @@ export function buildTrap(
   const list = Buffer.concat(
     varbinds.map(([oid, value]) => tlv(Tag.Sequence, Buffer.concat([encodeOidTlv(oid), encodeValue(value)]))),
   );
-  const pdu = tlv(
+  return tlv(
     Tag.TrapV2,
     Buffer.concat([
       tlv(Tag.Integer, intContent(requestId)),
@@ -78,9 +100,5 @@ export function buildTrap(
       tlv(Tag.Integer, intContent(0)),
       tlv(Tag.Sequence, list),
     ]),
-  );
-  return tlv(
-    Tag.Sequence,
-    Buffer.concat([tlv(Tag.Integer, intContent(1)), tlv(Tag.OctetString, community), pdu]),
   );
 }

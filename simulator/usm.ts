@@ -198,6 +198,27 @@ function buildMessage(dev: Device, now: number, env: Envelope, scopedPdu: Buffer
   return message;
 }
 
+/**
+ * An SNMPv3 notification from the device: the device is the authoritative engine (RFC 3414 §3.1.1),
+ * so it signs (and, for authPriv, encrypts) with its own localized keys, as a real agent does.
+ */
+export function buildV3Trap(dev: Device, now: number, msgId: number, trapPdu: Buffer): Buffer {
+  const c = dev.credentials;
+  if (c.version !== '3') throw new Error(`buildV3Trap: ${dev.node.id} is not an SNMPv3 device`);
+  const scoped = tlv(
+    Tag.Sequence,
+    Buffer.concat([tlv(Tag.OctetString, dev.engineId), tlv(Tag.OctetString, Buffer.alloc(0)), trapPdu]),
+  );
+  const env: Envelope = {
+    msgId,
+    flags: 0,
+    user: Buffer.from(c.user),
+    auth: true,
+    priv: c.level === 'authPriv',
+  };
+  return buildMessage(dev, now, env, scoped);
+}
+
 function scopedPduFromWriter(w: BerWriter, dev: Device): Buffer {
   w.prependOctets(Buffer.alloc(0));
   w.prependOctets(dev.engineId);

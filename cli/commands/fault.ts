@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ActiveFault, Fault } from '../../simulator';
+import { DEFAULT_CONTROL_FILE, readControlFile } from '../../simulator/control-file';
 import { fail } from '../fail';
 
 /**
@@ -9,13 +10,28 @@ import { fail } from '../fail';
 
 interface ControlOption {
   control?: string;
+  controlFile?: string;
 }
 
-function controlUrl(opts: ControlOption): string {
-  const raw = opts.control ?? process.env.EGOV_NOC_SIM_CONTROL;
-  if (!raw)
+interface Control {
+  base: string;
+  token: string;
+}
+
+/**
+ * The endpoint and its bearer token: both from the control file `egov-noc simulate` wrote (0600),
+ * the URL overridable by --control / EGOV_NOC_SIM_CONTROL, the token by EGOV_NOC_SIM_TOKEN.
+ */
+function controlOf(opts: ControlOption): Control {
+  const file = opts.controlFile ?? process.env.EGOV_NOC_SIM_CONTROL_FILE ?? DEFAULT_CONTROL_FILE;
+  const envToken = process.env.EGOV_NOC_SIM_TOKEN;
+  const fromFile = readControlFile(file);
+  const raw =
+    opts.control ?? process.env.EGOV_NOC_SIM_CONTROL ?? ('url' in fromFile ? fromFile.url : undefined);
+  const token = envToken ?? ('token' in fromFile ? fromFile.token : undefined);
+  if (!raw || !token)
     fail(
-      'no control endpoint: pass --control URL (printed by `egov-noc simulate`) or set EGOV_NOC_SIM_CONTROL',
+      `${'error' in fromFile ? fromFile.error : 'no control endpoint'}: pass --control-file FILE (written by \`egov-noc simulate\`), or --control URL with EGOV_NOC_SIM_TOKEN`,
     );
   let url: URL;
   try {
@@ -25,17 +41,20 @@ function controlUrl(opts: ControlOption): string {
   }
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
     fail(`--control must be a loopback URL (the simulator listens on 127.0.0.1 only), got ${url.hostname}`);
-  return url.origin;
+  return { base: url.origin, token };
 }
 
-async function call(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
+async function call(control: Control, method: string, path: string, body?: unknown): Promise<unknown> {
+  const { base, token } = control;
   let res: Response;
   try {
     res = await fetch(`${base}${path}`, {
       method,
-      ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(5000),
     });
   } catch (error) {
@@ -72,11 +91,15 @@ export function registerFaultCommand(program: Command): void {
   const fault = program
     .command('fault')
     .description('inject, list and clear faults in a running simulator (egov-noc simulate)')
-    .option('--control <url>', 'simulator control endpoint (or EGOV_NOC_SIM_CONTROL)');
+    .option('--control <url>', 'simulator control endpoint (or EGOV_NOC_SIM_CONTROL)')
+    .option(
+      '--control-file <file>',
+      `URL and token written by egov-noc simulate (or EGOV_NOC_SIM_CONTROL_FILE; default ${DEFAULT_CONTROL_FILE})`,
+    );
 
   const inject = async (cmd: Command, body: Fault) => {
-    const base = controlUrl(cmd.optsWithGlobals<ControlOption>());
-    const result = (await call(base, 'POST', '/faults', body)) as { id: string };
+    const control = controlOf(cmd.optsWithGlobals<ControlOption>());
+    const result = (await call(control, 'POST', '/faults', body)) as { id: string };
     console.log(`${result.id}: ${describe(body)}`);
   };
 
@@ -92,6 +115,7 @@ export function registerFaultCommand(program: Command): void {
       )
       .argument('<node>', 'node id')
       .option('--control <url>', 'simulator control endpoint')
+      .option('--control-file <file>', 'URL and token written by egov-noc simulate')
       .action(async (node: string, _opts: unknown, cmd: Command) => inject(cmd, { kind, node }));
 
   for (const kind of ['link-down', 'link-saturated'] as const)
@@ -105,6 +129,7 @@ export function registerFaultCommand(program: Command): void {
       .argument('<link-or-node>', 'link id, or the node at one end')
       .argument('[other-node]', 'the node at the other end')
       .option('--control <url>', 'simulator control endpoint')
+      .option('--control-file <file>', 'URL and token written by egov-noc simulate')
       .action(async (first: string, second: string | undefined, _opts: unknown, cmd: Command) =>
         inject(cmd, second === undefined ? { kind, link: first } : { kind, a: first, b: second }),
       );
@@ -116,6 +141,7 @@ export function registerFaultCommand(program: Command): void {
     .requiredOption('--loss-pct <pct>', 'packet loss in %', number)
     .requiredOption('--jitter-ms <ms>', 'jitter in ms', number)
     .option('--control <url>', 'simulator control endpoint')
+    .option('--control-file <file>', 'URL and token written by egov-noc simulate')
     .action(async (videoLink: string, opts: { lossPct: number; jitterMs: number }, cmd: Command) =>
       inject(cmd, { kind: 'video-degraded', videoLink, lossPct: opts.lossPct, jitterMs: opts.jitterMs }),
     );
@@ -126,11 +152,16 @@ export function registerFaultCommand(program: Command): void {
     .argument('[id]', 'fault id (from `egov-noc fault list`)')
     .option('--all', 'clear every active fault')
     .option('--control <url>', 'simulator control endpoint')
+    .option('--control-file <file>', 'URL and token written by egov-noc simulate')
     .action(async (id: string | undefined, opts: { all?: boolean }, cmd: Command) => {
       if (!id && !opts.all) fail('say which fault to clear: an id, or --all');
       if (id && opts.all) fail('give either an id or --all, not both');
-      const base = controlUrl(cmd.optsWithGlobals<ControlOption>());
-      const result = (await call(base, 'DELETE', id ? `/faults/${encodeURIComponent(id)}` : '/faults')) as {
+      const control = controlOf(cmd.optsWithGlobals<ControlOption>());
+      const result = (await call(
+        control,
+        'DELETE',
+        id ? `/faults/${encodeURIComponent(id)}` : '/faults',
+      )) as {
         cleared: string[];
       };
       console.log(result.cleared.length > 0 ? `cleared ${result.cleared.join(', ')}` : 'no active faults');
@@ -140,9 +171,10 @@ export function registerFaultCommand(program: Command): void {
     .command('list')
     .description('list active faults')
     .option('--control <url>', 'simulator control endpoint')
+    .option('--control-file <file>', 'URL and token written by egov-noc simulate')
     .action(async (_opts: unknown, cmd: Command) => {
-      const base = controlUrl(cmd.optsWithGlobals<ControlOption>());
-      const faults = (await call(base, 'GET', '/faults')) as ActiveFault[];
+      const control = controlOf(cmd.optsWithGlobals<ControlOption>());
+      const faults = (await call(control, 'GET', '/faults')) as ActiveFault[];
       if (faults.length === 0) console.log('no active faults');
       for (const f of faults)
         console.log(`${f.id}\t${new Date(f.sinceMs).toISOString()}\t${describe(f.fault)}`);

@@ -1,7 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatInventoryError, loadInventory } from '../../inventory';
+import { ensurePrivateDir, writePrivateFile } from '../../common';
 import { startSimulator } from '../../simulator';
+import { DEFAULT_CONTROL_FILE, type ControlFile } from '../../simulator/control-file';
 import { fail } from '../fail';
 
 const port = (value: string) => {
@@ -24,9 +26,18 @@ export function registerSimulateCommand(program: Command): void {
       'run a simulated network: one SNMP agent (v2c + v3) per inventory node on 127.0.0.1, until Ctrl-C',
     )
     .requiredOption('--inventory <file>', 'inventory YAML')
-    .option('--manifest <file>', 'write the agents (id, host, port, credentials) as JSON here')
-    .option('--trap-target <host:port>', 'send SNMPv2c traps (linkDown, linkUp, coldStart) here', hostPort)
-    .option('--trap-community <name>', 'community the traps carry', 'public')
+    .option('--manifest <file>', 'write the agents (id, host, port, credentials) as JSON here (mode 0600)')
+    .option(
+      '--trap-target <host:port>',
+      'send traps (linkDown, linkUp, coldStart) here: v2c agents SNMPv2c, v3 agents SNMPv3 with their user',
+      hostPort,
+    )
+    .option('--trap-community <name>', "community v2c agents' traps carry (default: each agent's own)")
+    .option(
+      '--control-file <file>',
+      `write the control endpoint's URL and bearer token here (mode 0600) for egov-noc fault`,
+      DEFAULT_CONTROL_FILE,
+    )
     .option('--control-port <port>', 'control endpoint port on 127.0.0.1 (0 = any free port)', port, 0)
     .option('--base-port <port>', 'first agent port; agent i listens on base+i (0 = any free ports)', port, 0)
     .action(
@@ -34,7 +45,8 @@ export function registerSimulateCommand(program: Command): void {
         inventory: string;
         manifest?: string;
         trapTarget?: { host: string; port: number };
-        trapCommunity: string;
+        trapCommunity?: string;
+        controlFile: string;
         controlPort: number;
         basePort: number;
       }) => {
@@ -50,7 +62,7 @@ export function registerSimulateCommand(program: Command): void {
             topology: loaded.topology,
             basePort: opts.basePort,
             controlPort: opts.controlPort,
-            trapCommunity: opts.trapCommunity,
+            ...(opts.trapCommunity === undefined ? {} : { trapCommunity: opts.trapCommunity }),
             ...(opts.trapTarget ? { trapTarget: opts.trapTarget } : {}),
           });
         } catch (error) {
@@ -58,16 +70,25 @@ export function registerSimulateCommand(program: Command): void {
         }
         const ports = sim.manifest.map((m) => m.port);
         const v3 = sim.manifest.filter((m) => m.v3).length;
-        if (opts.manifest) writeFileSync(opts.manifest, `${JSON.stringify(sim.manifest, null, 2)}\n`);
+        // The manifest holds communities and v3 keys; the control file the token: owner-only files.
+        if (opts.manifest) writePrivateFile(opts.manifest, `${JSON.stringify(sim.manifest, null, 2)}\n`);
+        const controlFile = resolve(opts.controlFile);
+        if (opts.controlFile === DEFAULT_CONTROL_FILE) ensurePrivateDir(dirname(controlFile));
+        const control: ControlFile = { url: sim.controlUrl, token: sim.controlToken };
+        writePrivateFile(controlFile, `${JSON.stringify(control)}\n`);
         console.log(
           `${loaded.topology.network.name}: ${sim.manifest.length} agents on 127.0.0.1 (${sim.manifest.length - v3} v2c, ${v3} v3) started in ${Date.now() - started} ms`,
         );
         console.log(
           `ports: ${Math.min(...ports)}–${Math.max(...ports)}${opts.manifest ? `, manifest: ${opts.manifest}` : ''}`,
         );
-        console.log(`control: ${sim.controlUrl}   (egov-noc fault list --control ${sim.controlUrl})`);
         console.log(
-          `traps: ${opts.trapTarget ? `${opts.trapTarget.host}:${opts.trapTarget.port} (community ${opts.trapCommunity})` : 'none (--trap-target host:port)'}`,
+          `control: ${sim.controlUrl}, token in ${controlFile}   (egov-noc fault list --control-file ${controlFile})`,
+        );
+        const trapCommunity =
+          opts.trapCommunity === undefined ? "each agent's own community" : 'the --trap-community';
+        console.log(
+          `traps: ${opts.trapTarget ? `${opts.trapTarget.host}:${opts.trapTarget.port} (v2c with ${trapCommunity}; v3 agents sign with their user)` : 'none (--trap-target host:port)'}`,
         );
         console.log('Ctrl-C to stop.');
         const running = sim;

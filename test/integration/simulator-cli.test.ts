@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -82,14 +82,20 @@ async function answers(e: ManifestEntry): Promise<boolean> {
 }
 
 async function cli(...args: string[]): Promise<string> {
-  const { stdout: out } = await run(process.execPath, ['bin/egov-noc.js', ...args, '--control', controlUrl]);
+  const { stdout: out } = await run(process.execPath, [
+    'bin/egov-noc.js',
+    ...args,
+    '--control-file',
+    join(dir, 'control.json'),
+  ]);
   return out;
 }
 
+/** A v2c trap's kind and ifIndex; v3 agents' traps are encrypted, so only their arrival is noted. */
 function decodeTrap(msg: Buffer): { trap: string; ifIndex: number | null } {
   const r = new BerReader(msg);
   r.enter(Tag.Sequence);
-  r.readInt();
+  if (r.readInt() === 3) return { trap: 'SNMPv3', ifIndex: null };
   r.readOctets();
   r.enter(Tag.TrapV2);
   r.readInt();
@@ -135,6 +141,8 @@ beforeAll(async () => {
     join(dir, 'm.json'),
     '--trap-target',
     `127.0.0.1:${trapSocket.address().port}`,
+    '--control-file',
+    join(dir, 'control.json'),
   ]);
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -161,6 +169,33 @@ describe('egov-noc simulate on nanyang.yaml (polled with Debian net-snmp tools)'
     expect(stdout).toMatch(/83 agents on 127\.0\.0\.1 \(67 v2c, 16 v3\)/);
     expect(manifest).toHaveLength(83);
     expect(manifest.map((m) => m.id).sort()).toEqual(topology.nodes.map((n) => n.id).sort());
+  });
+
+  it('writes the manifest (communities, v3 keys) and the control file (token) readable by their owner only', () => {
+    for (const file of ['m.json', 'control.json']) expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
+    const control = JSON.parse(readFileSync(join(dir, 'control.json'), 'utf8')) as {
+      url: string;
+      token: string;
+    };
+    expect(control.url).toBe(controlUrl);
+    expect(stdout).not.toContain(control.token);
+  });
+
+  it('egov-noc fault without the token is refused by the control endpoint', async () => {
+    writeFileSync(join(dir, 'wrong.json'), JSON.stringify({ url: controlUrl, token: 'x'.repeat(43) }));
+    const refused = run(process.execPath, [
+      'bin/egov-noc.js',
+      'fault',
+      'node-down',
+      'dept-05',
+      '--control-file',
+      join(dir, 'wrong.json'),
+    ]);
+    const failure = await refused.then(
+      () => ({ stderr: '' }),
+      (error: { stderr: string }) => error,
+    );
+    expect(failure.stderr).toMatch(/bearer token/);
   });
 
   it('snmpbulkwalk -v2c of IF-MIB returns every interface of every v2c agent', async () => {

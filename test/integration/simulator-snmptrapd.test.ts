@@ -1,6 +1,7 @@
 /**
  * The simulator's traps, checked by an independent receiver: Debian's `snmptrapd` (net-snmp 5.9)
- * on a loopback port, accepting only community `public`. A county uplink is cut (linkDown from the
+ * on a loopback port, accepting only the agents' own community (v2c agents) and the SNMPv3 user of
+ * the v3 agents, each engine's keys localized by snmptrapd itself. A county uplink is cut (linkDown from the
  * city core only: the county router is behind the cut), a server reboots (coldStart), the link
  * comes back (linkUp from both ends). Every trap must name the right ifIndex and carry
  * snmpTrapAddress.0 = the node's inventory address, sent from the agent's own port.
@@ -92,11 +93,25 @@ function loggedTrap(kind: string, address: string): LoggedTrap | undefined {
   );
 }
 
+/** snmptrapd configuration: the v2c community, and the v3 user once per agent engine (RFC 3414 key localization). */
+function trapdConfig(): string {
+  const lines = ['authCommunity log ny-sim-ro'];
+  for (const entry of sim.manifest) {
+    const v3 = entry.v3;
+    if (!v3?.engineId || !v3.privKey) continue;
+    lines.push(`createUser -e 0x${v3.engineId} ${v3.user} SHA ${v3.authKey} AES ${v3.privKey}`);
+  }
+  lines.push('authUser log noc-poller priv');
+  return `${lines.join('\n')}\n`;
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'egov-snmptrapd-'));
-  const conf = join(dir, 'snmptrapd.conf');
-  writeFileSync(conf, 'authCommunity log public\n');
   const port = await freeUdpPort();
+  // The simulator first (its engine ids go into snmptrapd's users); it sends no trap before a fault.
+  sim = await startSimulator({ topology, trapTarget: { host: '127.0.0.1', port } });
+  const conf = join(dir, 'snmptrapd.conf');
+  writeFileSync(conf, trapdConfig(), { mode: 0o600 });
   trapd = spawn(
     'snmptrapd',
     ['-f', '-Lo', '-C', '-c', conf, '-n', '-On', '-m', '', '-F', 'TRAP %b|%v\n', `udp:127.0.0.1:${port}`],
@@ -113,7 +128,6 @@ beforeAll(async () => {
     exited,
     waitFor('snmptrapd to start', () => (/NET-SNMP version/.test(output) ? true : undefined)),
   ]);
-  sim = await startSimulator({ topology, trapTarget: { host: '127.0.0.1', port } });
 });
 
 afterAll(async () => {

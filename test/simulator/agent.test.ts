@@ -260,23 +260,21 @@ describe('faults', () => {
 
   it('serve the control endpoint on loopback', async () => {
     expect(sim.controlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const post = await fetch(`${sim.controlUrl}/faults`, {
+    const authorization = `Bearer ${sim.controlToken}`;
+    const call = (path: string, init: RequestInit = {}) =>
+      fetch(`${sim.controlUrl}${path}`, { ...init, headers: { authorization } });
+    const post = await call('/faults', {
       method: 'POST',
       body: JSON.stringify({ kind: 'node-down', node: 'dept-05' }),
     });
     expect(post.status).toBe(201);
     const { id } = (await post.json()) as { id: string };
-    expect(
-      ((await (await fetch(`${sim.controlUrl}/faults`)).json()) as { id: string }[]).map((f) => f.id),
-    ).toEqual([id]);
-    const bad = await fetch(`${sim.controlUrl}/faults`, {
-      method: 'POST',
-      body: JSON.stringify({ kind: 'node-down' }),
-    });
+    expect(((await (await call('/faults')).json()) as { id: string }[]).map((f) => f.id)).toEqual([id]);
+    const bad = await call('/faults', { method: 'POST', body: JSON.stringify({ kind: 'node-down' }) });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/node/);
-    expect((await fetch(`${sim.controlUrl}/faults/${id}`, { method: 'DELETE' })).status).toBe(200);
-    expect((await fetch(`${sim.controlUrl}/faults/${id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await call(`/faults/${id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await call(`/faults/${id}`, { method: 'DELETE' })).status).toBe(404);
     await drainTraps();
   });
 });

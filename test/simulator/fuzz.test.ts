@@ -3,7 +3,8 @@ import { loadInventory } from '../../inventory';
 import { seededRandom } from '../../inventory/generate';
 import { Tag } from '../../simulator/ber';
 import { startSimulator, type Simulator } from '../../simulator';
-import { buildRequest, exchange } from './support';
+import { ErrorStatus } from '../../simulator/pdu';
+import { buildRequest, exchange, parseResponse } from './support';
 
 /** Malformed and hostile datagrams are dropped (counted), never crash the process, and the agent keeps answering. */
 const loaded = loadInventory('configs/examples/nanyang.yaml');
@@ -63,5 +64,41 @@ describe('hostile input', () => {
     expect(sim.stats().malformed).toBeGreaterThan(50);
     const reply = await exchange(targets[0]!, valid, 1000);
     expect(reply).not.toBeNull();
+  });
+
+  it('answers random oversize GETBULKs with a datagram that fits, or tooBig; never a fault', async () => {
+    const rand = seededRandom(7);
+    const pick = (n: number) => Math.floor(rand() * n);
+    const columns = ['1.3.6.1.2.1.2.2.1', '1.3.6.1.2.1.31.1.1.1', '1.0.8802.1.1.2.1.4.1.1', '1.3.6.1.2.1.1'];
+    const longOid = (subIds: number) =>
+      `1.3.6.1.4.1.99999.${Array.from({ length: subIds }, () => 16384 + pick(100000)).join('.')}`;
+    const port = sim.manifest.find((m) => m.id === 'wolong-sw')!.port;
+    const faultsBefore = sim.stats().faults;
+    for (let i = 0; i < 60; i++) {
+      const oids: string[] = [];
+      let budget = 60_000;
+      for (let n = 1 + pick(60); n > 0 && budget > 0; n--) {
+        const oid = rand() < 0.7 ? (columns[pick(columns.length)] as string) : longOid(1 + pick(4000));
+        budget -= oid.length / 2;
+        oids.push(oid);
+      }
+      const msg = buildRequest({
+        version: 1,
+        community: 'ny-sim-ro',
+        type: Tag.GetBulkRequest,
+        requestId: 1000 + i,
+        a: pick(3),
+        b: 1 + pick(65_535),
+        oids,
+      });
+      if (msg.length > 65_507) continue;
+      const reply = await exchange(port, msg, 3000);
+      expect(reply, `request ${i} answered`).not.toBeNull();
+      expect(reply!.length).toBeLessThanOrEqual(65_507);
+      const answer = parseResponse(reply!);
+      expect([ErrorStatus.noError, ErrorStatus.tooBig]).toContain(answer.errorStatus);
+      if (answer.errorStatus === ErrorStatus.tooBig) expect(answer.varbinds).toEqual([]);
+    }
+    expect(sim.stats().faults).toBe(faultsBefore);
   });
 });

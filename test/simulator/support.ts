@@ -25,7 +25,7 @@ export function buildRequest(opts: {
   b?: number;
   oids: string[];
 }): Buffer {
-  const w = new BerWriter(4096, 512);
+  const w = new BerWriter(70_000, 512);
   w.reset();
   for (const oid of opts.oids) {
     const start = w.pos;
