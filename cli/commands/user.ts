@@ -83,7 +83,7 @@ export function registerUserCommand(program: Command): void {
   user
     .command('passwd')
     .description(
-      "set a user's password (ends their sessions); without --password-file one is generated and printed once",
+      "set a user's password (ends their sessions, revokes their API tokens); without --password-file one is generated and printed once",
     )
     .requiredOption('--state <dir>', 'console state folder')
     .requiredOption('--username <name>', 'the user')
@@ -94,7 +94,7 @@ export function registerUserCommand(program: Command): void {
       try {
         const updated = await identity.users.update(opts.username, { password }, cliActor());
         if (!updated.ok) fail(`cannot change the password of "${opts.username}": ${updated.message}`);
-        console.log(`password of "${opts.username}" changed; their sessions ended`);
+        console.log(`password of "${opts.username}" changed; their sessions ended and API tokens revoked`);
         if (generated) console.log(`password (shown once, store it now): ${password}`);
       } finally {
         identity.close();

@@ -79,3 +79,35 @@ export class Scope {
     return this.topology.has(inner) && this.allowsNode(inner);
   }
 }
+
+interface UserRecordLike {
+  role: UserRole;
+  scope: string | null;
+}
+
+/** A user as user administration sees it: a role and the scope that role applies to. */
+export interface Manageable {
+  role: UserRole;
+  scope: Scope;
+}
+
+/**
+ * Who may administer whom: nobody manages a user with more power than themselves, and admins are
+ * managed only by whole-network admins. So a county's admin manages the county's operators, viewers
+ * and PKI admins, never a peer admin (whose password it could otherwise take over) nor itself.
+ */
+export function mayManage(actor: Manageable, target: Pick<UserRecordLike, 'role' | 'scope'>): boolean {
+  if (!roleAllows(actor.role, 'users')) return false;
+  if (actor.scope.isWholeNetwork) return true;
+  if (target.role === 'admin') return false;
+  return target.scope !== null && actor.scope.allowsNode(target.scope);
+}
+
+/** Why `actor` may not give a user this role and scope; null when it may. */
+export function grantProblem(actor: Manageable, role: UserRole, scope: string | null): string | null {
+  if (actor.scope.isWholeNetwork) return null;
+  if (role === 'admin') return 'only a whole-network admin can make admins';
+  if (scope === null || !actor.scope.allowsNode(scope))
+    return 'you can only give users a scope inside your own subtree';
+  return null;
+}

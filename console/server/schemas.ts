@@ -12,6 +12,7 @@ import {
   REVOCATION_REASONS,
   ROLES,
   type AckRequest,
+  type ChangePasswordRequest,
   type ClientMessage,
   type CreateUserRequest,
   type IssueCertificateRequest,
@@ -52,6 +53,11 @@ export const updateUserSchema = z
     locked: z.boolean().optional(),
   })
   .strict() satisfies z.ZodType<UpdateUserRequest>;
+
+export const changePasswordSchema = z.object({
+  currentPassword: text(256).min(1),
+  newPassword: text(256),
+}) satisfies z.ZodType<ChangePasswordRequest>;
 
 export const createTokenSchema = z.object({ name: text(100).min(1) });
 

@@ -59,7 +59,16 @@ export interface UpdateUserRequest {
   locked?: boolean;
 }
 
-/** GET /api/tokens: the caller's API tokens (POST /api/tokens creates one, DELETE /api/tokens/:id revokes). */
+/** PUT /api/session/password: users change their own password (ends their other sessions, revokes their tokens). */
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/**
+ * GET /api/tokens: the caller's API tokens (POST /api/tokens creates one, DELETE /api/tokens/:id
+ * revokes); GET /api/users/:username/tokens and DELETE /api/users/:username/tokens/:id for admins.
+ */
 export interface ApiTokenView {
   id: number;
   username: string;

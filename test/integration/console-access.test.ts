@@ -98,6 +98,11 @@ const TABLE: Record<string, Row> = {
   'POST /api/session': { path: () => '/api/session', wrongRole: null },
   'GET /api/session': { path: () => '/api/session', wrongRole: null },
   'DELETE /api/session': { path: () => '/api/session', wrongRole: null },
+  'PUT /api/session/password': {
+    path: () => '/api/session/password',
+    body: () => ({ currentPassword: 'not-the-password', newPassword: 'long-enough-password' }),
+    wrongRole: null,
+  },
   'GET /api/tokens': { path: () => '/api/tokens', wrongRole: null },
   'POST /api/tokens': { path: () => '/api/tokens', body: () => ({ name: 'x' }), wrongRole: null },
   'DELETE /api/tokens/:id': {
@@ -112,7 +117,7 @@ const TABLE: Record<string, Row> = {
       user: 'xc-admin',
       expect: async (response) => {
         const { users } = (await response.json()) as { users: Array<{ username: string }> };
-        expect(users.map((user) => user.username).sort()).toEqual(['xc-admin', 'xc-op', 'xc-pki']);
+        expect(users.map((user) => user.username).sort()).toEqual(['xc-op', 'xc-pki']);
       },
     },
   },
@@ -137,6 +142,16 @@ const TABLE: Record<string, Row> = {
   'DELETE /api/users/:username': {
     path: () => '/api/users/nz-op',
     wrongRole: 'op',
+    foreign: { user: 'xc-admin', expect: 404 },
+  },
+  'GET /api/users/:username/tokens': {
+    path: () => '/api/users/nz-op/tokens',
+    wrongRole: 'pkiadm',
+    foreign: { user: 'xc-admin', expect: 404 },
+  },
+  'DELETE /api/users/:username/tokens/:id': {
+    path: () => '/api/users/admin/tokens/1',
+    wrongRole: 'pkiadm',
     foreign: { user: 'xc-admin', expect: 404 },
   },
   'GET /api/topology': {

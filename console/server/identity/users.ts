@@ -213,12 +213,17 @@ export class UserAdmin {
    * and answers: a lock, when it comes, comes after the same number of attempts for all of them.
    * Records login / login.failed in the audit trail.
    */
-  async authenticate(username: string, password: string, from: string): Promise<Outcome<UserRecord>> {
+  async authenticate(
+    username: string,
+    password: string,
+    from: string,
+    purpose: 'login' | 'password.verify' = 'login',
+  ): Promise<Outcome<UserRecord>> {
     const gate = this.failures.startAttempt(username);
     const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as
       Pick<UserRow, 'password_hash' | 'locked'> | undefined;
     const failed = (detail: string) =>
-      this.audit.record({ actor: username, action: 'login.failed', target: username, detail, from });
+      this.audit.record({ actor: username, action: `${purpose}.failed`, target: username, detail, from });
     if (gate.locked) {
       await verifyPassword(password, await decoyHash());
       failed('locked after repeated failures');
@@ -236,8 +241,9 @@ export class UserAdmin {
       return refuse(401, 'bad_credentials', 'wrong username or password, or the account is disabled');
     }
     this.failures.clear(username);
-    this.db.prepare('UPDATE users SET last_login_ms = ? WHERE username = ?').run(this.now(), username);
-    this.audit.record({ actor: username, action: 'login', target: username, from });
+    if (purpose === 'login')
+      this.db.prepare('UPDATE users SET last_login_ms = ? WHERE username = ?').run(this.now(), username);
+    this.audit.record({ actor: username, action: purpose, target: username, from });
     return { ok: true, value: this.get(username) as UserRecord };
   }
 }

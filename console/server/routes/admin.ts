@@ -1,6 +1,7 @@
 /** Audit log and the console machine's health (admin). */
 import si from 'systeminformation';
 import type { AuditResponse, HostHealthResponse } from '../../shared/api';
+import { mayManage } from '../access';
 import { defineRoute } from '../http/route';
 import { auditQuerySchema } from '../schemas';
 
@@ -8,7 +9,7 @@ export const adminRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/audit',
-    summary: 'Audit records, newest first (a scoped admin sees the records of users in its subtree)',
+    summary: 'Audit records, newest first (a scoped admin sees its own and those of the users it manages)',
     tag: 'admin',
     permission: 'audit',
     query: auditQuerySchema,
@@ -22,10 +23,13 @@ export const adminRoutes = [
         ...(who.scope.isWholeNetwork
           ? {}
           : {
-              actors: ctx.identity.users
-                .list()
-                .filter((user) => user.scope !== null && who.scope.allowsNode(user.scope))
-                .map((user) => user.username),
+              actors: [
+                who.user.username,
+                ...ctx.identity.users
+                  .list()
+                  .filter((user) => mayManage({ role: who.user.role, scope: who.scope }, user))
+                  .map((user) => user.username),
+              ],
             }),
       });
       const body: AuditResponse = { records };

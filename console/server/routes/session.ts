@@ -6,7 +6,7 @@ import type { ServerContext } from '../context';
 import { csrfTokenFor, SESSION_COOKIE } from '../identity';
 import { ApiFailure, unwrap } from '../http/errors';
 import { defineRoute, type Principal } from '../http/route';
-import { createTokenSchema, loginSchema } from '../schemas';
+import { changePasswordSchema, createTokenSchema, loginSchema } from '../schemas';
 
 function sessionBody(who: Principal, ctx: ServerContext): SessionResponse {
   return {
@@ -20,6 +20,15 @@ function setSessionCookie(c: Context, rawId: string, secure: boolean): void {
   setCookie(c, SESSION_COOKIE, rawId, { httpOnly: true, sameSite: 'Strict', secure, path: '/' });
 }
 
+/** Counts a password attempt per username+address; 429 with Retry-After when over the limit. */
+function throttle(c: Context, ctx: ServerContext, username: string, ip: string): void {
+  const waitS = ctx.loginLimiter.startAttempt(username, ip);
+  if (waitS === 0) return;
+  ctx.identity.audit.record({ actor: username, action: 'login.throttled', target: username, from: ip });
+  c.header('retry-after', String(waitS));
+  throw new ApiFailure(429, 'rate_limited', `too many login attempts; try again in ${waitS} s`);
+}
+
 export const sessionRoutes = [
   defineRoute({
     method: 'post',
@@ -30,17 +39,7 @@ export const sessionRoutes = [
     body: loginSchema,
     returns: 'SessionResponse',
     handler: async ({ c, body, ip }, ctx) => {
-      const waitS = ctx.loginLimiter.startAttempt(body.username, ip);
-      if (waitS > 0) {
-        ctx.identity.audit.record({
-          actor: body.username,
-          action: 'login.throttled',
-          target: body.username,
-          from: ip,
-        });
-        c.header('retry-after', String(waitS));
-        throw new ApiFailure(429, 'rate_limited', `too many login attempts; try again in ${waitS} s`);
-      }
+      throttle(c, ctx, body.username, ip);
       const outcome = await ctx.identity.users.authenticate(body.username, body.password, ip);
       const user = unwrap(outcome);
       ctx.loginLimiter.succeeded(body.username, ip);
@@ -76,6 +75,40 @@ export const sessionRoutes = [
       if (who.rawSessionId !== null) ctx.identity.sessions.remove(who.rawSessionId);
       deleteCookie(c, SESSION_COOKIE, { path: '/', secure: ctx.secure });
       audit('logout', who.user.username);
+      return c.body(null, 204);
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/session/password',
+    summary:
+      'Change your own password (needs the current one); ends your other sessions and revokes your API tokens',
+    tag: 'session',
+    permission: 'tokens',
+    body: changePasswordSchema,
+    returns: '204',
+    handler: async ({ c, who, body, ip }, ctx) => {
+      const username = who.user.username;
+      throttle(c, ctx, username, ip);
+      const checked = await ctx.identity.users.authenticate(
+        username,
+        body.currentPassword,
+        ip,
+        'password.verify',
+      );
+      if (!checked.ok && checked.code === 'bad_credentials')
+        throw new ApiFailure(403, 'wrong_password', 'the current password is wrong', 'currentPassword');
+      unwrap(checked);
+      ctx.loginLimiter.succeeded(username, ip);
+      const changed = await ctx.identity.users.update(
+        username,
+        { password: body.newPassword },
+        { actor: username, from: ip },
+        who.rawSessionId,
+      );
+      if (!changed.ok && changed.field === 'password')
+        throw new ApiFailure(changed.status, changed.code, changed.message, 'newPassword');
+      unwrap(changed);
       return c.body(null, 204);
     },
   }),

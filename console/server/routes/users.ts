@@ -1,29 +1,35 @@
-/** User administration (admin). A scoped admin manages only users scoped inside its own subtree. */
-import type { Scope } from '../access';
+/**
+ * User administration (admin). Who may manage whom is decided in access.ts (`mayManage`,
+ * `grantProblem`): whole-network admins manage everyone; a scoped admin manages only non-admin users
+ * inside its subtree. A user one may not manage is "not found".
+ */
+import { grantProblem, mayManage } from '../access';
 import type { UserRecord } from '../identity';
 import { ApiFailure, notFound, unwrap } from '../http/errors';
-import { defineRoute } from '../http/route';
+import { defineRoute, type Principal } from '../http/route';
+import type { ServerContext } from '../context';
 import { createUserSchema, updateUserSchema } from '../schemas';
 
-const manages = (scope: Scope, user: Pick<UserRecord, 'scope'>): boolean =>
-  scope.isWholeNetwork || (user.scope !== null && scope.allowsNode(user.scope));
+const actorOf = (who: Principal) => ({ role: who.user.role, scope: who.scope });
 
-function checkGrantableScope(scope: Scope, wanted: string | null): void {
-  if (scope.isWholeNetwork) return;
-  if (wanted === null || !scope.allowsNode(wanted))
-    throw new ApiFailure(
-      403,
-      'scope_exceeded',
-      'you can only give users a scope inside your own subtree',
-      'scope',
-    );
+/** The user named in the path, when the caller may manage it; 404 otherwise. */
+export function managedUser(who: Principal, username: string, ctx: ServerContext): UserRecord {
+  const target = ctx.identity.users.get(username);
+  if (!target || !mayManage(actorOf(who), target)) throw notFound(`user "${username}"`);
+  return target;
+}
+
+function checkGrant(who: Principal, role: UserRecord['role'], scope: string | null): void {
+  const problem = grantProblem(actorOf(who), role, scope);
+  if (problem !== null)
+    throw new ApiFailure(403, 'scope_exceeded', problem, role === 'admin' ? 'role' : 'scope');
 }
 
 export const userRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/users',
-    summary: 'Users (within the caller’s scope)',
+    summary: 'Users the caller manages (a scoped admin: the non-admin users inside its subtree)',
     tag: 'users',
     permission: 'users',
     returns: '{ users: UserView[] }',
@@ -31,7 +37,7 @@ export const userRoutes = [
       c.json({
         users: ctx.identity.users
           .list()
-          .filter((user) => manages(who.scope, user))
+          .filter((user) => mayManage(actorOf(who), user))
           .map((user) => ctx.identity.users.view(user)),
       }),
   }),
@@ -44,7 +50,7 @@ export const userRoutes = [
     body: createUserSchema,
     returns: 'UserView',
     handler: async ({ c, who, body, ip }, ctx) => {
-      checkGrantableScope(who.scope, body.scope);
+      checkGrant(who, body.role, body.scope);
       const user = unwrap(await ctx.identity.users.create(body, { actor: who.user.username, from: ip }));
       return c.json(ctx.identity.users.view(user), 201);
     },
@@ -52,17 +58,24 @@ export const userRoutes = [
   defineRoute({
     method: 'patch',
     path: '/api/users/:username',
-    summary: 'Change a user’s name, role, scope, password or lock',
+    summary:
+      'Change a user’s name, role, scope, password or lock (a new password ends their sessions and revokes their API tokens)',
     tag: 'users',
     permission: 'users',
     body: updateUserSchema,
     returns: 'UserView',
     handler: async ({ c, who, body, param, ip }, ctx) => {
-      const target = ctx.identity.users.get(param('username'));
-      if (!target || !manages(who.scope, target)) throw notFound(`user "${param('username')}"`);
-      if (body.scope !== undefined) checkGrantableScope(who.scope, body.scope);
+      const target = managedUser(who, param('username'), ctx);
+      if (body.role !== undefined || body.scope !== undefined)
+        checkGrant(who, body.role ?? target.role, body.scope === undefined ? target.scope : body.scope);
+      const self = target.username === who.user.username;
       const user = unwrap(
-        await ctx.identity.users.update(target.username, body, { actor: who.user.username, from: ip }),
+        await ctx.identity.users.update(
+          target.username,
+          body,
+          { actor: who.user.username, from: ip },
+          self ? who.rawSessionId : null,
+        ),
       );
       return c.json(ctx.identity.users.view(user));
     },
@@ -75,11 +88,38 @@ export const userRoutes = [
     permission: 'users',
     returns: '204',
     handler: ({ c, who, param, ip }, ctx) => {
-      const target = ctx.identity.users.get(param('username'));
-      if (!target || !manages(who.scope, target)) throw notFound(`user "${param('username')}"`);
+      const target = managedUser(who, param('username'), ctx);
       if (target.username === who.user.username)
         throw new ApiFailure(409, 'self_delete', 'you cannot remove your own account');
       unwrap(ctx.identity.users.remove(target.username, { actor: who.user.username, from: ip }));
+      return c.body(null, 204);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/users/:username/tokens',
+    summary: 'A managed user’s API tokens (names and dates; the secrets are never shown)',
+    tag: 'users',
+    permission: 'users',
+    returns: 'ApiTokensResponse',
+    handler: ({ c, who, param }, ctx) => {
+      const target = managedUser(who, param('username'), ctx);
+      return c.json({ tokens: ctx.identity.sessions.listTokens(target.username) });
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/users/:username/tokens/:id',
+    summary: 'Revoke one of a managed user’s API tokens (ends streams opened with it)',
+    tag: 'users',
+    permission: 'users',
+    returns: '204',
+    handler: ({ c, who, param, audit }, ctx) => {
+      const target = managedUser(who, param('username'), ctx);
+      const id = Number(param('id'));
+      if (!Number.isInteger(id) || !ctx.identity.sessions.removeToken(target.username, id))
+        throw notFound(`token ${param('id')} of "${target.username}"`);
+      audit('token.revoke', target.username, `id=${id}`);
       return c.body(null, 204);
     },
   }),
