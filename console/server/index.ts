@@ -21,7 +21,7 @@ import { buildApp } from './app';
 import { scopeCache, type ServerContext } from './context';
 import { hostPolicy, hostProblem } from './http/host-check';
 import { bearerToken, identifyHeaders } from './http/route';
-import { LoginRateLimiter, openIdentity, type UserAdmin } from './identity';
+import { decoyHash, LoginRateLimiter, openIdentity, type UserAdmin } from './identity';
 import { LiveState } from './live-state';
 import type { AlertsPort, PkiHttpApp, PkiPort } from './ports';
 import { streamAccess } from './stream/access';
@@ -93,6 +93,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     topology,
     ...(options.sessionTtlMs !== undefined ? { sessionTtlMs: options.sessionTtlMs } : {}),
   });
+  // Made before the first login, so the first unknown name costs no more time than a known one.
+  await decoyHash();
   const live = new LiveState(topology);
   live.seedAlerts(
     alerts.list({ status: ['firing', 'acknowledged'], includeSuppressed: true, limit: 100_000 }),

@@ -215,6 +215,38 @@ describe('console in the browser', () => {
     await context.close();
   });
 
+  it("lets an admin see a user's API tokens and revoke one", async () => {
+    if (stack.admin === null) throw new Error('the demo stack did not create a first admin');
+    const signedIn = await fetch(`${stack.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'city-watch', password: PASSWORD }),
+    });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
+    const created = await fetch(`${stack.url}/api/tokens`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'wall-display' }),
+    });
+    const { token } = (await created.json()) as { token: string };
+    const asToken = () =>
+      fetch(`${stack.url}/api/session`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await asToken()).status).toBe(200);
+
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, stack.admin.username, stack.admin.password);
+    await page.click('nav a[href="#/admin"]');
+    await page.click('tr:has(td:text-is("city-watch")) button:has-text("API 令牌")');
+    const tokens = page.locator('[data-testid=user-tokens]');
+    await tokens.locator('td:text-is("wall-display")').waitFor();
+    await screenshot(page, 'admin-user-tokens');
+    await tokens.locator('button:has-text("吊销")').click();
+    await tokens.locator('text=该用户没有 API 令牌。').waitFor();
+    expect((await asToken()).status).toBe(401);
+    await context.close();
+  });
+
   it('sends the operator back to the login screen, saying why, when the session ends', async () => {
     const { context, page } = await newSession(browser);
     await signIn(page, stack.url, 'city-duty', PASSWORD);

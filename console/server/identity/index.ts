@@ -12,7 +12,7 @@ export type { ApiTokenRecord } from './sessions';
 export { UserAdmin, type UserRecord, type Actor, type EndedAccess } from './users';
 export { DEFAULT_LOCKOUT, type LockoutPolicy } from './login-failures';
 export { refuse, type Outcome, type Refusal } from './outcome';
-export { generatePassword, hashPassword, verifyPassword } from './passwords';
+export { decoyHash, generatePassword, hashPassword, verifyPassword } from './passwords';
 
 export const DEFAULT_SESSION_TTL_MS = 8 * 3600_000;
 

@@ -1,4 +1,6 @@
 import type {
+  ApiTokensResponse,
+  ApiTokenView,
   AuditRecord,
   AuditResponse,
   CreateUserRequest,
@@ -17,6 +19,8 @@ class AdminData {
   audit = $state.raw<AuditRecord[]>([]);
   auditComplete = $state(false);
   host = $state.raw<HostHealthResponse | null>(null);
+  /** The API tokens of the one user whose tokens are open on the users tab. */
+  tokens = $state.raw<{ username: string; list: ApiTokenView[] } | null>(null);
   failure = $state<string | null>(null);
 
   private async run(task: () => Promise<void>): Promise<void> {
@@ -59,6 +63,21 @@ class AdminData {
   async updateUser(username: string, change: UpdateUserRequest): Promise<void> {
     await api.patch(`/api/users/${encodeURIComponent(username)}`, change);
     await this.loadUsers();
+  }
+
+  loadTokens = (username: string) =>
+    this.run(async () => {
+      const path = `/api/users/${encodeURIComponent(username)}/tokens`;
+      this.tokens = { username, list: (await api.get<ApiTokensResponse>(path)).tokens };
+    });
+
+  closeTokens(): void {
+    this.tokens = null;
+  }
+
+  async revokeToken(username: string, id: number): Promise<void> {
+    await api.del(`/api/users/${encodeURIComponent(username)}/tokens/${id}`);
+    await this.loadTokens(username);
   }
 
   async createSilence(request: SilenceRequest): Promise<void> {
