@@ -3,13 +3,14 @@
  * signature verification and the key policy (RSA >= 2048 or ECDSA P-256/P-384). Expected failures
  * are returned as `{ ok: false, reason }` with a reason a PKI administrator can act on.
  */
-import { createPublicKey, sign, verify } from 'node:crypto';
+import { sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import {
   DerError,
   bitString,
   children,
   decodeOid,
+  expectTag,
   explicit,
   fromPemAll,
   oid,
@@ -20,12 +21,15 @@ import {
   toPem,
 } from './der';
 import type { DerNode } from './der';
-import { OID, encodeName, signatureAlgorithmFor, spkiOf, subjectAltNameExtension } from './x509';
-import type { HashName, NameAttribute } from './x509';
+import { classifyKey, csrSignatureHash, readPublicKeyInfo, signatureAlgorithmFor } from './key-types/index';
+import type { HashName, KeyUsageFamily, Result } from './key-types/index';
+import { OID, encodeName, spkiOf, subjectAltNameExtension } from './x509';
+import type { NameAttribute } from './x509';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
+export type { Result } from './key-types/index';
 
-export type PublicKeyType = 'rsa2048' | 'rsa3072' | 'rsa4096' | 'rsa' | 'p256' | 'p384';
+/** The key type the index records: rsa2048, rsa3072, rsa4096, rsa (other sizes), p256, p384. */
+export type PublicKeyType = string;
 
 export interface ParsedCsr {
   /** The requested subject, as (type OID, text) pairs in order. */
@@ -36,16 +40,9 @@ export interface ParsedCsr {
   spki: Buffer;
   publicKey: KeyObject;
   keyType: PublicKeyType;
+  /** Which keyUsage bits the key may carry (RSA may also encipher). */
+  usage: KeyUsageFamily;
 }
-
-const SIGNATURE_HASHES: Record<string, HashName> = {
-  [OID.sha256WithRsa]: 'sha256',
-  [OID.sha384WithRsa]: 'sha384',
-  [OID.sha512WithRsa]: 'sha512',
-  [OID.ecdsaWithSha256]: 'sha256',
-  [OID.ecdsaWithSha384]: 'sha384',
-  [OID.ecdsaWithSha512]: 'sha512',
-};
 
 const NAME_TYPES: Record<string, string> = {
   [OID.commonName]: 'CN',
@@ -59,9 +56,10 @@ const NAME_TYPES: Record<string, string> = {
 
 const STRING_TAGS = new Set([0x0c, 0x13, 0x16, 0x14, 0x1e]);
 
-function decodeString(node: DerNode): string {
-  if (!STRING_TAGS.has(node.tag)) throw new DerError('subject attribute is not a string');
+function decodeString(node: DerNode | undefined): string {
+  if (!node || !STRING_TAGS.has(node.tag)) throw new DerError('subject attribute is not a string');
   if (node.tag === 0x1e) {
+    if (node.content.length % 2 !== 0) throw new DerError('BMPString of odd length');
     // BMPString: UTF-16BE.
     const swapped = Buffer.from(node.content);
     swapped.swap16();
@@ -70,44 +68,21 @@ function decodeString(node: DerNode): string {
   return node.content.toString(node.tag === 0x0c ? 'utf8' : 'latin1');
 }
 
-/** Classifies a public key against the issuance policy. */
-export function classifyKey(key: KeyObject): Result<PublicKeyType> {
-  if (key.asymmetricKeyType === 'rsa') {
-    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < 2048)
-      return {
-        ok: false,
-        reason: `weak key: RSA-${bits}; policy requires RSA >= 2048 bits or ECDSA P-256/P-384`,
-      };
-    if (bits > 8192) return { ok: false, reason: `RSA-${bits} is larger than the 8192-bit maximum` };
-    if (bits === 2048) return { ok: true, value: 'rsa2048' };
-    if (bits === 3072) return { ok: true, value: 'rsa3072' };
-    if (bits === 4096) return { ok: true, value: 'rsa4096' };
-    return { ok: true, value: 'rsa' };
-  }
-  if (key.asymmetricKeyType === 'ec') {
-    const curve = key.asymmetricKeyDetails?.namedCurve;
-    if (curve === 'prime256v1') return { ok: true, value: 'p256' };
-    if (curve === 'secp384r1') return { ok: true, value: 'p384' };
-    return {
-      ok: false,
-      reason: `weak or unsupported key: EC curve ${curve ?? '?'}; policy allows ECDSA P-256/P-384 or RSA >= 2048`,
-    };
-  }
-  return {
-    ok: false,
-    reason: `unsupported key type ${key.asymmetricKeyType ?? '?'}; policy allows RSA >= 2048 or ECDSA P-256/P-384`,
-  };
+/** The children of a node that must be a SEQUENCE (0x30) or SET (0x31) of exactly `count` or more. */
+function childrenOf(node: DerNode | undefined, tag: number, what: string, minimum = 0): DerNode[] {
+  const items = children(expectTag(node, tag, what));
+  if (items.length < minimum) throw new DerError(`${what}: expected at least ${minimum} elements`);
+  return items;
 }
 
 function parseSans(extensionsValue: DerNode, sans: ParsedCsr['sans']): void {
-  for (const ext of children(extensionsValue)) {
-    const parts = children(ext);
-    const id = decodeOid(parts[0]!);
+  for (const ext of childrenOf(extensionsValue, 0x30, 'extensions')) {
+    const parts = childrenOf(ext, 0x30, 'extension', 2);
+    if (parts.length > 3) throw new DerError('extension has too many fields');
+    const id = decodeOid(parts[0]);
     if (id !== OID.subjectAltName) continue;
-    const value = parts[parts.length - 1]!;
-    if (value.tag !== 0x04) throw new DerError('extension value is not an OCTET STRING');
-    for (const name of children(readWhole(value.content))) {
+    const value = expectTag(parts[parts.length - 1], 0x04, 'extension value');
+    for (const name of childrenOf(readWhole(value.content), 0x30, 'subjectAltName')) {
       if (name.tag === 0x82) sans.dns.push(name.content.toString('ascii'));
       else if (name.tag === 0x87) {
         if (name.content.length !== 4)
@@ -123,141 +98,109 @@ function parseSans(extensionsValue: DerNode, sans: ParsedCsr['sans']): void {
 
 class UnsupportedName extends Error {}
 
-const CURVES: Record<string, { crv: 'P-256' | 'P-384'; size: number }> = {
-  '1.2.840.10045.3.1.7': { crv: 'P-256', size: 32 },
-  '1.3.132.0.34': { crv: 'P-384', size: 48 },
-};
-
-/**
- * Imports an SubjectPublicKeyInfo. OpenSSL 3's DER decoder costs ~250-500 us per key here; importing
- * the same key as JWK (RSA n/e, EC x/y) skips the decoder framework and is 3-25x faster. Anything
- * unusual (compressed points, other algorithms) takes the DER path.
- */
+/** Imports a SubjectPublicKeyInfo this process trusts (a CA certificate's); throws when it is not usable. */
 export function importSpki(spki: Buffer): KeyObject {
-  try {
-    const [algorithm, bits] = children(readWhole(spki));
-    const [algOid, params] = children(algorithm!);
-    const id = decodeOid(algOid!);
-    const key = bits!.content.subarray(1);
-    if (id === OID.rsaEncryption && bits!.content[0] === 0) {
-      const [n, e] = children(readWhole(key));
-      const strip = (b: Buffer) => (b[0] === 0 ? b.subarray(1) : b);
-      if (n?.tag === 0x02 && e?.tag === 0x02) {
-        return createPublicKey({
-          key: {
-            kty: 'RSA',
-            n: strip(n.content).toString('base64url'),
-            e: strip(e.content).toString('base64url'),
-          },
-          format: 'jwk',
-        });
-      }
-    }
-    if (id === OID.ecPublicKey && params?.tag === 0x06) {
-      const curve = CURVES[decodeOid(params)];
-      if (curve && key.length === 1 + 2 * curve.size && key[0] === 0x04) {
-        return createPublicKey({
-          key: {
-            kty: 'EC',
-            crv: curve.crv,
-            x: key.subarray(1, 1 + curve.size).toString('base64url'),
-            y: key.subarray(1 + curve.size).toString('base64url'),
-          },
-          format: 'jwk',
-        });
-      }
-    }
-  } catch (error) {
-    if (!(error instanceof DerError)) throw error;
-  }
-  return createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  const read = readPublicKeyInfo(spki);
+  if (!read.ok) throw new Error(read.reason);
+  return read.value.publicKey;
 }
 
-/** Parses and verifies a PEM (or DER) CSR. */
-export function parseCsr(input: string | Buffer): Result<ParsedCsr> {
-  let der: Buffer;
-  if (typeof input === 'string') {
-    const blocks = fromPemAll(input, 'CERTIFICATE REQUEST');
-    const legacy = blocks.length ? blocks : fromPemAll(input, 'NEW CERTIFICATE REQUEST');
-    if (legacy.length !== 1)
-      return {
-        ok: false,
-        reason: 'not a PEM certificate request (expected one "BEGIN CERTIFICATE REQUEST" block)',
-      };
-    der = legacy[0]!;
-  } else der = input;
+export { classifyKey };
 
-  let info: DerNode;
-  let algorithm: string;
-  let signature: Buffer;
-  const parsed: Omit<ParsedCsr, 'publicKey' | 'keyType'> = {
+interface CsrParts {
+  info: DerNode;
+  signatureAlgorithm: DerNode;
+  signature: Buffer;
+  fields: Omit<ParsedCsr, 'publicKey' | 'keyType' | 'usage'>;
+}
+
+function parseSubject(subject: DerNode, fields: CsrParts['fields']): void {
+  for (const rdn of childrenOf(subject, 0x30, 'subject')) {
+    for (const attribute of childrenOf(rdn, 0x31, 'relative distinguished name', 1)) {
+      const [type, value, extra] = childrenOf(attribute, 0x30, 'subject attribute', 2);
+      if (extra) throw new DerError('subject attribute has more than a type and a value');
+      const typeOid = decodeOid(type);
+      const text = decodeString(value);
+      fields.subject.push({ type: typeOid, value: text });
+      if (typeOid === OID.commonName) {
+        if (fields.commonName !== null) throw new UnsupportedName('subject has more than one CN');
+        fields.commonName = text;
+      }
+    }
+  }
+}
+
+function parseAttributes(attributes: DerNode, fields: CsrParts['fields']): void {
+  for (const attribute of childrenOf(attributes, 0xa0, 'attributes')) {
+    const [type, values, extra] = childrenOf(attribute, 0x30, 'attribute', 2);
+    if (extra) throw new DerError('attribute has more than a type and values');
+    if (decodeOid(type) !== OID.extensionRequest) continue;
+    for (const extensions of childrenOf(values, 0x31, 'attribute values', 1))
+      parseSans(extensions, fields.sans);
+  }
+}
+
+/** The CertificationRequest structure; DerError / UnsupportedName on anything malformed. */
+function parseStructure(der: Buffer): CsrParts {
+  const top = children(readWhole(der));
+  if (top.length !== 3 || top[0]!.tag !== 0x30 || top[1]!.tag !== 0x30 || top[2]!.tag !== 0x03)
+    throw new DerError('not a CertificationRequest');
+  const [info, signatureAlgorithm, signatureBits] = top as [DerNode, DerNode, DerNode];
+  if (signatureBits.content.length < 2 || signatureBits.content[0] !== 0)
+    throw new DerError('signature BIT STRING is empty or has unused bits');
+  const [version, subject, spki, attributes, extra] = children(info);
+  if (version?.tag !== 0x02 || version.content.length !== 1 || version.content[0] !== 0)
+    throw new DerError('version is not v1(0)');
+  if (subject?.tag !== 0x30 || spki?.tag !== 0x30) throw new DerError('malformed subject or key');
+  if (extra) throw new DerError('trailing fields after the attributes');
+  const fields: CsrParts['fields'] = {
     subject: [],
     commonName: null,
     sans: { dns: [], ips: [] },
-    spki: Buffer.alloc(0),
+    spki: Buffer.from(spki.raw),
   };
+  parseSubject(subject, fields);
+  if (attributes) parseAttributes(attributes, fields);
+  return { info, signatureAlgorithm, signature: signatureBits.content.subarray(1), fields };
+}
+
+function csrDer(input: string | Buffer): Result<Buffer> {
+  if (typeof input !== 'string') return { ok: true, value: input };
+  const blocks = fromPemAll(input, 'CERTIFICATE REQUEST');
+  const legacy = blocks.length ? blocks : fromPemAll(input, 'NEW CERTIFICATE REQUEST');
+  if (legacy.length !== 1)
+    return {
+      ok: false,
+      reason: 'not a PEM certificate request (expected one "BEGIN CERTIFICATE REQUEST" block)',
+    };
+  return { ok: true, value: legacy[0]! };
+}
+
+/** Parses and verifies a PEM (or DER) CSR; every malformed input is a reason, never an exception. */
+export function parseCsr(input: string | Buffer): Result<ParsedCsr> {
+  const der = csrDer(input);
+  if (!der.ok) return der;
+  let parts: CsrParts;
   try {
-    const top = children(readWhole(der));
-    if (top.length !== 3 || top[0]!.tag !== 0x30 || top[1]!.tag !== 0x30 || top[2]!.tag !== 0x03)
-      throw new DerError('not a CertificationRequest');
-    info = top[0]!;
-    algorithm = decodeOid(children(top[1]!)[0]!);
-    const sigBits = top[2]!.content;
-    if (sigBits[0] !== 0) throw new DerError('signature BIT STRING has unused bits');
-    signature = sigBits.subarray(1);
-    const [version, subject, spki, attributes] = children(info);
-    if (version?.tag !== 0x02 || version.content.length !== 1 || version.content[0] !== 0)
-      throw new DerError('version is not v1(0)');
-    if (subject?.tag !== 0x30 || spki?.tag !== 0x30) throw new DerError('malformed subject or key');
-    for (const rdn of children(subject)) {
-      for (const attribute of children(rdn)) {
-        const [type, value] = children(attribute);
-        const typeOid = decodeOid(type!);
-        const text = decodeString(value!);
-        parsed.subject.push({ type: typeOid, value: text });
-        if (typeOid === OID.commonName) {
-          if (parsed.commonName !== null) throw new UnsupportedName('subject has more than one CN');
-          parsed.commonName = text;
-        }
-      }
-    }
-    parsed.spki = Buffer.from(spki.raw);
-    if (attributes) {
-      if (attributes.tag !== 0xa0) throw new DerError('attributes are not [0]');
-      for (const attribute of children(attributes)) {
-        const [type, values] = children(attribute);
-        if (decodeOid(type!) !== OID.extensionRequest) continue;
-        for (const extensions of children(values!)) parseSans(extensions, parsed.sans);
-      }
-    }
+    parts = parseStructure(der.value);
   } catch (error) {
     if (error instanceof UnsupportedName) return { ok: false, reason: `forbidden name: ${error.message}` };
     if (error instanceof DerError) return { ok: false, reason: `malformed CSR: ${error.message}` };
     throw error;
   }
-
-  let publicKey: KeyObject;
+  const key = readPublicKeyInfo(parts.fields.spki);
+  if (!key.ok) return key;
+  let hash: Result<HashName>;
   try {
-    publicKey = importSpki(parsed.spki);
-  } catch {
-    return { ok: false, reason: 'malformed CSR: the public key cannot be read' };
+    hash = csrSignatureHash(key.value.module, parts.signatureAlgorithm);
+  } catch (error) {
+    if (error instanceof DerError) return { ok: false, reason: `malformed CSR: ${error.message}` };
+    throw error;
   }
-  const keyType = classifyKey(publicKey);
-  if (!keyType.ok) return keyType;
-  const hash = SIGNATURE_HASHES[algorithm];
-  if (!hash) {
-    return {
-      ok: false,
-      reason: `CSR signature algorithm ${algorithm} is not accepted (use SHA-256/384/512 with RSA or ECDSA)`,
-    };
-  }
-  const expectsRsa = algorithm.startsWith('1.2.840.113549');
-  if (expectsRsa !== (publicKey.asymmetricKeyType === 'rsa')) {
-    return { ok: false, reason: 'CSR signature algorithm does not match its key type' };
-  }
+  if (!hash.ok) return hash;
   let valid = false;
   try {
-    valid = verify(hash, info.raw, publicKey, signature);
+    valid = verify(hash.value, parts.info.raw, key.value.publicKey, parts.signature);
   } catch {
     valid = false;
   }
@@ -266,7 +209,15 @@ export function parseCsr(input: string | Buffer): Result<ParsedCsr> {
       ok: false,
       reason: 'CSR signature does not verify (the request was altered or signed with another key)',
     };
-  return { ok: true, value: { ...parsed, publicKey, keyType: keyType.value } };
+  return {
+    ok: true,
+    value: {
+      ...parts.fields,
+      publicKey: key.value.publicKey,
+      keyType: key.value.keyType,
+      usage: key.value.module.usage,
+    },
+  };
 }
 
 /** Builds a signed PKCS#10 request: for tests, benchmarks and the offline-root branch workflow. */

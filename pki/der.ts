@@ -179,7 +179,9 @@ export function expectTag(node: DerNode | undefined, tag: number, what: string):
 
 const decodedOids = new Map<string, string>();
 
-export function decodeOid(node: DerNode): string {
+/** The dotted form of an OBJECT IDENTIFIER; a missing or mistagged node is a DerError. */
+export function decodeOid(node: DerNode | undefined): string {
+  if (node?.tag !== 0x06) throw new DerError('expected an OBJECT IDENTIFIER');
   const key = node.content.toString('latin1');
   const cached = decodedOids.get(key);
   if (cached !== undefined) return cached;
@@ -199,6 +201,8 @@ function decodeOidBytes(bytes: Buffer): string {
       value = 0n;
     }
   }
+  if (bytes.length === 0 || (bytes[bytes.length - 1]! & 0x80) !== 0)
+    throw new DerError('empty or truncated OBJECT IDENTIFIER');
   const [first, ...rest] = arcs;
   if (first === undefined) throw new DerError('empty OID');
   const head = first < 80n ? [first / 40n, first % 40n] : [2n, first - 80n];

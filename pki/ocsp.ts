@@ -9,6 +9,7 @@ import {
   children,
   decodeOid,
   enumerated,
+  expectTag,
   explicit,
   generalizedTime,
   octetString,
@@ -47,45 +48,88 @@ export interface OcspRequest {
   nonce: Buffer | null;
 }
 
-const HASHES: Record<string, 'sha1' | 'sha256'> = { [OID.sha1]: 'sha1', [OID.sha256]: 'sha256' };
+const HASHES: Record<string, { name: 'sha1' | 'sha256'; bytes: number }> = {
+  [OID.sha1]: { name: 'sha1', bytes: 20 },
+  [OID.sha256]: { name: 'sha256', bytes: 32 },
+};
 
+const MAX_REQUESTS = 100;
+const MAX_SERIAL_BYTES = 32;
+const MAX_NONCE_BYTES = 128;
+
+function fields(node: DerNode | undefined, tag: number, what: string): DerNode[] {
+  return children(expectTag(node, tag, what));
+}
+
+/** CertID ::= SEQUENCE { hashAlgorithm, issuerNameHash, issuerKeyHash, serialNumber } */
+function parseCertId(request: DerNode): OcspCertId {
+  const [certId, singleExtensions, extra] = fields(request, 0x30, 'Request');
+  if (extra || (singleExtensions && singleExtensions.tag !== 0xa0))
+    throw new DerError('Request holds more than a CertID and its extensions');
+  const [algorithm, nameHash, keyHash, serial, trailing] = fields(certId, 0x30, 'CertID');
+  if (trailing) throw new DerError('CertID has trailing fields');
+  const [hashOid, parameters, extraParameter] = fields(algorithm, 0x30, 'CertID hashAlgorithm');
+  const hashId = decodeOid(hashOid);
+  const hash = HASHES[hashId];
+  if (!hash) throw new DerError(`unsupported CertID hash algorithm ${hashId} (use SHA-1 or SHA-256)`);
+  if (extraParameter || (parameters && (parameters.tag !== 0x05 || parameters.content.length !== 0)))
+    throw new DerError('CertID hash parameters must be NULL or absent');
+  const issuerNameHash = expectTag(nameHash, 0x04, 'issuerNameHash').content;
+  const issuerKeyHash = expectTag(keyHash, 0x04, 'issuerKeyHash').content;
+  if (issuerNameHash.length !== hash.bytes || issuerKeyHash.length !== hash.bytes)
+    throw new DerError(`CertID hashes must be ${hash.bytes} bytes for ${hash.name}`);
+  const serialNode = expectTag(serial, 0x02, 'serialNumber');
+  if (serialNode.content.length === 0 || serialNode.content.length > MAX_SERIAL_BYTES)
+    throw new DerError(`serialNumber must be 1 to ${MAX_SERIAL_BYTES} bytes`);
+  return {
+    hashAlgorithm: hash.name,
+    issuerNameHash: issuerNameHash.toString('hex'),
+    issuerKeyHash: issuerKeyHash.toString('hex'),
+    serial: integerHex(serialNode),
+    raw: Buffer.from(certId!.raw),
+  };
+}
+
+/** The nonce (RFC 8954) among requestExtensions [2] EXPLICIT Extensions, if any. */
+function parseNonce(extensions: DerNode | undefined): Buffer | null {
+  if (!extensions) return null;
+  const [list, extra] = fields(extensions, 0xa2, 'requestExtensions');
+  if (extra) throw new DerError('requestExtensions holds more than one list');
+  let nonce: Buffer | null = null;
+  for (const ext of fields(list, 0x30, 'Extensions')) {
+    const parts = fields(ext, 0x30, 'Extension');
+    if (parts.length < 2 || parts.length > 3)
+      throw new DerError('Extension must be { id, [critical,] value }');
+    const value = expectTag(parts[parts.length - 1], 0x04, 'extnValue');
+    if (decodeOid(parts[0]) !== OID.ocspNonce) continue;
+    if (value.content.length === 0 || value.content.length > MAX_NONCE_BYTES)
+      throw new DerError(`nonce must be 1 to ${MAX_NONCE_BYTES} bytes`);
+    nonce = Buffer.from(value.content);
+  }
+  return nonce;
+}
+
+/**
+ * OCSPRequest ::= SEQUENCE { tbsRequest, optionalSignature [0] OPTIONAL }. Every malformed input
+ * is `{ error }` (answered malformedRequest), never an exception.
+ */
 export function parseOcspRequest(der: Buffer): OcspRequest | { error: string } {
   try {
-    const [tbs] = children(readWhole(der));
-    if (tbs?.tag !== 0x30) throw new DerError('no tbsRequest');
-    const parts = children(tbs);
-    const requestList = parts.find((part) => part.tag === 0x30);
-    if (!requestList) throw new DerError('no requestList');
-    const certIds: OcspCertId[] = children(requestList).map((request) => {
-      const [certId] = children(request);
-      const [algorithm, nameHash, keyHash, serial] = children(certId!);
-      const hashOid = decodeOid(children(algorithm!)[0]!);
-      const hashAlgorithm = HASHES[hashOid];
-      if (!hashAlgorithm) throw new DerError(`unsupported CertID hash ${hashOid}`);
-      if (nameHash?.tag !== 0x04 || keyHash?.tag !== 0x04 || serial?.tag !== 0x02)
-        throw new DerError('malformed CertID');
-      return {
-        hashAlgorithm,
-        issuerNameHash: nameHash.content.toString('hex'),
-        issuerKeyHash: keyHash.content.toString('hex'),
-        serial: integerHex(serial),
-        raw: Buffer.from(certId!.raw),
-      };
-    });
-    if (certIds.length === 0 || certIds.length > 100)
-      throw new DerError('requestList must hold 1 to 100 requests');
-    let nonce: Buffer | null = null;
-    const extensions = parts.find((part) => part.tag === 0xa2);
-    if (extensions) {
-      for (const ext of children(children(extensions)[0]!)) {
-        const fields: DerNode[] = children(ext);
-        if (decodeOid(fields[0]!) === OID.ocspNonce) {
-          nonce = Buffer.from(fields[fields.length - 1]!.content);
-          if (nonce.length > 128) throw new DerError('nonce too long');
-        }
-      }
-    }
-    return { certIds, nonce };
+    const [tbs, signature, extra] = fields(readWhole(der), 0x30, 'OCSPRequest');
+    if (extra || (signature && signature.tag !== 0xa0))
+      throw new DerError('OCSPRequest has unexpected fields');
+    const parts = fields(tbs, 0x30, 'tbsRequest');
+    let index = 0;
+    if (parts[index]?.tag === 0xa0) index += 1; // version, v1 only in practice
+    if (parts[index]?.tag === 0xa1) index += 1; // requestorName
+    const requests = fields(parts[index], 0x30, 'requestList');
+    index += 1;
+    const extensions = parts[index]?.tag === 0xa2 ? parts[index] : undefined;
+    if (extensions) index += 1;
+    if (index !== parts.length) throw new DerError('tbsRequest has unexpected fields');
+    if (requests.length === 0 || requests.length > MAX_REQUESTS)
+      throw new DerError(`requestList must hold 1 to ${MAX_REQUESTS} requests`);
+    return { certIds: requests.map(parseCertId), nonce: parseNonce(extensions) };
   } catch (error) {
     if (error instanceof DerError) return { error: error.message };
     throw error;

@@ -76,7 +76,7 @@ const SIGNATURE_HASHES: Record<string, 'sha256' | 'sha384' | 'sha512'> = {
 /** Did `issuer` sign `der`? (certificate signature check with the issuer's public key) */
 function signedBy(der: Buffer, issuerDer: Buffer): boolean {
   const [tbs, algorithm, signature] = children(readWhole(der));
-  const hash = SIGNATURE_HASHES[decodeOid(children(algorithm!)[0]!)];
+  const hash = SIGNATURE_HASHES[decodeOid(children(algorithm!)[0])];
   if (!tbs || !signature || !hash) return false;
   return verify(hash, tbs.raw, importSpki(readCertificate(issuerDer).spki), signature.content.subarray(1));
 }

@@ -60,26 +60,10 @@ export const OID = {
   ecdsaWithSha512: '1.2.840.10045.4.3.4',
 } as const;
 
-export type HashName = 'sha256' | 'sha384' | 'sha512';
+import type { SignatureAlgorithm } from './key-types/index';
 
-export interface SignatureAlgorithm {
-  /** AlgorithmIdentifier DER. */
-  identifier: Buffer;
-  hash: HashName;
-}
-
-/** The signature algorithm a CA key signs with: SHA-256 for RSA and P-256, SHA-384 for P-384. */
-export function signatureAlgorithmFor(key: KeyObject): SignatureAlgorithm {
-  if (key.asymmetricKeyType === 'rsa') {
-    return { identifier: sequence(oid(OID.sha256WithRsa), nullValue()), hash: 'sha256' };
-  }
-  if (key.asymmetricKeyType === 'ec') {
-    const curve = key.asymmetricKeyDetails?.namedCurve;
-    if (curve === 'secp384r1') return { identifier: sequence(oid(OID.ecdsaWithSha384)), hash: 'sha384' };
-    if (curve === 'prime256v1') return { identifier: sequence(oid(OID.ecdsaWithSha256)), hash: 'sha256' };
-  }
-  throw new Error(`unsupported CA key type ${key.asymmetricKeyType ?? '?'}`);
-}
+export type { HashName, SignatureAlgorithm } from './key-types/index';
+export { signatureAlgorithmFor } from './key-types/index';
 
 /** Signs a TBS structure and wraps it as Certificate / CertificateList / BasicOCSPResponse. */
 export function signAndWrap(

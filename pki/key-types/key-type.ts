@@ -1,0 +1,57 @@
+/**
+ * One file per key type (rsa.ts, ecdsa.ts; SM2 would be one more) behind this interface: how keys
+ * are generated, how an untrusted SubjectPublicKeyInfo is checked against the policy, and which
+ * signature algorithms and hashes go with the key.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { DerNode } from '../der';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export type HashName = 'sha256' | 'sha384' | 'sha512';
+
+export interface SignatureAlgorithm {
+  /** AlgorithmIdentifier DER. */
+  identifier: Buffer;
+  hash: HashName;
+}
+
+/** Which keyUsage bits a profile may set: RSA keys may also encipher, EC keys only sign. */
+export type KeyUsageFamily = 'rsa' | 'ec';
+
+export interface KeyPair {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
+export interface CheckedPublicKey {
+  publicKey: KeyObject;
+  /** The name the index records: rsa2048, p256, … */
+  keyType: string;
+}
+
+export interface KeyTypeModule<Generated extends string = string> {
+  /** SubjectPublicKeyInfo algorithm OID of these keys. */
+  readonly spkiAlgorithm: string;
+  /** Node's `asymmetricKeyType` of these keys. */
+  readonly nodeType: string;
+  readonly usage: KeyUsageFamily;
+  /** Names accepted by `ca init --key-type` and `--generate --key-type`. */
+  readonly generates: readonly Generated[];
+  generate(name: Generated): KeyPair;
+  /**
+   * Checks an untrusted key (the SPKI's algorithm parameters and subjectPublicKey bits, unused-bits
+   * octet removed) against the policy, then imports it. Never throws on bad input.
+   */
+  checkPublicKey(parameters: DerNode | undefined, keyBits: Buffer): Result<CheckedPublicKey>;
+  /** Classifies a key this process holds (a CA key, a generated key) by the same policy. */
+  classify(key: KeyObject): Result<string>;
+  /** The signature algorithm a CA key of this type signs with. */
+  signatureAlgorithm(key: KeyObject): SignatureAlgorithm;
+  /** CSR signature algorithms accepted from a key of this type: OID → hash. */
+  readonly csrSignatures: Readonly<Record<string, HashName>>;
+  /** Whether those AlgorithmIdentifiers carry NULL parameters (RSA) or none (ECDSA). */
+  readonly signatureParameters: 'null' | 'absent';
+}
+
+export const POLICY = 'policy allows RSA >= 2048 or ECDSA P-256/P-384';
