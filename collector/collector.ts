@@ -44,8 +44,9 @@ export interface CollectorOptions {
   intervalS?: number;
   /** UDP port for traps; omit (or null) for no receiver; 0 for any free port. */
   trapPort?: number | null;
+  /** Address the trap receiver binds (default 127.0.0.1, this host only; 0.0.0.0 for devices). */
   trapAddress?: string;
-  /** Trap communities accepted besides the inventory's read communities (default ["public"]). */
+  /** Trap communities accepted from any known node besides its own read community (none by default). */
   trapCommunities?: readonly string[];
   logger?: CollectorLogger;
   /** The `collector` tag of self-monitoring points (default: the host name). */

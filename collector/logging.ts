@@ -22,6 +22,8 @@ export const REDACTED_PATHS = [
   '*.password',
   'credentials',
   '*.credentials',
+  'token',
+  '*.token',
 ];
 
 export function createCollectorLogger(level = process.env.LOG_LEVEL ?? 'info'): CollectorLogger {

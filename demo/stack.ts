@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -8,6 +8,7 @@ import { startAlertEngine, type AlertEngine } from '../alerts';
 import { InProcessBus } from '../bus';
 import { createCollectorLogger, startCollector, type RunningCollector } from '../collector';
 import { startConsoleServer, ensureFirstAdmin, type ConsoleServer } from '../console/server';
+import { ensurePrivateDir, writePrivateFile } from '../common';
 import { formatInventoryError, loadInventory, type Topology } from '../inventory';
 import { openMetricsStore, type MetricsStore } from '../metrics';
 import { createPkiHttpApp } from '../pki/http';
@@ -89,7 +90,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   if (!loaded.ok) throw new Error(loaded.errors.map(formatInventoryError).join('\n'));
   const { topology, inventory } = loaded;
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'egov-noc-demo-'));
-  mkdirSync(stateDir, { recursive: true });
+  ensurePrivateDir(stateDir);
   const cleanups: Array<() => Promise<void> | void> = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -105,8 +106,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const trapPort = await freeUdpPort();
     const simulator = await startSimulator({ topology, trapTarget: { host: '127.0.0.1', port: trapPort } });
     cleanups.push(() => simulator.stop());
+    const controlFile = join(stateDir, 'simulator-control.json');
+    writePrivateFile(
+      controlFile,
+      JSON.stringify({ url: simulator.controlUrl, token: simulator.controlToken }),
+    );
     say(
-      `simulated network: ${simulator.manifest.length} SNMP agents on 127.0.0.1 (control ${simulator.controlUrl})`,
+      `simulated network: ${simulator.manifest.length} SNMP agents on 127.0.0.1 (egov-noc fault … --control-file ${controlFile})`,
     );
 
     const pollIntervalS = options.pollIntervalS ?? 10;

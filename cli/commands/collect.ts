@@ -17,6 +17,10 @@ const configSchema = z.strictObject({
   manifest: z.string().min(1).optional(),
   intervalS: z.number().positive().optional(),
   trapPort: z.number().int().min(0).max(65535).optional(),
+  /** Address the trap receiver binds: 127.0.0.1 (default, this host only) or e.g. 0.0.0.0 for devices. */
+  trapAddress: z.ipv4().optional(),
+  /** v1/v2c trap communities accepted from every inventory node besides its own read community. */
+  trapCommunities: z.array(z.string().min(1)).optional(),
   concurrency: z.number().int().min(1).max(10_000).optional(),
   statusPeriodS: z.number().positive().optional(),
   timeoutMs: z.number().int().min(10).optional(),
@@ -52,6 +56,7 @@ interface CollectFlags {
   manifest?: string;
   interval?: number;
   trapPort?: number;
+  trapAddress?: string;
   concurrency?: number;
   statusPeriod?: number;
   bus?: string;
@@ -74,7 +79,9 @@ function readConfig(file: string): CollectConfig {
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (error) {
-    fail(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error)}`);
+    // The parser's message quotes the offending line, which may hold a community: first line only.
+    const reason = String((error as Error).message).split('\n')[0];
+    fail(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : reason}`);
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success)
@@ -96,8 +103,9 @@ function readManifest(file: string): ManifestEntry[] {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
+    // JSON.parse quotes the text around the error, and the manifest holds communities and keys.
     fail(
-      `manifest ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error)}`,
+      `manifest ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'}`,
     );
   }
   const parsed = manifestSchema.safeParse(raw);
@@ -114,7 +122,9 @@ function readManifest(file: string): ManifestEntry[] {
 /** One line per status period: what an operator glances at. */
 export function formatStatusLine(s: CollectorStatus): string {
   const { snapshot: p, store } = s;
-  const traps = s.traps ? ` traps=${s.traps.published} unknown=${s.traps.unknownSenders}` : '';
+  const traps = s.traps
+    ? ` traps=${s.traps.published} unknown=${s.traps.unknownSenders} rejected=${s.traps.rejected}`
+    : '';
   return (
     `${new Date(s.timeMs).toISOString()} polls/s=${p.pollsPs.toFixed(1)} p50=${p.pollP50Ms.toFixed(0)}ms ` +
     `p95=${p.pollP95Ms.toFixed(0)}ms timeouts/s=${p.timeoutsPs.toFixed(2)} lag=${p.queueLagMs.toFixed(0)}ms ` +
@@ -127,7 +137,10 @@ export function registerCollectCommand(program: Command): void {
   program
     .command('collect')
     .description('poll every inventory node by SNMP, store metrics, receive traps (Ctrl-C stops and flushes)')
-    .option('--config <file>', 'YAML with inventory, store, manifest, intervalS, trapPort, concurrency, …')
+    .option(
+      '--config <file>',
+      'YAML with inventory, store, manifest, intervalS, trapPort, trapAddress, trapCommunities, concurrency, …',
+    )
     .option('--inventory <file>', 'inventory YAML')
     .option('--store <spec>', 'influx://HOST:PORT/DB, or a SQLite file path')
     .option('--manifest <file>', "the simulator's manifest: poll its agents with its credentials")
@@ -137,6 +150,7 @@ export function registerCollectCommand(program: Command): void {
       positive('--interval'),
     )
     .option('--trap-port <port>', 'receive SNMP traps on this UDP port', port)
+    .option('--trap-address <ipv4>', 'address the trap receiver binds (default 127.0.0.1: this host only)')
     .option('--concurrency <n>', 'polls in flight at once (default 100)', positive('--concurrency'))
     .option('--status-period <s>', 'seconds between status lines (default 10)', positive('--status-period'))
     .option(
@@ -179,6 +193,9 @@ export function registerCollectCommand(program: Command): void {
       }
       const intervalS = flags.interval ?? config.intervalS;
       const trapPort = flags.trapPort ?? config.trapPort;
+      const trapAddress = flags.trapAddress ?? config.trapAddress ?? '127.0.0.1';
+      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(trapAddress))
+        fail(`--trap-address must be an IPv4 address, got "${trapAddress}"`);
       const concurrency = flags.concurrency ?? config.concurrency;
       const statusPeriodS = flags.statusPeriod ?? config.statusPeriodS;
       const { inventory, topology } = loaded;
@@ -199,7 +216,7 @@ export function registerCollectCommand(program: Command): void {
             .map(([s, n]) => `${s}s×${n}`)
             .join(', ')}` +
           `; store ${describeMetricsSpec(parseMetricsSpec(storeSpec))}` +
-          `; traps ${trapPort === undefined ? 'off' : `udp/${trapPort}`}; concurrency ${concurrency ?? 100}`,
+          `; traps ${trapPort === undefined ? 'off' : `udp/${trapPort} on ${trapAddress}`}; concurrency ${concurrency ?? 100}`,
       );
 
       const busSpec = flags.bus ?? config.bus ?? process.env.EGOV_NOC_BUS;
@@ -222,7 +239,8 @@ export function registerCollectCommand(program: Command): void {
           bus,
           logger,
           ...(intervalS === undefined ? {} : { intervalS }),
-          ...(trapPort === undefined ? {} : { trapPort }),
+          ...(trapPort === undefined ? {} : { trapPort, trapAddress }),
+          ...(config.trapCommunities === undefined ? {} : { trapCommunities: config.trapCommunities }),
           ...(concurrency === undefined ? {} : { concurrency }),
           ...(statusPeriodS === undefined ? {} : { statusPeriodS }),
           ...(config.timeoutMs === undefined && config.retries === undefined

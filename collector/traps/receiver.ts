@@ -1,23 +1,28 @@
 /**
- * SNMP trap receiver (v1, v2c, v3) on a configurable UDP port. linkDown, linkUp, coldStart,
- * warmStart and authenticationFailure become bus events tied to the inventory node. The sender is
- * found by its source address and port (the simulator sends each agent's traps from that agent's
- * port), then by its address alone, then by the trap's own snmpTrapAddress.0 or sysName.0 varbind.
- * Unknown senders and undecodable datagrams are counted and logged, never crash the receiver.
+ * SNMP trap receiver (v1, v2c, v3) on a configurable UDP port, bound to 127.0.0.1 unless configured
+ * otherwise. linkDown, linkUp, coldStart, warmStart and authenticationFailure become bus events
+ * tied to the inventory node that sent them. The sender is what the network says (see
+ * `senders.ts`), never what the trap says about itself; a v1/v2c trap must carry a community that
+ * node may use (its own read community or a configured trap community), a v3 trap must be signed by
+ * a user bound to that node. Everything else is dropped, counted and logged without secrets.
  */
-import type { Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { EventBus } from '../../bus/event-bus';
 import type { TrapEvent } from '../../bus/events';
-import type { Inventory, NodeId, SnmpCredentials } from '../../inventory/types';
+import type { Inventory, NodeId } from '../../inventory/types';
 import type { ManifestEntry } from '../../simulator/manifest';
 import type { CollectorLogger } from '../logging';
 import { snmp, type RawVarbind, type TrapPdu } from '../snmp/net-snmp';
 import { toNumber, toText, toV3User } from '../snmp/session';
+import { communityAccepted, readCommunityHeader } from './community';
+import { rejectionReason } from './rejections';
+import { SenderDirectory } from './senders';
+
+export { SenderDirectory } from './senders';
 
 export const SNMP_TRAP_OID = '1.3.6.1.6.3.1.1.4.1.0';
 export const SNMP_TRAP_ADDRESS = '1.3.6.1.6.3.18.1.3.0';
 const SYS_UPTIME_0 = '1.3.6.1.2.1.1.3.0';
-const SYS_NAME_0 = '1.3.6.1.2.1.1.5.0';
 const IF_INDEX = '1.3.6.1.2.1.2.2.1.1.';
 const IF_NAME = '1.3.6.1.2.1.31.1.1.1.1.';
 const IF_DESCR = '1.3.6.1.2.1.2.2.1.2.';
@@ -38,17 +43,20 @@ const V1_GENERIC_OIDS = [
   '1.3.6.1.6.3.1.1.5.5',
 ];
 
+/** The trap receiver listens here unless told otherwise: only this host can send it traps. */
+export const DEFAULT_TRAP_ADDRESS = '127.0.0.1';
+
 export interface TrapReceiverOptions {
   port: number;
+  /** Address to bind (default 127.0.0.1; 0.0.0.0 to receive from devices on the network). */
   address?: string;
   inventory: Inventory;
   manifest?: readonly ManifestEntry[];
   bus: EventBus;
   logger: CollectorLogger;
   /**
-   * v1/v2c communities accepted on traps besides the inventory's and the manifest's read
-   * communities (devices often send traps with their own). Default: ["public"], what the simulator
-   * and most factory configs send.
+   * v1/v2c communities accepted from any known node besides its own read community (inventory or
+   * manifest). None by default: a community is accepted only when configured.
    */
   trapCommunities?: readonly string[];
   /** The collector's idea of an interface name, for traps that carry only the ifIndex. */
@@ -59,7 +67,9 @@ export interface TrapReceiverOptions {
 export interface TrapReceiverStats {
   received: number;
   published: number;
+  /** Traps whose source matches no inventory node (or, for v3, whose user is bound to none). */
   unknownSenders: number;
+  /** Datagrams dropped for a wrong community, failed authentication or garbling. */
   rejected: number;
 }
 
@@ -69,54 +79,9 @@ export interface TrapReceiver {
   close(): Promise<void>;
 }
 
-/** Who sent a trap: resolution tables built once from the inventory and the manifest. */
-export class SenderDirectory {
-  private readonly byAddressPort = new Map<string, NodeId>();
-  private readonly byAddress = new Map<string, NodeId | null>();
-  private readonly byManagementAddress = new Map<string, NodeId>();
-  private readonly ids = new Set<string>();
-
-  constructor(inventory: Inventory, manifest: readonly ManifestEntry[] = []) {
-    const add = (address: string, id: NodeId) => {
-      const seen = this.byAddress.get(address);
-      // An address shared by several agents (all simulated agents live on 127.0.0.1) identifies none.
-      this.byAddress.set(address, seen === undefined || seen === id ? id : null);
-    };
-    for (const node of inventory.nodes) {
-      this.ids.add(node.id);
-      this.byManagementAddress.set(node.address, node.id);
-    }
-    const known = new Set<string>(inventory.nodes.map((n) => n.id));
-    for (const entry of manifest) {
-      if (!known.has(entry.id)) continue;
-      const id = entry.id as NodeId;
-      this.byAddressPort.set(`${entry.host}:${entry.port}`, id);
-      add(entry.host, id);
-    }
-    for (const node of inventory.nodes)
-      if (!manifest.some((m) => m.id === node.id)) add(node.address, node.id);
-  }
-
-  /** `agentAddr`: the SNMPv1 Trap-PDU's agent-addr field, the device's own word for its address. */
-  resolve(address: string, port: number, varbinds: readonly RawVarbind[], agentAddr?: string): NodeId | null {
-    const exact = this.byAddressPort.get(`${address}:${port}`);
-    if (exact) return exact;
-    const byAddress = this.byAddress.get(address);
-    if (byAddress) return byAddress;
-    const byAgentAddr = agentAddr === undefined ? undefined : this.byManagementAddress.get(agentAddr);
-    if (byAgentAddr) return byAgentAddr;
-    for (const vb of varbinds) {
-      if (vb.oid === SNMP_TRAP_ADDRESS) {
-        const id = this.byManagementAddress.get(String(vb.value));
-        if (id) return id;
-      }
-      if (vb.oid === SYS_NAME_0) {
-        const name = toText(vb);
-        if (name !== null && this.ids.has(name)) return name as NodeId;
-      }
-    }
-    return null;
-  }
+/** Logs the first 100 of a kind, then every 100th: a flood must not become a log flood. */
+function worthLogging(count: number): boolean {
+  return count <= 100 || count % 100 === 0;
 }
 
 function trapOidOf(pdu: TrapPdu): string | null {
@@ -136,115 +101,137 @@ function ifIndexOf(varbinds: readonly RawVarbind[]): number | null {
   return named ? Number(named.oid.split('.').pop()) : null;
 }
 
-function credentialsOf(
-  inventory: Inventory,
-  manifest: readonly ManifestEntry[],
-): { communities: Set<string>; users: SnmpCredentials[] } {
-  const communities = new Set<string>();
-  const users: SnmpCredentials[] = [];
-  for (const c of inventory.credentials.values()) {
-    if (c.version === '3') users.push(c);
-    else communities.add(c.community);
-  }
-  for (const m of manifest) {
-    if (m.community !== undefined) communities.add(m.community);
-    if (m.v3) users.push({ name: `manifest:${m.id}`, version: '3', ...m.v3 });
-  }
-  return { communities, users };
-}
-
 export async function startTrapReceiver(options: TrapReceiverOptions): Promise<TrapReceiver> {
   const { bus, logger, inventory } = options;
   const now = options.now ?? Date.now;
-  const directory = new SenderDirectory(inventory, options.manifest);
+  const directory = new SenderDirectory(inventory, options.manifest, options.trapCommunities);
   const counters: TrapReceiverStats = { received: 0, published: 0, unknownSenders: 0, rejected: 0 };
   let bindError: Error | null = null;
 
+  // Only what happened and from where: never the datagram, its community or a key.
+  const reject = (from: RemoteInfo, reason: string, node?: NodeId) => {
+    counters.rejected++;
+    if (worthLogging(counters.rejected))
+      logger.warn(
+        { from: `${from.address}:${from.port}`, node, reason, rejected: counters.rejected },
+        'trap rejected',
+      );
+  };
+  const unknownSender = (from: RemoteInfo, detail: object) => {
+    counters.unknownSenders++;
+    if (worthLogging(counters.unknownSenders))
+      logger.warn(
+        { from: `${from.address}:${from.port}`, ...detail, unknownSenders: counters.unknownSenders },
+        'trap from unknown sender',
+      );
+  };
+
+  /** v1/v2c: the source must be a known node and the community one it may use; v3 goes on to USM. */
+  const admit = (msg: Buffer, rinfo: RemoteInfo): boolean => {
+    const header = readCommunityHeader(msg);
+    if (!header) {
+      reject(rinfo, 'malformed datagram');
+      return false;
+    }
+    if (header.community === null) return true;
+    const node = directory.fromNetwork(rinfo.address, rinfo.port);
+    if (node === null) {
+      unknownSender(rinfo, { version: header.version === 0 ? 'v1' : 'v2c' });
+      return false;
+    }
+    if (!communityAccepted(header.community, directory.credentialsOf(node).communities)) {
+      reject(rinfo, 'community not accepted for this node', node);
+      return false;
+    }
+    return true;
+  };
+
+  /** The node a decoded trap comes from, or null (counted and logged). */
+  const senderOf = (pdu: TrapPdu, rinfo: RemoteInfo): NodeId | null => {
+    const fromNetwork = directory.fromNetwork(rinfo.address, rinfo.port);
+    if (pdu.user === undefined) return fromNetwork;
+    // net-snmp has checked the signature of every configured user; anything else was unsigned.
+    const signed = directory.v3Users.has(pdu.user);
+    if (fromNetwork !== null) {
+      if (signed && directory.credentialsOf(fromNetwork).users.has(pdu.user)) return fromNetwork;
+      reject(rinfo, 'SNMPv3 user not bound to this node', fromNetwork);
+      return null;
+    }
+    const byUser = signed ? directory.fromUser(pdu.user) : null;
+    if (byUser === null) unknownSender(rinfo, { version: 'v3' });
+    return byUser;
+  };
+
+  const publishTrap = (pdu: TrapPdu, rinfo: RemoteInfo) => {
+    counters.received++;
+    const node = senderOf(pdu, rinfo);
+    if (node === null) return;
+    const trapOid = trapOidOf(pdu);
+    const timeMs = now();
+    const trap = (trapOid !== null ? GENERIC_TRAPS[trapOid] : undefined) ?? 'other';
+    const ifIndex = ifIndexOf(pdu.varbinds);
+    const varbinds = pdu.varbinds.map((vb) => ({ oid: vb.oid, value: toText(vb) ?? '' }));
+    bus.publish({ type: 'trap', node, timeMs, trap, trapOid: trapOid ?? '', ifIndex, varbinds });
+    counters.published++;
+    if ((trap === 'linkDown' || trap === 'linkUp') && ifIndex !== null) {
+      const nameVb =
+        pdu.varbinds.find((v) => v.oid === `${IF_NAME}${ifIndex}`) ??
+        pdu.varbinds.find((v) => v.oid === `${IF_DESCR}${ifIndex}`);
+      const ifName = toText(nameVb) ?? options.ifNameOf?.(node, ifIndex) ?? `if${ifIndex}`;
+      bus.publish({
+        type: 'interface.state',
+        node,
+        timeMs,
+        ifIndex,
+        ifName,
+        state: trap === 'linkUp' ? 'up' : 'down',
+        source: 'trap',
+      });
+    }
+    if (trap === 'coldStart' || trap === 'warmStart') {
+      const uptime =
+        pdu.type === snmp.PduType.Trap
+          ? (pdu.upTime ?? 0)
+          : (toNumber(pdu.varbinds.find((v) => v.oid === SYS_UPTIME_0)) ?? 0);
+      bus.publish({ type: 'node.reboot', node, timeMs, source: 'trap', uptimeS: uptime / 100 });
+    }
+    logger.info({ node, trap, ifIndex, from: `${rinfo.address}:${rinfo.port}` }, 'trap');
+  };
+
+  const address = options.address ?? DEFAULT_TRAP_ADDRESS;
+  // net-snmp reads port 0 as "the default, 162": pick a free one ourselves.
+  const port = options.port === 0 ? await freeUdpPort(address) : options.port;
   const receiver = snmp.createReceiver(
     {
-      port: options.port,
-      address: options.address ?? '0.0.0.0',
+      port,
+      address,
       transport: 'udp4',
       disableAuthorization: false,
-      includeAuthentication: false,
+      includeAuthentication: true,
     },
     (error, data) => {
-      if (error) {
-        const code = (error as Error & { code?: string }).code;
-        if (code === 'EADDRINUSE' || code === 'EACCES') {
-          bindError = error;
+      try {
+        if (error) {
+          const code = (error as Error & { code?: string }).code;
+          if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') bindError = error;
+          else {
+            const from = (error as Error & { rinfo?: RemoteInfo }).rinfo;
+            if (from) reject(from, rejectionReason(error));
+            else logger.warn({ reason: rejectionReason(error) }, 'trap receiver error');
+          }
           return;
         }
-        counters.rejected++;
-        // Never the datagram or the credentials: only what happened and from where.
-        const from = (error as Error & { rinfo?: { address: string; port: number } }).rinfo;
-        if (counters.rejected <= 100 || counters.rejected % 100 === 0)
-          logger.warn(
-            {
-              from: from ? `${from.address}:${from.port}` : undefined,
-              reason: error.message,
-              rejected: counters.rejected,
-            },
-            'trap rejected',
-          );
-        return;
+        if (data) publishTrap(data.pdu, data.rinfo);
+      } catch (failure) {
+        // A subscriber's bug must not take the receiver down with it.
+        logger.error({ reason: String(failure) }, 'trap handling failed');
       }
-      if (!data) return;
-      counters.received++;
-      const { pdu, rinfo } = data;
-      const node = directory.resolve(rinfo.address, rinfo.port, pdu.varbinds, pdu.agentAddr);
-      const trapOid = trapOidOf(pdu);
-      if (node === null) {
-        counters.unknownSenders++;
-        if (counters.unknownSenders <= 100 || counters.unknownSenders % 100 === 0)
-          logger.warn(
-            { from: `${rinfo.address}:${rinfo.port}`, trapOid, unknownSenders: counters.unknownSenders },
-            'trap from unknown sender',
-          );
-        return;
-      }
-      const timeMs = now();
-      const trap = (trapOid !== null ? GENERIC_TRAPS[trapOid] : undefined) ?? 'other';
-      const ifIndex = ifIndexOf(pdu.varbinds);
-      const varbinds = pdu.varbinds.map((vb) => ({ oid: vb.oid, value: toText(vb) ?? '' }));
-      bus.publish({ type: 'trap', node, timeMs, trap, trapOid: trapOid ?? '', ifIndex, varbinds });
-      counters.published++;
-      if ((trap === 'linkDown' || trap === 'linkUp') && ifIndex !== null) {
-        const nameVb =
-          pdu.varbinds.find((v) => v.oid === `${IF_NAME}${ifIndex}`) ??
-          pdu.varbinds.find((v) => v.oid === `${IF_DESCR}${ifIndex}`);
-        const ifName = toText(nameVb) ?? options.ifNameOf?.(node, ifIndex) ?? `if${ifIndex}`;
-        bus.publish({
-          type: 'interface.state',
-          node,
-          timeMs,
-          ifIndex,
-          ifName,
-          state: trap === 'linkUp' ? 'up' : 'down',
-          source: 'trap',
-        });
-      }
-      if (trap === 'coldStart' || trap === 'warmStart') {
-        const uptime =
-          pdu.type === snmp.PduType.Trap
-            ? (pdu.upTime ?? 0)
-            : (toNumber(pdu.varbinds.find((v) => v.oid === SYS_UPTIME_0)) ?? 0);
-        bus.publish({ type: 'node.reboot', node, timeMs, source: 'trap', uptimeS: uptime / 100 });
-      }
-      logger.info({ node, trap, ifIndex, from: `${rinfo.address}:${rinfo.port}` }, 'trap');
     },
   );
 
-  const { communities, users } = credentialsOf(inventory, options.manifest ?? []);
-  for (const community of options.trapCommunities ?? ['public']) communities.add(community);
   const authorizer = receiver.getAuthorizer();
-  for (const community of communities) authorizer.addCommunity(community);
-  const names = new Set<string>();
-  for (const user of users)
-    if (user.version === '3' && !names.has(user.user)) {
-      names.add(user.user);
-      authorizer.addUser(toV3User(user));
-    }
+  for (const community of directory.communities) authorizer.addCommunity(community);
+  for (const user of directory.v3Users.values()) authorizer.addUser(toV3User(user));
 
   // Wait for the socket to be bound (or refuse to start with the reason).
   const sockets = Object.values(
@@ -252,11 +239,12 @@ export async function startTrapReceiver(options: TrapReceiverOptions): Promise<T
   );
   const socket = sockets[0];
   if (!socket) throw new Error('trap receiver: no socket');
+  gateMessages(socket, admit, (failure) => logger.error({ reason: String(failure) }, 'trap handling failed'));
   await new Promise<void>((resolve, reject) => {
     const check = setInterval(() => {
       if (bindError) {
         clearInterval(check);
-        reject(new Error(`trap receiver cannot listen on UDP port ${options.port}: ${bindError.message}`));
+        reject(new Error(`trap receiver cannot listen on UDP ${address}:${port}: ${bindError.message}`));
       }
     }, 5);
     socket.once('listening', () => {
@@ -264,8 +252,10 @@ export async function startTrapReceiver(options: TrapReceiverOptions): Promise<T
       resolve();
     });
   });
-  const port = socket.address().port;
-  logger.info({ port, communities: communities.size, v3Users: names.size }, 'trap receiver listening');
+  logger.info(
+    { address, port, communities: directory.communities.size, v3Users: directory.v3Users.size },
+    'trap receiver listening',
+  );
 
   return {
     port,
@@ -279,4 +269,35 @@ export async function startTrapReceiver(options: TrapReceiverOptions): Promise<T
         }
       }),
   };
+}
+
+function freeUdpPort(address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createSocket('udp4');
+    probe.once('error', reject);
+    probe.bind(0, address, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Puts `admit` in front of net-snmp's own datagram handler, so a v1/v2c datagram from an unknown
+ * source or with a wrong community is dropped before it is decoded. Nothing thrown escapes.
+ */
+function gateMessages(
+  socket: Socket,
+  admit: (msg: Buffer, rinfo: RemoteInfo) => boolean,
+  onFailure: (failure: unknown) => void,
+): void {
+  const handlers = socket.listeners('message') as Array<(msg: Buffer, rinfo: RemoteInfo) => void>;
+  socket.removeAllListeners('message');
+  socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+    try {
+      if (admit(msg, rinfo)) for (const handler of handlers) handler(msg, rinfo);
+    } catch (failure) {
+      onFailure(failure);
+    }
+  });
 }

@@ -12,7 +12,10 @@
  * Query semantics match InfluxDB's: buckets aligned to the epoch, [start, end), empty buckets left
  * out, a point at the same series, field and time replaces the earlier one.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { openPrivateDatabase } from '../../common';
 import type { MetricPoint, MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
 import type { MetricsLogger } from '../logger';
 import {
@@ -158,7 +161,11 @@ export class EmbeddedMetricsStore implements MetricsStore {
     if (this.db !== null) return;
     let db: Database.Database;
     try {
-      db = new Database(this.path);
+      // A mistyped path is an error, not a new folder tree; the database (and its WAL/SHM) is
+      // owner-only: 0600 in a 0700 folder.
+      if (this.path !== ':memory:' && !existsSync(dirname(this.path)))
+        throw new Error(`folder ${dirname(this.path)} does not exist`);
+      db = openPrivateDatabase(this.path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.exec(SCHEMA);

@@ -9,8 +9,9 @@
  * acknowledged; a crash before that replays it again, which InfluxDB absorbs (same series + time =
  * same point).
  */
-import { appendFile, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { appendFile, chmod, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../common';
 import type { MetricPoint } from '../types';
 
 type CompactPoint = [string, Record<string, string>, Record<string, number>, number];
@@ -56,13 +57,14 @@ export class Spool {
     return this.totalBytes;
   }
 
-  /** Create the folder and count what a previous run left behind. */
+  /** Create the folder (0700) and count what a previous run left behind (tightened to 0600). */
   async open(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    ensurePrivateDir(this.dir);
     const names = (await readdir(this.dir)).filter((name) => SEGMENT_RE.test(name)).sort();
     for (const name of names) {
       const seq = Number(SEGMENT_RE.exec(name)?.[1]);
       const path = join(this.dir, name);
+      await chmod(path, PRIVATE_FILE_MODE);
       const text = await readFile(path, 'utf8');
       let points = 0;
       for (const line of completeLines(text)) points += Number(line.slice(0, line.indexOf('\t')));
@@ -98,7 +100,7 @@ export class Spool {
       this.segments.push(tail);
       this.writable = tail;
     }
-    await appendFile(tail.path, line);
+    await appendFile(tail.path, line, { mode: PRIVATE_FILE_MODE });
     tail.points += batch.length;
     tail.bytes += bytes;
     this.totalPoints += batch.length;

@@ -12,7 +12,6 @@ import { huaweiNqaProbe } from '../../collector/poll/video/huawei-nqa';
 import { decodeStringIndex } from '../../collector/poll/video/probe';
 import { ObjectType } from '../../collector/snmp/net-snmp';
 import type { Column, SnmpSession, Varbind } from '../../collector/snmp/session';
-import { SenderDirectory, SNMP_TRAP_ADDRESS } from '../../collector/traps/receiver';
 import { loadInventoryText } from '../../inventory/index';
 import { asNodeId } from '../../inventory/types';
 
@@ -176,54 +175,6 @@ describe('LLDP drift', () => {
   it('the drift key ignores order', () => {
     const a = { unknownNeighbours: [], missingLinks: ['x', 'y'] };
     expect(driftKey(a)).toBe(driftKey({ unknownNeighbours: [], missingLinks: ['y', 'x'] }));
-  });
-});
-
-describe('trap sender resolution', () => {
-  const manifest = [
-    { id: 'core', host: '127.0.0.1', port: 20001, community: 'x' },
-    { id: 'county-a', host: '127.0.0.1', port: 20002, community: 'x' },
-  ];
-  const dir = new SenderDirectory(inventory, manifest);
-  it.each([
-    {
-      name: 'simulated agent by its own port',
-      address: '127.0.0.1',
-      port: 20002,
-      varbinds: [],
-      want: 'county-a',
-    },
-    {
-      name: 'real device by its management address',
-      address: '10.0.0.3',
-      port: 50000,
-      varbinds: [],
-      want: 'county-b',
-    },
-    {
-      name: 'shared address: snmpTrapAddress.0 names the node',
-      address: '127.0.0.1',
-      port: 40000,
-      varbinds: [{ oid: SNMP_TRAP_ADDRESS, type: ObjectType.IpAddress, value: '10.0.0.1' }],
-      want: 'core',
-    },
-    {
-      name: 'shared address: sysName.0 names the node',
-      address: '127.0.0.1',
-      port: 40000,
-      varbinds: [{ oid: '1.3.6.1.2.1.1.5.0', type: ObjectType.OctetString, value: Buffer.from('county-a') }],
-      want: 'county-a',
-    },
-    { name: 'unknown sender', address: '192.0.2.7', port: 162, varbinds: [], want: null },
-    {
-      name: 'shared address and nothing else: unknown',
-      address: '127.0.0.1',
-      port: 40000,
-      varbinds: [],
-      want: null,
-    },
-  ])('$name', ({ address, port, varbinds, want }) => {
-    expect(dir.resolve(address, port, varbinds)).toBe(want);
   });
 });
 

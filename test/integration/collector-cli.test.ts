@@ -4,7 +4,7 @@
  * (SIGINT) flushing everything before exit 0. Bad invocations fail with a one-line reason.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,8 @@ describe('egov-noc collect', () => {
       manifest,
       '--trap-target',
       `127.0.0.1:${trapPort}`,
+      '--control-file',
+      join(dir, 'control.json'),
     ]);
     await until(
       'the simulator manifest',
@@ -68,6 +70,7 @@ describe('egov-noc collect', () => {
         'manifest: m.json',
         'intervalS: 2',
         `trapPort: ${trapPort}`,
+        'trapAddress: 127.0.0.1',
         'statusPeriodS: 2',
         '',
       ].join('\n'),
@@ -77,7 +80,9 @@ describe('egov-noc collect', () => {
     expect(collect.out.stdout).toMatch(
       /egov-noc collect: 南阳市电子政务内网 \(nanyang\) — 83 nodes \(83 at simulated agents/,
     );
-    expect(collect.out.stdout).toMatch(/intervals 2s×83; store sqlite:.*metrics\.sqlite; traps udp\/\d+/);
+    expect(collect.out.stdout).toMatch(
+      /intervals 2s×83; store sqlite:.*metrics\.sqlite; traps udp\/\d+ on 127\.0\.0\.1/,
+    );
     expect(collect.out.stdout).toMatch(/reachable=83\/83 unreachable=0 store=up/);
 
     collect.child.kill('SIGINT');
@@ -93,6 +98,10 @@ describe('egov-noc collect', () => {
       expect(collect.out.stderr).not.toContain(secret);
       expect(collect.out.stdout).not.toContain(secret);
     }
+
+    // The manifest holds the agents' keys, the store the network's history: owner-only files.
+    for (const file of ['m.json', 'metrics.sqlite', 'metrics.sqlite-wal'])
+      if (existsSync(join(dir, file))) expect(statSync(join(dir, file)).mode & 0o777, file).toBe(0o600);
 
     const store = openMetricsStore(join(dir, 'metrics.sqlite'), { logger: memoryLogger() });
     await store.init();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -154,6 +154,23 @@ describe('embedded store specifics', () => {
     expect(await rollup('min')).toEqual([[t0, 2]]);
     await store.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the database, its WAL and its folder readable by their owner only', async () => {
+    const { dir, path } = tempDbPath();
+    chmodSync(dir, 0o755);
+    const store = new EmbeddedMetricsStore({ path, logger: memoryLogger() });
+    await store.init();
+    store.write([{ measurement: 'node', tags: { node: 'n1' }, fields: { cpuPct: 1 }, timeMs: Date.now() }]);
+    await store.flush();
+    try {
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      for (const file of [path, `${path}-wal`, `${path}-shm`])
+        expect(statSync(file).mode & 0o777, file).toBe(0o600);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a bad path with a clear error', async () => {

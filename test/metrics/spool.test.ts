@@ -1,4 +1,12 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -87,6 +95,24 @@ describe('outage spool', () => {
     await bytes.open();
     expect(await bytes.append(batch(0, 1))).toBe(true);
     expect(await bytes.append(batch(0, 20))).toBe(false);
+  });
+
+  it('keeps its folder 0700 and its segments 0600, also those an earlier version left wider', async () => {
+    const dir = join(tempDir(), 'spool');
+    const first = new Spool(dir, limits, () => {});
+    await first.open();
+    await first.append(batch(0, 3));
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const name of readdirSync(dir)) expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
+
+    const old = join(dir, `seg-${'9'.padStart(16, '0')}.ndjson`);
+    writeFileSync(old, `1\t${JSON.stringify([['node', { node: 'x' }, { cpuPct: 1 }, 1]])}\n`, {
+      mode: 0o644,
+    });
+    chmodSync(dir, 0o755);
+    await new Spool(dir, limits, () => {}).open();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(old).mode & 0o777).toBe(0o600);
   });
 
   it('counts what an earlier process left, ignores a torn last line, and replays the rest first', async () => {
