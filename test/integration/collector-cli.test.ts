@@ -183,4 +183,28 @@ describe('egov-noc collect', () => {
     expect(result.stderr).toMatch(/manifest names 1 node\(s\) the inventory lacks, e.g. "not-a-node"/);
     expect(readFileSync(manifest, 'utf8')).toContain('not-a-node');
   });
+
+  it('a broken manifest or config is refused without quoting the secrets in it', () => {
+    const manifest = join(dir, 'broken.json');
+    writeFileSync(manifest, '[{"id": "ny-core", "community": "manifest-secret-ro" oops');
+    const config = join(dir, 'broken.yaml');
+    writeFileSync(config, 'inventory: x.yaml\ntrapCommunities: [config-secret-ro\n');
+    const runs = [
+      [
+        '--inventory',
+        'configs/examples/nanyang.yaml',
+        '--store',
+        join(dir, 'b.sqlite'),
+        '--manifest',
+        manifest,
+      ],
+      ['--config', config],
+    ].map((args) => spawnSync(process.execPath, [BIN, 'collect', ...args], { encoding: 'utf8' }));
+    for (const result of runs) {
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/broken\.(json: not valid JSON|yaml: )/);
+      for (const secret of ['manifest-secret-ro', 'config-secret-ro'])
+        expect(result.stderr).not.toContain(secret);
+    }
+  });
 });
