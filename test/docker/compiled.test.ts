@@ -2,9 +2,10 @@
  * The compiled app (dist/, built by the tests' global setup from the current sources) as the image
  * ships it: what it imports at start-up, and that it runs from the image's /app, staged without Docker.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot, stageImageApp } from './support';
@@ -49,6 +50,22 @@ describe('dist/, the compiled app', () => {
       );
       expect(devOnly, `${entry} imports dev dependencies the image does not have`).toEqual([]);
     }
+  });
+
+  it('without it, bin/egov-noc.js says to build instead of failing on a missing module', () => {
+    const app = mkdtempSync(join(tmpdir(), 'egov-noc-unbuilt-'));
+    cpSync(join(repoRoot, 'bin'), join(app, 'bin'), { recursive: true });
+    cpSync(join(repoRoot, 'package.json'), join(app, 'package.json'));
+    let failure: { status: number | null; stderr: string } = { status: 0, stderr: '' };
+    try {
+      execFileSync(process.execPath, [join(app, 'bin/egov-noc.js'), '--help'], { stdio: 'pipe' });
+    } catch (error) {
+      failure = error as { status: number | null; stderr: string };
+    }
+    expect(failure.status).toBe(1);
+    expect(String(failure.stderr)).toBe(
+      'egov-noc: dist/egov-noc.js is missing; build it first with `npm run build`\n',
+    );
   });
 
   it('nothing in it imports a TypeScript transpiler', () => {
