@@ -8,6 +8,7 @@ import { hash } from 'node:crypto';
 
 const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { touchPrivateFile } from '../common/index';
 
 export interface AuditEntry {
   seq: number;
@@ -52,6 +53,7 @@ export class AuditLog {
     head: AuditHead,
   ) {
     this.head = head;
+    touchPrivateFile(path);
     this.fd = openSync(path, 'a', 0o600);
   }
 

@@ -10,7 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { ensurePrivateDir, touchPrivateFile, writePrivateFile } from '../common/index';
 import { join } from 'node:path';
 import { fromPemAll, toPem } from './der';
 import { encryptPrivateKey, generateKey, readKeyFile, writeSecretFile } from './keys';
@@ -91,15 +92,25 @@ export function readConfig(dir: string): CaDirConfig | null {
 }
 
 export function writeConfig(dir: string, config: CaDirConfig): void {
-  writeFileSync(paths(dir).config, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o644 });
+  writePrivateFile(paths(dir).config, `${JSON.stringify(config, null, 2)}\n`);
 }
 
+/**
+ * Creates the CA directory and its certs/, keys/ and crl/ folders 0700 (and tightens them when an
+ * older version left them wider): everything in it, not only keys, is the CA's private state.
+ */
 export function prepareDir(dir: string): void {
   const p = paths(dir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  mkdirSync(p.certs, { recursive: true });
-  mkdirSync(p.keys, { recursive: true, mode: 0o700 });
-  mkdirSync(p.crls, { recursive: true });
+  for (const folder of [dir, p.certs, p.keys, p.crls]) ensurePrivateDir(folder);
+}
+
+/** Tightens a CA directory an older version wrote (0755 folders, 0644 ca.json, CRLs, certificates). */
+export function tightenCaDir(dir: string): void {
+  prepareDir(dir);
+  const p = paths(dir);
+  for (const file of [p.config, p.audit]) if (existsSync(file)) touchPrivateFile(file);
+  for (const folder of [p.certs, p.keys, p.crls])
+    for (const name of readdirSync(folder)) touchPrivateFile(join(folder, name));
 }
 
 export function caSubject(
@@ -270,7 +281,7 @@ export function readCertPem(path: string): Buffer {
 }
 
 export function writeCertPem(path: string, der: Buffer): void {
-  writeFileSync(path, toPem('CERTIFICATE', der));
+  writePrivateFile(path, toPem('CERTIFICATE', der));
 }
 
 export { generateKey };

@@ -15,7 +15,8 @@ import {
   scryptSync,
 } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writePrivateFile } from '../common/index';
 import {
   DerError,
   children,
@@ -140,8 +141,7 @@ export function decryptPrivateKey(pem: string, passphrase: string, what: string)
 }
 
 export function writeSecretFile(path: string, content: string | Buffer): void {
-  writeFileSync(path, content, { mode: 0o600 });
-  chmodSync(path, 0o600);
+  writePrivateFile(path, content);
 }
 
 export function readKeyFile(path: string, passphrase: string, what: string): KeyObject {

@@ -4,7 +4,8 @@
  */
 import { EventEmitter } from 'node:events';
 import type { KeyObject } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writePrivateFile } from '../common/index';
 import { AuditLog, GENESIS_HASH, readAuditHeadFromFile, verifyAuditLog } from './audit';
 import type { AuditVerdict } from './audit';
 import { CRL_LIFETIME_MS, buildCrl } from './crl';
@@ -21,6 +22,7 @@ import {
   issuerHashes,
   paths,
   prepareDir,
+  tightenCaDir,
   readCaKey,
   readCertPem,
   readConfig,
@@ -299,6 +301,7 @@ function recordCa(
 export function openCa(dir: string, passphrase: string, options: OpenOptions = {}): Result<PkiService> {
   const config = readConfig(dir);
   if (!config) return fail(`${dir} holds no CA (no ca.json); run "egov-noc ca init" first`);
+  tightenCaDir(dir);
   const p = paths(dir);
   const authorities = new Map<string, Authority>();
   const signers = new Map<string, OcspSigner>();
@@ -794,7 +797,7 @@ export class PkiService {
         ),
       );
     });
-    writeFileSync(paths(this.dir).crl(issuerId), der);
+    writePrivateFile(paths(this.dir).crl(issuerId), der);
     return { ok: true, value: { number, nextUpdate: nextUpdate.toISOString() } };
   }
 

@@ -3,7 +3,8 @@
  * (PRIMARY KEY, rows never deleted, so a serial is never reused), revocation state, CRL numbers and the
  * audit-log anchor. WAL with synchronous=NORMAL: consistent after a crash; see README.md.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../common/index';
 import type { AuditHead } from './audit';
 
 export const REVOCATION_REASONS = [
@@ -141,7 +142,7 @@ export class CertificateStore {
   private readonly headStmt: Database.Statement;
 
   constructor(path: string) {
-    this.db = new Database(path);
+    this.db = openPrivateDatabase(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`

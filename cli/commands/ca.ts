@@ -28,6 +28,7 @@ import {
 } from '../../pki/index';
 import type { CertificateRecord, GeneratedCertificate, KeyType, PkiService } from '../../pki/index';
 import { createPkiHttpApp } from '../../pki/http';
+import { writePrivateFile } from '../../common/index';
 import { fail } from '../fail';
 
 interface CommonOptions {
@@ -262,8 +263,8 @@ export function registerCaCommand(program: Command): void {
         service.close();
         if (!result.ok) fail(result.reason);
         const issued: GeneratedCertificate = result.value;
-        if (issued.p12 && options.p12) writeFileSync(options.p12, issued.p12, { mode: 0o600 });
-        if (issued.keyPem && options.keyOut) writeFileSync(options.keyOut, issued.keyPem, { mode: 0o600 });
+        if (issued.p12 && options.p12) writePrivateFile(options.p12, issued.p12);
+        if (issued.keyPem && options.keyOut) writePrivateFile(options.keyOut, issued.keyPem);
         if (options.out || !options.p12)
           writeOut(options.out, options.chain ? issued.certPem + issued.chainPem : issued.certPem);
         process.stderr.write(
@@ -429,9 +430,8 @@ export function registerCaCommand(program: Command): void {
         });
         service.close();
         if (!result.ok) fail(result.reason);
-        if (result.value.p12 && options.p12) writeFileSync(options.p12, result.value.p12, { mode: 0o600 });
-        if (result.value.keyPem && options.keyOut)
-          writeFileSync(options.keyOut, result.value.keyPem, { mode: 0o600 });
+        if (result.value.p12 && options.p12) writePrivateFile(options.p12, result.value.p12);
+        if (result.value.keyPem && options.keyOut) writePrivateFile(options.keyOut, result.value.keyPem);
         if (options.out || !options.p12) writeOut(options.out, result.value.certPem);
         process.stderr.write(
           `renewed ${options.serial} as ${result.value.record.serial}, until ${result.value.record.notAfter}\n`,
