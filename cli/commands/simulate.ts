@@ -73,9 +73,16 @@ export function registerSimulateCommand(program: Command): void {
         // The manifest holds communities and v3 keys; the control file the token: owner-only files.
         if (opts.manifest) writePrivateFile(opts.manifest, `${JSON.stringify(sim.manifest, null, 2)}\n`);
         const controlFile = resolve(opts.controlFile);
-        if (opts.controlFile === DEFAULT_CONTROL_FILE) ensurePrivateDir(dirname(controlFile));
         const control: ControlFile = { url: sim.controlUrl, token: sim.controlToken };
-        writePrivateFile(controlFile, `${JSON.stringify(control)}\n`);
+        try {
+          if (opts.controlFile === DEFAULT_CONTROL_FILE) ensurePrivateDir(dirname(controlFile));
+          writePrivateFile(controlFile, `${JSON.stringify(control)}\n`);
+        } catch (error) {
+          await sim.stop();
+          fail(
+            `cannot write the control file ${controlFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'} (choose another with --control-file)`,
+          );
+        }
         console.log(
           `${loaded.topology.network.name}: ${sim.manifest.length} agents on 127.0.0.1 (${sim.manifest.length - v3} v2c, ${v3} v3) started in ${Date.now() - started} ms`,
         );
