@@ -1,4 +1,4 @@
-import type { AlertLogger } from '../engine';
+import type { AlertLogger } from '../engine-context';
 import type { AlertSettings, ReceiverConfig, RouteConfig } from '../rules/schema';
 import { matchesLabels } from '../silences';
 import type { AlertStore, OutboxRow } from '../store';

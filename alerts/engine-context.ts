@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { Topology } from '../inventory/topology';
+import type { NodeId } from '../inventory/types';
+import type { Interfaces } from './interfaces';
+import type { RuleKind } from './kinds/kind';
+import type { AlertLifecycle } from './lifecycle';
+import type { NodeInfo } from './node-info';
+import type { OutageConditions } from './outage-conditions';
+import type { Outages } from './outages';
+import type { AlertRules, Rule } from './rules/schema';
+
+/** What the engine's parts share: the topology and rules, the clock, and each other. */
+
+export interface AlertLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Flags set by any part, acted on by the engine: save the conditions, reconcile the outages. */
+export interface DirtyFlags {
+  /** Engine conditions changed: saved with the next commit (at most once a second without alert changes). */
+  conditions: boolean;
+  /** Reachability or uplink state changed: outage correlation must run. */
+  outages: boolean;
+}
+
+export interface EngineContext {
+  readonly topology: Topology;
+  readonly rules: AlertRules;
+  readonly clock: () => number;
+  readonly log: AlertLogger;
+  readonly dirty: DirtyFlags;
+  readonly nodes: NodeInfo;
+  readonly alerts: AlertLifecycle;
+  readonly conditions: OutageConditions;
+  readonly outages: Outages;
+  readonly interfaces: Interfaces;
+  /** The kind that owns an alert's rule (null for outage alerts and rules deleted from the file). */
+  kindOfAlert(rule: string): RuleKind | null;
+  kindNamed(kind: Rule['kind']): RuleKind | null;
+  ruleKindOf(rule: string): Rule['kind'] | null;
+}
+
+export const MAX_EVIDENCE = 20;
+
+export const ifKey = (node: NodeId, ifName: string): string => `${node}|${ifName}`;
+
+export function splitIfKey(key: string): [NodeId, string] {
+  const at = key.indexOf('|');
+  return [key.slice(0, at) as NodeId, key.slice(at + 1)];
+}
+
+export const fingerprintOf = (...parts: string[]): string =>
+  createHash('sha1').update(parts.join('\u0000')).digest('hex').slice(0, 20);

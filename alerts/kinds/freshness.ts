@@ -1,0 +1,88 @@
+import type { BusEvent } from '../../bus/events';
+import type { NodeId } from '../../inventory/types';
+import { fingerprintOf, type EngineContext } from '../engine-context';
+import { answeredByDevice } from '../outages';
+import type { RuleOf } from '../rules/schema';
+import { SUMMARIES } from '../summary';
+import type { Alert } from '../types';
+import { CollectorSilentKind } from './collector-silent';
+import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
+
+/** Stale data: a node's newest sample is older than `factor` × its poll interval. */
+class FreshnessKind implements RuleKind {
+  readonly kind = 'freshness';
+  readonly events = ['samples'] as const;
+  private nextCheckMs = 0;
+
+  constructor(
+    private readonly rule: RuleOf<'freshness'>,
+    private readonly ctx: EngineContext,
+  ) {}
+
+  onEvent(event: BusEvent): void {
+    if (event.type !== 'samples' || !this.ctx.topology.has(event.node) || !answeredByDevice(event)) return;
+    const open = this.ctx.alerts.find(fingerprintOf(this.rule.id, event.node));
+    if (open)
+      this.ctx.alerts.resolve(open, event.timeMs, {
+        source: 'poll',
+        atMs: event.timeMs,
+        text: '已收到新数据',
+      });
+  }
+
+  onTick(nowMs: number): void {
+    if (nowMs < this.nextCheckMs) return;
+    this.nextCheckMs = nowMs + this.rule.checkEvery;
+    const { alerts, nodes } = this.ctx;
+    for (const [node, seenMs] of this.ctx.conditions.lastSeen) {
+      const intervalS = nodes.pollIntervalS(node);
+      const ageMs = nowMs - seenMs;
+      if (ageMs <= this.rule.factor * intervalS * 1000) continue;
+      const fingerprint = fingerprintOf(this.rule.id, node);
+      if (alerts.has(fingerprint)) continue;
+      const params = { node, nodeName: nodes.nameOf(node), ageS: Math.round(ageMs / 1000), intervalS };
+      alerts.openAlert(
+        {
+          fingerprint,
+          rule: this.rule.id,
+          severity: this.rule.severity,
+          summary: SUMMARIES.freshness(params),
+          params,
+          labels: nodes.labelsOf(node),
+          node,
+          impacted: [],
+          suppressedBy: this.staleSuppressor(node),
+          evidence: [
+            {
+              source: 'rule',
+              atMs: nowMs,
+              text: `最新数据时间 ${new Date(seenMs).toISOString()}，超过 ${this.rule.factor} 个采集周期`,
+            },
+          ],
+        },
+        nowMs,
+      );
+    }
+  }
+
+  /** Stale data is explained by an outage above the node, else by a collector that stopped reporting. */
+  private staleSuppressor(node: NodeId): string | null {
+    const outage = this.ctx.outages.suppressorFor([node]);
+    if (outage !== null) return outage;
+    const silent = this.ctx.kindNamed('collector-silent');
+    return silent instanceof CollectorSilentKind ? (silent.anySilent()?.id ?? null) : null;
+  }
+
+  suppressorOf(alert: Alert): string | null {
+    return alert.node !== null ? this.staleSuppressor(alert.node) : null;
+  }
+
+  reEvaluateAfterCause(alert: Alert, nowMs: number): void {
+    if (alert.node !== null) this.ctx.conditions.restartFreshness(alert.node, nowMs);
+  }
+}
+
+export const freshness: KindFactory = (rules, ctx) => {
+  const rule = ruleOfKind(rules, 'freshness');
+  return rule ? new FreshnessKind(rule, ctx) : null;
+};

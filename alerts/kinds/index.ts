@@ -1,0 +1,30 @@
+import { certificateExpiry } from './certificate-expiry';
+import { collectorSilent } from './collector-silent';
+import { freshness } from './freshness';
+import { interfaceFlapping } from './interface-flapping';
+import type { KindFactory } from './kind';
+import { linkDown } from './link-down';
+import { reboot } from './reboot';
+import { snmpAuthFailure } from './snmp-auth-failure';
+import { threshold } from './threshold';
+import { topologyDrift } from './topology-drift';
+
+/**
+ * Every rule kind the engine runs besides outage correlation. Adding a kind is adding a file and a
+ * line here (and its rule shape in rules/schema.ts). Order is the order kinds see the same event and
+ * the same tick: a silent collector is settled before the collector's health thresholds, flapping
+ * before freshness.
+ */
+export const RULE_KINDS: readonly KindFactory[] = [
+  interfaceFlapping,
+  linkDown,
+  collectorSilent,
+  freshness,
+  threshold,
+  reboot,
+  snmpAuthFailure,
+  certificateExpiry,
+  topologyDrift,
+];
+
+export type { KindFactory, RuleKind } from './kind';

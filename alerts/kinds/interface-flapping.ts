@@ -1,0 +1,125 @@
+import type { NodeId } from '../../inventory/types';
+import type { ConditionsSnapshot } from '../conditions-snapshot';
+import { fingerprintOf, splitIfKey, type EngineContext } from '../engine-context';
+import type { RuleOf } from '../rules/schema';
+import { round, SUMMARIES } from '../summary';
+import type { Alert } from '../types';
+import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
+
+/**
+ * An interface that changes state `transitions` times within `within`: one interface-flapping alert,
+ * and the port's link alerts are damped (its link state counts neither as down nor as up) until it
+ * has been quiet for `within`.
+ */
+export class InterfaceFlappingKind implements RuleKind {
+  readonly kind = 'interface-flapping';
+  /** State changes arrive through the interface machinery (interfaces.ts). */
+  readonly events = [] as const;
+  private readonly transitions = new Map<string, number[]>();
+  private readonly flapping = new Set<string>();
+  private nextPruneMs = 0;
+
+  constructor(
+    private readonly rule: RuleOf<'interface-flapping'>,
+    private readonly ctx: EngineContext,
+  ) {
+    ctx.conditions.isDamped = (key) => this.flapping.has(key);
+  }
+
+  saveConditions(into: ConditionsSnapshot): void {
+    into.transitions = [...this.transitions];
+    into.flapping = [...this.flapping];
+  }
+
+  restoreConditions(from: ConditionsSnapshot): void {
+    for (const [key, value] of from.transitions) this.transitions.set(key, value);
+    for (const key of from.flapping) this.flapping.add(key);
+  }
+
+  openAlertOf(key: string): Alert | undefined {
+    return this.ctx.alerts.find(fingerprintOf(this.rule.id, key));
+  }
+
+  countTransition(node: NodeId, ifName: string, key: string, atMs: number): void {
+    const { alerts, topology, nodes } = this.ctx;
+    const rule = this.rule;
+    const recent = [...(this.transitions.get(key) ?? []), atMs].filter((t) => t > atMs - rule.within);
+    this.transitions.set(key, recent);
+    const fingerprint = fingerprintOf(rule.id, key);
+    const open = alerts.find(fingerprint);
+    const params = {
+      node,
+      nodeName: nodes.nameOf(node),
+      ifName,
+      transitions: recent.length,
+      withinMin: round(rule.within / 60_000),
+    };
+    if (open) {
+      alerts.repeat(open, { source: 'rule', atMs, text: `第 ${recent.length} 次状态变化` }, atMs, {
+        params,
+        summary: SUMMARIES['interface-flapping'](params),
+      });
+      return;
+    }
+    if (recent.length < rule.transitions) return;
+    this.flapping.add(key);
+    const link = topology.linkAt(node, ifName);
+    const labels: Record<string, string> = { ...nodes.labelsOf(node), ifName };
+    if (link) labels.link = link.id;
+    alerts.openAlert(
+      {
+        fingerprint,
+        rule: rule.id,
+        severity: rule.severity,
+        summary: SUMMARIES['interface-flapping'](params),
+        params,
+        labels,
+        node,
+        impacted: [],
+        suppressedBy: this.ctx.outages.suppressorFor([node]),
+        evidence: [
+          {
+            source: 'rule',
+            atMs,
+            text: `${round(rule.within / 60_000)} 分钟内 ${recent.length} 次状态变化，已抑制该接口的链路告警`,
+          },
+        ],
+      },
+      atMs,
+    );
+    // Damping: the flapping alert stands for this interface now; its link alert closes.
+    this.ctx.interfaces.dampingChanged(node, ifName, atMs);
+  }
+
+  onTick(nowMs: number): void {
+    const rule = this.rule;
+    if (nowMs >= this.nextPruneMs) {
+      // Forget transitions older than the window on ports that are not flapping (bounded memory).
+      this.nextPruneMs = nowMs + 10_000;
+      for (const [key, times] of this.transitions)
+        if (!this.flapping.has(key) && (times.at(-1) ?? 0) <= nowMs - rule.within)
+          this.transitions.delete(key);
+    }
+    for (const key of [...this.flapping]) {
+      const last = this.transitions.get(key)?.at(-1) ?? 0;
+      if (nowMs - last < rule.within) continue;
+      this.flapping.delete(key);
+      this.transitions.delete(key);
+      this.ctx.dirty.conditions = true;
+      const open = this.openAlertOf(key);
+      if (open)
+        this.ctx.alerts.resolve(open, nowMs, {
+          source: 'rule',
+          atMs: nowMs,
+          text: `${round(rule.within / 60_000)} 分钟内无状态变化，振荡结束`,
+        });
+      const [node, ifName] = splitIfKey(key);
+      this.ctx.interfaces.dampingChanged(node, ifName, nowMs);
+    }
+  }
+}
+
+export const interfaceFlapping: KindFactory = (rules, ctx) => {
+  const rule = ruleOfKind(rules, 'interface-flapping');
+  return rule ? new InterfaceFlappingKind(rule, ctx) : null;
+};

@@ -1,0 +1,45 @@
+import type { BusEvent } from '../../bus/events';
+import { fingerprintOf, type EngineContext } from '../engine-context';
+import type { RuleOf } from '../rules/schema';
+import { SUMMARIES } from '../summary';
+import type { AlertEvidence } from '../types';
+import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
+
+/** Someone tried a wrong community or SNMPv3 user on a node (authenticationFailure trap). Never suppressed. */
+class AuthFailureKind implements RuleKind {
+  readonly kind = 'snmp-auth-failure';
+  readonly events = ['trap'] as const;
+
+  constructor(
+    private readonly rule: RuleOf<'snmp-auth-failure'>,
+    private readonly ctx: EngineContext,
+  ) {}
+
+  onEvent(event: BusEvent): void {
+    if (event.type !== 'trap' || event.trap !== 'authenticationFailure') return;
+    const { node, timeMs: atMs } = event;
+    const evidence: AlertEvidence = { source: 'trap', atMs, text: '收到 authenticationFailure Trap' };
+    this.ctx.alerts.raise(fingerprintOf(this.rule.id, node), evidence, atMs, () => {
+      const params = { node, nodeName: this.ctx.nodes.nameOf(node) };
+      return {
+        rule: this.rule.id,
+        severity: this.rule.severity,
+        summary: SUMMARIES['snmp-auth-failure'](params),
+        params,
+        labels: this.ctx.nodes.labelsOf(node),
+        node,
+        impacted: [],
+        suppressedBy: null,
+      };
+    });
+  }
+
+  resolveAfterMs(): number {
+    return this.rule.resolveAfter;
+  }
+}
+
+export const snmpAuthFailure: KindFactory = (rules, ctx) => {
+  const rule = ruleOfKind(rules, 'snmp-auth-failure');
+  return rule ? new AuthFailureKind(rule, ctx) : null;
+};

@@ -1,0 +1,67 @@
+import type { BusEvent, TopologyDriftEvent } from '../../bus/events';
+import { fingerprintOf, type EngineContext } from '../engine-context';
+import type { RuleOf } from '../rules/schema';
+import { SUMMARIES } from '../summary';
+import type { AlertEvidence } from '../types';
+import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
+
+/** LLDP disagrees with the inventory: one alert per node while it does (the inventory needs fixing). */
+class TopologyDriftKind implements RuleKind {
+  readonly kind = 'topology-drift';
+  readonly events = ['topology.drift'] as const;
+
+  constructor(
+    private readonly rule: RuleOf<'topology-drift'>,
+    private readonly ctx: EngineContext,
+  ) {}
+
+  onEvent(event: BusEvent): void {
+    if (event.type === 'topology.drift') this.onDrift(event);
+  }
+
+  private onDrift(event: TopologyDriftEvent): void {
+    const { alerts, nodes } = this.ctx;
+    const node = event.node;
+    const fingerprint = fingerprintOf(this.rule.id, node);
+    const open = alerts.find(fingerprint);
+    const unknown = event.unknownNeighbours.length;
+    const missing = event.missingLinks.length;
+    if (unknown === 0 && missing === 0) {
+      if (open)
+        alerts.resolve(open, event.timeMs, { source: 'poll', atMs: event.timeMs, text: 'LLDP 与台账一致' });
+      return;
+    }
+    // The same drift reported again is no news; a different count is.
+    if (open && open.params.unknown === unknown && open.params.missing === missing) return;
+    const text = [
+      ...event.unknownNeighbours.map(
+        (n) => `未登记邻居：${n.localIfName} → ${n.remoteSysName} ${n.remotePort}`,
+      ),
+      ...event.missingLinks.map((link) => `登记链路未发现：${link}`),
+    ].join('；');
+    const params = { node, nodeName: nodes.nameOf(node), unknown, missing };
+    const summary = SUMMARIES['topology-drift'](params);
+    const evidence: AlertEvidence = { source: 'poll', atMs: event.timeMs, text };
+    alerts.raise(
+      fingerprint,
+      evidence,
+      event.timeMs,
+      () => ({
+        rule: this.rule.id,
+        severity: this.rule.severity,
+        summary,
+        params,
+        labels: nodes.labelsOf(node),
+        node,
+        impacted: [],
+        suppressedBy: this.ctx.outages.suppressorFor([node]),
+      }),
+      { params, summary },
+    );
+  }
+}
+
+export const topologyDrift: KindFactory = (rules, ctx) => {
+  const rule = ruleOfKind(rules, 'topology-drift');
+  return rule ? new TopologyDriftKind(rule, ctx) : null;
+};
