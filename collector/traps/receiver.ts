@@ -14,7 +14,9 @@ import type { ManifestEntry } from '../../simulator/manifest';
 import type { CollectorLogger } from '../logging';
 import { snmp, type RawVarbind, type TrapPdu } from '../snmp/net-snmp';
 import { toNumber, toText, toV3User } from '../snmp/session';
-import { communityAccepted, readCommunityHeader } from './community';
+import { communityAccepted } from './community';
+import { readTrapHeader } from './header';
+import { ReplayGuard, type EngineStamp } from './replay-guard';
 import { rejectionReason } from './rejections';
 import { SenderDirectory } from './senders';
 
@@ -126,14 +128,22 @@ export async function startTrapReceiver(options: TrapReceiverOptions): Promise<T
       );
   };
 
+  const replayGuard = new ReplayGuard();
+  /** The v3 engine stamp of the datagram net-snmp is decoding now (it decodes synchronously). */
+  let v3Stamp: EngineStamp | null = null;
+
   /** v1/v2c: the source must be a known node and the community one it may use; v3 goes on to USM. */
   const admit = (msg: Buffer, rinfo: RemoteInfo): boolean => {
-    const header = readCommunityHeader(msg);
+    const header = readTrapHeader(msg);
+    v3Stamp = null;
     if (!header) {
       reject(rinfo, 'malformed datagram');
       return false;
     }
-    if (header.community === null) return true;
+    if (header.version === 3) {
+      v3Stamp = header;
+      return true;
+    }
     const node = directory.fromNetwork(rinfo.address, rinfo.port);
     if (node === null) {
       unknownSender(rinfo, { version: header.version === 0 ? 'v1' : 'v2c' });
@@ -152,14 +162,21 @@ export async function startTrapReceiver(options: TrapReceiverOptions): Promise<T
     if (pdu.user === undefined) return fromNetwork;
     // net-snmp has checked the signature of every configured user; anything else was unsigned.
     const signed = directory.v3Users.has(pdu.user);
-    if (fromNetwork !== null) {
-      if (signed && directory.credentialsOf(fromNetwork).users.has(pdu.user)) return fromNetwork;
-      reject(rinfo, 'SNMPv3 user not bound to this node', fromNetwork);
+    let node = fromNetwork;
+    if (node !== null && !(signed && directory.credentialsOf(node).users.has(pdu.user))) {
+      reject(rinfo, 'SNMPv3 user not bound to this node', node);
       return null;
     }
-    const byUser = signed ? directory.fromUser(pdu.user) : null;
-    if (byUser === null) unknownSender(rinfo, { version: 'v3' });
-    return byUser;
+    node ??= signed ? directory.fromUser(pdu.user) : null;
+    if (node === null) {
+      unknownSender(rinfo, { version: 'v3' });
+      return null;
+    }
+    if (v3Stamp === null || !replayGuard.accept(v3Stamp)) {
+      reject(rinfo, 'SNMPv3 trap outside the sender engine’s time window (replayed or stale)', node);
+      return null;
+    }
+    return node;
   };
 
   const publishTrap = (pdu: TrapPdu, rinfo: RemoteInfo) => {
@@ -239,7 +256,12 @@ export async function startTrapReceiver(options: TrapReceiverOptions): Promise<T
   );
   const socket = sockets[0];
   if (!socket) throw new Error('trap receiver: no socket');
-  gateMessages(socket, admit, (failure) => logger.error({ reason: String(failure) }, 'trap handling failed'));
+  gateMessages(
+    socket,
+    admit,
+    (failure) => logger.error({ reason: String(failure) }, 'trap handling failed'),
+    () => (v3Stamp = null),
+  );
   await new Promise<void>((resolve, reject) => {
     const check = setInterval(() => {
       if (bindError) {
@@ -290,6 +312,7 @@ function gateMessages(
   socket: Socket,
   admit: (msg: Buffer, rinfo: RemoteInfo) => boolean,
   onFailure: (failure: unknown) => void,
+  afterEach: () => void,
 ): void {
   const handlers = socket.listeners('message') as Array<(msg: Buffer, rinfo: RemoteInfo) => void>;
   socket.removeAllListeners('message');
@@ -298,6 +321,8 @@ function gateMessages(
       if (admit(msg, rinfo)) for (const handler of handlers) handler(msg, rinfo);
     } catch (failure) {
       onFailure(failure);
+    } finally {
+      afterEach();
     }
   });
 }

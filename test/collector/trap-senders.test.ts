@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { communityAccepted, digestCommunity, readCommunityHeader } from '../../collector/traps/community';
+import { communityAccepted, digestCommunity } from '../../collector/traps/community';
+import { readTrapHeader } from '../../collector/traps/header';
+import { ReplayGuard } from '../../collector/traps/replay-guard';
 import { rejectionReason } from '../../collector/traps/rejections';
 import { SenderDirectory } from '../../collector/traps/senders';
 import { loadInventoryText } from '../../inventory/index';
@@ -65,13 +67,21 @@ describe('trap sender: what the network says', () => {
   });
 });
 
-describe('community header', () => {
-  it('reads version and community of v1/v2c; v3 has none; garbage is null', () => {
+describe('trap header', () => {
+  it('reads the community of v1/v2c and the engine id, boots and time of v3; garbage is null', () => {
     const v2c = Buffer.from('300b02010104067075626c6963', 'hex');
-    expect(readCommunityHeader(v2c)).toEqual({ version: 1, community: Buffer.from('public') });
-    expect(readCommunityHeader(Buffer.from('3003020103', 'hex'))).toEqual({ version: 3, community: null });
-    for (const bad of ['', '30', '3082ffff020100', '3005020109040100', 'deadbeef'])
-      expect(readCommunityHeader(Buffer.from(bad, 'hex'))).toBeNull();
+    expect(readTrapHeader(v2c)).toEqual({ version: 1, community: Buffer.from('public') });
+    // v3: msgGlobalData, then USM parameters (engine 80000000c001, boots 7, time 1000, user "u").
+    const usm = '3016' + '040680000000c001' + '020107' + '020203e8' + '040175' + '0400' + '0400';
+    const v3 = `302c020103` + `300d020101020205dc040103020103` + `0418${usm}`;
+    expect(readTrapHeader(Buffer.from(v3, 'hex'))).toEqual({
+      version: 3,
+      engineId: Buffer.from('80000000c001', 'hex'),
+      engineBoots: 7,
+      engineTime: 1000,
+    });
+    for (const bad of ['', '30', '3082ffff020100', '3005020109040100', '3003020103', 'deadbeef'])
+      expect(readTrapHeader(Buffer.from(bad, 'hex'))).toBeNull();
   });
 
   it('compares against every candidate whatever their length', () => {
@@ -99,5 +109,25 @@ describe('rejection reasons never carry what net-snmp put in its messages', () =
     [named('ProcessingError', 'Failure to process incoming message'), 'malformed datagram'],
   ])('%s → %s', (error, want) => {
     expect(rejectionReason(error)).toBe(want);
+  });
+});
+
+describe('SNMPv3 trap replay guard (RFC 3414 timeliness)', () => {
+  let nowMs = 1_000_000;
+  const guard = new ReplayGuard(() => nowMs);
+  const engineId = Buffer.from('80000000c001', 'hex');
+  const stamp = (engineBoots: number, engineTime: number) => ({ engineId, engineBoots, engineTime });
+  it.each([
+    ['the first trap of an engine sets its clock', 0, stamp(5, 1000), true],
+    ['the same trap again within the window', 0, stamp(5, 1000), true],
+    ['a later trap', 10_000, stamp(5, 1010), true],
+    ['a trap 151 s older than the engine clock', 0, stamp(5, 859), false],
+    ['an earlier boot', 0, stamp(4, 999_999), false],
+    ['the first trap replayed 10 minutes on', 600_000, stamp(5, 1000), false],
+    ['a new boot', 0, stamp(6, 3), true],
+    ['the highest boots value (latched engine)', 0, stamp(2 ** 31 - 1, 1), false],
+  ])('%s: %s', (_name, advanceMs, s, want) => {
+    nowMs += advanceMs;
+    expect(guard.accept(s)).toBe(want);
   });
 });

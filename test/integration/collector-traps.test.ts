@@ -178,6 +178,30 @@ describe('trap senders are who the network says', () => {
       expect(logText()).not.toContain(secret);
   });
 
+  it('a signed v3 trap from an earlier boot or older than the time window (a replay) is refused', async () => {
+    const at = (boots: number, time: number) => [
+      ...['-v3', '-e', '0x80000000010203ff', '-Z', `${boots},${time}`],
+      ...V3_AUTH,
+      ...['-A', 'ny-sim-auth-2026'],
+    ];
+    const linkUps = () => trapEvents('xichuan-gw').filter((e) => e.type === 'trap' && e.trap === 'linkUp');
+    const accepted = linkUps().length;
+    await snmptrap(GW_ADDRESS, at(5, 100_000), ['', '1.3.6.1.6.3.1.1.5.4']);
+    await expect.poll(() => linkUps().length, { timeout: 1000 }).toBe(accepted + 1);
+    for (const [boots, time] of [
+      [5, 99_000],
+      [4, 100_000],
+    ] as const) {
+      const raised = await dropped('rejected', () =>
+        snmptrap(GW_ADDRESS, at(boots, time), ['', '1.3.6.1.6.3.1.1.5.4']),
+      );
+      expect(raised).toEqual([]);
+      expect(logger.lines.at(-1)?.obj).toMatchObject({ reason: expect.stringMatching(/replayed or stale/) });
+    }
+    await snmptrap(GW_ADDRESS, at(5, 100_010), ['', '1.3.6.1.6.3.1.1.5.4']);
+    await expect.poll(() => linkUps().length, { timeout: 1000 }).toBe(accepted + 2);
+  });
+
   it("the simulator's own traps are accepted: v2c agents by their port, v3 agents by port and signature", async () => {
     const fault = sim.inject({ kind: 'link-down', a: 'ny-core', b: 'wolong-gw' });
     if (!fault.ok) throw new Error(fault.reason);
