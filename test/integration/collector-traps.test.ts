@@ -196,7 +196,8 @@ describe('trap senders are who the network says', () => {
         snmptrap(GW_ADDRESS, at(boots, time), ['', '1.3.6.1.6.3.1.1.5.4']),
       );
       expect(raised).toEqual([]);
-      expect(logger.lines.at(-1)?.obj).toMatchObject({ reason: expect.stringMatching(/replayed or stale/) });
+      const { reason } = (logger.lines.at(-1)?.obj ?? {}) as { reason?: string };
+      expect(reason).toMatch(/replayed or stale/);
     }
     await snmptrap(GW_ADDRESS, at(5, 100_010), ['', '1.3.6.1.6.3.1.1.5.4']);
     await expect.poll(() => linkUps().length, { timeout: 1000 }).toBe(accepted + 2);
