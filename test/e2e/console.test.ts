@@ -43,6 +43,7 @@ beforeAll(async () => {
   await add('city-watch', 'viewer', null);
   await add('nanzhao-duty', 'operator', 'nanzhao-gw');
   await add('pki', 'pki-admin', null);
+  await add('pw-change', 'viewer', null);
   browser = await launchChromium();
 }, 180_000);
 
@@ -244,6 +245,35 @@ describe('console in the browser', () => {
     await tokens.locator('button:has-text("吊销")').click();
     await tokens.locator('text=该用户没有 API 令牌。').waitFor();
     expect((await asToken()).status).toBe(401);
+    await context.close();
+  });
+
+  it('lets a user change their own password, which ends their other sessions', async () => {
+    const other = await newSession(browser);
+    await signIn(other.page, stack.url, 'pw-change', PASSWORD);
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'pw-change', PASSWORD);
+    await page.click('[data-testid=change-password]');
+    const dialog = page.locator('[role=dialog]');
+    const fields = dialog.locator('input[type=password]');
+    await fields.nth(0).fill('not-the-password');
+    await fields.nth(1).fill('a-new-passphrase-for-pw-change');
+    await fields.nth(2).fill('a-new-passphrase-for-pw-change');
+    await dialog.locator('button[type=submit]').click();
+    await dialog.locator('text=当前密码不正确').waitFor();
+    await fields.nth(0).fill(PASSWORD);
+    await dialog.locator('button[type=submit]').click();
+    await dialog.locator('text=密码已修改').waitFor();
+    await screenshot(page, 'change-password');
+    // The other browser's stream is closed by the server and it falls back to the login screen.
+    await other.page.waitForSelector('form[data-testid=login]', { timeout: 15_000 });
+    const oldPassword = await fetch(`${stack.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'pw-change', password: PASSWORD }),
+    });
+    expect(oldPassword.status).toBe(401);
+    await other.context.close();
     await context.close();
   });
 

@@ -1,4 +1,10 @@
-import type { LoginRequest, SessionResponse, UserRole, UserView } from '../../../shared/api';
+import type {
+  ChangePasswordRequest,
+  LoginRequest,
+  SessionResponse,
+  UserRole,
+  UserView,
+} from '../../../shared/api';
 import { api, ApiFailure, onUnauthorized, setCsrfToken } from '../lib/api';
 
 /** What each role may do (mirrors console/server/access.ts GRANTS); the UI offers an action only when the signed-in role may take it. */
@@ -58,6 +64,11 @@ class Session {
 
   async login(request: LoginRequest): Promise<void> {
     this.accept(await api.post<SessionResponse>('/api/session', request));
+  }
+
+  /** Change the signed-in user's own password; the server ends their other sessions and tokens. */
+  async changePassword(request: ChangePasswordRequest): Promise<void> {
+    await api.put<null>('/api/session/password', request);
   }
 
   async logout(): Promise<void> {
