@@ -11,7 +11,7 @@ import {
   type PollingPolicy,
   type SnmpCredentials,
   type VideoLink,
-} from './types';
+} from '../domain';
 
 /** A located finding; the loader turns field paths into lines. */
 type Problem = { path: PropertyKey[]; message: string; source?: YamlSource };

@@ -1,7 +1,7 @@
-import type { NodeInterface, Role } from './types';
+import type { DeviceRole, NodeInterface } from '../domain';
 
 /** How many ports a device of each role has when the inventory does not list them. */
-const PORTS_BY_ROLE: Record<Role, number> = {
+const PORTS_BY_ROLE: Record<DeviceRole, number> = {
   router: 8,
   switch: 24,
   firewall: 8,
@@ -10,7 +10,7 @@ const PORTS_BY_ROLE: Record<Role, number> = {
   codec: 2,
 };
 
-const SPEED_BY_ROLE: Record<Role, number> = {
+const SPEED_BY_ROLE: Record<DeviceRole, number> = {
   router: 1000,
   switch: 1000,
   firewall: 1000,
@@ -20,7 +20,7 @@ const SPEED_BY_ROLE: Record<Role, number> = {
 };
 
 /** Interface names as the vendors' CLIs print them, so operators recognise them. */
-function interfaceName(vendor: string, role: Role, position: number): string {
+function interfaceName(vendor: string, role: DeviceRole, position: number): string {
   if (role === 'server') return `eth${position}`;
   if (role === 'mcu' || role === 'codec') return `LAN${position + 1}`;
   const v = vendor.toLowerCase();
@@ -30,7 +30,7 @@ function interfaceName(vendor: string, role: Role, position: number): string {
   return `GE0/0/${position}`;
 }
 
-export function defaultInterfaces(vendor: string, role: Role, ports?: number): NodeInterface[] {
+export function defaultInterfaces(vendor: string, role: DeviceRole, ports?: number): NodeInterface[] {
   const count = ports ?? PORTS_BY_ROLE[role];
   return Array.from({ length: count }, (_, position) => ({
     ifIndex: position + 1,

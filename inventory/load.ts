@@ -5,7 +5,7 @@ import { buildInventory } from './build';
 import { formatFieldPath, type InventoryError } from './errors';
 import { credentialsSchema, inventorySchema, type RawCredential } from './schema';
 import { Topology } from './topology';
-import type { Inventory } from './types';
+import type { Inventory } from '../domain';
 import { YamlSource } from './yaml-source';
 
 export type LoadResult =

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { MEDIA, PROBE_KINDS, ROLES, TIERS, WEEKDAYS, ZONES } from './types';
+import {
+  DEVICE_ROLES,
+  MEDIA,
+  PROBE_KINDS,
+  SNMP_AUTH_PROTOCOLS,
+  SNMP_PRIV_PROTOCOLS,
+  SNMP_V3_LEVELS,
+  TIERS,
+  WEEKDAYS,
+  ZONES,
+} from '../domain';
 
 /** The YAML inventory as written by people. Shape checks here; cross-references in validate.ts. */
 
@@ -24,7 +34,7 @@ export const nodeSchema = z.strictObject({
   name: z.string().min(1),
   tier: z.enum(TIERS),
   zone: z.enum(ZONES),
-  role: z.enum(ROLES),
+  role: z.enum(DEVICE_ROLES),
   vendor: z.string().min(1),
   model: z.string().min(1),
   address: ipv4,
@@ -70,10 +80,10 @@ export const credentialSchema = z.discriminatedUnion('version', [
   z.strictObject({
     version: z.literal('3'),
     user: z.string().min(1),
-    level: z.enum(['authNoPriv', 'authPriv']).default('authPriv'),
-    authProtocol: z.enum(['sha', 'sha256', 'sha512']),
+    level: z.enum(SNMP_V3_LEVELS).default('authPriv'),
+    authProtocol: z.enum(SNMP_AUTH_PROTOCOLS),
     authKey: z.string().min(8, 'must be at least 8 characters (RFC 3414)'),
-    privProtocol: z.enum(['aes', 'aes256b', 'aes256r']).optional(),
+    privProtocol: z.enum(SNMP_PRIV_PROTOCOLS).optional(),
     privKey: z.string().min(8, 'must be at least 8 characters (RFC 3414)').optional(),
   }),
 ]);
@@ -83,7 +93,7 @@ export const credentialsSchema = z.record(z.string(), credentialSchema);
 export const pollingSchema = z.strictObject({
   defaultIntervalS: positiveSeconds.default(60),
   byTier: z.partialRecord(z.enum(TIERS), positiveSeconds).default({}),
-  byRole: z.partialRecord(z.enum(ROLES), positiveSeconds).default({}),
+  byRole: z.partialRecord(z.enum(DEVICE_ROLES), positiveSeconds).default({}),
 });
 
 export const pkiSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import type { Inventory, InventoryNode, Link, NodeId, VideoLink, Zone } from './types';
+import type { Inventory, InventoryNode, Link, NodeId, VideoLink, Zone } from '../domain';
 
 /**
  * The network as a tree of nodes (each with one uplink parent) plus the links between interfaces.

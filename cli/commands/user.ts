@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadInventory } from '../../inventory';
 import { generatePassword, openIdentity } from '../../console/server/identity';
-import { ROLES, type UserRole } from '../../console/shared/api';
+import { USER_ROLES, type UserRole } from '../../console/shared/api';
 import { fail } from '../fail';
 
 interface AddOptions {
@@ -40,14 +40,14 @@ export function registerUserCommand(program: Command): void {
     )
     .requiredOption('--state <dir>', 'console state folder (holds console.sqlite)')
     .requiredOption('--username <name>', 'login name (a-z 0-9 . _ -)')
-    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .requiredOption('--role <role>', `one of ${USER_ROLES.join(', ')}`)
     .option('--scope <node>', 'subtree root node id the user sees and acts on (default: the whole network)')
     .option('--display-name <text>', 'name shown in the console')
     .option('--password-file <file>', 'read the password from this file (first line)')
     .option('--inventory <file>', 'check --scope against this inventory')
     .action(async (opts: AddOptions) => {
-      if (!(ROLES as readonly string[]).includes(opts.role))
-        fail(`--role must be one of ${ROLES.join(', ')}, got "${opts.role}"`);
+      if (!(USER_ROLES as readonly string[]).includes(opts.role))
+        fail(`--role must be one of ${USER_ROLES.join(', ')}, got "${opts.role}"`);
       let topology;
       if (opts.inventory !== undefined) {
         const loaded = loadInventory(opts.inventory);

@@ -10,7 +10,7 @@ import { TIERS, ZONES } from '../../inventory/types';
 import {
   CERT_PROFILES,
   REVOCATION_REASONS,
-  ROLES,
+  USER_ROLES,
   type AckRequest,
   type ChangePasswordRequest,
   type ClientMessage,
@@ -39,7 +39,7 @@ export const loginSchema = z.object({
 export const createUserSchema = z.object({
   username: text(64).min(2),
   displayName: text(100).min(1),
-  role: z.enum(ROLES),
+  role: z.enum(USER_ROLES),
   scope: nodeId.nullable(),
   password: text(256),
 }) satisfies z.ZodType<CreateUserRequest>;
@@ -47,7 +47,7 @@ export const createUserSchema = z.object({
 export const updateUserSchema = z
   .object({
     displayName: text(100).min(1).optional(),
-    role: z.enum(ROLES).optional(),
+    role: z.enum(USER_ROLES).optional(),
     scope: nodeId.nullable().optional(),
     password: text(256).optional(),
     locked: z.boolean().optional(),

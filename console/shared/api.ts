@@ -5,7 +5,7 @@
  * Changes here are additive; docs/websocket.md documents the stream.
  */
 import type { Alert, AlertChange, AlertFilter, Severity, Silence, SilenceMatcher } from '../../alerts/types';
-import type { Medium, Role, Tier, Zone } from '../../inventory/types';
+import type { DeviceRole, Medium, Tier, Zone } from '../../domain';
 
 export type { Alert, AlertChange, AlertFilter, Severity, Silence, SilenceMatcher };
 
@@ -16,8 +16,9 @@ export interface ApiError {
 }
 
 // ---------- identity ----------
-export const ROLES = ['viewer', 'operator', 'pki-admin', 'admin'] as const;
-export type UserRole = (typeof ROLES)[number];
+/** What a console user may do (not a device's role: see DEVICE_ROLES in domain/). */
+export const USER_ROLES = ['viewer', 'operator', 'pki-admin', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
 
 export interface UserView {
   username: string;
@@ -95,7 +96,7 @@ export interface TopologyNodeView {
   name: string;
   tier: Tier;
   zone: Zone;
-  role: Role;
+  role: DeviceRole;
   vendor: string;
   model: string;
   address: string;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CreateUserRequest, UpdateUserRequest, UserRole, UserView } from '../../shared/api';
-import { ROLES } from '../../shared/api';
+import { USER_ROLES } from '../../shared/api';
 import type { AuditTrail } from './audit';
 import type { IdentityDb } from './db';
 import { DEFAULT_LOCKOUT, LoginFailures, type LockoutPolicy } from './login-failures';
@@ -122,8 +122,8 @@ export class UserAdmin {
         'username: 2–64 of a-z 0-9 . _ -, starting with a letter or digit',
         'username',
       );
-    if (!ROLES.includes(request.role))
-      return refuse(422, 'invalid_role', `role must be one of ${ROLES.join(', ')}`, 'role');
+    if (!USER_ROLES.includes(request.role))
+      return refuse(422, 'invalid_role', `role must be one of ${USER_ROLES.join(', ')}`, 'role');
     const scope = this.checkScope(request.scope);
     if (!scope.ok) return scope;
     const problem = passwordProblem(request.password);

@@ -8,7 +8,7 @@ import type {
   VideoLinksResponse,
 } from '../../shared/api';
 import { METRIC } from '../metric-names';
-import { meetingStatus } from '../meetings';
+import { CHINA_STANDARD_TIME_OFFSET_MIN, meetingStatus } from '../../../domain';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { certificateView, isNodeCertificate, linkView, nodeView, videoLinkView } from '../views';
@@ -149,7 +149,7 @@ export const topologyRoutes = [
               lossPct: num(fields[METRIC.video.lossPct]),
               mos: num(fields[METRIC.video.mos]),
               updatedMs: point?.timeMs ?? null,
-              ...meetingStatus(link.meetings, now),
+              ...meetingStatus(link.meetings, now, CHINA_STANDARD_TIME_OFFSET_MIN),
             };
           }),
       };
