@@ -14,8 +14,9 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { ensurePrivateDir, touchPrivateFile, writePrivateFile } from '../common/index';
 import { join } from 'node:path';
 import { fromPemAll, toPem } from './der';
-import { encryptPrivateKey, generateKey, readKeyFile, writeSecretFile } from './keys';
-import type { KeyType } from './keys';
+import { generateKey } from './key-types/index';
+import type { KeyType } from './key-types/index';
+import { encryptPrivateKey, readKeyFile, writeSecretFile } from './keys';
 import type { Authority } from './issue';
 import { newSerial } from './issue';
 import {

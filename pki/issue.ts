@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { unsignedInteger } from './der';
-import type { ParsedCsr, Result } from './csr';
+import type { Result } from './csr';
 import type { NodeDirectory, PkiNode } from './nodes';
 import type { CertificateProfile } from './profiles/index';
 import {
@@ -258,8 +258,4 @@ export function validityFor(
   const notAfter = wanted > issuer.notAfter ? issuer.notAfter : wanted;
   if (notAfter <= now) return { ok: false, reason: `issuer "${issuer.id}" has expired` };
   return { ok: true, value: { notBefore, notAfter } };
-}
-
-export function keyAlgorithmOf(csr: Pick<ParsedCsr, 'publicKey'>): 'rsa' | 'ec' {
-  return csr.publicKey.asymmetricKeyType === 'rsa' ? 'rsa' : 'ec';
 }

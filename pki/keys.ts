@@ -6,14 +6,7 @@
  * cipher. It is the format `openssl pkcs8 -topk8 -v2 aes-256-cbc -scrypt` writes, so OpenSSL can open
  * a key for disaster recovery. Files are written 0600.
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createPrivateKey,
-  generateKeyPairSync,
-  randomBytes,
-  scryptSync,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, createPrivateKey, randomBytes, scryptSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writePrivateFile } from '../common/index';
@@ -31,25 +24,9 @@ import {
   toPem,
 } from './der';
 
-export const KEY_TYPES = ['rsa2048', 'rsa3072', 'rsa4096', 'p256', 'p384'] as const;
-export type KeyType = (typeof KEY_TYPES)[number];
-
-export function isKeyType(value: string): value is KeyType {
-  return (KEY_TYPES as readonly string[]).includes(value);
-}
-
-export function generateKey(type: KeyType): { privateKey: KeyObject; publicKey: KeyObject } {
-  switch (type) {
-    case 'rsa2048':
-    case 'rsa3072':
-    case 'rsa4096':
-      return generateKeyPairSync('rsa', { modulusLength: Number(type.slice(3)), publicExponent: 0x10001 });
-    case 'p256':
-      return generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    case 'p384':
-      return generateKeyPairSync('ec', { namedCurve: 'P-384' });
-  }
-}
+// Generation lives with each key type (key-types/); re-exported for the callers of this module.
+export { KEY_TYPES, generateKey, isKeyType } from './key-types/index';
+export type { KeyType } from './key-types/index';
 
 const OID_PBES2 = '1.2.840.113549.1.5.13';
 const OID_SCRYPT = '1.3.6.1.4.1.11591.4.11';

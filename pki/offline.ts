@@ -1,17 +1,22 @@
 /**
- * Offline-root workflow, branch side. The root's key never leaves its (offline) machine:
+ * Offline-root workflow. The root's key never leaves its (offline) machine:
  *   1. branch:  requestBranch()   — makes the branch key here (encrypted) and a PKCS#10 request;
- *   2. root:    PkiService.signBranchCsr() (`ca sign-branch`) — pathLen 0 and name constraints;
+ *   2. root:    signBranchCsr() (`ca sign-branch`, PkiService.signBranchCsr) — pathLen 0 and name
+ *               constraints;
  *   3. branch:  installBranch()   — checks the certificate against the root and the key, installs
  *               both, and brings up the branch's OCSP signer and first CRL.
  * The branch directory then issues and revokes on its own; chains end at the installed root.
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createCsr } from './csr';
-import type { Result } from './csr';
-import { children, decodeOid, fromPemAll, readWhole } from './der';
+import { closeCaContext, openCaContext, planCaDir } from './ca-dir';
+import type { PkiInitConfig } from './ca-dir';
+import type { CaContext, Result } from './ca-context';
+import { audited, fail } from './ca-context';
+import { createCsr, importSpki, parseCsr } from './csr';
+import { children, decodeOid, fromPemAll, readWhole, toPem } from './der';
 import {
+  buildBranchCertificate,
   caSubject,
   paths,
   prepareDir,
@@ -21,16 +26,11 @@ import {
   writeCertPem,
   writeConfig,
 } from './hierarchy';
-import { generateKey } from './keys';
-import type { KeyType } from './keys';
-import { openCa, planCaDir } from './service';
-import type { PkiInitConfig } from './service';
-import { importSpki } from './csr';
+import type { AuthorityConfig } from './hierarchy';
+import { generateKey } from './key-types/index';
+import type { KeyType } from './key-types/index';
+import { regenerateCrl } from './revocation';
 import { OID, readCertificate, spkiOf } from './x509';
-
-function fail<T>(reason: string): Result<T> {
-  return { ok: false, reason };
-}
 
 /** Creates a branch-only CA directory: the branch key (encrypted) and its request for the root. */
 export function requestBranch(
@@ -115,19 +115,108 @@ export function installBranch(
     writeCertPem(p.cert(root.id), rootDer);
     writeCertPem(p.cert(branch.id), certDer);
     // The audit chain starts here: record the installation, then the first signer and CRL.
-    const opened = openCa(dir, options.passphrase);
+    // Unlocking has already issued the branch's first delegated OCSP signer.
+    const opened = openCaContext(dir, options.passphrase);
     if (!opened.ok) return opened;
-    const service = opened.value;
-    // openCa has already issued the branch's first delegated OCSP signer.
-    service.recordAdmin(options.actor, 'ca.install-branch', {
-      id: branch.id,
-      serial: cert.serialHex,
-      root: root.id,
-    });
-    service.regenerateCrl(branch.id, options.actor);
-    service.close();
+    const ctx = opened.value;
+    try {
+      audited(ctx, {
+        actor: options.actor,
+        action: 'ca.install-branch',
+        details: { id: branch.id, serial: cert.serialHex, root: root.id },
+        at: ctx.now(),
+      });
+      regenerateCrl(ctx, branch.id, options.actor);
+    } finally {
+      closeCaContext(ctx);
+    }
     return { ok: true, value: { branchId: branch.id, serial: cert.serialHex } };
   } catch (error) {
     return fail(`cannot install the branch certificate: ${(error as Error).message}`);
   }
+}
+
+export interface BranchSigningRequest {
+  branch: {
+    id: string;
+    name: string;
+    commonName: string;
+    domains: string[];
+    subnets: string[];
+    validityYears: number;
+  };
+  csrPem: string;
+  actor: string;
+}
+
+/**
+ * At the root: signs a CSR for a branch CA whose key was made elsewhere. The branch gets pathLen 0
+ * and the name constraints given here; one without any is refused.
+ */
+export function signBranchCsr(
+  ctx: CaContext,
+  request: BranchSigningRequest,
+): Result<{ certPem: string; serial: string; chainPem: string }> {
+  const root = ctx.cas.get('root');
+  if (!root) return fail('this CA directory holds no root key');
+  const csr = parseCsr(request.csrPem);
+  if (!csr.ok) return csr;
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(request.branch.id) || request.branch.id === 'root')
+    return fail(`branch id "${request.branch.id}" must be kebab-case and not "root"`);
+  if (request.branch.domains.length === 0 && request.branch.subnets.length === 0) {
+    return fail(
+      `branch "${request.branch.id}" has no domains or subnets: a branch without name constraints is refused`,
+    );
+  }
+  const now = ctx.now();
+  const authority: AuthorityConfig = { ...request.branch, kind: 'branch', parentId: 'root', subtrees: [] };
+  let cert: { der: Buffer; serial: string };
+  try {
+    cert = buildBranchCertificate(root, ctx.config, authority, csr.value.spki, now);
+  } catch (error) {
+    return fail(`branch "${request.branch.id}": ${(error as Error).message}`);
+  }
+  const fields = readCertificate(cert.der);
+  audited(
+    ctx,
+    {
+      actor: request.actor,
+      action: 'ca.sign-branch',
+      details: {
+        id: request.branch.id,
+        serial: cert.serial,
+        keyUsed: 'ca:root',
+        domains: request.branch.domains,
+        subnets: request.branch.subnets,
+      },
+      at: now,
+    },
+    () =>
+      ctx.store.insert(
+        {
+          serial: cert.serial,
+          issuerId: 'root',
+          nodeId: null,
+          profile: 'branch-ca',
+          commonName: request.branch.commonName,
+          dnsNames: [],
+          ipAddresses: [],
+          keyType: csr.value.keyType,
+          notBefore: fields.notBefore.toISOString(),
+          notAfter: fields.notAfter.toISOString(),
+          issuedAt: now.toISOString(),
+          renewedFrom: null,
+          actor: request.actor,
+        },
+        cert.der,
+      ),
+  );
+  return {
+    ok: true,
+    value: {
+      certPem: toPem('CERTIFICATE', cert.der),
+      serial: cert.serial,
+      chainPem: toPem('CERTIFICATE', root.certDer),
+    },
+  };
 }

@@ -167,7 +167,8 @@ function signatureAlgorithm(key: KeyObject): { identifier: Buffer; hash: HashNam
 }
 
 export const ecdsaKeys = {
-  spkiAlgorithm: OIDS.ecPublicKey,
+  // Every ecPublicKey, so keys on other curves are refused here by name.
+  claims: (algorithmOid: string) => algorithmOid === OIDS.ecPublicKey,
   nodeType: 'ec',
   usage: 'ec',
   generates: GENERATES,

@@ -1,6 +1,7 @@
 /**
  * The key-type registry: every key type the PKI generates, accepts in a CSR or signs with. Adding
- * one (SM2) is a file beside rsa.ts and ecdsa.ts and a line in MODULES and KEY_TYPES below.
+ * one (SM2) is a file beside rsa.ts and ecdsa.ts and its entry in MODULES (before ecdsa, which
+ * claims every ecPublicKey) and KEY_TYPES below.
  */
 import type { KeyObject } from 'node:crypto';
 import { DerError, children, decodeOid, readWhole } from '../der';
@@ -28,7 +29,8 @@ export type {
   SignatureAlgorithm,
 };
 
-const MODULES: readonly KeyTypeModule[] = [rsaKeys, ecdsaKeys];
+export const KEY_TYPE_MODULES: readonly KeyTypeModule[] = [rsaKeys, ecdsaKeys];
+const MODULES = KEY_TYPE_MODULES;
 
 export const KEY_TYPES = [...rsaKeys.generates, ...ecdsaKeys.generates] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
@@ -109,7 +111,7 @@ export function readPublicKeyInfo(spki: Buffer): Result<PublicKeyInfo> {
     if (error instanceof DerError) return fail(`malformed CSR: ${error.message}`);
     throw error;
   }
-  const module = MODULES.find((candidate) => candidate.spkiAlgorithm === algorithmOid);
+  const module = MODULES.find((candidate) => candidate.claims(algorithmOid, parameters));
   if (!module)
     return fail(`unsupported key type ${OTHER_ALGORITHMS[algorithmOid] ?? algorithmOid}; ${POLICY}`);
   try {

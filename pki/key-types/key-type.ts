@@ -31,8 +31,12 @@ export interface CheckedPublicKey {
 }
 
 export interface KeyTypeModule<Generated extends string = string> {
-  /** SubjectPublicKeyInfo algorithm OID of these keys. */
-  readonly spkiAlgorithm: string;
+  /**
+   * Whether an SPKI with this algorithm OID (and parameters) is this module's to check. The registry
+   * asks the modules in order, so one sharing an OID (SM2 keys are ecPublicKey on the SM2 curve)
+   * is listed before the general one.
+   */
+  claims(algorithmOid: string, parameters: DerNode | undefined): boolean;
   /** Node's `asymmetricKeyType` of these keys. */
   readonly nodeType: string;
   readonly usage: KeyUsageFamily;

@@ -99,7 +99,7 @@ function classify(key: KeyObject): Result<string> {
 }
 
 export const rsaKeys = {
-  spkiAlgorithm: OIDS.rsaEncryption,
+  claims: (algorithmOid: string) => algorithmOid === OIDS.rsaEncryption,
   nodeType: 'rsa',
   usage: 'rsa',
   generates: GENERATES,
