@@ -24,7 +24,7 @@ import { asNodeId } from '../inventory/types';
 import { openMetricsStore } from '../metrics';
 import { memoryLogger } from '../metrics/logger';
 import type { MetricsStore } from '../metrics/types';
-import type { ManifestEntry } from '../simulator/manifest';
+import type { AgentEndpoint } from '../domain';
 import { startInfluxd, type Influxd } from './support/influxd';
 
 const CYCLES = Number(process.env.BENCH_POLL_CYCLES ?? 3);
@@ -101,7 +101,7 @@ async function startSimulatorProcess(dir: string, inventoryFile: string) {
     120_000,
     child,
   );
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as ManifestEntry[];
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as AgentEndpoint[];
   return {
     manifest,
     stop: async () => {
@@ -157,7 +157,7 @@ ${[
 ].join('')}`;
 }
 
-export async function runExporter(dir: string, manifest: ManifestEntry[]) {
+export async function runExporter(dir: string, manifest: AgentEndpoint[]) {
   const v2c = manifest.filter((m) => m.community !== undefined);
   const community = v2c[0]?.community;
   if (community === undefined) throw new Error('no v2c agents for the exporter');
@@ -191,7 +191,7 @@ export async function runExporter(dir: string, manifest: ManifestEntry[]) {
     }
     let failed = 0;
     let firstError = '';
-    const scrape = async (t: ManifestEntry) => {
+    const scrape = async (t: AgentEndpoint) => {
       const response = await fetch(`${base}/snmp?module=if_mib&target=${t.host}:${t.port}`);
       const text = await response.text();
       if (!response.ok || text.startsWith('An error')) {
@@ -204,7 +204,7 @@ export async function runExporter(dir: string, manifest: ManifestEntry[]) {
         if (line !== '' && !line.startsWith('#') && !line.startsWith('snmp_scrape_')) values++;
       return values;
     };
-    await scrape(targets[0] as ManifestEntry); // warm-up
+    await scrape(targets[0] as AgentEndpoint); // warm-up
     const pid = child.pid as number;
     const cpu0 = procCpuS(pid);
     const t0 = performance.now();
@@ -213,7 +213,7 @@ export async function runExporter(dir: string, manifest: ManifestEntry[]) {
     await Promise.all(
       Array.from({ length: EXPORTER_CONCURRENCY }, async () => {
         while (next < targets.length) {
-          const t = targets[next++] as ManifestEntry;
+          const t = targets[next++] as AgentEndpoint;
           const got = await scrape(t); // not `values += await …`: that reads `values` before the await
           values += got;
         }
@@ -265,7 +265,7 @@ async function measure(
   label: string,
   store: MetricsStore,
   loaded: { inventory: Inventory; topology: Topology },
-  manifest: ManifestEntry[],
+  manifest: AgentEndpoint[],
 ): Promise<Measured> {
   const { inventory, topology } = loaded;
   const collector = await startCollector({

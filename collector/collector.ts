@@ -8,7 +8,7 @@ import type { BusEvent, CollectorHealthEvent } from '../bus/events';
 import type { Topology } from '../inventory/topology';
 import type { Inventory, InventoryNode, NodeId, SnmpCredentials } from '../inventory/types';
 import type { MetricPoint, MetricsStore, StoreHealth } from '../metrics/types';
-import type { ManifestEntry } from '../simulator/manifest';
+import type { AgentEndpoint } from '../domain';
 import { createCollectorLogger, type CollectorLogger } from './logging';
 import { normalizeNodePoll, normalizeVideo, unreachablePoint, type NodeMemory } from './normalizer';
 import { pollHostResources, type HostResourcesReading } from './poll/host-resources';
@@ -37,7 +37,7 @@ export interface CollectorOptions {
   topology: Topology;
   inventory: Inventory;
   /** The simulator's manifest: poll those nodes at the simulated address with the simulated credentials. */
-  manifest?: readonly ManifestEntry[];
+  manifest?: readonly AgentEndpoint[];
   store: MetricsStore;
   bus: EventBus;
   /** Poll every node at this interval instead of the inventory's per-node intervals. */
@@ -125,7 +125,7 @@ interface NodeRuntime {
   inFlight: Promise<void> | null;
 }
 
-function manifestCredentials(entry: ManifestEntry): SnmpCredentials | null {
+function manifestCredentials(entry: AgentEndpoint): SnmpCredentials | null {
   if (entry.v3) return { name: `manifest:${entry.id}`, version: '3', ...entry.v3 };
   if (entry.community !== undefined)
     return { name: `manifest:${entry.id}`, version: '2c', community: entry.community };

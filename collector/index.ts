@@ -10,6 +10,5 @@ export {
   type RunningCollector,
 } from './collector';
 export { createCollectorLogger, memoryCollectorLogger, type CollectorLogger } from './logging';
-export { mosFromRtt, mosFromR, rFactor } from './mos';
 export { startTrapReceiver, type TrapReceiver, type TrapReceiverStats } from './traps/receiver';
 export type { CollectorSnapshot } from './self-monitor';

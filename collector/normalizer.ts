@@ -10,7 +10,7 @@ import type { InterfaceStateEvent, NodeRebootEvent } from '../bus/events';
 import type { Topology } from '../inventory/topology';
 import type { InventoryNode, VideoLink } from '../inventory/types';
 import type { MetricPoint } from '../metrics/types';
-import { mosFromRtt } from './mos';
+import { mosFromRtt } from '../domain';
 import type { HostResourcesReading } from './poll/host-resources';
 import type { IfReading } from './poll/if-mib';
 import type { SystemReading } from './poll/system';

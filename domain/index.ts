@@ -7,3 +7,4 @@ export * from './credentials';
 export * from './inventory';
 export * from './meetings';
 export * from './mos';
+export * from './agent-endpoint';

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { ActiveFault, ClearResult, Fault, InjectResult } from './faults';
-import type { ManifestEntry } from './manifest';
+import type { AgentEndpoint } from '../domain';
 
 /**
  * The simulator's control endpoint: HTTP + JSON on 127.0.0.1 only (never another interface), so
@@ -38,7 +38,7 @@ export interface ControlTarget {
   inject(fault: Fault): InjectResult;
   clear(id: string): ClearResult;
   faults(): ActiveFault[];
-  manifest: ManifestEntry[];
+  manifest: AgentEndpoint[];
 }
 
 /** What GET /manifest shows: where each agent listens and which SNMP version it speaks, no secret. */
@@ -76,7 +76,7 @@ function hostIsLoopback(req: IncomingMessage, port: number): boolean {
   return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
 }
 
-function publicManifest(manifest: readonly ManifestEntry[]): PublicManifestEntry[] {
+function publicManifest(manifest: readonly AgentEndpoint[]): PublicManifestEntry[] {
   return manifest.map((m) => ({ id: m.id, host: m.host, port: m.port, snmp: m.v3 ? 'v3' : 'v2c' }));
 }
 

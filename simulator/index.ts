@@ -6,7 +6,7 @@ import { BerError, BerReader, BerWriter, Tag } from './ber';
 import { newControlToken, startControl } from './control';
 import { Device, NetworkState } from './device';
 import { FaultEngine, type ActiveFault, type ClearResult, type Fault, type InjectResult } from './faults';
-import type { ManifestEntry } from './manifest';
+import type { AgentEndpoint } from '../domain';
 import { lldpEntries } from './mib/lldp';
 import { shapeEntries } from './mib/shape';
 import { sortEntries } from './mib/entry';
@@ -17,12 +17,11 @@ import { buildTrap, buildTrapPdu, type TrapKind } from './traps';
 import { buildV3Trap, handleV3 } from './usm';
 import { MibView } from './view';
 
-export type { ManifestEntry } from './manifest';
 export type { Fault, FaultKind, ActiveFault, InjectResult, ClearResult } from './faults';
 export { FAULT_KINDS } from './faults';
 export { faultSchema, type PublicManifestEntry } from './control';
 export { expectedCounters, expectedRateBps, workdayProfile, type ExpectedCounters } from './traffic';
-export { videoQuality, mosFromEModel, meetingAt, type VideoQuality } from './video-quality';
+export { videoQuality, type VideoQuality } from './video-quality';
 export { PROBE_OWNER } from './mib/video';
 
 export interface SimulatorOptions {
@@ -54,7 +53,7 @@ export interface AgentFault {
 }
 
 export interface Simulator {
-  manifest: ManifestEntry[];
+  manifest: AgentEndpoint[];
   controlUrl: string;
   /** Bearer token the control endpoint requires (GET /health aside); give it only to its operators. */
   controlToken: string;
@@ -244,9 +243,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   });
   engine.recomputeReachability();
 
-  const manifest: ManifestEntry[] = list.map((dev) => {
+  const manifest: AgentEndpoint[] = list.map((dev) => {
     const c = dev.credentials;
-    const entry: ManifestEntry = { id: dev.node.id, host, port: dev.port };
+    const entry: AgentEndpoint = { id: dev.node.id, host, port: dev.port };
     if (c.version === '3')
       entry.v3 = {
         user: c.user,

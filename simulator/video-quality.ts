@@ -1,4 +1,5 @@
-import type { Meeting, Topology, VideoLink } from '../inventory';
+import { activeMeeting, CHINA_STANDARD_TIME_OFFSET_MIN, eModel, type VideoLink } from '../domain';
+import type { Topology } from '../inventory';
 import { unit } from './traffic';
 
 /** What the probe at a video link's 'a' end measured in its latest test (one test per minute). */
@@ -26,35 +27,6 @@ export interface Degradation {
   jitterMs: number;
 }
 
-/** E-model R factor → MOS, for G.711 with packet-loss concealment (Bpl 25.1). */
-export function mosFromEModel(rttMs: number, jitterMs: number, lossPct: number): { mos: number; r: number } {
-  const d = rttMs / 2 + 2 * jitterMs + 10;
-  const id = 0.024 * d + (d > 177.3 ? 0.11 * (d - 177.3) : 0);
-  const ie = (95 * lossPct) / (lossPct + 25.1);
-  const r = Math.max(0, Math.min(100, 93.2 - id - ie));
-  const mos = r <= 0 ? 1 : 1 + 0.035 * r + 7e-6 * r * (r - 60) * (100 - r);
-  return { mos: Math.max(1, Math.min(4.5, mos)), r };
-}
-
-const LOCAL_OFFSET_MS = 8 * 3_600_000; // Asia/Shanghai, no daylight saving
-const WEEKDAY_OF_UTC_DAY = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-
-/** The meeting in progress on a video link at an instant (weekly ones in Asia/Shanghai local time). */
-export function meetingAt(link: VideoLink, timeMs: number): Meeting | null {
-  const local = new Date(timeMs + LOCAL_OFFSET_MS);
-  const day = WEEKDAY_OF_UTC_DAY[local.getUTCDay()];
-  const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
-  const hhmm = (text: string) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
-  for (const meeting of link.meetings) {
-    if (meeting.start && meeting.end) {
-      if (timeMs >= Date.parse(meeting.start) && timeMs < Date.parse(meeting.end)) return meeting;
-    } else if (meeting.days && meeting.from && meeting.to && day && meeting.days.includes(day)) {
-      if (minutes >= hhmm(meeting.from) && minutes < hhmm(meeting.to)) return meeting;
-    }
-  }
-  return null;
-}
-
 /** Links between two nodes through the tree (how far apart the codecs are). */
 function hops(topology: Topology, a: string, b: string): number {
   if (!topology.has(a) || !topology.has(b)) return 2;
@@ -77,7 +49,7 @@ export function videoQuality(
   reachable = true,
 ): VideoQuality {
   if (!reachable) {
-    const { mos, r } = mosFromEModel(0, 0, 100);
+    const { mos, r } = eModel(0, 0, 100);
     return {
       rttMs: 0,
       rttMinMs: 0,
@@ -98,7 +70,7 @@ export function videoQuality(
   const spike = unit(`${key}#spike`) < 0.05;
   let lossPct = spike ? 0.3 + 0.5 * unit(`${key}#loss`) : 0.15 * unit(`${key}#loss`);
   let rttMs = baseRtt * (0.9 + 0.2 * unit(`${key}#rttvar`));
-  if (meetingAt(link, timeMs)) {
+  if (activeMeeting(link, timeMs, CHINA_STANDARD_TIME_OFFSET_MIN)) {
     // the conference's own streams load the path a little
     jitterMs += 1 + 2 * unit(`${key}#meeting`);
     rttMs += 2;
@@ -113,7 +85,7 @@ export function videoQuality(
   const rounded = (x: number) => Math.max(1, Math.round(x));
   const rtt = rounded(rttMs);
   const jitter = Math.round(jitterMs);
-  const { mos, r } = mosFromEModel(rtt, jitterMs, exactLoss);
+  const { mos, r } = eModel(rtt, jitterMs, exactLoss);
   return {
     rttMs: rtt,
     rttMinMs: rounded(rttMs - 1.5 * jitterMs),

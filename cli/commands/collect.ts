@@ -7,7 +7,7 @@ import { NatsBus, openEventBus, type EventBus } from '../../bus';
 import { createCollectorLogger, startCollector, type CollectorStatus } from '../../collector';
 import { formatInventoryError, loadInventory } from '../../inventory';
 import { describeMetricsSpec, openMetricsStore, parseMetricsSpec } from '../../metrics';
-import type { ManifestEntry } from '../../simulator/manifest';
+import { SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, SNMP_V3_LEVELS, type AgentEndpoint } from '../../domain';
 import { fail } from '../fail';
 
 /** `egov-noc collect --config FILE`: the same settings as the flags, in YAML; paths relative to the file. */
@@ -39,10 +39,14 @@ const manifestSchema = z.array(
     v3: z
       .object({
         user: z.string(),
-        level: z.enum(['authNoPriv', 'authPriv']),
-        authProtocol: z.enum(['sha', 'sha256', 'sha512']),
+        level: z.enum(SNMP_V3_LEVELS),
+        authProtocol: z.enum(SNMP_AUTH_PROTOCOLS),
         authKey: z.string(),
-        privProtocol: z.enum(['aes', 'aes256b', 'aes256r']).optional(),
+        engineId: z
+          .string()
+          .regex(/^[0-9a-fA-F]{10,64}$/)
+          .optional(),
+        privProtocol: z.enum(SNMP_PRIV_PROTOCOLS).optional(),
         privKey: z.string().optional(),
       })
       .optional(),
@@ -98,7 +102,7 @@ function readConfig(file: string): CollectConfig {
   };
 }
 
-function readManifest(file: string): ManifestEntry[] {
+function readManifest(file: string): AgentEndpoint[] {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));

@@ -10,7 +10,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { EventBus } from '../../bus/event-bus';
 import type { TrapEvent } from '../../bus/events';
 import type { Inventory, NodeId } from '../../inventory/types';
-import type { ManifestEntry } from '../../simulator/manifest';
+import type { AgentEndpoint } from '../../domain';
 import type { CollectorLogger } from '../logging';
 import { snmp, type RawVarbind, type TrapPdu } from '../snmp/net-snmp';
 import { toNumber, toText, toV3User } from '../snmp/session';
@@ -53,7 +53,7 @@ export interface TrapReceiverOptions {
   /** Address to bind (default 127.0.0.1; 0.0.0.0 to receive from devices on the network). */
   address?: string;
   inventory: Inventory;
-  manifest?: readonly ManifestEntry[];
+  manifest?: readonly AgentEndpoint[];
   bus: EventBus;
   logger: CollectorLogger;
   /**

@@ -6,7 +6,7 @@
  * Varbinds (sysName.0, snmpTrapAddress.0) and the v1 agent-addr field are never trusted.
  */
 import type { Inventory, NodeId, SnmpCredentials } from '../../inventory/types';
-import type { ManifestEntry } from '../../simulator/manifest';
+import type { AgentEndpoint } from '../../domain';
 import { digestCommunity, type CommunityDigest } from './community';
 
 type V3Credentials = Extract<SnmpCredentials, { version: '3' }>;
@@ -30,7 +30,7 @@ export class SenderDirectory {
 
   constructor(
     inventory: Inventory,
-    manifest: readonly ManifestEntry[] = [],
+    manifest: readonly AgentEndpoint[] = [],
     globalCommunities: readonly string[] = [],
   ) {
     const known = new Set<string>(inventory.nodes.map((n) => n.id));

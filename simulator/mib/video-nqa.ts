@@ -1,6 +1,6 @@
 import { Tag } from '../ber';
 import { entry, type Entry } from './entry';
-import type { QualityAt, QualityWriter } from './video';
+import type { QualityAt, QualityWriter } from './video-probe';
 
 /** Huawei NQA-MIB nqaJitterStatsTable (1.3.6.1.4.1.2011.5.25.111.4.3), latest test as row 1. */
 const JITTER_ENTRY = [1, 3, 6, 1, 4, 1, 2011, 5, 25, 111, 4, 3, 1];

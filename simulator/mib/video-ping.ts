@@ -2,7 +2,7 @@ import type { VideoLink } from '../../inventory';
 import { Tag } from '../ber';
 import type { Device } from '../device';
 import { entry, type Entry } from './entry';
-import type { QualityAt, QualityWriter } from './video';
+import type { QualityAt, QualityWriter } from './video-probe';
 
 /** DISMAN-PING-MIB (RFC 4560) pingResultsTable (1.3.6.1.2.1.80.1.3), indexed by owner and test name. */
 const RESULTS_ENTRY = [1, 3, 6, 1, 2, 1, 80, 1, 3, 1];

@@ -1,7 +1,7 @@
 import type { VideoLink } from '../../inventory';
 import { Tag } from '../ber';
 import { entry, type Entry } from './entry';
-import type { QualityAt, QualityWriter } from './video';
+import type { QualityAt, QualityWriter } from './video-probe';
 
 /** CISCO-RTTMON-MIB: rttMonCtrlAdminTag names the link; rttMonLatestJitterOperTable holds the result. */
 const CTRL_ADMIN_TAG = [1, 3, 6, 1, 4, 1, 9, 9, 42, 1, 2, 1, 1, 3];

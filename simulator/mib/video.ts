@@ -1,18 +1,15 @@
 import type { VideoLink } from '../../inventory';
-import type { BerWriter } from '../ber';
 import type { Device } from '../device';
 import { stringIndex } from '../oid';
 import { videoQuality, type VideoQuality } from '../video-quality';
 import type { Entry } from './entry';
+import type { QualityAt } from './video-probe';
 import { nqaEntries } from './video-nqa';
 import { pingEntries } from './video-ping';
 import { rttmonEntries } from './video-rttmon';
 
 /** The owner every simulated probe is configured under (DISMAN-PING / NQA owner index). */
 export const PROBE_OWNER = 'egov-noc';
-
-/** Latest result of one video link, computed at most once per request instant. */
-export type QualityAt = (dev: Device, now: number) => VideoQuality;
 
 export interface VideoContext {
   /** The far end answers (its path to the root is intact); otherwise the probe sees 100 % loss. */
@@ -38,8 +35,6 @@ function qualityOf(link: VideoLink, ctx: VideoContext): QualityAt {
     return cached;
   };
 }
-
-export type QualityWriter = (w: BerWriter, q: VideoQuality, dev: Device, now: number) => void;
 
 /** Video link-quality tables at the 'a' end of each of the device's video links, by probe kind. */
 export function videoEntries(dev: Device, ctx: VideoContext): Entry[] {

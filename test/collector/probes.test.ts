@@ -3,7 +3,7 @@
  * trap sender resolution, and video points with the E-model MOS.
  */
 import { describe, expect, it } from 'vitest';
-import { mosFromRtt } from '../../collector/mos';
+import { mosFromRtt } from '../../domain';
 import { normalizeVideo } from '../../collector/normalizer';
 import { compareLldp, driftKey } from '../../collector/poll/lldp';
 import { ciscoRttMonProbe } from '../../collector/poll/video/cisco-rttmon';

@@ -14,7 +14,7 @@ import { pollLldp } from '../../collector/poll/lldp';
 import { openSession } from '../../collector/snmp/session';
 import { loadInventoryText } from '../../inventory/index';
 import { asNodeId, type NodeId } from '../../inventory/types';
-import type { ManifestEntry } from '../../simulator/manifest';
+import type { AgentEndpoint } from '../../domain';
 import { MemoryMetricsStore } from '../support/memory-metrics-store';
 import { freeUdpPort, startSnmpd, type PassValue, type Snmpd } from '../support/snmpd';
 
@@ -99,7 +99,7 @@ let oldAgent: Snmpd;
 let hostAgent: Snmpd;
 let garbage: { port: number; socket: Socket };
 let deadPort: number;
-let manifest: ManifestEntry[];
+let manifest: AgentEndpoint[];
 
 beforeAll(async () => {
   [hcAgent, oldAgent, hostAgent, garbage, deadPort] = await Promise.all([

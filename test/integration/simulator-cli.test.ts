@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../inventory';
-import type { ManifestEntry } from '../../simulator';
+import type { AgentEndpoint } from '../../domain';
 import { BerReader, Tag } from '../../simulator/ber';
 
 /**
@@ -24,14 +24,14 @@ let dir: string;
 let child: ChildProcess;
 let stdout = '';
 let controlUrl: string;
-let manifest: ManifestEntry[];
+let manifest: AgentEndpoint[];
 let trapSocket: Socket;
 const traps: { port: number; trap: string; ifIndex: number | null }[] = [];
 
 const entry = (id: string) => manifest.find((m) => m.id === id)!;
 
 /** snmpbulkwalk/snmpget arguments for a manifest entry (v2c community or v3 authPriv). */
-function auth(e: ManifestEntry): string[] {
+function auth(e: AgentEndpoint): string[] {
   if (e.community) return ['-v2c', '-c', e.community];
   const v3 = e.v3!;
   const a = v3.authProtocol === 'sha' ? 'SHA' : v3.authProtocol === 'sha256' ? 'SHA-256' : 'SHA-512';
@@ -51,7 +51,7 @@ function auth(e: ManifestEntry): string[] {
 
 async function snmp(
   tool: 'snmpbulkwalk' | 'snmpget',
-  e: ManifestEntry,
+  e: AgentEndpoint,
   oids: string[],
 ): Promise<Map<string, string>> {
   // -On numeric OIDs, -OQ "oid = value", -Oe numeric enums, -Ot raw timeticks
@@ -68,7 +68,7 @@ async function snmp(
   return values;
 }
 
-async function answers(e: ManifestEntry): Promise<boolean> {
+async function answers(e: AgentEndpoint): Promise<boolean> {
   try {
     await run(
       'snmpget',
@@ -152,7 +152,7 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 50));
   }
   controlUrl = /control: (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
-  manifest = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as ManifestEntry[];
+  manifest = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as AgentEndpoint[];
 });
 
 afterAll(async () => {

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory, loadInventoryText, type Topology } from '../../inventory';
-import { startSimulator, type ManifestEntry, type Simulator } from '../../simulator';
+import type { AgentEndpoint } from '../../domain';
+import { startSimulator, type Simulator } from '../../simulator';
 
 /**
  * SNMPv3 USM interop with Debian's net-snmp tools: SHA-256 + AES-128 (zhaoqing.yaml), and every
@@ -14,8 +15,8 @@ const AUTH = { sha: 'SHA', sha256: 'SHA-256', sha512: 'SHA-512' } as const;
 const PRIV = { aes: 'AES', aes256b: 'AES-256', aes256r: 'AES-256-C' } as const;
 
 async function sysName(
-  e: ManifestEntry,
-  override: Partial<NonNullable<ManifestEntry['v3']>> = {},
+  e: AgentEndpoint,
+  override: Partial<NonNullable<AgentEndpoint['v3']>> = {},
 ): Promise<string> {
   const v3 = { ...e.v3!, ...override };
   const { stdout } = await run(

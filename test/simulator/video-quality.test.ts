@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../inventory';
-import { meetingAt, mosFromEModel, videoQuality } from '../../simulator/video-quality';
+import type { VideoLink } from '../../domain';
+import { activeMeeting, CHINA_STANDARD_TIME_OFFSET_MIN, eModel } from '../../domain';
+import { videoQuality } from '../../simulator/video-quality';
+
+const meetingAt = (l: VideoLink, t: number) => activeMeeting(l, t, CHINA_STANDARD_TIME_OFFSET_MIN);
 
 const loaded = loadInventory('configs/examples/nanyang.yaml');
 if (!loaded.ok) throw new Error('nanyang.yaml must load');
@@ -43,7 +47,7 @@ describe('video quality', () => {
   });
 
   it('E-model: MOS falls as delay, jitter and loss grow', () => {
-    const mos = (rtt: number, jitter: number, loss: number) => mosFromEModel(rtt, jitter, loss).mos;
+    const mos = (rtt: number, jitter: number, loss: number) => eModel(rtt, jitter, loss).mos;
     expect(mos(20, 2, 0)).toBeCloseTo(4.4, 1);
     expect(mos(20, 2, 2)).toBeLessThan(mos(20, 2, 0));
     expect(mos(300, 30, 0)).toBeLessThan(mos(20, 2, 0));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveLatencyMs, mosFromR, mosFromRtt, rFactor } from '../../collector/mos';
+import { effectiveLatencyMs, mosFromR, mosFromRtt, rFactor } from '../../domain';
 
 describe('E-model (simplified ITU-T G.107)', () => {
   it.each([
