@@ -14,7 +14,7 @@ import {
   takeDown,
   type Client,
   type Stack,
-} from '../console-server/support';
+} from '../console/server/support';
 
 let stack: Stack;
 const clients = new Map<string, Client>();

@@ -18,7 +18,7 @@ import {
   startStack,
   takeDown,
   type Stack,
-} from '../console-server/support';
+} from '../console/server/support';
 
 let stack: Stack;
 const responses: string[] = [];

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from 'vitest';
-import { login, startStack } from '../console-server/support';
+import { login, startStack } from '../console/server/support';
 
 const cli = (...args: string[]) =>
   execFileSync(process.execPath, [resolve('bin/egov-noc.js'), 'user', ...args], { encoding: 'utf8' });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { apiRoutes } from '../../console/server';
-import { addUser, login, startStack, type Stack } from '../console-server/support';
+import { addUser, login, startStack, type Stack } from '../console/server/support';
 
 let stack: Stack;
 let adminToken: string;

@@ -9,7 +9,7 @@ import { consoleTlsFromCa } from '../../console/server/tls';
 import { parseServeConfig } from '../../console/server/config';
 import { openMetricsStore, type MetricPoint } from '../../metrics';
 import type { SessionResponse } from '../../console/shared/api';
-import { addUser, login, PASSWORD, startStack, type Stack } from '../console-server/support';
+import { addUser, login, PASSWORD, startStack, type Stack } from '../console/server/support';
 
 let stack: Stack;
 const web = mkdtempSync(join(tmpdir(), 'web-dist-'));

@@ -3,7 +3,7 @@
  * their timing path) tell a known username from an unknown or disabled one.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { addUser, login, PASSWORD, startStack, type Stack } from '../console-server/support';
+import { addUser, login, PASSWORD, startStack, type Stack } from '../console/server/support';
 
 let stack: Stack;
 

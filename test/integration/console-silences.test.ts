@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { asNodeId } from '../../inventory';
-import { addUser, login, startStack, type Client, type Stack } from '../console-server/support';
+import { addUser, login, startStack, type Client, type Stack } from '../console/server/support';
 
 let stack: Stack;
 let admin: Client;

@@ -14,7 +14,7 @@ import {
   StreamClient,
   type Client,
   type Stack,
-} from '../console-server/support';
+} from '../console/server/support';
 
 let stack: Stack;
 let admin: Client;

@@ -14,7 +14,7 @@ import {
   StreamClient,
   takeDown,
   type Stack,
-} from '../console-server/support';
+} from '../console/server/support';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ApiTokensResponse, AuditResponse } from '../../console/shared/api';
-import { addUser, login, PASSWORD, startStack, type Client, type Stack } from '../console-server/support';
+import { addUser, login, PASSWORD, startStack, type Client, type Stack } from '../console/server/support';
 
 let stack: Stack;
 

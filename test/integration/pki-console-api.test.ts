@@ -3,7 +3,7 @@
  * whole network) cannot obtain a delegated OCSP-signer or CA certificate through it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, login, startStack, type Client, type Stack } from '../console-server/support';
+import { addUser, login, startStack, type Client, type Stack } from '../console/server/support';
 
 let stack: Stack;
 let countyPki: Client;

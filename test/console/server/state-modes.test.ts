@@ -3,8 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { openIdentity } from '../../console/server';
-import { consoleTlsFromCa } from '../../console/server/tls';
+import { openIdentity } from '../../../console/server';
+import { consoleTlsFromCa } from '../../../console/server/tls';
 import { addUser, loadNanyang, login, makeCa, startStack } from './support';
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;

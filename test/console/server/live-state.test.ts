@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import type { Alert } from '../../alerts/types';
-import { LiveState } from '../../console/server/live-state';
+import type { Alert } from '../../../alerts/types';
+import { LiveState } from '../../../console/server/live-state';
 import { loadNanyang } from './support';
 
 const topology = loadNanyang();

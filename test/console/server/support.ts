@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import WebSocket from 'ws';
-import { startAlertEngine, type AlertEngine } from '../../alerts';
-import { InProcessBus } from '../../bus';
-import { loadInventory, type Topology } from '../../inventory';
-import { directoryFromTopology, initCa, openCa, type PkiService } from '../../pki';
-import { createPkiHttpApp } from '../../pki/http';
-import type { MetricPoint, MetricsStore, RangeQuery, Series } from '../../metrics/types';
-import { startConsoleServer, type ConsoleServer, type ConsoleServerOptions } from '../../console/server';
-import type { ServerMessage, SessionResponse, UserRole } from '../../console/shared/api';
+import { startAlertEngine, type AlertEngine } from '../../../alerts';
+import { InProcessBus } from '../../../bus';
+import { loadInventory, type Topology } from '../../../inventory';
+import { directoryFromTopology, initCa, openCa, type PkiService } from '../../../pki';
+import { createPkiHttpApp } from '../../../pki/http';
+import type { MetricPoint, MetricsStore, RangeQuery, Series } from '../../../metrics/types';
+import { startConsoleServer, type ConsoleServer, type ConsoleServerOptions } from '../../../console/server';
+import type { ServerMessage, SessionResponse, UserRole } from '../../../console/shared/api';
 
 export const INVENTORY = 'configs/examples/nanyang.yaml';
 
