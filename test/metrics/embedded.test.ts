@@ -173,6 +173,34 @@ describe('embedded store specifics', () => {
     }
   });
 
+  it('counts a failed batch as dropped and files later points under their own series and fields', async () => {
+    const { dir, path } = tempDbPath();
+    const store = new EmbeddedMetricsStore({ path, logger: memoryLogger() });
+    await store.init();
+    const timeMs = Date.now() - 60_000;
+    // More distinct field names than the store can number: the whole batch's transaction rolls back,
+    // taking with it the ids it handed out for the series and the first 65,535 names.
+    const tooManyFields = Object.fromEntries(Array.from({ length: 65_536 }, (_, i) => [`f${i}`, i]));
+    store.write([{ measurement: 'wide', tags: { node: 'n1' }, fields: tooManyFields, timeMs }]);
+    await store.flush();
+    expect(store.health()).toMatchObject({ droppedPoints: 1, backendUp: false });
+    expect(store.health().lastError).toMatch(/more than 65,535 distinct field names/);
+
+    // SQLite hands the rolled-back ids out again: each must now name what was written with it.
+    store.write([{ measurement: 'host', tags: { host: 'h1' }, fields: { cpuPct: 5 }, timeMs }]);
+    store.write([{ measurement: 'wide', tags: { node: 'n1' }, fields: { f0: 7 }, timeMs }]);
+    await store.flush();
+    expect(store.health()).toMatchObject({ droppedPoints: 1, backendUp: true });
+    expect(await store.latest('host')).toEqual([
+      { measurement: 'host', tags: { host: 'h1' }, fields: { cpuPct: 5 }, timeMs },
+    ]);
+    expect(await store.latest('wide')).toEqual([
+      { measurement: 'wide', tags: { node: 'n1' }, fields: { f0: 7 }, timeMs },
+    ]);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses a bad path with a clear error', async () => {
     const store = new EmbeddedMetricsStore({ path: '/nonexistent-dir/x/metrics.db', logger: memoryLogger() });
     await expect(store.init()).rejects.toThrow(/cannot open embedded store \/nonexistent-dir\/x\/metrics.db/);
