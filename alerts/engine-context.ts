@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import type { Topology } from '../inventory/topology';
-import type { NodeId } from '../inventory/types';
 import type { Interfaces } from './interfaces';
 import type { RuleKind } from './kinds/kind';
 import type { AlertLifecycle } from './lifecycle';
@@ -41,15 +39,3 @@ export interface EngineContext {
   kindNamed(kind: Rule['kind']): RuleKind | null;
   ruleKindOf(rule: string): Rule['kind'] | null;
 }
-
-export const MAX_EVIDENCE = 20;
-
-export const ifKey = (node: NodeId, ifName: string): string => `${node}|${ifName}`;
-
-export function splitIfKey(key: string): [NodeId, string] {
-  const at = key.indexOf('|');
-  return [key.slice(0, at) as NodeId, key.slice(at + 1)];
-}
-
-export const fingerprintOf = (...parts: string[]): string =>
-  createHash('sha1').update(parts.join('\u0000')).digest('hex').slice(0, 20);

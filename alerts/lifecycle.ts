@@ -4,7 +4,7 @@ import type { AlertSettings } from './rules/schema';
 import { matchesLabels, silenceActive } from './silences';
 import { round } from './summary';
 import type { Alert, AlertChange, AlertChangeEvent, AlertEvidence, Silence } from './types';
-import { MAX_EVIDENCE } from './engine-context';
+import { MAX_EVIDENCE } from './alert-keys';
 
 /**
  * Every alert's lifecycle, whatever its kind: open, repeat (same problem again while open), update,

@@ -2,7 +2,8 @@ import type { Topology } from '../inventory/topology';
 import type { NodeId } from '../inventory/types';
 import { impactedBy } from './correlation';
 import type { ConditionsSnapshot, KeepsConditions, LinkEndDown, Unreachable } from './conditions-snapshot';
-import { ifKey, type DirtyFlags } from './engine-context';
+import type { DirtyFlags } from './engine-context';
+import { ifKey } from './alert-keys';
 import type { NodeInfo } from './node-info';
 import type { AlertSettings } from './rules/schema';
 

@@ -1,7 +1,8 @@
 import type { NodeStateEvent, SamplesEvent } from '../bus/events';
 import type { NodeId } from '../inventory/types';
 import { impactedBy, rootCauseOf, uplinkChild } from './correlation';
-import { fingerprintOf, splitIfKey, type EngineContext } from './engine-context';
+import type { EngineContext } from './engine-context';
+import { fingerprintOf, splitIfKey } from './alert-keys';
 import type { Rule, RuleOf } from './rules/schema';
 import { SUMMARIES, type Params } from './summary';
 import type { Alert, AlertEvidence } from './types';

@@ -1,6 +1,7 @@
 import type { NodeId } from '../../inventory/types';
 import type { ConditionsSnapshot } from '../conditions-snapshot';
-import { fingerprintOf, splitIfKey, type EngineContext } from '../engine-context';
+import type { EngineContext } from '../engine-context';
+import { fingerprintOf, splitIfKey } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { round, SUMMARIES } from '../summary';
 import type { Alert } from '../types';

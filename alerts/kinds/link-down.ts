@@ -1,5 +1,6 @@
 import { otherEnd } from '../correlation';
-import { fingerprintOf, ifKey, type EngineContext } from '../engine-context';
+import type { EngineContext } from '../engine-context';
+import { fingerprintOf, ifKey } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { SUMMARIES } from '../summary';
 import type { AlertEvidence } from '../types';

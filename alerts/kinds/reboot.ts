@@ -1,6 +1,7 @@
 import type { BusEvent } from '../../bus/events';
 import type { NodeId } from '../../inventory/types';
-import { fingerprintOf, type EngineContext } from '../engine-context';
+import type { EngineContext } from '../engine-context';
+import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';

@@ -1,5 +1,6 @@
 import type { BusEvent } from '../../bus/events';
-import { fingerprintOf, type EngineContext } from '../engine-context';
+import type { EngineContext } from '../engine-context';
+import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { SUMMARIES } from '../summary';
 import type { AlertEvidence } from '../types';
