@@ -1,4 +1,4 @@
-import type { NodeId } from '../inventory/types';
+import type { NodeId } from '../domain';
 
 /**
  * Engine state that must survive a restart, saved with every alert change in the same transaction

@@ -1,5 +1,5 @@
 import type { Topology } from '../inventory/topology';
-import type { Link, NodeId } from '../inventory/types';
+import type { Link, NodeId } from '../domain';
 
 /**
  * Topology correlation as pure functions over the tree: which cut-off node is the root cause, and

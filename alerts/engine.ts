@@ -1,6 +1,5 @@
-import type { BusEvent, SamplesEvent } from '../bus/events';
+import type { Alert, AlertChangeEvent, BusEvent, NodeId, SamplesEvent, Silence } from '../domain';
 import type { Topology } from '../inventory/topology';
-import type { NodeId } from '../inventory/types';
 import { emptySnapshot, type ConditionsSnapshot } from './conditions-snapshot';
 import type { AlertLogger, DirtyFlags, EngineContext } from './engine-context';
 import { Interfaces } from './interfaces';
@@ -14,7 +13,6 @@ import { OutageConditions } from './outage-conditions';
 import { Outages } from './outages';
 import type { AlertRules, Rule } from './rules/schema';
 import type { AlertStore } from './store';
-import type { Alert, AlertChangeEvent, Silence } from './types';
 
 /**
  * The alert engine's core: turns bus events into alerts through the rule kinds (kinds/), correlates

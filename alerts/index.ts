@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import type { EventBus, Unsubscribe } from '../bus/index';
 import type { Topology } from '../inventory/topology';
-import type { NodeId } from '../inventory/types';
+import {
+  severityRank,
+  type Alert,
+  type AlertChangeEvent,
+  type AlertFilter,
+  type NodeId,
+  type Silence,
+} from '../domain';
 import { AlertCore, type ActionResult, type AlertLogger } from './engine';
 import {
   OutboxWorker,
@@ -15,7 +22,6 @@ import { formatRulesError, loadAlertRules } from './rules/load';
 import type { AlertRules } from './rules/schema';
 import { silenceProblem, withValidity, type SilenceInput } from './silences';
 import { AlertStore, type AckRecord, type OutboxRow } from './store';
-import { severityRank, type Alert, type AlertChangeEvent, type AlertFilter, type Silence } from './types';
 
 /**
  * The alert engine as a service: subscribe it to the bus, and the console server asks it for
@@ -36,7 +42,6 @@ export {
 export type { AlertRules, Rule, ReceiverConfig, RouteConfig } from './rules/schema';
 export type { SilenceInput } from './silences';
 export type { AckRecord, OutboxRow } from './store';
-export * from './types';
 
 export interface AlertEngineOptions {
   topology: Topology;

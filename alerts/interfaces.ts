@@ -1,12 +1,9 @@
-import type { TrapEvent } from '../bus/events';
-import type { NodeId } from '../inventory/types';
-import type { MetricPoint } from '../metrics/types';
+import type { AlertEvidence, MetricPoint, NodeId, TrapEvent } from '../domain';
 import { uplinkChild } from './correlation';
 import type { EngineContext } from './engine-context';
 import { ifKey } from './alert-keys';
 import type { InterfaceFlappingKind } from './kinds/interface-flapping';
 import { linkDownFingerprint, type LinkDownKind } from './kinds/link-down';
-import type { AlertEvidence } from './types';
 
 /**
  * Interface state from traps, the collector's interface events and the samples' operUp: one view

@@ -3,7 +3,7 @@ import type { NodeInfo } from './node-info';
 import type { AlertSettings } from './rules/schema';
 import { matchesLabels, silenceActive } from './silences';
 import { round } from './summary';
-import type { Alert, AlertChange, AlertChangeEvent, AlertEvidence, Silence } from './types';
+import type { Alert, AlertChange, AlertChangeEvent, AlertEvidence, Silence } from '../domain';
 import { MAX_EVIDENCE } from './alert-keys';
 
 /**

@@ -1,5 +1,5 @@
 import type { Topology } from '../inventory/topology';
-import type { NodeId } from '../inventory/types';
+import type { NodeId } from '../domain';
 import { nodeLabels } from './summary';
 
 /** Labels, path and poll interval of a node; labels and path never change for the engine's life, so computed once. */

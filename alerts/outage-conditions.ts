@@ -1,5 +1,5 @@
 import type { Topology } from '../inventory/topology';
-import type { NodeId } from '../inventory/types';
+import type { NodeId } from '../domain';
 import { impactedBy } from './correlation';
 import type { ConditionsSnapshot, KeepsConditions, LinkEndDown, Unreachable } from './conditions-snapshot';
 import type { DirtyFlags } from './engine-context';

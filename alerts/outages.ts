@@ -1,11 +1,9 @@
-import type { NodeStateEvent, SamplesEvent } from '../bus/events';
-import type { NodeId } from '../inventory/types';
+import type { Alert, AlertEvidence, NodeId, NodeStateEvent, SamplesEvent } from '../domain';
 import { impactedBy, rootCauseOf, uplinkChild } from './correlation';
 import type { EngineContext } from './engine-context';
 import { fingerprintOf, splitIfKey } from './alert-keys';
 import type { Rule, RuleOf } from './rules/schema';
 import { SUMMARIES, type Params } from './summary';
-import type { Alert, AlertEvidence } from './types';
 
 /**
  * Outage correlation along the topology tree. A node is *cut* when it is unreachable (and not in

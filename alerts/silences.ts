@@ -1,7 +1,5 @@
-import { WEEKDAYS } from '../inventory/types';
+import { inWeeklyWindow, parseHhmm, WEEKDAYS, type Silence, type SilenceMatcher } from '../domain';
 import { compileLabelPattern, labelPatternProblem } from './label-patterns';
-import { inWeeklyWindow, parseHhmm } from './local-time';
-import type { Silence, SilenceMatcher } from './types';
 
 /**
  * Label matching shared by silences, notification routes and rule matchers. A regex matcher must

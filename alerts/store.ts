@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openPrivateDatabase } from '../common/index';
-import type { Alert, AlertChangeEvent, Silence } from './types';
+import type { Alert, AlertChangeEvent, Silence } from '../domain';
 
 /**
  * The alert engine's StateStore: embedded SQLite (WAL). Alerts (current copy of each occurrence),

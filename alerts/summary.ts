@@ -1,5 +1,5 @@
 import type { Topology } from '../inventory/topology';
-import type { NodeId } from '../inventory/types';
+import type { NodeId } from '../domain';
 
 /**
  * zh-CN summaries (the operators' language) and the labels every alert carries. The web app may

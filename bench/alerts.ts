@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAlertEngine, type AlertEngine } from '../alerts/index';
-import { InProcessBus, type BusEvent } from '../bus/index';
+import { InProcessBus } from '../bus/index';
+import type { BusEvent, NodeId } from '../domain';
 import { generateInventoryYaml, seededRandom } from '../inventory/generate';
-import { loadInventoryText, type NodeId, type Topology } from '../inventory/index';
+import { loadInventoryText, type Topology } from '../inventory/index';
 import { percentile } from './percentile';
 
 /**

@@ -20,7 +20,7 @@ import { InfluxMetricsStore } from '../metrics/influx/store';
 import { applyInfluxSchema, expectedInfluxSchema } from '../metrics/influx/schema';
 import { DEFAULT_RETENTION } from '../metrics/retention';
 import { memoryLogger } from '../metrics/logger';
-import type { MetricPoint } from '../metrics/types';
+import type { MetricPoint } from '../domain';
 import { startInfluxd } from './support/influxd';
 
 const POINTS = Number(process.env.BENCH_METRICS_POINTS ?? 100_000);

@@ -18,13 +18,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessBus } from '../bus';
 import { memoryCollectorLogger, startCollector } from '../collector';
-import { loadInventoryText, type Inventory, type Topology } from '../inventory';
+import { loadInventoryText, type Topology } from '../inventory';
+import { asNodeId, type AgentEndpoint, type Inventory } from '../domain';
 import { generateInventoryYaml } from '../inventory/generate';
-import { asNodeId } from '../inventory/types';
 import { openMetricsStore } from '../metrics';
 import { memoryLogger } from '../metrics/logger';
 import type { MetricsStore } from '../metrics/types';
-import type { AgentEndpoint } from '../domain';
 import { startInfluxd, type Influxd } from './support/influxd';
 
 const CYCLES = Number(process.env.BENCH_POLL_CYCLES ?? 3);

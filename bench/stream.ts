@@ -20,7 +20,8 @@ import { startAlertEngine } from '../alerts';
 import { InProcessBus } from '../bus';
 import { startConsoleServer } from '../console/server';
 import { generateInventoryYaml } from '../inventory/generate';
-import { loadInventoryText, type NodeId, type Topology } from '../inventory';
+import { loadInventoryText, type Topology } from '../inventory';
+import { type NodeId } from '../domain';
 import { openMetricsStore } from '../metrics';
 import { percentile } from './percentile';
 

@@ -1,4 +1,4 @@
-import type { BusEvent, BusEventOf, BusEventType } from './events';
+import type { BusEvent, BusEventOf, BusEventType } from '../domain';
 
 export type Unsubscribe = () => void;
 

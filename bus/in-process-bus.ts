@@ -1,5 +1,5 @@
 import type { EventBus, Unsubscribe } from './event-bus';
-import type { BusEvent, BusEventOf, BusEventType } from './events';
+import type { BusEvent, BusEventOf, BusEventType } from '../domain';
 
 type Handler = (event: BusEvent) => void;
 

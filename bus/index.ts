@@ -3,7 +3,6 @@ import { InProcessBus } from './in-process-bus';
 import { openEventBus as openWith } from './nats-bus';
 
 export type { EventBus, Unsubscribe } from './event-bus';
-export type * from './events';
 export { InProcessBus } from './in-process-bus';
 export { NatsBus } from './nats-bus';
 

@@ -1,6 +1,6 @@
 import { connect, JSONCodec, type NatsConnection, type Subscription } from 'nats';
 import type { EventBus, Unsubscribe } from './event-bus';
-import type { BusEvent, BusEventOf, BusEventType } from './events';
+import type { BusEvent, BusEventOf, BusEventType } from '../domain';
 
 const codec = JSONCodec<BusEvent>();
 

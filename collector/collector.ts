@@ -4,11 +4,18 @@
  */
 import { hostname } from 'node:os';
 import type { EventBus } from '../bus/event-bus';
-import type { BusEvent, CollectorHealthEvent } from '../bus/events';
+import type {
+  AgentEndpoint,
+  BusEvent,
+  CollectorHealthEvent,
+  Inventory,
+  InventoryNode,
+  MetricPoint,
+  NodeId,
+  SnmpCredentials,
+} from '../domain';
 import type { Topology } from '../inventory/topology';
-import type { Inventory, InventoryNode, NodeId, SnmpCredentials } from '../inventory/types';
-import type { MetricPoint, MetricsStore, StoreHealth } from '../metrics/types';
-import type { AgentEndpoint } from '../domain';
+import type { MetricsStore, StoreHealth } from '../metrics/types';
 import { createCollectorLogger, type CollectorLogger } from './logging';
 import { normalizeNodePoll, normalizeVideo, unreachablePoint, type NodeMemory } from './normalizer';
 import { pollHostResources, type HostResourcesReading } from './poll/host-resources';

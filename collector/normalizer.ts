@@ -6,11 +6,15 @@
  *   - events: interface.state on ifOperStatus changes, node.reboot when sysUpTime went backwards
  *     (the deltas across a reboot are dropped, never turned into numbers).
  */
-import type { InterfaceStateEvent, NodeRebootEvent } from '../bus/events';
+import {
+  mosFromRtt,
+  type InterfaceStateEvent,
+  type InventoryNode,
+  type MetricPoint,
+  type NodeRebootEvent,
+  type VideoLink,
+} from '../domain';
 import type { Topology } from '../inventory/topology';
-import type { InventoryNode, VideoLink } from '../inventory/types';
-import type { MetricPoint } from '../metrics/types';
-import { mosFromRtt } from '../domain';
 import type { HostResourcesReading } from './poll/host-resources';
 import type { IfReading } from './poll/if-mib';
 import type { SystemReading } from './poll/system';

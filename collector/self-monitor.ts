@@ -4,7 +4,8 @@
  * `systeminformation`. Written into the same store as everything else.
  */
 import si from 'systeminformation';
-import type { MetricPoint, StoreHealth } from '../metrics/types';
+import type { StoreHealth } from '../metrics/types';
+import type { MetricPoint } from '../domain';
 
 export interface CollectorSnapshot {
   periodS: number;

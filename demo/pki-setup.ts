@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../bus';
-import { asNodeId, type Topology } from '../inventory';
+import { type Topology } from '../inventory';
+import { asNodeId } from '../domain';
 import { directoryFromTopology, initCa, openCa, type PkiService } from '../pki';
 
 /**

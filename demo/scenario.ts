@@ -1,4 +1,5 @@
-import type { Topology, VideoLink } from '../inventory';
+import type { Topology } from '../inventory';
+import type { VideoLink } from '../domain';
 
 /**
  * The demo's scripted faults, so the screen is alive the moment it opens: a county uplink drops

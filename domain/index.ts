@@ -1,6 +1,6 @@
 /**
- * The shapes every part of egov-noc speaks — nodes, links, zones, tiers, credentials, meetings, MOS —
- * in one place every part imports. Nothing here imports a part.
+ * The one domain model every part of egov-noc imports: node, link, zone, tier, severity, alert,
+ * event and credential shapes, meeting windows and the E-model. Nothing here imports a part.
  */
 export * from './topology';
 export * from './credentials';
@@ -8,3 +8,6 @@ export * from './inventory';
 export * from './meetings';
 export * from './mos';
 export * from './agent-endpoint';
+export * from './alert';
+export type * from './events';
+export type * from './metric-point';

@@ -1,4 +1,3 @@
-export * from './types';
 export { Topology } from './topology';
 export { loadInventory, loadInventoryText, type LoadResult } from './load';
 export { formatInventoryError, type InventoryError } from './errors';

@@ -13,7 +13,7 @@ import { defaultMetricsLogger, type MetricsLogger } from './logger';
 import type { RetentionSettings } from './retention';
 import type { MetricsStore } from './types';
 
-export type { Aggregation, MetricPoint, MetricsStore, RangeQuery, Series, StoreHealth } from './types';
+export type { Aggregation, MetricsStore, RangeQuery, Series, StoreHealth } from './types';
 export { DEFAULT_RETENTION, ROLLUP_STEP_S, type RetentionSettings } from './retention';
 export { defaultMetricsLogger, memoryLogger, type MetricsLogger } from './logger';
 export { EmbeddedMetricsStore } from './embedded/store';

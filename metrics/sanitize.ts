@@ -1,4 +1,4 @@
-import type { MetricPoint } from './types';
+import type { MetricPoint } from '../domain';
 
 /**
  * Keep what both stores can hold: a measurement name, tags with non-empty values, finite numeric

@@ -3,14 +3,7 @@
  * (test/metrics/contract.ts): InfluxDB 1.x for production and an embedded SQLite store for the demo.
  * The measurement/tag/field schema is written down in docs/metrics.md.
  */
-
-/** One stored point. Tags are indexed strings, fields are numbers; time in epoch milliseconds. */
-export interface MetricPoint {
-  measurement: string;
-  tags: Record<string, string>;
-  fields: Record<string, number>;
-  timeMs: number;
-}
+import type { MetricPoint } from '../domain';
 
 export type Aggregation = 'mean' | 'max' | 'min' | 'last';
 

@@ -3,12 +3,9 @@
  * 0700 folder), and how `egov-noc fault` reads them back.
  */
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
 
-/** In the user's home, not the working folder: a token has no business in a repository checkout. */
-export const DEFAULT_CONTROL_FILE = join(homedir(), '.egov-noc', 'simulator-control.json');
+export { DEFAULT_CONTROL_FILE } from './control-file-path';
 
 const controlFileSchema = z.object({ url: z.string().url(), token: z.string().min(16) });
 export type ControlFile = z.infer<typeof controlFileSchema>;

@@ -1,4 +1,5 @@
-import type { InventoryNode, SnmpCredentials, Topology } from '../inventory';
+import type { Topology } from '../inventory';
+import type { InventoryNode, SnmpCredentials } from '../domain';
 import {
   octetsWithOverrides,
   planInterfaces,

@@ -1,4 +1,5 @@
-import type { Link, Topology, VideoLink } from '../inventory';
+import type { Topology } from '../inventory';
+import type { Link, VideoLink } from '../domain';
 import type { Device, NetworkState } from './device';
 import { linkStreams, octetsWithOverrides, type RateOverride } from './traffic';
 import type { TrapKind } from './traps';

@@ -1,4 +1,5 @@
-import type { InventoryNode, Link, NodeId, Topology } from '../inventory';
+import type { Topology } from '../inventory';
+import type { InventoryNode, Link, NodeId } from '../domain';
 
 /**
  * The traffic model: every direction of every link (and every LAN port) is a *stream* whose rate is

@@ -1,9 +1,8 @@
-import type { BusEvent, CertificateExpiryEvent } from '../../bus/events';
+import type { AlertEvidence, BusEvent, CertificateExpiryEvent } from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { SUMMARIES } from '../summary';
-import type { AlertEvidence } from '../types';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 /** A certificate close to expiry: severity by the first level it falls in; resolved when renewed or quiet. */

@@ -1,9 +1,8 @@
-import type { BusEvent } from '../../bus/events';
+import type { Alert, BusEvent } from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { SUMMARIES } from '../summary';
-import type { Alert } from '../types';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 /** A collector that stopped reporting its health: one alert, and every stale-data alert under it. */

@@ -1,11 +1,9 @@
-import type { BusEvent } from '../../bus/events';
-import type { NodeId } from '../../inventory/types';
+import type { Alert, BusEvent, NodeId } from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import { answeredByDevice } from '../outages';
 import type { RuleOf } from '../rules/schema';
 import { SUMMARIES } from '../summary';
-import type { Alert } from '../types';
 import { CollectorSilentKind } from './collector-silent';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 

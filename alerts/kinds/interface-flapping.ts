@@ -1,10 +1,9 @@
-import type { NodeId } from '../../inventory/types';
+import type { Alert, NodeId } from '../../domain';
 import type { ConditionsSnapshot } from '../conditions-snapshot';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf, splitIfKey } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { round, SUMMARIES } from '../summary';
-import type { Alert } from '../types';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 /**

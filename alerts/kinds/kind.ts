@@ -1,10 +1,7 @@
-import type { BusEvent } from '../../bus/events';
-import type { NodeId } from '../../inventory/types';
-import type { MetricPoint } from '../../metrics/types';
+import type { Alert, BusEvent, MetricPoint, NodeId } from '../../domain';
 import type { ConditionsSnapshot } from '../conditions-snapshot';
 import type { EngineContext } from '../engine-context';
 import type { Rule } from '../rules/schema';
-import type { Alert } from '../types';
 
 /**
  * One kind of rule (threshold, reboot, certificate expiry …): what it listens to and what it does

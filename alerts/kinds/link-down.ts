@@ -3,7 +3,7 @@ import type { EngineContext } from '../engine-context';
 import { fingerprintOf, ifKey } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { SUMMARIES } from '../summary';
-import type { AlertEvidence } from '../types';
+import type { AlertEvidence } from '../../domain';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 export const linkDownFingerprint = (linkId: string): string => fingerprintOf('link-down', linkId);

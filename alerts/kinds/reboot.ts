@@ -1,5 +1,4 @@
-import type { BusEvent } from '../../bus/events';
-import type { NodeId } from '../../inventory/types';
+import type { BusEvent, NodeId } from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';

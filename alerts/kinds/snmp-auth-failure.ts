@@ -1,9 +1,8 @@
-import type { BusEvent } from '../../bus/events';
+import type { AlertEvidence, BusEvent } from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { SUMMARIES } from '../summary';
-import type { AlertEvidence } from '../types';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 /** Someone tried a wrong community or SNMPv3 user on a node (authenticationFailure trap). Never suppressed. */

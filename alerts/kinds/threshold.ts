@@ -1,14 +1,17 @@
-import type { BusEvent, CollectorHealthEvent } from '../../bus/events';
-import type { NodeId } from '../../inventory/types';
-import type { MetricPoint } from '../../metrics/types';
+import {
+  activeMeeting,
+  type Alert,
+  type BusEvent,
+  type CollectorHealthEvent,
+  type MetricPoint,
+  type NodeId,
+} from '../../domain';
 import type { ConditionsSnapshot } from '../conditions-snapshot';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
-import { activeMeeting } from '../local-time';
 import type { Rule, ThresholdRule } from '../rules/schema';
 import { matchesLabels } from '../silences';
 import { fillTemplate, round, type Params } from '../summary';
-import type { Alert } from '../types';
 import type { KindFactory, RuleKind } from './kind';
 
 /**

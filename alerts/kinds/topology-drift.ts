@@ -1,9 +1,8 @@
-import type { BusEvent, TopologyDriftEvent } from '../../bus/events';
+import type { AlertEvidence, BusEvent, TopologyDriftEvent } from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { SUMMARIES } from '../summary';
-import type { AlertEvidence } from '../types';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 /** LLDP disagrees with the inventory: one alert per node while it does (the inventory needs fixing). */

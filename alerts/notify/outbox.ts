@@ -2,7 +2,7 @@ import type { AlertLogger } from '../engine-context';
 import type { AlertSettings, ReceiverConfig, RouteConfig } from '../rules/schema';
 import { matchesLabels } from '../silences';
 import type { AlertStore, OutboxRow } from '../store';
-import type { AlertChangeEvent } from '../types';
+import type { AlertChangeEvent } from '../../domain';
 import { FORMATS, type NotificationKind } from './formats/index';
 import { resolveReceiverHeaders } from './receiver-headers';
 import { deliveryErrorText, urlSecrets } from './redact';

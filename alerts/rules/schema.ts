@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES } from '../types';
+import { SEVERITIES } from '../../domain';
 
 /** The alert-rules YAML as people write it (configs/alert-rules.yaml). Shape checks only; cross-checks in load.ts. */
 

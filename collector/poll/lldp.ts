@@ -2,7 +2,7 @@
  * LLDP-MIB: the neighbours each device sees, compared with the inventory's links so the operator
  * learns about links the inventory lacks and inventory links that are not there.
  */
-import type { NodeId } from '../../inventory/types';
+import type { NodeId } from '../../domain';
 import type { Topology } from '../../inventory/topology';
 import { toText, type SnmpResult, type SnmpSession } from '../snmp/session';
 

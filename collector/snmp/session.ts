@@ -3,7 +3,7 @@
  * AES-128/AES-256). Failures are values ({ ok: false }) an operator can read, never exceptions:
  * a timeout, failed authentication, an agent error, or a garbled answer.
  */
-import type { SnmpCredentials } from '../../inventory/types';
+import type { SnmpCredentials } from '../../domain';
 import {
   ObjectType,
   snmp,

@@ -8,9 +8,7 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { EventBus } from '../../bus/event-bus';
-import type { TrapEvent } from '../../bus/events';
-import type { Inventory, NodeId } from '../../inventory/types';
-import type { AgentEndpoint } from '../../domain';
+import type { AgentEndpoint, Inventory, NodeId, TrapEvent } from '../../domain';
 import type { CollectorLogger } from '../logging';
 import { snmp, type RawVarbind, type TrapPdu } from '../snmp/net-snmp';
 import { toNumber, toText, toV3User } from '../snmp/session';

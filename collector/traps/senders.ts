@@ -5,8 +5,7 @@
  * management address; for SNMPv3, the authenticated USM user when exactly one node uses it.
  * Varbinds (sysName.0, snmpTrapAddress.0) and the v1 agent-addr field are never trusted.
  */
-import type { Inventory, NodeId, SnmpCredentials } from '../../inventory/types';
-import type { AgentEndpoint } from '../../domain';
+import type { AgentEndpoint, Inventory, NodeId, SnmpCredentials } from '../../domain';
 import { digestCommunity, type CommunityDigest } from './community';
 
 type V3Credentials = Extract<SnmpCredentials, { version: '3' }>;

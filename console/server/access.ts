@@ -3,8 +3,8 @@
  * Every REST route (via its `permission` in the route table), every WebSocket message (stream/hub.ts)
  * and every metrics query (routes/metrics.ts passes `scope.nodeIds()`) asks this module.
  */
-import type { Alert } from '../../alerts/types';
-import type { Link, NodeId, Topology, VideoLink } from '../../inventory';
+import type { Alert, Link, NodeId, VideoLink } from '../../domain';
+import type { Topology } from '../../inventory';
 import type { UserRole } from '../shared/api';
 
 export const PERMISSIONS = [

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { CollectorHealthEvent } from '../../bus/events';
-import type { NodeId, Topology } from '../../inventory';
+import type { CollectorHealthEvent, NodeId } from '../../domain';
+import type { Topology } from '../../inventory';
 import type { MetricsStore } from '../../metrics/types';
 import { Scope } from './access';
 import type { Identity, LoginRateLimiter, UserRecord } from './identity';

@@ -4,11 +4,15 @@
  * stream hub by `flush()` (the server calls it every 250 ms), which also turns nodes stale
  * when their newest data is older than two poll intervals.
  */
-import type { Alert } from '../../alerts/types';
-import { severityRank } from '../../alerts/types';
-import type { BusEvent, CollectorHealthEvent } from '../../bus/events';
-import type { NodeId, Topology } from '../../inventory';
-import type { MetricPoint } from '../../metrics/types';
+import {
+  severityRank,
+  type Alert,
+  type BusEvent,
+  type CollectorHealthEvent,
+  type MetricPoint,
+  type NodeId,
+} from '../../domain';
+import type { Topology } from '../../inventory';
 import type { LinkLiveState, NodeLiveState } from '../shared/api';
 import { METRIC } from './metric-names';
 

@@ -3,8 +3,7 @@
  * the PKI service satisfy these shapes directly (see adapters in index.ts), and a test can pass the
  * real modules without the server knowing their internals.
  */
-import type { Alert, AlertFilter, Silence } from '../../alerts/types';
-import type { NodeId } from '../../inventory/types';
+import type { Alert, AlertFilter, NodeId, Silence } from '../../domain';
 
 export interface SilenceInput {
   matchers: Silence['matchers'];

@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import { labelPatternProblem, MAX_PATTERN_LENGTH } from '../../alerts/label-patterns';
-import { SEVERITIES } from '../../alerts/types';
-import { TIERS, ZONES } from '../../inventory/types';
+import { SEVERITIES, TIERS, ZONES } from '../../domain';
 import {
   CERT_PROFILES,
   REVOCATION_REASONS,

@@ -1,5 +1,5 @@
 /** Inventory and PKI records mapped to the shapes of console/shared/api.ts. */
-import type { InventoryNode, Link, VideoLink } from '../../inventory';
+import type { InventoryNode, Link, VideoLink } from '../../domain';
 import {
   CERT_PROFILES,
   REVOCATION_REASONS,

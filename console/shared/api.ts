@@ -4,8 +4,18 @@
  * Server validates inbound bodies with zod schemas built to match these types; the web imports them.
  * Changes here are additive; docs/websocket.md documents the stream.
  */
-import type { Alert, AlertChange, AlertFilter, Severity, Silence, SilenceMatcher } from '../../alerts/types';
-import type { DeviceRole, Medium, Tier, Zone } from '../../domain';
+import type {
+  Alert,
+  AlertChange,
+  AlertFilter,
+  DeviceRole,
+  Medium,
+  Severity,
+  Silence,
+  SilenceMatcher,
+  Tier,
+  Zone,
+} from '../../domain';
 
 export type { Alert, AlertChange, AlertFilter, Severity, Silence, SilenceMatcher };
 

@@ -3,7 +3,7 @@
  * and extended as points arrive, so a write never asks SQLite for an id it has seen before.
  */
 import type Database from 'better-sqlite3';
-import type { MetricPoint } from '../types';
+import type { MetricPoint } from '../../domain';
 import type { EmbeddedStatements } from './statements';
 
 export interface SeriesInfo {

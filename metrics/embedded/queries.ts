@@ -3,7 +3,8 @@
  * the epoch, [start, end), empty buckets left out, series sorted by their tags.
  */
 import type Database from 'better-sqlite3';
-import type { Aggregation, MetricPoint, RangeQuery, Series } from '../types';
+import type { Aggregation, RangeQuery, Series } from '../types';
+import type { MetricPoint } from '../../domain';
 import { seriesMatches, type SeriesCatalog } from './catalog';
 import type { EmbeddedStatements } from './statements';
 

@@ -7,7 +7,8 @@
  * semantics match InfluxDB's (`queries.ts`).
  */
 import type Database from 'better-sqlite3';
-import type { MetricPoint, MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
+import type { MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
+import type { MetricPoint } from '../../domain';
 import type { MetricsLogger } from '../logger';
 import { DEFAULT_RETENTION, checkRetention, useRollup, type RetentionSettings } from '../retention';
 import { sanitizePoints } from '../sanitize';

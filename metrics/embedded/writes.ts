@@ -4,7 +4,7 @@
  * field and time as an earlier one replaces it (as in InfluxDB) and marks its bucket for a re-rollup.
  */
 import type Database from 'better-sqlite3';
-import type { MetricPoint } from '../types';
+import type { MetricPoint } from '../../domain';
 import type { SeriesCatalog } from './catalog';
 import { RollupFold, rollupBucketStart } from './rollups';
 import type { EmbeddedStatements } from './statements';

@@ -3,7 +3,7 @@
  * through its spool), one batch written to the raw retention policy, and what a failure means.
  */
 import { InfluxDB, type IPoint } from 'influx';
-import type { MetricPoint } from '../types';
+import type { MetricPoint } from '../../domain';
 import { RAW_RP } from './schema';
 
 export interface InfluxClientOptions {

@@ -2,7 +2,8 @@
  * InfluxQL for the MetricsStore queries, and the parsing of InfluxDB's JSON answers. Pure functions.
  */
 import { escape } from 'influx';
-import type { MetricPoint, RangeQuery, Series } from '../types';
+import type { RangeQuery, Series } from '../types';
+import type { MetricPoint } from '../../domain';
 
 /** Which field the rollup keeps for an aggregation: `mean_inBps`, `max_inBps`, `min_inBps`. */
 export function rollupField(aggregation: RangeQuery['aggregation'], field: string): string {

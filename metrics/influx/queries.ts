@@ -1,7 +1,8 @@
 /** Range and latest-value reads from InfluxDB (the InfluxQL itself is built and parsed in influxql.ts). */
 import type { InfluxDB } from 'influx';
 import { useRollup, type RetentionSettings } from '../retention';
-import type { MetricPoint, RangeQuery, Series } from '../types';
+import type { RangeQuery, Series } from '../types';
+import type { MetricPoint } from '../../domain';
 import { answeredHttp, errorText } from './client';
 import {
   latestQueryText,

@@ -2,7 +2,7 @@
  * Replaying the outage spool once InfluxDB answers again: oldest first, `maxInFlight` batches at a
  * time, then a backfill of the rollups the continuous query will not compute.
  */
-import type { MetricPoint } from '../types';
+import type { MetricPoint } from '../../domain';
 import { errorText, rejectedPoints } from './client';
 import { extendRange, type TimeRange } from './rollup-backfill';
 import type { SpoolQueue } from './spool-queue';

@@ -1,5 +1,5 @@
 /** Spool operations one at a time, in the order they were asked for: the spool keeps write order. */
-import type { MetricPoint } from '../types';
+import type { MetricPoint } from '../../domain';
 import { errorText } from './client';
 import type { Spool } from './spool';
 

@@ -12,7 +12,7 @@
 import { appendFile, chmod, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../common';
-import type { MetricPoint } from '../types';
+import type { MetricPoint } from '../../domain';
 
 type CompactPoint = [string, Record<string, string>, Record<string, number>, number];
 

@@ -11,7 +11,8 @@
  * window are rolled up by a one-off backfill query (`rollup-backfill.ts`). Reads: `queries.ts`.
  */
 import type { InfluxDB } from 'influx';
-import type { MetricPoint, MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
+import type { MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
+import type { MetricPoint } from '../../domain';
 import type { MetricsLogger } from '../logger';
 import { DEFAULT_RETENTION, checkRetention, type RetentionSettings } from '../retention';
 import { sanitizePoints } from '../sanitize';

@@ -4,7 +4,7 @@
  * While the server is down, batches wait in `held` until every in-flight write has settled, then go
  * to the spool sorted by the order they were cut: the spool keeps the order points were written in.
  */
-import type { MetricPoint } from '../types';
+import type { MetricPoint } from '../../domain';
 import { errorText, rejectedPoints } from './client';
 
 interface Batch {

@@ -1,4 +1,4 @@
-import type { VideoLink } from '../../inventory';
+import type { VideoLink } from '../../domain';
 import { Tag } from '../ber';
 import type { Device } from '../device';
 import { entry, type Entry } from './entry';

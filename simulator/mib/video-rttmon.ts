@@ -1,4 +1,4 @@
-import type { VideoLink } from '../../inventory';
+import type { VideoLink } from '../../domain';
 import { Tag } from '../ber';
 import { entry, type Entry } from './entry';
 import type { QualityAt, QualityWriter } from './video-probe';

@@ -1,4 +1,4 @@
-import type { VideoLink } from '../../inventory';
+import type { VideoLink } from '../../domain';
 import type { Device } from '../device';
 import { stringIndex } from '../oid';
 import { videoQuality, type VideoQuality } from '../video-quality';

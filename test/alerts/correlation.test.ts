@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Alert } from '../../alerts/index';
+import type { Alert } from '../../domain';
 import {
   harness,
   ifState,

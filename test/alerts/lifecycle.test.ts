@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAlertEngine, type Alert, type AlertEngineOptions } from '../../alerts/index';
+import { startAlertEngine, type AlertEngineOptions } from '../../alerts/index';
+import { type Alert } from '../../domain';
 import { InProcessBus } from '../../bus/index';
 import { harness, ifState, n, reachable, sample, unreachable, XICHUAN_UPLINK, type Harness } from './support';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlertStore } from '../../alerts/store';
-import type { Silence } from '../../alerts/types';
+import type { Silence } from '../../domain';
 import { harness, ifState, T0, XICHUAN_UPLINK, type Harness } from './support';
 
 /**

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAlertEngine, type AlertEngine, type AlertEngineOptions } from '../../alerts/index';
 import { memoryLogger } from '../../metrics/logger';
-import { InProcessBus, type BusEvent } from '../../bus/index';
-import { asNodeId, loadInventory, type NodeId, type Topology } from '../../inventory/index';
+import { InProcessBus } from '../../bus/index';
+import { asNodeId, type BusEvent, type NodeId } from '../../domain';
+import { loadInventory, type Topology } from '../../inventory/index';
 
 /** A Nanyang topology, a bus, a hand-driven clock and an engine on a throwaway SQLite file. */
 

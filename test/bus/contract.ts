@@ -1,7 +1,7 @@
 /** One behaviour for every EventBus: run against the in-process bus and a real NATS server. */
 import { describe, expect, it } from 'vitest';
-import type { BusEvent, EventBus } from '../../bus';
-import { asNodeId } from '../../inventory';
+import type { EventBus } from '../../bus';
+import { asNodeId, type BusEvent } from '../../domain';
 
 const nodeDown = (i: number): BusEvent => ({
   type: 'node.state',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessBus } from '../../bus';
-import { asNodeId } from '../../inventory';
+import { asNodeId } from '../../domain';
 import { eventBusContract } from './contract';
 
 eventBusContract('in-process', () =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeNodePoll, unreachablePoint, type NodeMemory } from '../../collector/normalizer';
 import type { IfReading } from '../../collector/poll/if-mib';
 import { loadInventoryText } from '../../inventory/index';
-import { asNodeId } from '../../inventory/types';
+import { asNodeId } from '../../domain';
 
 const loaded = loadInventoryText(
   't.yaml',

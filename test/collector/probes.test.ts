@@ -3,7 +3,7 @@
  * trap sender resolution, and video points with the E-model MOS.
  */
 import { describe, expect, it } from 'vitest';
-import { mosFromRtt } from '../../domain';
+import { asNodeId, mosFromRtt } from '../../domain';
 import { normalizeVideo } from '../../collector/normalizer';
 import { compareLldp, driftKey } from '../../collector/poll/lldp';
 import { ciscoRttMonProbe } from '../../collector/poll/video/cisco-rttmon';
@@ -13,7 +13,6 @@ import { decodeStringIndex } from '../../collector/poll/video/probe';
 import { ObjectType } from '../../collector/snmp/net-snmp';
 import type { Column, SnmpSession, Varbind } from '../../collector/snmp/session';
 import { loadInventoryText } from '../../inventory/index';
-import { asNodeId } from '../../inventory/types';
 
 /** A session that answers walkColumns from a flat OID → value table. */
 function stubSession(values: Record<string, number | string>): SnmpSession {

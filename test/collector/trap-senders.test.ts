@@ -5,7 +5,7 @@ import { ReplayGuard } from '../../collector/traps/replay-guard';
 import { rejectionReason } from '../../collector/traps/rejections';
 import { SenderDirectory } from '../../collector/traps/senders';
 import { loadInventoryText } from '../../inventory/index';
-import { asNodeId } from '../../inventory/types';
+import { asNodeId } from '../../domain';
 
 const YAML = `
 network: { id: t, name: 测试, domain: t.gov.cn }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
-import { asNodeId } from '../../inventory';
+import { asNodeId } from '../../domain';
 import { pino } from 'pino';
 import { startStack, type Stack } from '../../demo/stack';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus } from '../../bus/index';
 import { memoryCollectorLogger, startCollector } from '../../collector/index';
 import { loadInventory } from '../../inventory/index';
-import { asNodeId } from '../../inventory/types';
+import { asNodeId } from '../../domain';
 import { openMetricsStore, type MetricsStore } from '../../metrics';
 import { memoryLogger } from '../../metrics/logger';
 import { startSimulator, type Simulator } from '../../simulator/index';

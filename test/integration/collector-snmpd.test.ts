@@ -6,15 +6,13 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BusEvent } from '../../bus/events';
+import { asNodeId, type AgentEndpoint, type BusEvent, type NodeId } from '../../domain';
 import { InProcessBus } from '../../bus/index';
 import { memoryCollectorLogger, startCollector, type RunningCollector } from '../../collector/index';
 import { newIfMibMemory, pollIfMib } from '../../collector/poll/if-mib';
 import { pollLldp } from '../../collector/poll/lldp';
 import { openSession } from '../../collector/snmp/session';
 import { loadInventoryText } from '../../inventory/index';
-import { asNodeId, type NodeId } from '../../inventory/types';
-import type { AgentEndpoint } from '../../domain';
 import { MemoryMetricsStore } from '../support/memory-metrics-store';
 import { freeUdpPort, startSnmpd, type PassValue, type Snmpd } from '../support/snmpd';
 

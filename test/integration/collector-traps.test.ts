@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BusEvent } from '../../bus/events';
+import type { BusEvent } from '../../domain';
 import { InProcessBus } from '../../bus/index';
 import {
   memoryCollectorLogger,

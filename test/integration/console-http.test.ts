@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { consoleTlsFromCa } from '../../console/server/tls';
 import { parseServeConfig } from '../../console/server/config';
-import { openMetricsStore, type MetricPoint } from '../../metrics';
+import { openMetricsStore } from '../../metrics';
+import { type MetricPoint } from '../../domain';
 import type { SessionResponse } from '../../console/shared/api';
 import { addUser, login, PASSWORD, startStack, type Stack } from '../console/server/support';
 

@@ -4,7 +4,7 @@
  * either way the server keeps answering.
  */
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
-import { asNodeId } from '../../inventory';
+import { asNodeId } from '../../domain';
 import { addUser, login, startStack, type Client, type Stack } from '../console/server/support';
 
 let stack: Stack;

@@ -18,7 +18,7 @@ import {
 } from '../../metrics/influx/schema';
 import { DEFAULT_RETENTION } from '../../metrics/retention';
 import { memoryLogger } from '../../metrics/logger';
-import type { MetricPoint } from '../../metrics/types';
+import type { MetricPoint } from '../../domain';
 import { startInfluxd, type Influxd } from '../support/influxd';
 import { metricsStoreContract } from '../metrics/contract';
 

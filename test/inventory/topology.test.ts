@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { asNodeId, loadInventory, loadInventoryText, type Topology } from '../../inventory';
+import { loadInventory, loadInventoryText, type Topology } from '../../inventory';
+import { asNodeId } from '../../domain';
 import { generateInventory, generateInventoryYaml } from '../../inventory/generate';
 
 function load(path: string): Topology {

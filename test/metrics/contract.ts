@@ -3,7 +3,8 @@
  * Register with `metricsStoreContract('embedded', factory)` inside a test file.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MetricPoint, MetricsStore } from '../../metrics/types';
+import type { MetricsStore } from '../../metrics/types';
+import type { MetricPoint } from '../../domain';
 
 export interface ContractHarness {
   store: MetricsStore;

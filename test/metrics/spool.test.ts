@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Spool } from '../../metrics/influx/spool';
-import type { MetricPoint } from '../../metrics/types';
+import type { MetricPoint } from '../../domain';
 
 const dirs: string[] = [];
 afterEach(() => {

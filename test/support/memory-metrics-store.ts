@@ -2,7 +2,8 @@
  * A MetricsStore test double for unit and collector tests: keeps every point in memory, answers
  * `latest` and a simple `query`. The real implementations live in metrics/ and pass the contract suite.
  */
-import type { MetricPoint, MetricsStore, RangeQuery, Series, StoreHealth } from '../../metrics/types';
+import type { MetricsStore, RangeQuery, Series, StoreHealth } from '../../metrics/types';
+import type { MetricPoint } from '../../domain';
 
 export class MemoryMetricsStore implements MetricsStore {
   readonly kind = 'embedded' as const;

@@ -1,4 +1,4 @@
-import type { Alert, Severity } from '../../types';
+import type { Alert, Severity } from '../../../domain';
 
 /** One notification about one alert, as queued in the outbox. */
 export type NotificationKind = 'firing' | 'resolved' | 'escalated';

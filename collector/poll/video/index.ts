@@ -1,4 +1,4 @@
-import type { ProbeKind } from '../../../inventory/types';
+import type { ProbeKind } from '../../../domain';
 import { ciscoRttMonProbe } from './cisco-rttmon';
 import { dismanPingProbe } from './disman-ping';
 import { huaweiNqaProbe } from './huawei-nqa';

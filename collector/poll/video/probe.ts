@@ -2,7 +2,7 @@
  * Video-conference link quality, as deployed gear measures it. One file per vendor MIB behind this
  * interface; adding a vendor is adding a file and a line in index.ts.
  */
-import type { ProbeKind } from '../../../inventory/types';
+import type { ProbeKind } from '../../../domain';
 import type { SnmpResult, SnmpSession } from '../../snmp/session';
 
 export interface VideoReading {

@@ -1,7 +1,6 @@
 /** Alerts (list, history, ack/unack) and silences — every alert and silence checked against the scope. */
 import type { Scope } from '../access';
-import { severityRank, type Alert, type AlertFilter, type Silence } from '../../../alerts/types';
-import type { NodeId } from '../../../inventory';
+import { severityRank, type Alert, type AlertFilter, type NodeId, type Silence } from '../../../domain';
 import type { AlertsResponse } from '../../shared/api';
 import type { ServerContext } from '../context';
 import { ApiFailure, notFound } from '../http/errors';

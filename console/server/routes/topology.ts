@@ -1,5 +1,5 @@
 /** Topology, live state, node detail and video links — each cut to the caller's subtree. */
-import type { NodeId } from '../../../inventory';
+import { CHINA_STANDARD_TIME_OFFSET_MIN, meetingStatus, type NodeId } from '../../../domain';
 import type {
   InterfaceLive,
   LiveStateResponse,
@@ -8,7 +8,6 @@ import type {
   VideoLinksResponse,
 } from '../../shared/api';
 import { METRIC } from '../metric-names';
-import { CHINA_STANDARD_TIME_OFFSET_MIN, meetingStatus } from '../../../domain';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { certificateView, isNodeCertificate, linkView, nodeView, videoLinkView } from '../views';

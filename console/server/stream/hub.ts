@@ -14,9 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import type { Alert, AlertChange } from '../../../alerts/types';
-import { severityRank } from '../../../alerts/types';
-import type { Link, NodeId, Topology } from '../../../inventory';
+import { severityRank, type Alert, type AlertChange, type Link, type NodeId } from '../../../domain';
+import type { Topology } from '../../../inventory';
 import type { Scope } from '../access';
 import type { LinkLiveState, NodeLiveState, ServerMessage, StreamFilter } from '../../shared/api';
 import type { LiveState } from '../live-state';

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import type { Alert } from '../../../alerts/types';
+import type { Alert } from '../../../domain';
 import { LiveState } from '../../../console/server/live-state';
 import { loadNanyang } from './support';
 

@@ -13,7 +13,8 @@ import { InProcessBus } from '../../../bus';
 import { loadInventory, type Topology } from '../../../inventory';
 import { directoryFromTopology, initCa, openCa, type PkiService } from '../../../pki';
 import { createPkiHttpApp } from '../../../pki/http';
-import type { MetricPoint, MetricsStore, RangeQuery, Series } from '../../../metrics/types';
+import type { MetricsStore, RangeQuery, Series } from '../../../metrics/types';
+import type { MetricPoint } from '../../../domain';
 import { startConsoleServer, type ConsoleServer, type ConsoleServerOptions } from '../../../console/server';
 import type { ServerMessage, SessionResponse, UserRole } from '../../../console/shared/api';
 

@@ -3,7 +3,7 @@
  * alert at or above "major". Both are opt-in and remembered in localStorage.
  */
 import type { Alert } from '../../../shared/api';
-import { severityRank } from '../../../../alerts/types';
+import { severityRank } from '../../../../domain';
 import { alertSummary } from './alert-text';
 import { t } from './i18n';
 

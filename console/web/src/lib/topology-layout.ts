@@ -5,7 +5,7 @@
  */
 import { hierarchy, tree } from 'd3-hierarchy';
 import type { TopologyNodeView } from '../../../shared/api';
-import type { Zone } from '../../../../inventory/types';
+import type { Zone } from '../../../../domain';
 
 export interface PlacedNode {
   id: string;

@@ -1,4 +1,4 @@
-import { SEVERITIES, severityRank } from '../../../../alerts/types';
+import { SEVERITIES, severityRank } from '../../../../domain';
 import type {
   AckRequest,
   Alert,

@@ -1,6 +1,6 @@
-import type { NodeId } from '../inventory/types';
-import type { MetricPoint } from '../metrics/types';
-import type { AlertChangeEvent } from '../alerts/types';
+import type { AlertChangeEvent } from './alert';
+import type { MetricPoint } from './metric-point';
+import type { NodeId } from './topology';
 
 /**
  * Everything that crosses a part boundary travels as one of these events. The union is exhaustive:

@@ -1,4 +1,4 @@
-import type { NodeId } from '../inventory/types';
+import type { NodeId } from './topology';
 
 /** Alert shapes shared by the alert engine, the bus, the console server and the web app. */
 
