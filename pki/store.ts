@@ -6,31 +6,14 @@
 import type Database from 'better-sqlite3';
 import { openPrivateDatabase } from '../common/index';
 import type { AuditHead } from './audit';
+import type { RevocationReason } from './revocation-reasons';
 
-export const REVOCATION_REASONS = [
-  'unspecified',
-  'keyCompromise',
-  'cACompromise',
-  'affiliationChanged',
-  'superseded',
-  'cessationOfOperation',
-  'certificateHold',
-  // 7 is unused in RFC 5280
-  'removeFromCRL',
-  'privilegeWithdrawn',
-  'aACompromise',
-] as const;
-export type RevocationReason = (typeof REVOCATION_REASONS)[number];
-
-/** RFC 5280 CRLReason code. */
-export function reasonCode(reason: RevocationReason): number {
-  const index = REVOCATION_REASONS.indexOf(reason);
-  return index >= 7 ? index + 1 : index;
-}
-
-export function isRevocationReason(value: string): value is RevocationReason {
-  return (REVOCATION_REASONS as readonly string[]).includes(value);
-}
+export {
+  REVOCATION_REASONS,
+  isRevocationReason,
+  reasonCode,
+  type RevocationReason,
+} from './revocation-reasons';
 
 export type CertificateStatus = 'valid' | 'revoked';
 

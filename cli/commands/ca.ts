@@ -7,29 +7,16 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
-import { Hono } from 'hono';
-import { formatInventoryError, loadInventory } from '../../inventory';
-import {
-  KEY_TYPES,
-  PROFILE_NAMES,
-  REVOCATION_REASONS,
-  directoryFromTopology,
-  initCa,
-  installBranch,
-  isKeyType,
-  isProfileName,
-  isRevocationReason,
-  openCa,
-  profileRefusal,
-  requestBranch,
-  verifyCaAudit,
-} from '../../pki/index';
 import type { CertificateRecord, GeneratedCertificate, KeyType, PkiService } from '../../pki/index';
-import { createPkiHttpApp } from '../../pki/http';
-import { writePrivateFile } from '../../common/index';
+import { KEY_TYPES, isKeyType } from '../../pki/key-types/index';
+import { PROFILE_NAMES } from '../../pki/profiles/index';
+import { REVOCATION_REASONS } from '../../pki/revocation-reasons';
 import { fail } from '../fail';
+
+/** Loaded on use: only the subcommand that runs pays for the CA (and, for `ca serve`, hono). */
+const loadPki = () => import('../../pki/index');
+const loadPrivateFiles = () => import('../../common/index');
 
 interface CommonOptions {
   dir: string;
@@ -52,7 +39,8 @@ function readPassphrase(options: CommonOptions): string {
   return fail('no CA passphrase: set EGOV_CA_PASSPHRASE or pass --passphrase-file FILE');
 }
 
-function loadNodes(path: string) {
+async function loadNodes(path: string) {
+  const { formatInventoryError, loadInventory } = await import('../../inventory');
   const loaded = loadInventory(path);
   if (!loaded.ok) {
     for (const error of loaded.errors) process.stderr.write(`${formatInventoryError(error)}\n`);
@@ -62,7 +50,8 @@ function loadNodes(path: string) {
 }
 
 /** Unlocks the CA; the inventory (for node names) is loaded when the command issues certificates. */
-function open(options: CommonOptions, needNodes: boolean): PkiService {
+async function open(options: CommonOptions, needNodes: boolean): Promise<PkiService> {
+  const { directoryFromTopology, openCa } = await loadPki();
   if (!existsSync(resolve(options.dir, 'ca.json')))
     fail(`${options.dir} holds no CA; run "egov-noc ca init --dir ${options.dir} --inventory FILE" first`);
   const passphrase = readPassphrase(options);
@@ -72,7 +61,7 @@ function open(options: CommonOptions, needNodes: boolean): PkiService {
   if (needNodes) {
     const path = options.inventory ?? service.inventoryPath;
     if (!path) fail('this CA records no inventory; pass --inventory FILE');
-    service.setNodes(directoryFromTopology(loadNodes(path).topology));
+    service.setNodes(directoryFromTopology((await loadNodes(path)).topology));
   }
   return service;
 }
@@ -157,10 +146,11 @@ export function registerCaCommand(program: Command): void {
     )
     .option('--csr-out <file>', 'with --branch: where to write the branch CA request')
     .action(
-      (
+      async (
         options: CommonOptions & { inventory: string; keyType: KeyType; branch?: string; csrOut?: string },
       ) => {
-        const { inventory } = loadNodes(options.inventory);
+        const { initCa, requestBranch } = await loadPki();
+        const { inventory } = await loadNodes(options.inventory);
         if (!inventory.pki) fail(`${options.inventory} has no pki: section (root, branches, publicBaseUrl)`);
         if (options.branch) {
           if (!options.csrOut) fail('--branch needs --csr-out FILE for the request the root will sign');
@@ -234,6 +224,8 @@ export function registerCaCommand(program: Command): void {
           chain?: boolean;
         },
       ) => {
+        const { isProfileName, profileRefusal } = await loadPki();
+        const { writePrivateFile } = await loadPrivateFiles();
         if (!isProfileName(options.profile)) fail(profileRefusal(options.profile));
         if (Boolean(options.csr) === Boolean(options.generate))
           fail('give exactly one of --csr FILE or --generate');
@@ -241,7 +233,7 @@ export function registerCaCommand(program: Command): void {
           fail('--generate needs --p12 FILE or --key-out FILE for the new key');
         const password =
           options.generate && options.p12 ? await p12Password(options.p12PasswordFile) : undefined;
-        const service = open(options, true);
+        const service = await open(options, true);
         const actor = options.actor ?? defaultActor();
         const result = options.csr
           ? service.issueFromCsr({
@@ -277,10 +269,11 @@ export function registerCaCommand(program: Command): void {
     .description("revoke a certificate; its issuer's CRL is re-signed at once")
     .requiredOption('--serial <hex>', 'serial number (hex)')
     .requiredOption('--reason <reason>', REVOCATION_REASONS.join(' | '))
-    .action((options: CommonOptions & { serial: string; reason: string }) => {
+    .action(async (options: CommonOptions & { serial: string; reason: string }) => {
+      const { isRevocationReason } = await loadPki();
       if (!isRevocationReason(options.reason))
         fail(`unknown revocation reason "${options.reason}" (${REVOCATION_REASONS.join(', ')})`);
-      const service = open(options, false);
+      const service = await open(options, false);
       const result = service.revoke({
         serial: options.serial,
         reason: options.reason,
@@ -298,8 +291,8 @@ export function registerCaCommand(program: Command): void {
     .option('--issuer <id>', 'issuing CA id (default: the only branch CA)')
     .option('--der', 'DER instead of PEM')
     .option('--out <file>', 'write here instead of standard output')
-    .action((options: CommonOptions & { issuer?: string; der?: boolean; out?: string }) => {
-      const service = open(options, false);
+    .action(async (options: CommonOptions & { issuer?: string; der?: boolean; out?: string }) => {
+      const service = await open(options, false);
       service.refreshCrls();
       const branches = service.authorities().filter((authority) => authority.kind === 'branch');
       const issuer = options.issuer ?? (branches.length === 1 ? branches[0]!.id : undefined);
@@ -323,8 +316,8 @@ export function registerCaCommand(program: Command): void {
     .option('--chain', 'PEM chain: issuing CA(s) up to the root, root last')
     .option('--issuer <id>', 'with --chain: the CA to start from (default: the only branch CA)')
     .option('--serial <hex>', 'show one certificate: its record and PEM')
-    .action((options: CommonOptions & { chain?: boolean; issuer?: string; serial?: string }) => {
-      const service = open(options, false);
+    .action(async (options: CommonOptions & { chain?: boolean; issuer?: string; serial?: string }) => {
+      const service = await open(options, false);
       try {
         if (options.serial) {
           const found = service.getCertificate(options.serial);
@@ -361,10 +354,12 @@ export function registerCaCommand(program: Command): void {
     .option('--expiring <days>', 'only valid certificates expiring within this many days', days)
     .option('--json', 'JSON lines instead of tab-separated text')
     .action(
-      (options: CommonOptions & { node?: string; status?: string; expiring?: number; json?: boolean }) => {
+      async (
+        options: CommonOptions & { node?: string; status?: string; expiring?: number; json?: boolean },
+      ) => {
         if (options.status && options.status !== 'valid' && options.status !== 'revoked')
           fail(`--status must be valid or revoked, got "${options.status}"`);
-        const service = open(options, false);
+        const service = await open(options, false);
         const records =
           options.expiring !== undefined
             ? service.expiring(options.expiring).filter((r) => !options.node || r.nodeId === options.node)
@@ -407,12 +402,13 @@ export function registerCaCommand(program: Command): void {
           out?: string;
         },
       ) => {
+        const { writePrivateFile } = await loadPrivateFiles();
         if (options.csr && options.generate) fail('give at most one of --csr FILE or --generate');
         if (options.generate && !options.p12 && !options.keyOut)
           fail('--generate needs --p12 FILE or --key-out FILE for the new key');
         const password =
           options.generate && options.p12 ? await p12Password(options.p12PasswordFile) : undefined;
-        const service = open(options, true);
+        const service = await open(options, true);
         const result = service.renew({
           serial: options.serial,
           ...(options.csr ? { csrPem: readInput(options.csr, 'CSR') } : {}),
@@ -447,21 +443,23 @@ export function registerCaCommand(program: Command): void {
     .requiredOption('--branch <id>', "branch id in the inventory's pki.branches")
     .requiredOption('--inventory <file>', "inventory with the branch's domains and subnets")
     .option('--out <file>', 'write the branch certificate (PEM) here instead of standard output')
-    .action((options: CommonOptions & { csr: string; branch: string; inventory: string; out?: string }) => {
-      const { inventory } = loadNodes(options.inventory);
-      const branch = inventory.pki?.branches.find((candidate) => candidate.id === options.branch);
-      if (!branch) fail(`branch "${options.branch}" is not in ${options.inventory}'s pki.branches`);
-      const service = open({ ...options, inventory: undefined }, false);
-      const result = service.signBranchCsr({
-        branch,
-        csrPem: readInput(options.csr, 'CSR'),
-        actor: options.actor ?? defaultActor(),
-      });
-      service.close();
-      if (!result.ok) fail(result.reason);
-      writeOut(options.out, result.value.certPem);
-      process.stderr.write(`signed branch CA "${branch.id}" as serial ${result.value.serial}\n`);
-    });
+    .action(
+      async (options: CommonOptions & { csr: string; branch: string; inventory: string; out?: string }) => {
+        const { inventory } = await loadNodes(options.inventory);
+        const branch = inventory.pki?.branches.find((candidate) => candidate.id === options.branch);
+        if (!branch) fail(`branch "${options.branch}" is not in ${options.inventory}'s pki.branches`);
+        const service = await open({ ...options, inventory: undefined }, false);
+        const result = service.signBranchCsr({
+          branch,
+          csrPem: readInput(options.csr, 'CSR'),
+          actor: options.actor ?? defaultActor(),
+        });
+        service.close();
+        if (!result.ok) fail(result.reason);
+        writeOut(options.out, result.value.certPem);
+        process.stderr.write(`signed branch CA "${branch.id}" as serial ${result.value.serial}\n`);
+      },
+    );
 
   withCommon(ca.command('install-branch'))
     .description(
@@ -469,7 +467,8 @@ export function registerCaCommand(program: Command): void {
     )
     .requiredOption('--cert <file>', 'the branch CA certificate (PEM) from "ca sign-branch"')
     .requiredOption('--root <file>', 'the root CA certificate (PEM)')
-    .action((options: CommonOptions & { cert: string; root: string }) => {
+    .action(async (options: CommonOptions & { cert: string; root: string }) => {
+      const { installBranch } = await loadPki();
       const installed = installBranch(options.dir, {
         certPem: readInput(options.cert, 'branch certificate'),
         rootPem: readInput(options.root, 'root certificate'),
@@ -488,10 +487,13 @@ export function registerCaCommand(program: Command): void {
     )
     .option('--port <port>', 'TCP port', (value) => Number(value), 8080)
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .action((options: CommonOptions & { port: number; host: string }) => {
+    .action(async (options: CommonOptions & { port: number; host: string }) => {
       if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)
         fail('--port must be 1..65535');
-      const service = open(options, false);
+      const { createPkiHttpApp } = await loadPki();
+      const { Hono } = await import('hono');
+      const { serve } = await import('@hono/node-server');
+      const service = await open(options, false);
       const basePath = new URL(service.publicBaseUrl).pathname.replace(/\/+$/, '');
       const app = basePath
         ? new Hono().route(basePath, createPkiHttpApp(service))
@@ -526,7 +528,8 @@ export function registerCaCommand(program: Command): void {
     .command('verify')
     .description("check every entry's hash chain; names the first changed or deleted entry")
     .requiredOption('--dir <dir>', 'CA directory')
-    .action((options: { dir: string }) => {
+    .action(async (options: { dir: string }) => {
+      const { verifyCaAudit } = await loadPki();
       const verdict = verifyCaAudit(options.dir);
       if (!verdict.ok) fail(`audit log broken at line ${verdict.line}: ${verdict.reason}`, 3);
       console.log(`audit log intact: ${verdict.entries} entries, head ${verdict.head.hash.slice(0, 16)}…`);

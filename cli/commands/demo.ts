@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startStack } from '../../demo/stack';
 import { fail } from '../fail';
 
 interface DemoFlags {
@@ -27,6 +26,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--no-scenario', 'do not run the scripted faults')
     .option('--cycle <s>', 'seconds between scripted uplink failures', '240')
     .action(async (flags: DemoFlags) => {
+      const { startStack } = await import('../../demo/stack');
       const say = (line: string) => console.log(line);
       const metrics = process.env.INFLUX_URL;
       const cycleS = Number(flags.cycle);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ActiveFault, Fault } from '../../simulator';
-import { DEFAULT_CONTROL_FILE, readControlFile } from '../../simulator/control-file';
+import { DEFAULT_CONTROL_FILE } from '../../simulator/control-file-path';
 import { fail } from '../fail';
 
 /**
@@ -22,9 +22,10 @@ interface Control {
  * The endpoint and its bearer token: both from the control file `egov-noc simulate` wrote (0600),
  * the URL overridable by --control / EGOV_NOC_SIM_CONTROL, the token by EGOV_NOC_SIM_TOKEN.
  */
-function controlOf(opts: ControlOption): Control {
+async function controlOf(opts: ControlOption): Promise<Control> {
   const file = opts.controlFile ?? process.env.EGOV_NOC_SIM_CONTROL_FILE ?? DEFAULT_CONTROL_FILE;
   const envToken = process.env.EGOV_NOC_SIM_TOKEN;
+  const { readControlFile } = await import('../../simulator/control-file');
   const fromFile = readControlFile(file);
   const raw =
     opts.control ?? process.env.EGOV_NOC_SIM_CONTROL ?? ('url' in fromFile ? fromFile.url : undefined);
@@ -98,7 +99,7 @@ export function registerFaultCommand(program: Command): void {
     );
 
   const inject = async (cmd: Command, body: Fault) => {
-    const control = controlOf(cmd.optsWithGlobals<ControlOption>());
+    const control = await controlOf(cmd.optsWithGlobals<ControlOption>());
     const result = (await call(control, 'POST', '/faults', body)) as { id: string };
     console.log(`${result.id}: ${describe(body)}`);
   };
@@ -156,7 +157,7 @@ export function registerFaultCommand(program: Command): void {
     .action(async (id: string | undefined, opts: { all?: boolean }, cmd: Command) => {
       if (!id && !opts.all) fail('say which fault to clear: an id, or --all');
       if (id && opts.all) fail('give either an id or --all, not both');
-      const control = controlOf(cmd.optsWithGlobals<ControlOption>());
+      const control = await controlOf(cmd.optsWithGlobals<ControlOption>());
       const result = (await call(
         control,
         'DELETE',
@@ -173,7 +174,7 @@ export function registerFaultCommand(program: Command): void {
     .option('--control <url>', 'simulator control endpoint')
     .option('--control-file <file>', 'URL and token written by egov-noc simulate')
     .action(async (_opts: unknown, cmd: Command) => {
-      const control = controlOf(cmd.optsWithGlobals<ControlOption>());
+      const control = await controlOf(cmd.optsWithGlobals<ControlOption>());
       const faults = (await call(control, 'GET', '/faults')) as ActiveFault[];
       if (faults.length === 0) console.log('no active faults');
       for (const f of faults)

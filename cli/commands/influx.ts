@@ -1,15 +1,6 @@
 import type { Command } from 'commander';
-import { InfluxDB } from 'influx';
-import {
-  DEFAULT_RETENTION,
-  applyInfluxSchema,
-  checkInfluxSchema,
-  describeMetricsSpec,
-  expectedInfluxSchema,
-  parseMetricsSpec,
-  type SchemaItem,
-} from '../../metrics';
-import { checkRetention } from '../../metrics/retention';
+import type { SchemaItem } from '../../metrics';
+import { DEFAULT_RETENTION, checkRetention } from '../../metrics/retention';
 import { fail } from '../fail';
 
 const days = (value: string): number => {
@@ -52,6 +43,14 @@ export function registerInfluxCommand(program: Command): void {
       DEFAULT_RETENTION.rollupRetentionDays,
     )
     .action(async (opts: { url?: string; fix?: boolean; rawDays: number; rollupDays: number }) => {
+      const { InfluxDB } = await import('influx');
+      const {
+        applyInfluxSchema,
+        checkInfluxSchema,
+        describeMetricsSpec,
+        expectedInfluxSchema,
+        parseMetricsSpec,
+      } = await import('../../metrics');
       const specText = opts.url ?? process.env.INFLUX_URL;
       if (specText === undefined || specText === '')
         fail('influx check: give --url influx://HOST:PORT/DB or set INFLUX_URL');

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatInventoryError, loadInventory } from '../../inventory';
-import { DEFAULT_GENERATE, generateInventoryYaml } from '../../inventory/generate';
+import { DEFAULT_GENERATE } from '../../inventory/generate-options';
 import { fail } from '../fail';
 
 const int = (value: string) => {
@@ -17,7 +16,8 @@ export function registerInventoryCommand(program: Command): void {
     .command('check')
     .description('validate an inventory file (and its credentials file); print a summary or every error')
     .argument('<file>', 'inventory YAML')
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { formatInventoryError, loadInventory } = await import('../../inventory');
       const result = loadInventory(file);
       if (!result.ok) {
         for (const error of result.errors) process.stderr.write(`${formatInventoryError(error)}\n`);
@@ -46,7 +46,14 @@ export function registerInventoryCommand(program: Command): void {
     )
     .option('--out <file>', 'write here instead of standard output')
     .action(
-      (opts: { seed: number; cities: number; counties: number; nodesPerCounty: number; out?: string }) => {
+      async (opts: {
+        seed: number;
+        cities: number;
+        counties: number;
+        nodesPerCounty: number;
+        out?: string;
+      }) => {
+        const { generateInventoryYaml } = await import('../../inventory/generate');
         const yaml = generateInventoryYaml({
           seed: opts.seed,
           cities: opts.cities,

@@ -1,16 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { pino } from 'pino';
-import { startAlertEngine } from '../../alerts';
-import { openEventBus } from '../../bus';
-import { ensureFirstAdmin, startConsoleServer } from '../../console/server';
-import { readServeConfig } from '../../console/server/config';
-import { consoleTlsFromCa } from '../../console/server/tls';
-import { loadInventory, formatInventoryError } from '../../inventory';
-import { openMetricsStore } from '../../metrics';
-import { createPkiHttpApp } from '../../pki/http';
-import { directoryFromTopology, openCa, type PkiService } from '../../pki';
+import type { PkiService } from '../../pki';
 import { fail } from '../fail';
 
 export function registerServeCommand(program: Command): void {
@@ -24,6 +15,16 @@ export function registerServeCommand(program: Command): void {
     .option('--tls', 'serve HTTPS (certificate from tls.certFile/keyFile, or issued by the CA for tls.node)')
     .option('--port <n>', 'override the configured port', (value) => Number(value))
     .action(async (opts: { config: string; tls?: boolean; port?: number }) => {
+      const { pino } = await import('pino');
+      const { startAlertEngine } = await import('../../alerts');
+      const { openEventBus } = await import('../../bus');
+      const { ensureFirstAdmin, startConsoleServer } = await import('../../console/server');
+      const { readServeConfig } = await import('../../console/server/config');
+      const { consoleTlsFromCa } = await import('../../console/server/tls');
+      const { loadInventory, formatInventoryError } = await import('../../inventory');
+      const { openMetricsStore } = await import('../../metrics');
+      const { createPkiHttpApp } = await import('../../pki/http');
+      const { directoryFromTopology, openCa } = await import('../../pki');
       const loaded = readServeConfig(opts.config);
       if (!loaded.ok) {
         for (const error of loaded.errors) process.stderr.write(`${error}\n`);

@@ -1,9 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatInventoryError, loadInventory } from '../../inventory';
-import { ensurePrivateDir, writePrivateFile } from '../../common';
-import { startSimulator } from '../../simulator';
-import { DEFAULT_CONTROL_FILE, type ControlFile } from '../../simulator/control-file';
+import type { ControlFile } from '../../simulator/control-file';
+import { DEFAULT_CONTROL_FILE } from '../../simulator/control-file-path';
 import { fail } from '../fail';
 
 const port = (value: string) => {
@@ -50,6 +48,9 @@ export function registerSimulateCommand(program: Command): void {
         controlPort: number;
         basePort: number;
       }) => {
+        const { formatInventoryError, loadInventory } = await import('../../inventory');
+        const { ensurePrivateDir, writePrivateFile } = await import('../../common');
+        const { startSimulator } = await import('../../simulator');
         const loaded = loadInventory(opts.inventory);
         if (!loaded.ok) {
           for (const error of loaded.errors) process.stderr.write(`${formatInventoryError(error)}\n`);

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadInventory } from '../../inventory';
-import { generatePassword, openIdentity } from '../../console/server/identity';
-import { USER_ROLES, type UserRole } from '../../console/shared/api';
+import { USER_ROLES, type UserRole } from '../../console/shared';
 import { fail } from '../fail';
 
 interface AddOptions {
@@ -17,8 +15,13 @@ interface AddOptions {
 
 const cliActor = () => ({ actor: `cli:${process.env.USER ?? 'unknown'}`, from: 'local' });
 
-function readOrGeneratePassword(file: string | undefined): { password: string; generated: boolean } {
-  if (file === undefined) return { password: generatePassword(), generated: true };
+/** Loaded on use: the console's identity store (SQLite, password hashing) only for the command that runs. */
+const loadIdentity = () => import('../../console/server/identity');
+
+async function readOrGeneratePassword(
+  file: string | undefined,
+): Promise<{ password: string; generated: boolean }> {
+  if (file === undefined) return { password: (await loadIdentity()).generatePassword(), generated: true };
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -50,6 +53,7 @@ export function registerUserCommand(program: Command): void {
         fail(`--role must be one of ${USER_ROLES.join(', ')}, got "${opts.role}"`);
       let topology;
       if (opts.inventory !== undefined) {
+        const { loadInventory } = await import('../../inventory');
         const loaded = loadInventory(opts.inventory);
         if (!loaded.ok)
           fail(`${opts.inventory} has errors; run "egov-noc inventory check ${opts.inventory}"`);
@@ -57,7 +61,8 @@ export function registerUserCommand(program: Command): void {
         if (opts.scope !== undefined && !topology.has(opts.scope))
           fail(`--scope "${opts.scope}" is not a node in ${opts.inventory}`);
       }
-      const { password, generated } = readOrGeneratePassword(opts.passwordFile);
+      const { password, generated } = await readOrGeneratePassword(opts.passwordFile);
+      const { openIdentity } = await loadIdentity();
       const identity = openIdentity(opts.state, topology ? { topology } : {});
       try {
         const created = await identity.users.create(
@@ -89,7 +94,8 @@ export function registerUserCommand(program: Command): void {
     .requiredOption('--username <name>', 'the user')
     .option('--password-file <file>', 'read the password from this file (first line)')
     .action(async (opts: { state: string; username: string; passwordFile?: string }) => {
-      const { password, generated } = readOrGeneratePassword(opts.passwordFile);
+      const { password, generated } = await readOrGeneratePassword(opts.passwordFile);
+      const { openIdentity } = await loadIdentity();
       const identity = openIdentity(opts.state);
       try {
         const updated = await identity.users.update(opts.username, { password }, cliActor());
@@ -107,6 +113,7 @@ export function registerUserCommand(program: Command): void {
     .requiredOption('--state <dir>', 'console state folder')
     .requiredOption('--username <name>', 'the user')
     .action(async (opts: { state: string; username: string }) => {
+      const { openIdentity } = await loadIdentity();
       const identity = openIdentity(opts.state);
       try {
         const updated = await identity.users.update(opts.username, { locked: false }, cliActor());
@@ -121,7 +128,8 @@ export function registerUserCommand(program: Command): void {
     .command('list')
     .description('list console users')
     .requiredOption('--state <dir>', 'console state folder')
-    .action((opts: { state: string }) => {
+    .action(async (opts: { state: string }) => {
+      const { openIdentity } = await loadIdentity();
       const identity = openIdentity(opts.state);
       try {
         for (const record of identity.users.list()) {

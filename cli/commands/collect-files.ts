@@ -1,0 +1,99 @@
+/**
+ * The files `egov-noc collect` reads: its YAML config (--config) and the simulator's agent manifest
+ * (--manifest), each checked against a schema once, with errors that never quote a credential.
+ * Loaded on use (zod, yaml): `egov-noc --help` does not pay for them.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, SNMP_V3_LEVELS, type AgentEndpoint } from '../../domain';
+import { fail } from '../fail';
+
+/** `egov-noc collect --config FILE`: the same settings as the flags, in YAML; paths relative to the file. */
+const configSchema = z.strictObject({
+  inventory: z.string().min(1),
+  store: z.string().min(1),
+  manifest: z.string().min(1).optional(),
+  intervalS: z.number().positive().optional(),
+  trapPort: z.number().int().min(0).max(65535).optional(),
+  /** Address the trap receiver binds: 127.0.0.1 (default, this host only) or e.g. 0.0.0.0 for devices. */
+  trapAddress: z.ipv4().optional(),
+  /** v1/v2c trap communities accepted from every inventory node besides its own read community. */
+  trapCommunities: z.array(z.string().min(1)).optional(),
+  concurrency: z.number().int().min(1).max(10_000).optional(),
+  statusPeriodS: z.number().positive().optional(),
+  timeoutMs: z.number().int().min(10).optional(),
+  retries: z.number().int().min(0).max(10).optional(),
+  /** Event bus: "memory" (default; events stay in this process) or nats://HOST:PORT to reach the console. */
+  bus: z.string().min(1).optional(),
+});
+export type CollectConfig = z.infer<typeof configSchema>;
+
+const manifestSchema = z.array(
+  z.object({
+    id: z.string().min(1),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    community: z.string().optional(),
+    v3: z
+      .object({
+        user: z.string(),
+        level: z.enum(SNMP_V3_LEVELS),
+        authProtocol: z.enum(SNMP_AUTH_PROTOCOLS),
+        authKey: z.string(),
+        engineId: z
+          .string()
+          .regex(/^[0-9a-fA-F]{10,64}$/)
+          .optional(),
+        privProtocol: z.enum(SNMP_PRIV_PROTOCOLS).optional(),
+        privKey: z.string().optional(),
+      })
+      .optional(),
+  }),
+);
+
+export function readConfig(file: string): CollectConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    // The parser's message quotes the offending line, which may hold a community: first line only.
+    const reason = String((error as Error).message).split('\n')[0];
+    fail(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : reason}`);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success)
+    fail(
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+    );
+  const base = dirname(resolve(file));
+  const local = (p: string) => (/^[a-z][a-z0-9+.-]*:/i.test(p) || p === 'memory' ? p : resolve(base, p));
+  return {
+    ...parsed.data,
+    inventory: resolve(base, parsed.data.inventory),
+    store: local(parsed.data.store),
+    ...(parsed.data.manifest === undefined ? {} : { manifest: resolve(base, parsed.data.manifest) }),
+  };
+}
+
+export function readManifest(file: string): AgentEndpoint[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    // JSON.parse quotes the text around the error, and the manifest holds communities and keys.
+    fail(
+      `manifest ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'}`,
+    );
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success)
+    fail(
+      `manifest ${file}: ${parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `[${i.path.join('.')}] ${i.message}`)
+        .join('; ')}`,
+    );
+  return parsed.data;
+}
