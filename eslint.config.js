@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
+import { partBoundaryConfigs } from './eslint/part-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'console/web/dist', 'test/.artifacts', '.data'] },
@@ -32,4 +33,5 @@ export default tseslint.config(
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  ...partBoundaryConfigs(),
 );

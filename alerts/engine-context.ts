@@ -1,4 +1,4 @@
-import type { Topology } from '../inventory/topology';
+import type { Topology } from '../inventory';
 import type { Interfaces } from './interfaces';
 import type { RuleKind } from './kinds/kind';
 import type { AlertLifecycle } from './lifecycle';

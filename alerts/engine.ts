@@ -1,5 +1,5 @@
 import type { Alert, AlertChangeEvent, BusEvent, NodeId, SamplesEvent, Silence } from '../domain';
-import type { Topology } from '../inventory/topology';
+import type { Topology } from '../inventory';
 import { emptySnapshot, type ConditionsSnapshot } from './conditions-snapshot';
 import type { AlertLogger, DirtyFlags, EngineContext } from './engine-context';
 import { Interfaces } from './interfaces';

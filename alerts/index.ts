@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import type { EventBus, Unsubscribe } from '../bus/index';
-import type { Topology } from '../inventory/topology';
+import type { Topology } from '../inventory';
 import {
   severityRank,
   type Alert,
@@ -41,6 +41,7 @@ export {
 } from './rules/load';
 export type { AlertRules, Rule, ReceiverConfig, RouteConfig } from './rules/schema';
 export type { SilenceInput } from './silences';
+export { labelPatternProblem, MAX_PATTERN_LENGTH } from './label-patterns';
 export type { AckRecord, OutboxRow } from './store';
 
 export interface AlertEngineOptions {

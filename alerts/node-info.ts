@@ -1,4 +1,4 @@
-import type { Topology } from '../inventory/topology';
+import type { Topology } from '../inventory';
 import type { NodeId } from '../domain';
 import { nodeLabels } from './summary';
 

@@ -16,7 +16,7 @@ import { ensureFirstAdmin, startConsoleServer } from '../console/server';
 import { loadInventoryText } from '../inventory';
 import { asNodeId } from '../domain';
 import { generateInventoryYaml } from '../inventory/generate';
-import type { TopologyNodeView } from '../console/shared/api';
+import type { TopologyNodeView } from '../console/shared';
 import { layoutTopology } from '../console/web/src/lib/topology-layout';
 import { memoryLogger, openMetricsStore } from '../metrics';
 import { ensureWebBuilt, launchChromium } from './support/chromium';

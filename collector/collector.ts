@@ -3,7 +3,7 @@
  * MetricsStore and EventBus; a trap receiver beside it; the collector's own health every period.
  */
 import { hostname } from 'node:os';
-import type { EventBus } from '../bus/event-bus';
+import type { EventBus } from '../bus';
 import type {
   AgentEndpoint,
   BusEvent,
@@ -14,8 +14,8 @@ import type {
   NodeId,
   SnmpCredentials,
 } from '../domain';
-import type { Topology } from '../inventory/topology';
-import type { MetricsStore, StoreHealth } from '../metrics/types';
+import type { Topology } from '../inventory';
+import type { MetricsStore, StoreHealth } from '../metrics';
 import { createCollectorLogger, type CollectorLogger } from './logging';
 import { normalizeNodePoll, normalizeVideo, unreachablePoint, type NodeMemory } from './normalizer';
 import { pollHostResources, type HostResourcesReading } from './poll/host-resources';

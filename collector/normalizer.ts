@@ -14,7 +14,7 @@ import {
   type NodeRebootEvent,
   type VideoLink,
 } from '../domain';
-import type { Topology } from '../inventory/topology';
+import type { Topology } from '../inventory';
 import type { HostResourcesReading } from './poll/host-resources';
 import type { IfReading } from './poll/if-mib';
 import type { SystemReading } from './poll/system';

@@ -4,7 +4,7 @@
  * `systeminformation`. Written into the same store as everything else.
  */
 import si from 'systeminformation';
-import type { StoreHealth } from '../metrics/types';
+import type { StoreHealth } from '../metrics';
 import type { MetricPoint } from '../domain';
 
 export interface CollectorSnapshot {

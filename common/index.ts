@@ -6,3 +6,5 @@ export {
   touchPrivateFile,
   writePrivateFile,
 } from './private-files';
+export { formatConfigError, formatFieldPath, type ConfigError } from './config-errors';
+export { YamlSource } from './yaml-source';

@@ -11,7 +11,7 @@ import { startConsoleServer, ensureFirstAdmin, type ConsoleServer } from '../con
 import { ensurePrivateDir, writePrivateFile } from '../common';
 import { formatInventoryError, loadInventory, type Topology } from '../inventory';
 import { openMetricsStore, type MetricsStore } from '../metrics';
-import { createPkiHttpApp } from '../pki/http';
+import { createPkiHttpApp } from '../pki';
 import { startSimulator, type Simulator } from '../simulator';
 import { startDemoPki, type DemoPki } from './pki-setup';
 import { DEFAULT_SCENARIO, scheduleDemoMeeting, startScenario, type ScenarioOptions } from './scenario';

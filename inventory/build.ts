@@ -1,7 +1,7 @@
 import { defaultInterfaces } from './default-interfaces';
 import { didYouMean, type InventoryError } from './errors';
 import type { RawCredential, RawInventory, RawNode } from './schema';
-import type { YamlSource } from './yaml-source';
+import type { YamlSource } from '../common';
 import {
   asNodeId,
   type Inventory,

@@ -1,24 +1,8 @@
-/** One problem in an inventory, located so a person can fix it: file, line and field. */
-export interface InventoryError {
-  file: string;
-  line: number;
-  /** Dotted path of the field, e.g. nodes[7].parent */
-  field: string;
-  message: string;
-}
+import { formatConfigError, type ConfigError } from '../common';
 
-export function formatInventoryError(error: InventoryError): string {
-  return `${error.file}:${error.line} ${error.field}: ${error.message}`;
-}
-
-export function formatFieldPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out === '' ? '(top level)' : out;
-}
+/** Inventory problems are configuration problems: file, line and field. */
+export type InventoryError = ConfigError;
+export const formatInventoryError = formatConfigError;
 
 /** Levenshtein distance, for "did you mean" hints on unknown ids. */
 function editDistance(a: string, b: string): number {

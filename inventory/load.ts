@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { buildInventory } from './build';
-import { formatFieldPath, type InventoryError } from './errors';
+import { formatFieldPath, YamlSource } from '../common';
+import type { InventoryError } from './errors';
 import { credentialsSchema, inventorySchema, type RawCredential } from './schema';
 import { Topology } from './topology';
 import type { Inventory } from '../domain';
-import { YamlSource } from './yaml-source';
 
 export type LoadResult =
   { ok: true; inventory: Inventory; topology: Topology } | { ok: false; errors: InventoryError[] };

@@ -22,6 +22,8 @@ export {
   applyInfluxSchema,
   checkInfluxSchema,
   expectedInfluxSchema,
+  RAW_RP,
+  rollupRpName,
   type SchemaItem,
   type SchemaItemStatus,
 } from './influx/schema';

@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { formatFieldPath, type InventoryError } from '../../inventory/errors';
-import { YamlSource } from '../../inventory/yaml-source';
+import { formatFieldPath, YamlSource, type ConfigError } from '../../common';
 import { labelPatternProblem } from '../label-patterns';
 import { missingEnvProblem, urlCredentialsProblem, type Env } from '../notify/receiver-headers';
 import { alertRulesSchema, type AlertRules, type Rule } from './schema';
 
 /** One problem in an alert-rules file, located like inventory errors: file, line, field. */
-export type RulesError = InventoryError;
+export type RulesError = ConfigError;
 
 export type RulesLoadResult = { ok: true; rules: AlertRules } | { ok: false; errors: RulesError[] };
 

@@ -3,7 +3,7 @@
  * learns about links the inventory lacks and inventory links that are not there.
  */
 import type { NodeId } from '../../domain';
-import type { Topology } from '../../inventory/topology';
+import type { Topology } from '../../inventory';
 import { toText, type SnmpResult, type SnmpSession } from '../snmp/session';
 
 const LLDP_LOC_PORT_ID = '1.0.8802.1.1.2.1.3.7.1.3';

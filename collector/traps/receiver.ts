@@ -7,7 +7,7 @@
  * a user bound to that node. Everything else is dropped, counted and logged without secrets.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import type { EventBus } from '../../bus/event-bus';
+import type { EventBus } from '../../bus';
 import type { AgentEndpoint, Inventory, NodeId, TrapEvent } from '../../domain';
 import type { CollectorLogger } from '../logging';
 import { snmp, type RawVarbind, type TrapPdu } from '../snmp/net-snmp';

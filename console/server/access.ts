@@ -5,7 +5,7 @@
  */
 import type { Alert, Link, NodeId, VideoLink } from '../../domain';
 import type { Topology } from '../../inventory';
-import type { UserRole } from '../shared/api';
+import type { UserRole } from '../shared';
 
 export const PERMISSIONS = [
   'read',

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CollectorHealthEvent, NodeId } from '../../domain';
 import type { Topology } from '../../inventory';
-import type { MetricsStore } from '../../metrics/types';
+import type { MetricsStore } from '../../metrics';
 import { Scope } from './access';
 import type { Identity, LoginRateLimiter, UserRecord } from './identity';
 import type { LiveState } from './live-state';

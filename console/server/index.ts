@@ -16,7 +16,7 @@ import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { EventBus } from '../../bus';
 import type { Topology } from '../../inventory';
-import type { MetricsStore } from '../../metrics/types';
+import type { MetricsStore } from '../../metrics';
 import { buildApp } from './app';
 import { scopeCache, type ServerContext } from './context';
 import { hostPolicy, hostProblem } from './http/host-check';

@@ -13,7 +13,7 @@ import {
   type NodeId,
 } from '../../domain';
 import type { Topology } from '../../inventory';
-import type { LinkLiveState, NodeLiveState } from '../shared/api';
+import type { LinkLiveState, NodeLiveState } from '../shared';
 import { METRIC } from './metric-names';
 
 interface NodeFacts {

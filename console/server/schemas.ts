@@ -1,10 +1,10 @@
 /**
  * zod schemas for everything that enters the server: REST bodies and queries, WebSocket client
- * messages. Built to match console/shared/api.ts (the `satisfies` checks below keep them in step);
+ * messages. Built to match console/shared/index.ts (the `satisfies` checks below keep them in step);
  * the OpenAPI document is generated from these same schemas.
  */
 import { z } from 'zod';
-import { labelPatternProblem, MAX_PATTERN_LENGTH } from '../../alerts/label-patterns';
+import { labelPatternProblem, MAX_PATTERN_LENGTH } from '../../alerts';
 import { SEVERITIES, TIERS, ZONES } from '../../domain';
 import {
   CERT_PROFILES,
@@ -19,7 +19,7 @@ import {
   type RevokeRequest,
   type SilenceRequest,
   type UpdateUserRequest,
-} from '../shared/api';
+} from '../shared';
 
 const nodeId = z.string().min(1).max(128);
 const text = (max: number) => z.string().max(max);

@@ -1,4 +1,4 @@
-/** Inventory and PKI records mapped to the shapes of console/shared/api.ts. */
+/** Inventory and PKI records mapped to the shapes of console/shared/index.ts. */
 import type { InventoryNode, Link, VideoLink } from '../../domain';
 import {
   CERT_PROFILES,
@@ -9,7 +9,7 @@ import {
   type LinkView,
   type TopologyNodeView,
   type VideoLinkView,
-} from '../shared/api';
+} from '../shared';
 import type { PkiCertificateRecord } from './ports';
 
 export const nodeView = (node: InventoryNode): TopologyNodeView => ({

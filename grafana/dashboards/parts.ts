@@ -10,8 +10,8 @@ import {
   ThresholdsMode,
   VariableRefresh,
   VariableSort,
+  type Threshold,
 } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { Threshold } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import {
@@ -22,7 +22,7 @@ import {
   ReduceDataOptionsBuilder,
   VizLegendOptionsBuilder,
 } from '@grafana/grafana-foundation-sdk/common';
-import { RAW_RP } from '../../metrics/influx/schema';
+import { RAW_RP } from '../../metrics';
 import { DATASOURCE_REF } from '../datasource';
 import { InfluxqlQueryBuilder } from '../influxql-query';
 

@@ -3,12 +3,10 @@
  * lines are paid for by capacity). Reads the 5-minute rollups (`mean_F`, `max_F`, `min_F` of each field
  * F), kept 400 days, so a year-long range costs the same as a day of raw samples.
  */
-import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { TableSortByFieldStateBuilder } from '@grafana/grafana-foundation-sdk/common';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
-import { DEFAULT_RETENTION } from '../../metrics/retention';
-import { rollupRpName } from '../../metrics/influx/schema';
+import { DEFAULT_RETENTION, rollupRpName } from '../../metrics';
 import { DATASOURCE_REF } from '../datasource';
 import {
   green,

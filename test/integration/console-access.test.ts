@@ -4,7 +4,7 @@
  * The table must name every route of apiRoutes(): a new route without a row fails this test.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { UserRole } from '../../console/shared/api';
+import type { UserRole } from '../../console/shared';
 import { apiRoutes } from '../../console/server';
 import {
   addUser,

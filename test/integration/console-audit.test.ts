@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { AuditResponse, IssueCertificateResponse, SessionResponse } from '../../console/shared/api';
+import type { AuditResponse, IssueCertificateResponse, SessionResponse } from '../../console/shared';
 import {
   addUser,
   CA_PASSPHRASE,

@@ -9,7 +9,7 @@ import { consoleTlsFromCa } from '../../console/server/tls';
 import { parseServeConfig } from '../../console/server/config';
 import { openMetricsStore } from '../../metrics';
 import { type MetricPoint } from '../../domain';
-import type { SessionResponse } from '../../console/shared/api';
+import type { SessionResponse } from '../../console/shared';
 import { addUser, login, PASSWORD, startStack, type Stack } from '../console/server/support';
 
 let stack: Stack;

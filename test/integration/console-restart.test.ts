@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import type { AuditResponse, SessionResponse } from '../../console/shared/api';
+import type { AuditResponse, SessionResponse } from '../../console/shared';
 import { freePort } from '../support/influxd';
 
 const dir = mkdtempSync(join(tmpdir(), 'console-serve-'));

@@ -4,7 +4,7 @@
  */
 import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { ServerMessage } from '../../console/shared/api';
+import type { ServerMessage } from '../../console/shared';
 import {
   addUser,
   eventually,

@@ -4,7 +4,7 @@
  * users' tokens.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { ApiTokensResponse, AuditResponse } from '../../console/shared/api';
+import type { ApiTokensResponse, AuditResponse } from '../../console/shared';
 import { addUser, login, PASSWORD, startStack, type Client, type Stack } from '../console/server/support';
 
 let stack: Stack;

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveStateResponse } from '../../console/shared/api';
+import type { LiveStateResponse } from '../../console/shared';
 import { buildDashboards } from '../../grafana';
 import { rollupSelect } from '../../metrics/influx/schema';
 import { DEFAULT_RETENTION } from '../../metrics/retention';

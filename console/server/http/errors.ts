@@ -1,4 +1,4 @@
-import type { ApiError } from '../../shared/api';
+import type { ApiError } from '../../shared';
 import type { Outcome, Refusal } from '../identity';
 
 /** An expected HTTP failure: a status, a stable code, a human message and the field it concerns. */

@@ -53,7 +53,7 @@ export interface RouteSpec<B = unknown, Q = unknown> {
   query?: z.ZodType<Q>;
   /** Response content type when not JSON (for the OpenAPI document). */
   produces?: string;
-  /** Name of the response type in console/shared/api.ts, for the OpenAPI description. */
+  /** Name of the response type in console/shared/index.ts, for the OpenAPI description. */
   returns: string;
   handler: (input: RouteInput<B, Q>, ctx: ServerContext) => Response | Promise<Response>;
 }

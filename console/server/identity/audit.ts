@@ -1,5 +1,5 @@
 /** Append-only audit trail: who did what to which target, when, from where. Never holds secrets. */
-import type { AuditRecord } from '../../shared/api';
+import type { AuditRecord } from '../../shared';
 import type { IdentityDb } from './db';
 
 export interface AuditInput {

@@ -4,8 +4,8 @@
  * REST routes record the same thing.
  */
 import { createHash } from 'node:crypto';
-import type { CreateUserRequest, UpdateUserRequest, UserRole, UserView } from '../../shared/api';
-import { USER_ROLES } from '../../shared/api';
+import type { CreateUserRequest, UpdateUserRequest, UserRole, UserView } from '../../shared';
+import { USER_ROLES } from '../../shared';
 import type { AuditTrail } from './audit';
 import type { IdentityDb } from './db';
 import { DEFAULT_LOCKOUT, LoginFailures, type LockoutPolicy } from './login-failures';

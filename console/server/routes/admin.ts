@@ -1,6 +1,6 @@
 /** Audit log and the console machine's health (admin). */
 import si from 'systeminformation';
-import type { AuditResponse, HostHealthResponse } from '../../shared/api';
+import type { AuditResponse, HostHealthResponse } from '../../shared';
 import { mayManage } from '../access';
 import { defineRoute } from '../http/route';
 import { auditQuerySchema } from '../schemas';

@@ -1,7 +1,7 @@
 /** Alerts (list, history, ack/unack) and silences — every alert and silence checked against the scope. */
 import type { Scope } from '../access';
 import { severityRank, type Alert, type AlertFilter, type NodeId, type Silence } from '../../../domain';
-import type { AlertsResponse } from '../../shared/api';
+import type { AlertsResponse } from '../../shared';
 import type { ServerContext } from '../context';
 import { ApiFailure, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';

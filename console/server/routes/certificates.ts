@@ -3,8 +3,8 @@
  * revoke. CA private keys never leave the PKI; a generated node key is returned once and not kept.
  */
 import { z } from 'zod';
-import { CERT_PROFILES } from '../../shared/api';
-import type { CertificatesResponse, IssueCertificateResponse } from '../../shared/api';
+import { CERT_PROFILES } from '../../shared';
+import type { CertificatesResponse, IssueCertificateResponse } from '../../shared';
 import type { Scope } from '../access';
 import type { ServerContext } from '../context';
 import { ApiFailure, notFound } from '../http/errors';

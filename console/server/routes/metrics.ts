@@ -1,5 +1,5 @@
 /** Metric ranges from the MetricsStore, always restricted to the caller's nodes. */
-import type { MetricsResponse } from '../../shared/api';
+import type { MetricsResponse } from '../../shared';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { metricsQuerySchema } from '../schemas';

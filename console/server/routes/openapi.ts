@@ -62,7 +62,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json
           : {
               content: {
                 [route.produces ?? 'application/json']: {
-                  schema: { description: `see console/shared/api.ts: ${route.returns}` },
+                  schema: { description: `see console/shared/index.ts: ${route.returns}` },
                 },
               },
             }),

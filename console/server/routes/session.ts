@@ -1,7 +1,7 @@
 /** Sign in and out (cookie sessions) and personal API tokens. */
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import type { SessionResponse } from '../../shared/api';
+import type { SessionResponse } from '../../shared';
 import type { ServerContext } from '../context';
 import { csrfTokenFor, SESSION_COOKIE } from '../identity';
 import { ApiFailure, unwrap } from '../http/errors';

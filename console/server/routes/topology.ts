@@ -6,7 +6,7 @@ import type {
   NodeDetailResponse,
   TopologyResponse,
   VideoLinksResponse,
-} from '../../shared/api';
+} from '../../shared';
 import { METRIC } from '../metric-names';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';

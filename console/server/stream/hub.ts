@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import { severityRank, type Alert, type AlertChange, type Link, type NodeId } from '../../../domain';
 import type { Topology } from '../../../inventory';
 import type { Scope } from '../access';
-import type { LinkLiveState, NodeLiveState, ServerMessage, StreamFilter } from '../../shared/api';
+import type { LinkLiveState, NodeLiveState, ServerMessage, StreamFilter } from '../../shared';
 import type { LiveState } from '../live-state';
 import type { AlertsPort } from '../ports';
 import { clientMessageSchema } from '../schemas';

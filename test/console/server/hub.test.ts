@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Scope } from '../../../console/server/access';
-import type { ServerMessage } from '../../../console/shared/api';
+import type { ServerMessage } from '../../../console/shared';
 import { eventually, startStack, takeDown, type Stack } from './support';
 
 /** Just enough of a ws socket (a real one cannot be made to stall on demand): what the hub sends, and a bufferedAmount the test controls. */

@@ -16,7 +16,7 @@ import { createPkiHttpApp } from '../../../pki/http';
 import type { MetricsStore, RangeQuery, Series } from '../../../metrics/types';
 import type { MetricPoint } from '../../../domain';
 import { startConsoleServer, type ConsoleServer, type ConsoleServerOptions } from '../../../console/server';
-import type { ServerMessage, SessionResponse, UserRole } from '../../../console/shared/api';
+import type { ServerMessage, SessionResponse, UserRole } from '../../../console/shared';
 
 export const INVENTORY = 'configs/examples/nanyang.yaml';
 

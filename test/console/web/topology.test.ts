@@ -1,6 +1,6 @@
 /** The console map's pure parts: where nodes go (layout) and what colour they get (looks). */
 import { describe, expect, it } from 'vitest';
-import type { Alert, NodeLiveState, TopologyNodeView } from '../../../console/shared/api';
+import type { Alert, NodeLiveState, TopologyNodeView } from '../../../console/shared';
 import {
   collapseBelowCounties,
   defaultCollapsed,

@@ -1,4 +1,4 @@
-import type { Alert } from '../../../shared/api';
+import type { Alert } from '../../../shared';
 import { locale } from './locale.svelte';
 import { tOr } from './i18n';
 

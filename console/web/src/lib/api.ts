@@ -2,7 +2,7 @@
  * The one way the web app talks HTTP to the console server: JSON in and out, the session cookie,
  * the CSRF token on every state change, and a 401 turned into "back to the login screen".
  */
-import type { ApiError } from '../../../shared/api';
+import type { ApiError } from '../../../shared';
 
 export class ApiFailure extends Error {
   constructor(

@@ -2,7 +2,7 @@
  * On-call helpers: a short tone and a desktop notification for each new (unsuppressed, unsilenced)
  * alert at or above "major". Both are opt-in and remembered in localStorage.
  */
-import type { Alert } from '../../../shared/api';
+import type { Alert } from '../../../shared';
 import { severityRank } from '../../../../domain';
 import { alertSummary } from './alert-text';
 import { t } from './i18n';

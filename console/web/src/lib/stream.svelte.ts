@@ -3,7 +3,7 @@
  * stores, reconnects with backoff and resumes from the last sequence number it applied; the
  * connection state drives the "disconnected / stale" banner.
  */
-import type { ClientMessage, ServerMessage, StreamFilter } from '../../../shared/api';
+import type { ClientMessage, ServerMessage, StreamFilter } from '../../../shared';
 import { alerts } from '../stores/alerts.svelte';
 import { network } from '../stores/network.svelte';
 import { clock } from './clock.svelte';

@@ -4,7 +4,7 @@
  * Pure: same input, same picture; collapsing a subtree or filtering by zone is a new layout.
  */
 import { hierarchy, tree } from 'd3-hierarchy';
-import type { TopologyNodeView } from '../../../shared/api';
+import type { TopologyNodeView } from '../../../shared';
 import type { Zone } from '../../../../domain';
 
 export interface PlacedNode {

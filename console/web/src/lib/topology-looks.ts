@@ -2,7 +2,7 @@
  * What colour each node and edge of the map gets, from live state and open alerts: root causes stand
  * out, everything cut off behind them is dimmed, and a collapsed subtree shows its worst member.
  */
-import type { Alert, LinkLiveState, LinkView, NodeLiveState } from '../../../shared/api';
+import type { Alert, LinkLiveState, LinkView, NodeLiveState } from '../../../shared';
 import type { LinkColour, LookColour, NodeLook } from './topology-canvas';
 import type { TopologyLayout } from './topology-layout';
 

@@ -9,7 +9,7 @@ import type {
   SilenceRequest,
   UpdateUserRequest,
   UserView,
-} from '../../../shared/api';
+} from '../../../shared';
 import { api, query } from '../lib/api';
 
 /** Users, silences, audit log and host health for the admin screen. */

@@ -6,7 +6,7 @@ import type {
   AlertsResponse,
   Severity,
   SilenceRequest,
-} from '../../../shared/api';
+} from '../../../shared';
 import { api, query } from '../lib/api';
 
 export interface AlertListFilter {

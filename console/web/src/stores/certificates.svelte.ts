@@ -5,7 +5,7 @@ import type {
   IssueCertificateResponse,
   RevocationReason,
   RevokeRequest,
-} from '../../../shared/api';
+} from '../../../shared';
 import { api, query } from '../lib/api';
 
 export interface EndpointStatus {

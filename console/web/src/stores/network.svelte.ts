@@ -5,7 +5,7 @@ import type {
   NodeLiveState,
   TopologyNodeView,
   TopologyResponse,
-} from '../../../shared/api';
+} from '../../../shared';
 import { api } from '../lib/api';
 
 /** The caller's subtree of the network (static, from GET /api/topology) and its live state (from the stream). */

@@ -4,7 +4,7 @@ import type {
   SessionResponse,
   UserRole,
   UserView,
-} from '../../../shared/api';
+} from '../../../shared';
 import { api, ApiFailure, onUnauthorized, setCsrfToken } from '../lib/api';
 
 /** What each role may do (mirrors console/server/access.ts GRANTS); the UI offers an action only when the signed-in role may take it. */
