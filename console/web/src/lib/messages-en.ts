@@ -321,6 +321,7 @@ export const en: Record<MessageKey, string> = {
   'admin.silence.by': 'Created by',
   'admin.silence.delete': 'Delete',
   'admin.silence.none': 'No silences.',
+  'admin.silence.invalid': 'invalid, mutes nothing (fix its matchers)',
   'admin.silence.weekly': 'weekly {days} {from}–{to}',
   'admin.silence.active': 'active',
   'admin.silence.expired': 'ended',

@@ -316,6 +316,7 @@ export const zh = {
   'admin.silence.by': '创建人',
   'admin.silence.delete': '删除',
   'admin.silence.none': '当前没有静默规则。',
+  'admin.silence.invalid': '规则无效，不生效（请修改匹配条件）',
   'admin.silence.weekly': '每周 {days} {from}–{to}',
   'admin.silence.active': '生效中',
   'admin.silence.expired': '已结束',
