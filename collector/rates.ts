@@ -6,7 +6,6 @@
  */
 
 export const COUNTER32_MODULUS = 2n ** 32n;
-export const COUNTER64_MODULUS = 2n ** 64n;
 /** sysUpTime (TimeTicks) wraps after 2^32 centiseconds ≈ 497.1 days. */
 export const UPTIME_MODULUS_CS = 2 ** 32;
 

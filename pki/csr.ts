@@ -44,16 +44,6 @@ export interface ParsedCsr {
   usage: KeyUsageFamily;
 }
 
-const NAME_TYPES: Record<string, string> = {
-  [OID.commonName]: 'CN',
-  [OID.country]: 'C',
-  [OID.organization]: 'O',
-  [OID.organizationalUnit]: 'OU',
-  [OID.locality]: 'L',
-  '2.5.4.8': 'ST',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-};
-
 const STRING_TAGS = new Set([0x0c, 0x13, 0x16, 0x14, 0x1e]);
 
 function decodeString(node: DerNode | undefined): string {
@@ -235,8 +225,4 @@ export function createCsr(options: {
   const info = sequence(smallInteger(0), encodeName(options.subject), spkiOf(options.publicKey), attributes);
   const der = sequence(info, algorithm.identifier, bitString(sign(algorithm.hash, info, options.key)));
   return toPem('CERTIFICATE REQUEST', der);
-}
-
-export function nameTypeLabel(typeOid: string): string {
-  return NAME_TYPES[typeOid] ?? typeOid;
 }

@@ -29,13 +29,11 @@ export const nullValue = (): Der => Buffer.from([0x05, 0x00]);
 export const boolean = (value: boolean): Der => Buffer.from([0x01, 0x01, value ? 0xff : 0x00]);
 export const utf8String = (text: string): Der => tlv(0x0c, Buffer.from(text, 'utf8'));
 export const printableString = (text: string): Der => tlv(0x13, Buffer.from(text, 'ascii'));
-export const ia5String = (text: string): Der => tlv(0x16, Buffer.from(text, 'ascii'));
 /** BIT STRING with no unused bits. */
 export const bitString = (bytes: Buffer): Der => tlv(0x03, Buffer.from([0]), bytes);
 /** [n] EXPLICIT: constructed context-specific wrapper. */
 export const explicit = (n: number, ...inner: Buffer[]): Der => tlv(0xa0 | n, ...inner);
 /** [n] IMPLICIT primitive. */
-export const implicitPrimitive = (n: number, bytes: Buffer): Der => tlv(0x80 | n, bytes);
 export const enumerated = (value: number): Der => tlv(0x0a, Buffer.from([value]));
 
 /** INTEGER from unsigned big-endian magnitude bytes (adds a leading zero when the top bit is set). */

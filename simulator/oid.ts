@@ -22,10 +22,6 @@ export function parseOid(text: string): number[] {
   return oid;
 }
 
-export function formatOid(oid: Oid): string {
-  return oid.join('.');
-}
-
 export function startsWith(oid: Oid, prefix: Oid): boolean {
   if (oid.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (oid[i] !== prefix[i]) return false;

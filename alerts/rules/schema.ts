@@ -38,7 +38,6 @@ export const matcherSchema = z.strictObject({
 const base = { id: ruleId, severity, description: z.string().optional() };
 
 export const THRESHOLD_OPS = ['>', '>=', '<', '<='] as const;
-export type ThresholdOp = (typeof THRESHOLD_OPS)[number];
 
 const thresholdRule = z.strictObject({
   ...base,
@@ -171,7 +170,6 @@ export const alertRulesSchema = z.strictObject({
   routes: z.array(routeSchema).default([]),
 });
 
-export type RawAlertRules = z.input<typeof alertRulesSchema>;
 export type AlertRules = z.output<typeof alertRulesSchema>;
 export type Rule = AlertRules['rules'][number];
 export type RuleOf<K extends Rule['kind']> = Extract<Rule, { kind: K }>;

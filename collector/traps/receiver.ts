@@ -9,7 +9,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { EventBus } from '../../bus';
 import type { AgentEndpoint, Inventory, NodeId, TrapEvent } from '../../domain';
-import type { CollectorLogger } from '../logging';
+import type { Logger } from '../../common';
 import { snmp, type RawVarbind, type TrapPdu } from '../snmp/net-snmp';
 import { toNumber, toText, toV3User } from '../snmp/session';
 import { communityAccepted } from './community';
@@ -21,7 +21,6 @@ import { SenderDirectory } from './senders';
 export { SenderDirectory } from './senders';
 
 export const SNMP_TRAP_OID = '1.3.6.1.6.3.1.1.4.1.0';
-export const SNMP_TRAP_ADDRESS = '1.3.6.1.6.3.18.1.3.0';
 const SYS_UPTIME_0 = '1.3.6.1.2.1.1.3.0';
 const IF_INDEX = '1.3.6.1.2.1.2.2.1.1.';
 const IF_NAME = '1.3.6.1.2.1.31.1.1.1.1.';
@@ -53,7 +52,7 @@ export interface TrapReceiverOptions {
   inventory: Inventory;
   manifest?: readonly AgentEndpoint[];
   bus: EventBus;
-  logger: CollectorLogger;
+  logger: Logger;
   /**
    * v1/v2c communities accepted from any known node besides its own read community (inventory or
    * manifest). None by default: a community is accepted only when configured.

@@ -12,6 +12,7 @@ import {
   USER_ROLES,
   type AckRequest,
   type ChangePasswordRequest,
+  type CreateApiTokenRequest,
   type ClientMessage,
   type CreateUserRequest,
   type IssueCertificateRequest,
@@ -58,7 +59,9 @@ export const changePasswordSchema = z.object({
   newPassword: text(256),
 }) satisfies z.ZodType<ChangePasswordRequest>;
 
-export const createTokenSchema = z.object({ name: text(100).min(1) });
+export const createTokenSchema = z.object({
+  name: text(100).min(1),
+}) satisfies z.ZodType<CreateApiTokenRequest>;
 
 export const ackSchema = z.object({ comment: text(1000) }) satisfies z.ZodType<AckRequest>;
 
@@ -104,8 +107,6 @@ export const issueCertificateSchema = z.union([
 export const revokeSchema = z.object({
   reason: z.enum(REVOCATION_REASONS),
 }) satisfies z.ZodType<RevokeRequest>;
-
-export const p12DownloadSchema = z.object({ password: text(256).min(8) });
 
 // ---------- queries ----------
 export const alertsQuerySchema = z.object({
