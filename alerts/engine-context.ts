@@ -1,3 +1,4 @@
+import type { Logger } from '../common';
 import type { Topology } from '../inventory';
 import type { Interfaces } from './interfaces';
 import type { RuleKind } from './kinds/kind';
@@ -8,12 +9,6 @@ import type { Outages } from './outages';
 import type { AlertRules, Rule } from './rules/schema';
 
 /** What the engine's parts share: the topology and rules, the clock, and each other. */
-
-export interface AlertLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
 
 /** Flags set by any part, acted on by the engine: save the conditions, reconcile the outages. */
 export interface DirtyFlags {
@@ -27,7 +22,7 @@ export interface EngineContext {
   readonly topology: Topology;
   readonly rules: AlertRules;
   readonly clock: () => number;
-  readonly log: AlertLogger;
+  readonly log: Logger;
   readonly dirty: DirtyFlags;
   readonly nodes: NodeInfo;
   readonly alerts: AlertLifecycle;

@@ -1,7 +1,8 @@
 import type { Alert, AlertChangeEvent, BusEvent, NodeId, SamplesEvent, Silence } from '../domain';
 import type { Topology } from '../inventory';
 import { emptySnapshot, type ConditionsSnapshot } from './conditions-snapshot';
-import type { AlertLogger, DirtyFlags, EngineContext } from './engine-context';
+import type { Logger } from '../common';
+import type { DirtyFlags, EngineContext } from './engine-context';
 import { Interfaces } from './interfaces';
 import { InterfaceFlappingKind } from './kinds/interface-flapping';
 import { RULE_KINDS, type RuleKind } from './kinds/index';
@@ -21,7 +22,6 @@ import type { AlertStore } from './store';
  * event and tick by tick.
  */
 
-export type { AlertLogger } from './engine-context';
 export type ActionFailure = 'not-found' | 'resolved' | 'already-acknowledged' | 'not-acknowledged';
 export type ActionResult = { ok: true; alert: Alert } | { ok: false; reason: ActionFailure; message: string };
 
@@ -33,7 +33,7 @@ export interface CoreOptions {
   rules: AlertRules;
   store: AlertStore;
   clock: () => number;
-  log: AlertLogger;
+  log: Logger;
   /** The collector's poll interval when it overrides the inventory's per-node intervals. */
   pollIntervalS?: number;
   /** In-memory resume ring for eventsSince. */
@@ -47,7 +47,7 @@ export interface CoreOptions {
 export class AlertCore {
   private readonly store: AlertStore;
   private readonly clock: () => number;
-  private readonly log: AlertLogger;
+  private readonly log: Logger;
   private readonly dirty: DirtyFlags = { conditions: false, outages: false };
   private readonly alerts: AlertLifecycle;
   private readonly conditions: OutageConditions;
@@ -210,6 +210,7 @@ export class AlertCore {
       case 'topology.drift':
       case 'collector.health':
       case 'certificate.expiry':
+      case 'security.event':
         this.dispatch(event);
         return;
       case 'alert':
@@ -360,6 +361,8 @@ function aboutNode(event: BusEvent): NodeId | null {
     case 'trap':
     case 'topology.drift':
       return event.node;
+    case 'security.event':
+      return event.event.node;
     case 'samples':
     case 'collector.health':
     case 'certificate.expiry':

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
 import type { EventBus, Unsubscribe } from '../bus/index';
+import { createLogger, type Logger } from '../common';
 import type { Topology } from '../inventory';
 import {
   severityRank,
@@ -10,14 +10,14 @@ import {
   type NodeId,
   type Silence,
 } from '../domain';
-import { AlertCore, type ActionResult, type AlertLogger } from './engine';
+import { AlertCore, type ActionResult } from './engine';
 import {
   OutboxWorker,
   planNotifications,
   type DeliveryReport,
   type NotificationConfig,
 } from './notify/outbox';
-import { resolveReceiverHeaders } from './notify/receiver-headers';
+import { resolveReceiverHeaders, type Env } from './notify/receiver-headers';
 import { formatRulesError, loadAlertRules } from './rules/load';
 import type { AlertRules } from './rules/schema';
 import { silenceProblem, withValidity, type SilenceInput } from './silences';
@@ -28,7 +28,8 @@ import { AlertStore, type AckRecord, type OutboxRow } from './store';
  * alerts, history and silences, acknowledges through it, and streams its change events.
  */
 
-export type { ActionFailure, ActionResult, AlertLogger } from './engine';
+export type { ActionFailure, ActionResult } from './engine';
+export type { Env } from './notify/receiver-headers';
 export type { DeliveryReport, NotificationConfig } from './notify/outbox';
 export { DEDUP_HEADER } from './notify/outbox';
 export {
@@ -66,7 +67,13 @@ export interface AlertEngineOptions {
   ringSize?: number;
   /** eventsSince answers 'too-old' beyond this many events: take a fresh snapshot instead. */
   maxResumeEvents?: number;
-  log?: AlertLogger;
+  /** Default: warnings and errors to stderr at level info. */
+  log?: Logger;
+  /**
+   * Where `{ env: NAME }` header secrets in the rules are read from: the CLI passes its environment.
+   * Default none, so a rules file that references a variable refuses to start, naming it.
+   */
+  env?: Env;
 }
 
 export interface HistoryQuery {
@@ -109,9 +116,9 @@ export interface AlertEngine {
   stop(): Promise<void>;
 }
 
-function resolveRules(rules: AlertRules | string | undefined): AlertRules {
+function resolveRules(rules: AlertRules | string | undefined, env: Env): AlertRules {
   if (rules !== undefined && typeof rules !== 'string') return rules;
-  const loaded = loadAlertRules(rules);
+  const loaded = loadAlertRules(rules, env);
   if (!loaded.ok)
     throw new Error(`alert rules are invalid:\n${loaded.errors.map(formatRulesError).join('\n')}`);
   return loaded.rules;
@@ -148,7 +155,7 @@ const worstFirst = (a: Alert, b: Alert) =>
   severityRank(a.severity) - severityRank(b.severity) || b.startsAtMs - a.startsAtMs;
 
 /** A silence saved before patterns were checked as strictly as now loads, matches nothing, and says why. */
-function warnAboutInvalidSilences(store: AlertStore, log: AlertLogger): void {
+function warnAboutInvalidSilences(store: AlertStore, log: Logger): void {
   for (const silence of store.silences().map(withValidity))
     if (silence.invalid !== undefined)
       log.warn(
@@ -163,7 +170,8 @@ export function startAlertEngine(options: AlertEngineOptions): Promise<AlertEngi
 }
 
 function createAlertEngine(options: AlertEngineOptions): AlertEngine {
-  const base = resolveRules(options.rules);
+  const env = options.env ?? {};
+  const base = resolveRules(options.rules, env);
   const rules: AlertRules = {
     ...base,
     settings: {
@@ -190,11 +198,10 @@ function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     throw new Error(`alert notifications name unknown receivers: ${[...new Set(unknown)].join(', ')}`);
 
   const clock = options.clock ?? Date.now;
-  const log =
-    options.log ?? pino({ name: 'alerts', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+  const log = options.log ?? createLogger({ level: 'info' });
   const autoTick = options.autoTick ?? true;
   // Before the store opens: a missing secret or a URL with credentials stops the start cleanly.
-  const receiverHeaders = resolveReceiverHeaders(rules.receivers);
+  const receiverHeaders = resolveReceiverHeaders(rules.receivers, env);
   const store = new AlertStore(options.dbPath);
   warnAboutInvalidSilences(store, log);
   const notificationConfig: NotificationConfig = {

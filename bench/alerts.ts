@@ -7,6 +7,7 @@ import type { BusEvent, NodeId } from '../domain';
 import { generateInventoryYaml, seededRandom } from '../inventory/generate';
 import { loadInventoryText, type Topology } from '../inventory/index';
 import { percentile } from './percentile';
+import { silentLogger } from '../common';
 
 /**
  * `egov-noc bench alerts`:
@@ -15,8 +16,6 @@ import { percentile } from './percentile';
  *    time until the correlated alert set is stable, alerts created, memory; against what an engine
  *    without correlation would show (one visible alert per node).
  */
-
-const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function shuffle<T>(items: T[], rand: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
@@ -40,7 +39,7 @@ async function withEngine<T>(
     topology,
     bus,
     dbPath: join(dir, 'alerts.db'),
-    log: silentLog,
+    log: silentLogger(),
     tickMs: 50,
     ...(correlationWindowMs !== undefined ? { correlationWindowMs } : {}),
   });

@@ -18,7 +18,8 @@ import { asNodeId } from '../domain';
 import { generateInventoryYaml } from '../inventory/generate';
 import type { TopologyNodeView } from '../console/shared';
 import { layoutTopology } from '../console/web/src/lib/topology-layout';
-import { memoryLogger, openMetricsStore } from '../metrics';
+import { memoryLogger, silentLogger } from '../common';
+import { openMetricsStore } from '../metrics';
 import { ensureWebBuilt, launchChromium } from './support/chromium';
 
 const TARGET_INTERACTIVE_MS = 2000;
@@ -118,7 +119,7 @@ export async function run(): Promise<void> {
     bus,
     dbPath: join(dir, 'alerts.sqlite'),
     correlationWindowMs: 200,
-    log: { info() {}, warn() {}, error() {} },
+    log: silentLogger(),
   });
   const metrics = openMetricsStore('memory', { logger: memoryLogger() });
   await metrics.init();

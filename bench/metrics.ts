@@ -19,7 +19,7 @@ import { EmbeddedMetricsStore } from '../metrics/embedded/store';
 import { InfluxMetricsStore } from '../metrics/influx/store';
 import { applyInfluxSchema, expectedInfluxSchema } from '../metrics/influx/schema';
 import { DEFAULT_RETENTION } from '../metrics/retention';
-import { memoryLogger } from '../metrics/logger';
+import { memoryLogger } from '../common';
 import type { MetricPoint } from '../domain';
 import { startInfluxd } from './support/influxd';
 

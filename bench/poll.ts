@@ -17,12 +17,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessBus } from '../bus';
-import { memoryCollectorLogger, startCollector } from '../collector';
+import { startCollector } from '../collector';
 import { loadInventoryText, type Topology } from '../inventory';
 import { asNodeId, type AgentEndpoint, type Inventory } from '../domain';
 import { generateInventoryYaml } from '../inventory/generate';
 import { openMetricsStore } from '../metrics';
-import { memoryLogger } from '../metrics/logger';
+import { memoryLogger } from '../common';
 import type { MetricsStore } from '../metrics/types';
 import { startInfluxd, type Influxd } from './support/influxd';
 
@@ -273,7 +273,7 @@ async function measure(
     manifest,
     store,
     bus: new InProcessBus(),
-    logger: memoryCollectorLogger(),
+    logger: memoryLogger(),
     schedule: false,
     hostHealth: false,
     statusPeriodS: 3600,

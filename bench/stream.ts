@@ -24,6 +24,7 @@ import { loadInventoryText, type Topology } from '../inventory';
 import { type NodeId } from '../domain';
 import { openMetricsStore } from '../metrics';
 import { percentile } from './percentile';
+import { silentLogger } from '../common';
 
 const CLIENTS = 1000;
 const PACED_EVENTS = 60;
@@ -223,7 +224,7 @@ export async function run(): Promise<void> {
     dbPath: join(dir, 'alerts.sqlite'),
     correlationWindowMs: 0,
     tickMs: ENGINE_TICK_MS,
-    log: { info() {}, warn() {}, error() {} },
+    log: silentLogger(),
   });
   const metrics = openMetricsStore('memory');
   await metrics.init();

@@ -4,6 +4,12 @@ import type { BusEvent, BusEventOf, BusEventType } from '../domain';
 
 const codec = JSONCodec<BusEvent>();
 
+/** A NATS account for servers that require one; either field may be absent. */
+export interface NatsAccount {
+  user?: string;
+  pass?: string;
+}
+
 /**
  * The same events over NATS, for when a county or city collector, the alert engine and the console
  * servers run on different machines. Subjects are `<prefix>.<event type>` (e.g. egov.node.state),
@@ -19,16 +25,20 @@ export class NatsBus implements EventBus {
     private readonly onError: (error: Error) => void,
   ) {}
 
-  /** Connect to nats://host:port; credentials, if any, come from the URL or NATS_USER/NATS_PASSWORD. */
+  /** Connect to nats://host:port; credentials, if any, come from the URL or `account` (the CLI's NATS_USER/NATS_PASSWORD). */
   static async connect(
     url: string,
-    options: { prefix?: string; name?: string; onError?: (error: Error) => void } = {},
+    options: {
+      prefix?: string;
+      name?: string;
+      onError?: (error: Error) => void;
+      account?: NatsAccount;
+    } = {},
   ): Promise<NatsBus> {
     const connection = await connect({
       servers: url,
       name: options.name ?? 'egov-noc',
-      user: process.env.NATS_USER,
-      pass: process.env.NATS_PASSWORD,
+      ...(options.account ?? {}),
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1000,
     });
@@ -84,8 +94,12 @@ export class NatsBus implements EventBus {
 }
 
 /** An EventBus from a spec: `memory` (default, in-process) or `nats://host:port`. */
-export async function openEventBus(spec: string | undefined, inProcess: () => EventBus): Promise<EventBus> {
+export async function openEventBus(
+  spec: string | undefined,
+  inProcess: () => EventBus,
+  account: NatsAccount = {},
+): Promise<EventBus> {
   if (spec === undefined || spec === '' || spec === 'memory') return inProcess();
-  if (/^nats:\/\//.test(spec)) return NatsBus.connect(spec);
+  if (/^nats:\/\//.test(spec)) return NatsBus.connect(spec, { account });
   throw new Error(`unknown event bus "${spec}": use "memory" or nats://host:port`);
 }

@@ -16,7 +16,7 @@ import type {
 } from '../domain';
 import type { Topology } from '../inventory';
 import type { MetricsStore, StoreHealth } from '../metrics';
-import { createCollectorLogger, type CollectorLogger } from './logging';
+import { createLogger, type Logger } from '../common';
 import { normalizeNodePoll, normalizeVideo, unreachablePoint, type NodeMemory } from './normalizer';
 import { pollHostResources, type HostResourcesReading } from './poll/host-resources';
 import { newIfMibMemory, pollIfMib, type IfMibMemory } from './poll/if-mib';
@@ -55,7 +55,7 @@ export interface CollectorOptions {
   trapAddress?: string;
   /** Trap communities accepted from any known node besides its own read community (none by default). */
   trapCommunities?: readonly string[];
-  logger?: CollectorLogger;
+  logger?: Logger;
   /** The `collector` tag of self-monitoring points (default: the host name). */
   name?: string;
   /** Polls in flight at once, across all nodes. */
@@ -147,7 +147,7 @@ function countFields(points: readonly MetricPoint[]): number {
 
 export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
   const { topology, inventory, store, bus } = options;
-  const logger = options.logger ?? createCollectorLogger();
+  const logger = options.logger ?? createLogger({ level: 'info' });
   const name = options.name ?? hostname();
   const timing: SessionTiming = { ...DEFAULT_TIMING, ...options.timing };
   const maxRepCap = options.maxRepetitions ?? 50;

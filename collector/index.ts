@@ -9,6 +9,5 @@ export {
   type CollectorStatus,
   type RunningCollector,
 } from './collector';
-export { createCollectorLogger, memoryCollectorLogger, type CollectorLogger } from './logging';
 export { startTrapReceiver, type TrapReceiver, type TrapReceiverStats } from './traps/receiver';
 export type { CollectorSnapshot } from './self-monitor';

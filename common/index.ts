@@ -8,3 +8,15 @@ export {
 } from './private-files';
 export { formatConfigError, formatFieldPath, type ConfigError } from './config-errors';
 export { YamlSource } from './yaml-source';
+export {
+  createLogger,
+  memoryLogger,
+  silentLogger,
+  REDACTED_PATHS,
+  type LoggedLine,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  type MemoryLogger,
+} from './logger';
+export { parseYamlConfig, readYamlConfig, type YamlConfigResult } from './yaml-config';

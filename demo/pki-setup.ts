@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../bus';
+import { writePrivateFile } from '../common';
 import { type Topology } from '../inventory';
 import { asNodeId } from '../domain';
 import { directoryFromTopology, initCa, openCa, type PkiService } from '../pki';
@@ -15,12 +16,11 @@ export interface DemoPki {
   stopSchedule: () => void;
 }
 
-/** The CA passphrase: EGOV_CA_PASSPHRASE, or one generated for this demo state dir (file mode 0600). */
-function demoPassphrase(stateDir: string): string {
-  const fromEnv = process.env.EGOV_CA_PASSPHRASE;
-  if (fromEnv) return fromEnv;
+/** The CA passphrase given (the CLI's EGOV_CA_PASSPHRASE), or one generated for this demo state dir (file mode 0600). */
+function demoPassphrase(stateDir: string, given: string | undefined): string {
+  if (given) return given;
   const file = join(stateDir, 'ca-passphrase');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  if (!existsSync(file)) writePrivateFile(file, randomBytes(24).toString('base64url'));
   return readFileSync(file, 'utf8').trim();
 }
 
@@ -29,11 +29,12 @@ export function startDemoPki(
   bus: EventBus,
   stateDir: string,
   publicBaseUrl: string,
+  givenPassphrase?: string,
 ): DemoPki {
   const pki = topology.inventory.pki;
   if (!pki) throw new Error(`${topology.inventory.file} has no "pki:" section; the demo needs one`);
   const dir = join(stateDir, 'ca');
-  const passphrase = demoPassphrase(stateDir);
+  const passphrase = demoPassphrase(stateDir, givenPassphrase);
   const fresh = !existsSync(join(dir, 'ca.json'));
   if (fresh) {
     const created = initCa(dir, {

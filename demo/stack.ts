@@ -3,14 +3,13 @@ import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino, { type Logger } from 'pino';
 import { startAlertEngine, type AlertEngine } from '../alerts';
 import { InProcessBus } from '../bus';
-import { createCollectorLogger, startCollector, type RunningCollector } from '../collector';
+import { startCollector, type RunningCollector } from '../collector';
 import { startConsoleServer, ensureFirstAdmin, type ConsoleServer } from '../console/server';
-import { ensurePrivateDir, writePrivateFile } from '../common';
+import { createLogger, ensurePrivateDir, writePrivateFile, type Logger } from '../common';
 import { formatInventoryError, loadInventory, type Topology } from '../inventory';
-import { openMetricsStore, type MetricsStore } from '../metrics';
+import { openMetricsStore, type InfluxCredentials, type MetricsStore } from '../metrics';
 import { createPkiHttpApp } from '../pki';
 import { startSimulator, type Simulator } from '../simulator';
 import { startDemoPki, type DemoPki } from './pki-setup';
@@ -31,9 +30,14 @@ export interface StackOptions {
   consoleHost?: string;
   /** influx://host:port/db for InfluxDB; default the embedded SQLite store in the state dir. */
   metrics?: string;
+  /** The InfluxDB account for `metrics` (the CLI reads INFLUX_USERNAME / INFLUX_PASSWORD). */
+  metricsCredentials?: InfluxCredentials;
+  /** Protects the demo CA's keys (the CLI reads EGOV_CA_PASSPHRASE); default one generated into the state dir. */
+  caPassphrase?: string;
   /** Run the scripted fault scenario (timings overridable, e.g. faster in tests). */
   scenario?: false | Partial<Omit<ScenarioOptions, 'say'>>;
   say?: (line: string) => void;
+  /** Every part logs through it (with its `part` name); default warnings and errors on stderr. */
   log?: Logger;
 }
 
@@ -85,7 +89,7 @@ async function freeTcpPort(): Promise<number> {
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const say = options.say ?? (() => undefined);
-  const log = options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const log = options.log ?? createLogger({ level: 'warn' });
   const loaded = loadInventory(options.inventoryPath);
   if (!loaded.ok) throw new Error(loaded.errors.map(formatInventoryError).join('\n'));
   const { topology, inventory } = loaded;
@@ -99,7 +103,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     if (options.scenario !== false) scheduleDemoMeeting(topology, Date.now());
     const bus = new InProcessBus();
-    const metrics = openMetricsStore(options.metrics ?? join(stateDir, 'metrics.sqlite'));
+    const metrics = openMetricsStore(options.metrics ?? join(stateDir, 'metrics.sqlite'), {
+      logger: log.child({ part: 'metrics' }),
+      ...(options.metricsCredentials ? { credentials: options.metricsCredentials } : {}),
+    });
     await metrics.init();
     cleanups.push(() => metrics.close());
 
@@ -121,11 +128,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       bus,
       dbPath: join(stateDir, 'alerts.sqlite'),
       pollIntervalS,
+      log: log.child({ part: 'alerts' }),
     });
     cleanups.push(() => alerts.stop());
 
     const port = options.consolePort || (await freeTcpPort());
-    const pki = startDemoPki(topology, bus, stateDir, `http://127.0.0.1:${port}/pki`);
+    const pki = startDemoPki(topology, bus, stateDir, `http://127.0.0.1:${port}/pki`, options.caPassphrase);
     cleanups.push(() => {
       pki.stopSchedule();
       pki.service.close();
@@ -140,7 +148,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       intervalS: pollIntervalS,
       trapPort,
       hostHealth: true,
-      logger: createCollectorLogger(process.env.LOG_LEVEL ?? 'warn'),
+      logger: log.child({ part: 'collector' }),
     });
     cleanups.push(() => collector.stop());
 
@@ -155,7 +163,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stateDir,
       port,
       ...(options.consoleHost ? { host: options.consoleHost } : {}),
-      log,
+      log: log.child({ part: 'console' }),
     });
     cleanups.push(() => console.stop());
 

@@ -1,5 +1,6 @@
 import type { AlertChangeEvent } from './alert';
 import type { MetricPoint } from './metric-point';
+import type { SecurityEvent } from './security-event';
 import type { NodeId } from './topology';
 
 /**
@@ -91,6 +92,13 @@ export interface CertificateExpiryEvent {
   daysLeft: number;
 }
 
+/** A device log line, parsed and classified (see security-event.ts for the taxonomy). */
+export interface SecurityBusEvent {
+  type: 'security.event';
+  timeMs: number;
+  event: SecurityEvent;
+}
+
 /** The alert engine changed an alert (opened, acknowledged, resolved …); ordered by seq. */
 export interface AlertBusEvent extends AlertChangeEvent {
   type: 'alert';
@@ -106,6 +114,7 @@ export type BusEvent =
   | TopologyDriftEvent
   | CollectorHealthEvent
   | CertificateExpiryEvent
+  | SecurityBusEvent
   | AlertBusEvent;
 
 export type BusEventType = BusEvent['type'];

@@ -11,3 +11,4 @@ export * from './agent-endpoint';
 export * from './alert';
 export type * from './events';
 export type * from './metric-point';
+export * from './security-event';

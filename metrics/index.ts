@@ -1,21 +1,21 @@
 /**
  * metrics/ — where samples live. Public face: open a MetricsStore from a spec string.
  *
- *   influx://HOST[:PORT]/DB   InfluxDB 1.x over HTTP (influxs:// for HTTPS); credentials from the
- *                             environment (INFLUX_USERNAME / INFLUX_PASSWORD), never from the URL
+ *   influx://HOST[:PORT]/DB   InfluxDB 1.x over HTTP (influxs:// for HTTPS); credentials passed in
+ *                             by the caller (the CLI reads INFLUX_USERNAME / INFLUX_PASSWORD), never
+ *                             from the URL
  *   sqlite:PATH or PATH       embedded SQLite store in that file
  *   memory                    embedded store in memory (tests)
  */
 import { join } from 'node:path';
 import { EmbeddedMetricsStore } from './embedded/store';
 import { InfluxMetricsStore } from './influx/store';
-import { defaultMetricsLogger, type MetricsLogger } from './logger';
+import { createLogger, type Logger } from '../common';
 import type { RetentionSettings } from './retention';
 import type { MetricsStore } from './types';
 
 export type { Aggregation, MetricsStore, RangeQuery, Series, StoreHealth } from './types';
 export { DEFAULT_RETENTION, ROLLUP_STEP_S, type RetentionSettings } from './retention';
-export { defaultMetricsLogger, memoryLogger, type MetricsLogger } from './logger';
 export { EmbeddedMetricsStore } from './embedded/store';
 export { InfluxMetricsStore } from './influx/store';
 export {
@@ -29,7 +29,8 @@ export {
 } from './influx/schema';
 
 export interface MetricsStoreOptions {
-  logger?: MetricsLogger;
+  /** Default: warnings and errors to stderr at level info. */
+  logger?: Logger;
   retention?: RetentionSettings;
   /** InfluxDB: outage spool folder (default .data/metrics-spool/HOST_PORT_DB). */
   spoolDir?: string;
@@ -40,10 +41,15 @@ export interface MetricsStoreOptions {
   flushIntervalMs?: number;
   /** InfluxDB: concurrent write requests. */
   maxInFlight?: number;
-  /** Where INFLUX_USERNAME / INFLUX_PASSWORD are read (default process.env). */
-  env?: Record<string, string | undefined>;
+  /** InfluxDB account (the CLI reads it from INFLUX_USERNAME / INFLUX_PASSWORD); none: no auth. */
+  credentials?: InfluxCredentials;
   /** Clock, for tests. */
   now?: () => number;
+}
+
+export interface InfluxCredentials {
+  username: string;
+  password: string;
 }
 
 export type MetricsSpec =
@@ -110,7 +116,7 @@ export function describeMetricsSpec(spec: MetricsSpec): string {
 /** Build (not yet init) the store a spec names. Call `await store.init()` next. */
 export function openMetricsStore(spec: string, opts: MetricsStoreOptions = {}): MetricsStore {
   const parsed = parseMetricsSpec(spec);
-  const logger = opts.logger ?? defaultMetricsLogger();
+  const logger = opts.logger ?? createLogger({ level: 'info' });
   if (parsed.kind === 'embedded') {
     return new EmbeddedMetricsStore({
       path: parsed.path,
@@ -121,19 +127,13 @@ export function openMetricsStore(spec: string, opts: MetricsStoreOptions = {}): 
       ...(opts.now === undefined ? {} : { now: opts.now }),
     });
   }
-  const env = opts.env ?? process.env;
-  const username = env.INFLUX_USERNAME;
-  const password = env.INFLUX_PASSWORD;
-  if (username === undefined && password !== undefined) {
-    throw new Error('INFLUX_PASSWORD is set but INFLUX_USERNAME is not: set both or neither');
-  }
   const hostForPath = parsed.host.replace(/[^A-Za-z0-9.-]/g, '_');
   return new InfluxMetricsStore({
     host: parsed.host,
     port: parsed.port,
     protocol: parsed.protocol,
     database: parsed.database,
-    ...(username === undefined ? {} : { username, password: password ?? '' }),
+    ...(opts.credentials === undefined ? {} : opts.credentials),
     spoolDir:
       opts.spoolDir ?? join('.data', 'metrics-spool', `${hostForPath}_${parsed.port}_${parsed.database}`),
     logger,

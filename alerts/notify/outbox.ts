@@ -1,4 +1,4 @@
-import type { AlertLogger } from '../engine-context';
+import type { Logger } from '../../common';
 import type { AlertSettings, ReceiverConfig, RouteConfig } from '../rules/schema';
 import { matchesLabels } from '../silences';
 import type { AlertStore, OutboxRow } from '../store';
@@ -99,9 +99,12 @@ export class OutboxWorker {
     receivers: ReceiverConfig[],
     private readonly settings: AlertSettings,
     private readonly clock: () => number,
-    private readonly log: AlertLogger,
+    private readonly log: Logger,
     /** Each receiver's request headers with `{ env }` references read (resolveReceiverHeaders). */
-    private readonly headers: ReadonlyMap<string, Record<string, string>> = resolveReceiverHeaders(receivers),
+    private readonly headers: ReadonlyMap<string, Record<string, string>> = resolveReceiverHeaders(
+      receivers,
+      {},
+    ),
   ) {
     this.receivers = new Map(receivers.map((r) => [r.name, r]));
     this.secrets = new Map(

@@ -17,7 +17,7 @@ export function missingEnvProblem(header: string, name: string): string {
 
 export function resolveHeaders(
   headers: Readonly<Record<string, HeaderValue>> | undefined,
-  env: Env = process.env,
+  env: Env,
 ): ResolvedHeaders {
   const resolved: Record<string, string> = {};
   const problems: string[] = [];
@@ -46,7 +46,7 @@ export function urlCredentialsProblem(url: string): string | null {
 /** Every receiver's headers from the environment; throws naming each receiver and variable that is missing. */
 export function resolveReceiverHeaders(
   receivers: readonly ReceiverConfig[],
-  env: Env = process.env,
+  env: Env,
 ): Map<string, Record<string, string>> {
   const byReceiver = new Map<string, Record<string, string>>();
   const problems: string[] = [];

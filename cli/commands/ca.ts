@@ -12,6 +12,7 @@ import type { CertificateRecord, GeneratedCertificate, KeyType, PkiService } fro
 import { KEY_TYPES, isKeyType } from '../../pki/key-types/index';
 import { PROFILE_NAMES } from '../../pki/profiles/index';
 import { REVOCATION_REASONS } from '../../pki/revocation-reasons';
+import { readEnvironment } from '../environment';
 import { fail } from '../fail';
 
 /** Loaded on use: only the subcommand that runs pays for the CA (and, for `ca serve`, hono). */
@@ -34,7 +35,7 @@ function readPassphrase(options: CommonOptions): string {
     if (!text) fail(`passphrase file ${options.passphraseFile} is empty`);
     return text;
   }
-  const fromEnv = process.env.EGOV_CA_PASSPHRASE;
+  const fromEnv = readEnvironment().caPassphrase;
   if (fromEnv) return fromEnv;
   return fail('no CA passphrase: set EGOV_CA_PASSPHRASE or pass --passphrase-file FILE');
 }
@@ -85,7 +86,8 @@ function readInput(path: string, what: string): string {
 
 async function p12Password(file: string | undefined): Promise<string> {
   if (file) return readInput(file, 'PKCS#12 password file').replace(/\r?\n$/, '');
-  if (process.env.EGOV_P12_PASSWORD) return process.env.EGOV_P12_PASSWORD;
+  const fromEnv = readEnvironment().p12Password;
+  if (fromEnv) return fromEnv;
   if (!process.stdin.isTTY)
     return fail(
       'no PKCS#12 password: pass --p12-password-file FILE, set EGOV_P12_PASSWORD, or run on a terminal',

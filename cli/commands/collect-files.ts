@@ -1,12 +1,13 @@
 /**
  * The files `egov-noc collect` reads: its YAML config (--config) and the simulator's agent manifest
- * (--manifest), each checked against a schema once, with errors that never quote a credential.
+ * (--manifest), each checked against a schema once, with errors that never quote a credential: the
+ * config's as file:line field: message, read through the same YAML source as the inventory.
  * Loaded on use (zod, yaml): `egov-noc --help` does not pay for them.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { readYamlConfig, type ConfigError } from '../../common';
 import { SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, SNMP_V3_LEVELS, type AgentEndpoint } from '../../domain';
 import { fail } from '../fail';
 
@@ -53,27 +54,23 @@ const manifestSchema = z.array(
   }),
 );
 
-export function readConfig(file: string): CollectConfig {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    // The parser's message quotes the offending line, which may hold a community: first line only.
-    const reason = String((error as Error).message).split('\n')[0];
-    fail(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : reason}`);
-  }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success)
-    fail(
-      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
-    );
+export type CollectConfigResult = { ok: true; config: CollectConfig } | { ok: false; errors: ConfigError[] };
+
+/** Every problem at once as file:line field: message, like the inventory; paths resolved against the file. */
+export function readConfig(file: string): CollectConfigResult {
+  const parsed = readYamlConfig(file, configSchema);
+  if (!parsed.ok) return parsed;
   const base = dirname(resolve(file));
   const local = (p: string) => (/^[a-z][a-z0-9+.-]*:/i.test(p) || p === 'memory' ? p : resolve(base, p));
+  const config = parsed.value;
   return {
-    ...parsed.data,
-    inventory: resolve(base, parsed.data.inventory),
-    store: local(parsed.data.store),
-    ...(parsed.data.manifest === undefined ? {} : { manifest: resolve(base, parsed.data.manifest) }),
+    ok: true,
+    config: {
+      ...config,
+      inventory: resolve(base, config.inventory),
+      store: local(config.store),
+      ...(config.manifest === undefined ? {} : { manifest: resolve(base, config.manifest) }),
+    },
   };
 }
 

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import type { EventBus } from '../../bus';
 import type { CollectorStatus } from '../../collector';
+import type { ConfigError } from '../../common';
+import { readEnvironment } from '../environment';
 import { fail } from '../fail';
-import type { CollectConfig } from './collect-files';
+import type { CollectConfig, CollectConfigResult } from './collect-files';
 
 interface CollectFlags {
   config?: string;
@@ -28,6 +30,20 @@ const port = (value: string) => {
     fail(`--trap-port must be a UDP port (0–65535), got "${value}"`);
   return n;
 };
+
+/** The collect config, or every problem in it (file:line field: message) and exit 2; an unreadable file is one line. */
+function configOrFail(
+  file: string,
+  readConfig: (file: string) => CollectConfigResult,
+  format: (error: ConfigError) => string,
+): CollectConfig {
+  const loaded = readConfig(file);
+  if (loaded.ok) return loaded.config;
+  const [first] = loaded.errors;
+  if (first?.field === '(file)') return fail(`${file}: ${first.message}`);
+  for (const error of loaded.errors) process.stderr.write(`${format(error)}\n`);
+  return fail(`${loaded.errors.length} problem(s) in ${file}`, 2);
+}
 
 /** One line per status period: what an operator glances at. */
 export function formatStatusLine(s: CollectorStatus): string {
@@ -70,10 +86,14 @@ export function registerCollectCommand(program: Command): void {
     .action(async (flags: CollectFlags) => {
       const { readConfig, readManifest } = await import('./collect-files');
       const { NatsBus, openEventBus } = await import('../../bus');
-      const { createCollectorLogger, startCollector } = await import('../../collector');
+      const { startCollector } = await import('../../collector');
+      const { createLogger, formatConfigError } = await import('../../common');
       const { formatInventoryError, loadInventory } = await import('../../inventory');
       const { describeMetricsSpec, openMetricsStore, parseMetricsSpec } = await import('../../metrics');
-      const config: Partial<CollectConfig> = flags.config ? readConfig(flags.config) : {};
+      const environment = readEnvironment();
+      const config: Partial<CollectConfig> = flags.config
+        ? configOrFail(flags.config, readConfig, formatConfigError)
+        : {};
       const inventoryFile = flags.inventory ?? config.inventory;
       const storeSpec = flags.store ?? config.store;
       if (!inventoryFile) fail('collect needs --inventory FILE (or --config FILE naming one)');
@@ -97,8 +117,11 @@ export function registerCollectCommand(program: Command): void {
           `manifest names ${unknown.length} node(s) the inventory lacks, e.g. "${unknown[0]?.id}": wrong inventory?`,
         );
 
-      const logger = createCollectorLogger();
-      const store = openMetricsStore(storeSpec, { logger });
+      const logger = createLogger({ level: environment.logLevel ?? 'info' });
+      const store = openMetricsStore(storeSpec, {
+        logger: logger.child({ part: 'metrics' }),
+        ...(environment.influxCredentials ? { credentials: environment.influxCredentials } : {}),
+      });
       try {
         await store.init();
       } catch (error) {
@@ -134,10 +157,10 @@ export function registerCollectCommand(program: Command): void {
           `; traps ${trapPort === undefined ? 'off' : `udp/${trapPort} on ${trapAddress}`}; concurrency ${concurrency ?? 100}`,
       );
 
-      const busSpec = flags.bus ?? config.bus ?? process.env.EGOV_NOC_BUS;
+      const busSpec = flags.bus ?? config.bus ?? environment.bus;
       let bus: EventBus;
       try {
-        bus = await openEventBus(busSpec);
+        bus = await openEventBus(busSpec, environment.natsAccount);
       } catch (error) {
         await store.close();
         fail(`event bus ${busSpec ?? 'memory'}: ${(error as Error).message}`);
@@ -152,7 +175,7 @@ export function registerCollectCommand(program: Command): void {
           ...(manifest === undefined ? {} : { manifest }),
           store,
           bus,
-          logger,
+          logger: logger.child({ part: 'collector' }),
           ...(intervalS === undefined ? {} : { intervalS }),
           ...(trapPort === undefined ? {} : { trapPort, trapAddress }),
           ...(config.trapCommunities === undefined ? {} : { trapCommunities: config.trapCommunities }),

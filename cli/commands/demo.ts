@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readEnvironment } from '../environment';
 import { fail } from '../fail';
 
 interface DemoFlags {
@@ -26,9 +27,11 @@ export function registerDemoCommand(program: Command): void {
     .option('--no-scenario', 'do not run the scripted faults')
     .option('--cycle <s>', 'seconds between scripted uplink failures', '240')
     .action(async (flags: DemoFlags) => {
-      const { startStack } = await import('../../demo/stack');
+      const { startStack } = await import('../../demo');
+      const { createLogger } = await import('../../common');
+      const environment = readEnvironment();
       const say = (line: string) => console.log(line);
-      const metrics = process.env.INFLUX_URL;
+      const metrics = environment.influxUrl;
       const cycleS = Number(flags.cycle);
       say('egov-noc demo: starting …');
       const stack = await startStack({
@@ -38,6 +41,9 @@ export function registerDemoCommand(program: Command): void {
         consoleHost: flags.host,
         pollIntervalS: Number(flags.interval),
         metrics,
+        ...(environment.influxCredentials ? { metricsCredentials: environment.influxCredentials } : {}),
+        ...(environment.caPassphrase ? { caPassphrase: environment.caPassphrase } : {}),
+        log: createLogger({ level: environment.logLevel ?? 'warn' }),
         scenario: flags.scenario
           ? { cycleS, downS: Math.max(10, Math.round(cycleS * 0.4)), firstFaultAfterS: Math.min(20, cycleS) }
           : false,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ActiveFault, Fault } from '../../simulator';
 import { DEFAULT_CONTROL_FILE } from '../../simulator/control-file-path';
+import { readEnvironment } from '../environment';
 import { fail } from '../fail';
 
 /**
@@ -23,12 +24,12 @@ interface Control {
  * the URL overridable by --control / EGOV_NOC_SIM_CONTROL, the token by EGOV_NOC_SIM_TOKEN.
  */
 async function controlOf(opts: ControlOption): Promise<Control> {
-  const file = opts.controlFile ?? process.env.EGOV_NOC_SIM_CONTROL_FILE ?? DEFAULT_CONTROL_FILE;
-  const envToken = process.env.EGOV_NOC_SIM_TOKEN;
+  const { simulator } = readEnvironment();
+  const file = opts.controlFile ?? simulator.controlFile ?? DEFAULT_CONTROL_FILE;
+  const envToken = simulator.token;
   const { readControlFile } = await import('../../simulator/control-file');
   const fromFile = readControlFile(file);
-  const raw =
-    opts.control ?? process.env.EGOV_NOC_SIM_CONTROL ?? ('url' in fromFile ? fromFile.url : undefined);
+  const raw = opts.control ?? simulator.control ?? ('url' in fromFile ? fromFile.url : undefined);
   const token = envToken ?? ('token' in fromFile ? fromFile.token : undefined);
   if (!raw || !token)
     fail(

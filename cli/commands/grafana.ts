@@ -1,7 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ProvisionStep } from '../../grafana';
-import { GRAFANA_TOKEN_ENV, INFLUX_READ_PASSWORD_ENV } from '../../grafana/env';
+import { INFLUX_READ_PASSWORD_ENV } from '../../grafana/env';
+import { readEnvironment } from '../environment';
 import { fail } from '../fail';
 
 /** Loaded on use: the dashboard SDK is large and only this command needs it. */
@@ -64,7 +65,8 @@ export function registerGrafanaCommand(program: Command): void {
     .option('--timeout-ms <ms>', 'per-request timeout', (v) => Number(v), 10_000)
     .action(
       async (opts: FileOptions & { url: string; token?: string; influxUser?: string; timeoutMs: number }) => {
-        const token = opts.token ?? process.env[GRAFANA_TOKEN_ENV] ?? '';
+        const environment = readEnvironment();
+        const token = opts.token ?? environment.grafanaToken ?? '';
         if (token === '')
           fail(
             'no Grafana token: pass --token or set GRAFANA_TOKEN (a service account token with role Admin)',
@@ -81,7 +83,7 @@ export function registerGrafanaCommand(program: Command): void {
               url: opts.influxUrl,
               database: opts.influxDb,
               user: opts.influxUser,
-              password: process.env[INFLUX_READ_PASSWORD_ENV],
+              password: environment.influxReadPassword,
             },
             onConnected: (grafana) => console.log(`Grafana ${grafana.version} at ${grafana.url}`),
             onStep: (step) => console.log(describe(step)),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { SchemaItem } from '../../metrics';
 import { DEFAULT_RETENTION, checkRetention } from '../../metrics/retention';
+import { readEnvironment } from '../environment';
 import { fail } from '../fail';
 
 const days = (value: string): number => {
@@ -51,7 +52,8 @@ export function registerInfluxCommand(program: Command): void {
         expectedInfluxSchema,
         parseMetricsSpec,
       } = await import('../../metrics');
-      const specText = opts.url ?? process.env.INFLUX_URL;
+      const environment = readEnvironment();
+      const specText = opts.url ?? environment.influxUrl;
       if (specText === undefined || specText === '')
         fail('influx check: give --url influx://HOST:PORT/DB or set INFLUX_URL');
       let spec;
@@ -68,12 +70,11 @@ export function registerInfluxCommand(program: Command): void {
       } catch (error) {
         fail(error instanceof Error ? error.message : String(error));
       }
-      const username = process.env.INFLUX_USERNAME;
       const client = new InfluxDB({
         host: spec.host,
         port: spec.port,
         protocol: spec.protocol,
-        ...(username === undefined ? {} : { username, password: process.env.INFLUX_PASSWORD ?? '' }),
+        ...(environment.influxCredentials ?? {}),
         pool: { maxRetries: 0, requestTimeout: 10_000 },
       });
       const expected = expectedInfluxSchema(spec.database, retention);

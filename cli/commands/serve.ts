@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { PkiService } from '../../pki';
+import { readEnvironment } from '../environment';
 import { fail } from '../fail';
 
 export function registerServeCommand(program: Command): void {
@@ -15,9 +16,9 @@ export function registerServeCommand(program: Command): void {
     .option('--tls', 'serve HTTPS (certificate from tls.certFile/keyFile, or issued by the CA for tls.node)')
     .option('--port <n>', 'override the configured port', (value) => Number(value))
     .action(async (opts: { config: string; tls?: boolean; port?: number }) => {
-      const { pino } = await import('pino');
       const { startAlertEngine } = await import('../../alerts');
       const { openEventBus } = await import('../../bus');
+      const { createLogger } = await import('../../common');
       const { ensureFirstAdmin, startConsoleServer } = await import('../../console/server');
       const { readServeConfig } = await import('../../console/server/config');
       const { consoleTlsFromCa } = await import('../../console/server/tls');
@@ -25,13 +26,14 @@ export function registerServeCommand(program: Command): void {
       const { openMetricsStore } = await import('../../metrics');
       const { createPkiHttpApp } = await import('../../pki/http');
       const { directoryFromTopology, openCa } = await import('../../pki');
+      const environment = readEnvironment();
       const loaded = readServeConfig(opts.config);
       if (!loaded.ok) {
         for (const error of loaded.errors) process.stderr.write(`${error}\n`);
         fail(`${loaded.errors.length} problem(s) in ${opts.config}`, 2);
       }
       const config = loaded.config;
-      const log = pino({ name: 'console', level: process.env.LOG_LEVEL ?? 'info' });
+      const log = createLogger({ level: environment.logLevel ?? 'info' });
 
       const inventory = loadInventory(config.inventory);
       if (!inventory.ok) {
@@ -42,7 +44,7 @@ export function registerServeCommand(program: Command): void {
 
       let pki: PkiService | null = null;
       if (config.pki) {
-        const passphrase = process.env[config.pki.passphraseEnv];
+        const passphrase = environment.named[config.pki.passphraseEnv];
         if (passphrase === undefined)
           fail(`set ${config.pki.passphraseEnv} to the CA passphrase (pki.dir ${config.pki.dir})`);
         const opened = openCa(config.pki.dir, passphrase, { nodes: directoryFromTopology(topology) });
@@ -69,12 +71,17 @@ export function registerServeCommand(program: Command): void {
         }
       }
 
-      const metrics = openMetricsStore(config.metrics);
+      const metrics = openMetricsStore(config.metrics, {
+        logger: log.child({ part: 'metrics' }),
+        ...(environment.influxCredentials ? { credentials: environment.influxCredentials } : {}),
+      });
       await metrics.init();
-      const bus = await openEventBus(config.bus);
+      const bus = await openEventBus(config.bus, environment.natsAccount);
       const alerts = await startAlertEngine({
         topology,
         bus,
+        log: log.child({ part: 'alerts' }),
+        env: environment.named,
         dbPath: config.alerts.db ?? join(config.stateDir, 'alerts.sqlite'),
         ...(config.alerts.rules ? { rules: config.alerts.rules } : {}),
         ...(config.alerts.pollIntervalS ? { pollIntervalS: config.alerts.pollIntervalS } : {}),
@@ -99,7 +106,7 @@ export function registerServeCommand(program: Command): void {
         allowedHosts: config.allowedHosts,
         port: opts.port ?? config.port,
         sessionTtlMs: config.sessionTtlMin * 60_000,
-        log,
+        log: log.child({ part: 'console' }),
         ...(tls ? { tls } : {}),
         ...(config.webDist ? { webDist: config.webDist } : {}),
       });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { USER_ROLES, type UserRole } from '../../console/shared';
+import { readEnvironment } from '../environment';
 import { fail } from '../fail';
 
 interface AddOptions {
@@ -13,7 +14,7 @@ interface AddOptions {
   inventory?: string;
 }
 
-const cliActor = () => ({ actor: `cli:${process.env.USER ?? 'unknown'}`, from: 'local' });
+const cliActor = () => ({ actor: `cli:${readEnvironment().user ?? 'unknown'}`, from: 'local' });
 
 /** Loaded on use: the console's identity store (SQLite, password hashing) only for the command that runs. */
 const loadIdentity = () => import('../../console/server/identity');

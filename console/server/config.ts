@@ -1,12 +1,11 @@
 /**
  * `egov-noc serve --config FILE`: a small YAML file, validated once; every problem is listed with
- * its field. Relative paths are resolved against the config file's folder. Secrets (the CA
+ * its file, line and field (`serve.yaml:7 tls.certFile: …`). Relative paths are resolved against the config file's folder. Secrets (the CA
  * passphrase, InfluxDB credentials) come from the environment, never from this file.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { formatConfigError, parseYamlConfig, readYamlConfig, type YamlConfigResult } from '../../common';
 
 const schema = z
   .object({
@@ -73,26 +72,22 @@ const schema = z
 
 export type ServeConfig = z.infer<typeof schema>;
 
+/** Errors are `file:line field: message`, every one at once, like the inventory's. */
 export type ConfigResult = { ok: true; config: ServeConfig } | { ok: false; errors: string[] };
 
 export function parseServeConfig(text: string, file: string): ConfigResult {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (error) {
-    return { ok: false, errors: [`${file}: not valid YAML: ${(error as Error).message}`] };
-  }
-  const parsed = schema.safeParse(raw ?? {});
-  if (!parsed.success)
-    return {
-      ok: false,
-      errors: parsed.error.issues.map(
-        (issue) => `${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`,
-      ),
-    };
+  return resolvedAgainst(file, parseYamlConfig(file, text, schema));
+}
+
+export function readServeConfig(file: string): ConfigResult {
+  return resolvedAgainst(file, readYamlConfig(file, schema));
+}
+
+function resolvedAgainst(file: string, parsed: YamlConfigResult<ServeConfig>): ConfigResult {
+  if (!parsed.ok) return { ok: false, errors: parsed.errors.map(formatConfigError) };
   const base = dirname(resolve(file));
   const at = (path: string) => resolve(base, path);
-  const config = parsed.data;
+  const config = parsed.value;
   const relativeSpec = (spec: string) =>
     spec.startsWith('sqlite:')
       ? `sqlite:${at(spec.slice('sqlite:'.length))}`
@@ -120,14 +115,4 @@ export function parseServeConfig(text: string, file: string): ConfigResult {
       ...(config.webDist ? { webDist: at(config.webDist) } : {}),
     },
   };
-}
-
-export function readServeConfig(file: string): ConfigResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    return { ok: false, errors: [`cannot read ${file}: ${(error as Error).message}`] };
-  }
-  return parseServeConfig(text, file);
 }

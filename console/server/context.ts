@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../../common';
 import type { CollectorHealthEvent, NodeId } from '../../domain';
 import type { Topology } from '../../inventory';
 import type { MetricsStore } from '../../metrics';

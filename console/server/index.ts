@@ -12,9 +12,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
-import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { EventBus } from '../../bus';
+import { createLogger, type Logger } from '../../common';
 import type { Topology } from '../../inventory';
 import type { MetricsStore } from '../../metrics';
 import { buildApp } from './app';
@@ -54,6 +54,7 @@ export interface ConsoleServerOptions {
   port?: number;
   tls?: { certPem: string; keyPem: string };
   sessionTtlMs?: number;
+  /** Default: warnings and errors to stderr at level info. */
   log?: Logger;
   /** Built web app; default console/web/dist when it exists; null = API only. */
   webDist?: string | null;
@@ -87,7 +88,7 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 }
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
-  const log = options.log ?? pino({ name: 'console' });
+  const log = options.log ?? createLogger({ level: 'info' });
   const { topology, bus, alerts } = options;
   const identity = openIdentity(options.stateDir, {
     topology,

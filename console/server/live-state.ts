@@ -141,6 +141,7 @@ export class LiveState {
       case 'trap':
       case 'topology.drift':
       case 'certificate.expiry':
+      case 'security.event':
         return;
     }
   }

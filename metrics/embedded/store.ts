@@ -9,7 +9,7 @@
 import type Database from 'better-sqlite3';
 import type { MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
 import type { MetricPoint } from '../../domain';
-import type { MetricsLogger } from '../logger';
+import type { Logger } from '../../common';
 import { DEFAULT_RETENTION, checkRetention, useRollup, type RetentionSettings } from '../retention';
 import { sanitizePoints } from '../sanitize';
 import { SeriesCatalog } from './catalog';
@@ -32,7 +32,7 @@ export interface EmbeddedStoreOptions {
   rollupIntervalMs?: number;
   /** Delete expired samples and rollups this often (default 10 min). */
   pruneIntervalMs?: number;
-  logger: MetricsLogger;
+  logger: Logger;
   /** Clock, for tests (default Date.now). */
   now?: () => number;
 }
@@ -59,7 +59,7 @@ export class EmbeddedMetricsStore implements MetricsStore {
   readonly kind = 'embedded' as const;
   readonly path: string;
   readonly retention: RetentionSettings;
-  private readonly log: MetricsLogger;
+  private readonly log: Logger;
   private readonly now: () => number;
   private readonly batchSize: number;
   private readonly flushIntervalMs: number;

@@ -2,7 +2,7 @@
  * Whether InfluxDB answers, the last error, and the points lost on the way: what health() reports.
  * Going down and coming back up are logged once per transition; drops at most every 10 s.
  */
-import type { MetricsLogger } from '../logger';
+import type { Logger } from '../../common';
 import type { StoreHealth } from '../types';
 import { errorText } from './client';
 import type { Spool } from './spool';
@@ -17,7 +17,7 @@ export class BackendHealth {
   private droppedSinceLog = 0;
 
   constructor(
-    private readonly log: MetricsLogger,
+    private readonly log: Logger,
     private readonly database: string,
     private readonly spool: Spool,
   ) {}

@@ -3,7 +3,7 @@
  * replayed points older than that are computed by one-off queries, an hour per statement.
  */
 import type { InfluxDB } from 'influx';
-import type { MetricsLogger } from '../logger';
+import type { Logger } from '../../common';
 import { ROLLUP_STEP_S, type RetentionSettings } from '../retention';
 import { errorText } from './client';
 import { statementResults } from './influxql';
@@ -18,7 +18,7 @@ export interface BackfillTarget {
   influx: InfluxDB;
   database: string;
   retention: RetentionSettings;
-  log: MetricsLogger;
+  log: Logger;
 }
 
 const HOUR_MS = 3_600_000;

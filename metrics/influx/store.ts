@@ -13,7 +13,7 @@
 import type { InfluxDB } from 'influx';
 import type { MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
 import type { MetricPoint } from '../../domain';
-import type { MetricsLogger } from '../logger';
+import type { Logger } from '../../common';
 import { DEFAULT_RETENTION, checkRetention, type RetentionSettings } from '../retention';
 import { sanitizePoints } from '../sanitize';
 import { answeredHttp, createInfluxClient, errorText, writeBatch } from './client';
@@ -51,7 +51,7 @@ export interface InfluxStoreOptions {
   /** Spool bounds (defaults 2,000,000 points, 512 MiB). */
   spoolMaxPoints?: number;
   spoolMaxBytes?: number;
-  logger: MetricsLogger;
+  logger: Logger;
   /** Clock, for tests (default Date.now). */
   now?: () => number;
 }
@@ -64,7 +64,7 @@ export class InfluxMetricsStore implements MetricsStore {
   readonly retention: RetentionSettings;
   readonly expected: ExpectedInfluxSchema;
   private readonly influx: InfluxDB;
-  private readonly log: MetricsLogger;
+  private readonly log: Logger;
   private readonly now: () => number;
   private readonly flushIntervalMs: number;
   private readonly spool: Spool;

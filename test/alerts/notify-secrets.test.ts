@@ -18,8 +18,14 @@ afterEach(async () => {
 const ROBOT_KEY = 'robot-key-6f1c2e9a';
 const AUTH = 'Bearer bearer-token-93b1d7';
 
+/** The environment the CLI would pass the engine: header secrets are read from it, never from process.env. */
+const ENV = { NOC_TEST_WEBHOOK_AUTH: AUTH };
+
 function notifyVia(receiverConfig: ReceiverConfig): Partial<AlertEngineOptions> {
-  return { notifications: { receivers: [receiverConfig], routes: [{ receiver: 'noc', matchers: [] }] } };
+  return {
+    notifications: { receivers: [receiverConfig], routes: [{ receiver: 'noc', matchers: [] }] },
+    env: ENV,
+  };
 }
 
 /** Cut a county uplink and try to deliver the notification once; the outbox row and the log after it. */
@@ -66,7 +72,6 @@ describe('webhook credentials', () => {
   });
 
   it('an Authorization header comes from the environment, and an error echoing it is masked', async () => {
-    vi.stubEnv('NOC_TEST_WEBHOOK_AUTH', AUTH);
     const { port, hook } = await listening((request, response) =>
       response
         .writeHead(401, { 'content-type': 'text/plain' })
@@ -88,7 +93,6 @@ describe('webhook credentials', () => {
   });
 
   it('a robot that echoes the header secret in its error code message has it masked', async () => {
-    vi.stubEnv('NOC_TEST_WEBHOOK_AUTH', AUTH);
     const { port } = await listening((request, response) =>
       response
         .writeHead(200, { 'content-type': 'application/json' })
@@ -134,6 +138,20 @@ describe('webhook credentials', () => {
     ).rejects.toThrow(
       /receiver noc: header Authorization: environment variable NOC_TEST_UNSET_VARIABLE is not set/,
     );
+  });
+
+  it('reads header secrets only from the environment it is given, never from the process', async () => {
+    vi.stubEnv('NOC_TEST_PROCESS_ONLY', AUTH);
+    const start = harness({
+      ...notifyVia({
+        name: 'noc',
+        type: 'webhook',
+        url: 'http://127.0.0.1:9/alerts',
+        headers: { Authorization: { env: 'NOC_TEST_PROCESS_ONLY' } },
+        timeout: 2000,
+      }),
+    });
+    await expect(start).rejects.toThrow(/environment variable NOC_TEST_PROCESS_ONLY is not set/);
   });
 
   it('a receiver whose reply never ends is read only as far as needed (the delivery completes)', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAlertEngine, type AlertEngine, type AlertEngineOptions } from '../../alerts/index';
-import { memoryLogger } from '../../metrics/logger';
+import { memoryLogger } from '../../common';
 import { InProcessBus } from '../../bus/index';
 import { asNodeId, type BusEvent, type NodeId } from '../../domain';
 import { loadInventory, type Topology } from '../../inventory/index';

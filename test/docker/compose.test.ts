@@ -248,8 +248,11 @@ describe('environment and secrets', () => {
     for (const dir of runtimeDirs.filter((d) => exists(repoRoot, d))) {
       for (const file of sourceFiles(join(repoRoot, dir))) {
         const text = readFileSync(file, 'utf8');
-        for (const m of text.matchAll(/process\.env\.(\w+)|process\.env\[['"](\w+)['"]\]|_ENV = '(\w+)'/g)) {
-          const name = m[1] ?? m[2] ?? m[3] ?? '';
+        // cli/environment.ts reads each variable as get('NAME').
+        const reads =
+          /process\.env\.(\w+)|process\.env\[['"](\w+)['"]\]|_ENV = '(\w+)'|\bget\('([A-Z][A-Z0-9_]*)'\)/g;
+        for (const m of text.matchAll(reads)) {
+          const name = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
           if (!new RegExp(`\\b${name}\\b`).test(documented))
             missing.push(`${name} (${file.slice(repoRoot.length + 1)})`);
         }

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAlertEngine, type AlertEngine } from '../../alerts/index';
 import { type Alert, type AlertChangeEvent } from '../../domain';
 import { InProcessBus } from '../../bus/index';
-import { memoryCollectorLogger, startCollector, type RunningCollector } from '../../collector/index';
+import { startCollector, type RunningCollector } from '../../collector/index';
+import { memoryLogger, silentLogger } from '../../common';
 import { loadInventory } from '../../inventory/index';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import { MemoryMetricsStore } from '../support/memory-metrics-store';
@@ -54,7 +55,7 @@ beforeAll(async () => {
     correlationWindowMs: 1_000,
     pollIntervalS: INTERVAL_S,
     tickMs: 50,
-    log: { info() {}, warn() {}, error() {} },
+    log: silentLogger(),
   });
   engine.onChange((change) => changes.push(change));
   collector = await startCollector({
@@ -63,7 +64,7 @@ beforeAll(async () => {
     manifest: sim.manifest,
     store: new MemoryMetricsStore(),
     bus,
-    logger: memoryCollectorLogger(),
+    logger: memoryLogger(),
     intervalS: INTERVAL_S,
     trapPort,
     trapAddress: '127.0.0.1',

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openMetricsStore } from '../../metrics';
-import { memoryLogger } from '../../metrics/logger';
+import { memoryLogger } from '../../common';
 import { freeUdpPort } from '../support/snmpd';
 
 const BIN = resolve('bin/egov-noc.js');
@@ -202,7 +202,7 @@ describe('egov-noc collect', () => {
     ].map((args) => spawnSync(process.execPath, [BIN, 'collect', ...args], { encoding: 'utf8' }));
     for (const result of runs) {
       expect(result.status).not.toBe(0);
-      expect(result.stderr).toMatch(/broken\.(json: not valid JSON|yaml: )/);
+      expect(result.stderr).toMatch(/broken\.(json: not valid JSON|yaml:\d+ \(yaml\): )/);
       for (const secret of ['manifest-secret-ro', 'config-secret-ro'])
         expect(result.stderr).not.toContain(secret);
     }

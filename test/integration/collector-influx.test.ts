@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus } from '../../bus/index';
-import { memoryCollectorLogger, startCollector } from '../../collector/index';
+import { startCollector } from '../../collector/index';
 import { loadInventory } from '../../inventory/index';
 import { asNodeId } from '../../domain';
 import { openMetricsStore, type MetricsStore } from '../../metrics';
-import { memoryLogger } from '../../metrics/logger';
+import { memoryLogger } from '../../common';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import { startInfluxd, type Influxd } from '../support/influxd';
 
@@ -51,7 +51,7 @@ describe('collector → InfluxDB', () => {
       manifest: sim.manifest,
       store,
       bus: new InProcessBus(),
-      logger: memoryCollectorLogger(),
+      logger: memoryLogger(),
       schedule: false,
       hostHealth: false,
       now: clock,

@@ -11,7 +11,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asNodeId, type BusEvent, type InventoryNode } from '../../domain';
 import { InProcessBus } from '../../bus/index';
-import { memoryCollectorLogger, startCollector, type RunningCollector } from '../../collector/index';
+import { startCollector, type RunningCollector } from '../../collector/index';
+import { memoryLogger } from '../../common';
 import { loadInventory, Topology } from '../../inventory/index';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import { MemoryMetricsStore } from '../support/memory-metrics-store';
@@ -33,7 +34,7 @@ const store = new MemoryMetricsStore();
 const bus = new InProcessBus();
 const events: BusEvent[] = [];
 bus.subscribeAll((e) => events.push(e));
-const logger = memoryCollectorLogger();
+const logger = memoryLogger();
 let collector: RunningCollector;
 let dropped: Topology;
 
@@ -129,7 +130,7 @@ describe('collector × simulator', () => {
       manifest: sim.manifest,
       store: s32,
       bus: new InProcessBus(),
-      logger: memoryCollectorLogger(),
+      logger: memoryLogger(),
       schedule: false,
       hostHealth: false,
       now: clock,

@@ -8,7 +8,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asNodeId, type AgentEndpoint, type BusEvent, type NodeId } from '../../domain';
 import { InProcessBus } from '../../bus/index';
-import { memoryCollectorLogger, startCollector, type RunningCollector } from '../../collector/index';
+import { startCollector, type RunningCollector } from '../../collector/index';
+import { memoryLogger } from '../../common';
 import { newIfMibMemory, pollIfMib } from '../../collector/poll/if-mib';
 import { pollLldp } from '../../collector/poll/lldp';
 import { openSession } from '../../collector/snmp/session';
@@ -162,7 +163,7 @@ function harness(extra: Partial<Parameters<typeof startCollector>[0]> = {}) {
   const bus = new InProcessBus();
   const events: BusEvent[] = [];
   bus.subscribeAll((e) => events.push(e));
-  const logger = memoryCollectorLogger();
+  const logger = memoryLogger();
   const start = () =>
     startCollector({
       topology,

@@ -10,12 +10,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../domain';
 import { InProcessBus } from '../../bus/index';
-import {
-  memoryCollectorLogger,
-  startCollector,
-  startTrapReceiver,
-  type RunningCollector,
-} from '../../collector/index';
+import { startCollector, startTrapReceiver, type RunningCollector } from '../../collector/index';
+import { memoryLogger } from '../../common';
 import { loadInventory, Topology } from '../../inventory/index';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import { MemoryMetricsStore } from '../support/memory-metrics-store';
@@ -49,7 +45,7 @@ let collector: RunningCollector;
 const bus = new InProcessBus();
 const events: BusEvent[] = [];
 bus.subscribeAll((e) => events.push(e));
-const logger = memoryCollectorLogger();
+const logger = memoryLogger();
 
 beforeAll(async () => {
   trapPort = await freeUdpPort();
@@ -224,7 +220,7 @@ describe('trap senders are who the network says', () => {
 
 describe('trap receiver bind address', () => {
   it('defaults to 127.0.0.1 and binds what it is told', async () => {
-    const quiet = memoryCollectorLogger();
+    const quiet = memoryLogger();
     const common = { port: 0, inventory, bus: new InProcessBus(), logger: quiet };
     const byDefault = await startTrapReceiver(common);
     const everywhere = await startTrapReceiver({ ...common, address: '0.0.0.0' });

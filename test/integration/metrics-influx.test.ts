@@ -17,7 +17,7 @@ import {
   rollupSelect,
 } from '../../metrics/influx/schema';
 import { DEFAULT_RETENTION } from '../../metrics/retention';
-import { memoryLogger } from '../../metrics/logger';
+import { memoryLogger } from '../../common';
 import type { MetricPoint } from '../../domain';
 import { startInfluxd, type Influxd } from '../support/influxd';
 import { metricsStoreContract } from '../metrics/contract';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EmbeddedMetricsStore } from '../../metrics/embedded/store';
-import { memoryLogger } from '../../metrics/logger';
+import { memoryLogger } from '../../common';
 import { metricsStoreContract } from './contract';
 
 function tempDbPath(): { path: string; dir: string } {

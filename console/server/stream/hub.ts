@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import type { Logger } from 'pino';
+import type { Logger } from '../../../common';
 import { severityRank, type Alert, type AlertChange, type Link, type NodeId } from '../../../domain';
 import type { Topology } from '../../../inventory';
 import type { Scope } from '../access';

@@ -17,6 +17,7 @@ import type { MetricsStore, RangeQuery, Series } from '../../../metrics/types';
 import type { MetricPoint } from '../../../domain';
 import { startConsoleServer, type ConsoleServer, type ConsoleServerOptions } from '../../../console/server';
 import type { ServerMessage, SessionResponse, UserRole } from '../../../console/shared';
+import { silentLogger } from '../../../common';
 
 export const INVENTORY = 'configs/examples/nanyang.yaml';
 
@@ -110,7 +111,7 @@ export async function startStack(
     dbPath: join(dir, 'alerts.sqlite'),
     correlationWindowMs: 50,
     tickMs: 25,
-    log: { info() {}, warn() {}, error() {} },
+    log: silentLogger(),
   });
   const metrics = new RecordingMetricsStore();
   const logFile = join(dir, 'console.log');

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../cli/commands/collect-files';
+import { formatConfigError } from '../../common';
+
+const dir = mkdtempSync(join(tmpdir(), 'egov-collect-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function problems(text: string): string[] {
+  const file = join(dir, 'collect.yaml');
+  writeFileSync(file, text);
+  const loaded = readConfig(file);
+  return loaded.ok ? [] : loaded.errors.map(formatConfigError);
+}
+
+describe('egov-noc collect --config', () => {
+  it('names the file, the line and the field of every bad value at once', () => {
+    const file = join(dir, 'collect.yaml');
+    expect(
+      problems(
+        [
+          'inventory: ny.yaml',
+          'store: sqlite:m.sqlite',
+          'trapPort: 70000',
+          'trapAddress: 0.0.0.0',
+          'concurrency: lots',
+          'bogus: 1',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      `${file}:3 trapPort: Too big: expected number to be <=65535`,
+      `${file}:5 concurrency: Invalid input: expected number, received string`,
+      `${file}:1 (top level): Unrecognized key: "bogus"`,
+    ]);
+  });
+
+  it('reports a YAML syntax error with its line, without quoting a community written there', () => {
+    const lines = problems('inventory: ny.yaml\nstore: m.sqlite\ntrapCommunities: [secret-ro-community\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((line) => /collect\.yaml:\d+ \(yaml\): /.test(line))).toBe(true);
+    expect(lines.join('\n')).not.toContain('secret-ro-community');
+  });
+
+  it('resolves paths against the file, and leaves URLs alone', () => {
+    const file = join(dir, 'ok.yaml');
+    writeFileSync(file, 'inventory: nets/ny.yaml\nstore: influx://127.0.0.1:8086/noc\nmanifest: m.json\n');
+    expect(readConfig(file)).toEqual({
+      ok: true,
+      config: {
+        inventory: join(dir, 'nets/ny.yaml'),
+        store: 'influx://127.0.0.1:8086/noc',
+        manifest: join(dir, 'm.json'),
+      },
+    });
+  });
+});
