@@ -1,5 +1,10 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseEnvironment } from '../../cli/environment';
+
+/** Where process.env may be read: the CLI edge, tests, benchmarks and the web dev server's config. */
+const MAY_READ_ENV = /^(cli\/|test\/|bench\/|console\/web\/vite\.config\.ts$)/;
 
 const problemsOf = (vars: Record<string, string | undefined>) => {
   const parsed = parseEnvironment(vars);
@@ -60,5 +65,43 @@ describe('the environment, read once at the CLI edge', () => {
       'EGOV_NOC_BUS must be memory or nats://HOST:PORT',
     ]);
     expect(problems.join('\n')).not.toMatch(/secret-\d/);
+  });
+});
+
+describe('no part below the CLI reads the environment', () => {
+  it('process.env appears only in cli/, tests, benchmarks and the Vite config', () => {
+    const sources = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((file) => file !== '' && !MAY_READ_ENV.test(file));
+    const readers = sources.filter((file) => {
+      try {
+        return /process\.env\b/.test(readFileSync(file, 'utf8'));
+      } catch {
+        return false; // listed but deleted in the work tree
+      }
+    });
+    expect(readers).toEqual([]);
+  });
+});
+
+describe('a command started with a bad environment', () => {
+  it('stops before doing anything, listing every problem', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['bin/egov-noc.js', 'collect', '--inventory', 'configs/examples/nanyang.yaml', '--store', 'memory'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, LOG_LEVEL: 'loud', INFLUX_PASSWORD: 'pw-9x', INFLUX_USERNAME: '' },
+      },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'egov-noc: INFLUX_PASSWORD is set but INFLUX_USERNAME is not: set both or neither',
+      'egov-noc: LOG_LEVEL "loud" is not a level: use one of trace, debug, info, warn, error, fatal, silent',
+      'egov-noc: 2 problem(s) in the environment',
+    ]);
+    expect(result.stdout).toBe('');
   });
 });

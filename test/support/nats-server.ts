@@ -23,9 +23,16 @@ function accepting(port: number): Promise<boolean> {
   });
 }
 
-export async function startNatsServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+/** With `account`, the server refuses clients that do not log in with it. */
+export async function startNatsServer(account?: {
+  user: string;
+  pass: string;
+}): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const auth = account ? ['--user', account.user, '--pass', account.pass] : [];
+  const child = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), ...auth], {
+    stdio: 'ignore',
+  });
   const deadline = Date.now() + 10_000;
   while (!(await accepting(port))) {
     if (child.exitCode !== null || Date.now() > deadline)
