@@ -15,8 +15,11 @@ export type Tier = (typeof TIERS)[number];
 export const ZONES = ['internal', 'external', 'public', 'video'] as const;
 export type Zone = (typeof ZONES)[number];
 
-/** What a device is in the network (not a console user's role: see USER_ROLES in console/shared). */
-export const DEVICE_ROLES = ['router', 'switch', 'firewall', 'server', 'mcu', 'codec'] as const;
+/**
+ * What a device is in the network (not a console user's role: see USER_ROLES in console/shared).
+ * A gatekeeper (网闸) is the isolation device, the one node allowed to join isolated zones (docs/zones.md).
+ */
+export const DEVICE_ROLES = ['router', 'switch', 'firewall', 'server', 'mcu', 'codec', 'gatekeeper'] as const;
 export type DeviceRole = (typeof DEVICE_ROLES)[number];
 
 export const MEDIA = ['fiber', 'hfc', 'microwave', 'leased'] as const;
@@ -56,6 +59,8 @@ export interface InventoryNode {
   pollIntervalS: number;
   /** DNS names the node's certificates may carry. */
   dnsNames: string[];
+  /** A gatekeeper's (网闸) zones, its own among them: the only edges allowed across isolated zones. */
+  bridges?: readonly Zone[];
 }
 
 export interface LinkEnd {

@@ -1,5 +1,7 @@
 import { defaultInterfaces } from './default-interfaces';
 import { didYouMean, type InventoryError } from './errors';
+import { ROLE_POLL_INTERVAL_S } from './role-polling';
+import { checkZones } from './zone-check';
 import type { RawCredential, RawInventory, RawNode } from './schema';
 import type { YamlSource } from '../common';
 import {
@@ -32,7 +34,9 @@ export function buildInventory(
   checkDuplicates(raw, problems);
   checkParents(raw, nodeIds, problems);
   checkCredentials(raw, credentials, problems);
-  const links = buildLinks(raw, nodes, problems);
+  const indexedLinks = buildLinks(raw, nodes, problems);
+  const links = indexedLinks.map(({ link }) => link);
+  problems.push(...checkZones(nodes, indexedLinks));
   const videoLinks = buildVideoLinks(raw, nodeIds, problems);
   checkPki(raw, nodeIds, problems);
 
@@ -78,7 +82,11 @@ function formatPath(path: PropertyKey[]): string {
 
 function pollInterval(node: RawNode, polling: PollingPolicy): number {
   return (
-    node.pollIntervalS ?? polling.byRole[node.role] ?? polling.byTier[node.tier] ?? polling.defaultIntervalS
+    node.pollIntervalS ??
+    polling.byRole[node.role] ??
+    ROLE_POLL_INTERVAL_S[node.role] ??
+    polling.byTier[node.tier] ??
+    polling.defaultIntervalS
   );
 }
 
@@ -111,6 +119,7 @@ function toNode(node: RawNode, raw: RawInventory, problems: Problem[]): Inventor
     interfaces,
     pollIntervalS: pollInterval(node, raw.polling),
     dnsNames: node.dnsNames ?? [`${node.id}.${raw.network.domain}`],
+    ...(node.bridges ? { bridges: node.bridges } : {}),
   };
 }
 
@@ -215,9 +224,13 @@ function parseEnd(
   return { node: node.id, interface: ifName };
 }
 
-function buildLinks(raw: RawInventory, nodes: InventoryNode[], problems: Problem[]): Link[] {
+function buildLinks(
+  raw: RawInventory,
+  nodes: InventoryNode[],
+  problems: Problem[],
+): Array<{ index: number; link: Link }> {
   const byId = new Map(nodes.map((node) => [node.id as string, node]));
-  const links: Link[] = [];
+  const links: Array<{ index: number; link: Link }> = [];
   const usedEnds = new Map<string, number>();
   raw.links.forEach((link, i) => {
     const a = parseEnd(link.a, byId, ['links', i, 'a'], problems);
@@ -237,11 +250,14 @@ function buildLinks(raw: RawInventory, nodes: InventoryNode[], problems: Problem
       else usedEnds.set(endKey, i);
     }
     links.push({
-      id: link.id ?? `${a.node}:${a.interface}--${b.node}:${b.interface}`,
-      a,
-      b,
-      capacityMbps: link.capacityMbps,
-      medium: link.medium,
+      index: i,
+      link: {
+        id: link.id ?? `${a.node}:${a.interface}--${b.node}:${b.interface}`,
+        a,
+        b,
+        capacityMbps: link.capacityMbps,
+        medium: link.medium,
+      },
     });
   });
   return links;

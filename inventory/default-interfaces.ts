@@ -8,6 +8,7 @@ const PORTS_BY_ROLE: Record<DeviceRole, number> = {
   server: 2,
   mcu: 4,
   codec: 2,
+  gatekeeper: 4,
 };
 
 const SPEED_BY_ROLE: Record<DeviceRole, number> = {
@@ -17,11 +18,22 @@ const SPEED_BY_ROLE: Record<DeviceRole, number> = {
   server: 1000,
   mcu: 1000,
   codec: 100,
+  gatekeeper: 1000,
 };
 
+/**
+ * A gatekeeper (网闸) is two hosts joined by a one-way ferry: the first half of its ports face the
+ * inner network (内端机), the rest the outer one (外端机).
+ */
+function gatekeeperPortName(position: number, ports: number): string {
+  const inner = Math.ceil(ports / 2);
+  return position < inner ? `inner-eth${position}` : `outer-eth${position - inner}`;
+}
+
 /** Interface names as the vendors' CLIs print them, so operators recognise them. */
-function interfaceName(vendor: string, role: DeviceRole, position: number): string {
+function interfaceName(vendor: string, role: DeviceRole, position: number, ports: number): string {
   if (role === 'server') return `eth${position}`;
+  if (role === 'gatekeeper') return gatekeeperPortName(position, ports);
   if (role === 'mcu' || role === 'codec') return `LAN${position + 1}`;
   const v = vendor.toLowerCase();
   if (v === 'h3c') return `GigabitEthernet1/0/${position + 1}`;
@@ -34,7 +46,7 @@ export function defaultInterfaces(vendor: string, role: DeviceRole, ports?: numb
   const count = ports ?? PORTS_BY_ROLE[role];
   return Array.from({ length: count }, (_, position) => ({
     ifIndex: position + 1,
-    name: interfaceName(vendor, role, position),
+    name: interfaceName(vendor, role, position, count),
     speedMbps: SPEED_BY_ROLE[role],
   }));
 }

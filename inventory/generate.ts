@@ -237,7 +237,9 @@ export function generateInventory(options: Partial<GenerateOptions> = {}): RawIn
           id,
           name: `${label}接入路由器`,
           tier: isTownship ? 'township' : 'department',
-          zone: isTownship ? 'external' : 'internal',
+          // Departments hang off the county's 政务外网 gateway, so they are on the external network too:
+          // an internal (政务内网) node there would cross the isolation boundary (docs/zones.md).
+          zone: 'external',
           role: 'router',
           vendor: rand() < 0.6 ? 'huawei' : 'h3c',
           model: rand() < 0.5 ? 'AR2220' : 'MSR3620',

@@ -45,6 +45,8 @@ export const nodeSchema = z.strictObject({
   interfaces: z.array(interfaceSchema).min(1).optional(),
   pollIntervalS: positiveSeconds.optional(),
   dnsNames: z.array(z.string().min(1)).optional(),
+  /** Gatekeepers (网闸) only: the zones the device joins, its own zone among them. */
+  bridges: z.array(z.enum(ZONES)).min(2, 'a gatekeeper bridges at least two zones').optional(),
 });
 
 const linkEnd = z.string().regex(/^[a-z0-9][a-z0-9-]*:.+$/, 'must be "node-id:interface-name"');

@@ -1,4 +1,5 @@
 import type { Inventory, InventoryNode, Link, NodeId, VideoLink, Zone } from '../domain';
+import { isolationProblem } from './zones';
 
 /**
  * The network as a tree of nodes (each with one uplink parent) plus the links between interfaces.
@@ -8,6 +9,7 @@ export class Topology {
   private readonly byId = new Map<NodeId, InventoryNode>();
   private readonly childrenOf = new Map<NodeId, NodeId[]>();
   private readonly linksByNode = new Map<NodeId, Link[]>();
+  private bySystemName: Map<string, InventoryNode> | null = null;
   readonly roots: NodeId[] = [];
 
   constructor(readonly inventory: Inventory) {
@@ -136,6 +138,25 @@ export class Topology {
 
   nodesInZone(zone: Zone): InventoryNode[] {
     return this.inventory.nodes.filter((node) => node.zone === zone);
+  }
+
+  /**
+   * The node an LLDP/SNMP system name designates: its id, its id as the first label of a DNS name,
+   * one of its DNS names, or its display name. undefined when none does.
+   */
+  findBySystemName(sysName: string): InventoryNode | undefined {
+    if (this.bySystemName === null) {
+      const index = new Map<string, InventoryNode>();
+      for (const node of this.inventory.nodes)
+        for (const name of [node.name, ...node.dnsNames, node.id]) index.set(name, node);
+      this.bySystemName = index;
+    }
+    return this.bySystemName.get(sysName) ?? this.bySystemName.get(sysName.split('.')[0] ?? sysName);
+  }
+
+  /** Why a direct connection between two nodes would break the zone isolation, or null (see zones.ts). */
+  isolationProblem(a: NodeId, b: NodeId): string | null {
+    return isolationProblem(this.node(a), this.node(b), (id) => this.find(id));
   }
 
   videoLinksOf(id: NodeId): VideoLink[] {
