@@ -1,5 +1,5 @@
 import type { Topology } from '../inventory';
-import type { NodeId } from '../domain';
+import type { NodeId, Zone } from '../domain';
 
 /**
  * zh-CN summaries (the operators' language) and the labels every alert carries. The web app may
@@ -32,6 +32,14 @@ export function fillTemplate(template: string, params: Params): string {
   });
 }
 
+/** Zone names as operators say them (the console's zone.* messages). */
+export const ZONE_NAMES: Record<Zone, string> = {
+  internal: '政务内网',
+  external: '政务外网',
+  public: '公众信息网',
+  video: '视频会议',
+};
+
 export const SUMMARIES = {
   'uplink-down': (p: { nodeName: string; impacted: number }) =>
     p.impacted > 0
@@ -52,6 +60,14 @@ export const SUMMARIES = {
     `采集器 ${p.collector} 已 ${p.silentS} 秒无状态上报，各节点监测数据可能已停止更新`,
   'topology-drift': (p: { nodeName: string; unknown: number; missing: number }) =>
     `${p.nodeName} 实际连接与台账不符：${p.unknown} 个未登记邻居，${p.missing} 条登记链路未发现`,
+  'isolation-breach': (p: {
+    nodeName: string;
+    ifName: string;
+    peerName: string;
+    peerZoneName: string;
+    breaches: number;
+  }) =>
+    `${p.nodeName} 接口 ${p.ifName} 直连${p.peerZoneName}设备 ${p.peerName}，违反三网隔离${p.breaches > 1 ? `（共 ${p.breaches} 处）` : ''}`,
   'certificate-expiry': (p: { subject: string; daysLeft: number }) =>
     p.daysLeft <= 0 ? `证书 ${p.subject} 已过期` : `证书 ${p.subject} 将在 ${p.daysLeft} 天后过期`,
 } as const;

@@ -2,6 +2,7 @@ import { certificateExpiry } from './certificate-expiry';
 import { collectorSilent } from './collector-silent';
 import { freshness } from './freshness';
 import { interfaceFlapping } from './interface-flapping';
+import { isolationBreach } from './isolation-breach';
 import type { KindFactory } from './kind';
 import { linkDown } from './link-down';
 import { reboot } from './reboot';
@@ -25,6 +26,7 @@ export const RULE_KINDS: readonly KindFactory[] = [
   snmpAuthFailure,
   certificateExpiry,
   topologyDrift,
+  isolationBreach,
 ];
 
 export type { KindFactory, RuleKind } from './kind';

@@ -97,6 +97,8 @@ const silentCollectorRule = z.strictObject({
   after: durationMs.default(180_000),
 });
 const driftRule = z.strictObject({ ...base, kind: z.literal('topology-drift') });
+/** LLDP sees a neighbour across the zone boundary (三网隔离), not through a gatekeeper. */
+const isolationBreachRule = z.strictObject({ ...base, kind: z.literal('isolation-breach') });
 const authFailureRule = z.strictObject({
   ...base,
   kind: z.literal('snmp-auth-failure'),
@@ -114,6 +116,7 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   certificateRule,
   authFailureRule,
   driftRule,
+  isolationBreachRule,
   silentCollectorRule,
 ]);
 

@@ -404,6 +404,8 @@ export const en: Record<MessageKey, string> = {
   'rule.snmp-auth-failure':
     '{nodeName} sent an SNMP authentication-failure trap (wrong community or v3 credentials)',
   'rule.freshness': '{nodeName}: data stale, newest sample {ageS} s old (poll interval {intervalS} s)',
+  'rule.isolation-breach':
+    'Isolation breach: {nodeName} sees {peerName} ({peerZone} network) as a direct neighbour on {ifName}',
   'rule.certificate-expiry': 'Certificate {subject} expires in {daysLeft} days',
   'rule.certificate-expiry.expired': 'Certificate {subject} has expired',
 };

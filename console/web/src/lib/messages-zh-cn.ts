@@ -397,6 +397,7 @@ export const zh = {
   'rule.reboot': '{nodeName} 设备重启（已运行 {uptimeS} 秒）',
   'rule.snmp-auth-failure': '{nodeName} 收到 SNMP 认证失败告警（团体字或 v3 凭据错误）',
   'rule.freshness': '{nodeName} 监测数据已过期：最新数据为 {ageS} 秒前（采集周期 {intervalS} 秒）',
+  'rule.isolation-breach': '{nodeName} 接口 {ifName} 直连{peerZoneName}设备 {peerName}，违反三网隔离',
   'rule.certificate-expiry': '证书 {subject} 将在 {daysLeft} 天后过期',
   'rule.certificate-expiry.expired': '证书 {subject} 已过期',
 } as const;
