@@ -16,7 +16,7 @@ export function registerServeCommand(program: Command): void {
     .option('--tls', 'serve HTTPS (certificate from tls.certFile/keyFile, or issued by the CA for tls.node)')
     .option('--port <n>', 'override the configured port', (value) => Number(value))
     .action(async (opts: { config: string; tls?: boolean; port?: number }) => {
-      const { startAlertEngine } = await import('../../alerts');
+      const { formatRulesError, loadAlertRules, startAlertEngine } = await import('../../alerts');
       const { openEventBus } = await import('../../bus');
       const { createLogger } = await import('../../common');
       const { ensureFirstAdmin, startConsoleServer } = await import('../../console/server');
@@ -71,6 +71,13 @@ export function registerServeCommand(program: Command): void {
         }
       }
 
+      // Before the stores open: every problem as file:line field, header secrets against the environment.
+      const rules = loadAlertRules(config.alerts.rules, environment.named);
+      if (!rules.ok) {
+        for (const error of rules.errors) process.stderr.write(`${formatRulesError(error)}\n`);
+        fail(`${rules.errors.length} problem(s) in the alert rules`, 2);
+      }
+
       const metrics = openMetricsStore(config.metrics, {
         logger: log.child({ part: 'metrics' }),
         ...(environment.influxCredentials ? { credentials: environment.influxCredentials } : {}),
@@ -83,7 +90,7 @@ export function registerServeCommand(program: Command): void {
         log: log.child({ part: 'alerts' }),
         env: environment.named,
         dbPath: config.alerts.db ?? join(config.stateDir, 'alerts.sqlite'),
-        ...(config.alerts.rules ? { rules: config.alerts.rules } : {}),
+        rules: rules.rules,
         ...(config.alerts.pollIntervalS ? { pollIntervalS: config.alerts.pollIntervalS } : {}),
       });
 
