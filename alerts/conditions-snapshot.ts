@@ -24,6 +24,8 @@ export interface ConditionsSnapshot {
   transitions: Array<[string, number[]]>;
   flapping: string[];
   thresholdPending: Array<[string, number]>;
+  /** Nodes that have sent logs (logs-silent judges only those); absent in older snapshots. */
+  logsSeen?: NodeId[];
 }
 
 /** A part of the engine whose conditions are in the snapshot. */

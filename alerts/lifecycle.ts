@@ -133,6 +133,17 @@ export class AlertLifecycle {
       .map((s) => s.id);
   }
 
+  /** Weekly maintenance windows (recurring silences) open at atMs whose matchers match these labels. */
+  maintenanceWindowsCovering(labels: Record<string, string>, atMs: number): string[] {
+    const offset = this.options.settings.utcOffsetMin;
+    return this.silences
+      .filter(
+        (s) =>
+          s.recurrence !== undefined && silenceActive(s, atMs, offset) && matchesLabels(s.matchers, labels),
+      )
+      .map((s) => s.id);
+  }
+
   openAlert(draft: AlertDraft, atMs: number): Alert {
     const labels = { ...draft.labels, rule: draft.rule, severity: draft.severity };
     const early = this.earlyEvidence.get(draft.fingerprint) ?? [];

@@ -70,4 +70,14 @@ export const SUMMARIES = {
     `${p.nodeName} 接口 ${p.ifName} 直连${p.peerZoneName}设备 ${p.peerName}，违反三网隔离${p.breaches > 1 ? `（共 ${p.breaches} 处）` : ''}`,
   'certificate-expiry': (p: { subject: string; daysLeft: number }) =>
     p.daysLeft <= 0 ? `证书 ${p.subject} 已过期` : `证书 ${p.subject} 将在 ${p.daysLeft} 天后过期`,
+  'brute-force': (p: { nodeName: string; source: string; count: number; users: string }) =>
+    `${p.nodeName} 疑似暴力破解：来自 ${p.source} 的 ${p.count} 次登录失败（尝试用户 ${p.users}）`,
+  'login-outside-management': (p: { nodeName: string; source: string; users: string }) =>
+    `${p.nodeName} 有来自管理网段以外 ${p.source} 的登录（用户 ${p.users}）`,
+  'config-change-outside-window': (p: { nodeName: string; users: string; count: number }) =>
+    `${p.nodeName} 在维护窗口外发生 ${p.count} 次配置变更（用户 ${p.users}）`,
+  'security-burst': (p: { nodeName: string; attacks: number; denies: number }) =>
+    `${p.nodeName} 攻击/策略拒绝日志激增：攻击 ${p.attacks} 条，策略拒绝 ${p.denies} 条`,
+  'logs-silent': (p: { nodeName: string; silentMin: number }) =>
+    `${p.nodeName} 已 ${p.silentMin} 分钟未发送日志`,
 } as const;

@@ -1,11 +1,16 @@
+import { bruteForce } from './brute-force';
 import { certificateExpiry } from './certificate-expiry';
 import { collectorSilent } from './collector-silent';
+import { configChangeOutsideWindow } from './config-change-outside-window';
 import { freshness } from './freshness';
 import { interfaceFlapping } from './interface-flapping';
 import { isolationBreach } from './isolation-breach';
 import type { KindFactory } from './kind';
 import { linkDown } from './link-down';
+import { loginOutsideManagement } from './login-outside-management';
+import { logsSilent } from './logs-silent';
 import { reboot } from './reboot';
+import { securityBurst } from './security-burst';
 import { snmpAuthFailure } from './snmp-auth-failure';
 import { threshold } from './threshold';
 import { topologyDrift } from './topology-drift';
@@ -27,6 +32,11 @@ export const RULE_KINDS: readonly KindFactory[] = [
   certificateExpiry,
   topologyDrift,
   isolationBreach,
+  bruteForce,
+  loginOutsideManagement,
+  configChangeOutsideWindow,
+  securityBurst,
+  logsSilent,
 ];
 
 export type { KindFactory, RuleKind } from './kind';

@@ -26,6 +26,11 @@ const SINGLE_KINDS: ReadonlyArray<Rule['kind']> = [
   'snmp-auth-failure',
   'topology-drift',
   'collector-silent',
+  'brute-force',
+  'login-outside-management',
+  'config-change-outside-window',
+  'security-burst',
+  'logs-silent',
 ];
 /** Kinds correlation needs: a rules file without them would hide outages. */
 const REQUIRED_KINDS: ReadonlyArray<Rule['kind']> = ['node-unreachable', 'uplink-down'];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../../domain';
+import { parseCidr } from '../subnets';
 
 /** The alert-rules YAML as people write it (configs/alert-rules.yaml). Shape checks only; cross-checks in load.ts. */
 
@@ -105,6 +106,56 @@ const authFailureRule = z.strictObject({
   resolveAfter: durationMs.default(1_800_000),
 });
 
+// --- security rules over security.event (device logs) ---
+/** A duration of at least `minMs` (windows and quiet periods a rule counts over). */
+const durationAtLeast = (minMs: number, what: string) =>
+  durationMs.pipe(z.number().min(minMs, `must be at least ${what}`));
+const cidr = z
+  .string()
+  .refine((text) => parseCidr(text) !== null, 'must be a subnet like 10.0.0.0/8 or fd00::/8');
+/** Event-like security alerts resolve after this quiet period (they are updated at most every 10 s). */
+const securityResolveAfter = (defaultMs: number) => durationAtLeast(60_000, '1m').default(defaultMs);
+const bruteForceRule = z.strictObject({
+  ...base,
+  kind: z.literal('brute-force'),
+  /** Failed logins from one source address on one node within `within` that raise the alert. */
+  failures: z.number().int().min(2).max(10_000).default(6),
+  within: durationAtLeast(1_000, '1s').default(300_000),
+  /** Source addresses counted per node; the least recently seen is forgotten beyond this. */
+  maxSources: z.number().int().min(1).max(100_000).default(1_000),
+  resolveAfter: securityResolveAfter(1_800_000),
+});
+const loginOutsideRule = z.strictObject({
+  ...base,
+  kind: z.literal('login-outside-management'),
+  /** Where administrators sign in from; a successful login from anywhere else alerts. */
+  managementSubnets: z.array(cidr).min(1).default(['10.0.0.0/8']),
+  resolveAfter: securityResolveAfter(3_600_000),
+});
+const configChangeRule = z.strictObject({
+  ...base,
+  kind: z.literal('config-change-outside-window'),
+  resolveAfter: securityResolveAfter(14_400_000),
+});
+const burstLevel = z.strictObject({ count: z.number().int().min(1).max(1_000_000), severity });
+const securityBurstRule = z.strictObject({
+  id: ruleId,
+  kind: z.literal('security-burst'),
+  description: z.string().optional(),
+  within: durationAtLeast(1_000, '1s').default(60_000),
+  /** Firewall policy denies on one node within `within`. */
+  deny: burstLevel.default({ count: 100, severity: 'minor' }),
+  /** Attack / IPS logs on one node within `within` (worse than denies). */
+  attack: burstLevel.default({ count: 10, severity: 'major' }),
+  resolveAfter: securityResolveAfter(600_000),
+});
+const logsSilentRule = z.strictObject({
+  ...base,
+  kind: z.literal('logs-silent'),
+  /** A node that has sent logs and then sends none for this long. */
+  after: durationAtLeast(60_000, '1m').default(1_800_000),
+});
+
 export const ruleSchema = z.discriminatedUnion('kind', [
   thresholdRule,
   nodeUnreachableRule,
@@ -118,6 +169,11 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   driftRule,
   isolationBreachRule,
   silentCollectorRule,
+  bruteForceRule,
+  loginOutsideRule,
+  configChangeRule,
+  securityBurstRule,
+  logsSilentRule,
 ]);
 
 export const RECEIVER_TYPES = ['webhook', 'wecom', 'dingtalk'] as const;

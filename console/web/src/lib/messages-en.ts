@@ -408,4 +408,12 @@ export const en: Record<MessageKey, string> = {
     'Isolation breach: {nodeName} sees {peerName} ({peerZone} network) as a direct neighbour on {ifName}',
   'rule.certificate-expiry': 'Certificate {subject} expires in {daysLeft} days',
   'rule.certificate-expiry.expired': 'Certificate {subject} has expired',
+  'rule.brute-force':
+    '{nodeName}: possible brute force, {count} failed logins from {source} (users tried: {users})',
+  'rule.login-outside-management':
+    '{nodeName}: login from {source}, outside the management subnets (user {users})',
+  'rule.config-change-outside-window':
+    '{nodeName}: {count} configuration changes outside a maintenance window (user {users})',
+  'rule.security-burst': '{nodeName}: burst of security logs, {attacks} attacks and {denies} policy denies',
+  'rule.logs-silent': '{nodeName} has sent no logs for {silentMin} min',
 };

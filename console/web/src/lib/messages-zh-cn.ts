@@ -400,6 +400,11 @@ export const zh = {
   'rule.isolation-breach': '{nodeName} 接口 {ifName} 直连{peerZoneName}设备 {peerName}，违反三网隔离',
   'rule.certificate-expiry': '证书 {subject} 将在 {daysLeft} 天后过期',
   'rule.certificate-expiry.expired': '证书 {subject} 已过期',
+  'rule.brute-force': '{nodeName} 疑似暴力破解：来自 {source} 的 {count} 次登录失败（尝试用户 {users}）',
+  'rule.login-outside-management': '{nodeName} 有来自管理网段以外 {source} 的登录（用户 {users}）',
+  'rule.config-change-outside-window': '{nodeName} 在维护窗口外发生 {count} 次配置变更（用户 {users}）',
+  'rule.security-burst': '{nodeName} 攻击/策略拒绝日志激增：攻击 {attacks} 条，策略拒绝 {denies} 条',
+  'rule.logs-silent': '{nodeName} 已 {silentMin} 分钟未发送日志',
 } as const;
 
 export type MessageKey = keyof typeof zh;

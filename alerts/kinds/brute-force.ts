@@ -1,0 +1,187 @@
+import type { Alert, BusEvent, NodeId, SecurityEvent } from '../../domain';
+import type { EngineContext } from '../engine-context';
+import { fingerprintOf } from '../alert-keys';
+import type { RuleOf } from '../rules/schema';
+import { round, SUMMARIES } from '../summary';
+import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
+import { clipped, LruMap, RecentNames, RecentTimes } from './recent-events';
+import { ThrottledRepeats } from './throttled-repeats';
+
+/** Source of a failed login whose line named none. */
+export const UNKNOWN_SOURCE = '未知来源';
+const PRUNE_EVERY_MS = 10_000;
+
+/** What an open brute-force alert has counted so far (kept only while the alert is open). */
+interface Tally {
+  count: number;
+  users: RecentNames;
+}
+
+/** Recent failures of one source on one node, before there is an alert. */
+interface Attempts {
+  times: RecentTimes;
+  users: RecentNames;
+}
+
+/**
+ * Repeated login failures from one source address on one node: `failures` within `within` open one
+ * alert on the node naming the source, the users tried and the count; more failures update it (at
+ * most every 10 s), and it resolves after `resolveAfter` without one. Memory: per node at most
+ * `maxSources` sources (least recently seen forgotten first), each with at most `failures` times.
+ * Never suppressed by an outage: an attack matters whatever else is down.
+ */
+class BruteForceKind implements RuleKind {
+  readonly kind = 'brute-force';
+  readonly events = ['security.event'] as const;
+  private readonly attempts = new Map<NodeId, LruMap<string, Attempts>>();
+  private readonly tallies = new Map<string, Tally>();
+  private readonly repeats: ThrottledRepeats;
+  private nextPruneMs = 0;
+
+  constructor(
+    private readonly rule: RuleOf<'brute-force'>,
+    private readonly ctx: EngineContext,
+  ) {
+    this.repeats = new ThrottledRepeats(ctx.alerts);
+  }
+
+  onEvent(busEvent: BusEvent): void {
+    if (busEvent.type !== 'security.event') return;
+    const event = busEvent.event;
+    if (event.category !== 'auth-failure' || event.node === null) return;
+    const atMs = busEvent.timeMs;
+    const source = clipped(event.sourceAddress ?? UNKNOWN_SOURCE);
+    const user = clipped(event.user ?? '?');
+    const fingerprint = fingerprintOf(this.rule.id, event.node, source);
+    const open = this.ctx.alerts.find(fingerprint);
+    if (open) return this.count(open, this.tallyOf(open), user, event, atMs);
+    const attempts = this.sourcesOf(event.node).use(source, () => ({
+      times: new RecentTimes(this.rule.failures),
+      users: new RecentNames(),
+    }));
+    attempts.times.record(atMs);
+    attempts.users.add(user);
+    const recent = attempts.times.countWithin(atMs, this.rule.within);
+    if (recent >= this.rule.failures) this.open(event.node, source, attempts, user, event, atMs);
+  }
+
+  private sourcesOf(node: NodeId): LruMap<string, Attempts> {
+    let sources = this.attempts.get(node);
+    if (!sources) {
+      sources = new LruMap(this.rule.maxSources);
+      this.attempts.set(node, sources);
+    }
+    return sources;
+  }
+
+  private open(
+    node: NodeId,
+    source: string,
+    attempts: Attempts,
+    user: string,
+    event: SecurityEvent,
+    atMs: number,
+  ): void {
+    const count = attempts.times.countWithin(atMs, this.rule.within);
+    const tally: Tally = { count, users: attempts.users };
+    const fingerprint = fingerprintOf(this.rule.id, node, source);
+    this.tallies.set(fingerprint, tally);
+    this.sourcesOf(node).prune((_times, key) => key === source);
+    const params = this.paramsOf(node, source, tally);
+    const alert = this.ctx.alerts.openAlert(
+      {
+        fingerprint,
+        rule: this.rule.id,
+        severity: this.rule.severity,
+        summary: SUMMARIES['brute-force'](params),
+        params,
+        labels: { ...this.ctx.nodes.labelsOf(node), source },
+        node,
+        impacted: [],
+        suppressedBy: null,
+        evidence: [
+          {
+            source: 'rule',
+            atMs,
+            text: `${round(this.rule.within / 60_000)} 分钟内 ${count} 次登录失败，最近一次用户 ${user}${via(event)}`,
+          },
+        ],
+      },
+      atMs,
+    );
+    this.repeats.opened(alert, atMs);
+  }
+
+  private count(alert: Alert, tally: Tally, user: string, event: SecurityEvent, atMs: number): void {
+    tally.count += 1;
+    tally.users.add(user);
+    const node = alert.node as NodeId;
+    const source = alert.labels.source ?? UNKNOWN_SOURCE;
+    const evidence = {
+      source: 'rule' as const,
+      atMs,
+      text: `第 ${tally.count} 次登录失败，用户 ${user}${via(event)}`,
+    };
+    this.repeats.repeat(alert, evidence, atMs, () => {
+      const params = this.paramsOf(node, source, tally);
+      return { params, summary: SUMMARIES['brute-force'](params) };
+    });
+  }
+
+  private paramsOf(node: NodeId, source: string, tally: Tally) {
+    return {
+      node,
+      nodeName: this.ctx.nodes.nameOf(node),
+      source,
+      count: tally.count,
+      users: tally.users.toString(),
+      withinMin: round(this.rule.within / 60_000),
+    };
+  }
+
+  onTick(nowMs: number): void {
+    this.repeats.flush(nowMs);
+    if (nowMs < this.nextPruneMs) return;
+    this.nextPruneMs = nowMs + PRUNE_EVERY_MS;
+    for (const [node, sources] of this.attempts) {
+      sources.prune((attempts) => attempts.times.countWithin(nowMs, this.rule.within) === 0);
+      if (sources.size === 0) this.attempts.delete(node);
+    }
+    for (const fingerprint of this.tallies.keys())
+      if (!this.ctx.alerts.has(fingerprint)) this.tallies.delete(fingerprint);
+  }
+
+  /** After a restart the open alert keeps counting from where it was. */
+  restoreAlert(alert: Alert): void {
+    this.tallyOf(alert);
+  }
+
+  private tallyOf(alert: Alert): Tally {
+    let tally = this.tallies.get(alert.fingerprint);
+    if (!tally) {
+      tally = {
+        count: Number(alert.params.count ?? 0),
+        users: RecentNames.parse(String(alert.params.users ?? '')),
+      };
+      this.tallies.set(alert.fingerprint, tally);
+    }
+    return tally;
+  }
+
+  suppressorOf(): null {
+    return null;
+  }
+
+  resolveAfterMs(): number {
+    return this.rule.resolveAfter;
+  }
+}
+
+function via(event: SecurityEvent): string {
+  return event.messageId ? `（${clipped(event.messageId)}）` : '';
+}
+
+export const bruteForce: KindFactory = (rules, ctx) => {
+  const rule = ruleOfKind(rules, 'brute-force');
+  return rule ? new BruteForceKind(rule, ctx) : null;
+};

@@ -1,0 +1,97 @@
+/**
+ * Bounded memory for the security kinds: recent event times per key (a sliding window, capped at the
+ * most any rule needs to count), and maps that forget their least recently used entry beyond a size.
+ */
+
+/** Event times within a window, oldest first; at most `cap` kept (only "≥ cap within the window" matters). */
+export class RecentTimes {
+  private times: number[] = [];
+
+  constructor(private readonly cap: number) {}
+
+  record(atMs: number): void {
+    this.times.push(atMs);
+    if (this.times.length > this.cap) this.times.splice(0, this.times.length - this.cap);
+  }
+
+  /** How many recorded times fall in (nowMs - withinMs, nowMs]; older ones are dropped. */
+  countWithin(nowMs: number, withinMs: number): number {
+    const from = nowMs - withinMs;
+    const firstKept = this.times.findIndex((t) => t > from);
+    if (firstKept < 0) this.times = [];
+    else if (firstKept > 0) this.times = this.times.slice(firstKept);
+    return this.times.filter((t) => t <= nowMs).length;
+  }
+
+  newestMs(): number {
+    return this.times[this.times.length - 1] ?? -Infinity;
+  }
+}
+
+/** A Map that keeps at most `max` entries: using a key makes it the newest, the oldest is evicted. */
+export class LruMap<K, V> {
+  private readonly entries = new Map<K, V>();
+
+  constructor(private readonly max: number) {}
+
+  /** The entry for key (made when missing), now the most recently used. */
+  use(key: K, make: () => V): V {
+    const existing = this.entries.get(key);
+    if (existing !== undefined) this.entries.delete(key);
+    const value = existing ?? make();
+    this.entries.set(key, value);
+    if (this.entries.size > this.max) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    return value;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Drop every entry `stale` says is no longer needed. */
+  prune(stale: (value: V, key: K) => boolean): void {
+    for (const [key, value] of this.entries) if (stale(value, key)) this.entries.delete(key);
+  }
+}
+
+/** Attacker-controlled text (user names, addresses) cut before it goes into an alert. */
+export function clipped(text: string, max = 64): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Up to `max` distinct names, newest last; the oldest is forgotten beyond that (the list says so). */
+export class RecentNames {
+  private readonly names: string[] = [];
+  private overflowed = false;
+
+  constructor(
+    private readonly max = 8,
+    initial: readonly string[] = [],
+  ) {
+    for (const name of initial) this.add(name);
+  }
+
+  /** Back from the text toString() wrote (an alert's params after a restart). */
+  static parse(text: string, max = 8): RecentNames {
+    const names = text.split(', ').filter((name) => name !== '' && name !== '…');
+    return new RecentNames(max, names);
+  }
+
+  add(name: string): void {
+    const at = this.names.indexOf(name);
+    if (at >= 0) this.names.splice(at, 1);
+    this.names.push(name);
+    if (this.names.length > this.max) {
+      this.names.shift();
+      this.overflowed = true;
+    }
+  }
+
+  /** "admin, root" or "…, admin, root" when older names were forgotten. */
+  toString(): string {
+    return `${this.overflowed ? '…, ' : ''}${this.names.join(', ')}`;
+  }
+}
