@@ -1,0 +1,19 @@
+/**
+ * logs/ — device logs in, security events out: the syslog receiver (UDP, TCP, TLS), decoding (UTF-8,
+ * GBK, raw), one parser per log format, classification into the security taxonomy, sender → node,
+ * and the per-node/category counts for the MetricsStore.
+ */
+export {
+  DEFAULT_SYSLOG_ADDRESS,
+  startSyslogReceiver,
+  type SyslogReceiver,
+  type SyslogReceiverOptions,
+} from './receiver/index';
+export type { EventSink } from './receiver/intake';
+export { DEFAULT_LOG_LIMITS, type LogReceiverLimits } from './limits';
+export type { LogReceiverStats } from './stats';
+export { readEvent, type ReadEvent, type ReceivedBytes } from './read-event';
+export { parseLogLine, type ParsedLine } from './parsers/index';
+export { decodeLine, type DecodedLine, type LineEncoding } from './decode';
+export { LogSenders } from './senders';
+export { SECURITY_MEASUREMENT, startSecurityCounts, type SecurityCounter } from './security-counts';

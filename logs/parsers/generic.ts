@@ -1,0 +1,25 @@
+/**
+ * Anything else (Linux servers' sshd and sudo, appliances without a vendor parser): the category from
+ * the words, the user and address from the common sentence shapes (`Failed password for invalid user
+ * x from 1.2.3.4 port 22`, `Accepted publickey for x from …`, `sudo: x : … COMMAND=…`).
+ */
+import type { SecurityCategory } from '../../domain';
+import { categoryFromWords } from './category';
+import { firstIpv4 } from './fields';
+
+const USER =
+  /\b(?:for (?:invalid |illegal )?user |for |user[= ]|sudo: {1,4}|by )([A-Za-z0-9_][\w.@-]{0,63})/i;
+
+export interface GenericReading {
+  category: SecurityCategory;
+  user: string | null;
+  sourceAddress: string | null;
+}
+
+export function readGeneric(message: string): GenericReading {
+  return {
+    category: categoryFromWords(message),
+    user: USER.exec(message)?.[1] ?? null,
+    sourceAddress: firstIpv4(message),
+  };
+}
