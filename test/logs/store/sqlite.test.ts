@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../../common';
+import { openLogStore } from '../../../logs/store';
+import { logStoreContract, makeEvent } from './contract';
+
+logStoreContract('embedded (SQLite)', (options) => {
+  const dir = mkdtempSync(join(tmpdir(), 'egov-logs-'));
+  let store;
+  try {
+    store = openLogStore(`sqlite:${join(dir, 'state', 'logs.db')}`, options);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return Promise.resolve({
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+});
+
+describe('embedded log store specifics', () => {
+  it('keeps events across a reopen, in a 0600 file inside a 0700 folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'egov-logs-'));
+    const path = join(dir, 'state', 'logs.db');
+    try {
+      const event = makeEvent({ text: '用户 root 登录成功' });
+      const first = openLogStore(`sqlite:${path}`, { logger: memoryLogger() });
+      await first.init();
+      first.write([event]);
+      await first.close();
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, 'state')).mode & 0o777).toBe(0o700);
+      const second = openLogStore(`sqlite:${path}`, { logger: memoryLogger() });
+      await second.init();
+      expect((await second.search({ text: '登录成功' })).events).toEqual([event]);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
