@@ -13,6 +13,7 @@ import type {
   MetricPoint,
   NodeId,
   SnmpCredentials,
+  Zone,
 } from '../domain';
 import type { Topology } from '../inventory';
 import type { MetricsStore, StoreHealth } from '../metrics';
@@ -55,6 +56,11 @@ export interface CollectorOptions {
   trapAddress?: string;
   /** Trap communities accepted from any known node besides its own read community (none by default). */
   trapCommunities?: readonly string[];
+  /**
+   * Confine this collector to one zone (三网隔离: a collector per network): only that zone's nodes
+   * are polled; any other node is refused (pollNow throws, its traps are rejected).
+   */
+  zone?: Zone;
   logger?: Logger;
   /** The `collector` tag of self-monitoring points (default: the host name). */
   name?: string;
@@ -101,6 +107,8 @@ export interface CollectorStats {
   failures: number;
   /** Field values written to the store. */
   values: number;
+  /** Inventory nodes outside the collector's zone, never polled (0 when not confined). */
+  outOfZone: number;
   clamped: number;
   skipped: number;
   queued: number;
@@ -145,6 +153,25 @@ function countFields(points: readonly MetricPoint[]): number {
   return n;
 }
 
+/** The nodes a collector polls: all of them, or those of its zone (none of them is an error). */
+function nodesOfZone(inventory: Inventory, zone: Zone | undefined): InventoryNode[] {
+  if (zone === undefined) return inventory.nodes;
+  const polled = inventory.nodes.filter((node) => node.zone === zone);
+  if (polled.length === 0) {
+    const zones = [...new Set(inventory.nodes.map((node) => node.zone))].join(', ');
+    throw new Error(
+      `collector confined to zone "${zone}", but the inventory has no node in it (zones: ${zones})`,
+    );
+  }
+  return polled;
+}
+
+function refusal(topology: Topology, id: string, zone: Zone | undefined): string {
+  const node = topology.find(id);
+  if (!node) return `unknown node "${id}"`;
+  return `node "${id}" is in zone ${node.zone}; this collector is confined to zone ${zone ?? '?'} and refuses it`;
+}
+
 export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
   const { topology, inventory, store, bus } = options;
   const logger = options.logger ?? createLogger({ level: 'info' });
@@ -161,8 +188,10 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   if (options.intervalS !== undefined && !(options.intervalS > 0))
     throw new Error(`interval must be > 0 s, got ${options.intervalS}`);
 
+  const polled = nodesOfZone(inventory, options.zone);
+  const outOfZone = inventory.nodes.length - polled.length;
   const runtimes = new Map<NodeId, NodeRuntime>();
-  for (const node of inventory.nodes) {
+  for (const node of polled) {
     const entry = manifest.get(node.id);
     const credentials = entry
       ? manifestCredentials(entry)
@@ -337,6 +366,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       port: options.trapPort,
       ...(options.trapAddress === undefined ? {} : { address: options.trapAddress }),
       ...(options.trapCommunities === undefined ? {} : { trapCommunities: options.trapCommunities }),
+      ...(options.zone === undefined ? {} : { zone: options.zone }),
       inventory,
       ...(options.manifest === undefined ? {} : { manifest: options.manifest }),
       bus,
@@ -352,6 +382,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       reachable: tracker.count('reachable'),
       unreachable: tracker.count('unreachable'),
       ...monitor.totals,
+      outOfZone,
       skipped: s.skipped,
       queued: s.queued,
       running: s.running,
@@ -412,6 +443,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     {
       nodes: runtimes.size,
       store: store.kind,
+      zone: options.zone ?? null,
+      outOfZone,
       trapPort: traps?.port ?? null,
       concurrency: options.concurrency ?? 100,
     },
@@ -424,7 +457,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     stats: statsNow,
     async pollNow(id) {
       const rt = runtimes.get(id);
-      if (!rt) throw new Error(`pollNow: unknown node "${id}"`);
+      if (!rt) throw new Error(`pollNow: ${refusal(topology, id, options.zone)}`);
       await pollNode(rt);
     },
     stop() {

@@ -32,6 +32,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ kind: z.literal('reboot'), node: z.string().min(1) }).strict(),
   z.object({ kind: z.literal('counter-wrap'), node: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('zone-bridge'), a: z.string().min(1), b: z.string().min(1) }).strict(),
 ]);
 
 export interface ControlTarget {

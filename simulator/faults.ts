@@ -1,6 +1,7 @@
 import type { Topology } from '../inventory';
 import type { Link, VideoLink } from '../domain';
 import type { Device, NetworkState } from './device';
+import { setBridgedNeighbours, type BridgedNeighbour } from './mib/lldp';
 import { linkStreams, octetsWithOverrides, type RateOverride } from './traffic';
 import type { TrapKind } from './traps';
 
@@ -11,7 +12,9 @@ export type Fault =
   | { kind: 'link-saturated'; link?: string; a?: string; b?: string }
   | { kind: 'video-degraded'; videoLink: string; lossPct: number; jitterMs: number }
   | { kind: 'reboot'; node: string }
-  | { kind: 'counter-wrap'; node: string };
+  | { kind: 'counter-wrap'; node: string }
+  /** Node a's LLDP shows b as a neighbour on a spare port: a cable across isolated zones (三网). */
+  | { kind: 'zone-bridge'; a: string; b: string };
 
 export type FaultKind = Fault['kind'];
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -21,6 +24,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'video-degraded',
   'reboot',
   'counter-wrap',
+  'zone-bridge',
 ];
 
 export type InjectResult = { ok: true; id: string } | { ok: false; reason: string };
@@ -52,6 +56,7 @@ export class FaultEngine {
   private readonly active = new Map<string, Held>();
   private readonly linkDown = new Map<string, number>();
   private readonly videoStack: { id: string; link: string; lossPct: number; jitterMs: number }[] = [];
+  private readonly bridges = new Map<string, { dev: Device; neighbour: BridgedNeighbour }>();
   private nextId = 1;
 
   constructor(private readonly host: FaultHost) {}
@@ -77,6 +82,8 @@ export class FaultEngine {
         return this.hold(id, fault, now, this.degrade(id, fault.videoLink, fault.lossPct, fault.jitterMs));
       case 'counter-wrap':
         return this.hold(id, fault, now, this.counterWrap(this.mustDevice(fault.node), now));
+      case 'zone-bridge':
+        return this.hold(id, fault, now, this.zoneBridge(id, fault.a, fault.b));
       case 'reboot':
         this.reboot(this.mustDevice(fault.node), now);
         return { ok: true, id };
@@ -130,7 +137,54 @@ export class FaultEngine {
         if (!(fault.jitterMs >= 0 && fault.jitterMs <= 10_000)) return 'jitterMs must be between 0 and 10000';
         return null;
       }
+      case 'zone-bridge':
+        return this.zoneBridgeProblem(fault.a, fault.b);
     }
+  }
+
+  private zoneBridgeProblem(a: string, b: string): string | null {
+    const topology = this.host.topology;
+    if (!topology.has(a)) return `unknown node "${a}"`;
+    if (!topology.has(b)) return `unknown node "${b}"`;
+    if (a === b) return 'a zone bridge needs two different nodes';
+    if (topology.isolationProblem(a, b) === null) {
+      const zoneOf = (id: string) => topology.find(id)?.zone ?? '?';
+      return `"${a}" (${zoneOf(a)}) and "${b}" (${zoneOf(b)}) may be connected directly: a zone bridge joins isolated zones (internal with external or public)`;
+    }
+    if (this.sparePort(a) === null) return `node "${a}" has no port without a link left for the bridge`;
+    return null;
+  }
+
+  /** A port the inventory leaves unlinked and no other bridge uses, the last one (spares sit at the end). */
+  private sparePort(id: string): Device['ifs'][number] | null {
+    const dev = this.host.device(id);
+    if (!dev) return null;
+    const used = new Set(
+      [...this.bridges.values()].filter((b) => b.dev === dev).map((b) => b.neighbour.ifIndex),
+    );
+    return dev.ifs.findLast((s) => s.plan.peer === null && !used.has(s.plan.ifIndex)) ?? null;
+  }
+
+  private zoneBridge(id: string, a: string, b: string): (now: number) => void {
+    const dev = this.mustDevice(a);
+    const peer = this.mustDevice(b);
+    const local = this.sparePort(a);
+    if (!local) throw new Error(`node "${a}" has no spare port`);
+    const peerPort = peer.ifs.findLast((s) => s.plan.peer === null) ?? peer.ifs[0];
+    this.bridges.set(id, {
+      dev,
+      neighbour: { ifIndex: local.plan.ifIndex, peer, peerIfName: peerPort?.plan.name ?? 'port1' },
+    });
+    this.applyBridges(dev);
+    return () => {
+      this.bridges.delete(id);
+      this.applyBridges(dev);
+    };
+  }
+
+  private applyBridges(dev: Device): void {
+    const mine = [...this.bridges.values()].filter((b) => b.dev === dev).map((b) => b.neighbour);
+    setBridgedNeighbours(dev, mine);
   }
 
   private findLink(ref: { link?: string; a?: string; b?: string }): Link | string {

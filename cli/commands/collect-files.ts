@@ -8,7 +8,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { readYamlConfig, type ConfigError } from '../../common';
-import { SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, SNMP_V3_LEVELS, type AgentEndpoint } from '../../domain';
+import {
+  SNMP_AUTH_PROTOCOLS,
+  SNMP_PRIV_PROTOCOLS,
+  SNMP_V3_LEVELS,
+  ZONES,
+  type AgentEndpoint,
+} from '../../domain';
 import { fail } from '../fail';
 
 /** `egov-noc collect --config FILE`: the same settings as the flags, in YAML; paths relative to the file. */
@@ -28,6 +34,8 @@ const configSchema = z.strictObject({
   retries: z.number().int().min(0).max(10).optional(),
   /** Event bus: "memory" (default; events stay in this process) or nats://HOST:PORT to reach the console. */
   bus: z.string().min(1).optional(),
+  /** Poll only this zone's nodes and refuse every other (三网隔离: one collector per network). */
+  zone: z.enum(ZONES).optional(),
 });
 export type CollectConfig = z.infer<typeof configSchema>;
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { EventBus } from '../../bus';
 import type { CollectorStatus } from '../../collector';
 import type { ConfigError } from '../../common';
+import { ZONES, type Zone } from '../../domain';
 import { readEnvironment } from '../environment';
 import { fail } from '../fail';
 import type { CollectConfig, CollectConfigResult } from './collect-files';
@@ -17,12 +18,17 @@ interface CollectFlags {
   concurrency?: number;
   statusPeriod?: number;
   bus?: string;
+  zone?: Zone;
 }
 
 const positive = (what: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) fail(`${what} must be a positive number, got "${value}"`);
   return n;
+};
+const zone = (value: string): Zone => {
+  const found = ZONES.find((z) => z === value);
+  return found ?? fail(`--zone must be one of ${ZONES.join(', ')}, got "${value}"`);
 };
 const port = (value: string) => {
   const n = Number(value);
@@ -79,6 +85,11 @@ export function registerCollectCommand(program: Command): void {
     .option('--trap-address <ipv4>', 'address the trap receiver binds (default 127.0.0.1: this host only)')
     .option('--concurrency <n>', 'polls in flight at once (default 100)', positive('--concurrency'))
     .option('--status-period <s>', 'seconds between status lines (default 10)', positive('--status-period'))
+    .option(
+      '--zone <zone>',
+      `poll only the nodes of this zone (${ZONES.join(', ')}) and refuse every other, traps included`,
+      zone,
+    )
     .option(
       '--bus <spec>',
       'event bus: memory (default) or nats://HOST:PORT, where the console server listens',
@@ -137,6 +148,7 @@ export function registerCollectCommand(program: Command): void {
       const concurrency = flags.concurrency ?? config.concurrency;
       const statusPeriodS = flags.statusPeriod ?? config.statusPeriodS;
       const { inventory, topology } = loaded;
+      const confinedTo = flags.zone ?? config.zone;
 
       const intervals = new Map<number, number>();
       for (const node of inventory.nodes) {
@@ -154,7 +166,10 @@ export function registerCollectCommand(program: Command): void {
             .map(([s, n]) => `${s}s×${n}`)
             .join(', ')}` +
           `; store ${describeMetricsSpec(parseMetricsSpec(storeSpec))}` +
-          `; traps ${trapPort === undefined ? 'off' : `udp/${trapPort} on ${trapAddress}`}; concurrency ${concurrency ?? 100}`,
+          `; traps ${trapPort === undefined ? 'off' : `udp/${trapPort} on ${trapAddress}`}; concurrency ${concurrency ?? 100}` +
+          (confinedTo === undefined
+            ? ''
+            : `; zone ${confinedTo} only: ${inventory.nodes.filter((n) => n.zone !== confinedTo).length} node(s) of other zones refused`),
       );
 
       const busSpec = flags.bus ?? config.bus ?? environment.bus;
@@ -179,6 +194,7 @@ export function registerCollectCommand(program: Command): void {
           ...(intervalS === undefined ? {} : { intervalS }),
           ...(trapPort === undefined ? {} : { trapPort, trapAddress }),
           ...(config.trapCommunities === undefined ? {} : { trapCommunities: config.trapCommunities }),
+          ...(confinedTo === undefined ? {} : { zone: confinedTo }),
           ...(concurrency === undefined ? {} : { concurrency }),
           ...(statusPeriodS === undefined ? {} : { statusPeriodS }),
           ...(config.timeoutMs === undefined && config.retries === undefined

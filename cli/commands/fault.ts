@@ -80,6 +80,8 @@ function describe(fault: Fault): string {
       return `${fault.kind} ${fault.link ?? `${fault.a ?? '?'} <-> ${fault.b ?? '?'}`}`;
     case 'video-degraded':
       return `${fault.kind} ${fault.videoLink} loss ${fault.lossPct}% jitter ${fault.jitterMs} ms`;
+    case 'zone-bridge':
+      return `${fault.kind} ${fault.a} -> ${fault.b}`;
   }
 }
 
@@ -146,6 +148,19 @@ export function registerFaultCommand(program: Command): void {
     .option('--control-file <file>', 'URL and token written by egov-noc simulate')
     .action(async (videoLink: string, opts: { lossPct: number; jitterMs: number }, cmd: Command) =>
       inject(cmd, { kind: 'video-degraded', videoLink, lossPct: opts.lossPct, jitterMs: opts.jitterMs }),
+    );
+
+  fault
+    .command('zone-bridge')
+    .description(
+      "a cable across isolated zones (三网): the first node's LLDP shows the second as a neighbour on a spare port",
+    )
+    .argument('<internal-node>', 'node whose LLDP table shows the neighbour (e.g. an internal router)')
+    .argument('<external-node>', 'the neighbour it shows, on a network isolated from the first')
+    .option('--control <url>', 'simulator control endpoint')
+    .option('--control-file <file>', 'URL and token written by egov-noc simulate')
+    .action(async (a: string, b: string, _opts: unknown, cmd: Command) =>
+      inject(cmd, { kind: 'zone-bridge', a, b }),
     );
 
   fault

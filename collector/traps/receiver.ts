@@ -8,7 +8,7 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { EventBus } from '../../bus';
-import type { AgentEndpoint, Inventory, NodeId, TrapEvent } from '../../domain';
+import type { AgentEndpoint, Inventory, NodeId, TrapEvent, Zone } from '../../domain';
 import type { Logger } from '../../common';
 import { snmp, type RawVarbind, type TrapPdu } from '../snmp/net-snmp';
 import { toNumber, toText, toV3User } from '../snmp/session';
@@ -58,6 +58,8 @@ export interface TrapReceiverOptions {
    * manifest). None by default: a community is accepted only when configured.
    */
   trapCommunities?: readonly string[];
+  /** Accept traps only from nodes of this zone (a collector confined to one zone); others are rejected. */
+  zone?: Zone;
   /** The collector's idea of an interface name, for traps that carry only the ifIndex. */
   ifNameOf?: (node: NodeId, ifIndex: number) => string | undefined;
   now?: () => number;
@@ -68,8 +70,10 @@ export interface TrapReceiverStats {
   published: number;
   /** Traps whose source matches no inventory node (or, for v3, whose user is bound to none). */
   unknownSenders: number;
-  /** Datagrams dropped for a wrong community, failed authentication or garbling. */
+  /** Datagrams dropped for a wrong community, failed authentication or garbling, or from another zone. */
   rejected: number;
+  /** Of those, traps from known nodes outside the receiver's zone. */
+  outOfZone: number;
 }
 
 export interface TrapReceiver {
@@ -104,7 +108,14 @@ export async function startTrapReceiver(options: TrapReceiverOptions): Promise<T
   const { bus, logger, inventory } = options;
   const now = options.now ?? Date.now;
   const directory = new SenderDirectory(inventory, options.manifest, options.trapCommunities);
-  const counters: TrapReceiverStats = { received: 0, published: 0, unknownSenders: 0, rejected: 0 };
+  const counters: TrapReceiverStats = {
+    received: 0,
+    published: 0,
+    unknownSenders: 0,
+    rejected: 0,
+    outOfZone: 0,
+  };
+  const zoneOf = new Map(inventory.nodes.map((node) => [node.id, node.zone]));
   let bindError: Error | null = null;
 
   // Only what happened and from where: never the datagram, its community or a key.
@@ -180,6 +191,12 @@ export async function startTrapReceiver(options: TrapReceiverOptions): Promise<T
     counters.received++;
     const node = senderOf(pdu, rinfo);
     if (node === null) return;
+    const zone = zoneOf.get(node);
+    if (options.zone !== undefined && zone !== options.zone) {
+      counters.outOfZone++;
+      reject(rinfo, `node in zone ${zone ?? '?'}, outside this collector's zone ${options.zone}`, node);
+      return;
+    }
     const trapOid = trapOidOf(pdu);
     const timeMs = now();
     const trap = (trapOid !== null ? GENERIC_TRAPS[trapOid] : undefined) ?? 'other';
