@@ -28,6 +28,8 @@ export interface Environment {
   bus: string | undefined;
   /** EGOV_NOC_SIM_CONTROL_FILE, EGOV_NOC_SIM_CONTROL, EGOV_NOC_SIM_TOKEN: how `fault` reaches the simulator. */
   simulator: { controlFile?: string; control?: string; token?: string };
+  /** EGOV_NOC_LOGSTORE, EGOV_NOC_LOGSTORE_USER, EGOV_NOC_LOGSTORE_PASSWORD: the log store (`logs search`) and its PostgreSQL account. */
+  logStore: { spec?: string; user?: string; password?: string };
   /** GRAFANA_TOKEN: a Grafana service account token (`grafana provision`). */
   grafanaToken: string | undefined;
   /** USER: named in the audit trail of `user` commands. */
@@ -97,6 +99,11 @@ export function parseEnvironment(vars: Readonly<Record<string, string | undefine
       controlFile: get('EGOV_NOC_SIM_CONTROL_FILE'),
       control: get('EGOV_NOC_SIM_CONTROL'),
       token: get('EGOV_NOC_SIM_TOKEN'),
+    }),
+    logStore: definedOnly({
+      spec: get('EGOV_NOC_LOGSTORE'),
+      user: get('EGOV_NOC_LOGSTORE_USER'),
+      password: get('EGOV_NOC_LOGSTORE_PASSWORD'),
     }),
     grafanaToken: get('GRAFANA_TOKEN'),
     user: get('USER'),

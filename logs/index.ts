@@ -17,3 +17,19 @@ export { parseLogLine, type ParsedLine } from './parsers/index';
 export { decodeLine, type DecodedLine, type LineEncoding } from './decode';
 export { LogSenders } from './senders';
 export { SECURITY_MEASUREMENT, startSecurityCounts, type SecurityCounter } from './security-counts';
+export {
+  DEFAULT_RETENTION_DAYS,
+  LEGAL_MINIMUM_RETENTION_DAYS,
+  LogQueryError,
+  describeLogStoreSpec,
+  openLogStore,
+  parseLogStoreSpec,
+  type CountsQuery,
+  type LogCounts,
+  type LogPage,
+  type LogQuery,
+  type LogStore,
+  type LogStoreHealth,
+  type LogStoreOptions,
+  type RetentionResult,
+} from './store/index';

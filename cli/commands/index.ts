@@ -6,6 +6,7 @@ import { registerFaultCommand } from './fault';
 import { registerGrafanaCommand } from './grafana';
 import { registerInventoryCommand } from './inventory';
 import { registerInfluxCommand } from './influx';
+import { registerLogsCommand } from './logs';
 import { registerSimulateCommand } from './simulate';
 import { registerServeCommand } from './serve';
 import { registerUserCommand } from './user';
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerServeCommand(program);
   registerUserCommand(program);
   registerCollectCommand(program);
+  registerLogsCommand(program);
 }
