@@ -88,6 +88,7 @@ export const en: Record<MessageKey, string> = {
   'nodeRole.server': 'Server',
   'nodeRole.mcu': 'Video MCU',
   'nodeRole.codec': 'Video codec',
+  'nodeRole.gatekeeper': 'Gatekeeper (网闸)',
 
   'reach.reachable': 'Reachable',
   'reach.unreachable': 'Unreachable',

@@ -83,6 +83,7 @@ export const zh = {
   'nodeRole.server': '服务器',
   'nodeRole.mcu': '视频会议MCU',
   'nodeRole.codec': '视频终端',
+  'nodeRole.gatekeeper': '网闸',
 
   'reach.reachable': '可达',
   'reach.unreachable': '不可达',
