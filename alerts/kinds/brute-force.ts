@@ -4,7 +4,7 @@ import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { round, SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
-import { clipped, LruMap, RecentNames, RecentTimes } from './recent-events';
+import { clipped, LruMap, receivedAtMs, RecentNames, RecentTimes, textField } from './recent-events';
 import { ThrottledRepeats } from './throttled-repeats';
 
 /** Source of a failed login whose line named none. */
@@ -49,9 +49,9 @@ class BruteForceKind implements RuleKind {
     if (busEvent.type !== 'security.event') return;
     const event = busEvent.event;
     if (event.category !== 'auth-failure' || event.node === null) return;
-    const atMs = busEvent.timeMs;
-    const source = clipped(event.sourceAddress ?? UNKNOWN_SOURCE);
-    const user = clipped(event.user ?? '?');
+    const atMs = receivedAtMs(busEvent);
+    const source = clipped(textField(event.sourceAddress) ?? UNKNOWN_SOURCE);
+    const user = clipped(textField(event.user) ?? '?');
     const fingerprint = fingerprintOf(this.rule.id, event.node, source);
     const open = this.ctx.alerts.find(fingerprint);
     if (open) return this.count(open, this.tallyOf(open), user, event, atMs);
@@ -178,7 +178,8 @@ class BruteForceKind implements RuleKind {
 }
 
 function via(event: SecurityEvent): string {
-  return event.messageId ? `（${clipped(event.messageId)}）` : '';
+  const messageId = textField(event.messageId);
+  return messageId ? `（${clipped(messageId)}）` : '';
 }
 
 export const bruteForce: KindFactory = (rules, ctx) => {

@@ -4,7 +4,7 @@ import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
-import { clipped, RecentNames } from './recent-events';
+import { clipped, receivedAtMs, RecentNames, textField } from './recent-events';
 import { ThrottledRepeats } from './throttled-repeats';
 
 interface Changes {
@@ -34,12 +34,13 @@ class ConfigChangeOutsideWindowKind implements RuleKind {
 
   onEvent(busEvent: BusEvent): void {
     if (busEvent.type !== 'security.event') return;
-    const { node, category, user, sourceAddress } = busEvent.event;
+    const { node, category } = busEvent.event;
     if (category !== 'config-change' || node === null) return;
-    const atMs = busEvent.timeMs;
+    const atMs = receivedAtMs(busEvent);
     const labels = this.ctx.nodes.labelsOf(node);
     if (this.ctx.alerts.maintenanceWindowsCovering(labels, atMs).length > 0) return;
-    const name = clipped(user ?? '?');
+    const name = clipped(textField(busEvent.event.user) ?? '?');
+    const sourceAddress = textField(busEvent.event.sourceAddress);
     const from = sourceAddress === null ? '' : ` 自 ${clipped(sourceAddress)}`;
     const evidence = {
       source: 'rule' as const,

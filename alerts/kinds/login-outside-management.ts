@@ -5,7 +5,7 @@ import type { RuleOf } from '../rules/schema';
 import { SubnetSet } from '../subnets';
 import { SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
-import { clipped, RecentNames } from './recent-events';
+import { clipped, receivedAtMs, RecentNames, textField } from './recent-events';
 import { ThrottledRepeats } from './throttled-repeats';
 
 /**
@@ -30,12 +30,13 @@ class LoginOutsideManagementKind implements RuleKind {
 
   onEvent(busEvent: BusEvent): void {
     if (busEvent.type !== 'security.event') return;
-    const { node, category, sourceAddress, user } = busEvent.event;
+    const { node, category } = busEvent.event;
+    const sourceAddress = textField(busEvent.event.sourceAddress);
     if (category !== 'auth-success' || node === null || sourceAddress === null) return;
     if (this.subnets.classify(sourceAddress) !== 'outside') return;
-    const atMs = busEvent.timeMs;
+    const atMs = receivedAtMs(busEvent);
     const source = clipped(sourceAddress);
-    const name = clipped(user ?? '?');
+    const name = clipped(textField(busEvent.event.user) ?? '?');
     const fingerprint = fingerprintOf(this.rule.id, node, source);
     const evidence = { source: 'rule' as const, atMs, text: `用户 ${name} 自 ${source} 登录成功` };
     const open = this.ctx.alerts.find(fingerprint);

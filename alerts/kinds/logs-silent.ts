@@ -6,6 +6,7 @@ import type { RuleOf } from '../rules/schema';
 import { round, SUMMARIES } from '../summary';
 import { CollectorSilentKind } from './collector-silent';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
+import { receivedAtMs } from './recent-events';
 
 /**
  * A node that has sent logs and then sends none for `after`: one warning, resolved when its logs
@@ -29,7 +30,7 @@ class LogsSilentKind implements RuleKind {
     if (busEvent.type !== 'security.event') return;
     const node = busEvent.event.node;
     if (node === null) return;
-    const atMs = busEvent.timeMs;
+    const atMs = receivedAtMs(busEvent);
     if (!this.lastSeenMs.has(node)) this.ctx.dirty.conditions = true;
     this.lastSeenMs.set(node, Math.max(atMs, this.lastSeenMs.get(node) ?? -Infinity));
     const alert = this.silent.get(node);

@@ -1,3 +1,5 @@
+import type { SecurityBusEvent } from '../../domain';
+
 /**
  * Bounded memory for the security kinds: recent event times per key (a sliding window, capped at the
  * most any rule needs to count), and maps that forget their least recently used entry beyond a size.
@@ -94,4 +96,18 @@ export class RecentNames {
   toString(): string {
     return `${this.overflowed ? '…, ' : ''}${this.names.join(', ')}`;
   }
+}
+
+/**
+ * When our receiver got the line: windows and silences count by it, not by the device's clock (device
+ * clocks drift, and a wrong one must not stretch a window or hide a node's silence).
+ */
+export function receivedAtMs(busEvent: SecurityBusEvent): number {
+  const received = busEvent.event.receivedAtMs;
+  return Number.isFinite(received) ? received : busEvent.timeMs;
+}
+
+/** A text field of a line from the bus, or null when it is missing or not text. */
+export function textField(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }

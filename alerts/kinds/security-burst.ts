@@ -4,7 +4,7 @@ import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { round, SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
-import { RecentTimes } from './recent-events';
+import { receivedAtMs, RecentTimes } from './recent-events';
 import { ThrottledRepeats } from './throttled-repeats';
 
 type BurstCategory = 'policy-deny' | 'attack';
@@ -46,7 +46,7 @@ class SecurityBurstKind implements RuleKind {
     if (busEvent.type !== 'security.event') return;
     const { node, category } = busEvent.event;
     if (node === null || (category !== 'policy-deny' && category !== 'attack')) return;
-    const atMs = busEvent.timeMs;
+    const atMs = receivedAtMs(busEvent);
     const recent = this.recentOf(node);
     (category === 'attack' ? recent.attacks : recent.denies).record(atMs);
     const attacking = recent.attacks.countWithin(atMs, this.rule.within) >= this.rule.attack.count;

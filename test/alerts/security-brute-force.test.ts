@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { harness, type Harness } from './support';
-import { after, alertsOf, failedLogins, logLine, rulesWith } from './security-support';
+import { after, alertsOf, failedLogins, logLine, rulesWith, securityEvent } from './security-support';
 
 let h: Harness;
 afterEach(() => h.cleanup());
@@ -139,5 +139,23 @@ describe('brute-force: repeated login failures from one source on one node', () 
     const alert = alertsOf(h, 'brute-force')[0];
     expect(String(alert?.params.users).length).toBeLessThanOrEqual(64);
     expect(alert?.summary.length).toBeLessThan(200);
+  });
+
+  it("counts by when the line arrived, not by the device's clock, and survives malformed fields on the bus", async () => {
+    h = await harness();
+    for (let i = 0; i < 6; i++) {
+      h.clock.advance(1_000);
+      const published = securityEvent('nanzhao-gw', 'auth-failure', h.clock.nowMs, {
+        sourceAddress: ATTACKER,
+      });
+      // A device whose clock is years behind, each line a day apart by its own account.
+      published.event.timeMs = Date.parse('2019-01-01T00:00:00Z') + i * 86_400_000;
+      published.timeMs = published.event.timeMs;
+      Object.assign(published.event, { user: 42, messageId: { nested: true } });
+      expect(() => h.bus.publish(published)).not.toThrow();
+    }
+    expect(alertsOf(h, 'brute-force')).toMatchObject([
+      { node: 'nanzhao-gw', params: { count: 6, users: '?' } },
+    ]);
   });
 });
