@@ -25,6 +25,7 @@ const SINGLE_KINDS: ReadonlyArray<Rule['kind']> = [
   'freshness',
   'snmp-auth-failure',
   'topology-drift',
+  'isolation-breach',
   'collector-silent',
   'brute-force',
   'login-outside-management',
