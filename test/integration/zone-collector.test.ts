@@ -80,7 +80,11 @@ describe('collect --zone internal', () => {
       .toBe(true);
     await expect.poll(() => collector.stats().traps?.outOfZone).toBe(1);
     expect(events.some((e) => e.type === 'trap' && e.node === 'duanzhou-ex')).toBe(false);
-    expect(logger.lines.some((l) => l.msg === 'trap rejected' && l.obj.node === 'duanzhou-ex')).toBe(true);
+    expect(
+      logger.lines.some(
+        (l) => l.msg === 'trap rejected' && (l.obj as { node?: string }).node === 'duanzhou-ex',
+      ),
+    ).toBe(true);
   });
 
   it('refuses to start confined to a zone the inventory has no node in', async () => {
