@@ -10,6 +10,8 @@ import { ThrottledRepeats } from './throttled-repeats';
 /** Source of a failed login whose line named none. */
 export const UNKNOWN_SOURCE = '未知来源';
 const PRUNE_EVERY_MS = 10_000;
+/** Sources counted over all nodes at once (each node also keeps at most the rule's maxSources). */
+export const MAX_TRACKED_SOURCES = 100_000;
 
 /** What an open brute-force alert has counted so far (kept only while the alert is open). */
 interface Tally {
@@ -27,13 +29,19 @@ interface Attempts {
  * Repeated login failures from one source address on one node: `failures` within `within` open one
  * alert on the node naming the source, the users tried and the count; more failures update it (at
  * most every 10 s), and it resolves after `resolveAfter` without one. Memory: per node at most
- * `maxSources` sources (least recently seen forgotten first), each with at most `failures` times.
+ * `maxSources` sources and MAX_TRACKED_SOURCES over all nodes (least recently seen forgotten first),
+ * each with at most `failures` times and 8 user names.
  * Never suppressed by an outage: an attack matters whatever else is down.
  */
 class BruteForceKind implements RuleKind {
   readonly kind = 'brute-force';
   readonly events = ['security.event'] as const;
   private readonly attempts = new Map<NodeId, LruMap<string, Attempts>>();
+  /** Every (node, source) counted, least recently seen first: the bound over all nodes. */
+  private readonly everywhere = new LruMap<string, [NodeId, string]>(
+    MAX_TRACKED_SOURCES,
+    (_key, [node, source]) => this.attempts.get(node)?.delete(source),
+  );
   private readonly tallies = new Map<string, Tally>();
   private readonly repeats: ThrottledRepeats;
   private nextPruneMs = 0;
@@ -55,20 +63,24 @@ class BruteForceKind implements RuleKind {
     const fingerprint = fingerprintOf(this.rule.id, event.node, source);
     const open = this.ctx.alerts.find(fingerprint);
     if (open) return this.count(open, this.tallyOf(open), user, event, atMs);
-    const attempts = this.sourcesOf(event.node).use(source, () => ({
+    const node = event.node;
+    const attempts = this.sourcesOf(node).use(source, () => ({
       times: new RecentTimes(this.rule.failures),
       users: new RecentNames(),
     }));
+    this.everywhere.use(trackedKey(node, source), () => [node, source]);
     attempts.times.record(atMs);
     attempts.users.add(user);
     const recent = attempts.times.countWithin(atMs, this.rule.within);
-    if (recent >= this.rule.failures) this.open(event.node, source, attempts, user, event, atMs);
+    if (recent >= this.rule.failures) this.open(node, source, attempts, user, event, atMs);
   }
 
   private sourcesOf(node: NodeId): LruMap<string, Attempts> {
     let sources = this.attempts.get(node);
     if (!sources) {
-      sources = new LruMap(this.rule.maxSources);
+      sources = new LruMap(this.rule.maxSources, (source) =>
+        this.everywhere.delete(trackedKey(node, source)),
+      );
       this.attempts.set(node, sources);
     }
     return sources;
@@ -86,7 +98,8 @@ class BruteForceKind implements RuleKind {
     const tally: Tally = { count, users: attempts.users };
     const fingerprint = fingerprintOf(this.rule.id, node, source);
     this.tallies.set(fingerprint, tally);
-    this.sourcesOf(node).prune((_times, key) => key === source);
+    this.sourcesOf(node).delete(source);
+    this.everywhere.delete(trackedKey(node, source));
     const params = this.paramsOf(node, source, tally);
     const alert = this.ctx.alerts.openAlert(
       {
@@ -147,6 +160,7 @@ class BruteForceKind implements RuleKind {
       sources.prune((attempts) => attempts.times.countWithin(nowMs, this.rule.within) === 0);
       if (sources.size === 0) this.attempts.delete(node);
     }
+    this.everywhere.prune(([node, source]) => this.attempts.get(node)?.has(source) !== true);
     for (const fingerprint of this.tallies.keys())
       if (!this.ctx.alerts.has(fingerprint)) this.tallies.delete(fingerprint);
   }
@@ -176,6 +190,8 @@ class BruteForceKind implements RuleKind {
     return this.rule.resolveAfter;
   }
 }
+
+const trackedKey = (node: NodeId, source: string): string => `${node}\u0000${source}`;
 
 function via(event: SecurityEvent): string {
   const messageId = textField(event.messageId);

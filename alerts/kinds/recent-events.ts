@@ -30,11 +30,17 @@ export class RecentTimes {
   }
 }
 
-/** A Map that keeps at most `max` entries: using a key makes it the newest, the oldest is evicted. */
+/**
+ * A Map that keeps at most `max` entries: using a key makes it the newest, and the oldest is evicted
+ * (handed to `onEvict`, so an index kept beside it can follow).
+ */
 export class LruMap<K, V> {
   private readonly entries = new Map<K, V>();
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly onEvict: (key: K, value: V) => void = () => {},
+  ) {}
 
   /** The entry for key (made when missing), now the most recently used. */
   use(key: K, make: () => V): V {
@@ -43,17 +49,26 @@ export class LruMap<K, V> {
     const value = existing ?? make();
     this.entries.set(key, value);
     if (this.entries.size > this.max) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+      const [oldestKey, oldest] = this.entries.entries().next().value as [K, V];
+      this.entries.delete(oldestKey);
+      this.onEvict(oldestKey, oldest);
     }
     return value;
+  }
+
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
+  delete(key: K): void {
+    this.entries.delete(key);
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  /** Drop every entry `stale` says is no longer needed. */
+  /** Drop every entry `stale` says is no longer needed (not an eviction: onEvict is not called). */
   prune(stale: (value: V, key: K) => boolean): void {
     for (const [key, value] of this.entries) if (stale(value, key)) this.entries.delete(key);
   }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_TRACKED_SOURCES } from '../../alerts/kinds/brute-force';
 import { harness, type Harness } from './support';
 import { after, alertsOf, failedLogins, logLine, rulesWith, securityEvent } from './security-support';
 
@@ -128,6 +129,17 @@ describe('brute-force: repeated login failures from one source on one node', () 
     expect(alertsOf(h, 'brute-force')).toEqual([]);
     failedLogins(h, 'nanzhao-gw', ATTACKER, 5, 10);
     expect(alertsOf(h, 'brute-force')).toHaveLength(1);
+  });
+
+  it('remembers at most 100,000 sources over all nodes, forgetting the least recently seen', async () => {
+    h = await harness({
+      rules: rulesWith('  - { id: brute-force, kind: brute-force, severity: critical, maxSources: 100000 }'),
+    });
+    failedLogins(h, 'nanzhao-gw', ATTACKER, 5, 10);
+    for (let i = 0; i < MAX_TRACKED_SOURCES; i++)
+      logLine(h, 'fangcheng-gw', 'auth-failure', { sourceAddress: `src-${i}` });
+    failedLogins(h, 'nanzhao-gw', ATTACKER, 1);
+    expect(alertsOf(h, 'brute-force')).toEqual([]);
   });
 
   it('ignores lines from senders the inventory does not know, and cuts long attacker-chosen names', async () => {
