@@ -2,9 +2,12 @@
  * 三网隔离 end to end: the simulated Zhaoqing network (real SNMP agents), the real collector walking
  * LLDP, the alert engine on the bus. `zone-bridge duanzhou-in duanzhou-ex` through the simulator's
  * control endpoint puts the external router in the internal router's LLDP table → one critical
- * isolation-breach alert on duanzhou-in; clearing the fault resolves it.
+ * isolation-breach alert on duanzhou-in; clearing the fault resolves it. Debian's snmpwalk reads the
+ * bridged LLDP row independently of our collector.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +45,27 @@ async function control(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, json: await response.json() };
+}
+
+const run = promisify(execFile);
+
+/** lldpRemSysName of a v2c agent, walked with net-snmp's snmpwalk. */
+async function remoteSysNames(node: string): Promise<string[]> {
+  const agent = sim.manifest.find((m) => m.id === node);
+  if (!agent?.community) throw new Error(`${node} is not a v2c agent`);
+  const { stdout } = await run('snmpwalk', [
+    '-v2c',
+    '-c',
+    agent.community,
+    '-On',
+    '-Oqv',
+    `${agent.host}:${agent.port}`,
+    '1.0.8802.1.1.2.1.4.1.1.9',
+  ]);
+  return stdout
+    .split('\n')
+    .map((line) => line.trim().replace(/^"|"$/g, ''))
+    .filter((line) => line !== '');
 }
 
 const breaches = () => engine.list().filter((a) => a.rule === 'isolation-breach');
@@ -122,5 +146,19 @@ describe('zone-bridge fault × collector LLDP × isolation-breach', () => {
     await collector.pollNow(INTERNAL);
     await expect.poll(() => alert && engine.get(alert.id)?.status).toBe('resolved');
     expect(breaches()).toEqual([]);
+  });
+
+  it('shows the bridged neighbour to an independent SNMP client, and takes it away on clear', async () => {
+    const before = await remoteSysNames('zq-portal');
+    expect(before).toEqual(['zq-fw']);
+    const injected = await control('POST', '/faults', {
+      kind: 'zone-bridge',
+      a: 'zq-portal',
+      b: 'gaoyao-in',
+    });
+    expect(injected.status).toBe(201);
+    expect(await remoteSysNames('zq-portal')).toEqual(['zq-fw', 'gaoyao-in']);
+    await control('DELETE', `/faults/${(injected.json as { id: string }).id}`);
+    expect(await remoteSysNames('zq-portal')).toEqual(before);
   });
 });
