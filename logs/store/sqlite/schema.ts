@@ -1,7 +1,9 @@
 /**
- * The embedded store's schema: one table of events and an FTS5 index with the trigram tokenizer
- * over the searchable text, so substring search works in any script (Chinese has no spaces to
- * split words on). Terms under three characters cannot use trigrams and fall back to instr().
+ * The embedded store's schema: one table of events and a contentless FTS5 index with the trigram
+ * tokenizer over each event's searchable text, so substring search works in any script (Chinese has
+ * no spaces to split words on). The index only narrows the candidates (detail='none' keeps it
+ * small and fast to write); every term is then checked exactly with instr(). Terms under three
+ * characters have no trigram and are checked by instr() alone.
  */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -27,22 +29,21 @@ CREATE INDEX IF NOT EXISTS events_node_time ON events (node, time_ms DESC);
 CREATE INDEX IF NOT EXISTS events_source_time ON events (source_address, time_ms DESC);
 CREATE INDEX IF NOT EXISTS events_received ON events (received_at_ms);
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
-  text, message_id, user_name, hostname,
-  content = 'events', content_rowid = 'seq', tokenize = 'trigram'
+  doc, content = '', contentless_delete = 1, tokenize = 'trigram', detail = 'none'
 );
-CREATE TRIGGER IF NOT EXISTS events_fts_insert AFTER INSERT ON events BEGIN
-  INSERT INTO events_fts (rowid, text, message_id, user_name, hostname)
-  VALUES (new.seq, new.text, new.message_id, new.user_name, new.hostname);
-END;
-CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events BEGIN
-  INSERT INTO events_fts (events_fts, rowid, text, message_id, user_name, hostname)
-  VALUES ('delete', old.seq, old.text, old.message_id, old.user_name, old.hostname);
-END;
 `;
 
-/** The searchable text of a row, lower-cased, for the short-term fallback. */
-export const SEARCHABLE_TEXT =
-  "lower(text || char(10) || coalesce(message_id, '') || char(10) || coalesce(user_name, '') || char(10) || coalesce(hostname, ''))";
+/** Case folding the same way for the index, the exact check and the query terms (JavaScript's, all scripts). */
+export const FOLD_FUNCTION = 'egov_fold';
+export const fold = (text: string): string => text.toLowerCase();
 
-/** Whether this SQLite build has FTS5 with the trigram tokenizer (SQLite 3.34+). */
-export const TRIGRAM_PROBE = "CREATE VIRTUAL TABLE temp.trigram_probe USING fts5(x, tokenize = 'trigram')";
+/** An event's searchable text: message, message id, user and hostname, one per line. */
+export const searchableText = (parts: Array<string | null>): string =>
+  fold(parts.map((part) => part ?? '').join('\n'));
+
+/** The same text in SQL, for the exact check of each term. */
+export const SEARCHABLE_SQL = `${FOLD_FUNCTION}(text || char(10) || coalesce(message_id, '') || char(10) || coalesce(user_name, '') || char(10) || coalesce(hostname, ''))`;
+
+/** Whether this SQLite build has FTS5 with the trigram tokenizer (3.34+) and contentless delete (3.43+). */
+export const TRIGRAM_PROBE =
+  "CREATE VIRTUAL TABLE temp.trigram_probe USING fts5(x, content = '', contentless_delete = 1, tokenize = 'trigram', detail = 'none')";

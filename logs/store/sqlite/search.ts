@@ -3,11 +3,26 @@ import type Database from 'better-sqlite3';
 import { whereClause, type FilterInput, type SqlDialect } from '../filters';
 import { encodeCursor, type CheckedQuery } from '../query';
 import { EVENT_COLUMNS, eventFromRow, type EventRow } from '../rows';
-import { SEARCHABLE_TEXT } from './schema';
+import { SEARCHABLE_SQL } from './schema';
 import type { LogCounts, LogPage, NodeCategoryCount, SourceCount } from '../types';
 
-/** Trigrams need three characters (code points); shorter terms use the instr() fallback. */
+/** Trigrams need three characters (code points); shorter terms use the instr() check alone. */
 const TRIGRAM_CHARS = 3;
+/** Enough trigrams of a long term to narrow the candidates well; the exact check does the rest. */
+const MAX_TRIGRAMS_PER_TERM = 12;
+
+/** Distinct trigrams of a term, evenly spread over it, each as an FTS5 string (quotes doubled). */
+export function termTrigrams(term: string): string[] {
+  const chars = [...term];
+  const all = [...new Set(chars.slice(0, -2).map((_, i) => chars.slice(i, i + 3).join('')))];
+  const step = Math.max(1, all.length / MAX_TRIGRAMS_PER_TERM);
+  const picked = new Set<string>();
+  for (let i = 0; i < all.length && picked.size < MAX_TRIGRAMS_PER_TERM; i += step) {
+    picked.add(all[Math.floor(i)] as string);
+  }
+  picked.add(all.at(-1) as string);
+  return [...picked].map((trigram) => `"${trigram.replaceAll('"', '""')}"`);
+}
 
 function sqliteDialect(params: Array<string | number>): SqlDialect {
   return {
@@ -16,13 +31,12 @@ function sqliteDialect(params: Array<string | number>): SqlDialect {
       return '?';
     },
     textTerm(term) {
-      if ([...term].length < TRIGRAM_CHARS) {
-        params.push(term);
-        return `instr(${SEARCHABLE_TEXT}, ?) > 0`;
-      }
-      // One FTS5 phrase: the term quoted, inner quotes doubled, so no query syntax is interpreted.
-      params.push(`"${term.replaceAll('"', '""')}"`);
-      return 'seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)';
+      params.push(term);
+      const exact = `instr(${SEARCHABLE_SQL}, ?) > 0`;
+      if ([...term].length < TRIGRAM_CHARS) return exact;
+      // Every trigram quoted (no FTS5 syntax is ever interpreted) and all required: the candidates.
+      params.push(termTrigrams(term).join(' AND '));
+      return `${exact} AND seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)`;
     },
   };
 }

@@ -6,7 +6,7 @@ import { checkCountsQuery, checkQuery } from '../query';
 import { checkLogRetention, retentionCutoffMs, type LogRetentionOptions } from '../retention';
 import { EVENT_COLUMNS, eventValues } from '../rows';
 import { WriteBuffer } from '../write-buffer';
-import { SQLITE_SCHEMA, TRIGRAM_PROBE } from './schema';
+import { FOLD_FUNCTION, SQLITE_SCHEMA, TRIGRAM_PROBE, fold, searchableText } from './schema';
 import { countSqlite, searchSqlite } from './search';
 import type {
   CountsQuery,
@@ -40,13 +40,14 @@ export class SqliteLogStore implements LogStore {
   private readonly db: Database.Database;
   private readonly buffer: WriteBuffer;
   private readonly retentionDays: number;
-  private insert: Database.Statement | null = null;
+  private statements: { insert: Database.Statement; index: Database.Statement } | null = null;
 
   constructor(options: SqliteLogStoreOptions) {
     this.retentionDays = checkLogRetention(options, options.logger);
     this.db = openPrivateDatabase(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.function(FOLD_FUNCTION, { deterministic: true }, (text) => fold(String(text)));
     this.buffer = new WriteBuffer({
       writeBatch: (events) => Promise.resolve(this.writeBatch(events)),
       describeError: (error) => (error instanceof Error ? error.message : String(error)),
@@ -67,18 +68,26 @@ export class SqliteLogStore implements LogStore {
       );
     }
     this.db.exec(SQLITE_SCHEMA);
-    this.insert = this.db.prepare(
-      `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
-    );
+    this.statements = {
+      insert: this.db.prepare(
+        `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
+      ),
+      index: this.db.prepare('INSERT INTO events_fts (rowid, doc) VALUES (?, ?)'),
+    };
     this.buffer.start();
     return Promise.resolve();
   }
 
   private writeBatch(events: SecurityEvent[]): void {
-    const insert = this.insert;
-    if (insert === null) throw new Error('log store not initialised: call init() first');
+    const statements = this.statements;
+    if (statements === null) throw new Error('log store not initialised: call init() first');
     this.db.transaction(() => {
-      for (const event of events) insert.run(...eventValues(event));
+      for (const event of events) {
+        const { changes, lastInsertRowid } = statements.insert.run(...eventValues(event));
+        if (changes === 0) continue; // already stored (a relay or a retry sent it twice)
+        const doc = searchableText([event.text, event.messageId, event.user, event.hostname]);
+        statements.index.run(lastInsertRowid, doc);
+      }
     })();
   }
 
@@ -104,8 +113,13 @@ export class SqliteLogStore implements LogStore {
 
   applyRetention(nowMs: number): Promise<RetentionResult> {
     const cutoffMs = retentionCutoffMs(nowMs, this.retentionDays);
-    const { changes } = this.db.prepare('DELETE FROM events WHERE received_at_ms < ?').run(cutoffMs);
-    return Promise.resolve({ cutoffMs, deletedEvents: changes, droppedPartitions: [] });
+    const expire = this.db.transaction(() => {
+      this.db
+        .prepare('DELETE FROM events_fts WHERE rowid IN (SELECT seq FROM events WHERE received_at_ms < ?)')
+        .run(cutoffMs);
+      return this.db.prepare('DELETE FROM events WHERE received_at_ms < ?').run(cutoffMs).changes;
+    });
+    return Promise.resolve({ cutoffMs, deletedEvents: expire(), droppedPartitions: [] });
   }
 
   health(): LogStoreHealth {
