@@ -58,6 +58,6 @@ function checkBridges(node: InventoryNode): { field: string; message: string } |
       message: `gatekeeper "${node.id}" is in zone ${node.zone}, so its bridges must include ${node.zone}`,
     };
   if (new Set(node.bridges).size !== node.bridges.length)
-    return { field: 'bridges', message: 'each zone once' };
+    return { field: 'bridges', message: `gatekeeper "${node.id}" lists a zone twice in bridges` };
   return null;
 }
