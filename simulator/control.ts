@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { ActiveFault, ClearResult, Fault, InjectResult } from './faults';
+import { logFaultSchemas } from './syslog/log-faults';
 import type { AgentEndpoint } from '../domain';
 
 /**
@@ -33,6 +34,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reboot'), node: z.string().min(1) }).strict(),
   z.object({ kind: z.literal('counter-wrap'), node: z.string().min(1) }).strict(),
   z.object({ kind: z.literal('zone-bridge'), a: z.string().min(1), b: z.string().min(1) }).strict(),
+  ...logFaultSchemas,
 ]);
 
 export interface ControlTarget {

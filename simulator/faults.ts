@@ -2,6 +2,7 @@ import type { Topology } from '../inventory';
 import type { Link, VideoLink } from '../domain';
 import type { Device, NetworkState } from './device';
 import { setBridgedNeighbours, type BridgedNeighbour } from './mib/lldp';
+import { NO_SYSLOG_TARGET, type LogFault, type LogFaultPlayer } from './syslog/log-faults';
 import { linkStreams, octetsWithOverrides, type RateOverride } from './traffic';
 import type { TrapKind } from './traps';
 
@@ -14,7 +15,9 @@ export type Fault =
   | { kind: 'reboot'; node: string }
   | { kind: 'counter-wrap'; node: string }
   /** Node a's LLDP shows b as a neighbour on a spare port: a cable across isolated zones (三网). */
-  | { kind: 'zone-bridge'; a: string; b: string };
+  | { kind: 'zone-bridge'; a: string; b: string }
+  /** Device log only: a burst of failed logins (login-attack) or one configuration change. */
+  | LogFault;
 
 export type FaultKind = Fault['kind'];
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -25,6 +28,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'reboot',
   'counter-wrap',
   'zone-bridge',
+  'login-attack',
+  'config-change',
 ];
 
 export type InjectResult = { ok: true; id: string } | { ok: false; reason: string };
@@ -48,6 +53,8 @@ export interface FaultHost {
   device(id: string): Device | undefined;
   devices(): Iterable<Device>;
   sendTrap(dev: Device, kind: TrapKind, ifIndex?: number): void;
+  /** The syslog side, when the simulator sends logs (syslogTarget). */
+  logs?: LogFaultPlayer;
 }
 
 const TWO_32 = 4294967296;
@@ -86,6 +93,10 @@ export class FaultEngine {
         return this.hold(id, fault, now, this.zoneBridge(id, fault.a, fault.b));
       case 'reboot':
         this.reboot(this.mustDevice(fault.node), now);
+        return { ok: true, id };
+      case 'login-attack':
+      case 'config-change':
+        this.host.logs?.play(fault);
         return { ok: true, id };
     }
   }
@@ -139,6 +150,9 @@ export class FaultEngine {
       }
       case 'zone-bridge':
         return this.zoneBridgeProblem(fault.a, fault.b);
+      case 'login-attack':
+      case 'config-change':
+        return nodeProblem(fault.node) ?? (this.host.logs ? this.host.logs.problem(fault) : NO_SYSLOG_TARGET);
     }
   }
 

@@ -15,6 +15,9 @@ import { answerPdu, parsePdu, wrapPdu } from './pdu';
 import { expectedCounters as pureExpectedCounters, type ExpectedCounters } from './traffic';
 import { buildTrap, buildTrapPdu, type TrapKind } from './traps';
 import { buildV3Trap, handleV3 } from './usm';
+import { logFaultPlayer } from './syslog/log-faults';
+import { managementSide } from './syslog/operators';
+import { DEFAULT_CHATTER_PER_S, SyslogSender, type SyslogTarget } from './syslog/sender';
 import { MibView } from './view';
 
 export type { Fault, FaultKind, ActiveFault, InjectResult, ClearResult } from './faults';
@@ -23,6 +26,8 @@ export { faultSchema, type PublicManifestEntry } from './control';
 export { expectedCounters, expectedRateBps, workdayProfile, type ExpectedCounters } from './traffic';
 export { videoQuality, type VideoQuality } from './video-quality';
 export { PROBE_OWNER } from './mib/video';
+export { MAX_CHATTER_PER_S, chatterRateProblem, type SyslogTarget } from './syslog/sender';
+export { LOG_FAULT_KINDS, MAX_ATTACK_COUNT, type LogFault } from './syslog/log-faults';
 
 export interface SimulatorOptions {
   topology: Topology;
@@ -43,6 +48,13 @@ export interface SimulatorOptions {
   clock?: () => number;
   /** Control endpoint port on 127.0.0.1 (0 = any free port, the default). */
   controlPort?: number;
+  /**
+   * Where every node sends its syslog (UDP), in its vendor's format, from its agent's socket with
+   * HOSTNAME = node id; none when absent (and log faults are refused).
+   */
+  syslogTarget?: SyslogTarget;
+  /** Background chatter in lines/s for the whole network (default 1, at most MAX_CHATTER_PER_S; 0: none). */
+  syslogRatePerS?: number;
 }
 
 /** A request an agent could not answer because of a bug, not because the request was bad. */
@@ -67,7 +79,16 @@ export interface Simulator {
   /** Whether the node answers now (it and its path to the root are up). */
   isReachable(nodeId: string): boolean;
   /** `faults`: datagrams an agent failed on (logged and dropped; the agent keeps answering). */
-  stats(): { requests: number; dropped: number; malformed: number; faults: number; trapsSent: number };
+  /** `logsSent`: syslog lines sent; `logsUnheard`: lines a down or cut-off node could not send. */
+  stats(): {
+    requests: number;
+    dropped: number;
+    malformed: number;
+    faults: number;
+    trapsSent: number;
+    logsSent: number;
+    logsUnheard: number;
+  };
   stop(): Promise<void>;
 }
 
@@ -233,13 +254,29 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     throw error;
   }
 
+  const syslog = options.syslogTarget
+    ? new SyslogSender({
+        target: options.syslogTarget,
+        chatterPerS: options.syslogRatePerS ?? DEFAULT_CHATTER_PER_S,
+        devices: list,
+        management: managementSide(topology.nodes),
+        clock,
+        send: (dev, datagram, to) => sockets.get(dev)?.send(datagram, to.port, to.host),
+      })
+    : null;
   const engine = new FaultEngine({
     topology,
     network,
     clock,
     device: (id) => devices.get(id),
     devices: () => devices.values(),
-    sendTrap,
+    sendTrap: (dev, kind, ifIndex) => {
+      sendTrap(dev, kind, ifIndex);
+      const ifName =
+        ifIndex === undefined ? undefined : dev.ifs.find((s) => s.plan.ifIndex === ifIndex)?.plan.name;
+      if (syslog && ifName) syslog.emit(dev, { kind: 'interface', ifName, up: kind === 'linkUp' });
+    },
+    ...(syslog ? { logs: logFaultPlayer(syslog, (id) => devices.get(id)) } : {}),
   });
   engine.recomputeReachability();
 
@@ -276,6 +313,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     for (const socket of sockets.values()) socket.close();
     throw error;
   }
+  syslog?.start();
 
   const mustDevice = (id: string) => {
     const dev = devices.get(id);
@@ -295,10 +333,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     expectedCounters: (id, ifIndex, timeMs) =>
       pureExpectedCounters(topology, id, ifIndex, timeMs ?? clock(), mustDevice(id).bootMs),
     isReachable: (id) => mustDevice(id).reachable,
-    stats: () => ({ ...counters }),
+    stats: () => ({
+      ...counters,
+      logsSent: syslog?.stats.sent ?? 0,
+      logsUnheard: syslog?.stats.unreachable ?? 0,
+    }),
     async stop() {
       if (stopped) return;
       stopped = true;
+      syslog?.stop();
       await Promise.all([
         new Promise<void>((resolve) => {
           control.server.close(() => resolve());

@@ -82,6 +82,10 @@ function describe(fault: Fault): string {
       return `${fault.kind} ${fault.videoLink} loss ${fault.lossPct}% jitter ${fault.jitterMs} ms`;
     case 'zone-bridge':
       return `${fault.kind} ${fault.a} -> ${fault.b}`;
+    case 'login-attack':
+      return `${fault.kind} ${fault.node} from ${fault.source ?? 'an outside address'} × ${fault.count ?? 'default'}`;
+    case 'config-change':
+      return `${fault.kind} ${fault.node}${fault.user ? ` by ${fault.user}` : ''}`;
   }
 }
 
@@ -161,6 +165,40 @@ export function registerFaultCommand(program: Command): void {
     .option('--control-file <file>', 'URL and token written by egov-noc simulate')
     .action(async (a: string, b: string, _opts: unknown, cmd: Command) =>
       inject(cmd, { kind: 'zone-bridge', a, b }),
+    );
+
+  fault
+    .command('login-attack')
+    .description('a burst of failed SSH logins on the node from one outside address (syslog), then it stops')
+    .argument('<node>', 'node id')
+    .option('--source <address>', 'the attacking IPv4 address (default 203.0.113.57)')
+    .option('--count <n>', 'failed logins, all within 45 s (default 8, at most 500)', number)
+    .option('--control <url>', 'simulator control endpoint')
+    .option('--control-file <file>', 'URL and token written by egov-noc simulate')
+    .action(async (node: string, opts: { source?: string; count?: number }, cmd: Command) =>
+      inject(cmd, {
+        kind: 'login-attack',
+        node,
+        ...(opts.source === undefined ? {} : { source: opts.source }),
+        ...(opts.count === undefined ? {} : { count: opts.count }),
+      }),
+    );
+
+  fault
+    .command('config-change')
+    .description("an operator changes the node's configuration: one config-change line in its syslog")
+    .argument('<node>', 'node id')
+    .option('--user <name>', 'who changed it (default one of the network centre operators)')
+    .option('--source <address>', 'from where (default a management station)')
+    .option('--control <url>', 'simulator control endpoint')
+    .option('--control-file <file>', 'URL and token written by egov-noc simulate')
+    .action(async (node: string, opts: { user?: string; source?: string }, cmd: Command) =>
+      inject(cmd, {
+        kind: 'config-change',
+        node,
+        ...(opts.user === undefined ? {} : { user: opts.user }),
+        ...(opts.source === undefined ? {} : { source: opts.source }),
+      }),
     );
 
   fault

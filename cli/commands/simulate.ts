@@ -17,6 +17,13 @@ const hostPort = (value: string) => {
   return { host, port: port(match[2] as string) };
 };
 
+/** `5`, `5/s` or `0.5/s`: lines per second (bounds checked by the simulator's own rule). */
+const linesPerSecond = (value: string) => {
+  const match = /^(\d{1,6}(?:\.\d{1,3})?)(?:\/s)?$/.exec(value.trim());
+  if (!match) fail(`expected lines per second such as 2 or 2/s, got "${value}"`);
+  return Number(match[1]);
+};
+
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
@@ -38,6 +45,16 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option('--control-port <port>', 'control endpoint port on 127.0.0.1 (0 = any free port)', port, 0)
     .option('--base-port <port>', 'first agent port; agent i listens on base+i (0 = any free ports)', port, 0)
+    .option(
+      '--syslog-target <host:port>',
+      "send each node's syslog here (UDP, its vendor's format, from its agent's port, HOSTNAME = node id)",
+      hostPort,
+    )
+    .option(
+      '--syslog-rate <n/s>',
+      'background log chatter for the whole network, lines/s (default 1, max 100)',
+      linesPerSecond,
+    )
     .action(
       async (opts: {
         inventory: string;
@@ -47,10 +64,18 @@ export function registerSimulateCommand(program: Command): void {
         controlFile: string;
         controlPort: number;
         basePort: number;
+        syslogTarget?: { host: string; port: number };
+        syslogRate?: number;
       }) => {
         const { formatInventoryError, loadInventory } = await import('../../inventory');
         const { ensurePrivateDir, writePrivateFile } = await import('../../common');
-        const { startSimulator } = await import('../../simulator');
+        const { startSimulator, chatterRateProblem } = await import('../../simulator');
+        if (opts.syslogRate !== undefined) {
+          if (!opts.syslogTarget) fail('--syslog-rate needs --syslog-target host:port');
+          const problem = chatterRateProblem(opts.syslogRate);
+          if (problem) fail(`--syslog-rate: ${problem}`);
+        }
+        if (opts.syslogTarget?.port === 0) fail('--syslog-target needs a port 1–65535, not 0');
         const loaded = loadInventory(opts.inventory);
         if (!loaded.ok) {
           for (const error of loaded.errors) process.stderr.write(`${formatInventoryError(error)}\n`);
@@ -65,6 +90,8 @@ export function registerSimulateCommand(program: Command): void {
             controlPort: opts.controlPort,
             ...(opts.trapCommunity === undefined ? {} : { trapCommunity: opts.trapCommunity }),
             ...(opts.trapTarget ? { trapTarget: opts.trapTarget } : {}),
+            ...(opts.syslogTarget ? { syslogTarget: opts.syslogTarget } : {}),
+            ...(opts.syslogRate === undefined ? {} : { syslogRatePerS: opts.syslogRate }),
           });
         } catch (error) {
           fail(`cannot start the simulator: ${(error as Error).message}`);
@@ -97,6 +124,9 @@ export function registerSimulateCommand(program: Command): void {
           opts.trapCommunity === undefined ? "each agent's own community" : 'the --trap-community';
         console.log(
           `traps: ${opts.trapTarget ? `${opts.trapTarget.host}:${opts.trapTarget.port} (v2c with ${trapCommunity}; v3 agents sign with their user)` : 'none (--trap-target host:port)'}`,
+        );
+        console.log(
+          `syslog: ${opts.syslogTarget ? `${opts.syslogTarget.host}:${opts.syslogTarget.port} (UDP from each agent's port, HOSTNAME = node id; chatter ${opts.syslogRate ?? 1} lines/s)` : 'none (--syslog-target host:port)'}`,
         );
         console.log('Ctrl-C to stop.');
         const running = sim;
