@@ -34,6 +34,24 @@ const configSchema = z.strictObject({
   retries: z.number().int().min(0).max(10).optional(),
   /** Event bus: "memory" (default; events stay in this process) or nats://HOST:PORT to reach the console. */
   bus: z.string().min(1).optional(),
+  /** Syslog receiver: UDP+TCP port, TLS port with our CA's certificate, relays forwarding for sites. */
+  syslog: z
+    .strictObject({
+      port: z.number().int().min(0).max(65535).optional(),
+      /** Address the receiver binds: 127.0.0.1 (default, this host only) or e.g. 0.0.0.0 for devices. */
+      address: z.ipv4().optional(),
+      tlsPort: z.number().int().min(0).max(65535).optional(),
+      tlsCert: z.string().min(1).optional(),
+      tlsKey: z.string().min(1).optional(),
+      /** Our CA bundle: with requireClientCert, only senders holding a certificate it issued are heard. */
+      tlsCa: z.string().min(1).optional(),
+      requireClientCert: z.boolean().optional(),
+      /** Relays (rsyslog) whose lines are mapped to nodes by their HOSTNAME field. */
+      relays: z.array(z.ipv4()).optional(),
+    })
+    .optional(),
+  /** Where received security events are kept: sqlite:PATH or postgres://HOST:PORT/DB. */
+  logStore: z.string().min(1).optional(),
   /** Poll only this zone's nodes and refuse every other (三网隔离: one collector per network). */
   zone: z.enum(ZONES).optional(),
 });
@@ -64,6 +82,20 @@ const manifestSchema = z.array(
 
 export type CollectConfigResult = { ok: true; config: CollectConfig } | { ok: false; errors: ConfigError[] };
 
+/** The syslog section's certificate, key and CA paths, relative to the config file. */
+function resolveSyslogFiles(
+  syslog: NonNullable<CollectConfig['syslog']>,
+  base: string,
+): CollectConfig['syslog'] {
+  const { tlsCert, tlsKey, tlsCa } = syslog;
+  return {
+    ...syslog,
+    ...(tlsCert === undefined ? {} : { tlsCert: resolve(base, tlsCert) }),
+    ...(tlsKey === undefined ? {} : { tlsKey: resolve(base, tlsKey) }),
+    ...(tlsCa === undefined ? {} : { tlsCa: resolve(base, tlsCa) }),
+  };
+}
+
 /** Every problem at once as file:line field: message, like the inventory; paths resolved against the file. */
 export function readConfig(file: string): CollectConfigResult {
   const parsed = readYamlConfig(file, configSchema);
@@ -78,6 +110,8 @@ export function readConfig(file: string): CollectConfigResult {
       inventory: resolve(base, config.inventory),
       store: local(config.store),
       ...(config.manifest === undefined ? {} : { manifest: resolve(base, config.manifest) }),
+      ...(config.syslog === undefined ? {} : { syslog: resolveSyslogFiles(config.syslog, base) }),
+      ...(config.logStore === undefined ? {} : { logStore: local(config.logStore) }),
     },
   };
 }

@@ -6,8 +6,9 @@ import { ZONES, type Zone } from '../../domain';
 import { readEnvironment } from '../environment';
 import { fail } from '../fail';
 import type { CollectConfig, CollectConfigResult } from './collect-files';
+import type { RunningSyslog, SyslogFlags } from './collect-syslog';
 
-interface CollectFlags {
+interface CollectFlags extends SyslogFlags {
   config?: string;
   inventory?: string;
   store?: string;
@@ -30,12 +31,13 @@ const zone = (value: string): Zone => {
   const found = ZONES.find((z) => z === value);
   return found ?? fail(`--zone must be one of ${ZONES.join(', ')}, got "${value}"`);
 };
-const port = (value: string) => {
+const portFor = (flag: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    fail(`--trap-port must be a UDP port (0–65535), got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`${flag} must be a port (0–65535), got "${value}"`);
   return n;
 };
+const port = portFor('--trap-port');
+const list = (value: string) => value.split(',').map((item) => item.trim());
 
 /** The collect config, or every problem in it (file:line field: message) and exit 2; an unreadable file is one line. */
 function configOrFail(
@@ -83,6 +85,29 @@ export function registerCollectCommand(program: Command): void {
     )
     .option('--trap-port <port>', 'receive SNMP traps on this UDP port', port)
     .option('--trap-address <ipv4>', 'address the trap receiver binds (default 127.0.0.1: this host only)')
+    .option(
+      '--syslog-port <port>',
+      'receive device logs (syslog) on this UDP and TCP port',
+      portFor('--syslog-port'),
+    )
+    .option(
+      '--syslog-address <ipv4>',
+      'address the syslog receiver binds (default 127.0.0.1: this host only)',
+    )
+    .option(
+      '--syslog-tls-port <port>',
+      'receive syslog over TLS (RFC 5425) on this port',
+      portFor('--syslog-tls-port'),
+    )
+    .option('--syslog-tls-cert <file>', 'TLS certificate (PEM) from egov-noc ca issue --profile server')
+    .option('--syslog-tls-key <file>', 'its private key (PEM)')
+    .option('--syslog-tls-ca <file>', 'our CA bundle: the issuer of sender certificates')
+    .option(
+      '--syslog-require-client-cert',
+      'hear only TLS senders holding a certificate from --syslog-tls-ca',
+    )
+    .option('--syslog-relays <ipv4,…>', 'relays (rsyslog) whose lines name their node in HOSTNAME', list)
+    .option('--log-store <spec>', 'keep received security events: sqlite:PATH or postgres://HOST:PORT/DB')
     .option('--concurrency <n>', 'polls in flight at once (default 100)', positive('--concurrency'))
     .option('--status-period <s>', 'seconds between status lines (default 10)', positive('--status-period'))
     .option(
@@ -148,6 +173,15 @@ export function registerCollectCommand(program: Command): void {
       const concurrency = flags.concurrency ?? config.concurrency;
       const statusPeriodS = flags.statusPeriod ?? config.statusPeriodS;
       const { inventory, topology } = loaded;
+      const wantsSyslog = [
+        flags.syslogPort,
+        flags.syslogTlsPort,
+        flags.logStore,
+        config.syslog,
+        config.logStore,
+      ];
+      const syslogModule = wantsSyslog.some((v) => v !== undefined) ? await import('./collect-syslog') : null;
+      const syslog = syslogModule?.syslogSettings(flags, config) ?? null;
       const confinedTo = flags.zone ?? config.zone;
 
       const intervals = new Map<number, number>();
@@ -169,7 +203,8 @@ export function registerCollectCommand(program: Command): void {
           `; traps ${trapPort === undefined ? 'off' : `udp/${trapPort} on ${trapAddress}`}; concurrency ${concurrency ?? 100}` +
           (confinedTo === undefined
             ? ''
-            : `; zone ${confinedTo} only: ${inventory.nodes.filter((n) => n.zone !== confinedTo).length} node(s) of other zones refused`),
+            : `; zone ${confinedTo} only: ${inventory.nodes.filter((n) => n.zone !== confinedTo).length} node(s) of other zones refused`) +
+          (syslogModule && syslog ? syslogModule.describeSyslog(syslog) : ''),
       );
 
       const busSpec = flags.bus ?? config.bus ?? environment.bus;
@@ -182,8 +217,18 @@ export function registerCollectCommand(program: Command): void {
       }
       if (busSpec && busSpec !== 'memory') console.log(`egov-noc collect: events go to ${busSpec}`);
 
+      let logs: RunningSyslog | null = null;
       let collector: Awaited<ReturnType<typeof startCollector>>;
       try {
+        if (syslogModule && syslog)
+          logs = await syslogModule.startSyslog(syslog, {
+            inventory,
+            bus,
+            writeMetrics: (points) => store.write(points),
+            logger,
+            logStoreAccount: environment.logStore,
+          });
+        if (logs) console.log(`egov-noc collect: syslog listening${logs.listening()}`);
         collector = await startCollector({
           topology,
           inventory,
@@ -205,9 +250,10 @@ export function registerCollectCommand(program: Command): void {
                   ...(config.retries === undefined ? {} : { retries: config.retries }),
                 },
               }),
-          onStatus: (status) => console.log(formatStatusLine(status)),
+          onStatus: (status) => console.log(formatStatusLine(status) + (logs?.status() ?? '')),
         });
       } catch (error) {
+        await logs?.stop();
         await store.close();
         fail((error as Error).message);
       }
@@ -219,6 +265,7 @@ export function registerCollectCommand(program: Command): void {
           process.off('SIGTERM', onTerm);
           void collector
             .stop()
+            .then(() => logs?.stop())
             .then(() => store.close())
             .then(() => (bus instanceof NatsBus ? bus.close() : undefined))
             .then(() => {

@@ -1,0 +1,188 @@
+/**
+ * The syslog side of `egov-noc collect`: settings from the flags and the config's `syslog:` section,
+ * checked once; then the receiver, each event on the bus as `security.event`, counted per node and
+ * category into the MetricsStore and, with a log store, kept there. Loaded only when syslog is on.
+ */
+import type { EventBus } from '../../bus';
+import type { Logger } from '../../common';
+import type { Inventory, MetricPoint } from '../../domain';
+import {
+  describeLogStoreSpec,
+  openLogStore,
+  parseLogStoreSpec,
+  startSecurityCounts,
+  startSyslogReceiver,
+  type LogStore,
+  type SyslogReceiver,
+} from '../../logs';
+import { fail } from '../fail';
+import type { CollectConfig } from './collect-files';
+
+export interface SyslogFlags {
+  syslogPort?: number;
+  syslogAddress?: string;
+  syslogTlsPort?: number;
+  syslogTlsCert?: string;
+  syslogTlsKey?: string;
+  syslogTlsCa?: string;
+  syslogRequireClientCert?: boolean;
+  syslogRelays?: string[];
+  logStore?: string;
+}
+
+export interface SyslogSettings {
+  port?: number;
+  address: string;
+  tls?: { port: number; certFile: string; keyFile: string; caFile?: string; requireClientCert: boolean };
+  relays: string[];
+  logStore?: string;
+}
+
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
+
+/** The settings, or null when syslog is off; an inconsistent combination fails with what to add. */
+export function syslogSettings(flags: SyslogFlags, config: Partial<CollectConfig>): SyslogSettings | null {
+  const section = config.syslog ?? {};
+  const port = flags.syslogPort ?? section.port;
+  const tlsPort = flags.syslogTlsPort ?? section.tlsPort;
+  if (port === undefined && tlsPort === undefined) {
+    if (flags.logStore ?? config.logStore)
+      fail('--log-store keeps received syslog: it needs --syslog-port or --syslog-tls-port');
+    return null;
+  }
+  const address = flags.syslogAddress ?? section.address ?? '127.0.0.1';
+  if (!IPV4.test(address)) fail(`--syslog-address must be an IPv4 address, got "${address}"`);
+  const relays = flags.syslogRelays ?? section.relays ?? [];
+  const badRelay = relays.find((r) => !IPV4.test(r));
+  if (badRelay !== undefined) fail(`--syslog-relays takes IPv4 addresses, got "${badRelay}"`);
+  const certFile = flags.syslogTlsCert ?? section.tlsCert;
+  const keyFile = flags.syslogTlsKey ?? section.tlsKey;
+  const caFile = flags.syslogTlsCa ?? section.tlsCa;
+  const requireClientCert = flags.syslogRequireClientCert ?? section.requireClientCert ?? false;
+  if (tlsPort !== undefined && (!certFile || !keyFile))
+    fail(
+      '--syslog-tls-port needs --syslog-tls-cert FILE and --syslog-tls-key FILE (egov-noc ca issue --profile server)',
+    );
+  if (requireClientCert && !caFile)
+    fail(
+      '--syslog-require-client-cert needs --syslog-tls-ca FILE: the CA bundle that issues sender certificates',
+    );
+  const logStore = flags.logStore ?? config.logStore;
+  if (logStore !== undefined) {
+    try {
+      parseLogStoreSpec(logStore);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  }
+  return {
+    ...(port === undefined ? {} : { port }),
+    address,
+    ...(tlsPort === undefined || !certFile || !keyFile
+      ? {}
+      : { tls: { port: tlsPort, certFile, keyFile, ...(caFile ? { caFile } : {}), requireClientCert } }),
+    relays,
+    ...(logStore === undefined ? {} : { logStore }),
+  };
+}
+
+export function describeSyslog(s: SyslogSettings): string {
+  const listeners = [
+    ...(s.port === undefined ? [] : [`udp+tcp/${s.port}`]),
+    ...(s.tls
+      ? [`tls/${s.tls.port}${s.tls.requireClientCert ? ' (client certificates required)' : ''}`]
+      : []),
+  ];
+  return (
+    `; syslog ${listeners.join(', ')} on ${s.address}` +
+    (s.relays.length > 0 ? ` relays ${s.relays.join(',')}` : '') +
+    (s.logStore ? `; log store ${describeLogStoreSpec(parseLogStoreSpec(s.logStore))}` : '')
+  );
+}
+
+export interface RunningSyslog {
+  receiver: SyslogReceiver;
+  /** ` syslog=… ` for the status line. */
+  status(): string;
+  /** ` on udp/P tcp/P tls/P`: the ports bound (the ones chosen, for port 0). */
+  listening(): string;
+  stop(): Promise<void>;
+}
+
+export interface SyslogDeps {
+  inventory: Inventory;
+  bus: EventBus;
+  writeMetrics: (points: MetricPoint[]) => void;
+  logger: Logger;
+  /** The PostgreSQL account from the environment (EGOV_NOC_LOGSTORE_USER / _PASSWORD). */
+  logStoreAccount?: { user?: string; password?: string };
+}
+
+async function openStore(spec: string, deps: SyslogDeps): Promise<LogStore> {
+  const store = openLogStore(spec, {
+    logger: deps.logger.child({ part: 'log-store' }),
+    credentials: {
+      ...(deps.logStoreAccount?.user === undefined ? {} : { user: deps.logStoreAccount.user }),
+      ...(deps.logStoreAccount?.password === undefined ? {} : { password: deps.logStoreAccount.password }),
+    },
+  });
+  await store.init();
+  return store;
+}
+
+export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): Promise<RunningSyslog> {
+  let logStore: LogStore | null = null;
+  if (settings.logStore) {
+    try {
+      logStore = await openStore(settings.logStore, deps);
+    } catch (error) {
+      fail(
+        `log store ${describeLogStoreSpec(parseLogStoreSpec(settings.logStore))}: ${(error as Error).message}`,
+      );
+    }
+  }
+  const counts = startSecurityCounts(deps.writeMetrics);
+  const store = logStore;
+  let receiver: SyslogReceiver;
+  try {
+    receiver = await startSyslogReceiver({
+      ...(settings.port === undefined ? {} : { port: settings.port }),
+      address: settings.address,
+      ...(settings.tls ? { tls: settings.tls } : {}),
+      inventory: deps.inventory,
+      relays: settings.relays,
+      logger: deps.logger.child({ part: 'syslog' }),
+      onEvent: (event) => {
+        deps.bus.publish({ type: 'security.event', timeMs: event.receivedAtMs, event });
+        counts.count(event);
+        store?.write([event]);
+      },
+    });
+  } catch (error) {
+    counts.stop();
+    await store?.close();
+    throw new Error(`syslog receiver: ${(error as Error).message}`);
+  }
+  return {
+    receiver,
+    listening: () =>
+      ` on ${settings.address}:` +
+      [
+        receiver.udpPort === null ? '' : ` udp/${receiver.udpPort}`,
+        receiver.tcpPort === null ? '' : ` tcp/${receiver.tcpPort}`,
+        receiver.tlsPort === null ? '' : ` tls/${receiver.tlsPort}`,
+      ].join(''),
+    status() {
+      const s = receiver.stats();
+      const kept = store
+        ? ` logstore pending=${store.health().pendingEvents} dropped=${store.health().droppedEvents}`
+        : '';
+      return ` syslog=${s.received} parsed=${s.parsed} unknown=${s.unknownSenders} oversized=${s.oversized} malformed=${s.malformed} dropped=${s.dropped}${kept}`;
+    },
+    async stop() {
+      await receiver.close();
+      counts.stop();
+      await store?.close();
+    },
+  };
+}
