@@ -5,28 +5,36 @@ import type { SecurityBusEvent } from '../../domain';
  * most any rule needs to count), and maps that forget their least recently used entry beyond a size.
  */
 
-/** Event times within a window, oldest first; at most `cap` kept (only "≥ cap within the window" matters). */
+/**
+ * Event times within a window, oldest first; at most `cap` kept (only "≥ cap within the window"
+ * matters). Arrival times only grow, so expiry drops from the front: O(1) per event amortized.
+ */
 export class RecentTimes {
   private times: number[] = [];
+  private head = 0;
 
   constructor(private readonly cap: number) {}
 
   record(atMs: number): void {
     this.times.push(atMs);
-    if (this.times.length > this.cap) this.times.splice(0, this.times.length - this.cap);
+    if (this.times.length - this.head > this.cap) this.head += 1;
+    this.compact();
   }
 
-  /** How many recorded times fall in (nowMs - withinMs, nowMs]; older ones are dropped. */
+  /** How many recorded times fall in the window ending at nowMs; older ones are dropped. */
   countWithin(nowMs: number, withinMs: number): number {
     const from = nowMs - withinMs;
-    const firstKept = this.times.findIndex((t) => t > from);
-    if (firstKept < 0) this.times = [];
-    else if (firstKept > 0) this.times = this.times.slice(firstKept);
-    return this.times.filter((t) => t <= nowMs).length;
+    while (this.head < this.times.length && (this.times[this.head] ?? Infinity) <= from) this.head += 1;
+    this.compact();
+    return this.times.length - this.head;
   }
 
-  newestMs(): number {
-    return this.times[this.times.length - 1] ?? -Infinity;
+  private compact(): void {
+    // Copy once as many have been dropped as are kept at most: the array stays under 2 × max(cap, 16).
+    if (this.head >= Math.max(16, this.cap)) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
   }
 }
 

@@ -137,7 +137,7 @@ const configChangeRule = z.strictObject({
   kind: z.literal('config-change-outside-window'),
   resolveAfter: securityResolveAfter(14_400_000),
 });
-const burstLevel = z.strictObject({ count: z.number().int().min(1).max(1_000_000), severity });
+const burstLevel = z.strictObject({ count: z.number().int().min(1).max(100_000), severity });
 const securityBurstRule = z.strictObject({
   id: ruleId,
   kind: z.literal('security-burst'),

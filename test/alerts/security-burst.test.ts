@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SecurityCategory } from '../../domain';
 import { harness, type Harness } from './support';
-import { after, alertsOf, logLine } from './security-support';
+import { after, alertsOf, logLine, rulesWith } from './security-support';
 
 let h: Harness;
 afterEach(() => h.cleanup());
@@ -61,5 +61,20 @@ describe('security-burst: a burst of firewall denies or attack logs on one node'
     expect(alertsOf(h, RULE)).toHaveLength(1);
     after(h, 60_000);
     expect(alertsOf(h, RULE)).toEqual([]);
+  });
+
+  it('counts up to a high threshold exactly, line by line', async () => {
+    h = await harness({
+      rules: rulesWith(`  - id: security-burst
+    kind: security-burst
+    within: 10m
+    deny: { count: 100000, severity: minor }
+    attack: { count: 100000, severity: major }`),
+    });
+    burst(h, 'ny-fw', 'policy-deny', 99_999, 1);
+    expect(alertsOf(h, RULE)).toEqual([]);
+    burst(h, 'ny-fw', 'policy-deny', 50_001, 1);
+    after(h, 10_000);
+    expect(alertsOf(h, RULE)).toMatchObject([{ severity: 'minor', params: { denies: 150_000 } }]);
   });
 });
