@@ -24,6 +24,7 @@ export {
   describeLogStoreSpec,
   openLogStore,
   parseLogStoreSpec,
+  startRetentionSchedule,
   type CountsQuery,
   type LogCounts,
   type LogPage,

@@ -31,6 +31,7 @@ export {
   type LogRetentionOptions,
 } from './retention';
 export { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT } from './query';
+export { startRetentionSchedule, type RetentionScheduleOptions } from './retention-schedule';
 export { describeLogStoreSpec, parseLogStoreSpec, redactSpec, type LogStoreSpec } from './spec';
 export { SqliteLogStore } from './sqlite/store';
 export { PostgresLogStore, type PostgresConnection } from './postgres/store';
