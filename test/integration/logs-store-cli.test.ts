@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../common';
 import { asNodeId, type SecurityEvent } from '../../domain';
@@ -179,6 +180,21 @@ describe('egov-noc logs search (PostgreSQL)', () => {
     });
     expect(result.err).toBe('');
     expect(idsOf(result.out)).toEqual([events[0]?.id]);
+  });
+
+  it('needs only SELECT: a read-only account can search', async () => {
+    const database = /\/([^/]+)$/.exec(spec)?.[1] ?? '';
+    const admin = new pg.Client({ ...server, database });
+    await admin.connect();
+    await admin.query("CREATE ROLE log_reader LOGIN PASSWORD 'reader-pw-7'");
+    await admin.query('GRANT SELECT ON security_events TO log_reader');
+    await admin.end();
+    const result = egovNoc(['logs', 'search', '--store', spec, '--json', '--user', 'root'], {
+      EGOV_NOC_LOGSTORE_USER: 'log_reader',
+      EGOV_NOC_LOGSTORE_PASSWORD: 'reader-pw-7',
+    });
+    expect(result.err).toBe('');
+    expect(idsOf(result.out)).toEqual([events[1]?.id]);
   });
 
   it('fails with the server reason and without the password for a wrong one', () => {
