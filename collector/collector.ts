@@ -340,8 +340,12 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       const drift = compareLldp(topology, rt.node.id, lldp.value.neighbours);
       const key = driftKey(drift);
       const empty = drift.unknownNeighbours.length === 0 && drift.missingLinks.length === 0;
-      if (key !== rt.lldpKey && !(rt.lldpKey === null && empty)) {
+      // The first reading is always published, even when it matches the inventory: an alert engine
+      // that kept a drift or isolation-breach alert open across a collector restart learns it is over.
+      if (key !== rt.lldpKey) {
         publish({ type: 'topology.drift', node: rt.node.id, timeMs: answeredMs, ...drift });
+      }
+      if (key !== rt.lldpKey && !empty) {
         logger.info(
           {
             node: rt.node.id,
