@@ -1,9 +1,13 @@
 /**
  * Device logs → security events on the bus → the real alert engine → the console API and stream:
  * six failed logins from one address on a county router are one brute-force alert on that router,
- * which that county's operator sees (list, detail, stream, ack) and another county's does not.
+ * which that county's operator sees (list, detail, stream, ack) and another county's does not —
+ * from events on the bus, and from real Huawei VRP lines over UDP through the real syslog receiver.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createSocket } from 'node:dgram';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { silentLogger } from '../../common';
+import { startSyslogReceiver } from '../../logs';
 import type { Alert } from '../../domain';
 import type { ServerMessage } from '../../console/shared';
 import { securityEvent } from '../alerts/security-support';
@@ -116,5 +120,48 @@ describe('a brute-force attempt on a county router in the console', () => {
     failedLogins('nanzhao-gw', 3);
     const listed = (await alertsOf(nanzhao)).filter((a) => a.rule === 'brute-force');
     expect(listed.map((a) => a.id)).toEqual([alert.id]);
+  });
+});
+
+describe('from the wire', () => {
+  test('six SSH_FAIL lines from a Huawei county router, relayed over UDP, are one brute-force alert its operator sees', async () => {
+    const source = '198.51.100.23';
+    const receiver = await startSyslogReceiver({
+      port: 0,
+      address: '127.0.0.1',
+      inventory: stack.topology.inventory,
+      relays: ['127.0.0.1'],
+      logger: silentLogger(),
+      onEvent: (event) => stack.bus.publish({ type: 'security.event', timeMs: event.receivedAtMs, event }),
+    });
+    const socket = createSocket('udp4');
+    try {
+      for (let i = 0; i < 6; i++) {
+        const line =
+          `<188>Dec  6 2026 21:00:0${i}+08:00 xixia-gw %%01SSH/4/SSH_FAIL(s)[${i}]:Failed to login through SSH. ` +
+          `(IP=${source}, VpnInstanceName=_public_, UserName=admin${i}, Times=1, FailedReason=Invalid username or password.)`;
+        await new Promise<void>((resolve, reject) =>
+          socket.send(Buffer.from(line), receiver.udpPort ?? 0, '127.0.0.1', (error) =>
+            error ? reject(error) : resolve(),
+          ),
+        );
+      }
+      await addUser(stack, 'xx-op', 'operator', 'xixia-gw');
+      const xixia = await login(stack.server.url, 'xx-op');
+      const alert = await vi.waitFor(
+        async () => {
+          const found = (await alertsOf(xixia)).find((a) => a.rule === 'brute-force');
+          if (!found) throw new Error('no brute-force alert yet');
+          return found;
+        },
+        { timeout: 5_000, interval: 50 },
+      );
+      expect(alert).toMatchObject({ node: 'xixia-gw', params: { source, count: 6 } });
+      expect(String(alert.params.users)).toContain('admin5');
+      expect((await alertsOf(nanzhao)).filter((a) => a.node === 'xixia-gw')).toEqual([]);
+    } finally {
+      socket.close();
+      await receiver.close();
+    }
   });
 });
