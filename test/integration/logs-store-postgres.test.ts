@@ -1,6 +1,6 @@
 /** The LogStore contract and PostgreSQL specifics against a real server on a loopback port. */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { memoryLogger } from '../../common';
 import { openLogStore, type LogStore, type LogStoreOptions } from '../../logs/store';
 import { logStoreContract, makeEvent, NOW_MS } from '../logs/store/contract';
@@ -86,6 +86,32 @@ describe('PostgreSQL log store specifics', () => {
     await store.flush();
     expect(store.health()).toMatchObject({ pendingEvents: 10, droppedEvents: 5, backendUp: false });
     expect(store.health().lastError).toMatch(/ECONNREFUSED/);
+    await store.close();
+  });
+
+  it('rides out a server restart: writes buffer while it is down and land once it is back', async () => {
+    const logger = memoryLogger();
+    const database = server.createDatabase();
+    const store = openOn(database, { logger, flushIntervalMs: 50 });
+    await store.init();
+    const before = makeEvent({ timeMs: Date.now() - 60_000 });
+    store.write([before]);
+    await store.flush();
+    server.stop();
+    try {
+      const during = [makeEvent({ timeMs: Date.now() }), makeEvent({ timeMs: Date.now() })];
+      store.write(during);
+      await store.flush();
+      expect(store.health()).toMatchObject({ backendUp: false, pendingEvents: 2, droppedEvents: 0 });
+      await expect(store.search({})).rejects.toThrow(/log store postgres:\/\/127\.0\.0\.1/);
+    } finally {
+      server.start();
+    }
+    await vi.waitFor(() => expect(store.health()).toMatchObject({ backendUp: true, pendingEvents: 0 }), {
+      timeout: 15_000,
+    });
+    expect((await store.search({})).events).toHaveLength(3);
+    expect(logger.lines.map((line) => line.msg)).toContain('log store backend is writable again');
     await store.close();
   });
 

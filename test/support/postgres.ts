@@ -18,6 +18,9 @@ export interface Postgres {
   password: string;
   /** Create an empty database and return its name. */
   createDatabase(): string;
+  /** Stop the server (fast shutdown), keeping its data; start it again on the same port. */
+  stop(): void;
+  start(): void;
   /** Stop the server (fast shutdown) and remove its folder. */
   destroy(): Promise<void>;
 }
@@ -75,27 +78,35 @@ export async function startPostgres(): Promise<Postgres> {
     dir,
   );
   const port = await freePort();
-  run(
-    join(bin, 'pg_ctl'),
-    [
-      'start',
-      '-w',
-      '-D',
-      data,
-      '-l',
-      join(dir, 'server.log'),
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    ],
-    dir,
-  );
-  run(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-t', '30'], dir);
+  const start = (): void => {
+    run(
+      join(bin, 'pg_ctl'),
+      [
+        'start',
+        '-w',
+        '-D',
+        data,
+        '-l',
+        join(dir, 'server.log'),
+        '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      ],
+      dir,
+    );
+    run(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-t', '30'], dir);
+  };
+  const stop = (): void => {
+    run(join(bin, 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', data], dir);
+  };
+  start();
   let databases = 0;
   return {
     host: '127.0.0.1',
     port,
     user: 'postgres',
     password,
+    stop,
+    start,
     createDatabase() {
       databases += 1;
       const name = `logs_test_${databases}`;
@@ -104,7 +115,8 @@ export async function startPostgres(): Promise<Postgres> {
     },
     destroy() {
       try {
-        run(join(bin, 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', data], dir);
+        // Already stopped by a test: nothing to stop.
+        if (existsSync(join(data, 'postmaster.pid'))) stop();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
