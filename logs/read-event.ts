@@ -31,6 +31,8 @@ function trimFraming(bytes: Uint8Array): Uint8Array {
 export interface ReceivedBytes {
   bytes: Uint8Array;
   senderAddress: string;
+  /** The sender's source port, when it identifies the sender (UDP). */
+  senderPort?: number;
   receivedAtMs: number;
   /** Cut to the size limit or short of its declared length: the bytes are kept as well as the text. */
   incomplete: boolean;
@@ -41,7 +43,7 @@ export function readEvent(received: ReceivedBytes, senders: LogSenders): ReadEve
   const bytes = trimFraming(received.bytes);
   const decoded = decodeLine(bytes);
   const line = parseLogLine(decoded.text, receivedAtMs);
-  const sender = senders.resolve(senderAddress, line.hostname);
+  const sender = senders.resolve(senderAddress, line.hostname, received.senderPort);
   const event: SecurityEvent = {
     id: randomUUID(),
     timeMs: line.timeMs ?? receivedAtMs,

@@ -5,7 +5,7 @@
  */
 import type { EventBus } from '../../bus';
 import type { Logger } from '../../common';
-import type { Inventory, MetricPoint } from '../../domain';
+import type { AgentEndpoint, Inventory, MetricPoint } from '../../domain';
 import {
   describeLogStoreSpec,
   openLogStore,
@@ -111,6 +111,8 @@ export interface RunningSyslog {
 
 export interface SyslogDeps {
   inventory: Inventory;
+  /** The simulator's agents: their syslog comes from their own port on 127.0.0.1. */
+  manifest?: readonly AgentEndpoint[];
   bus: EventBus;
   writeMetrics: (points: MetricPoint[]) => void;
   logger: Logger;
@@ -150,6 +152,7 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
       address: settings.address,
       ...(settings.tls ? { tls: settings.tls } : {}),
       inventory: deps.inventory,
+      ...(deps.manifest ? { manifest: deps.manifest } : {}),
       relays: settings.relays,
       logger: deps.logger.child({ part: 'syslog' }),
       onEvent: (event) => {

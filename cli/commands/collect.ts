@@ -223,6 +223,7 @@ export function registerCollectCommand(program: Command): void {
         if (syslogModule && syslog)
           logs = await syslogModule.startSyslog(syslog, {
             inventory,
+            ...(manifest === undefined ? {} : { manifest }),
             bus,
             writeMetrics: (points) => store.write(points),
             logger,

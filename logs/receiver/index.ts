@@ -4,7 +4,7 @@
  * unreadable certificate): what was already listening is closed again.
  */
 import type { Logger } from '../../common';
-import type { Inventory } from '../../domain';
+import type { AgentEndpoint, Inventory } from '../../domain';
 import { DEFAULT_LOG_LIMITS, type LogReceiverLimits } from '../limits';
 import { LogSenders } from '../senders';
 import { emptyStats, type LogReceiverStats } from '../stats';
@@ -26,6 +26,8 @@ export interface SyslogReceiverOptions {
   inventory: Pick<Inventory, 'nodes'>;
   /** Addresses of relays (rsyslog) whose lines name their node in the HOSTNAME field. */
   relays?: readonly string[];
+  /** The simulator's agents (address:port each, all on 127.0.0.1): their UDP syslog maps by source port. */
+  manifest?: readonly AgentEndpoint[];
   onEvent: EventSink;
   logger: Logger;
   limits?: Partial<LogReceiverLimits>;
@@ -45,7 +47,7 @@ export async function startSyslogReceiver(options: SyslogReceiverOptions): Promi
   const address = options.address ?? DEFAULT_SYSLOG_ADDRESS;
   const stats = emptyStats();
   const intake = new LogIntake(
-    new LogSenders(options.inventory, options.relays),
+    new LogSenders(options.inventory, options.relays, options.manifest),
     options.onEvent,
     stats,
     options.logger,

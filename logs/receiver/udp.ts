@@ -19,6 +19,7 @@ export function listenUdp(
     intake.take({
       bytes: oversized ? datagram.subarray(0, maxBytes) : datagram,
       senderAddress: from.address,
+      senderPort: from.port,
       oversized,
       truncated: false,
     });
