@@ -52,6 +52,10 @@ const configSchema = z.strictObject({
     .optional(),
   /** Where received security events are kept: sqlite:PATH or postgres://HOST:PORT/DB. */
   logStore: z.string().min(1).optional(),
+  /** Days the log store keeps events (default 180, the legal minimum: 网络安全法 §21). */
+  logRetentionDays: z.number().int().min(1).optional(),
+  /** Accept a retention under 180 days (a lab; never the record of logs). */
+  logRetentionBelowLegalMinimum: z.boolean().optional(),
   /** Poll only this zone's nodes and refuse every other (三网隔离: one collector per network). */
   zone: z.enum(ZONES).optional(),
 });

@@ -10,6 +10,7 @@ import {
   describeLogStoreSpec,
   openLogStore,
   parseLogStoreSpec,
+  startRetentionSchedule,
   startSecurityCounts,
   startSyslogReceiver,
   type LogStore,
@@ -28,6 +29,7 @@ export interface SyslogFlags {
   syslogRequireClientCert?: boolean;
   syslogRelays?: string[];
   logStore?: string;
+  logRetentionDays?: number;
 }
 
 export interface SyslogSettings {
@@ -36,6 +38,7 @@ export interface SyslogSettings {
   tls?: { port: number; certFile: string; keyFile: string; caFile?: string; requireClientCert: boolean };
   relays: string[];
   logStore?: string;
+  retention: { retentionDays?: number; allowBelowLegalMinimum?: boolean };
 }
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
@@ -75,7 +78,13 @@ export function syslogSettings(flags: SyslogFlags, config: Partial<CollectConfig
       fail((error as Error).message);
     }
   }
+  const retentionDays = flags.logRetentionDays ?? config.logRetentionDays;
+  const allowBelowLegalMinimum = config.logRetentionBelowLegalMinimum;
   return {
+    retention: {
+      ...(retentionDays === undefined ? {} : { retentionDays }),
+      ...(allowBelowLegalMinimum === undefined ? {} : { allowBelowLegalMinimum }),
+    },
     ...(port === undefined ? {} : { port }),
     address,
     ...(tlsPort === undefined || !certFile || !keyFile
@@ -120,8 +129,12 @@ export interface SyslogDeps {
   logStoreAccount?: { user?: string; password?: string };
 }
 
-async function openStore(spec: string, deps: SyslogDeps): Promise<LogStore> {
-  const store = openLogStore(spec, {
+async function openStore(
+  settings: SyslogSettings & { logStore: string },
+  deps: SyslogDeps,
+): Promise<LogStore> {
+  const store = openLogStore(settings.logStore, {
+    ...settings.retention,
     logger: deps.logger.child({ part: 'log-store' }),
     credentials: {
       ...(deps.logStoreAccount?.user === undefined ? {} : { user: deps.logStoreAccount.user }),
@@ -136,7 +149,7 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
   let logStore: LogStore | null = null;
   if (settings.logStore) {
     try {
-      logStore = await openStore(settings.logStore, deps);
+      logStore = await openStore({ ...settings, logStore: settings.logStore }, deps);
     } catch (error) {
       fail(
         `log store ${describeLogStoreSpec(parseLogStoreSpec(settings.logStore))}: ${(error as Error).message}`,
@@ -145,6 +158,9 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
   }
   const counts = startSecurityCounts(deps.writeMetrics);
   const store = logStore;
+  const stopRetention = store
+    ? startRetentionSchedule(store, { logger: deps.logger.child({ part: 'log-store' }) })
+    : () => undefined;
   let receiver: SyslogReceiver;
   try {
     receiver = await startSyslogReceiver({
@@ -163,6 +179,7 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
     });
   } catch (error) {
     counts.stop();
+    stopRetention();
     await store?.close();
     throw new Error(`syslog receiver: ${(error as Error).message}`);
   }
@@ -185,6 +202,7 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
     async stop() {
       await receiver.close();
       counts.stop();
+      stopRetention();
       await store?.close();
     },
   };

@@ -108,6 +108,11 @@ export function registerCollectCommand(program: Command): void {
     )
     .option('--syslog-relays <ipv4,…>', 'relays (rsyslog) whose lines name their node in HOSTNAME', list)
     .option('--log-store <spec>', 'keep received security events: sqlite:PATH or postgres://HOST:PORT/DB')
+    .option(
+      '--log-retention-days <n>',
+      'days the log store keeps events (default and legal minimum 180)',
+      positive('--log-retention-days'),
+    )
     .option('--concurrency <n>', 'polls in flight at once (default 100)', positive('--concurrency'))
     .option('--status-period <s>', 'seconds between status lines (default 10)', positive('--status-period'))
     .option(

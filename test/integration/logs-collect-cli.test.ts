@@ -144,6 +144,10 @@ describe('egov-noc collect --syslog-port', () => {
     [['--syslog-port', '5514', '--syslog-address', 'example'], /--syslog-address must be an IPv4 address/],
     [['--log-store', 'sqlite:x.sqlite'], /--log-store keeps received syslog: it needs --syslog-port/],
     [
+      ['--syslog-port', '5514', '--log-store', 'sqlite:x.sqlite', '--log-retention-days', '30'],
+      /log retention of 30 days is under the legal minimum of 180 days/,
+    ],
+    [
       ['--syslog-port', '5514', '--log-store', 'postgres://u:secret@127.0.0.1/db'],
       /must not carry credentials/,
     ],

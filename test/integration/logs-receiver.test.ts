@@ -176,6 +176,19 @@ describe('syslog receiver limits', () => {
     await idle.receiver.close();
   });
 
+  it('counts a message whose sink fails as dropped and keeps serving (never throws into the socket)', async () => {
+    const failing = await startTestReceiver({
+      onEvent: (event) => {
+        if (event.text.includes('sink-fails')) throw new Error('store full');
+      },
+    });
+    await sendUdp(failing.receiver.udpPort!, '<13>sink-fails');
+    const socket = await openTcp(failing.receiver.tcpPort!);
+    socket.end('<13>sink-fails over tcp\n<13>fine\n');
+    await vi.waitFor(() => expect(failing.receiver.stats()).toMatchObject({ received: 3, dropped: 2 }));
+    await failing.receiver.close();
+  });
+
   it('counts every message it received: received = events, nothing dropped', () => {
     const stats = t.receiver.stats();
     expect(stats.received).toBe(t.events.length);
