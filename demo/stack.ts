@@ -11,6 +11,7 @@ import { createLogger, ensurePrivateDir, writePrivateFile, type Logger } from '.
 import { formatInventoryError, loadInventory, type Topology } from '../inventory';
 import { openMetricsStore, type InfluxCredentials, type MetricsStore } from '../metrics';
 import { createPkiHttpApp } from '../pki';
+import { startSecurityCounts, startSyslogReceiver, type SyslogReceiver } from '../logs';
 import { startSimulator, type Simulator } from '../simulator';
 import { startDemoPki, type DemoPki } from './pki-setup';
 import { DEFAULT_SCENARIO, scheduleDemoMeeting, startScenario, type ScenarioOptions } from './scenario';
@@ -53,6 +54,8 @@ export interface Stack {
   console: ConsoleServer;
   pki: DemoPki;
   metrics: MetricsStore;
+  /** Receives the simulated devices' syslog (UDP and TCP on loopback). */
+  syslog: SyslogReceiver;
   stop(): Promise<void>;
 }
 
@@ -110,8 +113,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await metrics.init();
     cleanups.push(() => metrics.close());
 
+    // All simulated devices send from 127.0.0.1, so the receiver treats it as a relay and maps each
+    // line to its node by HOSTNAME (the simulator sends the node id there).
+    const securityCounts = startSecurityCounts((points) => metrics.write(points));
+    cleanups.push(() => securityCounts.stop());
+    const syslog = await startSyslogReceiver({
+      port: 0,
+      inventory,
+      relays: ['127.0.0.1'],
+      logger: log.child({ part: 'syslog' }),
+      onEvent: (event) => {
+        bus.publish({ type: 'security.event', timeMs: event.receivedAtMs, event });
+        securityCounts.count(event);
+      },
+    });
+    cleanups.push(() => syslog.close());
+
     const trapPort = await freeUdpPort();
-    const simulator = await startSimulator({ topology, trapTarget: { host: '127.0.0.1', port: trapPort } });
+    const simulator = await startSimulator({
+      topology,
+      trapTarget: { host: '127.0.0.1', port: trapPort },
+      syslogTarget: { host: '127.0.0.1', port: syslog.udpPort as number },
+    });
     cleanups.push(() => simulator.stop());
     const controlFile = join(stateDir, 'simulator-control.json');
     writePrivateFile(
@@ -119,7 +142,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       JSON.stringify({ url: simulator.controlUrl, token: simulator.controlToken }),
     );
     say(
-      `simulated network: ${simulator.manifest.length} SNMP agents on 127.0.0.1 (egov-noc fault … --control-file ${controlFile})`,
+      `simulated network: ${simulator.manifest.length} SNMP agents on 127.0.0.1 (egov-noc fault … --control-file ${controlFile}), syslog to udp/${syslog.udpPort}`,
     );
 
     const pollIntervalS = options.pollIntervalS ?? 10;
@@ -190,6 +213,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       console,
       pki,
       metrics,
+      syslog,
       stop: stopAll,
     };
   } catch (error) {

@@ -17,7 +17,7 @@ import { buildTrap, buildTrapPdu, type TrapKind } from './traps';
 import { buildV3Trap, handleV3 } from './usm';
 import { logFaultPlayer } from './syslog/log-faults';
 import { managementSide } from './syslog/operators';
-import { DEFAULT_CHATTER_PER_S, SyslogSender, type SyslogTarget } from './syslog/sender';
+import { defaultChatterPerS, SyslogSender, type SyslogTarget } from './syslog/sender';
 import { MibView } from './view';
 
 export type { Fault, FaultKind, ActiveFault, InjectResult, ClearResult } from './faults';
@@ -26,7 +26,12 @@ export { faultSchema, type PublicManifestEntry } from './control';
 export { expectedCounters, expectedRateBps, workdayProfile, type ExpectedCounters } from './traffic';
 export { videoQuality, type VideoQuality } from './video-quality';
 export { PROBE_OWNER } from './mib/video';
-export { MAX_CHATTER_PER_S, chatterRateProblem, type SyslogTarget } from './syslog/sender';
+export {
+  MAX_CHATTER_PER_S,
+  chatterRateProblem,
+  defaultChatterPerS,
+  type SyslogTarget,
+} from './syslog/sender';
 export { LOG_FAULT_KINDS, MAX_ATTACK_COUNT, type LogFault } from './syslog/log-faults';
 
 export interface SimulatorOptions {
@@ -53,7 +58,10 @@ export interface SimulatorOptions {
    * HOSTNAME = node id; none when absent (and log faults are refused).
    */
   syslogTarget?: SyslogTarget;
-  /** Background chatter in lines/s for the whole network (default 1, at most MAX_CHATTER_PER_S; 0: none). */
+  /**
+   * Background chatter in lines/s for the whole network (0: none; at most MAX_CHATTER_PER_S). Default:
+   * each node once per 10 minutes, at least 1/s.
+   */
   syslogRatePerS?: number;
 }
 
@@ -257,7 +265,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const syslog = options.syslogTarget
     ? new SyslogSender({
         target: options.syslogTarget,
-        chatterPerS: options.syslogRatePerS ?? DEFAULT_CHATTER_PER_S,
+        chatterPerS: options.syslogRatePerS ?? defaultChatterPerS(list.length),
         devices: list,
         management: managementSide(topology.nodes),
         clock,

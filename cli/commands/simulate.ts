@@ -52,7 +52,7 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option(
       '--syslog-rate <n/s>',
-      'background log chatter for the whole network, lines/s (default 1, max 100)',
+      'background log chatter for the whole network, lines/s (default: each node once per 10 min, at least 1; max 100)',
       linesPerSecond,
     )
     .action(
@@ -69,7 +69,7 @@ export function registerSimulateCommand(program: Command): void {
       }) => {
         const { formatInventoryError, loadInventory } = await import('../../inventory');
         const { ensurePrivateDir, writePrivateFile } = await import('../../common');
-        const { startSimulator, chatterRateProblem } = await import('../../simulator');
+        const { startSimulator, chatterRateProblem, defaultChatterPerS } = await import('../../simulator');
         if (opts.syslogRate !== undefined) {
           if (!opts.syslogTarget) fail('--syslog-rate needs --syslog-target host:port');
           const problem = chatterRateProblem(opts.syslogRate);
@@ -126,7 +126,7 @@ export function registerSimulateCommand(program: Command): void {
           `traps: ${opts.trapTarget ? `${opts.trapTarget.host}:${opts.trapTarget.port} (v2c with ${trapCommunity}; v3 agents sign with their user)` : 'none (--trap-target host:port)'}`,
         );
         console.log(
-          `syslog: ${opts.syslogTarget ? `${opts.syslogTarget.host}:${opts.syslogTarget.port} (UDP from each agent's port, HOSTNAME = node id; chatter ${opts.syslogRate ?? 1} lines/s)` : 'none (--syslog-target host:port)'}`,
+          `syslog: ${opts.syslogTarget ? `${opts.syslogTarget.host}:${opts.syslogTarget.port} (UDP from each agent's port, HOSTNAME = node id; chatter ${opts.syslogRate ?? defaultChatterPerS(sim.manifest.length)} lines/s)` : 'none (--syslog-target host:port)'}`,
         );
         console.log('Ctrl-C to stop.');
         const running = sim;

@@ -3,7 +3,9 @@
  * device's own agent socket: the source is 127.0.0.1:<agent port> (the manifest's), and HOSTNAME is
  * the node id, so a collector that treats 127.0.0.1 as a relay maps each line to its node (see
  * logs/senders.ts). A device that is down or cut off sends nothing. Background chatter runs at a
- * fixed rate for the whole network, bounded by MAX_CHATTER_PER_S.
+ * fixed rate for the whole network, bounded by MAX_CHATTER_PER_S, and visits the devices in turn
+ * (a shuffled round), so every device that can be heard speaks once per round: a collector's
+ * "device stopped sending logs" rule stays quiet.
  */
 import type { Device } from '../device';
 import { Chatter, type Random } from './chatter';
@@ -15,7 +17,13 @@ import { dialectOf } from './vendors';
 
 /** Chatter is background noise: never more than this many lines per second for the whole network. */
 export const MAX_CHATTER_PER_S = 100;
-export const DEFAULT_CHATTER_PER_S = 1;
+/** How often each device speaks by default: well inside a 30-minute "logs silent" window. */
+export const DEFAULT_CHATTER_ROUND_S = 600;
+
+/** Default rate: every device once per DEFAULT_CHATTER_ROUND_S, at least 1 line/s, at most the bound. */
+export function defaultChatterPerS(devices: number): number {
+  return Math.min(MAX_CHATTER_PER_S, Math.max(1, Math.ceil(devices / DEFAULT_CHATTER_ROUND_S)));
+}
 
 export interface SyslogTarget {
   host: string;
@@ -63,12 +71,15 @@ export class SyslogSender {
   private readonly sequences = new Map<Device, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private chatterTimer: NodeJS.Timeout | null = null;
+  private readonly round: Device[];
+  private cursor = 0;
 
   constructor(private readonly options: SyslogSenderOptions) {
     const problem = chatterRateProblem(options.chatterPerS) ?? syslogTargetProblem(options.target);
     if (problem) throw new Error(problem);
     this.random = options.random ?? Math.random;
     this.chatter = new Chatter(options.management, this.random);
+    this.round = shuffled(options.devices, this.random);
   }
 
   get management(): ManagementSide {
@@ -121,11 +132,19 @@ export class SyslogSender {
     this.chatterTimer = setInterval(() => this.chatterTick(), 1000 / this.options.chatterPerS);
   }
 
+  /** The next device in the round that can be heard (none when the whole network is silent). */
+  private nextInRound(): Device | null {
+    for (let tried = 0; tried < this.round.length; tried++) {
+      const dev = this.round[this.cursor] as Device;
+      this.cursor = (this.cursor + 1) % this.round.length;
+      if (dev.reachable) return dev;
+    }
+    return null;
+  }
+
   private chatterTick(): void {
-    const heard = this.options.devices.filter((dev) => dev.reachable);
-    if (heard.length === 0) return;
-    const dev = heard[Math.floor(this.random() * heard.length) % heard.length] as Device;
-    this.emit(dev, this.chatter.next(dev.node.id, dialectOf(dev.node).displayCommands));
+    const dev = this.nextInRound();
+    if (dev) this.emit(dev, this.chatter.next(dev.node.id, dialectOf(dev.node).displayCommands));
   }
 
   stop(): void {
@@ -134,4 +153,13 @@ export class SyslogSender {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
+}
+
+function shuffled<T>(items: readonly T[], random: Random): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1)) % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
 }

@@ -15,7 +15,13 @@ import {
   MAX_ATTACK_COUNT,
 } from '../../simulator/syslog/log-faults';
 import { managementSide } from '../../simulator/syslog/operators';
-import { chatterRateProblem, MAX_CHATTER_PER_S, SyslogSender } from '../../simulator/syslog/sender';
+import {
+  chatterRateProblem,
+  DEFAULT_CHATTER_ROUND_S,
+  defaultChatterPerS,
+  MAX_CHATTER_PER_S,
+  SyslogSender,
+} from '../../simulator/syslog/sender';
 
 const loaded = loadInventory('configs/examples/nanyang.yaml');
 if (!loaded.ok) throw new Error('nanyang.yaml must load');
@@ -102,6 +108,28 @@ describe('background chatter', () => {
     // Each line names its device in HOSTNAME.
     for (const { dev, text } of sent) expect(parseLogLine(text, Date.now()).hostname).toBe(dev.node.id);
   });
+
+  it('visits every device in turn: each speaks once per round, so none looks silent', () => {
+    const { sender, sent } = makeSender(10);
+    sender.start();
+    vi.advanceTimersByTime((devices.length / 10) * 1000);
+    sender.stop();
+    expect(sent).toHaveLength(devices.length);
+    expect(new Set(sent.map((s) => s.dev.node.id)).size).toBe(devices.length);
+  });
+
+  it.each([
+    [70, 1],
+    [600, 1],
+    [5_105, 9],
+    [1_000_000, MAX_CHATTER_PER_S],
+  ])(
+    'by default, %s nodes chatter at %s lines/s (each node once per round where the bound allows)',
+    (nodes, rate) => {
+      expect(defaultChatterPerS(nodes)).toBe(rate);
+      if (rate < MAX_CHATTER_PER_S) expect(nodes / rate).toBeLessThanOrEqual(DEFAULT_CHATTER_ROUND_S);
+    },
+  );
 
   it('comes only from devices that can be heard', () => {
     const { sender, sent } = makeSender(50);
