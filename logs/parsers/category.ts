@@ -6,8 +6,8 @@
 import type { SecurityCategory } from '../../domain';
 
 const BY_ID: readonly [RegExp, SecurityCategory][] = [
-  [/ATTACK|ATCK|\bIPS\b|IPS_|INTRUSION|FLOOD|SCAN|VIRUS|\bAV\b|ANTI|THREAT|DDOS/, 'attack'],
-  [/DENY|DROP|IPACCESSLOG/, 'policy-deny'],
+  [/ATTACK|ATCK|(?:^|[/_-])ATK|\bIPS\b|IPS_|INTRUSION|FLOOD|SCAN|VIRUS|\bAV\b|ANTI|THREAT|DDOS/, 'attack'],
+  [/DENY|DROP/, 'policy-deny'],
   [/LOGIN_?FAIL|AUTH_?FAIL|LOGON_?FAIL|SSH_FAIL|PASSWORD_?FAIL|LOGIN_?DENIED/, 'auth-failure'],
   [/LOGOUT|LOGOFF/, 'system'],
   [/LOGIN|LOGON|AUTH_?SUCCESS|AUTH_?PASS/, 'auth-success'],

@@ -43,6 +43,9 @@ function categoryOf(facility: string, mnemonic: string, body: string): SecurityC
   const known = KNOWN[`${facility}-${mnemonic}`];
   if (known === 'auth-success' && /\bfail/i.test(body)) return 'auth-failure';
   if (known) return known;
+  // IOS ACL logging says permitted or denied in the body.
+  if (facility === 'SEC' && mnemonic.startsWith('IPACCESSLOG'))
+    return /\bdenied\b/.test(body) ? 'policy-deny' : 'system';
   // ASA 4000xx are IPS signatures; 106xxx access-list and deny messages.
   if ((facility === 'ASA' || facility === 'FTD') && /^400\d\d\d$/.test(mnemonic)) return 'attack';
   if (

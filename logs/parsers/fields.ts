@@ -3,8 +3,9 @@
  * addresses and quoted user names. Device lines are untrusted input, so every pattern here is bounded
  * and free of nested quantifiers: its cost stays linear in the line's length.
  */
+// H3C's security logs number their keys: `SrcIPAddr(1003)=198.51.100.20`.
 const KEY_VALUE =
-  /([A-Za-z][\w-]{0,39})\s?[=:]\s?(?:"([^"]{0,512})"|\[([^\]]{0,512})\]|([^\s,;()"[\]]{1,512}))/g;
+  /([A-Za-z][\w-]{0,39})(?:\(\d{1,5}\))?\s?[=:]\s?(?:"([^"]{0,512})"|\[([^\]]{0,512})\]|([^\s,;()"[\]]{1,512}))/g;
 const IPV4 = /(?<!\d|\d\.)((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?!\.?\d)/;
 const IPV4_ONLY = new RegExp(`^${IPV4.source}$`);
 
@@ -52,5 +53,6 @@ export const ADDRESS_KEYS = [
   'sourceip',
   'src-ip',
   'src',
+  'srcipaddr',
   'clientip',
 ] as const;

@@ -60,6 +60,10 @@ const HUAWEI: Row[] = [
 
 const H3C: Row[] = [
   [
+    '<188>Dec  6 10:00:06 2026 xichuan-gw %%10ATK/3/ATK_IP_OPTION: SubModule(1124)=SINGLE; RcvIfName(1023)=GE1/0/1; DstIPAddr(1007)=10.8.2.1; SrcIPAddr(1003)=198.51.100.20.',
+    { messageId: 'ATK/3/ATK_IP_OPTION', category: 'attack', sourceAddress: '198.51.100.20', level: 3 },
+  ],
+  [
     '<189>Dec  6 10:00:00 2026 xichuan-gw %%10SHELL/5/SHELL_LOGIN: netops logged in from 10.8.2.31.',
     {
       format: 'h3c-comware',
@@ -108,6 +112,14 @@ const H3C: Row[] = [
 ];
 
 const CISCO: Row[] = [
+  [
+    '<190>128: *Dec  6 10:02:01.000 UTC: %SEC-6-IPACCESSLOGP: list 101 denied tcp 203.0.113.60(40000) -> 10.1.0.5(23), 1 packet',
+    { messageId: 'SEC-6-IPACCESSLOGP', category: 'policy-deny', sourceAddress: '203.0.113.60' },
+  ],
+  [
+    '<190>129: *Dec  6 10:02:02.000 UTC: %SEC-6-IPACCESSLOGP: list 101 permitted tcp 10.8.3.8(40001) -> 10.1.0.5(22), 1 packet',
+    { category: 'system' },
+  ],
   [
     '<188>123: *Dec  6 10:00:00.123 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 10.8.3.7] [localport: 22] [Reason: Login Authentication Failed] at 10:00:00 UTC Sun Dec 6 2026',
     {
