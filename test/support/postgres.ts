@@ -98,7 +98,12 @@ export async function startPostgres(): Promise<Postgres> {
   const stop = (): void => {
     run(join(bin, 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', data], dir);
   };
-  start();
+  try {
+    start();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   let databases = 0;
   return {
     host: '127.0.0.1',
