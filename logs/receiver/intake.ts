@@ -55,7 +55,11 @@ export class LogIntake {
         stats.unknownSenders++;
         if (worthLogging(stats.unknownSenders))
           this.logger.info(
-            { sender: event.senderAddress, hostname: event.hostname, count: stats.unknownSenders },
+            {
+              sender: event.senderAddress,
+              hostname: event.hostname?.slice(0, 64),
+              count: stats.unknownSenders,
+            },
             'syslog from an unknown sender (kept, no node)',
           );
       }

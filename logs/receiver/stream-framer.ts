@@ -3,7 +3,9 @@
  * RFC 5425 requires and `logger --octet-count` sends) or newline framing (`MSG LF`, rsyslog's default),
  * told apart at the start of each frame as rsyslog does: a frame that starts with a digit 1–9 followed
  * by digits and a space is octet-counted, anything else runs to the next LF. At most `maxFrameBytes`
- * of a frame are held; the rest is discarded and the frame marked oversized.
+ * of a frame are held, copied into one buffer (never a list of the socket's chunks: a sender trickling
+ * one byte per packet would make such a list cost far more than its bytes); the rest is discarded
+ * and the frame marked oversized.
  */
 export interface Frame {
   bytes: Buffer;
@@ -18,7 +20,7 @@ const MAX_LENGTH_DIGITS = 9;
 
 export class StreamFramer {
   private state: State = 'start';
-  private chunks: Buffer[] = [];
+  private frame: Buffer = Buffer.alloc(0);
   private held = 0;
   private overflowed = false;
   private lengthDigits = '';
@@ -96,15 +98,21 @@ export class StreamFramer {
   private hold(bytes: Buffer): void {
     const room = this.maxFrameBytes - this.held;
     if (bytes.length > room) this.overflowed = true;
-    const kept = bytes.length > room ? bytes.subarray(0, Math.max(room, 0)) : bytes;
-    if (kept.length === 0) return;
-    this.chunks.push(kept);
-    this.held += kept.length;
+    const keep = Math.min(bytes.length, Math.max(room, 0));
+    if (keep === 0) return;
+    if (this.held + keep > this.frame.length) {
+      const size = Math.min(this.maxFrameBytes, Math.max(1024, 2 * (this.held + keep)));
+      const grown = Buffer.allocUnsafe(size);
+      this.frame.copy(grown, 0, 0, this.held);
+      this.frame = grown;
+    }
+    bytes.copy(this.frame, this.held, 0, keep);
+    this.held += keep;
   }
 
   private finish(truncated: boolean): void {
-    const frame = { bytes: Buffer.concat(this.chunks, this.held), oversized: this.overflowed, truncated };
-    this.chunks = [];
+    const bytes = Buffer.from(this.frame.subarray(0, this.held));
+    const frame = { bytes, oversized: this.overflowed, truncated };
     this.held = 0;
     this.overflowed = false;
     this.remaining = 0;

@@ -2,6 +2,8 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { LogIntake } from './intake';
 
+const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export interface UdpListener {
   readonly port: number;
   close(): Promise<void>;
@@ -13,7 +15,11 @@ export function listenUdp(
   maxBytes: number,
   intake: LogIntake,
 ): Promise<UdpListener> {
-  const socket: Socket = createSocket({ type: address.includes(':') ? 'udp6' : 'udp4' });
+  // A larger kernel buffer rides out bursts (Linux caps it at net.core.rmem_max).
+  const socket: Socket = createSocket({
+    type: address.includes(':') ? 'udp6' : 'udp4',
+    recvBufferSize: UDP_RECEIVE_BUFFER_BYTES,
+  });
   socket.on('message', (datagram, from) => {
     const oversized = datagram.length > maxBytes;
     intake.take({

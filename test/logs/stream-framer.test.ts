@@ -57,6 +57,18 @@ describe('StreamFramer (RFC 6587)', () => {
     expect(frame(['123'], 64, true)).toEqual([{ text: '123', oversized: false, truncated: true }]);
   });
 
+  it('frames a sender trickling one byte per packet exactly as one that sends it all at once', () => {
+    const stream = `10 <13>octets<13>line\n${'z'.repeat(100)}\n5 <13>x`;
+    const whole = frame([stream], 32, true);
+    expect(frame([...stream], 32, true)).toEqual(whole);
+    expect(whole.map((f) => [f.text.slice(0, 12), f.oversized, f.truncated])).toEqual([
+      ['<13>octets', false, false],
+      ['<13>line', false, false],
+      ['zzzzzzzzzzzz', true, false],
+      ['<13>x', false, false],
+    ]);
+  });
+
   it('treats digits that are no length as the start of a line', () => {
     expect(frame(['12abc\n'])).toEqual([ok('12abc')]);
   });
