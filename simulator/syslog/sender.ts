@@ -47,7 +47,7 @@ export interface SyslogStats {
   sent: number;
   /** Lines a down or cut-off device could not send. */
   unreachable: number;
-  /** Lines the socket refused (counted, never thrown into a timer or a fault). */
+  /** Lines that could not be encoded or that the socket refused (counted, never thrown into a timer or a fault). */
   failed: number;
 }
 
@@ -103,8 +103,8 @@ export class SyslogSender {
     });
     this.sequences.set(dev, sequence + lines.length);
     for (const line of lines) {
-      const datagram = line.gbk ? encodeGbk(line.text) : Buffer.from(line.text, 'utf8');
       try {
+        const datagram = line.gbk ? encodeGbk(line.text) : Buffer.from(line.text, 'utf8');
         this.options.send(dev, datagram, this.options.target);
         this.stats.sent++;
       } catch {

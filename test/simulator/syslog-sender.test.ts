@@ -161,6 +161,26 @@ describe('background chatter', () => {
   });
 });
 
+describe('a line that cannot be encoded', () => {
+  it('is counted as failed, never thrown into the timer that sends it', () => {
+    const { sender, sent } = makeSender(0);
+    // A node id GBK cannot hold, on a line that goes out in GBK (a Chinese command).
+    const odd = {
+      node: { ...topology.nodes[0], id: 'sw-🙂', vendor: 'huawei', role: 'router' },
+      reachable: true,
+    };
+    const event = {
+      kind: 'command',
+      user: 'liming',
+      source: '10.41.0.200',
+      command: 'description 接入乡镇政务网',
+    } as const;
+    expect(() => sender.emit(odd as unknown as Device, event)).not.toThrow();
+    expect(sender.stats.failed).toBe(1);
+    expect(sent).toHaveLength(0);
+  });
+});
+
 describe('login attack burst', () => {
   it.each([1, 6, DEFAULT_ATTACK_COUNT, 40, MAX_ATTACK_COUNT])(
     '%s failed logins all fall inside the window',
