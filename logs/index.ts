@@ -1,7 +1,7 @@
 /**
  * logs/ — device logs in, security events out: the syslog receiver (UDP, TCP, TLS), decoding (UTF-8,
  * GBK, raw), one parser per log format, classification into the security taxonomy, sender → node,
- * and the per-node/category counts for the MetricsStore.
+ * the per-node/category counts for the MetricsStore, and the log store (store/).
  */
 export {
   DEFAULT_SYSLOG_ADDRESS,
