@@ -11,7 +11,13 @@ import { createLogger, ensurePrivateDir, writePrivateFile, type Logger } from '.
 import { formatInventoryError, loadInventory, type Topology } from '../inventory';
 import { openMetricsStore, type InfluxCredentials, type MetricsStore } from '../metrics';
 import { createPkiHttpApp } from '../pki';
-import { startSecurityCounts, startSyslogReceiver, type SyslogReceiver } from '../logs';
+import {
+  openLogStore,
+  startSecurityCounts,
+  startSyslogReceiver,
+  type LogStore,
+  type SyslogReceiver,
+} from '../logs';
 import { startSimulator, type Simulator } from '../simulator';
 import { startDemoPki, type DemoPki } from './pki-setup';
 import { DEFAULT_SCENARIO, scheduleDemoMeeting, startScenario, type ScenarioOptions } from './scenario';
@@ -56,6 +62,8 @@ export interface Stack {
   metrics: MetricsStore;
   /** Receives the simulated devices' syslog (UDP and TCP on loopback). */
   syslog: SyslogReceiver;
+  /** Where the received security events are kept (the console searches it). */
+  logStore: LogStore;
   stop(): Promise<void>;
 }
 
@@ -117,6 +125,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // line to its node by HOSTNAME (the simulator sends the node id there).
     const securityCounts = startSecurityCounts((points) => metrics.write(points));
     cleanups.push(() => securityCounts.stop());
+    // The receiving side keeps the events; the console only searches this same store.
+    const logStore = openLogStore(`sqlite:${join(stateDir, 'logs.sqlite')}`, {
+      logger: log.child({ part: 'log-store' }),
+    });
+    await logStore.init();
+    cleanups.push(() => logStore.close());
     const syslog = await startSyslogReceiver({
       port: 0,
       inventory,
@@ -125,6 +139,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       onEvent: (event) => {
         bus.publish({ type: 'security.event', timeMs: event.receivedAtMs, event });
         securityCounts.count(event);
+        logStore.write([event]);
       },
     });
     cleanups.push(() => syslog.close());
@@ -183,6 +198,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       pki: pki.service,
       pkiHttp: createPkiHttpApp(pki.service),
       metrics,
+      securityEvents: logStore,
       stateDir,
       port,
       ...(options.consoleHost ? { host: options.consoleHost } : {}),
@@ -214,6 +230,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       pki,
       metrics,
       syslog,
+      logStore,
       stop: stopAll,
     };
   } catch (error) {
