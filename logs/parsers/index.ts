@@ -50,7 +50,9 @@ export function readHeader(text: string, receivedAtMs: number): SyslogHeader {
 export function parseLogLine(text: string, receivedAtMs: number): ParsedLine {
   const header = readHeader(text, receivedAtMs);
   const common = { hostname: header.hostname, app: header.app };
-  for (const read of VENDORS) {
+  // Every vendor marker starts with '%': a line without one skips their searches.
+  const vendors = header.message.includes('%') ? VENDORS : [];
+  for (const read of vendors) {
     const vendor = read(header.message, receivedAtMs);
     if (!vendor) continue;
     return {
