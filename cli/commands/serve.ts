@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { LogStore } from '../../logs';
 import type { PkiService } from '../../pki';
 import { readEnvironment } from '../environment';
 import { fail } from '../fail';
@@ -24,6 +25,7 @@ export function registerServeCommand(program: Command): void {
       const { consoleTlsFromCa } = await import('../../console/server/tls');
       const { loadInventory, formatInventoryError } = await import('../../inventory');
       const { openMetricsStore } = await import('../../metrics');
+      const { describeLogStoreSpec, openLogStore, parseLogStoreSpec } = await import('../../logs');
       const { createPkiHttpApp } = await import('../../pki/http');
       const { directoryFromTopology, openCa } = await import('../../pki');
       const environment = readEnvironment();
@@ -83,6 +85,27 @@ export function registerServeCommand(program: Command): void {
         ...(environment.influxCredentials ? { credentials: environment.influxCredentials } : {}),
       });
       await metrics.init();
+      // Read only: `collect --log-store` (or the demo) writes the events, the console searches them.
+      const logStoreSpec = config.logStore as string;
+      let logStore: LogStore;
+      try {
+        const parsedSpec = parseLogStoreSpec(logStoreSpec);
+        logStore = openLogStore(logStoreSpec, {
+          logger: log.child({ part: 'log-store' }),
+          credentials: {
+            ...(environment.logStore.user === undefined ? {} : { user: environment.logStore.user }),
+            ...(environment.logStore.password === undefined
+              ? {}
+              : { password: environment.logStore.password }),
+          },
+        });
+        // SQLite: make the file and tables so searches answer (empty) before collect first writes.
+        // PostgreSQL: no init, so a SELECT-only account is enough.
+        if (parsedSpec.kind === 'sqlite') await logStore.init();
+        log.info({ logStore: describeLogStoreSpec(parsedSpec) }, 'log store for security events');
+      } catch (error) {
+        fail(`logStore: ${(error as Error).message}`, 2);
+      }
       const bus = await openEventBus(config.bus, environment.natsAccount);
       const alerts = await startAlertEngine({
         topology,
@@ -108,6 +131,7 @@ export function registerServeCommand(program: Command): void {
         pki,
         pkiHttp: pki ? createPkiHttpApp(pki) : null,
         metrics,
+        securityEvents: logStore,
         stateDir: config.stateDir,
         host: config.host,
         allowedHosts: config.allowedHosts,
@@ -123,6 +147,7 @@ export function registerServeCommand(program: Command): void {
         await server.stop();
         await alerts.stop();
         await metrics.close();
+        await logStore.close();
         pki?.close();
         process.exit(0);
       };

@@ -13,6 +13,7 @@ import { alertRoutes } from './routes/alerts';
 import { certificateRoutes } from './routes/certificates';
 import { metricRoutes } from './routes/metrics';
 import { buildOpenApi } from './routes/openapi';
+import { securityEventRoutes } from './routes/security-events';
 import { sessionRoutes } from './routes/session';
 import { topologyRoutes } from './routes/topology';
 import { userRoutes } from './routes/users';
@@ -29,6 +30,7 @@ export function apiRoutes(): AnyRoute[] {
     ...metricRoutes,
     ...alertRoutes,
     ...certificateRoutes,
+    ...securityEventRoutes,
     ...adminRoutes,
   ];
   const openapi = buildOpenApi(routes, VERSION);

@@ -3,7 +3,7 @@
  * its file, line and field (`serve.yaml:7 tls.certFile: …`). Relative paths are resolved against the config file's folder. Secrets (the CA
  * passphrase, InfluxDB credentials) come from the environment, never from this file.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { formatConfigError, parseYamlConfig, readYamlConfig, type YamlConfigResult } from '../../common';
 
@@ -22,6 +22,12 @@ const schema = z
     port: z.number().int().min(0).max(65535).default(8080),
     /** MetricsStore spec: sqlite:PATH, memory or influx://HOST:PORT/DB (metrics/index.ts). */
     metrics: z.string().min(1).default('sqlite:.data/metrics.sqlite'),
+    /**
+     * Log store the security-event pages search: sqlite:PATH (default under stateDir) or
+     * postgres://HOST:PORT/DB (account from EGOV_NOC_LOGSTORE_USER / _PASSWORD, never in the spec).
+     * Use the same store `collect --log-store` writes: the console only reads it.
+     */
+    logStore: z.string().min(1).optional(),
     /** Event bus: `memory` (collector in this process) or nats://HOST:PORT (collectors elsewhere). */
     bus: z
       .string()
@@ -101,6 +107,10 @@ function resolvedAgainst(file: string, parsed: YamlConfigResult<ServeConfig>): C
       inventory: at(config.inventory),
       stateDir: at(config.stateDir),
       metrics: relativeSpec(config.metrics),
+      logStore:
+        config.logStore === undefined
+          ? `sqlite:${at(join(config.stateDir, 'logs.sqlite'))}`
+          : relativeSpec(config.logStore),
       alerts: {
         ...(config.alerts.rules ? { rules: at(config.alerts.rules) } : {}),
         ...(config.alerts.db ? { db: at(config.alerts.db) } : {}),

@@ -5,7 +5,7 @@ import type { MetricsStore } from '../../metrics';
 import { Scope } from './access';
 import type { Identity, LoginRateLimiter, UserRecord } from './identity';
 import type { LiveState } from './live-state';
-import type { AlertsPort, PkiPort } from './ports';
+import type { AlertsPort, PkiPort, SecurityEventsPort } from './ports';
 import type { StreamHub } from './stream/hub';
 
 /** Everything a route handler may use; built once by startConsoleServer. */
@@ -14,6 +14,8 @@ export interface ServerContext {
   identity: Identity;
   alerts: AlertsPort;
   pki: PkiPort | null;
+  /** The log store security events are searched in; null: the console runs without one. */
+  securityEvents: SecurityEventsPort | null;
   metrics: MetricsStore;
   live: LiveState;
   hub: StreamHub;

@@ -23,13 +23,13 @@ import { hostPolicy, hostProblem } from './http/host-check';
 import { bearerToken, identifyHeaders } from './http/route';
 import { decoyHash, LoginRateLimiter, openIdentity, type UserAdmin } from './identity';
 import { LiveState } from './live-state';
-import type { AlertsPort, PkiHttpApp, PkiPort } from './ports';
+import type { AlertsPort, PkiHttpApp, PkiPort, SecurityEventsPort } from './ports';
 import { streamAccess } from './stream/access';
 import { StreamHub, type HubOptions } from './stream/hub';
 
 export { ensureFirstAdmin, openIdentity, type Identity } from './identity';
 export type { UserAdmin, UserRecord } from './identity';
-export type { AlertsPort, PkiPort, PkiHttpApp, SilenceInput } from './ports';
+export type { AlertsPort, PkiPort, PkiHttpApp, SecurityEventsPort, SilenceInput } from './ports';
 export { apiRoutes } from './app';
 export type { HubOptions } from './stream/hub';
 
@@ -43,6 +43,11 @@ export interface ConsoleServerOptions {
   /** CRL and OCSP endpoints (pki's createPkiHttpApp), mounted at /pki. */
   pkiHttp?: PkiHttpApp | null;
   metrics: MetricsStore;
+  /**
+   * The log store to search security events in (a LogStore); null or absent: the security-event
+   * routes answer 404. Read only: the part that receives the syslog writes the events.
+   */
+  securityEvents?: SecurityEventsPort | null;
   /** Folder for console.sqlite (users, sessions, tokens, audit). */
   stateDir: string;
   host?: string;
@@ -106,6 +111,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     identity,
     alerts,
     pki: options.pki ?? null,
+    securityEvents: options.securityEvents ?? null,
     metrics: options.metrics,
     live,
     hub,
@@ -119,6 +125,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const unsubscribe = bus.subscribeAll((event) => {
     live.apply(event);
     if (event.type === 'alert') hub.publishAlert(event.change, event.alert);
+    else if (event.type === 'security.event') hub.publishSecurityEvent(event.event);
   });
   const flushTimer = setInterval(() => {
     for (const change of live.flush()) {

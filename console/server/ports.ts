@@ -4,6 +4,7 @@
  * real modules without the server knowing their internals.
  */
 import type { Alert, AlertFilter, NodeId, Silence } from '../../domain';
+import type { CountsQuery, LogCounts, LogPage, LogQuery } from '../../logs';
 
 export interface SilenceInput {
   matchers: Silence['matchers'];
@@ -89,4 +90,14 @@ export interface PkiPort {
 /** A fetch handler (a Hono app) serving the PKI's CRL and OCSP endpoints, mounted at /pki. */
 export interface PkiHttpApp {
   fetch: (request: Request) => Response | Promise<Response>;
+}
+
+/**
+ * The part of logs/LogStore the console reads; a LogStore satisfies it as is. The console never
+ * writes: whoever receives the syslog (collect, the demo) keeps the events.
+ */
+export interface SecurityEventsPort {
+  /** Throws LogQueryError for a query the caller got wrong (answered 400). */
+  search(query: LogQuery): Promise<LogPage>;
+  counts(query: CountsQuery): Promise<LogCounts>;
 }

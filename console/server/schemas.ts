@@ -167,6 +167,7 @@ export const streamFilterSchema = z.object({
   tiers: z.array(z.enum(TIERS)).optional(),
   subtree: nodeId.optional(),
   minSeverity: z.enum(SEVERITIES).optional(),
+  securityEvents: z.boolean().optional(),
 });
 
 export const clientMessageSchema = z.discriminatedUnion('type', [

@@ -10,6 +10,8 @@ import type {
   AlertFilter,
   DeviceRole,
   Medium,
+  SecurityCategory,
+  SecurityEvent,
   Severity,
   Silence,
   SilenceMatcher,
@@ -17,7 +19,16 @@ import type {
   Zone,
 } from '../../domain';
 
-export type { Alert, AlertChange, AlertFilter, Severity, Silence, SilenceMatcher };
+export type {
+  Alert,
+  AlertChange,
+  AlertFilter,
+  SecurityCategory,
+  SecurityEvent,
+  Severity,
+  Silence,
+  SilenceMatcher,
+};
 
 // ---------- errors ----------
 /** Every non-2xx response body. 5xx carry a generic message and the correlation id of the log line. */
@@ -338,6 +349,33 @@ export interface HostHealthResponse {
   atMs: number;
 }
 
+// ---------- security events (device logs) ----------
+/** GET /api/security-events: newest first (event time, then id), only the caller's nodes. */
+export interface SecurityEventsResponse {
+  events: SecurityEvent[];
+  /** Pass as `cursor` for the next (older) page; null when this was the last. */
+  nextCursor: string | null;
+}
+
+/** Events of one county's subtree (county null: nodes under no county, and unknown senders). */
+export interface CountySecurityCount {
+  county: string | null;
+  /** The county's display name (null with county null). */
+  name: string | null;
+  total: number;
+  byCategory: Partial<Record<SecurityCategory, number>>;
+}
+
+/** GET /api/security-events/summary: counts per county and category, top source addresses. */
+export interface SecurityEventsSummaryResponse {
+  sinceMs: number;
+  untilMs: number;
+  /** Most events first. */
+  counties: CountySecurityCount[];
+  /** Most frequent source addresses first. */
+  topSources: Array<{ sourceAddress: string; count: number }>;
+}
+
 // ---------- WebSocket /api/stream ----------
 export interface StreamFilter {
   zones?: Zone[];
@@ -345,6 +383,8 @@ export interface StreamFilter {
   /** Subtree root; must lie within the user's scope. */
   subtree?: string;
   minSeverity?: Severity;
+  /** Also send each security event (device log line) of the nodes in view as it arrives. */
+  securityEvents?: boolean;
 }
 export type ClientMessage =
   { type: 'subscribe'; filter: StreamFilter; resumeFrom?: number } | { type: 'ping'; atMs: number };
@@ -361,6 +401,8 @@ export type ServerMessage =
   | { type: 'alert'; seq: number; change: AlertChange; alert: Alert }
   | { type: 'node.state'; seq: number; node: NodeLiveState }
   | { type: 'link.state'; seq: number; link: LinkLiveState }
+  /** Live only (no seq, not replayed on resume): search /api/security-events for what was missed. */
+  | { type: 'security.event'; event: SecurityEvent }
   | { type: 'heartbeat'; seq: number; serverTimeMs: number }
   | { type: 'resync'; reason: string }
   | { type: 'pong'; atMs: number }

@@ -288,6 +288,12 @@ const TABLE: Record<string, Row> = {
       },
     },
   },
+  'GET /api/security-events': {
+    path: () => '/api/security-events?node=nanzhao-gw',
+    wrongRole: null,
+    foreign: { user: 'xc-op', expect: 404 },
+  },
+  'GET /api/security-events/summary': { path: () => '/api/security-events/summary', wrongRole: null },
   'GET /api/admin/host': { path: () => '/api/admin/host', wrongRole: 'pkiadm' },
   'GET /api/openapi.json': { path: () => '/api/openapi.json', wrongRole: null },
 };

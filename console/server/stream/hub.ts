@@ -8,13 +8,23 @@
  *   window gets exactly the deltas after it that it may see, in order; otherwise `resync` + snapshot.
  * - What a client may see is decided per message by its Scope (access.ts) and its filter.
  * - Each message is serialized once and the same buffer goes to every client.
+ * - Security events go only to clients whose filter asks for them (`securityEvents: true`), live:
+ *   no seq, not retained, dropped (not resynced) for a client whose buffer is full — the log store
+ *   holds them all, so a client searches for what it missed instead of the hub replaying a flood.
  * - A client whose socket buffer exceeds `maxBufferedBytes` gets `resync`, its deltas are dropped
  *   until the buffer drains, then it gets a fresh snapshot; it is cut after `stallMs` without draining.
  */
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../../common';
-import { severityRank, type Alert, type AlertChange, type Link, type NodeId } from '../../../domain';
+import {
+  severityRank,
+  type Alert,
+  type AlertChange,
+  type Link,
+  type NodeId,
+  type SecurityEvent,
+} from '../../../domain';
 import type { Topology } from '../../../inventory';
 import type { Scope } from '../access';
 import type { LinkLiveState, NodeLiveState, ServerMessage, StreamFilter } from '../../shared';
@@ -135,6 +145,17 @@ export class StreamHub {
       { type: 'link.state', link },
       { nodes: [inventoryLink.a.node, inventoryLink.b.node], severity: null },
     );
+  }
+
+  publishSecurityEvent(event: SecurityEvent): void {
+    const target: Target = { nodes: event.node === null ? null : [event.node], severity: event.severity };
+    let frame: Buffer | null = null;
+    for (const client of this.clients) {
+      if (!client.filter?.securityEvents || client.needsSnapshot || !this.visible(client, target)) continue;
+      frame ??= Buffer.from(JSON.stringify({ type: 'security.event', event }));
+      if (client.ws.bufferedAmount + frame.length > this.options.maxBufferedBytes) continue;
+      this.send(client, frame);
+    }
   }
 
   private publish(message: DeltaMessage, target: Target): void {
