@@ -41,7 +41,8 @@ export function addressIn(value: string | null): string | null {
   return value === null ? null : firstIpv4(value);
 }
 
-export const USER_KEYS = ['user', 'username', 'user-name', 'user_name', 'usr', 'login'] as const;
+// Huawei's configuration-change logs name the operator `TerUser` (terminal user).
+export const USER_KEYS = ['user', 'username', 'user-name', 'user_name', 'usr', 'login', 'teruser'] as const;
 export const ADDRESS_KEYS = [
   'ip',
   'ipaddress',
@@ -54,5 +55,6 @@ export const ADDRESS_KEYS = [
   'src-ip',
   'src',
   'srcipaddr',
+  'srcaddr',
   'clientip',
 ] as const;

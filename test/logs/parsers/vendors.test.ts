@@ -56,6 +56,10 @@ const HUAWEI: Row[] = [
     '<188>Dec  6 2026 10:06:00 nanyang-fw %%01ANTIATTACK/4/ATCKDF(l):AttackType="Syn flood attack", SourceIP=198.51.100.10, DestinationIP=10.1.0.5, BeginTime=...',
     { category: 'attack', sourceAddress: '198.51.100.10' },
   ],
+  [
+    '<189>Dec  6 2026 10:03:00 nanzhao-core %%01CONFIGURATION/5/CFG_FILE_CHANGE(l)[4]:The configuration file was changed. (LogIndex=12, SrcCmd=save, SrcData=running, DestData=startup, TerUser="netops", SrcAddr=10.8.1.23, ConfigChangeId=7, Result=Succeeded)',
+    { category: 'config-change', user: 'netops', sourceAddress: '10.8.1.23' },
+  ],
 ];
 
 const H3C: Row[] = [
