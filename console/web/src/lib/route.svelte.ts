@@ -1,5 +1,5 @@
 /** Hash routes, so a view can be bookmarked and opened on a wall screen: #/topology, #/node/<id>, … */
-export type View = 'topology' | 'alerts' | 'video' | 'certificates' | 'admin' | 'node';
+export type View = 'topology' | 'alerts' | 'security' | 'video' | 'certificates' | 'admin' | 'node';
 
 export interface Route {
   view: View;
@@ -7,7 +7,7 @@ export interface Route {
   param: string | null;
 }
 
-const VIEWS: readonly View[] = ['topology', 'alerts', 'video', 'certificates', 'admin', 'node'];
+const VIEWS: readonly View[] = ['topology', 'alerts', 'security', 'video', 'certificates', 'admin', 'node'];
 
 function parse(hash: string): Route {
   const [view, ...rest] = hash.replace(/^#\/?/, '').split('/');

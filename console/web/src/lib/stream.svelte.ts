@@ -6,6 +6,7 @@
 import type { ClientMessage, ServerMessage, StreamFilter } from '../../../shared';
 import { alerts } from '../stores/alerts.svelte';
 import { network } from '../stores/network.svelte';
+import { security } from '../stores/security.svelte';
 import { clock } from './clock.svelte';
 
 export type StreamStatus = 'idle' | 'connecting' | 'live' | 'reconnecting';
@@ -110,6 +111,10 @@ class Stream {
         if (!this.fresh(message.seq)) return;
         network.updateLink(message.link);
         this.markLive();
+        return;
+      case 'security.event':
+        // Live only (no seq): what a drop missed is in the log store, searched on the page.
+        security.receive(message.event);
         return;
       case 'heartbeat':
         clock.learnServerTime(message.serverTimeMs);
