@@ -1,0 +1,136 @@
+/**
+ * The 安全事件 page in a real browser against the demo stack: Huawei VRP syslog lines sent over UDP
+ * to the demo's syslog receiver (as a county router's relay would) arrive live on the page, are kept
+ * in the log store and found by searching for the user; a county operator never sees another
+ * county's lines; a node's page lists its recent events. Screenshot in test/.artifacts/screenshots.
+ */
+import { createSocket } from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../../demo/stack';
+import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
+
+const PASSWORD = 'e2e-security-passphrase-42';
+let stack: Stack;
+let browser: Browser;
+let stateDir: string;
+
+/** Now as a Huawei VRP timestamp in China time: "Dec  6 2026 21:00:05+08:00". */
+function vrpTime(atMs: number): string {
+  const china = new Date(atMs + 8 * 3600_000);
+  const month = china.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  const day = String(china.getUTCDate()).padStart(2, ' ');
+  const time = china.toISOString().slice(11, 19);
+  return `${month} ${day} ${china.getUTCFullYear()} ${time}+08:00`;
+}
+
+/** A failed SSH login on `node`, relayed from 127.0.0.1 (HOSTNAME names the node). */
+async function sendFailedLogin(node: string, user: string, source: string): Promise<void> {
+  const line =
+    `<188>${vrpTime(Date.now())} ${node} %%01SSH/4/SSH_FAIL(s)[0]:Failed to login through SSH. ` +
+    `(IP=${source}, VpnInstanceName=_public_, UserName=${user}, Times=1, FailedReason=Invalid username or password.)`;
+  const socket = createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) =>
+      socket.send(Buffer.from(line), stack.syslog.udpPort ?? 0, '127.0.0.1', (error) =>
+        error ? reject(error) : resolve(),
+      ),
+    );
+  } finally {
+    socket.close();
+  }
+}
+
+const rowsWith = (page: Page, table: string, text: string) =>
+  page.locator(`[data-testid=${table}] [data-testid=security-row]`, { hasText: text });
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  stateDir = mkdtempSync(join(tmpdir(), 'security-e2e-'));
+  stack = await startStack({
+    inventoryPath: 'configs/examples/nanyang.yaml',
+    stateDir,
+    pollIntervalS: 5,
+    scenario: false,
+    log: pino({ level: 'silent' }),
+  });
+  for (const [username, scope] of [
+    ['city-sec', null],
+    ['nanzhao-sec', 'nanzhao-gw'],
+  ] as const) {
+    const created = await stack.console.users.create(
+      { username, displayName: username, role: 'operator', scope, password: PASSWORD },
+      { actor: 'e2e', from: 'local' },
+    );
+    if (!created.ok) throw new Error(`create ${username}: ${created.message}`);
+  }
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('安全事件 in the browser', () => {
+  const intruder = `intruder-${randomBytes(3).toString('hex')}`;
+  const source = '203.0.113.45';
+
+  it('shows a county router’s failed login live, finds it by user, and counts it under its county', async () => {
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'city-sec', PASSWORD);
+    await page.click('header nav a:has-text("安全事件")');
+    await page.waitForSelector('[data-testid=security-page]');
+
+    await sendFailedLogin('xichuan-gw', intruder, source);
+    await rowsWith(page, 'security-live', intruder).waitFor({ timeout: 10_000 });
+
+    await stack.logStore.flush();
+    await page.fill('input[name=user]', intruder);
+    await page.click('[data-testid=security-search]');
+    const row = rowsWith(page, 'security-results', intruder);
+    await row.waitFor({ timeout: 10_000 });
+    await expect.poll(() => rowsWith(page, 'security-results', '').count()).toBe(1);
+    const text = await row.innerText();
+    expect(text).toContain('淅川县政府内网路由器');
+    expect(text).toContain('登录失败');
+    expect(text).toContain(source);
+    expect(text).toContain('SSH/4/SSH_FAIL');
+    await page.locator('[data-testid=security-counties]', { hasText: '淅川县政府内网路由器' }).waitFor();
+    await page.locator('[data-testid=security-sources]', { hasText: source }).waitFor();
+    await screenshot(page, 'security-events');
+    await context.close();
+  });
+
+  it("a county operator sees its own county's events and never another county's", async () => {
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'nanzhao-sec', PASSWORD);
+    await page.goto(`${stack.url}/#/security`);
+    await page.waitForSelector('[data-testid=security-page]');
+
+    const own = `${intruder}-nz`;
+    await sendFailedLogin('xichuan-gw', `${intruder}-xc`, source);
+    await sendFailedLogin('nanzhao-gw', own, source);
+    await rowsWith(page, 'security-live', own).waitFor({ timeout: 10_000 });
+    expect(await rowsWith(page, 'security-live', 'xichuan').count()).toBe(0);
+    expect(await rowsWith(page, 'security-live', `${intruder}-xc`).count()).toBe(0);
+
+    await stack.logStore.flush();
+    await page.fill('input[name=user]', intruder);
+    await page.click('[data-testid=security-search]');
+    await page.locator('[data-testid=security-results]', { hasText: '没有符合条件的安全事件' }).waitFor();
+    const counties = await page.locator('[data-testid=security-counties]').innerText();
+    expect(counties).not.toContain('淅川');
+
+    // The router's own page lists its recent events.
+    await page.goto(`${stack.url}/#/node/nanzhao-gw`);
+    await rowsWith(page, 'node-security-events', own).waitFor({ timeout: 10_000 });
+    await context.close();
+  });
+});
