@@ -3,11 +3,13 @@
  * store, and security.event on the stream. A county operator sees its county's events only (search,
  * counts, stream); a bad query is a 400 with the reason; a store that fails is a 503 that quotes nothing.
  */
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { silentLogger } from '../../common';
+import { parseServeConfig } from '../../console/server/config';
 import type { SecurityCategory } from '../../domain';
 import { openLogStore, type LogStore } from '../../logs';
 import type {
@@ -258,5 +260,39 @@ describe('a log store that fails', () => {
     } finally {
       await bare.stop();
     }
+  });
+});
+
+describe('serve.yaml logStore', () => {
+  test('defaults to sqlite under the state dir; a relative path resolves against the file', () => {
+    const base = parseServeConfig('inventory: ny.yaml\nstateDir: state\n', '/etc/egov/serve.yaml');
+    expect(base.ok && base.config.logStore).toBe('sqlite:/etc/egov/state/logs.sqlite');
+    const relative = parseServeConfig(
+      'inventory: ny.yaml\nlogStore: sqlite:logs/l.sqlite\n',
+      '/etc/egov/serve.yaml',
+    );
+    expect(relative.ok && relative.config.logStore).toBe('sqlite:/etc/egov/logs/l.sqlite');
+    const postgres = parseServeConfig(
+      'inventory: ny.yaml\nlogStore: postgres://db:5432/logs\n',
+      '/etc/egov/serve.yaml',
+    );
+    expect(postgres.ok && postgres.config.logStore).toBe('postgres://db:5432/logs');
+  });
+
+  test('serve refuses credentials in the spec, without quoting them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-logstore-'));
+    const config = join(dir, 'serve.yaml');
+    writeFileSync(
+      config,
+      `inventory: ${resolve('configs/examples/nanyang.yaml')}\nstateDir: state\nport: 0\nmetrics: memory\n` +
+        'logStore: postgres://bob:hunter2-secret@127.0.0.1:1/logs\n',
+    );
+    const run = spawnSync(process.execPath, [resolve('bin/egov-noc.js'), 'serve', '--config', config], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/logStore: .*must not carry credentials.*EGOV_NOC_LOGSTORE_USER/);
+    expect(run.stdout + run.stderr).not.toContain('hunter2');
   });
 });
