@@ -401,8 +401,12 @@ export type ServerMessage =
   | { type: 'alert'; seq: number; change: AlertChange; alert: Alert }
   | { type: 'node.state'; seq: number; node: NodeLiveState }
   | { type: 'link.state'; seq: number; link: LinkLiveState }
-  /** Live only (no seq, not replayed on resume): search /api/security-events for what was missed. */
-  | { type: 'security.event'; event: SecurityEvent }
+  /**
+   * Live only (no seq, not replayed on resume): search /api/security-events for what was missed.
+   * `skipped`: events this client would have seen since the previous one but did not get (more
+   * than its per-second share, or its buffer was full).
+   */
+  | { type: 'security.event'; event: SecurityEvent; skipped?: number }
   | { type: 'heartbeat'; seq: number; serverTimeMs: number }
   | { type: 'resync'; reason: string }
   | { type: 'pong'; atMs: number }

@@ -226,6 +226,34 @@ describe('live on the stream', () => {
   });
 });
 
+describe('a flood of security events', () => {
+  test('each client gets its per-second share live, and is told how many it missed', async () => {
+    let nowMs = 1_000_000;
+    const flooded = await startStack({ stream: { securityEventsPerS: 5, now: () => nowMs } });
+    try {
+      await addUser(flooded, 'flood-admin', 'admin', null);
+      const client = await login(flooded.server.url, 'flood-admin');
+      const stream = await StreamClient.open(flooded.server.url, client.cookie);
+      stream.send({ type: 'subscribe', filter: { securityEvents: true } });
+      await stream.waitFor((m): m is ServerMessage => m.type === 'snapshot');
+      for (let i = 0; i < 20; i++)
+        flooded.bus.publish(securityEvent('xichuan-gw', 'attack', nowMs, { user: `flood-${i}` }));
+      nowMs += 1000;
+      flooded.bus.publish(securityEvent('xichuan-gw', 'attack', nowMs, { user: 'after' }));
+      const after = await stream.waitFor(
+        (m): m is Extract<ServerMessage, { type: 'security.event' }> =>
+          m.type === 'security.event' && m.event.user === 'after',
+      );
+      const live = stream.messages.filter((m) => m.type === 'security.event');
+      expect(live).toHaveLength(6);
+      expect(after.skipped).toBe(15);
+      await stream.close();
+    } finally {
+      await flooded.stop();
+    }
+  });
+});
+
 describe('a log store that fails', () => {
   test('is a 503 that names neither the store nor its credentials', async () => {
     const failing = {

@@ -9,8 +9,9 @@
  * - What a client may see is decided per message by its Scope (access.ts) and its filter.
  * - Each message is serialized once and the same buffer goes to every client.
  * - Security events go only to clients whose filter asks for them (`securityEvents: true`), live:
- *   no seq, not retained, dropped (not resynced) for a client whose buffer is full — the log store
- *   holds them all, so a client searches for what it missed instead of the hub replaying a flood.
+ *   no seq, not retained, at most `securityEventsPerS` per client, none while its buffer is full
+ *   (no resync): the log store holds them all, so a client is told how many it missed (`skipped`)
+ *   and searches for them instead of the hub replaying a flood.
  * - A client whose socket buffer exceeds `maxBufferedBytes` gets `resync`, its deltas are dropped
  *   until the buffer drains, then it gets a fresh snapshot; it is cut after `stallMs` without draining.
  */
@@ -31,6 +32,7 @@ import type { LinkLiveState, NodeLiveState, ServerMessage, StreamFilter } from '
 import type { LiveState } from '../live-state';
 import type { AlertsPort } from '../ports';
 import { clientMessageSchema } from '../schemas';
+import { SecurityBudget } from './security-budget';
 
 export interface HubOptions {
   heartbeatMs: number;
@@ -44,6 +46,10 @@ export interface HubOptions {
   maxBufferedBytes: number;
   /** A client that has not drained its buffer for this long is disconnected. */
   stallMs: number;
+  /** Security events sent to one client per second at most; the rest are counted as `skipped`. */
+  securityEventsPerS: number;
+  /** The clock security-event budgets run on (tests). */
+  now: () => number;
 }
 export const DEFAULT_HUB_OPTIONS: HubOptions = {
   heartbeatMs: 15_000,
@@ -51,6 +57,8 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = {
   retain: 20_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   stallMs: 60_000,
+  securityEventsPerS: 100,
+  now: () => Date.now(),
 };
 
 /** Who a delta concerns: the nodes it is about (all must be in scope) and an alert severity. */
@@ -76,6 +84,7 @@ interface Client {
   overflowSinceMs: number | null;
   alive: boolean;
   access: StreamAccess;
+  security: SecurityBudget;
 }
 
 /** How a stream learns whether the session or token it was opened with still stands. */
@@ -149,12 +158,25 @@ export class StreamHub {
 
   publishSecurityEvent(event: SecurityEvent): void {
     const target: Target = { nodes: event.node === null ? null : [event.node], severity: event.severity };
-    let frame: Buffer | null = null;
+    const nowMs = this.options.now();
+    let shared: Buffer | null = null;
     for (const client of this.clients) {
-      if (!client.filter?.securityEvents || client.needsSnapshot || !this.visible(client, target)) continue;
-      frame ??= Buffer.from(JSON.stringify({ type: 'security.event', event }));
-      if (client.ws.bufferedAmount + frame.length > this.options.maxBufferedBytes) continue;
+      if (!client.filter?.securityEvents || !this.visible(client, target)) continue;
+      const budget = client.security;
+      if (client.needsSnapshot || !budget.take(nowMs)) {
+        budget.skipped += 1;
+        continue;
+      }
+      const frame =
+        budget.skipped === 0
+          ? (shared ??= Buffer.from(JSON.stringify({ type: 'security.event', event })))
+          : Buffer.from(JSON.stringify({ type: 'security.event', event, skipped: budget.skipped }));
+      if (client.ws.bufferedAmount + frame.length > this.options.maxBufferedBytes) {
+        budget.skipped += 1;
+        continue;
+      }
       this.send(client, frame);
+      budget.skipped = 0;
     }
   }
 
@@ -265,6 +287,7 @@ export class StreamHub {
       needsSnapshot: false,
       overflowSinceMs: null,
       alive: true,
+      security: new SecurityBudget(this.options.securityEventsPerS),
     };
     this.clients.add(client);
     ws.on('pong', () => {
@@ -318,6 +341,7 @@ export class StreamHub {
     }
     client.filter = filter;
     client.needsSnapshot = false;
+    client.security.skipped = 0;
     if (resumeFrom === undefined) return this.sendSnapshot(client);
     const oldest = this.ring[0]?.seq ?? this.seq + 1;
     if (resumeFrom < oldest - 1 || resumeFrom > this.seq) {

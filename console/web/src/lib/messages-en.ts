@@ -400,6 +400,7 @@ export const en: Record<MessageKey, string> = {
   'sec.allCategories': 'All categories',
   'sec.live': 'Live',
   'sec.liveHint': 'new events as they arrive, the latest 100 kept',
+  'sec.liveSkipped': 'Too many events: {n} more were not shown live; search to see them all.',
   'sec.liveNone': 'No new security event since this page opened.',
   'sec.results': 'Search results',
   'sec.none': 'No security event matches.',

@@ -395,6 +395,7 @@ export const zh = {
   'sec.allCategories': '全部类别',
   'sec.live': '实时事件',
   'sec.liveHint': '新事件实时推送，最多保留 100 条',
+  'sec.liveSkipped': '事件过多，另有 {n} 条未实时显示；请用查询查看全部。',
   'sec.liveNone': '打开本页后尚未收到新的安全事件。',
   'sec.results': '查询结果',
   'sec.none': '没有符合条件的安全事件。',

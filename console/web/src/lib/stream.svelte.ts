@@ -114,7 +114,7 @@ class Stream {
         return;
       case 'security.event':
         // Live only (no seq): what a drop missed is in the log store, searched on the page.
-        security.receive(message.event);
+        security.receive(message.event, message.skipped);
         return;
       case 'heartbeat':
         clock.learnServerTime(message.serverTimeMs);

@@ -57,6 +57,8 @@ class SecurityEvents {
   nextCursor = $state<string | null>(null);
   summary = $state.raw<SecurityEventsSummaryResponse | null>(null);
   live = $state.raw<SecurityEvent[]>([]);
+  /** Events the server did not send live (too many at once); the search finds them. */
+  liveSkipped = $state(0);
   loading = $state(false);
   failure = $state<string | null>(null);
   /** Results belong to the query that asked last; an older answer arriving late is dropped. */
@@ -137,8 +139,9 @@ class SecurityEvents {
   }
 
   /** A security.event from the stream (already limited to the caller's scope by the server). */
-  receive(event: SecurityEvent): void {
+  receive(event: SecurityEvent, skipped = 0): void {
     this.live = [event, ...this.live].slice(0, LIVE_CAP);
+    this.liveSkipped += skipped;
   }
 
   clear(): void {
@@ -147,6 +150,7 @@ class SecurityEvents {
     this.nextCursor = null;
     this.summary = null;
     this.live = [];
+    this.liveSkipped = 0;
     this.failure = null;
     this.filters = emptyFilters();
   }
