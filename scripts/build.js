@@ -36,6 +36,7 @@ export const ENTRY_POINTS = {
   'egov-noc': 'cli/main.ts',
   'bench-sim-load': 'bench/sim-load.ts',
   'bench-sim-agents': 'bench/sim-agents.ts',
+  'bench-syslog-sender': 'bench/support/syslog-sender.ts',
 };
 
 const STALE_AFTER_MS = 60 * 60 * 1000;

@@ -32,6 +32,11 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<{ run: 
     describe: 'console web: 5,000-node topology interactive time, panning fps, first-load JS gzip',
     load: () => import('../../bench/console'),
   },
+  syslog: {
+    describe:
+      'syslog: msg/s per core received → parsed → classified → stored (SQLite, PostgreSQL) vs rsyslogd; 20k/s sustained; flood',
+    load: () => import('../../bench/syslog'),
+  },
 };
 
 export function registerBenchCommand(program: Command): void {

@@ -1,0 +1,360 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../common';
+import type { InventoryNode } from '../domain';
+import { generateInventoryYaml } from '../inventory/generate';
+import { loadInventoryText } from '../inventory/index';
+import { openLogStore, startSyslogReceiver, type LogStore, type SyslogReceiver } from '../logs/index';
+import { startPostgres } from './support/postgres';
+import { cpuSecondsOf, kernelDropsSince, ownCpuSeconds, udpKernelCounters } from './support/proc';
+import { startRsyslogd } from './support/rsyslogd';
+import { startSender, type Sender } from './support/syslog-send';
+import { encodeLineFile, syslogLineMix } from './support/syslog-lines';
+
+/**
+ * `egov-noc bench syslog`: device log lines over UDP on loopback, from a sender process, into
+ * 1. Debian's rsyslogd (imudp → omfile), the baseline, and our receiver run in this process (the
+ *    receiver API, as `egov-noc collect` runs it) with (a) a counting sink: receive + parse +
+ *    classify, (b) the embedded SQLite log store, (c) PostgreSQL — each the same messages at the same
+ *    rate, in messages/s per CPU-second of the receiving process;
+ * 2. 20k messages/s sustained into the embedded store, zero loss counted on both sides;
+ * 3. a flood beyond capacity: peak RSS, and every message either received or counted as dropped.
+ */
+
+function envNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+const MESSAGES = envNumber('BENCH_SYSLOG_MESSAGES', 200_000);
+const RATE_PER_S = envNumber('BENCH_SYSLOG_RATE', 100_000);
+const WARMUP_MESSAGES = 20_000;
+const SUSTAIN_RATE_PER_S = 20_000;
+const SUSTAIN_S = envNumber('BENCH_SYSLOG_SUSTAIN_S', 60);
+const FLOOD_S = envNumber('BENCH_SYSLOG_FLOOD_S', 10);
+/** The flood passes when RSS grows by less than this over its start. */
+const FLOOD_RSS_BOUND_MB = 256;
+/** Processing is over when the count has not moved for this long (or reached what was sent). */
+const SETTLED_AFTER_MS = 1_000;
+const SETTLE_TIMEOUT_MS = 120_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const mb = (bytes: number) => Math.round(bytes / 1048576);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Wait until `count()` reaches `target` or stops moving; returns when it last moved (ms, performance clock). */
+async function settle(count: () => number, target: number): Promise<number> {
+  const deadline = performance.now() + SETTLE_TIMEOUT_MS;
+  let last = count();
+  let movedAt = performance.now();
+  while (last < target && performance.now() - movedAt < SETTLED_AFTER_MS && performance.now() < deadline) {
+    await sleep(20);
+    const now = count();
+    if (now !== last) movedAt = performance.now();
+    last = now;
+  }
+  return last >= target ? performance.now() : movedAt;
+}
+
+interface Throughput {
+  sent: number;
+  processed: number;
+  cpuS: number;
+  wallS: number;
+}
+
+const perCore = (t: Throughput) => t.processed / t.cpuS;
+const describe = (t: Throughput) =>
+  `${fmt(perCore(t))} msg/s per core (${fmt(t.processed / t.wallS)} msg/s wall, ${t.cpuS.toFixed(2)} CPU-s; ${fmt(t.processed)}/${fmt(t.sent)} kept)`;
+
+async function measureRsyslogd(sender: Sender, linesPath: string): Promise<Throughput> {
+  const rsyslogd = await startRsyslogd();
+  try {
+    const before = rsyslogd.linesWritten();
+    const cpuBefore = cpuSecondsOf(rsyslogd.pid);
+    const start = performance.now();
+    const report = await sender.send({
+      port: rsyslogd.port,
+      linesPath,
+      count: MESSAGES,
+      ratePerS: RATE_PER_S,
+      maxS: 60,
+    });
+    const end = await settle(() => rsyslogd.linesWritten() - before, report.sent);
+    return {
+      sent: report.sent,
+      processed: rsyslogd.linesWritten() - before,
+      cpuS: cpuSecondsOf(rsyslogd.pid) - cpuBefore,
+      wallS: (end - start) / 1000,
+    };
+  } finally {
+    await rsyslogd.stop();
+  }
+}
+
+type Destination = { kind: 'sink' } | { kind: 'store'; store: LogStore };
+
+interface Ours {
+  receiver: SyslogReceiver;
+  /** Messages fully handled: counted by the sink, or written by the store. */
+  processed(): number;
+  finish(): Promise<void>;
+}
+
+async function startOurs(nodes: InventoryNode[], destination: Destination): Promise<Ours> {
+  let counted = 0;
+  const store = destination.kind === 'store' ? destination.store : null;
+  const receiver = await startSyslogReceiver({
+    port: 0,
+    inventory: { nodes },
+    relays: ['127.0.0.1'],
+    logger: silentLogger(),
+    onEvent: store ? (event) => store.write([event]) : () => void counted++,
+  });
+  return {
+    receiver,
+    processed: () => (store ? store.health().writtenEvents : counted),
+    finish: async () => {
+      await settle(() => receiver.stats().received, Number.POSITIVE_INFINITY);
+      await store?.flush();
+    },
+  };
+}
+
+async function measureOurs(
+  sender: Sender,
+  linesPath: string,
+  nodes: InventoryNode[],
+  destination: Destination,
+): Promise<Throughput> {
+  const ours = await startOurs(nodes, destination);
+  try {
+    const port = ours.receiver.udpPort as number;
+    // Not measured: the first messages pay for JIT compilation of every parser.
+    await sender.send({ port, linesPath, count: WARMUP_MESSAGES, ratePerS: RATE_PER_S, maxS: 30 });
+    await ours.finish();
+    const before = ours.processed();
+    const cpuBefore = ownCpuSeconds();
+    const start = performance.now();
+    const report = await sender.send({ port, linesPath, count: MESSAGES, ratePerS: RATE_PER_S, maxS: 60 });
+    await settle(() => ours.processed() - before, report.sent);
+    await ours.finish();
+    const end = performance.now();
+    return {
+      sent: report.sent,
+      processed: ours.processed() - before,
+      cpuS: ownCpuSeconds() - cpuBefore,
+      wallS: (end - start) / 1000,
+    };
+  } finally {
+    await ours.receiver.close();
+  }
+}
+
+interface Accounting {
+  sent: number;
+  received: number;
+  written: number;
+  receiverDropped: number;
+  storeDropped: number;
+  kernelRcvbufErrors: number;
+  sendErrors: number;
+  achievedRatePerS: number;
+  peakRssGrowthMb: number;
+}
+
+/** Send `count` at `ratePerS` (0: flood) into the embedded store, counting every message on both sides. */
+async function accountedRun(
+  sender: Sender,
+  linesPath: string,
+  nodes: InventoryNode[],
+  dir: string,
+  order: { count: number; ratePerS: number; maxS: number },
+): Promise<Accounting> {
+  const store = openLogStore(`sqlite:${join(dir, `accounted-${order.ratePerS}.db`)}`, {
+    logger: silentLogger(),
+  });
+  await store.init();
+  const ours = await startOurs(nodes, { kind: 'store', store });
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+  try {
+    const kernelBefore = udpKernelCounters();
+    const report = await sender.send({ port: ours.receiver.udpPort as number, linesPath, ...order });
+    await ours.finish();
+    const kernel = kernelDropsSince(kernelBefore);
+    const stats = ours.receiver.stats();
+    const health = store.health();
+    return {
+      sent: report.sent,
+      received: stats.received,
+      written: health.writtenEvents,
+      receiverDropped: stats.dropped,
+      storeDropped: health.droppedEvents,
+      kernelRcvbufErrors: kernel.rcvbufErrors,
+      sendErrors: report.sendErrors,
+      achievedRatePerS: report.sent / report.elapsedS,
+      peakRssGrowthMb: mb(rssPeak - rssBefore),
+    };
+  } finally {
+    clearInterval(sampler);
+    await ours.receiver.close();
+    await store.close();
+  }
+}
+
+async function measurePostgres(
+  sender: Sender,
+  linesPath: string,
+  nodes: InventoryNode[],
+): Promise<Throughput | string> {
+  let postgres;
+  try {
+    postgres = await startPostgres();
+  } catch (error) {
+    return `skipped: ${(error as Error).message.split('\n')[0]}`;
+  }
+  try {
+    const database = postgres.createDatabase();
+    const store = openLogStore(`postgres://127.0.0.1:${postgres.port}/${database}`, {
+      logger: silentLogger(),
+      credentials: { user: postgres.user, password: postgres.password },
+    });
+    await store.init();
+    try {
+      return await measureOurs(sender, linesPath, nodes, { kind: 'store', store });
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await postgres.destroy();
+  }
+}
+
+interface Row {
+  measure: string;
+  result: string;
+  target: string;
+  verdict: string;
+}
+
+function printTable(rows: Row[]): void {
+  const width = (key: keyof Row) => Math.max(key.length, ...rows.map((row) => row[key].length));
+  const w = {
+    measure: width('measure'),
+    result: width('result'),
+    target: width('target'),
+    verdict: width('verdict'),
+  };
+  const line = (row: Row) =>
+    `| ${row.measure.padEnd(w.measure)} | ${row.result.padEnd(w.result)} | ${row.target.padEnd(w.target)} | ${row.verdict.padEnd(w.verdict)} |`;
+  console.log(line({ measure: 'measure', result: 'result', target: 'target', verdict: 'verdict' }));
+  console.log(
+    `|${(['measure', 'result', 'target', 'verdict'] as const).map((k) => '-'.repeat(w[k] + 2)).join('|')}|`,
+  );
+  for (const row of rows) console.log(line(row));
+}
+
+const verdict = (ok: boolean): 'PASS' | 'MISS' => (ok ? 'PASS' : 'MISS');
+
+function loadNodes(): InventoryNode[] {
+  const loaded = loadInventoryText('generated.yaml', generateInventoryYaml());
+  if (!loaded.ok) throw new Error('generated inventory is invalid');
+  return [...loaded.topology.nodes];
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'egov-bench-syslog-'));
+  const nodes = loadNodes();
+  const hosts = nodes.slice(0, 200).map((node) => node.name);
+  const linesPath = join(dir, 'lines.b64');
+  writeFileSync(linesPath, encodeLineFile(syslogLineMix(hosts)));
+  const sender = await startSender();
+  const rows: Row[] = [];
+  try {
+    const loadBefore = loadavg()[0] ?? 0;
+    console.log(`sending ${fmt(MESSAGES)} messages at ${fmt(RATE_PER_S)}/s to each receiver …`);
+    const rsyslog = await measureRsyslogd(sender, linesPath);
+    rows.push({
+      measure: 'rsyslogd imudp → omfile (baseline)',
+      result: describe(rsyslog),
+      target: '',
+      verdict: '',
+    });
+
+    const sink = await measureOurs(sender, linesPath, nodes, { kind: 'sink' });
+    const ratio = perCore(sink) / perCore(rsyslog);
+    rows.push({
+      measure: 'ours: receive + parse + classify',
+      result: `${describe(sink)}; ${(ratio * 100).toFixed(0)}% of rsyslogd`,
+      target: '≥ 50% of rsyslogd per core',
+      verdict: verdict(ratio >= 0.5),
+    });
+
+    const sqlite = openLogStore(`sqlite:${join(dir, 'throughput.db')}`, { logger: silentLogger() });
+    await sqlite.init();
+    const embedded = await measureOurs(sender, linesPath, nodes, { kind: 'store', store: sqlite }).finally(
+      () => sqlite.close(),
+    );
+    rows.push({
+      measure: 'ours: end to end → embedded store (SQLite)',
+      result: describe(embedded),
+      target: '≥ 50,000 msg/s per core',
+      verdict: verdict(perCore(embedded) >= 50_000),
+    });
+
+    const postgres = await measurePostgres(sender, linesPath, nodes);
+    rows.push({
+      measure: 'ours: end to end → PostgreSQL (our process only)',
+      result: typeof postgres === 'string' ? postgres : describe(postgres),
+      target: '',
+      verdict: '',
+    });
+
+    console.log(`sustaining ${fmt(SUSTAIN_RATE_PER_S)}/s for ${SUSTAIN_S} s …`);
+    const sustainCount = SUSTAIN_RATE_PER_S * SUSTAIN_S;
+    const sustained = await accountedRun(sender, linesPath, nodes, dir, {
+      count: sustainCount,
+      ratePerS: SUSTAIN_RATE_PER_S,
+      maxS: SUSTAIN_S * 1.5 + 10,
+    });
+    const lossless =
+      sustained.sent === sustainCount &&
+      sustained.received === sustained.sent &&
+      sustained.written === sustained.received &&
+      sustained.kernelRcvbufErrors === 0;
+    rows.push({
+      measure: `sustained ${fmt(SUSTAIN_RATE_PER_S)} msg/s × ${SUSTAIN_S} s → embedded store`,
+      result: `sent ${fmt(sustained.sent)} at ${fmt(sustained.achievedRatePerS)}/s, received ${fmt(sustained.received)}, stored ${fmt(sustained.written)}; kernel drops ${sustained.kernelRcvbufErrors}, receiver/store drops ${sustained.receiverDropped}/${sustained.storeDropped}`,
+      target: 'zero loss, both sides',
+      verdict: verdict(lossless),
+    });
+
+    console.log(`flooding for ${FLOOD_S} s …`);
+    const flood = await accountedRun(sender, linesPath, nodes, dir, {
+      count: FLOOD_S * 2_000_000,
+      ratePerS: 0,
+      maxS: FLOOD_S,
+    });
+    const unaccounted = flood.sent - flood.received - flood.kernelRcvbufErrors;
+    const storeBalanced = flood.received === flood.written + flood.storeDropped + flood.receiverDropped;
+    rows.push({
+      measure: `flood ${FLOOD_S} s as fast as the sender can → embedded store`,
+      result: `sent ${fmt(flood.sent)} (${fmt(flood.achievedRatePerS)}/s), received ${fmt(flood.received)}, stored ${fmt(flood.written)}; dropped: kernel ${fmt(flood.kernelRcvbufErrors)}, store ${fmt(flood.storeDropped)}, receiver ${fmt(flood.receiverDropped)}; unaccounted ${fmt(Math.max(0, unaccounted))}; peak RSS +${flood.peakRssGrowthMb} MB`,
+      target: `every drop counted; RSS +< ${FLOOD_RSS_BOUND_MB} MB`,
+      verdict: verdict(unaccounted <= 0 && storeBalanced && flood.peakRssGrowthMb < FLOOD_RSS_BOUND_MB),
+    });
+    rows.push({
+      measure: 'machine',
+      result: `${cpus().length} CPUs, 1-min load average ${loadBefore.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end (shared)`,
+      target: '',
+      verdict: '',
+    });
+  } finally {
+    sender.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  printTable(rows);
+}
