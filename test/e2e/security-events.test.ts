@@ -105,6 +105,10 @@ describe('安全事件 in the browser', () => {
     await page.locator('[data-testid=security-counties]', { hasText: '淅川县政府内网路由器' }).waitFor();
     await page.locator('[data-testid=security-sources]', { hasText: source }).waitFor();
     await screenshot(page, 'security-events');
+
+    await page.click('[data-testid=lang]');
+    await page.waitForSelector('header nav a:has-text("Security events")');
+    expect(await row.innerText()).toContain('Login failed');
     await context.close();
   });
 
@@ -131,6 +135,9 @@ describe('安全事件 in the browser', () => {
     // The router's own page lists its recent events.
     await page.goto(`${stack.url}/#/node/nanzhao-gw`);
     await rowsWith(page, 'node-security-events', own).waitFor({ timeout: 10_000 });
+    expect(await rowsWith(page, 'node-security-events', `${intruder}-xc`).count()).toBe(0);
+    await page.locator('[data-testid=node-security]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'node-security-events');
     await context.close();
   });
 });

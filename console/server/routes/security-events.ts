@@ -24,6 +24,7 @@ const DAY_MS = 86_400_000;
 const instant = z
   .string()
   .max(40)
+  .describe('epoch milliseconds or an ISO 8601 date/time')
   .transform((raw, ctx) => {
     const ms = /^\d{1,15}$/.test(raw) ? Number(raw) : Date.parse(raw);
     if (Number.isNaN(ms)) {
