@@ -379,7 +379,8 @@ export const en: Record<MessageKey, string> = {
   'common.yes': 'yes',
   'common.no': 'no',
 
-  'sec.search': 'Search text, message id, user (every term must appear)',
+  'sec.search': 'Search text, message id or user',
+  'sec.searchHint': 'every term must appear, in any case',
   'sec.searchButton': 'Search',
   'sec.reset': 'Clear',
   'sec.time': 'Time',

@@ -374,7 +374,8 @@ export const zh = {
   'common.yes': '是',
   'common.no': '否',
 
-  'sec.search': '搜索日志内容、消息号、用户（多个词须全部出现）',
+  'sec.search': '搜索日志内容、消息号或用户',
+  'sec.searchHint': '多个词须全部出现，不区分大小写',
   'sec.searchButton': '查询',
   'sec.reset': '清除条件',
   'sec.time': '时间',
