@@ -6,9 +6,11 @@ import type {
 } from '../../../shared';
 import { api, query } from '../lib/api';
 import { clock } from '../lib/clock.svelte';
+import { matchesLive, type LiveFilters } from '../lib/security-match';
 
-/** How many live events the page keeps (newest first); older ones are a search away. */
-export const LIVE_CAP = 100;
+/** How many live events the page shows, and keeps to filter from (newest first); older ones are a search away. */
+export const LIVE_SHOWN = 100;
+const LIVE_KEPT = 1000;
 const PAGE_SIZE = 50;
 
 export const RANGES = ['1h', '24h', '7d', '30d', 'custom'] as const;
@@ -57,6 +59,9 @@ class SecurityEvents {
   nextCursor = $state<string | null>(null);
   summary = $state.raw<SecurityEventsSummaryResponse | null>(null);
   live = $state.raw<SecurityEvent[]>([]);
+  /** The filters of the search shown (not the ones being typed): the live list follows them too. */
+  applied = $state.raw<LiveFilters>(emptyFilters());
+  liveShown = $derived(this.live.filter((event) => matchesLive(event, this.applied)).slice(0, LIVE_SHOWN));
   /** Events the server did not send live (too many at once); the search finds them. */
   liveSkipped = $state(0);
   loading = $state(false);
@@ -71,7 +76,7 @@ class SecurityEvents {
     return { from: localMs(f.from), to: localMs(f.to) };
   }
 
-  private params(): Record<string, string | number | undefined> {
+  private trimmed(): LiveFilters {
     const f = this.filters;
     return {
       text: f.text.trim(),
@@ -80,13 +85,17 @@ class SecurityEvents {
       source: f.source.trim(),
       category: f.category,
       zone: f.zone,
-      ...this.range(),
     };
+  }
+
+  private params(): Record<string, string | number | undefined> {
+    return { ...this.trimmed(), ...this.range() };
   }
 
   async search(): Promise<void> {
     const generation = ++this.generation;
     this.loading = true;
+    this.applied = this.trimmed();
     try {
       const [page, summary] = await Promise.all([
         api.get<SecurityEventsResponse>(
@@ -140,7 +149,7 @@ class SecurityEvents {
 
   /** A security.event from the stream (already limited to the caller's scope by the server). */
   receive(event: SecurityEvent, skipped = 0): void {
-    this.live = [event, ...this.live].slice(0, LIVE_CAP);
+    this.live = [event, ...this.live].slice(0, LIVE_KEPT);
     this.liveSkipped += skipped;
   }
 
@@ -150,6 +159,7 @@ class SecurityEvents {
     this.nextCursor = null;
     this.summary = null;
     this.live = [];
+    this.applied = emptyFilters();
     this.liveSkipped = 0;
     this.failure = null;
     this.filters = emptyFilters();
