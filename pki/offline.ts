@@ -27,10 +27,10 @@ import {
   writeConfig,
 } from './hierarchy';
 import type { AuthorityConfig } from './hierarchy';
-import { generateKey } from './key-types/index';
+import { generateKey, signatureHashOf } from './key-types/index';
 import type { KeyType } from './key-types/index';
 import { regenerateCrl } from './revocation';
-import { OID, readCertificate, spkiOf } from './x509';
+import { readCertificate, spkiOf } from './x509';
 
 /** Creates a branch-only CA directory: the branch key (encrypted) and its request for the root. */
 export function requestBranch(
@@ -64,19 +64,10 @@ export function requestBranch(
   return { ok: true, value: { csrPem } };
 }
 
-const SIGNATURE_HASHES: Record<string, 'sha256' | 'sha384' | 'sha512'> = {
-  [OID.sha256WithRsa]: 'sha256',
-  [OID.sha384WithRsa]: 'sha384',
-  [OID.sha512WithRsa]: 'sha512',
-  [OID.ecdsaWithSha256]: 'sha256',
-  [OID.ecdsaWithSha384]: 'sha384',
-  [OID.ecdsaWithSha512]: 'sha512',
-};
-
 /** Did `issuer` sign `der`? (certificate signature check with the issuer's public key) */
 function signedBy(der: Buffer, issuerDer: Buffer): boolean {
   const [tbs, algorithm, signature] = children(readWhole(der));
-  const hash = SIGNATURE_HASHES[decodeOid(children(algorithm!)[0])];
+  const hash = signatureHashOf(decodeOid(children(algorithm!)[0]));
   if (!tbs || !signature || !hash) return false;
   return verify(hash, tbs.raw, importSpki(readCertificate(issuerDer).spki), signature.content.subarray(1));
 }

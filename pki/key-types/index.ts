@@ -123,6 +123,15 @@ export function readPublicKeyInfo(spki: Buffer): Result<PublicKeyInfo> {
   }
 }
 
+/** The hash of a signature algorithm some key type signs with (certificates and CSRs alike). */
+export function signatureHashOf(algorithmOid: string): HashName | null {
+  for (const module of MODULES) {
+    const hash = module.csrSignatures[algorithmOid];
+    if (hash) return hash;
+  }
+  return null;
+}
+
 /**
  * The hash of a CSR signature: the algorithm must be one the key's type accepts, with the
  * parameters that algorithm defines (NULL for RSA, none for ECDSA).
