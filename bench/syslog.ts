@@ -7,7 +7,13 @@ import { generateInventoryYaml } from '../inventory/generate';
 import { loadInventoryText } from '../inventory/index';
 import { openLogStore, startSyslogReceiver, type LogStore, type SyslogReceiver } from '../logs/index';
 import { startPostgres } from './support/postgres';
-import { cpuSecondsOf, kernelDropsSince, ownCpuSeconds, udpKernelCounters } from './support/proc';
+import {
+  cpuSecondsOf,
+  kernelDropsSince,
+  ownCpuSeconds,
+  treeCpuSeconds,
+  udpKernelCounters,
+} from './support/proc';
 import { startRsyslogd } from './support/rsyslogd';
 import { startSender, type Sender } from './support/syslog-send';
 import { encodeLineFile, syslogLineMix } from './support/syslog-lines';
@@ -62,25 +68,25 @@ interface Throughput {
   processed: number;
   cpuS: number;
   wallS: number;
+  /** CPU seconds of a server the receiver writes to (PostgreSQL), when there is one. */
+  serverCpuS?: number;
 }
 
 const perCore = (t: Throughput) => t.processed / t.cpuS;
 const describe = (t: Throughput) =>
   `${fmt(perCore(t))} msg/s per core (${fmt(t.processed / t.wallS)} msg/s wall, ${t.cpuS.toFixed(2)} CPU-s; ${fmt(t.processed)}/${fmt(t.sent)} kept)`;
 
-async function measureRsyslogd(sender: Sender, linesPath: string): Promise<Throughput> {
+async function measureRsyslogd(
+  sender: Sender,
+  linesPath: string,
+  order: { count: number; ratePerS: number; maxS: number },
+): Promise<Throughput> {
   const rsyslogd = await startRsyslogd();
   try {
     const before = rsyslogd.linesWritten();
     const cpuBefore = cpuSecondsOf(rsyslogd.pid);
     const start = performance.now();
-    const report = await sender.send({
-      port: rsyslogd.port,
-      linesPath,
-      count: MESSAGES,
-      ratePerS: RATE_PER_S,
-      maxS: 60,
-    });
+    const report = await sender.send({ port: rsyslogd.port, linesPath, ...order });
     const end = await settle(() => rsyslogd.linesWritten() - before, report.sent);
     return {
       sent: report.sent,
@@ -127,6 +133,7 @@ async function measureOurs(
   linesPath: string,
   nodes: InventoryNode[],
   destination: Destination,
+  serverCpuSeconds?: () => number,
 ): Promise<Throughput> {
   const ours = await startOurs(nodes, destination);
   try {
@@ -136,6 +143,7 @@ async function measureOurs(
     await ours.finish();
     const before = ours.processed();
     const cpuBefore = ownCpuSeconds();
+    const serverCpuBefore = serverCpuSeconds?.() ?? 0;
     const start = performance.now();
     const report = await sender.send({ port, linesPath, count: MESSAGES, ratePerS: RATE_PER_S, maxS: 60 });
     await settle(() => ours.processed() - before, report.sent);
@@ -146,6 +154,7 @@ async function measureOurs(
       processed: ours.processed() - before,
       cpuS: ownCpuSeconds() - cpuBefore,
       wallS: (end - start) / 1000,
+      ...(serverCpuSeconds ? { serverCpuS: serverCpuSeconds() - serverCpuBefore } : {}),
     };
   } finally {
     await ours.receiver.close();
@@ -224,7 +233,10 @@ async function measurePostgres(
     });
     await store.init();
     try {
-      return await measureOurs(sender, linesPath, nodes, { kind: 'store', store });
+      const serverPid = postgres.serverPid();
+      return await measureOurs(sender, linesPath, nodes, { kind: 'store', store }, () =>
+        treeCpuSeconds(serverPid),
+      );
     } finally {
       await store.close();
     }
@@ -276,7 +288,11 @@ export async function run(): Promise<void> {
   try {
     const loadBefore = loadavg()[0] ?? 0;
     console.log(`sending ${fmt(MESSAGES)} messages at ${fmt(RATE_PER_S)}/s to each receiver …`);
-    const rsyslog = await measureRsyslogd(sender, linesPath);
+    const rsyslog = await measureRsyslogd(sender, linesPath, {
+      count: MESSAGES,
+      ratePerS: RATE_PER_S,
+      maxS: 60,
+    });
     rows.push({
       measure: 'rsyslogd imudp → omfile (baseline)',
       result: describe(rsyslog),
@@ -307,19 +323,28 @@ export async function run(): Promise<void> {
 
     const postgres = await measurePostgres(sender, linesPath, nodes);
     rows.push({
-      measure: 'ours: end to end → PostgreSQL (our process only)',
-      result: typeof postgres === 'string' ? postgres : describe(postgres),
+      measure: 'ours: end to end → PostgreSQL',
+      result:
+        typeof postgres === 'string'
+          ? postgres
+          : `${describe(postgres)}; with the server's ${(postgres.serverCpuS ?? 0).toFixed(2)} CPU-s: ${fmt(postgres.processed / (postgres.cpuS + (postgres.serverCpuS ?? 0)))} msg/s per core`,
       target: '',
       verdict: '',
     });
 
     console.log(`sustaining ${fmt(SUSTAIN_RATE_PER_S)}/s for ${SUSTAIN_S} s …`);
     const sustainCount = SUSTAIN_RATE_PER_S * SUSTAIN_S;
-    const sustained = await accountedRun(sender, linesPath, nodes, dir, {
-      count: sustainCount,
-      ratePerS: SUSTAIN_RATE_PER_S,
-      maxS: SUSTAIN_S * 1.5 + 10,
+    const sustainOrder = { count: sustainCount, ratePerS: SUSTAIN_RATE_PER_S, maxS: SUSTAIN_S * 1.5 + 10 };
+    const kernelBeforeRsyslogd = udpKernelCounters();
+    const rsyslogSustained = await measureRsyslogd(sender, linesPath, sustainOrder);
+    const rsyslogKernelDrops = kernelDropsSince(kernelBeforeRsyslogd).rcvbufErrors;
+    rows.push({
+      measure: `rsyslogd: ${fmt(SUSTAIN_RATE_PER_S)} msg/s × ${SUSTAIN_S} s (baseline)`,
+      result: `sent ${fmt(rsyslogSustained.sent)}, written ${fmt(rsyslogSustained.processed)}; kernel drops ${fmt(rsyslogKernelDrops)}; ${rsyslogSustained.cpuS.toFixed(1)} CPU-s`,
+      target: '',
+      verdict: '',
     });
+    const sustained = await accountedRun(sender, linesPath, nodes, dir, sustainOrder);
     const lossless =
       sustained.sent === sustainCount &&
       sustained.received === sustained.sent &&

@@ -5,7 +5,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './influxd';
@@ -16,6 +24,8 @@ export interface Postgres {
   /** The superuser created by initdb, and its password. */
   user: 'postgres';
   password: string;
+  /** The postmaster's process id (its backends are its children), read from postmaster.pid. */
+  serverPid(): number;
   /** Create an empty database and return its name. */
   createDatabase(): string;
   /** Stop the server (fast shutdown), keeping its data; start it again on the same port. */
@@ -112,6 +122,7 @@ export async function startPostgres(): Promise<Postgres> {
     password,
     stop,
     start,
+    serverPid: () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     createDatabase() {
       databases += 1;
       const name = `logs_test_${databases}`;

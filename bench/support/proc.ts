@@ -1,6 +1,6 @@
 /** What Linux tells about a process and about UDP, for the benchmarks (loopback, this host). */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 let clockTicksPerS: number | null = null;
 
@@ -15,6 +15,22 @@ export function cpuSecondsOf(pid: number): number {
   // Fields after the command name (which may hold spaces) start at field 3; utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
+/** CPU seconds of a process and its living children (a PostgreSQL server and its backends). */
+export function treeCpuSeconds(pid: number): number {
+  let total = cpuSecondsOf(pid);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === pid) total += cpuSecondsOf(Number(entry));
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return total;
 }
 
 /** This process's CPU seconds (process.cpuUsage: every thread, SQLite and the pg client included). */
