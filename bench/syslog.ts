@@ -146,9 +146,8 @@ async function measureOurs(
     const serverCpuBefore = serverCpuSeconds?.() ?? 0;
     const start = performance.now();
     const report = await sender.send({ port, linesPath, count: MESSAGES, ratePerS: RATE_PER_S, maxS: 60 });
-    await settle(() => ours.processed() - before, report.sent);
+    const end = await settle(() => ours.processed() - before, report.sent);
     await ours.finish();
-    const end = performance.now();
     return {
       sent: report.sent,
       processed: ours.processed() - before,
