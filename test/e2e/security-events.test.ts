@@ -140,4 +140,30 @@ describe('安全事件 in the browser', () => {
     await screenshot(page, 'node-security-events');
     await context.close();
   });
+  it('six failed logins from one address are one brute-force alert, for that county only', async () => {
+    const attacker = '198.51.100.77';
+    for (let attempt = 0; attempt < 6; attempt++)
+      await sendFailedLogin('xichuan-gw', `root${attempt}`, attacker);
+
+    const city = await newSession(browser);
+    await signIn(city.page, stack.url, 'city-sec', PASSWORD);
+    await city.page.click('nav a[href="#/alerts"]');
+    const alert = city.page.locator('[data-testid=alert-row]', { hasText: attacker });
+    await alert.waitFor({ timeout: 15_000 });
+    expect(await alert.count()).toBe(1);
+    const text = await alert.innerText();
+    expect(text).toContain('暴力破解');
+    expect(text).toContain('淅川县政府内网路由器');
+    await screenshot(city.page, 'brute-force-alert');
+    await city.context.close();
+
+    const county = await newSession(browser);
+    await signIn(county.page, stack.url, 'nanzhao-sec', PASSWORD);
+    await county.page.click('nav a[href="#/alerts"]');
+    await county.page.waitForSelector('[data-testid=alert-list]');
+    // The stream is live once the alerts in scope are loaded: only then does "none" mean none.
+    await county.page.waitForSelector('[data-testid=stream-status].live');
+    expect(await county.page.locator('[data-testid=alert-row]', { hasText: attacker }).count()).toBe(0);
+    await county.context.close();
+  });
 });
