@@ -25,14 +25,18 @@ const dockerfileEnv = new Map(
 );
 
 describe('docker/compose.yaml', () => {
-  it('has InfluxDB 1.8, Grafana, the collector, the console and NATS (the events between them), no profiles', () => {
+  it('has InfluxDB 1.8, PostgreSQL (the log store), Grafana, the collector, the console and NATS (the events between them), no profiles', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'collector',
       'console',
       'grafana',
       'influxdb',
       'nats',
+      'postgres',
     ]);
+    expect(compose.services.postgres?.image).toMatch(/^postgres:1[4-9]/);
+    // The log store stays inside the compose network.
+    expect(compose.services.postgres?.ports).toBeUndefined();
     expect(compose.services.influxdb?.image).toBe('influxdb:1.8');
     expect(compose.services.grafana?.image).toMatch(
       /^\$\{GRAFANA_IMAGE:-grafana\/grafana:1[2-9]\.\d+\.\d+\}$/,
@@ -75,6 +79,7 @@ describe('docker/compose.yaml', () => {
       expect(service?.read_only, name).toBe(true);
       expect(service?.depends_on?.influxdb?.condition, name).toBe('service_healthy');
       expect(service?.depends_on?.nats?.condition, name).toBe('service_started');
+      expect(service?.depends_on?.postgres?.condition, name).toBe('service_healthy');
       expect(
         compose.services.influxdb?.healthcheck?.test,
         'influxdb needs a healthcheck to be depended on',
@@ -86,7 +91,7 @@ describe('docker/compose.yaml', () => {
     const hostPorts = new Set<string>();
     const listens: Record<string, string[]> = {
       console: [`${dockerfileEnv.get('EGOV_NOC_PORT')}/tcp`],
-      collector: ['1162/udp'],
+      collector: ['1162/udp', '1514/udp', '1514/tcp'],
       grafana: ['3000/tcp'],
       nats: ['4222/tcp'],
     };
@@ -105,7 +110,9 @@ describe('docker/compose.yaml', () => {
       readDockerfile()
         .find((i) => i.stage === 'runtime' && i.keyword === 'EXPOSE')
         ?.args.split(' ') ?? [];
-    expect(exposed).toEqual(expect.arrayContaining([dockerfileEnv.get('EGOV_NOC_PORT'), '1162/udp']));
+    expect(exposed).toEqual(
+      expect.arrayContaining([dockerfileEnv.get('EGOV_NOC_PORT'), '1162/udp', '1514/udp', '1514/tcp']),
+    );
   });
 
   it('volumes: bind-mounted host paths exist in the repository, configs are read-only, named volumes are declared', () => {
@@ -206,6 +213,14 @@ describe('environment and secrets', () => {
     const app = readEnvFile(join(dockerDir, 'egov-noc.env.example'));
     const influx = readEnvFile(join(dockerDir, 'influxdb.env.example'));
     const grafana = readEnvFile(join(dockerDir, 'grafana.env.example'));
+    const postgres = readEnvFile(join(dockerDir, 'postgres.env.example'));
+    expect(app.get('EGOV_NOC_LOGSTORE_USER')).toBe(postgres.get('POSTGRES_USER'));
+    for (const config of ['collect.yaml', 'serve.yaml']) {
+      const logStore = (
+        parse(readFileSync(join(dockerDir, 'config', config), 'utf8')) as { logStore?: string }
+      ).logStore;
+      expect(logStore, config).toBe(`postgres://postgres:5432/${postgres.get('POSTGRES_DB')}`);
+    }
     expect(app.get('INFLUX_URL')).toBe(`influx://influxdb:8086/${influx.get('INFLUXDB_DB')}`);
     expect(app.get('INFLUX_USERNAME')).toBe(influx.get('INFLUXDB_ADMIN_USER'));
     expect(grafana.get('INFLUX_READ_USER')).toBe(influx.get('INFLUXDB_READ_USER'));
@@ -216,6 +231,7 @@ describe('environment and secrets', () => {
       ['egov-noc', app],
       ['influxdb', influx],
       ['grafana', grafana],
+      ['postgres', postgres],
     ] as const) {
       for (const [key, value] of env)
         if (/PASSWORD|PASSPHRASE|TOKEN|SECRET/.test(key)) expect(value, `${file}: ${key}`).toBe('CHANGE_ME');

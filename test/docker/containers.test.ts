@@ -70,6 +70,7 @@ describe('the containers, run directly', () => {
     container.mountConfig('serve.yaml', (config) => {
       config.metrics = `sqlite:${container.path('/var/lib/egov-noc/metrics.sqlite')}`;
       config.bus = 'memory'; // no NATS in unit tests (test/integration/docker-stack crosses a real one)
+      config.logStore = `sqlite:${container.path('/var/lib/egov-noc/logs.sqlite')}`; // no PostgreSQL here
       config.host = '127.0.0.1';
       config.port = port;
     });
@@ -102,14 +103,18 @@ describe('the containers, run directly', () => {
   it('collector: collect starts with the compose command and config, listens for traps on its port, stops cleanly', async () => {
     const container = new FakeContainer('collector');
     const trapPort = await freePort();
+    const syslogPort = await freePort();
     container.mountConfig('collect.yaml', (config) => {
       config.store = container.path('/var/lib/egov-noc/metrics.sqlite');
       config.bus = 'memory';
       config.trapPort = trapPort;
+      config.syslog = { ...(config.syslog as object), port: syslogPort, address: '127.0.0.1' };
+      config.logStore = `sqlite:${container.path('/var/lib/egov-noc/logs.sqlite')}`; // no PostgreSQL here
       config.statusPeriodS = 1;
     });
     const collector = container.start(compose.services.collector?.command ?? []);
     await collector.waitFor(`traps udp/${trapPort}`);
+    await collector.waitFor(`syslog listening on`);
     expect(collector.out).toContain('南阳市电子政务内网 (nanyang)');
     const health = await healthcheck({ PATH: container.env.PATH ?? '', EGOV_NOC_ROLE: 'collect' });
     expect(health.code).toBe(0);

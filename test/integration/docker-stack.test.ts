@@ -63,6 +63,8 @@ beforeAll(async () => {
   consoleContainer.mountConfig('serve.yaml', (config) => {
     config.metrics = storeSpec();
     config.bus = nats.url;
+    // The PostgreSQL log store has its own tests (logs-store-postgres); here the console reads a file.
+    config.logStore = `sqlite:${consoleContainer.path('/var/lib/egov-noc/logs.sqlite')}`;
     config.host = '127.0.0.1';
     config.port = consolePort;
   });
@@ -88,6 +90,8 @@ beforeAll(async () => {
     config.bus = nats.url;
     config.manifest = manifest;
     config.trapPort = trapPort;
+    config.syslog = { port: 0, address: '127.0.0.1' };
+    config.logStore = `sqlite:${container.path('/var/lib/egov-noc/logs.sqlite')}`;
     config.intervalS = 2;
     config.statusPeriodS = 2;
   });
