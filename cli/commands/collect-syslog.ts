@@ -5,7 +5,7 @@
  */
 import type { EventBus } from '../../bus';
 import type { Logger } from '../../common';
-import type { AgentEndpoint, Inventory, MetricPoint } from '../../domain';
+import type { AgentEndpoint, Inventory, MetricPoint, SecurityEvent, Zone } from '../../domain';
 import {
   describeLogStoreSpec,
   openLogStore,
@@ -127,6 +127,8 @@ export interface SyslogDeps {
   logger: Logger;
   /** The PostgreSQL account from the environment (EGOV_NOC_LOGSTORE_USER / _PASSWORD). */
   logStoreAccount?: { user?: string; password?: string };
+  /** A collector confined to one zone (`--zone`): other zones' lines are kept but not acted on. */
+  zone?: Zone;
 }
 
 async function openStore(
@@ -161,6 +163,19 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
   const stopRetention = store
     ? startRetentionSchedule(store, { logger: deps.logger.child({ part: 'log-store' }) })
     : () => undefined;
+  // A zone-confined collector keeps another zone's lines (the law wants every log kept) but neither
+  // publishes nor counts them: its alert engine and console are for its own zone. Counted and warned,
+  // since a line from across the boundary reaching this collector is itself worth a look.
+  let outOfZone = 0;
+  const outsideZone = (event: SecurityEvent): boolean => {
+    if (deps.zone === undefined || event.zone === null || event.zone === deps.zone) return false;
+    if (outOfZone++ === 0)
+      deps.logger.warn(
+        { node: event.node, zone: event.zone, confinedTo: deps.zone },
+        'syslog from a node of another zone: kept, not acted on',
+      );
+    return true;
+  };
   let receiver: SyslogReceiver;
   try {
     receiver = await startSyslogReceiver({
@@ -172,9 +187,10 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
       relays: settings.relays,
       logger: deps.logger.child({ part: 'syslog' }),
       onEvent: (event) => {
+        store?.write([event]);
+        if (outsideZone(event)) return;
         deps.bus.publish({ type: 'security.event', timeMs: event.receivedAtMs, event });
         counts.count(event);
-        store?.write([event]);
       },
     });
   } catch (error) {
@@ -197,7 +213,8 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
       const kept = store
         ? ` logstore pending=${store.health().pendingEvents} dropped=${store.health().droppedEvents}`
         : '';
-      return ` syslog=${s.received} parsed=${s.parsed} unknown=${s.unknownSenders} oversized=${s.oversized} malformed=${s.malformed} dropped=${s.dropped}${kept}`;
+      const zone = deps.zone === undefined ? '' : ` outOfZone=${outOfZone}`;
+      return ` syslog=${s.received} parsed=${s.parsed} unknown=${s.unknownSenders} oversized=${s.oversized} malformed=${s.malformed} dropped=${s.dropped}${zone}${kept}`;
     },
     async stop() {
       await receiver.close();

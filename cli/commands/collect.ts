@@ -233,6 +233,7 @@ export function registerCollectCommand(program: Command): void {
             writeMetrics: (points) => store.write(points),
             logger,
             logStoreAccount: environment.logStore,
+            ...(confinedTo === undefined ? {} : { zone: confinedTo }),
           });
         if (logs) console.log(`egov-noc collect: syslog listening${logs.listening()}`);
         collector = await startCollector({

@@ -135,6 +135,73 @@ describe('egov-noc collect --syslog-port', () => {
     await logs.close();
   });
 
+  it("confined to a zone (--zone), keeps another zone's lines in the log store but does not act on them", async () => {
+    const inventory = join(dir, 'two-zones.yaml');
+    writeFileSync(
+      inventory,
+      [
+        'network: { id: test, name: 测试网, domain: test.gov.cn }',
+        'credentials:',
+        '  v2: { version: 2c, community: test-ro }',
+        'polling: { defaultIntervalS: 300 }',
+        'nodes:',
+        '  - { id: "xichuan-gw", name: "淅川县政府内网路由器", tier: "county", zone: "internal", role: "router", vendor: "huawei", model: "AR6280", address: "127.0.0.1", credentials: "v2", location: "淅川县网络中心" }',
+        '  - { id: "xichuan-ex", name: "淅川县政务外网路由器", tier: "county", zone: "external", role: "router", vendor: "huawei", model: "AR6280", address: "127.0.0.2", credentials: "v2", location: "淅川县网络中心" }',
+        '',
+      ].join('\n'),
+    );
+    const port = await freeUdpPort();
+    const metricsFile = join(dir, 'zone-metrics.sqlite');
+    const logsFile = join(dir, 'zone-logs.sqlite');
+    const collect = start([
+      'collect',
+      '--inventory',
+      inventory,
+      '--store',
+      metricsFile,
+      '--zone',
+      'external',
+      '--syslog-port',
+      String(port),
+      '--log-store',
+      `sqlite:${logsFile}`,
+      '--status-period',
+      '1',
+    ]);
+    await vi.waitFor(() => expect(collect.out.stdout).toContain('syslog listening on'), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    // From 127.0.0.1: the internal router, outside this collector's zone.
+    await run('logger', [
+      '--rfc3164',
+      '-d',
+      '-n',
+      '127.0.0.1',
+      '-P',
+      String(port),
+      '-t',
+      'x',
+      '%%01SSH/4/SSH_FAIL(l)[0]:Failed to login through SSH. (Ip=10.8.1.23, UserName=admin, Times=1)',
+    ]);
+    await vi.waitFor(() => expect(collect.out.stdout).toMatch(/ syslog=1 parsed=1 .*outOfZone=1/), {
+      timeout: 20_000,
+      interval: 100,
+    });
+    expect(collect.out.stderr).toContain('syslog from a node of another zone');
+    collect.child.kill('SIGINT');
+    expect(await collect.exited).toBe(0);
+
+    const logs = openLogStore(`sqlite:${logsFile}`, { logger: memoryLogger() });
+    await logs.init();
+    expect((await logs.search({ node: 'xichuan-gw' as never })).events).toHaveLength(1);
+    await logs.close();
+    const metrics = openMetricsStore(metricsFile, { logger: memoryLogger() });
+    await metrics.init();
+    expect(await metrics.latest('security')).toEqual([]);
+    await metrics.close();
+  });
+
   it.each([
     [
       ['--syslog-tls-port', '6514'],
