@@ -1,5 +1,5 @@
 /** One behaviour for every EventBus: run against the in-process bus and a real NATS server. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EventBus } from '../../bus';
 import { asNodeId, type BusEvent } from '../../domain';
 
@@ -59,10 +59,13 @@ export function eventBusContract(
       await settle();
       expect((await collect(all, 2)).map((e) => e.type)).toEqual(['node.state', 'trap']);
       unsubscribe();
+      // A witness still subscribed: once it has the next event, the unsubscribed handler would have too.
+      const witness: BusEvent[] = [];
+      bus.subscribe('node.state', (event) => witness.push(event));
       await settle();
       bus.publish(nodeDown(2));
       await settle();
-      await new Promise((r) => setTimeout(r, 100));
+      await vi.waitFor(() => expect(witness).toHaveLength(1));
       expect(all).toHaveLength(2);
       await close();
     });

@@ -5,7 +5,7 @@
  * credentials, a garbled answer — while the others go on being polled.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { asNodeId, type AgentEndpoint, type BusEvent, type NodeId } from '../../domain';
 import { InProcessBus } from '../../bus/index';
 import { startCollector, type RunningCollector } from '../../collector/index';
@@ -295,9 +295,16 @@ describe('rates from a real snmpd match the counters it served', () => {
   });
 
   it('SNMPv3 authPriv (SHA-256/AES) against a stock snmpd: interfaces and storage of the host', async () => {
-    await collector.pollNow(id('real-host'));
-    await new Promise((r) => setTimeout(r, 1100));
-    await collector.pollNow(id('real-host'));
+    // Rates need two polls some time apart (snmpd's counters and uptime move in real time): poll
+    // until the collector can compute one.
+    await vi.waitFor(
+      async () => {
+        await collector.pollNow(id('real-host'));
+        const latest = h.store.find('interface', { node: 'real-host', ifName: 'lo' }).at(-1);
+        expect(latest?.fields.inBps).toBeDefined();
+      },
+      { timeout: 15_000, interval: 250 },
+    );
     const lo = h.store.find('interface', { node: 'real-host', ifName: 'lo' }).at(-1);
     expect(lo?.fields.operUp).toBe(1);
     expect(lo?.fields.inBps).toBeGreaterThanOrEqual(0);

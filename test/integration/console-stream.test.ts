@@ -42,7 +42,10 @@ test("a county operator's stream never carries another county's alert", async ()
   for (const node of ['nanzhao-sw', 'tanghe-sw', 'xichuan-mcu', 'dengzhou-gw']) takeDown(stack, node);
   await countyStream.waitFor((m): m is ServerMessage => m.type === 'alert' && m.alert.node === 'xichuan-mcu');
   await cityStream.waitFor((m): m is ServerMessage => m.type === 'alert' && m.alert.node === 'dengzhou-gw');
-  await new Promise((resolve) => setTimeout(resolve, 300)); // let node.state deltas flush too
+  // Deltas go to every client in one order: once the city has every foreign node's state change, the
+  // county was offered them too.
+  for (const node of ['nanzhao-sw', 'tanghe-sw', 'dengzhou-gw'])
+    await cityStream.waitFor((m): m is ServerMessage => m.type === 'node.state' && m.node.id === node);
   const foreign = countyStream.messages.filter((message) => {
     if (message.type === 'alert')
       return !stack.topology.isInSubtree(message.alert.node as never, 'xichuan-gw' as never);
@@ -107,7 +110,6 @@ test('a client that drops and reconnects resumes with no lost and no duplicated 
   // While it is away: more alerts and state changes.
   for (const node of ['tongbai-sw', 'xinye-sw', 'zhenping-mcu']) takeDown(stack, node);
   await witness.waitFor((m): m is ServerMessage => m.type === 'alert' && m.alert.node === 'zhenping-mcu');
-  await new Promise((resolve) => setTimeout(resolve, 200));
 
   const second = await StreamClient.open(stack.server.url, user.cookie);
   second.send({ type: 'subscribe', filter: {}, resumeFrom: lastSeq });

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfluxDB } from 'influx';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InfluxMetricsStore, type InfluxStoreOptions } from '../../metrics/influx/store';
 import {
   applyInfluxSchema,
@@ -174,7 +174,10 @@ describe('outage safety', () => {
     await writeRounds(20);
     await influxd.stop({ kill: true });
     await writeRounds(30);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vi.waitFor(() => {
+      expect(store.health().backendUp).toBe(false);
+      expect(store.health().spooledPoints).toBeGreaterThan(0);
+    });
     const during = store.health();
     expect(during.backendUp).toBe(false);
     expect(during.spooledPoints).toBeGreaterThan(0);

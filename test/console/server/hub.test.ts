@@ -77,13 +77,17 @@ test('a slow client gets resync and later a snapshot; a fast one gets every delt
 
 test('deltas are filtered by scope and filter; resume replays only what the client may see', async () => {
   const county = attach('xichuan-gw');
+  // A whole-network witness: once it has both alerts, the county would have had zhenping's too.
+  const city = attach(null);
   const from = (county.sent[0] as { seq: number }).seq;
   expect(county.sent[0]?.type).toBe('snapshot');
   takeDown(stack, 'zhenping-sw');
   takeDown(stack, 'xichuan-mcu');
+  const cityHas = (node: string) => alertsOf(city).some((m) => m.alert.node === node);
+  await eventually(() => (cityHas('zhenping-sw') && cityHas('xichuan-mcu') ? true : undefined));
   await eventually(() => (alertsOf(county).some((m) => m.alert.node === 'xichuan-mcu') ? true : undefined));
-  await new Promise((resolve) => setTimeout(resolve, 100));
   expect(alertsOf(county).map((m) => m.alert.node)).toEqual(['xichuan-mcu']);
+  city.emit('close');
 
   const resumed = attach('xichuan-gw', { minSeverity: 'critical' }, from);
   expect(resumed.sent.some((m) => m.type === 'snapshot' || m.type === 'resync')).toBe(false);
