@@ -19,19 +19,29 @@ const run = promisify(execFile);
 const BIN = resolve('bin/egov-noc.js');
 const dir = mkdtempSync(join(tmpdir(), 'egov-logs-cli-'));
 const children: ChildProcess[] = [];
-const INVENTORY = join(dir, 'inventory.yaml');
-writeFileSync(
-  INVENTORY,
-  [
-    'network: { id: test, name: 测试网, domain: test.gov.cn }',
-    'credentials:',
-    '  v2: { version: 2c, community: test-ro }',
-    'polling: { defaultIntervalS: 300 }',
-    'nodes:',
-    '  - { id: "xichuan-gw", name: "淅川县政府内网路由器", tier: "county", zone: "internal", role: "router", vendor: "huawei", model: "AR6280", address: "127.0.0.1", credentials: "v2", location: "淅川县网络中心" }',
-    '',
-  ].join('\n'),
-);
+const XICHUAN_GW =
+  '{ id: "xichuan-gw", name: "淅川县政府内网路由器", tier: "county", zone: "internal", role: "router", vendor: "huawei", model: "AR6280", address: "127.0.0.1", credentials: "v2", location: "淅川县网络中心" }';
+const XICHUAN_EX =
+  '{ id: "xichuan-ex", name: "淅川县政务外网路由器", tier: "county", zone: "external", role: "router", vendor: "huawei", model: "AR6280", address: "127.0.0.2", credentials: "v2", location: "淅川县网络中心" }';
+
+/** An inventory file of these nodes (YAML flow mappings), in the test's folder. */
+function writeInventory(name: string, nodes: string[]): string {
+  const file = join(dir, name);
+  writeFileSync(
+    file,
+    [
+      'network: { id: test, name: 测试网, domain: test.gov.cn }',
+      'credentials:',
+      '  v2: { version: 2c, community: test-ro }',
+      'polling: { defaultIntervalS: 300 }',
+      'nodes:',
+      ...nodes.map((node) => `  - ${node}`),
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+const INVENTORY = writeInventory('inventory.yaml', [XICHUAN_GW]);
 
 function start(args: string[]) {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -136,20 +146,7 @@ describe('egov-noc collect --syslog-port', () => {
   });
 
   it("confined to a zone (--zone), keeps another zone's lines in the log store but does not act on them", async () => {
-    const inventory = join(dir, 'two-zones.yaml');
-    writeFileSync(
-      inventory,
-      [
-        'network: { id: test, name: 测试网, domain: test.gov.cn }',
-        'credentials:',
-        '  v2: { version: 2c, community: test-ro }',
-        'polling: { defaultIntervalS: 300 }',
-        'nodes:',
-        '  - { id: "xichuan-gw", name: "淅川县政府内网路由器", tier: "county", zone: "internal", role: "router", vendor: "huawei", model: "AR6280", address: "127.0.0.1", credentials: "v2", location: "淅川县网络中心" }',
-        '  - { id: "xichuan-ex", name: "淅川县政务外网路由器", tier: "county", zone: "external", role: "router", vendor: "huawei", model: "AR6280", address: "127.0.0.2", credentials: "v2", location: "淅川县网络中心" }',
-        '',
-      ].join('\n'),
-    );
+    const inventory = writeInventory('two-zones.yaml', [XICHUAN_GW, XICHUAN_EX]);
     const port = await freeUdpPort();
     const metricsFile = join(dir, 'zone-metrics.sqlite');
     const logsFile = join(dir, 'zone-logs.sqlite');
