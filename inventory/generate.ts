@@ -76,6 +76,57 @@ export function seededRandom(seed: number): () => number {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** Node numbers from 2 up in a county: every third (3, 6, 9 …) is a department, the rest townships. */
+const FIRST_DEPARTMENT = 3;
+
+type Nodes = RawInventory['nodes'];
+type Links = RawInventory['links'];
+
+/**
+ * A city's 政务内网: its core router, joined to the city's 政务外网 core only through a gatekeeper
+ * (网闸) that bridges both zones; each county's internal router hangs off this core.
+ */
+function addCityInternalNetwork(
+  nodes: Nodes,
+  links: Links,
+  city: { cid: string; city: string; cityNet: string; counties: number },
+): void {
+  const { cid, cityNet } = city;
+  nodes.push(
+    {
+      id: `${cid}-gap`,
+      name: `${city.city}电子政务内外网安全隔离网闸`,
+      tier: 'city',
+      zone: 'external',
+      role: 'gatekeeper',
+      bridges: ['external', 'internal'],
+      vendor: 'leadsec',
+      model: 'SIS-3000-GT',
+      address: `${cityNet}.4`,
+      credentials: 'sim-v2c',
+      parent: `${cid}-core`,
+      ports: 4,
+    },
+    {
+      id: `${cid}-in-core`,
+      name: `${city.city}电子政务内网核心路由器`,
+      tier: 'city',
+      zone: 'internal',
+      role: 'router',
+      vendor: 'huawei',
+      model: 'NE40E-X8',
+      address: `${cityNet}.5`,
+      credentials: 'sim-v3',
+      parent: `${cid}-gap`,
+      ports: Math.max(16, city.counties + 1),
+    },
+  );
+  links.push(
+    { a: `${cid}-core:GE0/0/16`, b: `${cid}-gap:outer-eth0`, capacityMbps: 1000, medium: 'fiber' },
+    { a: `${cid}-gap:inner-eth0`, b: `${cid}-in-core:GE0/0/0`, capacityMbps: 1000, medium: 'fiber' },
+  );
+}
+
 export function generateInventory(options: Partial<GenerateOptions> = {}): RawInventory {
   const o = { ...DEFAULT_GENERATE, ...options };
   if (o.cities > 250 || o.countiesPerCity > 250 || o.nodesPerCounty > 250)
@@ -133,7 +184,7 @@ export function generateInventory(options: Partial<GenerateOptions> = {}): RawIn
         address: `${cityNet}.1`,
         credentials: credentialsFor(),
         parent: 'prov-core',
-        ports: 16,
+        ports: 17,
       },
       {
         id: `${cid}-sw`,
@@ -171,6 +222,7 @@ export function generateInventory(options: Partial<GenerateOptions> = {}): RawIn
       },
       { a: `${cid}-sw:GigabitEthernet1/0/47`, b: `${cid}-mcu:LAN1`, capacityMbps: 1000, medium: 'fiber' },
     );
+    addCityInternalNetwork(nodes, links, { cid, city, cityNet, counties: o.countiesPerCity });
     videoLinks.push({
       id: `vc-prov-${cid}`,
       name: `省—${city}视频会议链路`,
@@ -227,8 +279,34 @@ export function generateInventory(options: Partial<GenerateOptions> = {}): RawIn
           meetings: [],
         });
       }
+      const internalRouter = o.nodesPerCounty > FIRST_DEPARTMENT ? `${kid}-in` : null;
+      if (internalRouter) {
+        nodes.push({
+          id: internalRouter,
+          name: `${county}政务内网路由器`,
+          tier: 'county',
+          zone: 'internal',
+          role: 'router',
+          vendor: 'huawei',
+          model: 'AR6280',
+          address: `${net}.254`,
+          credentials: credentialsFor(),
+          parent: `${cid}-in-core`,
+          ports: Math.max(8, o.nodesPerCounty),
+        });
+        links.push({
+          a: `${cid}-in-core:GE0/0/${k + 1}`,
+          b: `${internalRouter}:GE0/0/0`,
+          capacityMbps: 1000,
+          medium: 'fiber',
+        });
+      }
       for (let n = 2; n < o.nodesPerCounty; n++) {
         const isTownship = n % 3 !== 0;
+        // Townships reach the county over the 政务外网; departments sit on the 政务内网 (physically
+        // separate), under the county's internal router, which reaches the external side only
+        // through the city's gatekeeper (网闸).
+        const uplink = isTownship || !internalRouter ? gw : internalRouter;
         const label = isTownship
           ? `${county}${COUNTY_PREFIX[n % COUNTY_PREFIX.length]}${n}${TOWNSHIP_SUFFIX[n % TOWNSHIP_SUFFIX.length]}`
           : `${county}${DEPARTMENTS[n % DEPARTMENTS.length]}`;
@@ -237,20 +315,18 @@ export function generateInventory(options: Partial<GenerateOptions> = {}): RawIn
           id,
           name: `${label}接入路由器`,
           tier: isTownship ? 'township' : 'department',
-          // Departments hang off the county's 政务外网 gateway, so they are on the external network too:
-          // an internal (政务内网) node there would cross the isolation boundary (docs/zones.md).
-          zone: 'external',
+          zone: uplink === gw ? 'external' : 'internal',
           role: 'router',
           vendor: rand() < 0.6 ? 'huawei' : 'h3c',
           model: rand() < 0.5 ? 'AR2220' : 'MSR3620',
           address: `${net}.${n + 1}`,
           credentials: credentialsFor(),
-          parent: gw,
+          parent: uplink,
           ports: 4,
         });
         const vendorIf = nodes.at(-1)?.vendor === 'h3c' ? 'GigabitEthernet1/0/1' : 'GE0/0/0';
         links.push({
-          a: `${gw}:GE0/0/${n - 1}`,
+          a: `${uplink}:GE0/0/${uplink === gw ? n - 1 : n}`,
           b: `${id}:${vendorIf}`,
           capacityMbps: rand() < 0.7 ? 100 : 20,
           medium: rand() < 0.5 ? 'hfc' : 'fiber',
