@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../bus';
-import { writePrivateFile } from '../common';
+import { writePrivateFile, type Logger } from '../common';
+import { startPkiSchedule } from '../console/server';
 import { type Topology } from '../inventory';
-import { asNodeId } from '../domain';
 import { directoryFromTopology, initCa, openCa, type PkiService } from '../pki';
 
 /**
@@ -29,6 +29,7 @@ export function startDemoPki(
   bus: EventBus,
   stateDir: string,
   publicBaseUrl: string,
+  log: Logger,
   givenPassphrase?: string,
 ): DemoPki {
   const pki = topology.inventory.pki;
@@ -50,19 +51,7 @@ export function startDemoPki(
   const service = opened.value;
   if (fresh) issueDemoCertificates(service, topology);
 
-  service.onExpiryWarning((warning) =>
-    bus.publish({
-      type: 'certificate.expiry',
-      node: warning.nodeId && topology.has(warning.nodeId) ? asNodeId(warning.nodeId) : null,
-      timeMs: Date.now(),
-      serial: warning.serial,
-      subject: warning.commonName,
-      notAfterMs: Date.parse(warning.notAfter),
-      daysLeft: warning.daysLeft,
-    }),
-  );
-  const stopSchedule = service.startSchedule(60_000);
-  service.checkExpiry();
+  const stopSchedule = startPkiSchedule({ pki: service, bus, topology, passphrase, log, intervalMs: 60_000 });
   return { service, stopSchedule };
 }
 

@@ -171,7 +171,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.push(() => alerts.stop());
 
     const port = options.consolePort || (await freeTcpPort());
-    const pki = startDemoPki(topology, bus, stateDir, `http://127.0.0.1:${port}/pki`, options.caPassphrase);
+    const pki = startDemoPki(
+      topology,
+      bus,
+      stateDir,
+      `http://127.0.0.1:${port}/pki`,
+      log.child({ part: 'pki' }),
+      options.caPassphrase,
+    );
     cleanups.push(() => {
       pki.stopSchedule();
       pki.service.close();

@@ -20,7 +20,7 @@ export function registerServeCommand(program: Command): void {
       const { formatRulesError, loadAlertRules, startAlertEngine } = await import('../../alerts');
       const { openEventBus } = await import('../../bus');
       const { createLogger } = await import('../../common');
-      const { ensureFirstAdmin, startConsoleServer } = await import('../../console/server');
+      const { ensureFirstAdmin, startConsoleServer, startPkiSchedule } = await import('../../console/server');
       const { readServeConfig } = await import('../../console/server/config');
       const { consoleTlsFromCa } = await import('../../console/server/tls');
       const { loadInventory, formatInventoryError } = await import('../../inventory');
@@ -45,6 +45,7 @@ export function registerServeCommand(program: Command): void {
       const { topology } = inventory;
 
       let pki: PkiService | null = null;
+      let caPassphrase = '';
       if (config.pki) {
         const passphrase = environment.named[config.pki.passphraseEnv];
         if (passphrase === undefined)
@@ -52,6 +53,7 @@ export function registerServeCommand(program: Command): void {
         const opened = openCa(config.pki.dir, passphrase, { nodes: directoryFromTopology(topology) });
         if (!opened.ok) fail(`cannot open the CA in ${config.pki.dir}: ${opened.reason}`);
         pki = opened.value;
+        caPassphrase = passphrase;
       }
 
       let tls: { certPem: string; keyPem: string } | undefined;
@@ -117,6 +119,19 @@ export function registerServeCommand(program: Command): void {
         ...(config.alerts.pollIntervalS ? { pollIntervalS: config.alerts.pollIntervalS } : {}),
       });
 
+      // After the alert engine subscribed, so expiry warnings due at start become alerts.
+      const stopPkiSchedule =
+        pki && config.pki
+          ? startPkiSchedule({
+              pki,
+              bus,
+              topology,
+              passphrase: caPassphrase,
+              log: log.child({ part: 'pki' }),
+              intervalMs: config.pki.scheduleIntervalS * 1000,
+            })
+          : () => undefined;
+
       const firstAdmin = await ensureFirstAdmin(config.stateDir);
       if (firstAdmin)
         process.stdout.write(
@@ -145,6 +160,7 @@ export function registerServeCommand(program: Command): void {
 
       const shutdown = async () => {
         await server.stop();
+        stopPkiSchedule();
         await alerts.stop();
         await metrics.close();
         await logStore.close();

@@ -50,6 +50,8 @@ const schema = z
           .string()
           .regex(/^[A-Z_][A-Z0-9_]*$/)
           .default('EGOV_CA_PASSPHRASE'),
+        /** How often CRLs, OCSP signers and certificate expiry are checked (default hourly). */
+        scheduleIntervalS: z.number().int().min(1).max(86_400).default(3600),
       })
       .strict()
       .optional(),

@@ -32,6 +32,8 @@ export type { UserAdmin, UserRecord } from './identity';
 export type { AlertsPort, PkiPort, PkiHttpApp, SecurityEventsPort, SilenceInput } from './ports';
 export { apiRoutes } from './app';
 export type { HubOptions } from './stream/hub';
+export { startPkiSchedule, DEFAULT_PKI_SCHEDULE_INTERVAL_MS } from './pki-schedule';
+export type { PkiScheduleOptions } from './pki-schedule';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
