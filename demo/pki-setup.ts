@@ -6,9 +6,11 @@ import { writePrivateFile, type Logger } from '../common';
 import { startPkiSchedule } from '../console/server';
 import { type Topology } from '../inventory';
 import { directoryFromTopology, initCa, openCa, type PkiService } from '../pki';
+import { defaultPkiFor } from './default-pki';
 
 /**
- * The demo's certificate authority: created on first start from the inventory's `pki:` section,
+ * The demo's certificate authority: created on first start from the inventory's `pki:` section (or,
+ * without one, a root and a branch per city: `defaultPkiFor`),
  * with a few node certificates already issued (one close to expiry, so the screen has something to say).
  */
 export interface DemoPki {
@@ -32,8 +34,7 @@ export function startDemoPki(
   log: Logger,
   givenPassphrase?: string,
 ): DemoPki {
-  const pki = topology.inventory.pki;
-  if (!pki) throw new Error(`${topology.inventory.file} has no "pki:" section; the demo needs one`);
+  const pki = topology.inventory.pki ?? defaultPkiFor(topology);
   const dir = join(stateDir, 'ca');
   const passphrase = demoPassphrase(stateDir, givenPassphrase);
   const fresh = !existsSync(join(dir, 'ca.json'));
