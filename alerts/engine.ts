@@ -14,6 +14,7 @@ import { OutageConditions } from './outage-conditions';
 import { Outages } from './outages';
 import type { AlertRules, Rule } from './rules/schema';
 import type { AlertStore } from './store';
+import { evidenceOf } from './summary';
 
 /**
  * The alert engine's core: turns bus events into alerts through the rule kinds (kinds/), correlates
@@ -83,6 +84,7 @@ export class AlertCore {
       ringSize: options.ringSize,
       lastSeq: this.store.lastSeq(),
       isOutage: (alert) => outageRules.has(alert.rule),
+      kindOf: (rule) => this.rulesById.get(rule)?.kind ?? null,
     });
     this.conditions = new OutageConditions(topology, rules.settings, nodes, this.clock, this.dirty);
     const ctx: EngineContext = {
@@ -136,11 +138,7 @@ export class AlertCore {
     for (const alert of open) this.kindOfRule(alert.rule)?.restoreAlert?.(alert);
     for (const alert of open) {
       if (!this.rulesById.has(alert.rule))
-        this.alerts.resolve(alert, now, {
-          source: 'rule',
-          atMs: now,
-          text: `规则 ${alert.rule} 已从配置中删除`,
-        });
+        this.alerts.resolve(alert, now, evidenceOf('rule', now, 'rule-removed', { rule: alert.rule }));
     }
     this.dirty.outages = true;
     this.commit();

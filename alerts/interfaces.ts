@@ -2,6 +2,7 @@ import type { AlertEvidence, MetricPoint, NodeId, TrapEvent } from '../domain';
 import { uplinkChild } from './correlation';
 import type { EngineContext } from './engine-context';
 import { ifKey } from './alert-keys';
+import { evidenceOf } from './summary';
 import type { InterfaceFlappingKind } from './kinds/interface-flapping';
 import { linkDownFingerprint, type LinkDownKind } from './kinds/link-down';
 
@@ -59,11 +60,13 @@ export class Interfaces {
     const link = topology.linkAt(node, ifName);
     const child = link ? uplinkChild(topology, link) : null;
     const previous = this.ifState.get(key);
-    const evidence: AlertEvidence = {
-      source,
-      atMs,
-      text: `${topology.node(node).name} 接口 ${ifName} ${state === 'down' ? '中断' : '恢复'}（${source === 'trap' ? 'Trap' : '轮询'}）`,
-    };
+    const evidence: AlertEvidence = evidenceOf(source, atMs, 'interface-state', {
+      node,
+      nodeName: topology.node(node).name,
+      ifName,
+      state,
+      via: source,
+    });
     if (previous === state || (previous === undefined && state === 'up')) {
       // No change (or the first sight of an up port): at most more evidence for what is already known.
       this.ifState.set(key, state);

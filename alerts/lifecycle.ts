@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NodeInfo } from './node-info';
 import type { AlertSettings } from './rules/schema';
 import { matchesLabels, silenceActive } from './silences';
-import { round } from './summary';
+import { evidenceOf, round } from './summary';
 import type { Alert, AlertChange, AlertChangeEvent, AlertEvidence, Silence } from '../domain';
 import { MAX_EVIDENCE } from './alert-keys';
 
@@ -17,6 +17,19 @@ export type AlertDraft = Pick<
   Alert,
   'fingerprint' | 'rule' | 'severity' | 'summary' | 'params' | 'labels' | 'node' | 'impacted' | 'suppressedBy'
 > & { evidence: AlertEvidence[] };
+
+const kindField = (kind: string | null): { kind?: string } => (kind === null ? {} : { kind });
+
+/** The same observation reported twice (a trap stashed early and again in the outage's own evidence) is listed once. */
+function withoutRepeats(evidence: readonly AlertEvidence[]): AlertEvidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((e) => {
+    const key = `${e.atMs}|${e.source}|${e.text}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 export type CommittedBatch = Array<{ event: AlertChangeEvent; atMs: number }>;
 
@@ -45,6 +58,8 @@ export class AlertLifecycle {
       ringSize: number;
       lastSeq: number;
       isOutage: (alert: Alert) => boolean;
+      /** The kind of a rule id: keys the alert's text in the shared table. */
+      kindOf: (rule: string) => string | null;
     },
   ) {
     this.seq = options.lastSeq;
@@ -152,6 +167,7 @@ export class AlertLifecycle {
       id: this.newId(atMs),
       fingerprint: draft.fingerprint,
       rule: draft.rule,
+      ...kindField(this.options.kindOf(draft.rule)),
       severity: draft.severity,
       status: 'firing',
       summary: draft.summary,
@@ -168,7 +184,9 @@ export class AlertLifecycle {
       silencedBy: this.silencedBy(labels, this.options.clock()),
       escalatedAtMs: null,
       repeats: early.length,
-      evidence: [...draft.evidence, ...early].sort((a, b) => a.atMs - b.atMs).slice(-MAX_EVIDENCE),
+      evidence: withoutRepeats([...draft.evidence, ...early])
+        .sort((a, b) => a.atMs - b.atMs)
+        .slice(-MAX_EVIDENCE),
     };
     this.open.set(alert.id, alert);
     this.byFingerprint.set(alert.fingerprint, alert);
@@ -215,6 +233,7 @@ export class AlertLifecycle {
     Object.assign(alert, patch, { updatedAtMs: atMs });
     if (wasMuted && alert.suppressedBy === null && alert.silencedBy.length === 0)
       this.unmutedAt.set(alert.id, atMs);
+    if (patch.rule !== undefined) Object.assign(alert, kindField(this.options.kindOf(alert.rule)));
     if (patch.severity !== undefined || patch.rule !== undefined)
       alert.labels = { ...alert.labels, rule: alert.rule, severity: alert.severity };
     this.emit('updated', alert, actor, atMs);
@@ -225,7 +244,11 @@ export class AlertLifecycle {
     this.lastTrigger.set(alert.fingerprint, atMs);
     this.update(
       alert,
-      { ...extra, repeats: alert.repeats + 1, evidence: [...alert.evidence, evidence].slice(-MAX_EVIDENCE) },
+      {
+        ...extra,
+        repeats: alert.repeats + 1,
+        evidence: withoutRepeats([...alert.evidence, evidence]).slice(-MAX_EVIDENCE),
+      },
       atMs,
     );
   }
@@ -268,11 +291,11 @@ export class AlertLifecycle {
       const afterMs = resolveAfterMs(alert.rule);
       if (afterMs === null) continue;
       if (nowMs - this.lastTriggerMs(alert) >= afterMs)
-        this.resolve(alert, nowMs, {
-          source: 'rule',
-          atMs: nowMs,
-          text: `${round(afterMs / 60_000)} 分钟内未再发生，自动恢复`,
-        });
+        this.resolve(
+          alert,
+          nowMs,
+          evidenceOf('rule', nowMs, 'auto-resolved', { minutes: round(afterMs / 60_000) }),
+        );
     }
   }
 
@@ -302,7 +325,7 @@ export class AlertLifecycle {
           escalatedAtMs: nowMs,
           evidence: [
             ...alert.evidence,
-            { source: 'rule' as const, atMs: nowMs, text: `${round(afterMs / 60_000)} 分钟未确认，已升级` },
+            evidenceOf('rule', nowMs, 'escalated', { minutes: round(afterMs / 60_000) }),
           ].slice(-MAX_EVIDENCE),
         },
         nowMs,

@@ -3,7 +3,7 @@ import { impactedBy, rootCauseOf, uplinkChild } from './correlation';
 import type { EngineContext } from './engine-context';
 import { fingerprintOf, splitIfKey } from './alert-keys';
 import type { Rule, RuleOf } from './rules/schema';
-import { SUMMARIES, type Params } from './summary';
+import { evidenceOf, noAnswerEvidence, SUMMARIES, type Params } from './summary';
 
 /**
  * Outage correlation along the topology tree. A node is *cut* when it is unreachable (and not in
@@ -57,12 +57,7 @@ export class Outages {
         conditions.unreachable.set(node, { sinceMs: event.timeMs, reason: event.reason });
       conditions.endDoubt(node);
       const outage = this.outageOf(node);
-      if (outage)
-        this.ctx.alerts.repeat(
-          outage,
-          { source: 'poll', atMs: event.timeMs, text: `轮询无响应：${event.reason}` },
-          event.timeMs,
-        );
+      if (outage) this.ctx.alerts.repeat(outage, noAnswerEvidence(event.timeMs, event.reason), event.timeMs);
     } else {
       conditions.forgetFailedPolls(node);
       if (!conditions.unreachable.has(node)) return;
@@ -121,9 +116,7 @@ export class Outages {
     const impacted = root ? impactedBy(topology, node) : [];
     const params: Params = { node, nodeName: info.name, impacted: impacted.length };
     const summary =
-      cause === 'uplink'
-        ? SUMMARIES['uplink-down']({ nodeName: info.name, impacted: impacted.length })
-        : SUMMARIES['node-unreachable']({ nodeName: info.name, impacted: impacted.length });
+      cause === 'uplink' ? SUMMARIES['uplink-down'](params) : SUMMARIES['node-unreachable'](params);
     const labels: Record<string, string> = { ...nodes.labelsOf(node) };
     const uplink = topology.uplinkOf(node);
     if (uplink) {
@@ -131,14 +124,17 @@ export class Outages {
       const end = uplink.a.node === node ? uplink.a : uplink.b;
       labels.ifName = end.interface;
     }
-    const evidence: AlertEvidence[] = downEnds.map((end) => ({
-      source: end.down.source,
-      atMs: end.down.sinceMs,
-      text: `${nodes.nameOf(end.node)} 接口 ${end.ifName} 中断（${end.down.source === 'trap' ? 'Trap' : '轮询'}）`,
-    }));
+    const evidence: AlertEvidence[] = downEnds.map((end) =>
+      evidenceOf(end.down.source, end.down.sinceMs, 'interface-state', {
+        node: end.node,
+        nodeName: nodes.nameOf(end.node),
+        ifName: end.ifName,
+        state: 'down',
+        via: end.down.source,
+      }),
+    );
     const unreachable = conditions.unreachable.get(node);
-    if (unreachable)
-      evidence.push({ source: 'poll', atMs: unreachable.sinceMs, text: `轮询无响应：${unreachable.reason}` });
+    if (unreachable) evidence.push(noAnswerEvidence(unreachable.sinceMs, unreachable.reason));
     return { rule, params, summary, labels, impacted, evidence };
   }
 
@@ -280,7 +276,7 @@ export class Outages {
         conditions.inDoubt(alert.node, nowMs)
       )
         continue;
-      alerts.resolve(alert, nowMs, { source: 'rule', atMs: nowMs, text: '故障已恢复' });
+      alerts.resolve(alert, nowMs, evidenceOf('rule', nowMs, 'fault-cleared'));
       for (const node of [alert.node, ...alert.impacted]) conditions.restartFreshness(node, nowMs);
     }
   }
@@ -300,11 +296,7 @@ export class Outages {
         : this.suppressorFor(this.involvedNodes(alert));
       if (suppressor === alert.suppressedBy) continue;
       if (suppressor === null && kind?.reEvaluateAfterCause) {
-        alerts.resolve(alert, nowMs, {
-          source: 'rule',
-          atMs: nowMs,
-          text: '根因告警已恢复，将按新数据重新评估',
-        });
+        alerts.resolve(alert, nowMs, evidenceOf('rule', nowMs, 'cause-cleared'));
         kind.reEvaluateAfterCause(alert, nowMs);
         continue;
       }

@@ -18,7 +18,11 @@ export interface AlertAck {
 export interface AlertEvidence {
   source: 'poll' | 'trap' | 'rule';
   atMs: number;
+  /** zh-CN, built by the engine from the shared text table (alert-text.ts); kept for notifications. */
   text: string;
+  /** Which text of the table (`evidence.<kind>`) and its parameters: the console renders these. */
+  kind?: string;
+  params?: Record<string, string | number>;
 }
 
 export interface Alert {
@@ -28,9 +32,11 @@ export interface Alert {
   fingerprint: string;
   /** Rule id, e.g. node-unreachable, uplink-down, interface-flapping, video-mos-low. */
   rule: string;
+  /** The rule's kind (threshold, reboot, freshness …): keys its text in alert-text.ts. Absent in alerts stored before it. */
+  kind?: string;
   severity: Severity;
   status: AlertStatus;
-  /** Human summary in zh-CN (the operators' language); the web app may re-render from rule+params. */
+  /** Human summary in zh-CN (the operators' language); the console renders kind + params in the user's language. */
   summary: string;
   /** Parameters of the summary for the i18n layer, e.g. { node: '淅川县政府内网路由器', value: 2.9 }. */
   params: Record<string, string | number>;

@@ -9,6 +9,7 @@ export * from './meetings';
 export * from './mos';
 export * from './agent-endpoint';
 export * from './alert';
+export * from './alert-text';
 export type * from './events';
 export type * from './metric-point';
 export * from './security-event';

@@ -2,7 +2,7 @@ import type { Alert, BusEvent, NodeId, SecurityEvent } from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
-import { round, SUMMARIES } from '../summary';
+import { evidenceOf, round, SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 import { clipped, LruMap, receivedAtMs, RecentNames, RecentTimes, textField } from './recent-events';
 import { ThrottledRepeats } from './throttled-repeats';
@@ -113,11 +113,12 @@ class BruteForceKind implements RuleKind {
         impacted: [],
         suppressedBy: null,
         evidence: [
-          {
-            source: 'rule',
-            atMs,
-            text: `${round(this.rule.within / 60_000)} 分钟内 ${count} 次登录失败，最近一次用户 ${user}${via(event)}`,
-          },
+          evidenceOf('rule', atMs, 'login-failures', {
+            withinMin: round(this.rule.within / 60_000),
+            count,
+            user,
+            messageId: via(event),
+          }),
         ],
       },
       atMs,
@@ -130,11 +131,11 @@ class BruteForceKind implements RuleKind {
     tally.users.add(user);
     const node = alert.node as NodeId;
     const source = alert.labels.source ?? UNKNOWN_SOURCE;
-    const evidence = {
-      source: 'rule' as const,
-      atMs,
-      text: `第 ${tally.count} 次登录失败，用户 ${user}${via(event)}`,
-    };
+    const evidence = evidenceOf('rule', atMs, 'login-failure', {
+      count: tally.count,
+      user,
+      messageId: via(event),
+    });
     this.repeats.repeat(alert, evidence, atMs, () => {
       const params = this.paramsOf(node, source, tally);
       return { params, summary: SUMMARIES['brute-force'](params) };
@@ -193,9 +194,10 @@ class BruteForceKind implements RuleKind {
 
 const trackedKey = (node: NodeId, source: string): string => `${node}\u0000${source}`;
 
+/** The log line's message id (the table brackets it), or '' without one. */
 function via(event: SecurityEvent): string {
   const messageId = textField(event.messageId);
-  return messageId ? `（${clipped(messageId)}）` : '';
+  return messageId ? clipped(messageId) : '';
 }
 
 export const bruteForce: KindFactory = (rules, ctx) => {

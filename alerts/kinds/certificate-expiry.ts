@@ -2,7 +2,7 @@ import type { AlertEvidence, BusEvent, CertificateExpiryEvent } from '../../doma
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
-import { SUMMARIES } from '../summary';
+import { evidenceOf, SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 /** A certificate close to expiry: severity by the first level it falls in; resolved when renewed or quiet. */
@@ -23,11 +23,13 @@ class CertificateExpiryKind implements RuleKind {
     const { alerts, topology, nodes } = this.ctx;
     const fingerprint = fingerprintOf(this.rule.id, event.serial);
     const level = this.rule.levels.find((l) => event.daysLeft <= l.maxDaysLeft);
-    const evidence: AlertEvidence = {
-      source: 'rule',
-      atMs: event.timeMs,
-      text: `证书有效期至 ${new Date(event.notAfterMs).toISOString()}`,
-    };
+    const evidence: AlertEvidence = evidenceOf(
+      'rule',
+      event.timeMs,
+      'certificate-not-after',
+      { notAfterMs: event.notAfterMs },
+      this.ctx.rules.settings.utcOffsetMin,
+    );
     if (!level) {
       const open = alerts.find(fingerprint);
       if (open) alerts.resolve(open, event.timeMs, evidence);

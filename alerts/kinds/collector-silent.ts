@@ -2,7 +2,7 @@ import type { Alert, BusEvent } from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
-import { SUMMARIES } from '../summary';
+import { evidenceOf, SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 /** A collector that stopped reporting its health: one alert, and every stale-data alert under it. */
@@ -34,11 +34,7 @@ export class CollectorSilentKind implements RuleKind {
     const silent = this.silent.get(event.collector);
     if (!silent) return;
     this.silent.delete(event.collector);
-    this.ctx.alerts.resolve(silent, event.timeMs, {
-      source: 'poll',
-      atMs: event.timeMs,
-      text: '采集器恢复状态上报',
-    });
+    this.ctx.alerts.resolve(silent, event.timeMs, evidenceOf('poll', event.timeMs, 'collector-back'));
     this.staleAlertsFollow();
   }
 
@@ -58,7 +54,13 @@ export class CollectorSilentKind implements RuleKind {
           impacted: [],
           suppressedBy: null,
           evidence: [
-            { source: 'rule', atMs: nowMs, text: `最后一次状态上报 ${new Date(lastMs).toISOString()}` },
+            evidenceOf(
+              'rule',
+              nowMs,
+              'collector-last-report',
+              { lastAtMs: lastMs },
+              this.ctx.rules.settings.utcOffsetMin,
+            ),
           ],
         },
         nowMs,

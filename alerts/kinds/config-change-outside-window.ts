@@ -2,7 +2,7 @@ import type { Alert, BusEvent, NodeId } from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
-import { SUMMARIES } from '../summary';
+import { evidenceOf, SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 import { clipped, receivedAtMs, RecentNames, textField } from './recent-events';
 import { ThrottledRepeats } from './throttled-repeats';
@@ -41,12 +41,10 @@ class ConfigChangeOutsideWindowKind implements RuleKind {
     if (this.ctx.alerts.maintenanceWindowsCovering(labels, atMs).length > 0) return;
     const name = clipped(textField(busEvent.event.user) ?? '?');
     const sourceAddress = textField(busEvent.event.sourceAddress);
-    const from = sourceAddress === null ? '' : ` 自 ${clipped(sourceAddress)}`;
-    const evidence = {
-      source: 'rule' as const,
-      atMs,
-      text: `用户 ${name}${from} 修改配置（不在维护窗口内）`,
-    };
+    const evidence =
+      sourceAddress === null
+        ? evidenceOf('rule', atMs, 'config-change', { user: name })
+        : evidenceOf('rule', atMs, 'config-change-from', { user: name, source: clipped(sourceAddress) });
     const fingerprint = fingerprintOf(this.rule.id, node);
     const open = this.ctx.alerts.find(fingerprint);
     if (open) {

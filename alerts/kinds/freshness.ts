@@ -3,7 +3,7 @@ import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import { answeredByDevice } from '../outages';
 import type { RuleOf } from '../rules/schema';
-import { SUMMARIES } from '../summary';
+import { evidenceOf, SUMMARIES } from '../summary';
 import { CollectorSilentKind } from './collector-silent';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
@@ -21,12 +21,7 @@ class FreshnessKind implements RuleKind {
   onEvent(event: BusEvent): void {
     if (event.type !== 'samples' || !this.ctx.topology.has(event.node) || !answeredByDevice(event)) return;
     const open = this.ctx.alerts.find(fingerprintOf(this.rule.id, event.node));
-    if (open)
-      this.ctx.alerts.resolve(open, event.timeMs, {
-        source: 'poll',
-        atMs: event.timeMs,
-        text: '已收到新数据',
-      });
+    if (open) this.ctx.alerts.resolve(open, event.timeMs, evidenceOf('poll', event.timeMs, 'data-fresh'));
   }
 
   onTick(nowMs: number): void {
@@ -52,11 +47,13 @@ class FreshnessKind implements RuleKind {
           impacted: [],
           suppressedBy: this.staleSuppressor(node),
           evidence: [
-            {
-              source: 'rule',
-              atMs: nowMs,
-              text: `最新数据时间 ${new Date(seenMs).toISOString()}，超过 ${this.rule.factor} 个采集周期`,
-            },
+            evidenceOf(
+              'rule',
+              nowMs,
+              'data-stale',
+              { seenAtMs: seenMs, factor: this.rule.factor },
+              this.ctx.rules.settings.utcOffsetMin,
+            ),
           ],
         },
         nowMs,

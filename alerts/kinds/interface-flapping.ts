@@ -3,7 +3,7 @@ import type { ConditionsSnapshot } from '../conditions-snapshot';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf, splitIfKey } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
-import { round, SUMMARIES } from '../summary';
+import { evidenceOf, round, SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 /**
@@ -55,7 +55,7 @@ export class InterfaceFlappingKind implements RuleKind {
       withinMin: round(rule.within / 60_000),
     };
     if (open) {
-      alerts.repeat(open, { source: 'rule', atMs, text: `第 ${recent.length} 次状态变化` }, atMs, {
+      alerts.repeat(open, evidenceOf('rule', atMs, 'flap-change', { count: recent.length }), atMs, {
         params,
         summary: SUMMARIES['interface-flapping'](params),
       });
@@ -78,11 +78,10 @@ export class InterfaceFlappingKind implements RuleKind {
         impacted: [],
         suppressedBy: this.ctx.outages.suppressorFor([node]),
         evidence: [
-          {
-            source: 'rule',
-            atMs,
-            text: `${round(rule.within / 60_000)} 分钟内 ${recent.length} 次状态变化，已抑制该接口的链路告警`,
-          },
+          evidenceOf('rule', atMs, 'flap-start', {
+            withinMin: round(rule.within / 60_000),
+            count: recent.length,
+          }),
         ],
       },
       atMs,
@@ -108,11 +107,11 @@ export class InterfaceFlappingKind implements RuleKind {
       this.ctx.dirty.conditions = true;
       const open = this.openAlertOf(key);
       if (open)
-        this.ctx.alerts.resolve(open, nowMs, {
-          source: 'rule',
-          atMs: nowMs,
-          text: `${round(rule.within / 60_000)} 分钟内无状态变化，振荡结束`,
-        });
+        this.ctx.alerts.resolve(
+          open,
+          nowMs,
+          evidenceOf('rule', nowMs, 'flap-end', { withinMin: round(rule.within / 60_000) }),
+        );
       const [node, ifName] = splitIfKey(key);
       this.ctx.interfaces.dampingChanged(node, ifName, nowMs);
     }

@@ -2,7 +2,7 @@ import type { AlertEvidence, BusEvent, InventoryNode, NodeId, TopologyDriftEvent
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
-import { SUMMARIES, ZONE_NAMES } from '../summary';
+import { evidenceOf, SUMMARIES, ZONE_NAMES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 interface Breach {
@@ -64,10 +64,12 @@ class IsolationBreachKind implements RuleKind {
     // The same breach reported again is no news; another peer or count is.
     if (open && open.params.peer === params.peer && open.params.breaches === params.breaches) return;
     const summary = SUMMARIES['isolation-breach'](params);
-    const text = breaches
-      .map((b) => `${b.localIfName} → ${b.peer.id}（${ZONE_NAMES[b.peer.zone]}）：${b.reason}`)
-      .join('；');
-    const evidence: AlertEvidence = { source: 'poll', atMs: event.timeMs, text };
+    const evidence: AlertEvidence = evidenceOf('poll', event.timeMs, 'isolation', {
+      ifName: first.localIfName,
+      peer: first.peer.id,
+      peerZone: first.peer.zone,
+      breaches: breaches.length,
+    });
     alerts.raise(
       fingerprint,
       evidence,

@@ -3,7 +3,7 @@ import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
 import { SubnetSet } from '../subnets';
-import { SUMMARIES } from '../summary';
+import { evidenceOf, SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 import { clipped, receivedAtMs, RecentNames, textField } from './recent-events';
 import { ThrottledRepeats } from './throttled-repeats';
@@ -38,7 +38,7 @@ class LoginOutsideManagementKind implements RuleKind {
     const source = clipped(sourceAddress);
     const name = clipped(textField(busEvent.event.user) ?? '?');
     const fingerprint = fingerprintOf(this.rule.id, node, source);
-    const evidence = { source: 'rule' as const, atMs, text: `用户 ${name} 自 ${source} 登录成功` };
+    const evidence = evidenceOf('rule', atMs, 'login-outside', { user: name, source });
     const open = this.ctx.alerts.find(fingerprint);
     if (open) {
       const users = this.usersOf(open);

@@ -3,7 +3,7 @@ import type { ConditionsSnapshot } from '../conditions-snapshot';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
-import { round, SUMMARIES } from '../summary';
+import { evidenceOf, round, SUMMARIES } from '../summary';
 import { CollectorSilentKind } from './collector-silent';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 import { receivedAtMs } from './recent-events';
@@ -37,7 +37,7 @@ class LogsSilentKind implements RuleKind {
     if (!alert) return;
     this.silent.delete(node);
     if (this.ctx.alerts.find(alert.fingerprint) === alert)
-      this.ctx.alerts.resolve(alert, atMs, { source: 'rule', atMs, text: '设备恢复发送日志' });
+      this.ctx.alerts.resolve(alert, atMs, evidenceOf('rule', atMs, 'logs-back'));
   }
 
   onTick(nowMs: number): void {
@@ -59,7 +59,15 @@ class LogsSilentKind implements RuleKind {
           node,
           impacted: [],
           suppressedBy: this.suppressorFor(node),
-          evidence: [{ source: 'rule', atMs: nowMs, text: `最后一条日志 ${new Date(lastMs).toISOString()}` }],
+          evidence: [
+            evidenceOf(
+              'rule',
+              nowMs,
+              'logs-last',
+              { lastAtMs: lastMs },
+              this.ctx.rules.settings.utcOffsetMin,
+            ),
+          ],
         },
         nowMs,
       );

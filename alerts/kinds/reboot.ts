@@ -2,7 +2,7 @@ import type { BusEvent, NodeId } from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
-import { SUMMARIES } from '../summary';
+import { evidenceOf, SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 /** A node restarted (coldStart/warmStart trap, or sysUpTime went back): one alert, resolved when quiet. */
@@ -22,9 +22,11 @@ class RebootKind implements RuleKind {
   }
 
   private reboot(node: NodeId, source: 'poll' | 'trap', uptimeS: number, atMs: number, trap?: string): void {
-    const text =
-      source === 'trap' ? `收到 ${trap ?? 'coldStart'} Trap` : `sysUpTime 回退（运行 ${uptimeS} 秒）`;
-    this.ctx.alerts.raise(fingerprintOf(this.rule.id, node), { source, atMs, text }, atMs, () => {
+    const evidence =
+      source === 'trap'
+        ? evidenceOf(source, atMs, 'reboot-trap', { trap: trap ?? 'coldStart' })
+        : evidenceOf(source, atMs, 'uptime-reset', { uptimeS });
+    this.ctx.alerts.raise(fingerprintOf(this.rule.id, node), evidence, atMs, () => {
       const params = { node, nodeName: this.ctx.nodes.nameOf(node), uptimeS };
       return {
         rule: this.rule.id,

@@ -1,8 +1,15 @@
-import { severityRank, type Alert, type BusEvent, type NodeId, type Severity } from '../../domain';
+import {
+  severityRank,
+  type Alert,
+  type AlertEvidence,
+  type BusEvent,
+  type NodeId,
+  type Severity,
+} from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
-import { round, SUMMARIES } from '../summary';
+import { evidenceOf, round, SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 import { receivedAtMs, RecentTimes } from './recent-events';
 import { ThrottledRepeats } from './throttled-repeats';
@@ -94,7 +101,7 @@ class SecurityBurstKind implements RuleKind {
         node,
         impacted: [],
         suppressedBy: null,
-        evidence: [{ source: 'rule', atMs, text: this.countsText(totals) }],
+        evidence: [this.countsEvidence(totals, atMs)],
       },
       atMs,
     );
@@ -113,7 +120,7 @@ class SecurityBurstKind implements RuleKind {
     const severity = this.severityFor(attacking);
     const rises = severityRank(severity) < severityRank(alert.severity);
     const node = alert.node as NodeId;
-    const evidence = { source: 'rule' as const, atMs, text: this.countsText(totals) };
+    const evidence = this.countsEvidence(totals, atMs);
     this.repeats.repeat(
       alert,
       evidence,
@@ -136,8 +143,14 @@ class SecurityBurstKind implements RuleKind {
     return totals;
   }
 
-  private countsText(totals: Totals): string {
-    return `攻击 ${totals.attacks} 条，策略拒绝 ${totals.denies} 条（阈值：${round(this.rule.within / 60_000)} 分钟内攻击 ${this.rule.attack.count} 条或拒绝 ${this.rule.deny.count} 条）`;
+  private countsEvidence(totals: Totals, atMs: number): AlertEvidence {
+    return evidenceOf('rule', atMs, 'security-counts', {
+      attacks: totals.attacks,
+      denies: totals.denies,
+      withinMin: round(this.rule.within / 60_000),
+      attackLimit: this.rule.attack.count,
+      denyLimit: this.rule.deny.count,
+    });
   }
 
   private paramsOf(node: NodeId, totals: Totals) {

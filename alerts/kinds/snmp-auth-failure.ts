@@ -2,7 +2,7 @@ import type { AlertEvidence, BusEvent } from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
-import { SUMMARIES } from '../summary';
+import { evidenceOf, SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 /** Someone tried a wrong community or SNMPv3 user on a node (authenticationFailure trap). Never suppressed. */
@@ -18,7 +18,7 @@ class AuthFailureKind implements RuleKind {
   onEvent(event: BusEvent): void {
     if (event.type !== 'trap' || event.trap !== 'authenticationFailure') return;
     const { node, timeMs: atMs } = event;
-    const evidence: AlertEvidence = { source: 'trap', atMs, text: '收到 authenticationFailure Trap' };
+    const evidence: AlertEvidence = evidenceOf('trap', atMs, 'snmp-auth-trap');
     this.ctx.alerts.raise(fingerprintOf(this.rule.id, node), evidence, atMs, () => {
       const params = { node, nodeName: this.ctx.nodes.nameOf(node) };
       return {

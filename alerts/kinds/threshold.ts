@@ -11,7 +11,7 @@ import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { Rule, ThresholdRule } from '../rules/schema';
 import { matchesLabels } from '../silences';
-import { fillTemplate, round, type Params } from '../summary';
+import { evidenceOf, fillTemplate, meetingSuffix, round, type Params } from '../summary';
 import type { KindFactory, RuleKind } from './kind';
 
 /**
@@ -108,11 +108,11 @@ class ThresholdKind implements RuleKind {
     if (open) {
       if (isHealthy(value, rule.op, clear)) {
         this.pending.delete(fingerprint);
-        alerts.resolve(open, atMs, {
-          source: 'poll',
+        alerts.resolve(
+          open,
           atMs,
-          text: `${rule.field} = ${round(value)}，已回到 ${clear} 以内`,
-        });
+          evidenceOf('poll', atMs, 'threshold-clear', { field: rule.field, value: round(value), clear }),
+        );
       }
       return;
     }
@@ -141,7 +141,14 @@ class ThresholdKind implements RuleKind {
   ): void {
     const { topology, nodes } = this.ctx;
     const { value, limit, meeting } = breach;
-    const params: Params = { ...point.tags, value: round(value), threshold: limit, field: rule.field };
+    const params: Params = {
+      ...point.tags,
+      value: round(value),
+      threshold: limit,
+      field: rule.field,
+      measurement: point.measurement,
+      op: rule.op,
+    };
     if (node) Object.assign(params, { node, nodeName: nodes.nameOf(node) });
     if (labels.link !== undefined)
       params.link = topology.videoLinks.find((v) => v.id === labels.link)?.name ?? labels.link;
@@ -154,18 +161,20 @@ class ThresholdKind implements RuleKind {
         fingerprint: breach.fingerprint,
         rule: rule.id,
         severity: rule.severity,
-        summary: fillTemplate(rule.summary, params) + (meeting ? `（会议进行中：${meeting}）` : ''),
+        summary: fillTemplate(rule.summary, params) + (meeting ? meetingSuffix(meeting) : ''),
         params,
         labels,
         node,
         impacted: [],
         suppressedBy: this.ctx.outages.suppressorFor(involved),
         evidence: [
-          {
-            source: 'poll',
-            atMs: point.timeMs,
-            text: `${point.measurement}.${rule.field} = ${round(value)} ${rule.op} ${limit}${rule.for > 0 ? `，持续 ${round(rule.for / 1000)} 秒` : ''}`,
-          },
+          evidenceOf('poll', point.timeMs, rule.for > 0 ? 'threshold-breach-for' : 'threshold-breach', {
+            field: rule.field,
+            value: round(value),
+            op: rule.op,
+            limit,
+            forS: round(rule.for / 1000),
+          }),
         ],
       },
       point.timeMs,

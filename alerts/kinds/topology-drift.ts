@@ -2,7 +2,7 @@ import type { AlertEvidence, BusEvent, TopologyDriftEvent } from '../../domain';
 import type { EngineContext } from '../engine-context';
 import { fingerprintOf } from '../alert-keys';
 import type { RuleOf } from '../rules/schema';
-import { SUMMARIES } from '../summary';
+import { evidenceOf, SUMMARIES } from '../summary';
 import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 
 /** LLDP disagrees with the inventory: one alert per node while it does (the inventory needs fixing). */
@@ -27,21 +27,19 @@ class TopologyDriftKind implements RuleKind {
     const unknown = event.unknownNeighbours.length;
     const missing = event.missingLinks.length;
     if (unknown === 0 && missing === 0) {
-      if (open)
-        alerts.resolve(open, event.timeMs, { source: 'poll', atMs: event.timeMs, text: 'LLDP 与台账一致' });
+      if (open) alerts.resolve(open, event.timeMs, evidenceOf('poll', event.timeMs, 'drift-cleared'));
       return;
     }
     // The same drift reported again is no news; a different count is.
     if (open && open.params.unknown === unknown && open.params.missing === missing) return;
-    const text = [
-      ...event.unknownNeighbours.map(
-        (n) => `未登记邻居：${n.localIfName} → ${n.remoteSysName} ${n.remotePort}`,
-      ),
-      ...event.missingLinks.map((link) => `登记链路未发现：${link}`),
-    ].join('；');
+    // Interface names, system names and link ids: identifiers, the same in every language.
+    const detail = [
+      ...event.unknownNeighbours.map((n) => `${n.localIfName} → ${n.remoteSysName} ${n.remotePort}`),
+      ...event.missingLinks,
+    ].join('; ');
     const params = { node, nodeName: nodes.nameOf(node), unknown, missing };
     const summary = SUMMARIES['topology-drift'](params);
-    const evidence: AlertEvidence = { source: 'poll', atMs: event.timeMs, text };
+    const evidence: AlertEvidence = evidenceOf('poll', event.timeMs, 'drift', { unknown, missing, detail });
     alerts.raise(
       fingerprint,
       evidence,
