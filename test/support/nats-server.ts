@@ -23,16 +23,19 @@ function accepting(port: number): Promise<boolean> {
   });
 }
 
-/** With `account`, the server refuses clients that do not log in with it. */
-export async function startNatsServer(account?: {
-  user: string;
-  pass: string;
-}): Promise<{ url: string; stop: () => Promise<void> }> {
+/**
+ * With `account`, the server refuses clients that do not log in with it. `jetstream`: a directory
+ * for JetStream's store (nats-server -js). `args`: more flags (TLS, a config file).
+ */
+export async function startNatsServer(
+  account?: { user: string; pass: string },
+  more: { jetstream?: string; args?: string[] } = {},
+): Promise<{ url: string; port: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const auth = account ? ['--user', account.user, '--pass', account.pass] : [];
-  const child = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), ...auth], {
-    stdio: 'ignore',
-  });
+  const jetstream = more.jetstream === undefined ? [] : ['-js', '-sd', more.jetstream];
+  const args = ['-a', '127.0.0.1', '-p', String(port), ...auth, ...jetstream, ...(more.args ?? [])];
+  const child = spawn('/usr/sbin/nats-server', args, { stdio: 'ignore' });
   const deadline = Date.now() + 10_000;
   while (!(await accepting(port))) {
     if (child.exitCode !== null || Date.now() > deadline)
@@ -41,6 +44,7 @@ export async function startNatsServer(account?: {
   }
   return {
     url: `nats://127.0.0.1:${port}`,
+    port,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

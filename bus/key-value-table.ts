@@ -1,0 +1,85 @@
+import { StringCodec, type KV, type NatsConnection } from 'nats';
+
+export interface KeyValueEntry {
+  key: string;
+  value: string;
+  revision: number;
+  /** Server time of the last write (ms since epoch). */
+  writtenMs: number;
+}
+
+/**
+ * A JetStream key-value bucket whose entries vanish `ttlMs` after their last write: leases that a
+ * holder must renew. Writes are conditional, so two writers never both win.
+ */
+export interface KeyValueTable {
+  readonly ttlMs: number;
+  /** The new revision, or null when the key exists (someone holds it). */
+  create(key: string, value: string): Promise<number | null>;
+  /** The new revision, or null when the key changed since `revision` (someone else wrote it). */
+  update(key: string, value: string, revision: number): Promise<number | null>;
+  /** Delete the key if it is still at `revision`. */
+  remove(key: string, revision: number): Promise<boolean>;
+  /** Every live entry whose key starts with `prefix.`. */
+  entries(prefix: string): Promise<KeyValueEntry[]>;
+}
+
+const strings = StringCodec();
+
+/** Compare-and-set failures are expected answers (someone else holds the key), not faults. */
+async function orNull<T>(attempt: Promise<T>): Promise<T | null> {
+  try {
+    return await attempt;
+  } catch (error) {
+    if (/wrong last sequence|key exists/i.test((error as Error).message)) return null;
+    throw error;
+  }
+}
+
+class NatsKeyValueTable implements KeyValueTable {
+  constructor(
+    private readonly kv: KV,
+    readonly ttlMs: number,
+  ) {}
+
+  create(key: string, value: string): Promise<number | null> {
+    return orNull(this.kv.create(key, strings.encode(value)));
+  }
+
+  update(key: string, value: string, revision: number): Promise<number | null> {
+    return orNull(this.kv.update(key, strings.encode(value), revision));
+  }
+
+  async remove(key: string, revision: number): Promise<boolean> {
+    return (await orNull(this.kv.delete(key, { previousSeq: revision }).then(() => true))) ?? false;
+  }
+
+  async entries(prefix: string): Promise<KeyValueEntry[]> {
+    const keys: string[] = [];
+    for await (const key of await this.kv.keys(`${prefix}.>`)) keys.push(key);
+    const found = await Promise.all(keys.map((key) => this.kv.get(key)));
+    return found.flatMap((entry) =>
+      entry && entry.operation === 'PUT'
+        ? [
+            {
+              key: entry.key,
+              value: strings.decode(entry.value),
+              revision: entry.revision,
+              writtenMs: entry.created.getTime(),
+            },
+          ]
+        : [],
+    );
+  }
+}
+
+/** Open (or create) the bucket; an existing bucket keeps the TTL it was made with. */
+export async function openKeyValueTable(
+  connection: NatsConnection,
+  bucket: string,
+  ttlMs: number,
+): Promise<KeyValueTable> {
+  const kv = await connection.jetstream().views.kv(bucket, { ttl: ttlMs, history: 1 });
+  const status = await kv.status();
+  return new NatsKeyValueTable(kv, status.ttl > 0 ? status.ttl : ttlMs);
+}
