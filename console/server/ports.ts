@@ -23,6 +23,8 @@ export interface AlertsPort {
   /** Open alerts (and recent resolved ones when the filter asks), worst first. Synchronous: consistent with the bus. */
   list(filter?: AlertFilter): Alert[];
   get(id: string): Alert | null;
+  /** The rules' settings; `utcOffsetMin` is the network's one configured zone (absent: China Standard Time). */
+  readonly rules?: { readonly settings: { readonly utcOffsetMin: number } };
   history(query: { fromMs: number; toMs: number; limit?: number; nodes?: NodeId[] }): Alert[];
   ack(id: string, actor: string, comment: string): AlertActionResult;
   unack(id: string, actor: string, comment: string): AlertActionResult;

@@ -1,5 +1,5 @@
 /** Inventory and PKI records mapped to the shapes of console/shared/index.ts. */
-import type { InventoryNode, Link, VideoLink } from '../../domain';
+import { CHINA_STANDARD_TIME_OFFSET_MIN, type InventoryNode, type Link, type VideoLink } from '../../domain';
 import {
   CERT_PROFILES,
   REVOCATION_REASONS,
@@ -10,7 +10,11 @@ import {
   type TopologyNodeView,
   type VideoLinkView,
 } from '../shared';
-import type { PkiCertificateRecord } from './ports';
+import type { AlertsPort, PkiCertificateRecord } from './ports';
+
+/** The network's one configured zone (alert rules `settings.utcOffsetMin`): meetings, windows, times shown. */
+export const networkUtcOffsetMin = (alerts: AlertsPort): number =>
+  alerts.rules?.settings.utcOffsetMin ?? CHINA_STANDARD_TIME_OFFSET_MIN;
 
 export const nodeView = (node: InventoryNode): TopologyNodeView => ({
   id: node.id,

@@ -155,6 +155,11 @@ export interface TopologyResponse {
   links: LinkView[];
   /** Video links with either end in the subtree: the far end (e.g. the city MCU) may not be in `nodes`. */
   videoLinks: VideoLinkView[];
+  /**
+   * The network's local time, minutes east of UTC (the alert rules' `utcOffsetMin`, 480 = China
+   * Standard Time): the console shows every time and meeting in it, whatever the browser's zone.
+   */
+  utcOffsetMin: number;
 }
 
 export type Reachability = 'reachable' | 'unreachable' | 'unknown';

@@ -1,5 +1,5 @@
 /** Topology, live state, node detail and video links — each cut to the caller's subtree. */
-import { CHINA_STANDARD_TIME_OFFSET_MIN, meetingStatus, type NodeId } from '../../../domain';
+import { meetingStatus, type NodeId } from '../../../domain';
 import type {
   InterfaceLive,
   LiveStateResponse,
@@ -10,7 +10,14 @@ import type {
 import { METRIC } from '../metric-names';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
-import { certificateView, isNodeCertificate, linkView, nodeView, videoLinkView } from '../views';
+import {
+  certificateView,
+  isNodeCertificate,
+  linkView,
+  networkUtcOffsetMin,
+  nodeView,
+  videoLinkView,
+} from '../views';
 
 const num = (value: number | undefined): number | null =>
   value === undefined || !Number.isFinite(value) ? null : value;
@@ -30,6 +37,7 @@ export const topologyRoutes = [
         nodes: topology.nodes.filter((node) => who.scope.allowsNode(node.id)).map(nodeView),
         links: topology.links.filter((link) => who.scope.allowsLink(link)).map(linkView),
         videoLinks: topology.videoLinks.filter((link) => who.scope.allowsVideoLink(link)).map(videoLinkView),
+        utcOffsetMin: networkUtcOffsetMin(ctx.alerts),
       };
       return c.json(body);
     },
@@ -148,7 +156,7 @@ export const topologyRoutes = [
               lossPct: num(fields[METRIC.video.lossPct]),
               mos: num(fields[METRIC.video.mos]),
               updatedMs: point?.timeMs ?? null,
-              ...meetingStatus(link.meetings, now, CHINA_STANDARD_TIME_OFFSET_MIN),
+              ...meetingStatus(link.meetings, now, networkUtcOffsetMin(ctx.alerts)),
             };
           }),
       };

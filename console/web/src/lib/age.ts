@@ -1,4 +1,5 @@
 import { t } from './i18n';
+import { localDate, localTime } from './network-time.svelte';
 
 /** "3 分钟前" / "3 min ago": the age of a timestamp relative to `nowMs`. */
 export function formatAge(atMs: number, nowMs: number): string {
@@ -24,13 +25,11 @@ export function formatDuration(totalS: number): string {
   return t('dur.dh', { d: Math.floor(h / 24), h: h % 24 });
 }
 
-/** Absolute local time, for tooltips beside an age. */
+/** Absolute time in the network's zone (not the browser's), for tooltips beside an age. */
 export function formatTime(atMs: number): string {
-  const d = new Date(atMs);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return localTime(atMs);
 }
 
 export function formatDate(atMs: number): string {
-  return formatTime(atMs).slice(0, 10);
+  return localDate(atMs);
 }

@@ -1,4 +1,6 @@
+import { network } from '../stores/network.svelte';
 import { t } from './i18n';
+import { locale } from './locale.svelte';
 
 /** 12.3 Mbps / 850 kbps / 0 bps */
 export function formatBps(bps: number | null): string {
@@ -26,4 +28,13 @@ export function formatBytes(bytes: number): string {
 
 export function formatMs(ms: number | null): string {
   return ms === null ? t('common.noData') : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+}
+
+/**
+ * A node as the operator's language names it: its (Chinese) name in zh-CN, its id in English, where
+ * the inventory has no English name.
+ */
+export function nodeLabel(id: string): string {
+  if (locale.current === 'en') return id;
+  return network.nodeById.get(id)?.name ?? id;
 }

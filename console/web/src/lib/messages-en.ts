@@ -1,7 +1,9 @@
 /** The console's strings in English; typed against the zh-CN keys, so a missing one is a type error. */
 import type { MessageKey } from './messages-zh-cn';
 
+import { stateEn } from './messages-state-en';
 export const en: Record<MessageKey, string> = {
+  ...stateEn,
   'app.name': 'egov-noc',
   'app.title': 'E-Government Network Center',
   'app.loading': 'Connecting to the network center…',

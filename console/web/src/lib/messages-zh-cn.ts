@@ -1,5 +1,7 @@
 /** The console's strings in Simplified Chinese: the product's first language and the key list. */
+import { stateZh } from './messages-state-zh-cn';
 export const zh = {
+  ...stateZh,
   'app.name': 'egov-noc',
   'app.title': '电子政务网管中心',
   'app.loading': '正在连接网管中心…',

@@ -7,6 +7,7 @@ import type {
   TopologyResponse,
 } from '../../../shared';
 import { api } from '../lib/api';
+import { networkTime } from '../lib/network-time.svelte';
 
 /** The caller's subtree of the network (static, from GET /api/topology) and its live state (from the stream). */
 class Network {
@@ -27,6 +28,7 @@ class Network {
     try {
       const topology = await api.get<TopologyResponse>('/api/topology');
       this.index(topology);
+      networkTime.utcOffsetMin = topology.utcOffsetMin;
       this.topology = topology;
       this.loadError = null;
     } catch (error) {
