@@ -1,9 +1,8 @@
 /**
  * PKCS#10 certification requests (RFC 2986): strict parsing of untrusted input into a typed value,
- * signature verification and the key policy (RSA >= 2048 or ECDSA P-256/P-384). Expected failures
+ * signature verification and the key policy (RSA >= 2048, ECDSA P-256/P-384 or SM2). Expected failures
  * are returned as `{ ok: false, reason }` with a reason a PKI administrator can act on.
  */
-import { sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import {
   DerError,
@@ -21,14 +20,20 @@ import {
   toPem,
 } from './der';
 import type { DerNode } from './der';
-import { classifyKey, csrSignatureHash, readPublicKeyInfo, signatureAlgorithmFor } from './key-types/index';
-import type { HashName, KeyUsageFamily, Result } from './key-types/index';
+import {
+  classifyKey,
+  csrSignatureHash,
+  readPublicKeyInfo,
+  signWith,
+  signatureAlgorithmFor,
+} from './key-types/index';
+import type { CheckedPublicKey, HashName, KeySuite, KeyUsageFamily, Result } from './key-types/index';
 import { OID, encodeName, spkiOf, subjectAltNameExtension } from './x509';
 import type { NameAttribute } from './x509';
 
 export type { Result } from './key-types/index';
 
-/** The key type the index records: rsa2048, rsa3072, rsa4096, rsa (other sizes), p256, p384. */
+/** The key type the index records: rsa2048, rsa3072, rsa4096, rsa (other sizes), p256, p384, sm2. */
 export type PublicKeyType = string;
 
 export interface ParsedCsr {
@@ -38,10 +43,11 @@ export interface ParsedCsr {
   sans: { dns: string[]; ips: string[] };
   /** The subjectPublicKeyInfo exactly as requested. */
   spki: Buffer;
-  publicKey: KeyObject;
   keyType: PublicKeyType;
   /** Which keyUsage bits the key may carry (RSA may also encipher). */
   usage: KeyUsageFamily;
+  /** 国密 (SM2) or international (RSA/ECDSA): a CA issues only within its own suite. */
+  suite: KeySuite;
 }
 
 const STRING_TAGS = new Set([0x0c, 0x13, 0x16, 0x14, 0x1e]);
@@ -88,11 +94,11 @@ function parseSans(extensionsValue: DerNode, sans: ParsedCsr['sans']): void {
 
 class UnsupportedName extends Error {}
 
-/** Imports a SubjectPublicKeyInfo this process trusts (a CA certificate's); throws when it is not usable. */
-export function importSpki(spki: Buffer): KeyObject {
+/** Reads a SubjectPublicKeyInfo this process trusts (a CA certificate's); throws when it is not usable. */
+export function trustedPublicKey(spki: Buffer): CheckedPublicKey {
   const read = readPublicKeyInfo(spki);
   if (!read.ok) throw new Error(read.reason);
-  return read.value.publicKey;
+  return read.value;
 }
 
 export { classifyKey };
@@ -101,7 +107,7 @@ interface CsrParts {
   info: DerNode;
   signatureAlgorithm: DerNode;
   signature: Buffer;
-  fields: Omit<ParsedCsr, 'publicKey' | 'keyType' | 'usage'>;
+  fields: Omit<ParsedCsr, 'keyType' | 'usage' | 'suite'>;
 }
 
 function parseSubject(subject: DerNode, fields: CsrParts['fields']): void {
@@ -188,24 +194,21 @@ export function parseCsr(input: string | Buffer): Result<ParsedCsr> {
     throw error;
   }
   if (!hash.ok) return hash;
-  let valid = false;
-  try {
-    valid = verify(hash.value, parts.info.raw, key.value.publicKey, parts.signature);
-  } catch {
-    valid = false;
-  }
-  if (!valid)
+  if (!key.value.verify(hash.value, parts.info.raw, parts.signature))
     return {
       ok: false,
-      reason: 'CSR signature does not verify (the request was altered or signed with another key)',
+      reason:
+        key.value.module.suite === 'sm'
+          ? 'CSR signature does not verify as SM2-with-SM3 with the default ID 1234567812345678 (the request was altered, signed with another key, or signed ECDSA-style)'
+          : 'CSR signature does not verify (the request was altered or signed with another key)',
     };
   return {
     ok: true,
     value: {
       ...parts.fields,
-      publicKey: key.value.publicKey,
       keyType: key.value.keyType,
       usage: key.value.module.usage,
+      suite: key.value.module.suite,
     },
   };
 }
@@ -223,6 +226,6 @@ export function createCsr(options: {
     ? explicit(0, sequence(oid(OID.extensionRequest), set(sequence(subjectAltNameExtension(sans)))))
     : Buffer.from([0xa0, 0x00]);
   const info = sequence(smallInteger(0), encodeName(options.subject), spkiOf(options.publicKey), attributes);
-  const der = sequence(info, algorithm.identifier, bitString(sign(algorithm.hash, info, options.key)));
+  const der = sequence(info, algorithm.identifier, bitString(signWith(options.key, algorithm, info)));
   return toPem('CERTIFICATE REQUEST', der);
 }

@@ -8,8 +8,15 @@ import { audited, chainDers, chainPem, fail, normalizeSerial } from './ca-contex
 import { parseCsr } from './csr';
 import { toPem } from './der';
 import { approveNames, branchForNode, buildLeafCertificate, newSerial, validityFor } from './issue';
-import { generateKey, isKeyType, keyUsageFamilyOf, readPublicKeyInfo } from './key-types/index';
-import type { KeyType, KeyUsageFamily } from './key-types/index';
+import {
+  generateKey,
+  isKeyType,
+  keySuiteOf,
+  keyUsageFamilyOf,
+  mixedHierarchyRefusal,
+  readPublicKeyInfo,
+} from './key-types/index';
+import type { KeySuite, KeyType, KeyUsageFamily } from './key-types/index';
 import { buildPkcs12 } from './p12';
 import { PROFILES, isProfileName, profileRefusal } from './profiles/index';
 import { revoke } from './revocation';
@@ -38,6 +45,7 @@ interface IssueRequest {
   spki: Buffer;
   keyAlgorithm: KeyUsageFamily;
   keyType: string;
+  keySuite: KeySuite;
   validityDays: number | undefined;
   actor: string;
   renewedFrom: string | null;
@@ -59,6 +67,7 @@ export function issueFromCsr(
     spki: csr.value.spki,
     keyAlgorithm: csr.value.usage,
     keyType: csr.value.keyType,
+    keySuite: csr.value.suite,
     validityDays: request.validityDays,
     actor: request.actor,
     renewedFrom: null,
@@ -79,7 +88,7 @@ export function issueWithGeneratedKey(
     actor: string;
   },
 ): Result<GeneratedCertificate> {
-  const keyType = request.keyType ?? 'p256';
+  const keyType = request.keyType ?? defaultNodeKeyType(ctx);
   if (!isKeyType(keyType)) return fail(`unknown key type "${String(keyType)}"`);
   if (request.p12Password !== undefined && request.p12Password.length < 8)
     return fail('the PKCS#12 password must be at least 8 characters');
@@ -92,6 +101,7 @@ export function issueWithGeneratedKey(
     spki: spkiOf(key.publicKey),
     keyAlgorithm: keyUsageFamilyOf(key.publicKey),
     keyType,
+    keySuite: keySuiteOf(key.publicKey),
     validityDays: request.validityDays,
     actor: request.actor,
     renewedFrom: null,
@@ -99,6 +109,12 @@ export function issueWithGeneratedKey(
   });
   if (!issued.ok) return issued;
   return { ok: true, value: deliver(ctx, issued.value, key.privateKey, request.p12Password) };
+}
+
+/** Keys generated without a named type: SM2 under an SM2 CA, P-256 otherwise. */
+function defaultNodeKeyType(ctx: CaContext): KeyType {
+  const branch = ctx.branches[0];
+  return branch && keySuiteOf(branch.key) === 'sm' ? 'sm2' : 'p256';
 }
 
 function deliver(
@@ -129,6 +145,8 @@ function issue(ctx: CaContext, request: IssueRequest): Result<IssuedCertificate>
   const issuer = branchForNode(ctx.nodes, ctx.branches, request.nodeId);
   if (!issuer.ok) return issuer;
   if (!node) return fail(`unknown node "${request.nodeId}"`);
+  const mixed = mixedHierarchyRefusal(issuer.value.key, request.keySuite);
+  if (mixed) return fail(mixed);
   const names = approveNames(
     issuer.value,
     profile,
@@ -209,12 +227,13 @@ export interface RenewRequest {
   actor: string;
 }
 
-type RenewalKey = Pick<IssueRequest, 'spki' | 'keyAlgorithm' | 'keyType' | 'commonName'> & {
+type RenewalKey = Pick<IssueRequest, 'spki' | 'keyAlgorithm' | 'keyType' | 'keySuite' | 'commonName'> & {
   generated: KeyObject | null;
 };
 
 /** The key of a renewal: a new CSR's (same subject), a generated one, or the old certificate's. */
 function renewalKey(
+  ctx: CaContext,
   old: { record: CertificateRecord; der: Buffer },
   request: RenewRequest,
 ): Result<RenewalKey> {
@@ -234,13 +253,14 @@ function renewalKey(
         spki: csr.value.spki,
         keyAlgorithm: csr.value.usage,
         keyType: csr.value.keyType,
+        keySuite: csr.value.suite,
         commonName: old.record.commonName,
         generated: null,
       },
     };
   }
   if (request.generate) {
-    const type = request.generate.keyType ?? 'p256';
+    const type = request.generate.keyType ?? defaultNodeKeyType(ctx);
     const key = generateKey(type);
     return {
       ok: true,
@@ -248,6 +268,7 @@ function renewalKey(
         spki: spkiOf(key.publicKey),
         keyAlgorithm: keyUsageFamilyOf(key.publicKey),
         keyType: type,
+        keySuite: keySuiteOf(key.publicKey),
         commonName: old.record.commonName,
         generated: key.privateKey,
       },
@@ -262,6 +283,7 @@ function renewalKey(
       spki,
       keyAlgorithm: key.value.module.usage,
       keyType: key.value.keyType,
+      keySuite: key.value.module.suite,
       commonName: old.record.commonName,
       generated: null,
     },
@@ -282,7 +304,7 @@ export function renew(ctx: CaContext, request: RenewRequest): Result<GeneratedCe
     );
   if (old.record.status === 'revoked')
     return fail(`certificate ${old.record.serial} is revoked; issue a new one instead of renewing`);
-  const key = renewalKey(old, request);
+  const key = renewalKey(ctx, old, request);
   if (!key.ok) return key;
   const issued = issue(ctx, {
     nodeId: old.record.nodeId,
@@ -292,6 +314,7 @@ export function renew(ctx: CaContext, request: RenewRequest): Result<GeneratedCe
     spki: key.value.spki,
     keyAlgorithm: key.value.keyAlgorithm,
     keyType: key.value.keyType,
+    keySuite: key.value.keySuite,
     validityDays: request.validityDays,
     actor: request.actor,
     renewedFrom: old.record.serial,

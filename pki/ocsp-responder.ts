@@ -14,7 +14,7 @@ import {
   writeCertPem,
 } from './hierarchy';
 import type { Authority } from './issue';
-import { generateKey, signatureAlgorithmFor } from './key-types/index';
+import { generateKey, keySuiteOf, signatureAlgorithmFor } from './key-types/index';
 import { OCSP_STATUS, buildOcspResponse, ocspError, parseOcspRequest, responderKeyHash } from './ocsp';
 import type { OcspSigner, SingleStatus } from './ocsp';
 import { readCertificate } from './x509';
@@ -76,7 +76,9 @@ export function rotateOcspSigner(ctx: CaContext, issuerId: string, passphrase: s
   const issuer = ctx.cas.get(issuerId);
   if (!issuer) throw new Error(`unknown issuer ${issuerId}`);
   const now = ctx.now();
-  const key = generateKey('p256');
+  // The signer is of the CA's own suite: an SM2 CA's OCSP answers are signed SM2-with-SM3 too.
+  const signerKeyType = keySuiteOf(issuer.key) === 'sm' ? 'sm2' : 'p256';
+  const key = generateKey(signerKeyType);
   const cert = buildOcspSignerCertificate(issuer, ctx.config, key.publicKey, now);
   const p = paths(ctx.dir);
   writeCaKey(p.ocspKey(issuerId), key.privateKey, passphrase);
@@ -105,7 +107,7 @@ export function rotateOcspSigner(ctx: CaContext, issuerId: string, passphrase: s
           commonName: `${issuer.commonName} OCSP Responder`,
           dnsNames: [],
           ipAddresses: [],
-          keyType: 'p256',
+          keyType: signerKeyType,
           notBefore: cert.notBefore.toISOString(),
           notAfter: cert.notAfter.toISOString(),
           issuedAt: now.toISOString(),

@@ -7,13 +7,13 @@
  *               both, and brings up the branch's OCSP signer and first CRL.
  * The branch directory then issues and revokes on its own; chains end at the installed root.
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { closeCaContext, openCaContext, planCaDir } from './ca-dir';
 import type { PkiInitConfig } from './ca-dir';
 import type { CaContext, Result } from './ca-context';
 import { audited, fail } from './ca-context';
-import { createCsr, importSpki, parseCsr } from './csr';
+import { createCsr, parseCsr, trustedPublicKey } from './csr';
 import { children, decodeOid, fromPemAll, readWhole, toPem } from './der';
 import {
   buildBranchCertificate,
@@ -27,7 +27,7 @@ import {
   writeConfig,
 } from './hierarchy';
 import type { AuthorityConfig } from './hierarchy';
-import { generateKey, signatureHashOf } from './key-types/index';
+import { generateKey, mixedHierarchyRefusal, signatureHashOf } from './key-types/index';
 import type { KeyType } from './key-types/index';
 import { regenerateCrl } from './revocation';
 import { readCertificate, spkiOf } from './x509';
@@ -69,7 +69,11 @@ function signedBy(der: Buffer, issuerDer: Buffer): boolean {
   const [tbs, algorithm, signature] = children(readWhole(der));
   const hash = signatureHashOf(decodeOid(children(algorithm!)[0]));
   if (!tbs || !signature || !hash) return false;
-  return verify(hash, tbs.raw, importSpki(readCertificate(issuerDer).spki), signature.content.subarray(1));
+  return trustedPublicKey(readCertificate(issuerDer).spki).verify(
+    hash,
+    tbs.raw,
+    signature.content.subarray(1),
+  );
 }
 
 /** Installs the branch certificate the offline root signed, after checking it; then starts OCSP and CRLs. */
@@ -152,6 +156,8 @@ export function signBranchCsr(
   if (!root) return fail('this CA directory holds no root key');
   const csr = parseCsr(request.csrPem);
   if (!csr.ok) return csr;
+  const mixed = mixedHierarchyRefusal(root.key, csr.value.suite);
+  if (mixed) return fail(`branch "${request.branch.id}": ${mixed}`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(request.branch.id) || request.branch.id === 'root')
     return fail(`branch id "${request.branch.id}" must be kebab-case and not "root"`);
   if (request.branch.domains.length === 0 && request.branch.subnets.length === 0) {

@@ -1,8 +1,8 @@
 /**
- * X.509 building blocks (RFC 5280) as pre-encodable DER pieces, and native signing.
+ * X.509 building blocks (RFC 5280) as pre-encodable DER pieces, and signing by the key's type.
  * Nothing here knows about nodes or policy: see issue.ts and profiles/.
  */
-import { hash, sign } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import {
   bitString,
@@ -61,6 +61,7 @@ export const OID = {
 } as const;
 
 import type { SignatureAlgorithm } from './key-types/index';
+import { signWith } from './key-types/index';
 
 export type { HashName, SignatureAlgorithm } from './key-types/index';
 export { signatureAlgorithmFor } from './key-types/index';
@@ -72,7 +73,7 @@ export function signAndWrap(
   algorithm: SignatureAlgorithm,
   ...trailer: Buffer[]
 ): Buffer {
-  const signature = sign(algorithm.hash, tbs, key);
+  const signature = signWith(key, algorithm, tbs);
   return sequence(tbs, algorithm.identifier, bitString(signature), ...trailer);
 }
 

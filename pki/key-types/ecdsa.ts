@@ -9,6 +9,7 @@ import { decodeOid, oid, sequence } from '../der';
 import type { DerNode } from '../der';
 import type { CheckedPublicKey, HashName, KeyTypeModule, Result } from './key-type';
 import { POLICY } from './key-type';
+import { nodeSign, verifier } from './node-signature';
 
 const OIDS = {
   ecPublicKey: '1.2.840.10045.2.1',
@@ -54,7 +55,6 @@ const OTHER_CURVES: Record<string, string> = {
   '1.3.132.0.10': 'secp256k1',
   '1.3.132.0.33': 'secp224r1',
   '1.2.840.10045.3.1.1': 'prime192v1',
-  '1.2.156.10197.1.301': 'SM2',
   '1.3.36.3.3.2.8.1.1.7': 'brainpoolP256r1',
   '1.3.36.3.3.2.8.1.1.11': 'brainpoolP384r1',
 };
@@ -143,7 +143,7 @@ function checkPublicKey(parameters: DerNode | undefined, keyBits: Buffer): Resul
       },
       format: 'jwk',
     });
-    return { ok: true, value: { publicKey, keyType: curve.keyType } };
+    return { ok: true, value: { keyType: curve.keyType, verify: verifier(publicKey) } };
   } catch {
     return fail('weak key: the EC public key is not a point on its curve');
   }
@@ -169,7 +169,8 @@ function signatureAlgorithm(key: KeyObject): { identifier: Buffer; hash: HashNam
 export const ecdsaKeys = {
   // Every ecPublicKey, so keys on other curves are refused here by name.
   claims: (algorithmOid: string) => algorithmOid === OIDS.ecPublicKey,
-  nodeType: 'ec',
+  holds: (key: KeyObject) => key.asymmetricKeyType === 'ec',
+  suite: 'international',
   usage: 'ec',
   generates: GENERATES,
   generate: (name: EcKeyType) =>
@@ -177,6 +178,7 @@ export const ecdsaKeys = {
   checkPublicKey,
   classify,
   signatureAlgorithm,
+  sign: nodeSign,
   csrSignatures: {
     [OIDS.ecdsaWithSha256]: 'sha256',
     [OIDS.ecdsaWithSha384]: 'sha384',

@@ -1,7 +1,7 @@
 /**
  * The key-type registry: every key type the PKI generates, accepts in a CSR or signs with. Adding
- * one (SM2) is a file beside rsa.ts and ecdsa.ts and its entry in MODULES (before ecdsa, which
- * claims every ecPublicKey) and KEY_TYPES below.
+ * one is a file beside rsa.ts, ecdsa.ts and sm2.ts and its entry in MODULES (sm2 before ecdsa,
+ * which claims every other ecPublicKey and holds every other EC key) and KEY_TYPES below.
  */
 import type { KeyObject } from 'node:crypto';
 import { DerError, children, decodeOid, readWhole } from '../der';
@@ -11,6 +11,7 @@ import type {
   CheckedPublicKey,
   HashName,
   KeyPair,
+  KeySuite,
   KeyTypeModule,
   KeyUsageFamily,
   Result,
@@ -18,21 +19,23 @@ import type {
 } from './key-type';
 import { POLICY } from './key-type';
 import { rsaKeys } from './rsa';
+import { sm2Keys } from './sm2';
 
 export type {
   CheckedPublicKey,
   HashName,
   KeyPair,
+  KeySuite,
   KeyTypeModule,
   KeyUsageFamily,
   Result,
   SignatureAlgorithm,
 };
 
-export const KEY_TYPE_MODULES: readonly KeyTypeModule[] = [rsaKeys, ecdsaKeys];
+export const KEY_TYPE_MODULES: readonly KeyTypeModule[] = [rsaKeys, sm2Keys, ecdsaKeys];
 const MODULES = KEY_TYPE_MODULES;
 
-export const KEY_TYPES = [...rsaKeys.generates, ...ecdsaKeys.generates] as const;
+export const KEY_TYPES = [...rsaKeys.generates, ...ecdsaKeys.generates, ...sm2Keys.generates] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 
 /** Key algorithms outside the policy, named so a refusal says what was sent. */
@@ -61,7 +64,44 @@ export function generateKey(type: KeyType): KeyPair {
 }
 
 function moduleOf(key: KeyObject): KeyTypeModule | undefined {
-  return MODULES.find((module) => module.nodeType === key.asymmetricKeyType);
+  return MODULES.find((module) => module.holds(key));
+}
+
+function moduleFor(key: KeyObject): KeyTypeModule {
+  const module = moduleOf(key);
+  if (!module) throw new Error(`unsupported key type ${key.asymmetricKeyType ?? '?'}`);
+  return module;
+}
+
+/** Signs `data` with a key this process holds, by the algorithm its type signs with. */
+export function signWith(key: KeyObject, algorithm: SignatureAlgorithm, data: Buffer): Buffer {
+  return moduleFor(key).sign(key, algorithm.hash, data);
+}
+
+/** The suite (国密 or international) of a key this process holds. */
+export function keySuiteOf(key: KeyObject): KeySuite {
+  return moduleFor(key).suite;
+}
+
+const SUITE_NAMES: Record<KeySuite, string> = {
+  sm: 'an SM2 (国密) hierarchy',
+  international: 'an RSA/ECDSA hierarchy',
+};
+
+/**
+ * Why a CA key may not sign for a subject key of another suite, or null when it may. Mixed
+ * hierarchies are refused: a chain is SM2 from root to leaf, or RSA/ECDSA throughout.
+ */
+export function mixedHierarchyRefusal(caKey: KeyObject, subjectSuite: KeySuite): string | null {
+  const caSuite = keySuiteOf(caKey);
+  if (caSuite === subjectSuite) return null;
+  const wanted = caSuite === 'sm' ? 'an SM2 key (sm2)' : 'an RSA or ECDSA key';
+  return `this CA is ${SUITE_NAMES[caSuite]} and issues only to ${wanted}; mixed hierarchies are refused (README: mixed hierarchies)`;
+}
+
+/** The key types a CA key of this suite issues to (for --generate and the console). */
+export function keyTypesForSuite(suite: KeySuite): string[] {
+  return MODULES.filter((module) => module.suite === suite).flatMap((module) => [...module.generates]);
 }
 
 /** Classifies a key held here (CA or generated) against the issuance policy. */
@@ -71,11 +111,9 @@ export function classifyKey(key: KeyObject): Result<string> {
   return module.classify(key);
 }
 
-/** The signature algorithm a CA key signs with: SHA-256 for RSA and P-256, SHA-384 for P-384. */
+/** The signature algorithm a CA key signs with: SHA-256 for RSA and P-256, SHA-384 for P-384, SM3 for SM2. */
 export function signatureAlgorithmFor(key: KeyObject): SignatureAlgorithm {
-  const module = moduleOf(key);
-  if (!module) throw new Error(`unsupported CA key type ${key.asymmetricKeyType ?? '?'}`);
-  return module.signatureAlgorithm(key);
+  return moduleFor(key).signatureAlgorithm(key);
 }
 
 export function keyUsageFamilyOf(key: KeyObject): KeyUsageFamily {
@@ -144,10 +182,14 @@ export function csrSignatureHash(module: KeyTypeModule, algorithm: DerNode): Res
   const hash = module.csrSignatures[id];
   if (!hash) {
     const known = MODULES.some((candidate) => candidate.csrSignatures[id] !== undefined);
+    if (module.suite === 'sm')
+      return fail(
+        `an SM2 key's CSR must be signed SM2-with-SM3 (1.2.156.10197.1.501), not ${id}${known ? ' (ECDSA on the SM2 curve is not an SM2 signature)' : ''}`,
+      );
     return fail(
       known
         ? 'CSR signature algorithm does not match its key type'
-        : `CSR signature algorithm ${id} is not accepted (use SHA-256/384/512 with RSA or ECDSA)`,
+        : `CSR signature algorithm ${id} is not accepted (use SHA-256/384/512 with RSA or ECDSA, SM2-with-SM3 with SM2)`,
     );
   }
   const parameters = parts[1];

@@ -1,14 +1,14 @@
 /**
- * One file per key type (rsa.ts, ecdsa.ts; SM2 would be one more) behind this interface: how keys
- * are generated, how an untrusted SubjectPublicKeyInfo is checked against the policy, and which
- * signature algorithms and hashes go with the key.
+ * One file per key type (rsa.ts, ecdsa.ts, sm2.ts) behind this interface: how keys are generated,
+ * how an untrusted SubjectPublicKeyInfo is checked against the policy, which signature algorithms
+ * and hashes go with the key, and how the key signs and verifies.
  */
 import type { KeyObject } from 'node:crypto';
 import type { DerNode } from '../der';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-export type HashName = 'sha256' | 'sha384' | 'sha512';
+export type HashName = 'sha256' | 'sha384' | 'sha512' | 'sm3';
 
 export interface SignatureAlgorithm {
   /** AlgorithmIdentifier DER. */
@@ -25,10 +25,17 @@ export interface KeyPair {
 }
 
 export interface CheckedPublicKey {
-  publicKey: KeyObject;
-  /** The name the index records: rsa2048, p256, … */
+  /** The name the index records: rsa2048, p256, sm2, … */
   keyType: string;
+  /** Whether `signature` over `data` verifies under this key; false for any malformed signature. */
+  verify(hash: HashName, data: Buffer, signature: Buffer): boolean;
 }
+
+/**
+ * Which hierarchy a key belongs to. A CA issues only to keys of its own suite (README: mixed
+ * hierarchies): 国密 (SM2) CAs to SM2 keys, RSA/ECDSA CAs to RSA/ECDSA keys.
+ */
+export type KeySuite = 'international' | 'sm';
 
 export interface KeyTypeModule<Generated extends string = string> {
   /**
@@ -37,8 +44,9 @@ export interface KeyTypeModule<Generated extends string = string> {
    * is listed before the general one.
    */
   claims(algorithmOid: string, parameters: DerNode | undefined): boolean;
-  /** Node's `asymmetricKeyType` of these keys. */
-  readonly nodeType: string;
+  /** Whether a key this process holds (CA, generated) is of this type. */
+  holds(key: KeyObject): boolean;
+  readonly suite: KeySuite;
   readonly usage: KeyUsageFamily;
   /** Names accepted by `ca init --key-type` and `--generate --key-type`. */
   readonly generates: readonly Generated[];
@@ -52,10 +60,12 @@ export interface KeyTypeModule<Generated extends string = string> {
   classify(key: KeyObject): Result<string>;
   /** The signature algorithm a CA key of this type signs with. */
   signatureAlgorithm(key: KeyObject): SignatureAlgorithm;
+  /** Signs `data` (the whole message; the module hashes it) with a private key of this type. */
+  sign(key: KeyObject, hash: HashName, data: Buffer): Buffer;
   /** CSR signature algorithms accepted from a key of this type: OID → hash. */
   readonly csrSignatures: Readonly<Record<string, HashName>>;
   /** Whether those AlgorithmIdentifiers carry NULL parameters (RSA) or none (ECDSA). */
   readonly signatureParameters: 'null' | 'absent';
 }
 
-export const POLICY = 'policy allows RSA >= 2048 or ECDSA P-256/P-384';
+export const POLICY = 'policy allows RSA >= 2048, ECDSA P-256/P-384 or SM2';

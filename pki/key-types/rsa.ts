@@ -7,6 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import { DerError, children, nullValue, oid, readWhole, sequence } from '../der';
 import type { DerNode } from '../der';
 import type { CheckedPublicKey, KeyTypeModule, Result } from './key-type';
+import { nodeSign, verifier } from './node-signature';
 
 const OIDS = {
   rsaEncryption: '1.2.840.113549.1.1.1',
@@ -85,7 +86,7 @@ function checkPublicKey(parameters: DerNode | undefined, keyBits: Buffer): Resul
       key: { kty: 'RSA', n: modulus.toString('base64url'), e: exponent.toString('base64url') },
       format: 'jwk',
     });
-    return { ok: true, value: { publicKey, keyType: keyType.value } };
+    return { ok: true, value: { keyType: keyType.value, verify: verifier(publicKey) } };
   } catch {
     return fail('malformed CSR: the RSA public key cannot be read');
   }
@@ -100,7 +101,8 @@ function classify(key: KeyObject): Result<string> {
 
 export const rsaKeys = {
   claims: (algorithmOid: string) => algorithmOid === OIDS.rsaEncryption,
-  nodeType: 'rsa',
+  holds: (key: KeyObject) => key.asymmetricKeyType === 'rsa',
+  suite: 'international',
   usage: 'rsa',
   generates: GENERATES,
   generate: (name: RsaKeyType) =>
@@ -108,6 +110,7 @@ export const rsaKeys = {
   checkPublicKey,
   classify,
   signatureAlgorithm: () => ({ identifier: sequence(oid(OIDS.sha256WithRsa), nullValue()), hash: 'sha256' }),
+  sign: nodeSign,
   csrSignatures: {
     [OIDS.sha256WithRsa]: 'sha256',
     [OIDS.sha384WithRsa]: 'sha384',
