@@ -43,6 +43,15 @@ export function seriesMatches(
   return true;
 }
 
+/** Series, fields and pairs a writer created since it was last asked: what a reader must learn. */
+export interface CatalogAdditions {
+  series: Array<{ sid: number; key: string; info: SeriesInfo }>;
+  fields: Array<{ fid: number; name: string }>;
+  pairs: number[];
+}
+
+const noAdditions = (): CatalogAdditions => ({ series: [], fields: [], pairs: [] });
+
 export class SeriesCatalog {
   /** Fast path: measurement + tags as written -> series id (tags usually come in the same order). */
   private seriesByWrittenKey = new Map<string, number>();
@@ -53,6 +62,7 @@ export class SeriesCatalog {
   /** seriesFieldKey() of every (series, field) pair already recorded. */
   private seriesFields = new Set<number>();
   private fieldsBySeries = new Map<number, number[]>();
+  private added = noAdditions();
 
   constructor(
     private readonly db: Database.Database,
@@ -106,6 +116,7 @@ export class SeriesCatalog {
       sid = Number(this.stmts.insertSeries.run(point.measurement, key, JSON.stringify(tags)).lastInsertRowid);
       this.seriesByKey.set(key, sid);
       this.seriesInfo.set(sid, { measurement: point.measurement, tags });
+      this.added.series.push({ sid, key, info: { measurement: point.measurement, tags } });
     }
     this.seriesByWrittenKey.set(writtenKey, sid);
     return sid;
@@ -120,6 +131,7 @@ export class SeriesCatalog {
         throw new Error('metrics: more than 65,535 distinct field names in the embedded store');
       this.fieldIds.set(name, fid);
       this.fieldNames.set(fid, name);
+      this.added.fields.push({ fid, name });
     }
     return fid;
   }
@@ -130,12 +142,38 @@ export class SeriesCatalog {
     if (!this.seriesFields.has(key)) {
       this.stmts.insertSeriesField.run(sid, fid);
       this.noteSeriesField(sid, fid);
+      this.added.pairs.push(key);
     }
     return key;
   }
 
+  /** What this catalog created since the last call (call after a commit; a rollback forgets it). */
+  takeAdditions(): CatalogAdditions {
+    const added = this.added;
+    this.added = noAdditions();
+    return added;
+  }
+
+  /** Learn what another connection's catalog committed (a reader following the writer thread). */
+  learn(added: CatalogAdditions): void {
+    for (const { sid, key, info } of added.series) {
+      this.seriesByKey.set(key, sid);
+      this.seriesInfo.set(sid, info);
+    }
+    for (const { fid, name } of added.fields) {
+      this.fieldIds.set(name, fid);
+      this.fieldNames.set(fid, name);
+    }
+    for (const pair of added.pairs) {
+      if (this.seriesFields.has(pair)) continue;
+      const { sid, fid } = splitSeriesFieldKey(pair);
+      this.noteSeriesField(sid, fid);
+    }
+  }
+
   /** After a rolled-back transaction: forget the ids it created, which do not exist in the file. */
   forgetUncommitted(): void {
+    this.added = noAdditions();
     const series = this.idsIn('series');
     for (const [key, sid] of this.seriesByKey) if (!series.has(sid)) this.seriesByKey.delete(key);
     for (const [key, sid] of this.seriesByWrittenKey)

@@ -1,10 +1,16 @@
 /**
  * MetricsStore in one SQLite file (better-sqlite3, WAL) for the demo and small sites.
  *
- * Writes are buffered and committed in one transaction per batch (`writes.ts`), which also folds the
- * new values into their 5-minute rollups (`rollups.ts`); expired rows are deleted in small time
- * slices (`prune.ts`). Tables and opening: `schema.ts`; series and field ids: `catalog.ts`; query
- * semantics match InfluxDB's (`queries.ts`).
+ * Writes are buffered here and committed by the writer (`writer.ts`) in one transaction per batch
+ * (`writes.ts`), which also folds the new values into their 5-minute rollups (`rollups.ts`); expired
+ * rows are deleted in small time slices (`prune.ts`). For a file the writer is a worker thread with
+ * its own connection, so a commit never pauses this thread's event loop; queries read here, on a
+ * second connection (WAL lets it read while the writer commits). Tables and opening: `schema.ts`;
+ * series and field ids: `catalog.ts`; query semantics match InfluxDB's (`queries.ts`).
+ *
+ * Reads see every point written before them: a query first hands the buffer to the writer and waits
+ * for everything handed over so far to be committed. The writer's queue is bounded
+ * (`maxQueuedPoints`): a batch that would overflow it is dropped and counted, never held unbounded.
  */
 import type Database from 'better-sqlite3';
 import type { MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
@@ -13,18 +19,17 @@ import type { Logger } from '../../common';
 import { DEFAULT_RETENTION, checkRetention, useRollup, type RetentionSettings } from '../retention';
 import { sanitizePoints } from '../sanitize';
 import { SeriesCatalog } from './catalog';
-import { pruneExpired } from './prune';
 import { queryLatest, queryRange } from './queries';
-import { rollUpRewrittenBuckets } from './rollups';
 import { openEmbeddedDatabase } from './schema';
 import { prepareStatements, type EmbeddedStatements } from './statements';
-import { writeBatch } from './writes';
+import { startInlineWriter, startWorkerWriter, type WriterAsk, type WriterChannel } from './writer-channel';
+import type { WriterReply } from './writer-protocol';
 
 export interface EmbeddedStoreOptions {
   /** SQLite file, or ':memory:'. */
   path: string;
   retention?: RetentionSettings;
-  /** Points per transaction (default 2,000: ~18,000 rows, a short event-loop pause). */
+  /** Points per transaction (default 5,000). */
   batchSize?: number;
   /** Commit buffered points after this long (default 1,000 ms). */
   flushIntervalMs?: number;
@@ -32,6 +37,13 @@ export interface EmbeddedStoreOptions {
   rollupIntervalMs?: number;
   /** Delete expired samples and rollups this often (default 10 min). */
   pruneIntervalMs?: number;
+  /** Points handed to the writer and not yet committed, at most (default 200,000); more are dropped. */
+  maxQueuedPoints?: number;
+  /**
+   * Where commits run: 'thread' (a worker thread, the default for a file) or 'inline' (this thread;
+   * always for ':memory:', which another thread cannot open; the benchmark's baseline).
+   */
+  writer?: 'thread' | 'inline';
   logger: Logger;
   /** Clock, for tests (default Date.now). */
   now?: () => number;
@@ -39,7 +51,7 @@ export interface EmbeddedStoreOptions {
 
 const DAY_MS = 86_400_000;
 
-/** The open database and what is prepared on it; null before init() and after close(). */
+/** The read connection and what is prepared on it; null before init() and after close(). */
 interface OpenStore {
   db: Database.Database;
   stmts: EmbeddedStatements;
@@ -55,6 +67,8 @@ function settle<T>(work: () => T): Promise<T> {
   }
 }
 
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 export class EmbeddedMetricsStore implements MetricsStore {
   readonly kind = 'embedded' as const;
   readonly path: string;
@@ -65,9 +79,16 @@ export class EmbeddedMetricsStore implements MetricsStore {
   private readonly flushIntervalMs: number;
   private readonly rollupIntervalMs: number;
   private readonly pruneIntervalMs: number;
+  private readonly maxQueuedPoints: number;
+  private readonly inlineWriter: boolean;
   private store: OpenStore | null = null;
+  private writer: Promise<WriterChannel> | null = null;
 
   private buffer: MetricPoint[] = [];
+  /** Points handed to the writer, not yet answered for. */
+  private queuedPoints = 0;
+  /** Settles when everything asked of the writer so far is answered. */
+  private answered: Promise<void> = Promise.resolve();
   private droppedPoints = 0;
   private lastError: string | null = null;
   private backendUp = true;
@@ -80,10 +101,12 @@ export class EmbeddedMetricsStore implements MetricsStore {
     this.retention = checkRetention(opts.retention ?? DEFAULT_RETENTION);
     this.log = opts.logger;
     this.now = opts.now ?? Date.now;
-    this.batchSize = opts.batchSize ?? 2000;
+    this.batchSize = opts.batchSize ?? 5000;
     this.flushIntervalMs = opts.flushIntervalMs ?? 1000;
     this.rollupIntervalMs = opts.rollupIntervalMs ?? 60_000;
     this.pruneIntervalMs = opts.pruneIntervalMs ?? 600_000;
+    this.maxQueuedPoints = opts.maxQueuedPoints ?? 200_000;
+    this.inlineWriter = opts.writer === 'inline' || opts.path === ':memory:';
   }
 
   async init(): Promise<void> {
@@ -91,10 +114,19 @@ export class EmbeddedMetricsStore implements MetricsStore {
     const db = openEmbeddedDatabase(this.path);
     const stmts = prepareStatements(db);
     this.store = { db, stmts, catalog: new SeriesCatalog(db, stmts) };
-    this.rollUp();
+    this.writer = this.startWriter(db);
+    try {
+      await this.writer;
+    } catch (error) {
+      db.close();
+      this.store = null;
+      this.writer = null;
+      throw error;
+    }
+    await this.rollUp();
     await this.prune();
-    this.every(this.flushIntervalMs, () => this.commitBuffer());
-    this.every(this.rollupIntervalMs, () => this.rollUp());
+    this.every(this.flushIntervalMs, () => this.handOver());
+    this.every(this.rollupIntervalMs, () => void this.rollUp());
     this.every(this.pruneIntervalMs, () => void this.prune());
   }
 
@@ -103,23 +135,24 @@ export class EmbeddedMetricsStore implements MetricsStore {
     const { valid, invalid } = sanitizePoints(points);
     if (invalid > 0) this.countDropped(invalid, 'points without a measurement or a finite numeric field');
     for (const point of valid) this.buffer.push(point);
-    if (this.buffer.length >= this.batchSize) this.commitBuffer();
+    if (this.buffer.length >= this.batchSize) this.handOver();
   }
 
-  flush(): Promise<void> {
-    this.commitBuffer();
-    this.rollUp();
-    return Promise.resolve();
+  async flush(): Promise<void> {
+    this.handOver();
+    await this.rollUp();
   }
 
-  query(q: RangeQuery): Promise<Series[]> {
+  async query(q: RangeQuery): Promise<Series[]> {
+    await this.committed();
     return settle(() => {
       const { db, catalog } = this.opened();
       return queryRange(db, catalog, q, useRollup(q.stepS, q.startMs, this.now(), this.retention));
     });
   }
 
-  latest(measurement: string, where?: Record<string, string>): Promise<MetricPoint[]> {
+  async latest(measurement: string, where?: Record<string, string>): Promise<MetricPoint[]> {
+    await this.committed();
     return settle(() => {
       const { stmts, catalog } = this.opened();
       return queryLatest(stmts, catalog, measurement, where);
@@ -128,7 +161,7 @@ export class EmbeddedMetricsStore implements MetricsStore {
 
   health(): StoreHealth {
     return {
-      pendingPoints: this.buffer.length,
+      pendingPoints: this.buffer.length + this.queuedPoints,
       spooledPoints: 0,
       droppedPoints: this.droppedPoints,
       backendUp: this.backendUp,
@@ -136,19 +169,21 @@ export class EmbeddedMetricsStore implements MetricsStore {
     };
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     if (this.closed || this.store === null) {
       this.closed = true;
-      return Promise.resolve();
+      return;
     }
-    this.commitBuffer();
-    this.rollUp();
+    this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    this.closed = true;
+    this.handOver();
+    await this.rollUp();
+    const writer = this.writer;
+    this.writer = null;
+    await writer?.then((channel) => channel.close()).catch(() => undefined);
     this.store.db.close();
     this.store = null;
-    return Promise.resolve();
   }
 
   // ---- internals ----
@@ -159,50 +194,92 @@ export class EmbeddedMetricsStore implements MetricsStore {
     return this.store;
   }
 
+  private startWriter(db: Database.Database): Promise<WriterChannel> {
+    if (this.inlineWriter) return Promise.resolve(startInlineWriter(db));
+    return startWorkerWriter(this.path, (error) => this.writerCrashed(error));
+  }
+
+  /** The thread died (a bug or out of memory): what it held is lost and counted; start another. */
+  private writerCrashed(error: Error): void {
+    this.backendUp = false;
+    this.log.error({ path: this.path, err: errorText(error) }, 'embedded metrics writer thread died');
+    if (this.store !== null && !this.closed) this.writer = this.startWriter(this.store.db);
+  }
+
+  /** Send a request in order behind those before it; a dead writer is an error reply. */
+  private ask(request: WriterAsk): Promise<WriterReply> {
+    const writer = this.writer;
+    const reply: Promise<WriterReply> =
+      writer === null
+        ? Promise.resolve({ kind: 'failed', seq: 0, message: 'the store is closed' })
+        : writer
+            .then((channel) => channel.ask(request))
+            .catch((error: unknown) => ({ kind: 'failed', seq: 0, message: errorText(error) }) as const);
+    this.answered = Promise.all([this.answered, reply]).then(() => undefined);
+    return reply;
+  }
+
+  /** Everything handed to the writer so far is committed (or counted as dropped). */
+  private async committed(): Promise<void> {
+    this.handOver();
+    await this.answered;
+  }
+
   private every(ms: number, fn: () => void): void {
     const timer = setInterval(fn, ms);
     timer.unref();
     this.timers.push(timer);
   }
 
-  private commitBuffer(): void {
+  /** Hand the buffer to the writer as one batch, unless the writer is already too far behind. */
+  private handOver(): void {
     if (this.buffer.length === 0 || this.store === null) return;
     const points = this.buffer;
     this.buffer = [];
-    const rawCutoffMs = this.now() - this.retention.rawRetentionDays * DAY_MS;
-    let tooOld: number;
-    try {
-      ({ tooOld } = writeBatch(this.store, points, rawCutoffMs));
-      if (!this.backendUp) this.log.info({ path: this.path }, 'embedded metrics store writable again');
-      this.backendUp = true;
-    } catch (error) {
-      this.backendUp = false;
-      this.store.catalog.forgetUncommitted();
-      this.countDropped(
-        points.length,
-        `embedded store write failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+    if (this.queuedPoints + points.length > this.maxQueuedPoints) {
+      this.countDropped(points.length, `the writer is ${this.queuedPoints} points behind (queue full)`);
       return;
     }
-    if (tooOld > 0)
-      this.countDropped(tooOld, `points older than the raw retention (${this.retention.rawRetentionDays} d)`);
+    this.queuedPoints += points.length;
+    const rawCutoffMs = this.now() - this.retention.rawRetentionDays * DAY_MS;
+    void this.ask({ kind: 'batch', points, rawCutoffMs }).then((reply) => {
+      this.queuedPoints -= points.length;
+      this.batchAnswered(reply, points.length);
+    });
   }
 
-  private rollUp(): void {
-    if (this.store !== null) rollUpRewrittenBuckets(this.store.db, this.store.stmts);
+  private batchAnswered(reply: WriterReply, points: number): void {
+    if (reply.kind === 'failed') {
+      this.backendUp = false;
+      this.countDropped(points, `embedded store write failed: ${reply.message}`);
+      return;
+    }
+    if (reply.kind !== 'written') return;
+    this.store?.catalog.learn(reply.added);
+    if (!this.backendUp) this.log.info({ path: this.path }, 'embedded metrics store writable again');
+    this.backendUp = true;
+    if (reply.tooOld > 0)
+      this.countDropped(
+        reply.tooOld,
+        `points older than the raw retention (${this.retention.rawRetentionDays} d)`,
+      );
+  }
+
+  private async rollUp(): Promise<void> {
+    const reply = await this.ask({ kind: 'rollup' });
+    if (reply.kind === 'failed') this.log.error({ path: this.path, err: reply.message }, 'rollup failed');
   }
 
   private async prune(): Promise<void> {
-    if (this.pruning || this.store === null) return;
+    if (this.pruning) return;
     this.pruning = true;
     try {
-      const { rawRows, rollupRows } = await pruneExpired(
-        () => this.store?.db ?? null,
-        this.retention,
-        this.now(),
-      );
-      if (rawRows + rollupRows > 0) {
+      const reply = await this.ask({ kind: 'prune', nowMs: this.now(), ...this.retention });
+      if (reply.kind === 'pruned' && reply.rawRows + reply.rollupRows > 0) {
+        const { rawRows, rollupRows } = reply;
         this.log.info({ path: this.path, rawRows, rollupRows }, 'pruned expired metrics');
+      } else if (reply.kind === 'failed') {
+        this.log.error({ path: this.path, err: reply.message }, 'pruning expired metrics failed');
       }
     } finally {
       this.pruning = false;

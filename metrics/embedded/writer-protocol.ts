@@ -1,0 +1,27 @@
+/**
+ * What the embedded store's main thread asks its writer (a worker thread, or the same thread for an
+ * in-memory database) and what the writer answers. Every request carries a sequence number; the
+ * answer names it, since a prune (run in slices) may finish after batches sent later.
+ */
+import type { MetricPoint } from '../../domain';
+import type { CatalogAdditions } from './catalog';
+
+export type WriterRequest =
+  | { kind: 'batch'; seq: number; points: MetricPoint[]; rawCutoffMs: number }
+  | { kind: 'rollup'; seq: number }
+  | { kind: 'prune'; seq: number; nowMs: number; rawRetentionDays: number; rollupRetentionDays: number }
+  | { kind: 'close'; seq: number };
+
+export type WriterReply =
+  | { kind: 'written'; seq: number; tooOld: number; added: CatalogAdditions }
+  | { kind: 'pruned'; seq: number; rawRows: number; rollupRows: number }
+  | { kind: 'done'; seq: number }
+  | { kind: 'failed'; seq: number; message: string };
+
+/** The worker's first message: its connection is open, or why it is not. */
+export type WriterStartup = { kind: 'ready' } | { kind: 'open-failed'; message: string };
+
+/** What the worker thread is started with. */
+export interface WriterWorkerData {
+  path: string;
+}
