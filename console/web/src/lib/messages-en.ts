@@ -1,8 +1,10 @@
 /** The console's strings in English; typed against the zh-CN keys, so a missing one is a type error. */
+import { scaleEn } from './messages-scale-en';
+import { stateEn } from './messages-state-en';
 import type { MessageKey } from './messages-zh-cn';
 
-import { stateEn } from './messages-state-en';
 export const en: Record<MessageKey, string> = {
+  ...scaleEn,
   ...stateEn,
   'app.name': 'egov-noc',
   'app.title': 'E-Government Network Center',

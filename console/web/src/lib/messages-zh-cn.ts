@@ -1,6 +1,8 @@
 /** The console's strings in Simplified Chinese: the product's first language and the key list. */
+import { scaleZh } from './messages-scale-zh-cn';
 import { stateZh } from './messages-state-zh-cn';
 export const zh = {
+  ...scaleZh,
   ...stateZh,
   'app.name': 'egov-noc',
   'app.title': '电子政务网管中心',

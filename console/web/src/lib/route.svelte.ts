@@ -1,18 +1,44 @@
-/** Hash routes, so a view can be bookmarked and opened on a wall screen: #/topology, #/node/<id>, … */
-export type View = 'topology' | 'alerts' | 'security' | 'video' | 'certificates' | 'admin' | 'node';
+/**
+ * Hash routes, so a view can be bookmarked and opened on a wall screen: #/overview, #/topology/<id>
+ * (the map around a node), #/devices/<filter>, #/node/<id>, #/wall, … An empty hash is 'home': the
+ * app picks the overview or the map by network size.
+ */
+export type View =
+  | 'home'
+  | 'overview'
+  | 'topology'
+  | 'devices'
+  | 'alerts'
+  | 'security'
+  | 'video'
+  | 'certificates'
+  | 'admin'
+  | 'node'
+  | 'wall';
 
 export interface Route {
   view: View;
-  /** The node id for #/node/<id>. */
+  /** The node id for #/node/<id> and #/topology/<id>, the filter for #/devices/<filter>. */
   param: string | null;
 }
 
-const VIEWS: readonly View[] = ['topology', 'alerts', 'security', 'video', 'certificates', 'admin', 'node'];
+const VIEWS: readonly View[] = [
+  'overview',
+  'topology',
+  'devices',
+  'alerts',
+  'security',
+  'video',
+  'certificates',
+  'admin',
+  'node',
+  'wall',
+];
 
 function parse(hash: string): Route {
   const [view, ...rest] = hash.replace(/^#\/?/, '').split('/');
   const known = VIEWS.find((v) => v === view);
-  if (known === undefined) return { view: 'topology', param: null };
+  if (known === undefined) return { view: view === '' ? 'home' : 'topology', param: null };
   const param = rest.length > 0 ? decodeURIComponent(rest.join('/')) : null;
   return { view: known, param };
 }
@@ -27,8 +53,16 @@ class Router {
   }
 
   go(view: View, param: string | null = null): void {
-    location.hash = param === null ? `#/${view}` : `#/${view}/${encodeURIComponent(param)}`;
+    if (view === 'home') location.hash = '#/';
+    else location.hash = param === null ? `#/${view}` : `#/${view}/${encodeURIComponent(param)}`;
   }
 }
 
 export const router = new Router();
+
+/** A province-sized network opens on the overview (the map is its drill-down); a city's on the map. */
+export const OVERVIEW_FIRST_NODES = 1500;
+
+export function homeView(nodeCount: number): View {
+  return nodeCount > OVERVIEW_FIRST_NODES ? 'overview' : 'topology';
+}

@@ -3,6 +3,7 @@
  * a DOM element. Nodes and edges are batched by colour into one path each per frame, off-screen
  * items are skipped, tiny nodes become squares, and labels appear only where they fit.
  */
+import { BoxGrid, type Box } from './label-grid';
 import type { TopologyLayout } from './topology-layout';
 
 export const LOOK_COLOURS = {
@@ -15,7 +16,8 @@ export const LOOK_COLOURS = {
   down: '#f43f5e',
   unknown: '#64748b',
   stale: '#94a3b8',
-  impacted: '#7a4452',
+  // Dimmed but still ≥ 3:1 against the background (WCAG 1.4.11 for graphics).
+  impacted: '#a8677a',
   context: '#334155',
 } as const;
 export type LookColour = keyof typeof LOOK_COLOURS;
@@ -26,7 +28,8 @@ export const LINK_COLOURS = {
   mid: '#c9a227',
   high: '#e0663a',
   down: '#f43f5e',
-  impacted: '#5a3440',
+  impacted: '#8a5566',
+  context: '#475569',
 } as const;
 export type LinkColour = keyof typeof LINK_COLOURS;
 
@@ -53,6 +56,8 @@ const TIER_RADIUS: Record<string, number> = { province: 9, city: 7, county: 5, d
 const LABEL_FONT =
   '12px "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", system-ui, sans-serif';
 const MAX_LABELS = 350;
+/** Colours that mean "look here": drawn with a halo at any zoom and always labelled. */
+const FAULT_COLOURS: ReadonlySet<LookColour> = new Set(['down', 'critical', 'major', 'minor', 'warning']);
 
 export class TopologyCanvas {
   private ctx: CanvasRenderingContext2D;
@@ -138,13 +143,22 @@ export class TopologyCanvas {
     }
     const w = Math.max(1, maxX - minX);
     const h = Math.max(1, maxY - minY);
-    // Room for labels at the sides, 30 px at the top and the legend (about 70 px) at the bottom.
+    // Room for labels at the sides (a tree's labels are all on the right), 30 px at the top and the
+    // legend (about 70 px) at the bottom.
+    const tree = this.layout.shape === 'tree';
+    const left = tree ? 30 : 120;
+    const right = tree ? 230 : 120;
     const top = 30;
     const bottom = 80;
-    const k = Math.min(Math.max(60, this.width - 240) / w, Math.max(60, this.height - top - bottom) / h, 2.5);
+    const maxK = tree ? 1.4 : 2.5;
+    const k = Math.min(
+      Math.max(60, this.width - left - right) / w,
+      Math.max(60, this.height - top - bottom) / h,
+      maxK,
+    );
     this.transform = {
       k,
-      x: this.width / 2 - ((minX + maxX) / 2) * k,
+      x: left + (this.width - left - right) / 2 - ((minX + maxX) / 2) * k,
       y: top + (this.height - top - bottom) / 2 - ((minY + maxY) / 2) * k,
     };
     this.viewChanged();
@@ -319,7 +333,7 @@ export class TopologyCanvas {
     ctx.strokeStyle = '#15233a';
     ctx.lineWidth = 1;
     const maxDepth = nodes.reduce((m, n) => Math.max(m, n.depth), 0);
-    if (maxDepth > 0) {
+    if (maxDepth > 0 && layout.shape === 'radial') {
       for (let d = 1; d <= maxDepth; d++) {
         ctx.beginPath();
         ctx.arc(tx, ty, ((layout.radius * d) / maxDepth) * k, 0, 2 * Math.PI);
@@ -340,7 +354,7 @@ export class TopologyCanvas {
       const by = p.y * k + ty;
       if (!inView(ax, ay) && !inView(bx, by) && !segmentCrossesView(ax, ay, bx, by, this.width, this.height))
         continue;
-      const colour = this.links[i] ?? 'unknown';
+      const colour = n.context && layout.shape === 'tree' ? 'context' : (this.links[i] ?? 'unknown');
       let path = edgePaths.get(colour);
       if (path === undefined) edgePaths.set(colour, (path = new Path2D()));
       path.moveTo(ax, ay);
@@ -361,6 +375,8 @@ export class TopologyCanvas {
     const staleRings = new Path2D();
     const collapsedRings = new Path2D();
     const labels: number[] = [];
+    const faults: number[] = [];
+    const taken = new BoxGrid();
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
       if (n === undefined) continue;
@@ -369,7 +385,12 @@ export class TopologyCanvas {
       if (!inView(sx, sy)) continue;
       const look = this.looks[i];
       const colour: LookColour = n.context ? 'context' : (look?.colour ?? 'unknown');
-      const r = nodeRadius(n.node.tier, k, n.hidden > 0);
+      const fault = FAULT_COLOURS.has(colour);
+      const r = fault
+        ? Math.max(5, nodeRadius(n.node.tier, k, n.hidden > 0))
+        : nodeRadius(n.node.tier, k, n.hidden > 0);
+      taken.add([sx - r - 1, sy - r - 1, 2 * r + 2, 2 * r + 2]);
+      if (fault) faults.push(i);
       let path = nodePaths.get(colour);
       if (path === undefined) nodePaths.set(colour, (path = new Path2D()));
       if (r < 2.2) path.rect(sx - r, sy - r, r * 2, r * 2);
@@ -386,7 +407,11 @@ export class TopologyCanvas {
         collapsedRings.moveTo(sx + r + 3, sy);
         collapsedRings.arc(sx, sy, r + 3, 0, 2 * Math.PI);
       }
-      if (labels.length < MAX_LABELS && this.wantsLabel(n.node.tier, n.hidden > 0, k)) labels.push(i);
+      if (
+        labels.length < MAX_LABELS &&
+        (layout.shape === 'tree' || this.wantsLabel(n.node.tier, n.hidden > 0, k))
+      )
+        labels.push(i);
     }
     for (const [colour, path] of nodePaths) {
       ctx.fillStyle = LOOK_COLOURS[colour];
@@ -399,6 +424,7 @@ export class TopologyCanvas {
     ctx.strokeStyle = LOOK_COLOURS.stale;
     ctx.stroke(staleRings);
     ctx.setLineDash([]);
+    this.drawFaultMarks(faults);
 
     // Root causes: a white ring and a slow pulse, always labelled.
     const phase = (performance.now() % 1600) / 1600;
@@ -435,8 +461,45 @@ export class TopologyCanvas {
       if (!labels.includes(i)) labels.push(i);
     }
 
-    this.drawLabels(labels, rootCauses);
+    for (const i of faults) if (!labels.includes(i)) labels.push(i);
+    this.drawLabels(labels, rootCauses, new Set(faults), taken);
     this.schedulePulse(rootCauses.length > 0);
+    // Read by the browser tests: the faulty nodes drawn with their mark in this frame.
+    this.canvas.dataset.highlights = faults
+      .slice(0, 500)
+      .map((i) => nodes[i]?.id ?? '')
+      .join(' ');
+  }
+
+  /** A ring in the fault's colour around every faulty node, and a cross through an unreachable one. */
+  private drawFaultMarks(faults: number[]): void {
+    const layout = this.layout;
+    if (layout === null) return;
+    const ctx = this.ctx;
+    const { k, x: tx, y: ty } = this.transform;
+    ctx.lineWidth = 2;
+    for (const i of faults) {
+      const n = layout.nodes[i];
+      const look = this.looks[i];
+      if (n === undefined || look === undefined) continue;
+      const sx = n.x * k + tx;
+      const sy = n.y * k + ty;
+      const r = Math.max(5, nodeRadius(n.node.tier, k, n.hidden > 0));
+      ctx.strokeStyle = LOOK_COLOURS[look.colour];
+      ctx.beginPath();
+      ctx.arc(sx, sy, r + 3.5, 0, 2 * Math.PI);
+      ctx.stroke();
+      if (look.colour === 'down') {
+        const d = r * 0.6;
+        ctx.strokeStyle = '#0b1220';
+        ctx.beginPath();
+        ctx.moveTo(sx - d, sy - d);
+        ctx.lineTo(sx + d, sy + d);
+        ctx.moveTo(sx + d, sy - d);
+        ctx.lineTo(sx - d, sy + d);
+        ctx.stroke();
+      }
+    }
   }
 
   private wantsLabel(tier: string, collapsed: boolean, k: number): boolean {
@@ -447,10 +510,17 @@ export class TopologyCanvas {
   }
 
   /**
-   * Labels in priority order (root causes, the selection, then by tier), each placed only where it
-   * does not cover one already drawn: a crowded ring shows some names clearly rather than all in a smear.
+   * Labels in priority order (root causes, faults, the selection, then by tier), each placed at the
+   * first spot beside its node that covers neither a node nor a label already drawn: a crowded ring
+   * shows some names clearly rather than all in a smear. Faults and the selection are drawn even when
+   * no spot is free (at the least crowded one), since an operator must see them.
    */
-  private drawLabels(indices: number[], rootCauses: number[]): void {
+  private drawLabels(
+    indices: number[],
+    rootCauses: number[],
+    faults: ReadonlySet<number>,
+    taken: BoxGrid,
+  ): void {
     const layout = this.layout;
     if (layout === null) return;
     const ctx = this.ctx;
@@ -462,31 +532,31 @@ export class TopologyCanvas {
     const priority = (i: number): number => {
       if (roots.has(i)) return 0;
       if (i === this.selected || i === this.highlighted) return 1;
+      if (faults.has(i)) return 2;
       const n = layout.nodes[i];
-      return 2 + (n?.depth ?? 9);
+      return 3 + (n?.depth ?? 9);
     };
     const ordered = [...new Set(indices)].sort((a, b) => priority(a) - priority(b));
-    const placed: Array<[number, number, number, number]> = [];
     const h = fontPx * 1.5;
     for (const i of ordered) {
       const n = layout.nodes[i];
       if (n === undefined) continue;
       const sx = n.x * k + tx;
       const sy = n.y * k + ty;
-      const r = nodeRadius(n.node.tier, k, n.hidden > 0);
+      const r = Math.max(faults.has(i) ? 8.5 : 0, nodeRadius(n.node.tier, k, n.hidden > 0) + 3);
       const text = n.hidden > 0 ? `${shortName(n.node.name)} (+${n.hidden})` : shortName(n.node.name);
-      const right = n.x >= 0;
-      const lx = sx + (right ? r + 6 : -r - 6);
       const w = ctx.measureText(text).width + 6;
-      const box: [number, number, number, number] = [right ? lx - 3 : lx - w + 3, sy - h / 2, w, h];
-      const important = priority(i) < 2;
-      if (!important && placed.some((p) => overlaps(p, box))) continue;
-      placed.push(box);
-      ctx.textAlign = right ? 'left' : 'right';
-      ctx.fillStyle = roots.has(i) ? 'rgba(127, 29, 29, 0.92)' : 'rgba(11, 18, 32, 0.78)';
+      const candidates = labelSpots(sx, sy, r, w, h, layout.shape === 'tree' || n.x >= 0);
+      const free = candidates.find((box) => !taken.collides(box));
+      const important = priority(i) < 3;
+      const box = free ?? (important ? candidates[0] : undefined);
+      if (box === undefined) continue;
+      taken.add(box);
+      ctx.textAlign = 'left';
+      ctx.fillStyle = roots.has(i) ? 'rgba(127, 29, 29, 0.92)' : 'rgba(11, 18, 32, 0.82)';
       ctx.fillRect(box[0], box[1], box[2], box[3]);
-      ctx.fillStyle = roots.has(i) ? '#ffe4e6' : n.context ? '#64748b' : '#cbd5e1';
-      ctx.fillText(text, lx, sy);
+      ctx.fillStyle = roots.has(i) ? '#ffe4e6' : n.context ? '#94a3b8' : '#cbd5e1';
+      ctx.fillText(text, box[0] + 3, box[1] + h / 2);
     }
   }
 
@@ -510,8 +580,13 @@ function shortName(name: string): string {
   return name.length > 18 ? `${name.slice(0, 17)}…` : name;
 }
 
-function overlaps(a: [number, number, number, number], b: [number, number, number, number]): boolean {
-  return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+/** Where a label may go, best first: beside the node on the outward side, the other side, above, below. */
+function labelSpots(sx: number, sy: number, r: number, w: number, h: number, rightFirst: boolean): Box[] {
+  const right: Box = [sx + r + 2, sy - h / 2, w, h];
+  const left: Box = [sx - r - 2 - w, sy - h / 2, w, h];
+  const above: Box = [sx - w / 2, sy - r - 2 - h, w, h];
+  const below: Box = [sx - w / 2, sy + r + 2, w, h];
+  return rightFirst ? [right, left, above, below] : [left, right, above, below];
 }
 
 function segmentCrossesView(ax: number, ay: number, bx: number, by: number, w: number, h: number): boolean {

@@ -25,9 +25,11 @@ export interface TopologyLayout {
   nodes: PlacedNode[];
   indexById: Map<string, number>;
   radius: number;
+  /** Radial rings (the whole network) or a left-to-right tree (one county, with its parents greyed). */
+  shape: 'radial' | 'tree';
 }
 
-interface TreeDatum {
+export interface TreeDatum {
   node: TopologyNodeView | null;
   children: TreeDatum[];
   hidden: number;
@@ -45,37 +47,9 @@ export function layoutTopology(
 ): TopologyLayout {
   const present = new Set(nodes.map((n) => n.id));
   const roots = nodes.filter((n) => n.parent === null || !present.has(n.parent));
-
-  const countDescendants = (id: string): number => {
-    let count = 0;
-    const stack = [...(childrenOf.get(id) ?? [])];
-    while (stack.length > 0) {
-      const next = stack.pop();
-      if (next === undefined) break;
-      count++;
-      for (const c of childrenOf.get(next.id) ?? []) stack.push(c);
-    }
-    return count;
-  };
-
-  /** Build the visible tree; null when neither the node nor any descendant passes the zone filter. */
-  const build = (node: TopologyNodeView, depth: number): TreeDatum | null => {
-    const matches = zones === null || zones.has(node.zone);
-    const kids = childrenOf.get(node.id) ?? [];
-    if (collapsed.has(node.id) && kids.length > 0) {
-      if (!matches && !subtreeHasZone(node, childrenOf, zones)) return null;
-      return { node, children: [], hidden: countDescendants(node.id), context: !matches };
-    }
-    const children: TreeDatum[] = [];
-    for (const kid of kids) {
-      const built = depth > 64 ? null : build(kid, depth + 1);
-      if (built !== null) children.push(built);
-    }
-    if (!matches && children.length === 0) return null;
-    return { node, children, hidden: 0, context: !matches };
-  };
-
-  const builtRoots = roots.map((r) => build(r, 0)).filter((r): r is TreeDatum => r !== null);
+  const builtRoots = roots
+    .map((r) => buildVisibleTree(r, childrenOf, collapsed, zones))
+    .filter((r): r is TreeDatum => r !== null);
   const top: TreeDatum =
     builtRoots.length === 1 && builtRoots[0] !== undefined
       ? builtRoots[0]
@@ -111,7 +85,46 @@ export function layoutTopology(
       node: datum.node,
     });
   });
-  return { nodes: placed, indexById, radius };
+  return { nodes: placed, indexById, radius, shape: 'radial' };
+}
+
+/**
+ * The tree as drawn from `node` down: collapsed subtrees become one node counting what they hide,
+ * nodes outside the zone filter stay only as the path to matching descendants (context); null when
+ * neither the node nor any descendant passes the filter.
+ */
+export function buildVisibleTree(
+  node: TopologyNodeView,
+  childrenOf: ReadonlyMap<string, readonly TopologyNodeView[]>,
+  collapsed: ReadonlySet<string>,
+  zones: ReadonlySet<Zone> | null,
+  depth = 0,
+): TreeDatum | null {
+  const matches = zones === null || zones.has(node.zone);
+  const kids = childrenOf.get(node.id) ?? [];
+  if (collapsed.has(node.id) && kids.length > 0) {
+    if (!matches && !subtreeHasZone(node, childrenOf, zones)) return null;
+    return { node, children: [], hidden: countDescendants(node.id, childrenOf), context: !matches };
+  }
+  const children: TreeDatum[] = [];
+  for (const kid of kids) {
+    const built = depth > 64 ? null : buildVisibleTree(kid, childrenOf, collapsed, zones, depth + 1);
+    if (built !== null) children.push(built);
+  }
+  if (!matches && children.length === 0) return null;
+  return { node, children, hidden: 0, context: !matches };
+}
+
+function countDescendants(id: string, childrenOf: ReadonlyMap<string, readonly TopologyNodeView[]>): number {
+  let count = 0;
+  const stack = [...(childrenOf.get(id) ?? [])];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (next === undefined) break;
+    count++;
+    for (const c of childrenOf.get(next.id) ?? []) stack.push(c);
+  }
+  return count;
 }
 
 function subtreeHasZone(

@@ -1,0 +1,102 @@
+/**
+ * Nodes grouped for the overview (city × county, tier × zone) and the wall: per group the count of
+ * each status, the worst status and the worst alert, groups sorted worst first.
+ */
+import { severityRank } from '../../../../domain';
+import type { Alert, TopologyNodeView } from '../../../shared';
+import { NODE_STATUSES, isFault, statusRank, type NodeStatus, type StatusIndex } from './node-status';
+
+export interface StatusGroup {
+  key: string;
+  counts: Record<NodeStatus, number>;
+  total: number;
+  faults: number;
+  worst: NodeStatus;
+  worstAlert: Alert | null;
+  /** The first node with the worst status: where a click on the group should lead. */
+  worstNode: string | null;
+}
+
+export function emptyCounts(): Record<NodeStatus, number> {
+  return Object.fromEntries(NODE_STATUSES.map((s) => [s, 0])) as Record<NodeStatus, number>;
+}
+
+export function rollUp(
+  nodes: Iterable<TopologyNodeView>,
+  keyOf: (node: TopologyNodeView) => string | null,
+  status: StatusIndex,
+): Map<string, StatusGroup> {
+  const groups = new Map<string, StatusGroup>();
+  for (const node of nodes) {
+    const key = keyOf(node);
+    if (key === null) continue;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = {
+        key,
+        counts: emptyCounts(),
+        total: 0,
+        faults: 0,
+        worst: 'ok',
+        worstAlert: null,
+        worstNode: null,
+      };
+      groups.set(key, group);
+    }
+    const own = status.statusOf(node.id);
+    group.counts[own]++;
+    group.total++;
+    if (isFault(own)) group.faults++;
+    if (statusRank(own) < statusRank(group.worst) || group.worstNode === null) {
+      if (statusRank(own) < statusRank(group.worst)) group.worst = own;
+      if (own === group.worst) group.worstNode = node.id;
+    }
+    const alert = status.worstAlertOf(node.id);
+    if (
+      alert !== null &&
+      (group.worstAlert === null || severityRank(alert.severity) < severityRank(group.worstAlert.severity))
+    )
+      group.worstAlert = alert;
+  }
+  return groups;
+}
+
+/** Worst status first, then more faults, then the given tie-break (a name). */
+export function worstFirst<T extends { group: StatusGroup }>(items: T[], name: (item: T) => string): T[] {
+  return items.sort(
+    (a, b) =>
+      statusRank(a.group.worst) - statusRank(b.group.worst) ||
+      b.group.faults - a.group.faults ||
+      name(a).localeCompare(name(b), 'zh-CN'),
+  );
+}
+
+/**
+ * The county (or district) a node belongs to, itself included; null above the county tier. A county
+ * is often a chain of county-tier devices (gateway → core switch → MCU): the topmost one names it.
+ */
+export function countyOf(
+  id: string,
+  nodeById: ReadonlyMap<string, TopologyNodeView>,
+): TopologyNodeView | null {
+  return topmostOfTier(id, nodeById, (tier) => tier === 'county' || tier === 'district');
+}
+
+export function cityOf(id: string, nodeById: ReadonlyMap<string, TopologyNodeView>): TopologyNodeView | null {
+  return topmostOfTier(id, nodeById, (tier) => tier === 'city');
+}
+
+function topmostOfTier(
+  id: string,
+  nodeById: ReadonlyMap<string, TopologyNodeView>,
+  wanted: (tier: string) => boolean,
+): TopologyNodeView | null {
+  let found: TopologyNodeView | null = null;
+  let node = nodeById.get(id);
+  for (let guard = 0; node !== undefined && guard < 64; guard++) {
+    if (wanted(node.tier)) found = node;
+    else if (found !== null) break;
+    node = node.parent === null ? undefined : nodeById.get(node.parent);
+  }
+  return found;
+}
