@@ -198,7 +198,10 @@ export interface InterfaceLive {
   ifIndex: number;
   name: string;
   speedMbps: number;
+  /** The newest state known: a trap or poll-seen change newer than the last reading wins. */
   operUp: boolean | null;
+  /** ifAdminStatus: false = shut by an operator (down on purpose, not a fault); null = not reported. */
+  adminUp: boolean | null;
   inBps: number | null;
   outBps: number | null;
   inUtilPct: number | null;

@@ -254,6 +254,7 @@ describe('console in the browser', () => {
     const { context, page } = await newSession(browser);
     await signIn(page, stack.url, 'pw-change', PASSWORD);
     await page.click('[data-testid=change-password]');
+    await page.click('[data-testid=user-menu]');
     const dialog = page.locator('[role=dialog]');
     const fields = dialog.locator('input[type=password]');
     await fields.nth(0).fill('not-the-password');
