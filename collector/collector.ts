@@ -86,7 +86,11 @@ export interface CollectorOptions {
   /** false: poll only on pollNow() (tests that step through polls one by one). Default true. */
   schedule?: boolean;
   onStatus?: (status: CollectorStatus) => void;
+  /** Every poll as it ends (the ops listener's latency histogram). */
+  onPoll?: (durationMs: number, outcome: PollOutcome) => void;
 }
+
+export type PollOutcome = 'ok' | 'timeout' | 'failed';
 
 export interface CollectorStatus {
   timeMs: number;
@@ -183,6 +187,10 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const statusPeriodMs = (options.statusPeriodS ?? 10) * 1000;
   const tracker = new ReachabilityTracker(options.missesBeforeUnreachable ?? 3);
   const monitor = new SelfMonitor();
+  const recordPoll = (durationMs: number, outcome: PollOutcome, values: number) => {
+    monitor.recordPoll(durationMs, outcome, values);
+    options.onPoll?.(durationMs, outcome);
+  };
   const now = options.now ?? Date.now;
   const manifest = new Map((options.manifest ?? []).map((m) => [m.id, m]));
   if (options.intervalS !== undefined && !(options.intervalS > 0))
@@ -246,7 +254,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         : failure.kind === 'timeout' && rt.credentials.version !== '3'
           ? 'no answer (timeout): node down, path cut, or wrong community'
           : failure.message;
-    monitor.recordPoll(pollMs, failure.kind === 'timeout' ? 'timeout' : 'failed', 1);
+    recordPoll(pollMs, failure.kind === 'timeout' ? 'timeout' : 'failed', 1);
     const point = unreachablePoint(rt.node, timeMs, pollMs);
     store.write([point]);
     publish({ type: 'samples', node: rt.node.id, timeMs, points: [point] });
@@ -311,7 +319,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     const points = [...normalized.points, ...normalizeVideo(rt.node, videoLinks, readings, answeredMs)];
     store.write(points);
     const values = countFields(points);
-    monitor.recordPoll(pollMs, 'ok', values);
+    recordPoll(pollMs, 'ok', values);
     monitor.recordClamped(normalized.stats.clamped);
     if (normalized.stats.clamped > 0)
       logger.debug({ node: rt.node.id, clamped: normalized.stats.clamped }, 'rates above line rate clamped');

@@ -7,7 +7,16 @@ export {
   type CollectorOptions,
   type CollectorStats,
   type CollectorStatus,
+  type PollOutcome,
   type RunningCollector,
 } from './collector';
+export {
+  createCollectorMetrics,
+  startCollectorOps,
+  type CollectorMetrics,
+  type CollectorOps,
+  type CollectorOpsOptions,
+  type SyslogCounts,
+} from './ops-http';
 export { startTrapReceiver, type TrapReceiver, type TrapReceiverStats } from './traps/receiver';
 export type { CollectorSnapshot } from './self-monitor';

@@ -20,3 +20,12 @@ export {
   type MemoryLogger,
 } from './logger';
 export { parseYamlConfig, readYamlConfig, type YamlConfigResult } from './yaml-config';
+export {
+  checkReadiness,
+  READINESS_TIMEOUT_MS,
+  type CheckState,
+  type ReadinessCheck,
+  type ReadinessReport,
+} from './readiness';
+export { isLoopbackAddress, metricsRefusal, type MetricsAccess, type MetricsRefusal } from './metrics-access';
+export { registerProcessMetrics } from './process-metrics';

@@ -7,6 +7,7 @@ import { readEnvironment } from '../environment';
 import { fail } from '../fail';
 import type { CollectConfig, CollectConfigResult } from './collect-files';
 import type { RunningSyslog, SyslogFlags } from './collect-syslog';
+import { METRICS_TOKEN_ENV, parseOpsListen, type OpsListen } from './ops-flags';
 
 interface CollectFlags extends SyslogFlags {
   config?: string;
@@ -20,6 +21,7 @@ interface CollectFlags extends SyslogFlags {
   statusPeriod?: number;
   bus?: string;
   zone?: Zone;
+  opsListen?: OpsListen;
 }
 
 const positive = (what: string) => (value: string) => {
@@ -124,10 +126,15 @@ export function registerCollectCommand(program: Command): void {
       '--bus <spec>',
       'event bus: memory (default) or nats://HOST:PORT, where the console server listens',
     )
+    .option(
+      '--ops-listen <ipv4:port>',
+      `serve /healthz, /readyz and /metrics here (e.g. 127.0.0.1:9464; default off; /metrics to loopback peers, or with ${METRICS_TOKEN_ENV} set to whoever sends it)`,
+      parseOpsListen,
+    )
     .action(async (flags: CollectFlags) => {
       const { readConfig, readManifest } = await import('./collect-files');
       const { NatsBus, openEventBus } = await import('../../bus');
-      const { startCollector } = await import('../../collector');
+      const { createCollectorMetrics, startCollector, startCollectorOps } = await import('../../collector');
       const { createLogger, formatConfigError } = await import('../../common');
       const { formatInventoryError, loadInventory } = await import('../../inventory');
       const { describeMetricsSpec, openMetricsStore, parseMetricsSpec } = await import('../../metrics');
@@ -224,6 +231,8 @@ export function registerCollectCommand(program: Command): void {
 
       let logs: RunningSyslog | null = null;
       let collector: Awaited<ReturnType<typeof startCollector>>;
+      let ops: Awaited<ReturnType<typeof startCollectorOps>> | null = null;
+      const opsMetrics = createCollectorMetrics();
       try {
         if (syslogModule && syslog)
           logs = await syslogModule.startSyslog(syslog, {
@@ -257,8 +266,25 @@ export function registerCollectCommand(program: Command): void {
                   ...(config.retries === undefined ? {} : { retries: config.retries }),
                 },
               }),
-          onStatus: (status) => console.log(formatStatusLine(status) + (logs?.status() ?? '')),
+          onStatus: (status) => {
+            opsMetrics.observeStatus(status);
+            console.log(formatStatusLine(status) + (logs?.status() ?? ''));
+          },
+          onPoll: (durationMs, outcome) => opsMetrics.observePoll(durationMs, outcome),
         });
+        const receiver = logs?.receiver;
+        opsMetrics.attach({ collector, store, ...(receiver ? { syslog: () => receiver.stats() } : {}) });
+        if (flags.opsListen) {
+          ops = await startCollectorOps({
+            ...flags.opsListen,
+            store,
+            bus,
+            metrics: opsMetrics,
+            metricsAccess: { token: environment.named[METRICS_TOKEN_ENV] ?? null },
+            log: logger.child({ part: 'ops' }),
+          });
+          console.log(`egov-noc collect: /healthz /readyz /metrics on ${ops.url}`);
+        }
       } catch (error) {
         await logs?.stop();
         await store.close();
@@ -272,6 +298,7 @@ export function registerCollectCommand(program: Command): void {
           process.off('SIGTERM', onTerm);
           void collector
             .stop()
+            .then(() => ops?.stop())
             .then(() => logs?.stop())
             .then(() => store.close())
             .then(() => (bus instanceof NatsBus ? bus.close() : undefined))

@@ -5,6 +5,7 @@ import type { LogStore } from '../../logs';
 import type { PkiService } from '../../pki';
 import { readEnvironment } from '../environment';
 import { fail } from '../fail';
+import { METRICS_TOKEN_ENV } from './ops-flags';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -152,6 +153,7 @@ export function registerServeCommand(program: Command): void {
         allowedHosts: config.allowedHosts,
         port: opts.port ?? config.port,
         sessionTtlMs: config.sessionTtlMin * 60_000,
+        metricsAccess: { token: environment.named[METRICS_TOKEN_ENV] ?? null },
         log: log.child({ part: 'console' }),
         ...(tls ? { tls } : {}),
         ...(config.webDist ? { webDist: config.webDist } : {}),

@@ -7,6 +7,7 @@ import { ApiFailure } from './http/errors';
 import { hostProblem, type HostPolicy } from './http/host-check';
 import { defineRoute, mountRoutes, type AnyRoute } from './http/route';
 import { mountWebApp } from './http/static';
+import { countRequests, mountOpsRoutes, type ConsoleOps } from './ops/routes';
 import type { PkiHttpApp } from './ports';
 import { adminRoutes } from './routes/admin';
 import { alertRoutes } from './routes/alerts';
@@ -50,9 +51,10 @@ export function apiRoutes(): AnyRoute[] {
 
 export function buildApp(
   ctx: ServerContext,
-  options: { webDist: string | null; pkiHttp: PkiHttpApp | null; hosts: HostPolicy },
+  options: { webDist: string | null; pkiHttp: PkiHttpApp | null; hosts: HostPolicy; ops?: ConsoleOps },
 ): Hono {
   const app = new Hono();
+  if (options.ops) app.use('*', countRequests(options.ops.metrics));
 
   app.use('*', async (c, next) => {
     const startedMs = performance.now();
@@ -104,6 +106,7 @@ export function buildApp(
     );
   });
 
+  if (options.ops) mountOpsRoutes(app, options.ops);
   mountRoutes(app, apiRoutes(), ctx);
   app.all('/api/*', (c) =>
     c.json({ error: { code: 'not_found', message: `no API route ${c.req.method} ${c.req.path}` } }, 404),

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
 import type { EventBus } from '../../bus';
-import { createLogger, type Logger } from '../../common';
+import { createLogger, type Logger, type MetricsAccess } from '../../common';
 import type { Topology } from '../../inventory';
 import type { MetricsStore } from '../../metrics';
 import { buildApp } from './app';
@@ -23,6 +23,8 @@ import { hostPolicy, hostProblem } from './http/host-check';
 import { bearerToken, identifyHeaders } from './http/route';
 import { decoyHash, LoginRateLimiter, openIdentity, type UserAdmin } from './identity';
 import { LiveState } from './live-state';
+import { createConsoleMetrics } from './ops/console-metrics';
+import { consoleReadinessChecks } from './ops/console-readiness';
 import type { AlertsPort, PkiHttpApp, PkiPort, SecurityEventsPort } from './ports';
 import { streamAccess } from './stream/access';
 import { StreamHub, type HubOptions } from './stream/hub';
@@ -69,6 +71,8 @@ export interface ConsoleServerOptions {
   /** How often coalesced node/link state changes go out on the stream (default 250 ms). */
   liveFlushMs?: number;
   loginRateLimit?: { maxAttempts: number; windowMs: number };
+  /** Who may read /metrics: default this host's loopback peers only (no token). */
+  metricsAccess?: MetricsAccess;
 }
 
 export interface ConsoleServer {
@@ -149,7 +153,22 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         : null
       : options.webDist;
   const hosts = hostPolicy(options.host ?? '127.0.0.1', options.allowedHosts ?? []);
-  const app = buildApp(ctx, { webDist, pkiHttp: options.pkiHttp ?? null, hosts });
+  const ops = {
+    metrics: createConsoleMetrics({
+      alerts,
+      metrics: options.metrics,
+      webSocketClients: () => hub.clientCount,
+    }),
+    readiness: consoleReadinessChecks({
+      metrics: options.metrics,
+      alerts,
+      securityEvents: ctx.securityEvents,
+      bus,
+    }),
+    metricsAccess: options.metricsAccess ?? { token: null },
+    log,
+  };
+  const app = buildApp(ctx, { webDist, pkiHttp: options.pkiHttp ?? null, hosts, ops });
   const server = (
     options.tls
       ? createAdaptorServer({
