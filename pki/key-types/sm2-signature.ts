@@ -31,6 +31,14 @@ export interface Sm2Curve {
   readonly Point: WeierstrassPointCons<bigint>;
   /** k·G; a curve may supply a native, constant-time ladder here. */
   multiplyBase(k: bigint): AffinePoint;
+  /** x of s·G + t·P (public values only), or null when that sum is the point at infinity. */
+  sumX(s: bigint, t: bigint, publicKey: WeierstrassPoint<bigint>): bigint | null;
+}
+
+export interface CurveOverrides {
+  multiplyBase(k: bigint): AffinePoint;
+  /** x of k·P for a point on the curve (an x-only multiplication, as ECDH computes it). */
+  multiplyX(k: bigint, point: AffinePoint): bigint;
 }
 
 /** The recommended curve of GB/T 32918.5-2017 (OID 1.2.156.10197.1.301). */
@@ -43,16 +51,27 @@ export const SM2_P256_PARAMETERS: Sm2CurveParameters = {
   Gy: 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n,
 };
 
-export function defineCurve(
-  parameters: Sm2CurveParameters,
-  multiplyBase?: (k: bigint) => AffinePoint,
-): Sm2Curve {
+/**
+ * A curve whose arithmetic is @noble/curves', or, with `native`, whose scalar multiplications are
+ * OpenSSL's: s·G + t·P is then t·(u·G + P) with u = s/t, an x-only multiplication that ECDH does.
+ */
+export function defineCurve(parameters: Sm2CurveParameters, native?: CurveOverrides): Sm2Curve {
   const Point = weierstrass({ ...parameters, h: 1n });
   Point.BASE.precompute(8, false);
+  const sumX = (s: bigint, t: bigint, publicKey: WeierstrassPoint<bigint>): bigint | null => {
+    if (!native) {
+      const sum = Point.BASE.multiply(s).add(publicKey.multiplyUnsafe(t));
+      return sum.is0() ? null : sum.toAffine().x;
+    }
+    const u = mod(s * invert(t, parameters.n), parameters.n);
+    const inner = Point.fromAffine(native.multiplyBase(u)).add(publicKey);
+    return inner.is0() ? null : native.multiplyX(t, inner.toAffine());
+  };
   return {
     parameters,
     Point,
-    multiplyBase: multiplyBase ?? ((k) => Point.BASE.multiply(k).toAffine()),
+    multiplyBase: native?.multiplyBase ?? ((k) => Point.BASE.multiply(k).toAffine()),
+    sumX,
   };
 }
 
@@ -164,9 +183,8 @@ export function sm2Verify(
   if (t === 0n) return false;
   const affine = publicKey.toAffine();
   const e = messageDigest(curve, id, affine, message);
-  const sum = curve.Point.fromAffine(curve.multiplyBase(s)).add(publicKey.multiplyUnsafe(t));
-  if (sum.is0()) return false;
-  return mod(e + sum.toAffine().x, n) === r;
+  const x1 = curve.sumX(s, t, publicKey);
+  return x1 !== null && mod(e + x1, n) === r;
 }
 
 /** A private scalar usable for SM2: 1 ≤ d ≤ n − 2 (1 + d must be invertible mod n). */

@@ -29,16 +29,26 @@ export const SM2_OIDS = {
   sm2WithSm3: '1.2.156.10197.1.501',
 } as const;
 
-// OpenSSL's ladder for k·G (constant time, and faster here than JavaScript with a precomputed table).
-const nativeBase = createECDH('SM2');
+// OpenSSL's scalar multiplications through ECDH on the SM2 curve: its ladder for k·G is constant
+// time, and both are 3–5x faster here than JavaScript (README.md: the SM2 implementation).
+const nativeEcdh = createECDH('SM2');
 
 function multiplyBaseNatively(k: bigint): AffinePoint {
-  nativeBase.setPrivateKey(toFixedBytes(k));
-  const point = nativeBase.getPublicKey();
+  nativeEcdh.setPrivateKey(toFixedBytes(k));
+  const point = nativeEcdh.getPublicKey();
   return { x: toBigInt(point.subarray(1, 33)), y: toBigInt(point.subarray(33, 65)) };
 }
 
-export const SM2_CURVE = defineCurve(SM2_P256_PARAMETERS, multiplyBaseNatively);
+function multiplyXNatively(k: bigint, point: AffinePoint): bigint {
+  nativeEcdh.setPrivateKey(toFixedBytes(k));
+  const encoded = Buffer.concat([Buffer.from([0x04]), toFixedBytes(point.x), toFixedBytes(point.y)]);
+  return toBigInt(nativeEcdh.computeSecret(encoded));
+}
+
+export const SM2_CURVE = defineCurve(SM2_P256_PARAMETERS, {
+  multiplyBase: multiplyBaseNatively,
+  multiplyX: multiplyXNatively,
+});
 
 const GENERATES = ['sm2'] as const;
 type Sm2KeyType = (typeof GENERATES)[number];

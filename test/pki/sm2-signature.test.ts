@@ -4,7 +4,7 @@
  * recommended curve with the default ID.
  */
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import { createPrivateKey, randomBytes, sign as nodeSign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readPublicKeyInfo } from '../../pki/key-types/index';
 import { decodeSignature, encodeSignature } from '../../pki/key-types/sm2-der';
 import { SM2_CURVE, sm2Keys } from '../../pki/key-types/sm2';
-import { defineCurve, sm2Sign, sm2Verify, toBigInt, userHash } from '../../pki/key-types/sm2-signature';
+import {
+  SM2_P256_PARAMETERS,
+  defineCurve,
+  sm2Sign,
+  sm2Verify,
+  toBigInt,
+  userHash,
+} from '../../pki/key-types/sm2-signature';
 import { spkiOf } from '../../pki/x509';
 
 const hex = (text: string) => BigInt(`0x${text.replace(/\s/g, '')}`);
@@ -159,10 +166,31 @@ describe('SM2 with Debian openssl (recommended curve, ID 1234567812345678)', () 
     expect(decodeSignature(Buffer.from([0x30, 0x06, 0x02, 0x01, 0x80, 0x02, 0x01, 0x01]))).toBeNull();
   });
 
-  it('signs with a key read back from PKCS#8 (the CA key after unlocking)', () => {
-    const reread = generateKeyPairSync('ec', { namedCurve: 'SM2' });
-    expect(SM2_CURVE.multiplyBase(5n)).toEqual(SM2_CURVE.Point.BASE.multiply(5n).toAffine());
-    expect(toBigInt(Buffer.from([1, 0]))).toBe(256n);
-    expect(sm2Keys.holds(reread.privateKey)).toBe(true);
+  it('signs with a key read back from PKCS#8 (the CA key after unlocking), verifiable by openssl', () => {
+    const reread = createPrivateKey(key.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    expect(reread.asymmetricKeyType).toBeUndefined();
+    expect(sm2Keys.holds(reread)).toBe(true);
+    writeFileSync(join(dir, 'reread.sig'), sm2Keys.sign(reread, 'sm3', message));
+    expect(opensslVerify(join(dir, 'reread.sig'))).toBe(true);
+  });
+
+  it("OpenSSL's multiplications (through ECDH) agree with @noble/curves' on the SM2 curve", () => {
+    const plain = defineCurve(SM2_P256_PARAMETERS);
+    const point = plain.Point.BASE.multiply(0x1234567890abcdefn);
+    for (const [s, t] of [
+      [1n, 1n],
+      [2n, 3n],
+      [SM2_P256_PARAMETERS.n - 1n, 7n],
+      [toBigInt(randomBytes(31)), toBigInt(randomBytes(32))],
+    ] as const) {
+      expect(SM2_CURVE.multiplyBase(s)).toEqual(plain.multiplyBase(s));
+      expect(SM2_CURVE.sumX(s, t, SM2_CURVE.Point.fromAffine(point.toAffine()))).toBe(
+        plain.sumX(s, t, point),
+      );
+    }
+    // s·G + t·P at infinity: P = −(s/t)·G.
+    const minus = plain.Point.BASE.multiply(SM2_P256_PARAMETERS.n - 2n);
+    expect(SM2_CURVE.sumX(2n, 1n, SM2_CURVE.Point.fromAffine(minus.toAffine()))).toBeNull();
+    expect(plain.sumX(2n, 1n, minus)).toBeNull();
   });
 });
