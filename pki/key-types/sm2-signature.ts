@@ -70,7 +70,7 @@ export function defineCurve(parameters: Sm2CurveParameters, native?: CurveOverri
   return {
     parameters,
     Point,
-    multiplyBase: native?.multiplyBase ?? ((k) => Point.BASE.multiply(k).toAffine()),
+    multiplyBase: native ? (k) => native.multiplyBase(k) : (k) => Point.BASE.multiply(k).toAffine(),
     sumX,
   };
 }
