@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 
 /** A parsed YAML file that can tell which line any field path came from. */
 export class YamlSource {
@@ -6,19 +6,22 @@ export class YamlSource {
     readonly file: string,
     readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
+    private readonly aliasError: { line: number; message: string } | null,
   ) {}
 
   static parse(file: string, text: string): YamlSource {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    return new YamlSource(file, doc, lines);
+    return new YamlSource(file, doc, lines, doc.errors.length === 0 ? aliasError(doc, lines) : null);
   }
 
+  /** Parse errors, and an alias that does not resolve or expands too far (what `toJS()` would throw). */
   syntaxErrors(): Array<{ line: number; message: string }> {
-    return this.doc.errors.map((error) => ({
+    const errors = this.doc.errors.map((error) => ({
       line: this.lines.linePos(error.pos[0]).line,
       message: error.message.split('\n')[0] ?? error.message,
     }));
+    return this.aliasError === null ? errors : [...errors, this.aliasError];
   }
 
   /** The line of the deepest existing node along the path (the field itself, or its parent object). */
@@ -29,5 +32,23 @@ export class YamlSource {
       if (isNode(node) && node.range) return this.lines.linePos(node.range[0]).line;
     }
     return 1;
+  }
+}
+
+/** toJS() throws on an unresolved alias or an alias bomb: found here, reported at the first alias. */
+function aliasError(doc: Document.Parsed, lines: LineCounter): { line: number; message: string } | null {
+  try {
+    doc.toJS();
+    return null;
+  } catch (error) {
+    let offset = 0;
+    visit(doc, {
+      Alias(_key, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const message = error instanceof Error ? error.message : String(error);
+    return { line: lines.linePos(offset).line, message: message.split('\n')[0] ?? message };
   }
 }
