@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAuditCommand } from './audit';
 import { registerBenchCommand } from './bench';
 import { registerCollectCommand } from './collect';
 import { registerDemoCommand } from './demo';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerDemoCommand(program);
   registerServeCommand(program);
   registerUserCommand(program);
+  registerAuditCommand(program);
   registerCollectCommand(program);
   registerLogsCommand(program);
 }

@@ -23,7 +23,7 @@ export function registerServeCommand(program: Command): void {
       const { createLogger } = await import('../../common');
       const { ensureFirstAdmin, startConsoleServer, startPkiSchedule } = await import('../../console/server');
       const { readServeConfig } = await import('../../console/server/config');
-      const { consoleTlsFromCa } = await import('../../console/server/tls');
+      const { consoleTlsFromCa, operatorCaBundle } = await import('../../console/server/tls');
       const { loadInventory, formatInventoryError } = await import('../../inventory');
       const { openMetricsStore } = await import('../../metrics');
       const { describeLogStoreSpec, openLogStore, parseLogStoreSpec } = await import('../../logs');
@@ -57,7 +57,7 @@ export function registerServeCommand(program: Command): void {
         caPassphrase = passphrase;
       }
 
-      let tls: { certPem: string; keyPem: string } | undefined;
+      let tls: { certPem: string; keyPem: string; clientCaPem?: string } | undefined;
       if (opts.tls || config.tls.enabled) {
         if (config.tls.certFile && config.tls.keyFile) {
           tls = {
@@ -74,7 +74,14 @@ export function registerServeCommand(program: Command): void {
         } else {
           fail('--tls needs tls.certFile + tls.keyFile, or tls.node (with a pki section) in the config');
         }
+        // Operators sign in with the certificates our CA issues them (mutual TLS, optional per client).
+        if (pki) tls.clientCaPem = operatorCaBundle(pki);
       }
+      if (config.audit.retentionDays < 180)
+        log.warn(
+          { retentionDays: config.audit.retentionDays },
+          'the console audit is kept under 180 days (audit.allowUnder180): below 网络安全法 §21',
+        );
 
       // Before the stores open: every problem as file:line field, header secrets against the environment.
       const rules = loadAlertRules(config.alerts.rules, environment.named);
@@ -153,6 +160,7 @@ export function registerServeCommand(program: Command): void {
         allowedHosts: config.allowedHosts,
         port: opts.port ?? config.port,
         sessionTtlMs: config.sessionTtlMin * 60_000,
+        auditRetentionDays: config.audit.retentionDays,
         metricsAccess: { token: environment.named[METRICS_TOKEN_ENV] ?? null },
         log: log.child({ part: 'console' }),
         ...(tls ? { tls } : {}),

@@ -5,26 +5,37 @@
  */
 import type { Alert, Link, NodeId, VideoLink } from '../../domain';
 import type { Topology } from '../../inventory';
-import type { UserRole } from '../shared';
+import { ADMIN_ROLES, type UserRole } from '../shared';
 
 export const PERMISSIONS = [
   'read',
   'alerts.write',
   'certs.write',
   'users',
+  'config',
+  'policy',
   'audit',
   'host',
   'tokens',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** viewer reads; operator + ack/silence; pki-admin + issue/revoke; admin + users, audit, host. */
+/**
+ * viewer reads; operator + ack/silence; pki-admin + issue/revoke. The three administrators are
+ * separated (三权分立): sysadmin users, account policy (configuration) and host health; secadmin
+ * security policy, alert handling (silences) and certificates; auditadmin reads and exports the
+ * audit and changes nothing else.
+ */
 const GRANTS: Record<UserRole, readonly Permission[]> = {
   viewer: ['read', 'tokens'],
   operator: ['read', 'tokens', 'alerts.write'],
   'pki-admin': ['read', 'tokens', 'alerts.write', 'certs.write'],
-  admin: ['read', 'tokens', 'alerts.write', 'certs.write', 'users', 'audit', 'host'],
+  sysadmin: ['read', 'tokens', 'users', 'config', 'host'],
+  secadmin: ['read', 'tokens', 'alerts.write', 'certs.write', 'policy'],
+  auditadmin: ['read', 'tokens', 'audit'],
 };
+
+export const isAdminRole = (role: UserRole): boolean => (ADMIN_ROLES as readonly UserRole[]).includes(role);
 
 export function roleAllows(role: UserRole, permission: Permission): boolean {
   return GRANTS[role].includes(permission);
@@ -92,21 +103,23 @@ export interface Manageable {
 }
 
 /**
- * Who may administer whom: nobody manages a user with more power than themselves, and admins are
- * managed only by whole-network admins. So a county's admin manages the county's operators, viewers
- * and PKI admins, never a peer admin (whose password it could otherwise take over) nor itself.
+ * Who may administer whom: only system administrators manage users, and administrators (of any of
+ * the three kinds) are managed only by whole-network system administrators. So a county's system
+ * administrator manages the county's operators, viewers and PKI admins, never a peer administrator
+ * (whose password it could otherwise take over) nor itself.
  */
 export function mayManage(actor: Manageable, target: Pick<UserRecordLike, 'role' | 'scope'>): boolean {
   if (!roleAllows(actor.role, 'users')) return false;
   if (actor.scope.isWholeNetwork) return true;
-  if (target.role === 'admin') return false;
+  if (isAdminRole(target.role)) return false;
   return target.scope !== null && actor.scope.allowsNode(target.scope);
 }
 
 /** Why `actor` may not give a user this role and scope; null when it may. */
 export function grantProblem(actor: Manageable, role: UserRole, scope: string | null): string | null {
   if (actor.scope.isWholeNetwork) return null;
-  if (role === 'admin') return 'only a whole-network admin can make admins';
+  if (isAdminRole(role))
+    return 'only a whole-network system administrator can give the sysadmin, secadmin or auditadmin role';
   if (scope === null || !actor.scope.allowsNode(scope))
     return 'you can only give users a scope inside your own subtree';
   return null;

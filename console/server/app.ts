@@ -9,8 +9,10 @@ import { defineRoute, mountRoutes, type AnyRoute } from './http/route';
 import { mountWebApp } from './http/static';
 import { countRequests, mountOpsRoutes, type ConsoleOps } from './ops/routes';
 import type { PkiHttpApp } from './ports';
+import { accountRoutes } from './routes/account';
 import { adminRoutes } from './routes/admin';
 import { alertRoutes } from './routes/alerts';
+import { auditRoutes } from './routes/audit';
 import { certificateRoutes } from './routes/certificates';
 import { metricRoutes } from './routes/metrics';
 import { buildOpenApi } from './routes/openapi';
@@ -33,6 +35,8 @@ export function apiRoutes(): AnyRoute[] {
     ...certificateRoutes,
     ...securityEventRoutes,
     ...adminRoutes,
+    ...auditRoutes,
+    ...accountRoutes,
   ];
   const openapi = buildOpenApi(routes, VERSION);
   routes.push(

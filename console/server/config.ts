@@ -69,6 +69,18 @@ const schema = z
       })
       .default({ enabled: false }),
     webDist: z.string().min(1).optional(),
+    /** The console audit: kept retentionDays (≥ 180 unless allowUnder180, 网络安全法 §21). */
+    audit: z
+      .object({
+        retentionDays: z.number().int().min(1).default(180),
+        allowUnder180: z.boolean().default(false),
+      })
+      .strict()
+      .refine((audit) => audit.retentionDays >= 180 || audit.allowUnder180, {
+        message: 'under the 180 days 网络安全法 §21 requires for logs; set allowUnder180: true to override',
+        path: ['retentionDays'],
+      })
+      .default({ retentionDays: 180, allowUnder180: false }),
     sessionTtlMin: z
       .number()
       .int()

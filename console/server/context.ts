@@ -22,6 +22,10 @@ export interface ServerContext {
   log: Logger;
   /** Serving over TLS: cookies get `Secure`. */
   secure: boolean;
+  /** TLS asks clients for a certificate (our CA's bundle): operator certificate sign-in works. */
+  clientCertificates: boolean;
+  /** Days the console audit is kept (at least 180 unless overridden in the serve config). */
+  auditRetentionDays: number;
   loginLimiter: LoginRateLimiter;
   scopeOf(user: Pick<UserRecord, 'scope'>): Scope;
   collectorHealth(): CollectorHealthEvent | null;

@@ -30,12 +30,16 @@ import { streamAccess } from './stream/access';
 import { StreamHub, type HubOptions } from './stream/hub';
 
 export { ensureFirstAdmin, openIdentity, type Identity } from './identity';
+export { operatorCaBundle } from './tls';
 export type { UserAdmin, UserRecord } from './identity';
 export type { AlertsPort, PkiPort, PkiHttpApp, SecurityEventsPort, SilenceInput } from './ports';
 export { apiRoutes } from './app';
 export type { HubOptions } from './stream/hub';
 export { startPkiSchedule, DEFAULT_PKI_SCHEDULE_INTERVAL_MS } from './pki-schedule';
 export type { PkiScheduleOptions } from './pki-schedule';
+
+/** 网络安全法 §21: network logs are kept at least six months. */
+const DEFAULT_AUDIT_RETENTION_DAYS = 180;
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -61,7 +65,13 @@ export interface ConsoleServerOptions {
    */
   allowedHosts?: string[];
   port?: number;
-  tls?: { certPem: string; keyPem: string };
+  /**
+   * HTTPS. `clientCaPem`: our CA's certificates; the server then asks browsers for a client
+   * certificate (optional in the handshake) so operators can sign in with their certificate.
+   */
+  tls?: { certPem: string; keyPem: string; clientCaPem?: string };
+  /** Days the console audit is kept (default 180; the serve config refuses less without an override). */
+  auditRetentionDays?: number;
   sessionTtlMs?: number;
   /** Default: warnings and errors to stderr at level info. */
   log?: Logger;
@@ -123,6 +133,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     hub,
     log,
     secure: options.tls !== undefined,
+    clientCertificates: options.tls?.clientCaPem !== undefined,
+    auditRetentionDays: options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
     loginLimiter: new LoginRateLimiter(options.loginRateLimit?.maxAttempts, options.loginRateLimit?.windowMs),
     scopeOf: scopeCache(topology),
     collectorHealth: () => live.collectorHealth(),
@@ -140,10 +152,14 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
   }, options.liveFlushMs ?? 250);
   flushTimer.unref();
-  const purgeTimer = setInterval(() => {
+  for (const note of identity.migrationNotes) log.warn({ note }, 'console users migrated');
+  const purge = () => {
     identity.sessions.purgeExpired();
     identity.users.purgeLoginFailures();
-  }, 3600_000);
+    identity.audit.purgeOlderThan(ctx.auditRetentionDays);
+  };
+  purge();
+  const purgeTimer = setInterval(purge, 3600_000);
   purgeTimer.unref();
 
   const webDist =
@@ -174,7 +190,14 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       ? createAdaptorServer({
           fetch: app.fetch,
           createServer: createHttpsServer,
-          serverOptions: { cert: options.tls.certPem, key: options.tls.keyPem },
+          serverOptions: {
+            cert: options.tls.certPem,
+            key: options.tls.keyPem,
+            // Asked, not required: password sign-in still works; the route checks what was presented.
+            ...(options.tls.clientCaPem
+              ? { ca: options.tls.clientCaPem, requestCert: true, rejectUnauthorized: false }
+              : {}),
+          },
         })
       : createAdaptorServer({ fetch: app.fetch })
   ) as Server;

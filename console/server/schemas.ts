@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { labelPatternProblem, MAX_PATTERN_LENGTH } from '../../alerts';
 import { SEVERITIES, TIERS, ZONES } from '../../domain';
+import { ACCOUNT_POLICY_BOUNDS } from './identity/policy';
 import {
   CERT_PROFILES,
   REVOCATION_REASONS,
@@ -17,6 +18,9 @@ import {
   type CreateUserRequest,
   type IssueCertificateRequest,
   type LoginRequest,
+  type AccountPolicy,
+  type SecurityPolicy,
+  type TotpConfirmRequest,
   type RevokeRequest,
   type SilenceRequest,
   type UpdateUserRequest,
@@ -34,12 +38,47 @@ const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'tr
 export const loginSchema = z.object({
   username: text(64).min(1),
   password: text(256).min(1),
+  totpCode: text(32).optional(),
 }) satisfies z.ZodType<LoginRequest>;
+
+export const totpConfirmSchema = z.object({
+  code: z.string().regex(/^\s*\d{6}\s*$/, 'the 6-digit code from the authenticator app'),
+}) satisfies z.ZodType<TotpConfirmRequest>;
+
+const bounded = (key: keyof AccountPolicy) =>
+  z.number().int().min(ACCOUNT_POLICY_BOUNDS[key].min).max(ACCOUNT_POLICY_BOUNDS[key].max);
+export const accountPolicySchema = z
+  .object({
+    minLength: bounded('minLength'),
+    minClasses: bounded('minClasses'),
+    expiryDays: bounded('expiryDays'),
+    historyCount: bounded('historyCount'),
+    idleTimeoutMin: bounded('idleTimeoutMin'),
+    lockoutAttempts: bounded('lockoutAttempts'),
+    lockoutMinutes: bounded('lockoutMinutes'),
+  })
+  .strict() satisfies z.ZodType<AccountPolicy>;
+
+export const securityPolicySchema = z
+  .object({ totpRequired: z.boolean() })
+  .strict() satisfies z.ZodType<SecurityPolicy>;
+
+/** An operator certificate's subject CN (a person's name, as the PKI's operator profile allows). */
+const certificateName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^\p{Cc}*]+$/u, 'a certificate subject CN: printable, no wildcard');
+
+/** One role per account (三权分立): a list or a combined name is refused with this reason. */
+const oneRole = z.enum(USER_ROLES, {
+  error: `exactly one role, one of ${USER_ROLES.join(', ')}: an account never holds two`,
+});
 
 export const createUserSchema = z.object({
   username: text(64).min(2),
   displayName: text(100).min(1),
-  role: z.enum(USER_ROLES),
+  role: oneRole,
   scope: nodeId.nullable(),
   password: text(256),
 }) satisfies z.ZodType<CreateUserRequest>;
@@ -47,10 +86,12 @@ export const createUserSchema = z.object({
 export const updateUserSchema = z
   .object({
     displayName: text(100).min(1).optional(),
-    role: z.enum(USER_ROLES).optional(),
+    role: oneRole.optional(),
     scope: nodeId.nullable().optional(),
     password: text(256).optional(),
     locked: z.boolean().optional(),
+    certificateName: certificateName.nullable().optional(),
+    totp: z.literal(false).optional(),
   })
   .strict() satisfies z.ZodType<UpdateUserRequest>;
 
@@ -152,6 +193,17 @@ export const certificatesQuerySchema = z.object({
   text: text(200).optional(),
   node: nodeId.optional(),
   status: z.enum(['valid', 'revoked', 'expired']).optional(),
+});
+
+const epochOrIso = z.string().transform((raw, ctx) => {
+  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: 'epoch milliseconds or an ISO 8601 time' });
+  return ms;
+});
+export const auditExportQuerySchema = z.object({
+  format: z.enum(['csv', 'json']).default('json'),
+  from: epochOrIso.optional(),
+  to: epochOrIso.optional(),
 });
 
 export const auditQuerySchema = z.object({

@@ -52,3 +52,23 @@ export function consoleTlsFromCa(
   writeFileSync(certFile, certPem);
   return { ok: true, certPem, keyPem, issued: true };
 }
+
+/** What the CA bundle needs from the PKI (PkiService as it is). */
+export interface CaCertificates {
+  authorities(): Array<{ id: string }>;
+  caCertificate(issuerId: string): Buffer | null;
+}
+
+/**
+ * Every CA certificate of our hierarchy (root and branches) as PEM: the trust the console's TLS
+ * checks operator certificates against. Intermediates are included because browsers send only
+ * the leaf.
+ */
+export function operatorCaBundle(pki: CaCertificates): string {
+  return pki
+    .authorities()
+    .map((authority) => pki.caCertificate(authority.id))
+    .filter((der): der is Buffer => der !== null)
+    .map((der) => new X509Certificate(der).toString())
+    .join('');
+}

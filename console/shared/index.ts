@@ -37,9 +37,17 @@ export interface ApiError {
 }
 
 // ---------- identity ----------
-/** What a console user may do (not a device's role: see DEVICE_ROLES in domain/). */
-export const USER_ROLES = ['viewer', 'operator', 'pki-admin', 'admin'] as const;
+/**
+ * What a console user may do (not a device's role: see DEVICE_ROLES in domain/). The three
+ * administrator roles are separated (三权分立): users and configuration (sysadmin), security policy,
+ * rules and PKI policy (secadmin), the audit (auditadmin). An account holds exactly one role.
+ */
+export const USER_ROLES = ['viewer', 'operator', 'pki-admin', 'sysadmin', 'secadmin', 'auditadmin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
+export const ADMIN_ROLES = ['sysadmin', 'secadmin', 'auditadmin'] as const satisfies readonly UserRole[];
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+/** Roles a mandatory second factor applies to (security policy `totpRequired`). */
+export const SECOND_FACTOR_ROLES = [...ADMIN_ROLES, 'pki-admin'] as const satisfies readonly UserRole[];
 
 export interface UserView {
   username: string;
@@ -52,17 +60,77 @@ export interface UserView {
   createdAtMs: number;
   lastLoginMs: number | null;
   locked: boolean;
+  /** A TOTP second factor is enrolled and confirmed. */
+  totpEnabled: boolean;
+  /** When the password must be changed (account policy expiry); null = never. */
+  passwordExpiresAtMs: number | null;
+  /** Subject CN of the operator certificate this user signs in with (mutual TLS); null = none bound. */
+  certificateName: string | null;
 }
-/** POST /api/session */
+/** POST /api/session. `totpCode`: a 6-digit code or a recovery code, when the user has TOTP. */
 export interface LoginRequest {
   username: string;
   password: string;
+  totpCode?: string;
 }
+/**
+ * A signed-in session that may only finish a step before it can do anything else: change an expired
+ * password, or enrol TOTP that the security policy makes mandatory for the user's role.
+ */
+export type SessionRestriction = 'password-expired' | 'totp-enrolment';
 /** POST/GET /api/session. The session itself is an httpOnly cookie; send csrfToken as x-csrf-token. */
 export interface SessionResponse {
   user: UserView;
   csrfToken: string;
   expiresAtMs: number;
+  /** Minutes without a request after which the session ends (account policy). */
+  idleTimeoutMin: number;
+  /** null: a full session; otherwise only that step's routes answer (others: 403 with its code). */
+  restriction: SessionRestriction | null;
+  /** How this session was opened. */
+  method: 'password' | 'password+totp' | 'certificate';
+}
+/** POST /api/session/totp: a new, unconfirmed secret (replaces an unconfirmed one). */
+export interface TotpEnrolmentResponse {
+  /** Base32 secret, for typing into an authenticator app. */
+  secret: string;
+  /** otpauth:// URI the QR code encodes. */
+  uri: string;
+  /** The QR code as an SVG document. */
+  qrSvg: string;
+}
+/** POST /api/session/totp/confirm: the first code from the app proves the enrolment. */
+export interface TotpConfirmRequest {
+  code: string;
+}
+/** Recovery codes are shown once; each signs in once in place of a TOTP code. */
+export interface TotpConfirmResponse {
+  recoveryCodes: string[];
+}
+/** Password and session rules (system administrator). */
+export interface AccountPolicy {
+  minLength: number;
+  /** How many of: lower case, upper case, digits, other characters. */
+  minClasses: number;
+  /** Days a password lives; 0 = never expires. */
+  expiryDays: number;
+  /** A new password may not repeat any of the last N. */
+  historyCount: number;
+  idleTimeoutMin: number;
+  lockoutAttempts: number;
+  lockoutMinutes: number;
+}
+/** Second-factor rules (security administrator). */
+export interface SecurityPolicy {
+  /** System, security and audit administrators and PKI administrators must use TOTP. */
+  totpRequired: boolean;
+}
+/** GET /api/policy */
+export interface PoliciesResponse {
+  account: AccountPolicy;
+  security: SecurityPolicy;
+  /** Days the console audit is kept (serve config `auditRetentionDays`; at least 180 unless overridden). */
+  auditRetentionDays: number;
 }
 /** POST /api/users */
 export interface CreateUserRequest {
@@ -79,6 +147,16 @@ export interface UpdateUserRequest {
   scope?: string | null;
   password?: string;
   locked?: boolean;
+  /** Operator certificate subject CN to sign in with over mutual TLS; null unbinds. */
+  certificateName?: string | null;
+  /** false: remove the user's TOTP (an administrator's reset; the user enrols again). */
+  totp?: false;
+}
+/** GET /api/users */
+export interface UsersResponse {
+  users: UserView[];
+  /** Notes the administrators should read, e.g. how old `admin` accounts were migrated (三权分立). */
+  notices: string[];
 }
 
 /** PUT /api/session/password: users change their own password (ends their other sessions, revokes their tokens). */
@@ -347,6 +425,15 @@ export interface AuditRecord {
 export interface AuditResponse {
   records: AuditRecord[];
 }
+/** An audit record as exported and verified: with its place in the hash chain. */
+export interface ChainedAuditRecord extends AuditRecord {
+  prevHash: string;
+  hash: string;
+}
+/** GET /api/audit/verify */
+export type AuditVerifyResponse =
+  | { ok: true; entries: number; firstId: number | null; lastId: number | null }
+  | { ok: false; entryId: number; line: number; reason: string };
 /** GET /api/admin/host (admin) */
 export interface HostHealthResponse {
   cpuPct: number;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
 import { asNodeId } from '../../domain';
 import { pino } from 'pino';
+import type { UserRole } from '../../console/shared';
 import { startStack, type Stack } from '../../demo/stack';
 
 const PASSWORD = 'e2e-operator-passphrase-42';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   });
   const add = async (
     username: string,
-    role: 'viewer' | 'operator' | 'pki-admin' | 'admin',
+    role: UserRole,
     scope: string | null,
   ) => {
     const created = await stack.console.users.create(
@@ -253,8 +254,8 @@ describe('console in the browser', () => {
     await signIn(other.page, stack.url, 'pw-change', PASSWORD);
     const { context, page } = await newSession(browser);
     await signIn(page, stack.url, 'pw-change', PASSWORD);
-    await page.click('[data-testid=change-password]');
     await page.click('[data-testid=user-menu]');
+    await page.click('[data-testid=change-password]');
     const dialog = page.locator('[role=dialog]');
     const fields = dialog.locator('input[type=password]');
     await fields.nth(0).fill('not-the-password');

@@ -22,14 +22,17 @@ const ids = { nzAlert: '', nzSilence: '', nzSerial: '', xcSerial: '', adminToken
 
 // Users: whole-network ones of each role, and Xichuan county (xichuan-gw subtree) ones.
 const USERS: Array<[string, UserRole, string | null]> = [
-  ['admin', 'admin', null],
+  ['admin', 'sysadmin', null],
   ['viewer', 'viewer', null],
   ['op', 'operator', null],
   ['pkiadm', 'pki-admin', null],
-  ['xc-admin', 'admin', 'xichuan-gw'],
+  ['xc-admin', 'sysadmin', 'xichuan-gw'],
   ['xc-op', 'operator', 'xichuan-gw'],
   ['xc-pki', 'pki-admin', 'xichuan-gw'],
   ['nz-op', 'operator', 'nanzhao-gw'],
+  ['sec', 'secadmin', null],
+  ['aud', 'auditadmin', null],
+  ['xc-aud', 'auditadmin', 'xichuan-gw'],
 ];
 
 const silenceBody = (node: string) => ({
@@ -48,13 +51,14 @@ beforeAll(async () => {
   ids.nzAlert = (await eventually(() => stack.engine.list().find((alert) => alert.node === 'nanzhao-sw'))).id;
   await eventually(() => stack.engine.list().find((alert) => alert.node === 'xichuan-sw'));
   const admin = clients.get('admin') as Client;
-  const silence = await admin.api('/api/silences', { method: 'POST', body: silenceBody('nanzhao-sw') });
+  const security = clients.get('sec') as Client;
+  const silence = await security.api('/api/silences', { method: 'POST', body: silenceBody('nanzhao-sw') });
   ids.nzSilence = ((await silence.json()) as { id: string }).id;
   for (const [node, key] of [
     ['nanzhao-gw', 'nzSerial'],
     ['xichuan-gw', 'xcSerial'],
   ] as const) {
-    const issued = await admin.api('/api/certificates', {
+    const issued = await security.api('/api/certificates', {
       method: 'POST',
       body: { node, profile: 'router', generate: { keyType: 'ecdsa-p256' } },
     });
@@ -103,6 +107,34 @@ const TABLE: Record<string, Row> = {
     body: () => ({ currentPassword: 'not-the-password', newPassword: 'long-enough-password' }),
     wrongRole: null,
   },
+  'POST /api/session/certificate': { path: () => '/api/session/certificate', wrongRole: null },
+  'POST /api/session/totp': { path: () => '/api/session/totp', wrongRole: null },
+  'POST /api/session/totp/confirm': {
+    path: () => '/api/session/totp/confirm',
+    body: () => ({ code: '123456' }),
+    wrongRole: null,
+  },
+  'GET /api/policy': { path: () => '/api/policy', wrongRole: null },
+  'PUT /api/policy/account': {
+    path: () => '/api/policy/account',
+    body: () => ({
+      minLength: 12,
+      minClasses: 3,
+      expiryDays: 90,
+      historyCount: 5,
+      idleTimeoutMin: 15,
+      lockoutAttempts: 5,
+      lockoutMinutes: 15,
+    }),
+    wrongRole: 'aud',
+  },
+  'PUT /api/policy/security': {
+    path: () => '/api/policy/security',
+    body: () => ({ totpRequired: false }),
+    wrongRole: 'aud',
+  },
+  'GET /api/audit/export': { path: () => '/api/audit/export?format=csv', wrongRole: 'admin' },
+  'GET /api/audit/verify': { path: () => '/api/audit/verify', wrongRole: 'admin' },
   'GET /api/tokens': { path: () => '/api/tokens', wrongRole: null },
   'POST /api/tokens': { path: () => '/api/tokens', body: () => ({ name: 'x' }), wrongRole: null },
   'DELETE /api/tokens/:id': {
@@ -278,13 +310,14 @@ const TABLE: Record<string, Row> = {
   },
   'GET /api/audit': {
     path: () => '/api/audit',
-    wrongRole: 'pkiadm',
+    wrongRole: 'admin',
     foreign: {
-      user: 'xc-admin',
+      user: 'xc-aud',
       expect: async (response) => {
         const { records } = (await response.json()) as { records: Array<{ actor: string }> };
         expect(records.length).toBeGreaterThan(0);
-        for (const record of records) expect(['xc-admin', 'xc-op', 'xc-pki']).toContain(record.actor);
+        for (const record of records)
+          expect(['xc-admin', 'xc-op', 'xc-pki', 'xc-aud']).toContain(record.actor);
       },
     },
   },

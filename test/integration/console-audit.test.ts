@@ -32,7 +32,7 @@ async function record(response: Response): Promise<string> {
 
 beforeAll(async () => {
   stack = await startStack({ withPki: true, loginRateLimit: { maxAttempts: 50, windowMs: 60_000 } });
-  await addUser(stack, 'admin', 'admin', null);
+  await addUser(stack, 'admin', 'sysadmin', null);
 });
 afterAll(() => stack.stop());
 

@@ -21,7 +21,7 @@ beforeAll(async () => {
   writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>egov-noc</title>');
   writeFileSync(join(webDist, 'assets', 'app.js'), 'console.log(1)');
   stack = await startStack({ withPki: true, webDist, allowedHosts: ['noc.nanyang.gov.cn'] }, dir);
-  await addUser(stack, 'admin', 'admin', null);
+  await addUser(stack, 'admin', 'sysadmin', null);
   const admin = await login(stack.server.url, 'admin');
   const created = await admin.api('/api/tokens', { method: 'POST', body: { name: 'fuzz' } });
   adminToken = ((await created.json()) as { token: string }).token;

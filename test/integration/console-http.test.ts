@@ -19,7 +19,7 @@ beforeAll(async () => {
   writeFileSync(join(web, 'index.html'), '<!doctype html><title>网管中心</title><div id="app"></div>');
   writeFileSync(join(web, 'assets', 'app-1234.js'), 'console.log(1)');
   stack = await startStack({ withPki: true, webDist: web });
-  await addUser(stack, 'admin', 'admin', null);
+  await addUser(stack, 'admin', 'sysadmin', null);
 });
 afterAll(() => stack.stop());
 
@@ -115,7 +115,7 @@ test('HTTPS with a server certificate issued by the project CA; the cookie is Se
   if (!root.ok) throw new Error(root.reason);
   const tlsStack = await startStack({ tls: { certPem: material.certPem, keyPem: material.keyPem } });
   try {
-    await addUser(tlsStack, 'admin', 'admin', null);
+    await addUser(tlsStack, 'admin', 'sysadmin', null);
     const port = new URL(tlsStack.server.url).port;
     const response = await new Promise<{ status: number; cookie: string; hsts: string; body: string }>(
       (resolve, reject) => {

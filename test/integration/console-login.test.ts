@@ -9,7 +9,7 @@ let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack({ loginRateLimit: { maxAttempts: 1000, windowMs: 60_000 } });
-  await addUser(stack, 'admin', 'admin', null);
+  await addUser(stack, 'admin', 'sysadmin', null);
 });
 afterAll(() => stack.stop());
 

@@ -66,7 +66,7 @@ beforeAll(async () => {
   store.write(seedEvents());
   await store.flush();
   stack = await startStack({ securityEvents: store }, dir);
-  await addUser(stack, 'net-admin', 'admin', null);
+  await addUser(stack, 'net-admin', 'sysadmin', null);
   await addUser(stack, 'xc-viewer', 'viewer', 'xichuan-gw');
   admin = await login(stack.server.url, 'net-admin');
   xichuan = await login(stack.server.url, 'xc-viewer');
@@ -231,7 +231,7 @@ describe('a flood of security events', () => {
     let nowMs = 1_000_000;
     const flooded = await startStack({ stream: { securityEventsPerS: 5, now: () => nowMs } });
     try {
-      await addUser(flooded, 'flood-admin', 'admin', null);
+      await addUser(flooded, 'flood-admin', 'sysadmin', null);
       const client = await login(flooded.server.url, 'flood-admin');
       const stream = await StreamClient.open(flooded.server.url, client.cookie);
       stream.send({ type: 'subscribe', filter: { securityEvents: true } });
@@ -263,7 +263,7 @@ describe('a log store that fails', () => {
     };
     const broken = await startStack({ securityEvents: failing });
     try {
-      await addUser(broken, 'admin2', 'admin', null);
+      await addUser(broken, 'admin2', 'sysadmin', null);
       const client = await login(broken.server.url, 'admin2');
       for (const path of ['/api/security-events', '/api/security-events/summary']) {
         const response = await client.api(path);
@@ -280,7 +280,7 @@ describe('a log store that fails', () => {
   test('without a log store the routes say so (404)', async () => {
     const bare = await startStack();
     try {
-      await addUser(bare, 'admin3', 'admin', null);
+      await addUser(bare, 'admin3', 'sysadmin', null);
       const client = await login(bare.server.url, 'admin3');
       const answer = await errorOf(await client.api('/api/security-events'));
       expect(answer.status).toBe(404);

@@ -21,7 +21,7 @@ let admin: Client;
 
 beforeAll(async () => {
   stack = await startStack({ stream: { heartbeatMs: 60_000, revalidateMs: 200 } });
-  await addUser(stack, 'admin', 'admin', null);
+  await addUser(stack, 'admin', 'sysadmin', null);
   admin = await login(stack.server.url, 'admin');
 });
 afterAll(() => stack.stop());

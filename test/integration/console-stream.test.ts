@@ -177,7 +177,7 @@ test('signing out ends the stream at the next heartbeat', async () => {
 test('a changed scope ends the stream; a foreign Origin is refused', async () => {
   const short = await startStack({ stream: { heartbeatMs: 100 } });
   try {
-    await addUser(short, 'admin', 'admin', null);
+    await addUser(short, 'admin', 'sysadmin', null);
     await addUser(short, 'mover', 'operator', 'xichuan-gw');
     const mover = await login(short.server.url, 'mover');
     const stream = await StreamClient.open(short.server.url, mover.cookie);

@@ -11,10 +11,10 @@ let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack();
-  await addUser(stack, 'city-admin', 'admin', null);
-  await addUser(stack, 'xc-admin', 'admin', 'xichuan-gw');
-  await addUser(stack, 'xc-admin2', 'admin', 'xichuan-gw');
-  await addUser(stack, 'core-admin', 'admin', 'ny-core');
+  await addUser(stack, 'city-admin', 'sysadmin', null);
+  await addUser(stack, 'xc-admin', 'sysadmin', 'xichuan-gw');
+  await addUser(stack, 'xc-admin2', 'sysadmin', 'xichuan-gw');
+  await addUser(stack, 'core-admin', 'sysadmin', 'ny-core');
   await addUser(stack, 'xc-op', 'operator', 'xichuan-gw');
 });
 afterAll(() => stack.stop());

@@ -12,7 +12,7 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { roleAllows, Scope, type Permission } from '../access';
-import { csrfMatches, type UserRecord } from '../identity';
+import { csrfMatches, type SignInMethod, type UserRecord } from '../identity';
 import { SESSION_COOKIE, TOKEN_PREFIX } from '../identity';
 import type { ServerContext } from '../context';
 import { BodyTooLarge } from './body-limit';
@@ -28,6 +28,8 @@ export interface Principal {
   /** Raw session id (cookie sessions only), to derive the CSRF token and to log out. */
   rawSessionId: string | null;
   sessionExpiresAtMs: number | null;
+  /** How the session was opened; 'password' for API tokens. */
+  method: SignInMethod;
 }
 
 export interface RouteInput<B, Q> {
@@ -47,8 +49,13 @@ export interface RouteSpec<B = unknown, Q = unknown> {
   path: string;
   summary: string;
   tag: string;
-  /** 'public' routes run without a caller (only POST /api/session). */
+  /** 'public' routes run without a caller (only the sign-in routes). */
   permission: Permission | 'public';
+  /**
+   * Answers a session that must first change an expired password or enrol TOTP (the steps' own
+   * routes, the session itself, sign-out); every other route refuses it with 403 and the step's code.
+   */
+  duringRestriction?: true;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   /** Response content type when not JSON (for the OpenAPI document). */
@@ -87,7 +94,14 @@ export function identifyHeaders(
     const record = ctx.identity.sessions.useToken(token);
     const user = record && ctx.identity.users.get(record.username);
     if (!user || user.locked) return null;
-    return { user, scope: ctx.scopeOf(user), via: 'token', rawSessionId: null, sessionExpiresAtMs: null };
+    return {
+      user,
+      scope: ctx.scopeOf(user),
+      via: 'token',
+      rawSessionId: null,
+      sessionExpiresAtMs: null,
+      method: 'password',
+    };
   }
   const rawId = cookieValue(headers.cookie, SESSION_COOKIE);
   return rawId === undefined ? null : principalForSession(rawId, ctx);
@@ -118,7 +132,27 @@ export function principalForSession(rawId: string, ctx: ServerContext): Principa
     via: 'session',
     rawSessionId: rawId,
     sessionExpiresAtMs: session.expiresAtMs,
+    method: session.method,
   };
+}
+
+const RESTRICTION_REFUSAL = {
+  'password-expired': [
+    'password_expired',
+    'your password has expired: change it first (PUT /api/session/password)',
+  ],
+  'totp-enrolment': [
+    'totp_enrolment_required',
+    'the security policy requires a second factor for your role: enrol TOTP first (POST /api/session/totp)',
+  ],
+} as const;
+
+/** 403 unless the caller has finished every step the policies ask of it, or the route is one of those steps. */
+function checkRestriction(route: AnyRoute, who: Principal, ctx: ServerContext): void {
+  const restriction = ctx.identity.users.restrictionOf(who.user);
+  if (restriction === null || route.duringRestriction) return;
+  const [code, message] = RESTRICTION_REFUSAL[restriction];
+  throw new ApiFailure(403, code, message);
 }
 
 function fieldOf(issue: z.core.$ZodIssue | undefined): string | undefined {
@@ -173,6 +207,7 @@ export function mountRoutes(app: Hono, routes: readonly AnyRoute[], ctx: ServerC
           );
         if (!roleAllows(who.user.role, route.permission))
           throw new ApiFailure(403, 'forbidden', `the ${who.user.role} role may not do this`);
+        checkRestriction(route, who, ctx);
         c.set('username' as never, who.user.username as never);
       }
       const bodySchema = route.body as z.ZodType<unknown> | undefined;

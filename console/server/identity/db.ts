@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { ensurePrivateDir, openPrivateDatabase } from '../../../common';
+import { USER_ROLES } from '../../shared';
 
 export type IdentityDb = Database.Database;
 
@@ -53,9 +54,59 @@ CREATE TABLE IF NOT EXISTS audit (
   detail TEXT NOT NULL,
   from_ip TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS password_history (
+  username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+  password_hash TEXT NOT NULL,
+  changed_at_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS password_history_by_user ON password_history(username, changed_at_ms);
+CREATE TABLE IF NOT EXISTS recovery_codes (
+  username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL,
+  used_at_ms INTEGER
+);
+-- Policies and one-off notes, as JSON under a key.
+CREATE TABLE IF NOT EXISTS settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 `;
 
+/** Columns added after the first release; added in place to an older console.sqlite. */
+const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
+  ['users', 'password_changed_ms', 'INTEGER'],
+  ['users', 'totp_secret', 'TEXT'],
+  ['users', 'totp_pending_secret', 'TEXT'],
+  ['users', 'totp_last_step', 'INTEGER'],
+  ['users', 'cert_name', 'TEXT'],
+  ['audit', 'prev_hash', 'TEXT'],
+  ['audit', 'hash', 'TEXT'],
+  ['sessions', 'method', "TEXT NOT NULL DEFAULT 'password'"],
+];
+
+function addMissingColumns(db: IdentityDb): void {
+  for (const [table, column, type] of ADDED_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+    if (!columns.some((existing) => existing.name === column))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+}
+
+/** One role per account, from the known list: the database refuses anything else (三权分立). */
+function guardRoles(db: IdentityDb): void {
+  const known = USER_ROLES.map((role) => `'${role}'`).join(', ');
+  for (const when of ['INSERT', 'UPDATE OF role']) {
+    const name = `users_one_known_role_${when === 'INSERT' ? 'insert' : 'update'}`;
+    db.exec(`DROP TRIGGER IF EXISTS ${name};
+      CREATE TRIGGER ${name} BEFORE ${when} ON users
+      WHEN NEW.role NOT IN (${known})
+      BEGIN SELECT RAISE(ABORT, 'a user holds exactly one known role'); END;`);
+  }
+}
+
 export const DB_FILE = 'console.sqlite';
+
+export { guardRoles };
 
 export function openIdentityDb(stateDir: string): IdentityDb {
   // Users, sessions and the audit trail are the owner's only: folder 0700, database (and WAL) 0600.
@@ -65,5 +116,6 @@ export function openIdentityDb(stateDir: string): IdentityDb {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  addMissingColumns(db);
   return db;
 }

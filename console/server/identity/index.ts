@@ -1,18 +1,31 @@
 import type { Topology } from '../../../inventory';
 import { AuditTrail } from './audit';
-import { openIdentityDb, type IdentityDb } from './db';
+import { guardRoles, openIdentityDb, type IdentityDb } from './db';
+import { migrateAdminRoles } from './migrate-roles';
 import { generatePassword } from './passwords';
+import { Policies } from './policy';
 import { SessionStore } from './sessions';
+import { TotpStore } from './totp';
 import { UserAdmin } from './users';
 
-export { AuditTrail, type AuditInput } from './audit';
+export { AuditTrail, verifyChain, auditHash, type AuditInput, type AuditVerdict } from './audit';
+export { adminNotices } from './migrate-roles';
+export { auditCsvHeader, auditCsvLine } from './audit-csv';
 export { LoginRateLimiter } from './login-rate-limit';
 export { SessionStore, SESSION_COOKIE, TOKEN_PREFIX, csrfTokenFor, csrfMatches } from './sessions';
-export type { ApiTokenRecord } from './sessions';
+export type { ApiTokenRecord, SignInMethod } from './sessions';
 export { UserAdmin, type UserRecord, type Actor, type EndedAccess } from './users';
 export { DEFAULT_LOCKOUT, type LockoutPolicy } from './login-failures';
 export { refuse, type Outcome, type Refusal } from './outcome';
 export { decoyHash, generatePassword, hashPassword, verifyPassword } from './passwords';
+export {
+  ACCOUNT_POLICY_BOUNDS,
+  DEFAULT_ACCOUNT_POLICY,
+  DEFAULT_SECURITY_POLICY,
+  Policies,
+  passwordProblem,
+} from './policy';
+export { TotpStore } from './totp';
 
 export const DEFAULT_SESSION_TTL_MS = 8 * 3600_000;
 
@@ -21,6 +34,10 @@ export interface Identity {
   users: UserAdmin;
   sessions: SessionStore;
   audit: AuditTrail;
+  policies: Policies;
+  totp: TotpStore;
+  /** What opening this state changed and administrators should know (role migrations), once. */
+  migrationNotes: string[];
   close(): void;
 }
 
@@ -31,22 +48,31 @@ export function openIdentity(
   const db = openIdentityDb(stateDir);
   const now = options.now ?? Date.now;
   const audit = new AuditTrail(db, now);
+  audit.chainUnhashed();
+  const migrationNotes = migrateAdminRoles(db, audit);
+  guardRoles(db);
+  const policies = new Policies(db);
+  const totp = new TotpStore(db, now);
   const topology = options.topology;
-  const users = new UserAdmin(
+  const users = new UserAdmin(db, audit, {
+    policies,
+    totp,
+    knownNode: topology ? (id) => topology.has(id) : null,
+    scopePath: topology ? (scope) => (topology.has(scope) ? topology.pathNames(scope) : []) : () => [],
+    now,
+  });
+  const sessions = new SessionStore(
     db,
-    audit,
-    topology ? (id) => topology.has(id) : null,
-    topology ? (scope) => (topology.has(scope) ? topology.pathNames(scope) : []) : undefined,
-    undefined,
+    () =>
+      Math.min(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, policies.account().idleTimeoutMin * 60_000),
     now,
   );
-  const sessions = new SessionStore(db, options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, now);
-  return { db, users, sessions, audit, close: () => db.close() };
+  return { db, users, sessions, audit, policies, totp, migrationNotes, close: () => db.close() };
 }
 
 /**
- * When no user exists yet, create `admin` (role admin, whole network) with a random password and
- * return that password — once; the caller prints it. Returns null when users already exist.
+ * When no user exists yet, create `admin` (system administrator, whole network) with a random
+ * password and return that password — once; the caller prints it. Returns null when users exist.
  */
 export async function ensureFirstAdmin(
   stateDir: string,
@@ -56,7 +82,7 @@ export async function ensureFirstAdmin(
     if (identity.users.count() > 0) return null;
     const password = generatePassword();
     const created = await identity.users.create(
-      { username: 'admin', displayName: '系统管理员', role: 'admin', scope: null, password },
+      { username: 'admin', displayName: '系统管理员', role: 'sysadmin', scope: null, password },
       { actor: 'system', from: 'local' },
     );
     if (!created.ok) throw new Error(`could not create the first admin: ${created.message}`);

@@ -25,7 +25,8 @@ export class LoginFailures {
 
   constructor(
     private readonly db: IdentityDb,
-    private readonly policy: LockoutPolicy,
+    /** Read at each attempt: the account policy may change while the server runs. */
+    private readonly policy: () => LockoutPolicy,
     private readonly now: () => number,
   ) {
     const read = db.prepare('SELECT failures, locked_until_ms FROM login_failures WHERE username = ?');
@@ -41,7 +42,8 @@ export class LoginFailures {
         return { locked: true, untilMs: row.locked_until_ms };
       // A lock that ran out starts a fresh count.
       const failures = (row && row.locked_until_ms === null ? row.failures : 0) + 1;
-      const lockedUntil = failures >= this.policy.maxFailures ? now + this.policy.lockMs : null;
+      const policy = this.policy();
+      const lockedUntil = failures >= policy.maxFailures ? now + policy.lockMs : null;
       write.run(username, failures, lockedUntil, now);
       return { locked: false };
     });
@@ -59,7 +61,7 @@ export class LoginFailures {
 
   /** Rows whose lock (or last attempt) is older than the lock period are forgotten. */
   purge(): number {
-    const before = this.now() - this.policy.lockMs;
+    const before = this.now() - this.policy().lockMs;
     return this.db
       .prepare(
         'DELETE FROM login_failures WHERE last_at_ms <= ? AND (locked_until_ms IS NULL OR locked_until_ms <= ?)',

@@ -6,7 +6,6 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 
 const COST = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_BYTES = 32;
-export const MIN_PASSWORD_LENGTH = 10;
 
 function derive(
   password: string,
@@ -48,13 +47,13 @@ export function decoyHash(): Promise<string> {
   return decoy;
 }
 
-/** 18 random bytes in base64url: 24 characters, ~144 bits. */
+/**
+ * 18 random bytes in base64url: 24 characters, ~144 bits, drawn again until it mixes lower case,
+ * upper case and digits (the default account policy's complexity), which almost every draw does.
+ */
 export function generatePassword(): string {
-  return randomBytes(18).toString('base64url');
-}
-
-export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (password.length > 256) return 'must be at most 256 characters';
-  return null;
+  for (;;) {
+    const password = randomBytes(18).toString('base64url');
+    if (/[a-z]/.test(password) && /[A-Z]/.test(password) && /\d/.test(password)) return password;
+  }
 }

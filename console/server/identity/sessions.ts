@@ -23,9 +23,13 @@ export function csrfMatches(rawSessionId: string, presented: string | undefined)
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
+/** How a session was opened (SessionResponse.method). */
+export type SignInMethod = 'password' | 'password+totp' | 'certificate';
+
 export interface SessionRecord {
   username: string;
   expiresAtMs: number;
+  method: SignInMethod;
 }
 
 export interface ApiTokenRecord {
@@ -47,20 +51,25 @@ interface TokenRow {
 export class SessionStore {
   constructor(
     private readonly db: IdentityDb,
-    private readonly ttlMs: number,
+    /** Sliding lifetime: the idle timeout of the account policy (at most the configured session TTL). */
+    private readonly ttlMs: () => number,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** A new session; the raw id goes into the cookie and is never stored. */
-  create(username: string, fromIp: string): { rawId: string; expiresAtMs: number } {
+  create(
+    username: string,
+    fromIp: string,
+    method: SignInMethod = 'password',
+  ): { rawId: string; expiresAtMs: number } {
     const rawId = randomSecret();
     const now = this.now();
-    const expiresAtMs = now + this.ttlMs;
+    const expiresAtMs = now + this.ttlMs();
     this.db
       .prepare(
-        'INSERT INTO sessions (id_hash, username, created_at_ms, expires_at_ms, from_ip) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO sessions (id_hash, username, created_at_ms, expires_at_ms, from_ip, method) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(sha256(rawId), username, now, expiresAtMs, fromIp);
+      .run(sha256(rawId), username, now, expiresAtMs, fromIp, method);
     return { rawId, expiresAtMs };
   }
 
@@ -68,19 +77,24 @@ export class SessionStore {
   touch(rawId: string): SessionRecord | undefined {
     const idHash = sha256(rawId);
     const row = this.db
-      .prepare('SELECT username, expires_at_ms FROM sessions WHERE id_hash = ?')
-      .get(idHash) as { username: string; expires_at_ms: number } | undefined;
+      .prepare('SELECT username, expires_at_ms, method FROM sessions WHERE id_hash = ?')
+      .get(idHash) as { username: string; expires_at_ms: number; method: SignInMethod } | undefined;
     if (!row) return undefined;
     const now = this.now();
     if (row.expires_at_ms <= now) {
       this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
       return undefined;
     }
-    const expiresAtMs = now + this.ttlMs;
-    // Slide the expiry, writing at most about once a minute per session.
-    if (expiresAtMs - row.expires_at_ms > 60_000)
+    const ttlMs = this.ttlMs();
+    const expiresAtMs = now + ttlMs;
+    // Slide the expiry, writing at most about once a minute per session (a 60th of short timeouts).
+    if (expiresAtMs - row.expires_at_ms > Math.min(60_000, ttlMs / 60))
       this.db.prepare('UPDATE sessions SET expires_at_ms = ? WHERE id_hash = ?').run(expiresAtMs, idHash);
-    return { username: row.username, expiresAtMs: Math.max(expiresAtMs, row.expires_at_ms) };
+    return {
+      username: row.username,
+      expiresAtMs: Math.max(expiresAtMs, row.expires_at_ms),
+      method: row.method,
+    };
   }
 
   /** Whether a session is live, without sliding its expiry (the stream's re-check). */

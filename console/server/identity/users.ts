@@ -4,13 +4,22 @@
  * REST routes record the same thing.
  */
 import { createHash } from 'node:crypto';
-import type { CreateUserRequest, UpdateUserRequest, UserRole, UserView } from '../../shared';
+import type {
+  CreateUserRequest,
+  SessionRestriction,
+  UpdateUserRequest,
+  UserRole,
+  UserView,
+} from '../../shared';
 import { USER_ROLES } from '../../shared';
 import type { AuditTrail } from './audit';
 import type { IdentityDb } from './db';
-import { DEFAULT_LOCKOUT, LoginFailures, type LockoutPolicy } from './login-failures';
+import { LoginFailures } from './login-failures';
 import { refuse, type Outcome } from './outcome';
-import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { PasswordHistory } from './password-history';
+import { decoyHash, hashPassword, verifyPassword } from './passwords';
+import { passwordExpiry, passwordProblem, type Policies } from './policy';
+import type { TotpStore } from './totp';
 
 export interface UserRecord {
   username: string;
@@ -23,6 +32,11 @@ export interface UserRecord {
   locked: boolean;
   /** Temporarily locked after too many failed logins, until this time (may lie in the past). */
   lockedUntilMs: number | null;
+  /** When the password was last set (creation for older accounts). */
+  passwordChangedMs: number;
+  totpEnabled: boolean;
+  /** Subject CN of the operator certificate bound to this user; null = none. */
+  certificateName: string | null;
 }
 
 interface UserRow {
@@ -34,6 +48,9 @@ interface UserRow {
   created_at_ms: number;
   last_login_ms: number | null;
   locked: number;
+  password_changed_ms: number | null;
+  totp_secret: string | null;
+  cert_name: string | null;
   /** From login_failures: the temporary lock after too many failed logins. */
   temp_locked_until_ms: number | null;
 }
@@ -55,6 +72,9 @@ const toRecord = (row: UserRow): UserRecord => ({
   lastLoginMs: row.last_login_ms,
   locked: row.locked === 1,
   lockedUntilMs: row.temp_locked_until_ms,
+  passwordChangedMs: row.password_changed_ms ?? row.created_at_ms,
+  totpEnabled: row.totp_secret !== null,
+  certificateName: row.cert_name,
 });
 
 const SELECT_USERS =
@@ -66,20 +86,29 @@ export interface EndedAccess {
   tokens: number;
 }
 
+export interface UserAdminDeps {
+  policies: Policies;
+  totp: TotpStore;
+  /** Checks a scope root (a node id) exists; null when no topology is loaded (CLI). */
+  knownNode: ((id: string) => boolean) | null;
+  /** Display path of a scope root, for UserView.scopePath. */
+  scopePath: (scope: string) => string[];
+  now: () => number;
+}
+
 export class UserAdmin {
   private readonly failures: LoginFailures;
+  private readonly history: PasswordHistory;
+  private readonly now: () => number;
 
   constructor(
     private readonly db: IdentityDb,
     private readonly audit: AuditTrail,
-    /** Checks a scope root (a node id) exists; null when no topology is loaded (CLI). */
-    private readonly knownNode: ((id: string) => boolean) | null,
-    /** Display path of a scope root, for UserView.scopePath. */
-    private readonly scopePath: (scope: string) => string[] = () => [],
-    private readonly lockout: LockoutPolicy = DEFAULT_LOCKOUT,
-    private readonly now: () => number = Date.now,
+    private readonly deps: UserAdminDeps,
   ) {
-    this.failures = new LoginFailures(db, lockout, now);
+    this.now = deps.now;
+    this.failures = new LoginFailures(db, () => deps.policies.lockout(), deps.now);
+    this.history = new PasswordHistory(db);
   }
 
   count(): number {
@@ -101,15 +130,54 @@ export class UserAdmin {
       displayName: user.displayName,
       role: user.role,
       scope: user.scope,
-      scopePath: user.scope === null ? [] : this.scopePath(user.scope),
+      scopePath: user.scope === null ? [] : this.deps.scopePath(user.scope),
       createdAtMs: user.createdAtMs,
       lastLoginMs: user.lastLoginMs,
       locked: user.locked || (user.lockedUntilMs !== null && user.lockedUntilMs > this.now()),
+      totpEnabled: user.totpEnabled,
+      passwordExpiresAtMs: passwordExpiry(user.passwordChangedMs, this.deps.policies.account()),
+      certificateName: user.certificateName,
     };
   }
 
+  /** What a signed-in user must do before anything else, if anything. */
+  restrictionOf(user: UserRecord): SessionRestriction | null {
+    const expiresAtMs = passwordExpiry(user.passwordChangedMs, this.deps.policies.account());
+    if (expiresAtMs !== null && expiresAtMs <= this.now()) return 'password-expired';
+    if (!user.totpEnabled && this.deps.policies.totpRequiredFor(user.role)) return 'totp-enrolment';
+    return null;
+  }
+
+  /** The user an operator certificate with this subject CN signs in as: the one bound to it, else the one so named. */
+  byCertificateName(commonName: string): UserRecord | undefined {
+    const bound = this.db.prepare(`${SELECT_USERS} WHERE cert_name = ?`).get(commonName) as
+      UserRow | undefined;
+    if (bound) return toRecord(bound);
+    const named = this.get(commonName.toLowerCase());
+    return named && named.certificateName === null ? named : undefined;
+  }
+
+  /** A new password must meet the account policy and repeat none of the user's recent ones. */
+  private async newPasswordProblem(username: string | null, password: string): Promise<string | null> {
+    const policy = this.deps.policies.account();
+    const problem = passwordProblem(password, policy);
+    if (problem) return problem;
+    if (username !== null && (await this.history.repeats(username, password, policy.historyCount)))
+      return `must differ from your last ${policy.historyCount} password(s)`;
+    return null;
+  }
+
+  private async setPassword(username: string, password: string): Promise<void> {
+    const hash = await hashPassword(password);
+    const now = this.now();
+    this.db
+      .prepare('UPDATE users SET password_hash = ?, password_changed_ms = ? WHERE username = ?')
+      .run(hash, now, username);
+    this.history.remember(username, hash, now, this.deps.policies.account().historyCount);
+  }
+
   private checkScope(scope: string | null): Outcome<null> {
-    if (scope !== null && this.knownNode !== null && !this.knownNode(scope))
+    if (scope !== null && this.deps.knownNode !== null && !this.deps.knownNode(scope))
       return refuse(422, 'unknown_node', `scope "${scope}" is not a node in the inventory`, 'scope');
     return { ok: true, value: null };
   }
@@ -126,16 +194,16 @@ export class UserAdmin {
       return refuse(422, 'invalid_role', `role must be one of ${USER_ROLES.join(', ')}`, 'role');
     const scope = this.checkScope(request.scope);
     if (!scope.ok) return scope;
-    const problem = passwordProblem(request.password);
+    const problem = await this.newPasswordProblem(null, request.password);
     if (problem) return refuse(422, 'weak_password', `password ${problem}`, 'password');
     if (this.get(request.username))
       return refuse(409, 'user_exists', `user "${request.username}" already exists`, 'username');
-    const hash = await hashPassword(request.password);
     this.db
       .prepare(
         'INSERT INTO users (username, display_name, role, scope, password_hash, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(request.username, request.displayName, request.role, request.scope, hash, this.now());
+      .run(request.username, request.displayName, request.role, request.scope, '', this.now());
+    await this.setPassword(request.username, request.password);
     this.audit.record({
       ...by,
       action: 'user.create',
@@ -166,16 +234,41 @@ export class UserAdmin {
       this.db.prepare(`UPDATE users SET ${column} = ? WHERE username = ?`).run(value, username);
       changes.push(note);
     };
+    if (request.certificateName) {
+      const holder = this.byCertificateName(request.certificateName);
+      if (holder && holder.username !== username)
+        return refuse(
+          409,
+          'certificate_bound',
+          `certificate name "${request.certificateName}" already signs in as "${holder.username}"`,
+          'certificateName',
+        );
+    }
     if (request.password !== undefined) {
-      const problem = passwordProblem(request.password);
+      const problem = await this.newPasswordProblem(username, request.password);
       if (problem) return refuse(422, 'weak_password', `password ${problem}`, 'password');
-      set('password_hash', await hashPassword(request.password), 'password changed');
+      await this.setPassword(username, request.password);
+      changes.push('password changed');
       const ended = this.endAccess(username, keepSessionRawId);
       changes.push(`${ended.sessions} session(s) ended, ${ended.tokens} token(s) revoked`);
     }
     if (request.displayName !== undefined)
       set('display_name', request.displayName, `displayName=${request.displayName}`);
-    if (request.role !== undefined) set('role', request.role, `role=${request.role}`);
+    if (request.role !== undefined && request.role !== user.role) {
+      set('role', request.role, `role=${request.role}`);
+      this.audit.record({
+        ...by,
+        action: 'user.role',
+        target: username,
+        detail: `${user.role} → ${request.role}`,
+      });
+    }
+    if (request.certificateName !== undefined)
+      set('cert_name', request.certificateName, `certificateName=${request.certificateName ?? '-'}`);
+    if (request.totp === false && user.totpEnabled) {
+      this.deps.totp.remove(username);
+      changes.push('second factor (TOTP) reset');
+    }
     if (request.scope !== undefined) set('scope', request.scope, `scope=${request.scope ?? '*'}`);
     if (request.locked !== undefined) {
       set('locked', request.locked ? 1 : 0, request.locked ? 'locked' : 'unlocked');
@@ -193,6 +286,12 @@ export class UserAdmin {
       .run(username, keep).changes;
     const tokens = this.db.prepare('DELETE FROM api_tokens WHERE username = ?').run(username).changes;
     return { sessions, tokens };
+  }
+
+  /** A sign-in that needed no password (operator certificate): the lockout count restarts too. */
+  noteSignIn(username: string): void {
+    this.failures.clear(username);
+    this.db.prepare('UPDATE users SET last_login_ms = ? WHERE username = ?').run(this.now(), username);
   }
 
   /** Forget failed-login counts whose lock ran out (called with the session purge). */
@@ -218,6 +317,7 @@ export class UserAdmin {
     password: string,
     from: string,
     purpose: 'login' | 'password.verify' = 'login',
+    totpCode?: string,
   ): Promise<Outcome<UserRecord>> {
     const gate = this.failures.startAttempt(username);
     const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as
@@ -240,10 +340,51 @@ export class UserAdmin {
       failed(row === undefined ? 'unknown user' : usable ? 'wrong password' : 'account disabled');
       return refuse(401, 'bad_credentials', 'wrong username or password, or the account is disabled');
     }
+    // The count is cleared only after the second factor too: codes cannot be guessed past the lockout.
+    const second = purpose === 'login' ? this.checkSecondFactor(username, totpCode, failed) : null;
+    if (second !== null && !second.ok) return second;
     this.failures.clear(username);
     if (purpose === 'login')
       this.db.prepare('UPDATE users SET last_login_ms = ? WHERE username = ?').run(this.now(), username);
-    this.audit.record({ actor: username, action: purpose, target: username, from });
+    this.audit.record({
+      actor: username,
+      action: purpose,
+      target: username,
+      detail: second?.value ?? '',
+      from,
+    });
     return { ok: true, value: this.get(username) as UserRecord };
+  }
+
+  /** After a right password: the TOTP or recovery code, when the user has a second factor. */
+  private checkSecondFactor(
+    username: string,
+    code: string | undefined,
+    failed: (detail: string) => void,
+  ): Outcome<string> | null {
+    if (!this.deps.totp.enabled(username)) return null;
+    if (code === undefined || code.trim() === '')
+      return refuse(
+        401,
+        'totp_required',
+        'enter the 6-digit code from your authenticator app (or a recovery code)',
+        'totpCode',
+      );
+    const used = this.deps.totp.use(username, code);
+    if (used === 'replayed') {
+      failed('second-factor code used before');
+      return refuse(401, 'totp_replayed', 'that code was already used; wait for the next one', 'totpCode');
+    }
+    if (used === null) {
+      failed('wrong second-factor code');
+      return refuse(401, 'totp_invalid', 'wrong code', 'totpCode');
+    }
+    return {
+      ok: true,
+      value:
+        used === 'totp'
+          ? 'with TOTP'
+          : `with a recovery code (${this.deps.totp.recoveryCodesLeft(username)} left)`,
+    };
   }
 }

@@ -1,41 +1,9 @@
-/** Audit log and the console machine's health (admin). */
+/** The console machine's health (system administrator). The audit is routes/audit.ts. */
 import si from 'systeminformation';
-import type { AuditResponse, HostHealthResponse } from '../../shared';
-import { mayManage } from '../access';
+import type { HostHealthResponse } from '../../shared';
 import { defineRoute } from '../http/route';
-import { auditQuerySchema } from '../schemas';
 
 export const adminRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/api/audit',
-    summary: 'Audit records, newest first (a scoped admin sees its own and those of the users it manages)',
-    tag: 'admin',
-    permission: 'audit',
-    query: auditQuerySchema,
-    returns: 'AuditResponse',
-    handler: ({ c, who, query }, ctx) => {
-      const records = ctx.identity.audit.list({
-        limit: query.limit,
-        ...(query.before !== undefined ? { beforeId: query.before } : {}),
-        ...(query.actor !== undefined ? { actor: query.actor } : {}),
-        ...(query.action !== undefined ? { action: query.action } : {}),
-        ...(who.scope.isWholeNetwork
-          ? {}
-          : {
-              actors: [
-                who.user.username,
-                ...ctx.identity.users
-                  .list()
-                  .filter((user) => mayManage({ role: who.user.role, scope: who.scope }, user))
-                  .map((user) => user.username),
-              ],
-            }),
-      });
-      const body: AuditResponse = { records };
-      return c.json(body);
-    },
-  }),
   defineRoute({
     method: 'get',
     path: '/api/admin/host',

@@ -1,23 +1,44 @@
-/** Sign in and out (cookie sessions) and personal API tokens. */
+/** Sign in (password, + TOTP; or an operator certificate over mutual TLS) and out, and personal API tokens. */
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { SessionResponse } from '../../shared';
 import type { ServerContext } from '../context';
-import { csrfTokenFor, SESSION_COOKIE } from '../identity';
+import { csrfTokenFor, SESSION_COOKIE, type SignInMethod, type UserRecord } from '../identity';
+import { userForCertificate } from '../identity/certificate-sign-in';
 import { ApiFailure, unwrap } from '../http/errors';
 import { defineRoute, type Principal } from '../http/route';
 import { changePasswordSchema, createTokenSchema, loginSchema } from '../schemas';
+import { presentedCertificate } from './client-certificate';
+import { totpRoutes } from './totp';
 
-function sessionBody(who: Principal, ctx: ServerContext): SessionResponse {
+export function sessionBody(who: Principal, ctx: ServerContext): SessionResponse {
   return {
     user: ctx.identity.users.view(who.user),
     csrfToken: who.rawSessionId === null ? '' : csrfTokenFor(who.rawSessionId),
     expiresAtMs: who.sessionExpiresAtMs ?? 0,
+    idleTimeoutMin: ctx.identity.policies.account().idleTimeoutMin,
+    restriction: ctx.identity.users.restrictionOf(who.user),
+    method: who.method,
   };
 }
 
-function setSessionCookie(c: Context, rawId: string, secure: boolean): void {
-  setCookie(c, SESSION_COOKIE, rawId, { httpOnly: true, sameSite: 'Strict', secure, path: '/' });
+function startSession(c: Context, ctx: ServerContext, user: UserRecord, ip: string, method: SignInMethod) {
+  const session = ctx.identity.sessions.create(user.username, ip, method);
+  setCookie(c, SESSION_COOKIE, session.rawId, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: ctx.secure,
+    path: '/',
+  });
+  const who: Principal = {
+    user,
+    scope: ctx.scopeOf(user),
+    via: 'session',
+    rawSessionId: session.rawId,
+    sessionExpiresAtMs: session.expiresAtMs,
+    method,
+  };
+  return c.json(sessionBody(who, ctx));
 }
 
 /** Counts a password attempt per username+address; 429 with Retry-After when over the limit. */
@@ -33,34 +54,61 @@ export const sessionRoutes = [
   defineRoute({
     method: 'post',
     path: '/api/session',
-    summary: 'Sign in with username and password; sets the httpOnly session cookie',
+    summary:
+      'Sign in with username and password, plus totpCode (TOTP or recovery code) when the user has a second factor; sets the httpOnly session cookie',
     tag: 'session',
     permission: 'public',
     body: loginSchema,
     returns: 'SessionResponse',
     handler: async ({ c, body, ip }, ctx) => {
       throttle(c, ctx, body.username, ip);
-      const outcome = await ctx.identity.users.authenticate(body.username, body.password, ip);
+      const outcome = await ctx.identity.users.authenticate(
+        body.username,
+        body.password,
+        ip,
+        'login',
+        body.totpCode,
+      );
       const user = unwrap(outcome);
       ctx.loginLimiter.succeeded(body.username, ip);
-      const session = ctx.identity.sessions.create(user.username, ip);
-      setSessionCookie(c, session.rawId, ctx.secure);
-      const who: Principal = {
-        user,
-        scope: ctx.scopeOf(user),
-        via: 'session',
-        rawSessionId: session.rawId,
-        sessionExpiresAtMs: session.expiresAtMs,
-      };
-      return c.json(sessionBody(who, ctx));
+      return startSession(c, ctx, user, ip, user.totpEnabled ? 'password+totp' : 'password');
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/session/certificate',
+    summary:
+      'Sign in with the operator certificate presented in the TLS handshake (mutual TLS); its revocation is checked in the PKI',
+    tag: 'session',
+    permission: 'public',
+    returns: 'SessionResponse',
+    handler: ({ c, ip }, ctx) => {
+      if (!ctx.pki || !ctx.clientCertificates)
+        throw new ApiFailure(
+          404,
+          'certificate_sign_in_disabled',
+          'this console does not take certificate sign-in (it needs HTTPS and a pki section in its config)',
+        );
+      const presented = presentedCertificate(c);
+      const user = unwrap(
+        userForCertificate(
+          presented,
+          { pki: ctx.pki, users: ctx.identity.users, audit: ctx.identity.audit },
+          ip,
+        ),
+      );
+      ctx.identity.users.noteSignIn(user.username);
+      return startSession(c, ctx, user, ip, 'certificate');
     },
   }),
   defineRoute({
     method: 'get',
     path: '/api/session',
-    summary: 'The signed-in user, the CSRF token to send as x-csrf-token, and the session expiry',
+    summary:
+      'The signed-in user, the CSRF token to send as x-csrf-token, the session expiry and any step still required (restriction)',
     tag: 'session',
     permission: 'read',
+    duringRestriction: true,
     returns: 'SessionResponse',
     handler: ({ c, who }, ctx) => c.json(sessionBody(who, ctx)),
   }),
@@ -70,6 +118,7 @@ export const sessionRoutes = [
     summary: 'Sign out: ends the session and clears the cookie',
     tag: 'session',
     permission: 'read',
+    duringRestriction: true,
     returns: '204',
     handler: ({ c, who, audit }, ctx) => {
       if (who.rawSessionId !== null) ctx.identity.sessions.remove(who.rawSessionId);
@@ -82,9 +131,10 @@ export const sessionRoutes = [
     method: 'put',
     path: '/api/session/password',
     summary:
-      'Change your own password (needs the current one); ends your other sessions and revokes your API tokens',
+      'Change your own password (needs the current one; the account policy applies); ends your other sessions and revokes your API tokens',
     tag: 'session',
     permission: 'tokens',
+    duringRestriction: true,
     body: changePasswordSchema,
     returns: '204',
     handler: async ({ c, who, body, ip }, ctx) => {
@@ -112,6 +162,7 @@ export const sessionRoutes = [
       return c.body(null, 204);
     },
   }),
+  ...totpRoutes,
   defineRoute({
     method: 'get',
     path: '/api/tokens',

@@ -1,10 +1,12 @@
 /**
- * User administration (admin). Who may manage whom is decided in access.ts (`mayManage`,
- * `grantProblem`): whole-network admins manage everyone; a scoped admin manages only non-admin users
- * inside its subtree. A user one may not manage is "not found".
+ * User administration (system administrator). Who may manage whom is decided in access.ts
+ * (`mayManage`, `grantProblem`): whole-network system administrators manage everyone; a scoped one
+ * manages only non-administrator users inside its subtree. A user one may not manage is "not found".
+ * Nobody changes their own role.
  */
-import { grantProblem, mayManage } from '../access';
-import type { UserRecord } from '../identity';
+import type { UsersResponse } from '../../shared';
+import { grantProblem, isAdminRole, mayManage } from '../access';
+import { adminNotices, type UserRecord } from '../identity';
 import { ApiFailure, notFound, unwrap } from '../http/errors';
 import { defineRoute, type Principal } from '../http/route';
 import type { ServerContext } from '../context';
@@ -22,24 +24,28 @@ export function managedUser(who: Principal, username: string, ctx: ServerContext
 function checkGrant(who: Principal, role: UserRecord['role'], scope: string | null): void {
   const problem = grantProblem(actorOf(who), role, scope);
   if (problem !== null)
-    throw new ApiFailure(403, 'scope_exceeded', problem, role === 'admin' ? 'role' : 'scope');
+    throw new ApiFailure(403, 'scope_exceeded', problem, isAdminRole(role) ? 'role' : 'scope');
 }
 
 export const userRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/users',
-    summary: 'Users the caller manages (a scoped admin: the non-admin users inside its subtree)',
+    summary:
+      'Users the caller manages (a scoped system administrator: the non-administrator users inside its subtree), and notices such as role migrations',
     tag: 'users',
     permission: 'users',
-    returns: '{ users: UserView[] }',
-    handler: ({ c, who }, ctx) =>
-      c.json({
+    returns: 'UsersResponse',
+    handler: ({ c, who }, ctx) => {
+      const body: UsersResponse = {
         users: ctx.identity.users
           .list()
           .filter((user) => mayManage(actorOf(who), user))
           .map((user) => ctx.identity.users.view(user)),
-      }),
+        notices: adminNotices(ctx.identity.db),
+      };
+      return c.json(body);
+    },
   }),
   defineRoute({
     method: 'post',
@@ -59,13 +65,15 @@ export const userRoutes = [
     method: 'patch',
     path: '/api/users/:username',
     summary:
-      'Change a user’s name, role, scope, password or lock (a new password ends their sessions and revokes their API tokens)',
+      'Change a user’s name, role (one; never your own), scope, password, lock, certificate name, or reset their TOTP (totp: false); a new password ends their sessions and revokes their API tokens',
     tag: 'users',
     permission: 'users',
     body: updateUserSchema,
     returns: 'UserView',
     handler: async ({ c, who, body, param, ip }, ctx) => {
       const target = managedUser(who, param('username'), ctx);
+      if (target.username === who.user.username && body.role !== undefined && body.role !== target.role)
+        throw new ApiFailure(403, 'own_role', 'you cannot change your own role', 'role');
       if (body.role !== undefined || body.scope !== undefined)
         checkGrant(who, body.role ?? target.role, body.scope === undefined ? target.scope : body.scope);
       const self = target.username === who.user.username;

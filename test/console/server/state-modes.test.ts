@@ -22,7 +22,7 @@ test('a new state folder is 0700 and console.sqlite with its WAL 0600', async ()
   const stateDir = join(tempDir(), 'state', 'console');
   const stack = await startStack({ stateDir });
   try {
-    await addUser(stack, 'admin', 'admin', null);
+    await addUser(stack, 'admin', 'sysadmin', null);
     await login(stack.server.url, 'admin');
     expect(modeOf(stateDir)).toBe(0o700);
     for (const file of ['console.sqlite', 'console.sqlite-wal', 'console.sqlite-shm'])

@@ -4,11 +4,14 @@
  */
 import { locale, type Lang } from './locale.svelte';
 import { en } from './messages-en';
-import { zh, type MessageKey } from './messages-zh-cn';
+import { identityEn } from './messages-identity-en';
+import { identityZh } from './messages-identity-zh-cn';
+import { zh as baseZh, type MessageKey as BaseKey } from './messages-zh-cn';
 
-export type { MessageKey };
+export type MessageKey = BaseKey | keyof typeof identityZh;
 
-const tables: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en };
+const zh: Record<MessageKey, string> = { ...baseZh, ...identityZh };
+const tables: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en: { ...en, ...identityEn } };
 
 /** Translate a key into the current language, filling {placeholders}. Reactive inside components. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {

@@ -8,6 +8,7 @@ import type {
   Silence,
   SilenceRequest,
   UpdateUserRequest,
+  UsersResponse,
   UserView,
 } from '../../../shared';
 import { api, query } from '../lib/api';
@@ -15,6 +16,8 @@ import { api, query } from '../lib/api';
 /** Users, silences, audit log and host health for the admin screen. */
 class AdminData {
   users = $state.raw<UserView[]>([]);
+  /** Notes for administrators from the server (e.g. how old admin accounts were migrated). */
+  notices = $state.raw<string[]>([]);
   silences = $state.raw<Silence[]>([]);
   audit = $state.raw<AuditRecord[]>([]);
   auditComplete = $state(false);
@@ -34,7 +37,9 @@ class AdminData {
 
   loadUsers = () =>
     this.run(async () => {
-      this.users = (await api.get<{ users: UserView[] }>('/api/users')).users;
+      const response = await api.get<UsersResponse>('/api/users');
+      this.users = response.users;
+      this.notices = response.notices;
     });
 
   loadSilences = () =>
