@@ -128,6 +128,7 @@ export function normalizeNodePoll(
 
     const fields: Record<string, number> = {};
     if (row.operUp !== null) fields.operUp = row.operUp ? 1 : 0;
+    if (typeof row.adminUp === 'boolean') fields.adminUp = row.adminUp ? 1 : 0;
     // Rates only across two polls of the same counters, with no reboot in between.
     if (before && seconds > 0 && before.counterBits === row.counterBits) {
       const speedBps = interfaceSpeedBps(row.highSpeedMbps, row.speedBps, inventorySpeedMbps(node, row));

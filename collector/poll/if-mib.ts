@@ -22,6 +22,7 @@ const IFX_ENTRY = '1.3.6.1.2.1.31.1.1.1';
 export const IF_OIDS = {
   ifDescr: `${IF_ENTRY}.2`,
   ifSpeed: `${IF_ENTRY}.5`,
+  ifAdminStatus: `${IF_ENTRY}.7`,
   ifOperStatus: `${IF_ENTRY}.8`,
   ifInOctets: `${IF_ENTRY}.10`,
   ifInDiscards: `${IF_ENTRY}.13`,
@@ -40,6 +41,8 @@ export interface IfReading {
   name: string;
   /** null when the agent gave no ifOperStatus for the row (partial table). */
   operUp: boolean | null;
+  /** ifAdminStatus: false when an operator shut the port (then down is intended); null when not given. */
+  adminUp?: boolean | null;
   inOctets: bigint | null;
   outOctets: bigint | null;
   counterBits: CounterBits;
@@ -99,6 +102,7 @@ export async function pollIfMib(
   const hc = memory.hasHc !== false;
   const columns: string[] = [
     IF_OIDS.ifOperStatus,
+    IF_OIDS.ifAdminStatus,
     IF_OIDS.ifInErrors,
     IF_OIDS.ifOutErrors,
     IF_OIDS.ifInDiscards,
@@ -161,10 +165,12 @@ export async function pollIfMib(
     .map((ifIndex) => {
       const key = String(ifIndex);
       const oper = toNumber(col(IF_OIDS.ifOperStatus).get(key));
+      const admin = toNumber(col(IF_OIDS.ifAdminStatus).get(key));
       return {
         ifIndex,
         name: memory.names.get(ifIndex) ?? `if${ifIndex}`,
         operUp: oper === null ? null : oper === 1,
+        adminUp: admin === null ? null : admin === 1,
         inOctets: toBigInt(inOctets.get(key)),
         outOctets: toBigInt(outOctets.get(key)),
         counterBits: bits,

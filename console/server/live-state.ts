@@ -3,6 +3,11 @@
  * (node.state, interface.state, samples) and open alerts. Changes are coalesced and handed to the
  * stream hub by `flush()` (the server calls it every 250 ms), which also turns nodes stale
  * when their newest data is older than two poll intervals.
+ *
+ * Reachability follows the newest knowledge, whoever brings it: a poll answered, the collector's
+ * verdict, or the alert engine's — an outage alert (uplink down, unreachable) makes its node
+ * unreachable the moment it opens, before the collector has missed enough polls to say so, and
+ * its resolution (the engine saw the node answer again) makes it reachable.
  */
 import {
   severityRank,
@@ -18,9 +23,27 @@ import { METRIC } from './metric-names';
 
 interface NodeFacts {
   reachability: NodeLiveState['reachability'];
+  /** When the knowledge behind `reachability` was true: older news never overrides it. */
+  reachabilityAtMs: number;
   lastSeenMs: number | null;
   cpuPct: number | null;
 }
+
+/** An interface's state from the newest interface.state event (a trap or a poll that saw it change). */
+export interface InterfaceStateFact {
+  state: 'up' | 'down';
+  atMs: number;
+  source: 'poll' | 'trap';
+}
+
+const OUTAGE_KINDS: ReadonlySet<string> = new Set(['uplink-down', 'node-unreachable']);
+const isOutage = (alert: Alert): boolean => OUTAGE_KINDS.has(alert.kind ?? alert.rule);
+const newFacts = (): NodeFacts => ({
+  reachability: 'unknown',
+  reachabilityAtMs: -Infinity,
+  lastSeenMs: null,
+  cpuPct: null,
+});
 
 export type LiveChange = { kind: 'node'; node: NodeLiveState } | { kind: 'link'; link: LinkLiveState };
 
@@ -42,14 +65,14 @@ export class LiveState {
   private readonly alertsOnNode = new Map<NodeId, Set<string>>();
   private readonly impactingNode = new Map<NodeId, Set<string>>();
   private readonly latest = new Map<NodeId, Map<string, MetricPoint>>();
+  private readonly interfaceFacts = new Map<string, InterfaceStateFact>();
   private health: CollectorHealthEvent | null = null;
 
   constructor(
     private readonly topology: Topology,
     private readonly now: () => number = Date.now,
   ) {
-    for (const node of topology.nodes)
-      this.facts.set(node.id, { reachability: 'unknown', lastSeenMs: null, cpuPct: null });
+    for (const node of topology.nodes) this.facts.set(node.id, newFacts());
     for (const link of topology.links)
       this.links.set(link.id, { id: link.id, state: 'unknown', utilPct: null, updatedMs: null });
     for (const id of this.facts.keys()) {
@@ -65,7 +88,7 @@ export class LiveState {
   }
 
   node(id: NodeId): NodeLiveState {
-    const facts = this.facts.get(id) ?? { reachability: 'unknown', lastSeenMs: null, cpuPct: null };
+    const facts = this.facts.get(id) ?? newFacts();
     const pollMs = (this.topology.find(id)?.pollIntervalS ?? 60) * 1000;
     let worst: Alert['severity'] | null = null;
     let rootCauseAlertId: string | null = null;
@@ -105,6 +128,11 @@ export class LiveState {
     return [...(this.latest.get(id)?.values() ?? [])].filter((point) => point.measurement === measurement);
   }
 
+  /** The newest interface.state of a port, if one was seen (newer than its last sample when a trap said so). */
+  interfaceState(id: NodeId, ifName: string): InterfaceStateFact | undefined {
+    return this.interfaceFacts.get(`${id}|${ifName}`);
+  }
+
   collectorHealth(): CollectorHealthEvent | null {
     return this.health;
   }
@@ -114,12 +142,15 @@ export class LiveState {
       case 'node.state': {
         const facts = this.facts.get(event.node);
         if (!facts) return;
-        facts.reachability = event.state;
+        this.learnReachability(event.node, event.state, event.timeMs);
         if (event.state === 'reachable') facts.lastSeenMs = Math.max(facts.lastSeenMs ?? 0, event.timeMs);
         this.dirtyNodes.add(event.node);
         return;
       }
       case 'interface.state': {
+        const key = `${event.node}|${event.ifName}`;
+        if ((this.interfaceFacts.get(key)?.atMs ?? -Infinity) <= event.timeMs)
+          this.interfaceFacts.set(key, { state: event.state, atMs: event.timeMs, source: event.source });
         const link = this.topology.has(event.node) ? this.topology.linkAt(event.node, event.ifName) : null;
         const state = link && this.links.get(link.id);
         if (!state) return;
@@ -156,7 +187,8 @@ export class LiveState {
     );
     if (!failed) {
       facts.lastSeenMs = Math.max(facts.lastSeenMs ?? 0, timeMs);
-      if (facts.reachability === 'unknown') facts.reachability = 'reachable';
+      // An answer is proof of life, newer than any verdict before it.
+      this.learnReachability(node, 'reachable', timeMs);
     }
     const latest = this.latest.get(node) ?? new Map<string, MetricPoint>();
     this.latest.set(node, latest);
@@ -187,7 +219,25 @@ export class LiveState {
     this.dirtyLinks.add(state.id);
   }
 
+  /** Take a reachability verdict unless what is known already is newer. */
+  private learnReachability(node: NodeId, state: 'reachable' | 'unreachable', atMs: number): void {
+    const facts = this.facts.get(node);
+    if (!facts || atMs < facts.reachabilityAtMs) return;
+    facts.reachability = state;
+    facts.reachabilityAtMs = atMs;
+  }
+
+  /** An outage alert is the engine's verdict on its node: cut off while open, answering once resolved. */
+  private applyOutage(alert: Alert): void {
+    if (alert.node === null || !this.facts.has(alert.node)) return;
+    if (alert.status === 'resolved')
+      this.learnReachability(alert.node, 'reachable', alert.resolvedAtMs ?? alert.updatedAtMs);
+    else this.learnReachability(alert.node, 'unreachable', alert.startsAtMs);
+    this.dirtyNodes.add(alert.node);
+  }
+
   private applyAlert(alert: Alert): void {
+    if (isOutage(alert)) this.applyOutage(alert);
     const before = this.openAlerts.get(alert.id);
     const touched = new Set<NodeId>();
     const index = (target: Map<NodeId, Set<string>>, node: NodeId, add: boolean) => {

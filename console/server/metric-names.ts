@@ -22,6 +22,7 @@ export const METRIC = {
     inErrorsPs: 'inErrorsPs',
     outErrorsPs: 'outErrorsPs',
     operUp: 'operUp',
+    adminUp: 'adminUp',
   },
   storage: { measurement: 'storage', storageTag: 'storage', usedPct: 'usedPct', sizeBytes: 'sizeBytes' },
   video: {

@@ -80,8 +80,13 @@ export const topologyRoutes = [
             candidate.tags[METRIC.interface.ifNameTag] === entry.name,
         );
         const link = ctx.topology.linkAt(nodeId, entry.name);
-        const fields = point?.fields ?? {};
-        const operUp = fields[METRIC.interface.operUp];
+        // A trap (or a poll that saw the change) newer than the last reading is the newest word on
+        // the port: its state wins, and the reading's rates, from before it, are not shown as current.
+        const event = ctx.live.interfaceState(nodeId, entry.name);
+        const eventNewer = event !== undefined && event.atMs > (point?.timeMs ?? -Infinity);
+        const fields = eventNewer ? {} : (point?.fields ?? {});
+        const operUp = eventNewer ? (event.state === 'up' ? 1 : 0) : fields[METRIC.interface.operUp];
+        const adminUp = point?.fields[METRIC.interface.adminUp];
         const inErrors = fields[METRIC.interface.inErrorsPs];
         const outErrors = fields[METRIC.interface.outErrorsPs];
         return {
@@ -89,13 +94,14 @@ export const topologyRoutes = [
           name: entry.name,
           speedMbps: entry.speedMbps,
           operUp: operUp === undefined ? null : operUp >= 1,
+          adminUp: adminUp === undefined ? null : adminUp >= 1,
           inBps: num(fields[METRIC.interface.inBps]),
           outBps: num(fields[METRIC.interface.outBps]),
           inUtilPct: num(fields[METRIC.interface.inUtilPct]),
           outUtilPct: num(fields[METRIC.interface.outUtilPct]),
           errorsPs:
             inErrors === undefined && outErrors === undefined ? null : (inErrors ?? 0) + (outErrors ?? 0),
-          updatedMs: point?.timeMs ?? null,
+          updatedMs: eventNewer ? event.atMs : (point?.timeMs ?? null),
           linkId: link?.id ?? null,
           peer: link === null ? null : link.a.node === nodeId ? link.b.node : link.a.node,
         };

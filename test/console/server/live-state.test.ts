@@ -115,3 +115,98 @@ test('a failed poll (node point with reachable=0) does not count as seeing the n
   live.apply({ type: 'samples', node: 'xichuan-sw' as never, timeMs: nowMs, points: [point(0)] });
   expect(live.node('xichuan-sw' as never).lastSeenMs).toBe(seen);
 });
+
+test('an outage alert makes its node unreachable at once; its resolution, or a newer answer, makes it reachable', () => {
+  let nowMs = 2_000_000;
+  const live = new LiveState(topology, () => nowMs);
+  const node = 'xichuan-gw' as never;
+  live.apply({ type: 'node.state', node, timeMs: nowMs, state: 'reachable', reason: 'answering polls' });
+  const opened = {
+    id: 'u1',
+    rule: 'uplink-down',
+    kind: 'uplink-down',
+    node,
+    severity: 'critical',
+    status: 'firing',
+    impacted: ['xichuan-sw'],
+    suppressedBy: null,
+    startsAtMs: nowMs + 1_000,
+    updatedAtMs: nowMs + 1_000,
+    resolvedAtMs: null,
+  } as unknown as Alert;
+  live.apply({
+    type: 'alert',
+    seq: 1,
+    change: 'opened',
+    alert: opened,
+    actor: 'engine',
+    timeMs: nowMs + 1_000,
+  });
+  expect(live.node(node)).toMatchObject({ reachability: 'unreachable', rootCauseAlertId: 'u1' });
+  // A late sample from before the cut is older news and changes nothing.
+  live.apply({
+    type: 'samples',
+    node,
+    timeMs: nowMs + 500,
+    points: [
+      { measurement: 'node', tags: { node: 'xichuan-gw' }, fields: { cpuPct: 5 }, timeMs: nowMs + 500 },
+    ],
+  });
+  expect(live.node(node).reachability).toBe('unreachable');
+  nowMs += 60_000;
+  const resolved = { ...opened, status: 'resolved', resolvedAtMs: nowMs, updatedAtMs: nowMs } as Alert;
+  live.apply({ type: 'alert', seq: 2, change: 'resolved', alert: resolved, actor: 'engine', timeMs: nowMs });
+  expect(live.node(node)).toMatchObject({ reachability: 'reachable', rootCauseAlertId: null });
+  expect(live.node('xichuan-sw' as never).impactedBy).toBeNull();
+});
+
+test('a collector verdict older than an answer does not override it', () => {
+  const live = new LiveState(topology, () => 3_000_000);
+  const node = 'xichuan-sw' as never;
+  live.apply({
+    type: 'samples',
+    node,
+    timeMs: 3_000_000,
+    points: [{ measurement: 'node', tags: { node: 'xichuan-sw' }, fields: { cpuPct: 5 }, timeMs: 3_000_000 }],
+  });
+  live.apply({
+    type: 'node.state',
+    node,
+    timeMs: 2_990_000,
+    state: 'unreachable',
+    reason: 'no answer (timeout)',
+  });
+  expect(live.node(node).reachability).toBe('reachable');
+  live.apply({
+    type: 'node.state',
+    node,
+    timeMs: 3_010_000,
+    state: 'unreachable',
+    reason: 'no answer (timeout)',
+  });
+  expect(live.node(node).reachability).toBe('unreachable');
+});
+
+test('a port trap newer than the last reading is the port state known now', () => {
+  const live = new LiveState(topology, () => 4_000_000);
+  const node = 'xichuan-gw' as never;
+  live.apply({
+    type: 'interface.state',
+    node,
+    timeMs: 4_000_000,
+    ifIndex: 1,
+    ifName: 'GE0/0/1',
+    state: 'down',
+    source: 'trap',
+  });
+  live.apply({
+    type: 'interface.state',
+    node,
+    timeMs: 3_000_000,
+    ifIndex: 1,
+    ifName: 'GE0/0/1',
+    state: 'up',
+    source: 'poll',
+  });
+  expect(live.interfaceState(node, 'GE0/0/1')).toEqual({ state: 'down', atMs: 4_000_000, source: 'trap' });
+});
