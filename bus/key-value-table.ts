@@ -18,6 +18,8 @@ export interface KeyValueTable {
   create(key: string, value: string): Promise<number | null>;
   /** The new revision, or null when the key changed since `revision` (someone else wrote it). */
   update(key: string, value: string, revision: number): Promise<number | null>;
+  /** Write whatever is there; the new revision. */
+  put(key: string, value: string): Promise<number>;
   /** Delete the key if it is still at `revision`. */
   remove(key: string, revision: number): Promise<boolean>;
   /** Every live entry whose key starts with `prefix.`. */
@@ -48,6 +50,10 @@ class NatsKeyValueTable implements KeyValueTable {
 
   update(key: string, value: string, revision: number): Promise<number | null> {
     return orNull(this.kv.update(key, strings.encode(value), revision));
+  }
+
+  put(key: string, value: string): Promise<number> {
+    return this.kv.put(key, strings.encode(value));
   }
 
   async remove(key: string, revision: number): Promise<boolean> {
@@ -82,4 +88,19 @@ export async function openKeyValueTable(
   const kv = await connection.jetstream().views.kv(bucket, { ttl: ttlMs, history: 1 });
   const status = await kv.status();
   return new NatsKeyValueTable(kv, status.ttl > 0 ? status.ttl : ttlMs);
+}
+
+/** An existing bucket, or null: for readers that must not create one (`egov-noc collectors`). */
+export async function findKeyValueTable(
+  connection: NatsConnection,
+  bucket: string,
+): Promise<KeyValueTable | null> {
+  const manager = await connection.jetstreamManager();
+  const exists = await manager.streams.info(`KV_${bucket}`).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) return null;
+  const kv = await connection.jetstream().views.kv(bucket, { bindOnly: true });
+  return new NatsKeyValueTable(kv, (await kv.status()).ttl);
 }

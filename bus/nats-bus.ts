@@ -15,7 +15,7 @@ import { DEFAULT_STREAM_LIMITS, ensureEventStream, type EventStreamLimits } from
 import { RecentIds, type HandledLog } from './handled-log';
 import { JetStreamOutbox, type OutboxStats } from './jetstream-outbox';
 import { connectNats, type NatsConnectOptions } from './nats-connection';
-import { openKeyValueTable, type KeyValueTable } from './key-value-table';
+import { findKeyValueTable, openKeyValueTable, type KeyValueTable } from './key-value-table';
 
 const codec = JSONCodec<BusEvent>();
 
@@ -82,7 +82,7 @@ export class NatsBus implements EventBus {
     private readonly jetstream: JetStreamSide | null,
   ) {}
 
-  /** Connect to nats://host:port; the account and TLS come from the CLI (environment.ts), never from process.env here. */
+  /** Connect to nats://host:port; the account and TLS come from the CLI (environment.ts), never from the environment here. */
   static async connect(url: string, options: NatsBusOptions = {}): Promise<NatsBus> {
     const connection = await connectNats(url, options);
     const onError =
@@ -144,6 +144,11 @@ export class NatsBus implements EventBus {
   async keyValueTable(bucket: string, ttlMs: number): Promise<KeyValueTable> {
     if (!this.jetstream) throw new Error('leases need JetStream: start nats-server with -js');
     return openKeyValueTable(this.connection, bucket, ttlMs);
+  }
+
+  /** The bucket if it exists (readers that must not create one); null when it does not. */
+  findKeyValueTable(bucket: string): Promise<KeyValueTable | null> {
+    return findKeyValueTable(this.connection, bucket);
   }
 
   /**

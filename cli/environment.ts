@@ -9,11 +9,28 @@ import { fail } from './fail';
 
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
+/** How every part reaches NATS: account, TLS, JetStream (read from NATS_* and EGOV_NOC_JETSTREAM*). */
+export interface NatsEnvironment {
+  /** NATS_USER / NATS_PASSWORD, or NATS_NKEY_SEED (never both). */
+  account: { user?: string; pass?: string; nkeySeed?: string };
+  /** NATS_TLS_CA (our CA bundle), NATS_TLS_CERT / NATS_TLS_KEY (a client certificate, when the server asks). */
+  tls: { caFile: string; certFile?: string; keyFile?: string } | undefined;
+  /** EGOV_NOC_JETSTREAM: auto (default: when the server has it), on (required), off (core NATS only). */
+  jetstream: 'auto' | 'on' | 'off';
+  /** EGOV_NOC_JETSTREAM_MAX_AGE_H / EGOV_NOC_JETSTREAM_MAX_MB: the event stream's retention, when set. */
+  maxAgeS: number | undefined;
+  maxBytes: number | undefined;
+  /** EGOV_NOC_BUS_CONSUMER: this process's durable consumer name (serve: "console" by default). */
+  consumer: string | undefined;
+}
+
 export interface Environment {
   /** LOG_LEVEL; undefined: the command's own default. */
   logLevel: LogLevel | undefined;
   /** NATS_USER / NATS_PASSWORD: the NATS account, when the server requires one. */
   natsAccount: { user?: string; pass?: string };
+  /** Everything about reaching NATS, the account included. */
+  nats: NatsEnvironment;
   /** INFLUX_URL: the metrics store of `demo` and `influx check`. */
   influxUrl: string | undefined;
   /** INFLUX_USERNAME / INFLUX_PASSWORD: InfluxDB's admin account (no auth when unset). */
@@ -68,16 +85,70 @@ function pairOf(
 
 function busOf(raw: string | undefined, problems: string[]): string | undefined {
   // The value may carry a NATS account (nats://user:pass@host): never quoted.
-  if (raw !== undefined && !/^(memory|nats:\/\/\S+)$/.test(raw))
+  if (raw !== undefined && !/^(memory|(nats|tls):\/\/\S+)$/.test(raw))
     problems.push('EGOV_NOC_BUS must be memory or nats://HOST:PORT');
   return raw;
+}
+
+const JETSTREAM_MODES = ['auto', 'on', 'off'] as const;
+
+function positiveOf(name: string, raw: string | undefined, problems: string[]): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0)
+    problems.push(`${name} must be a positive number, got "${raw.slice(0, 20)}"`);
+  return n;
+}
+
+function natsOf(get: (name: string) => string | undefined, problems: string[]): NatsEnvironment {
+  const userPass = pairOf(get('NATS_USER'), get('NATS_PASSWORD'), ['NATS_USER', 'NATS_PASSWORD'], problems);
+  const nkeySeed = get('NATS_NKEY_SEED');
+  if (nkeySeed !== undefined && userPass !== undefined)
+    problems.push('NATS_NKEY_SEED and NATS_USER are both set: a NATS account is one or the other');
+  if (nkeySeed !== undefined && !/^SU[A-Z2-7]{50,}$/.test(nkeySeed.trim()))
+    problems.push('NATS_NKEY_SEED is not a user nkey seed (it starts with SU: nk -gen user, or nsc)');
+  const [caFile, certFile, keyFile] = [get('NATS_TLS_CA'), get('NATS_TLS_CERT'), get('NATS_TLS_KEY')];
+  if ((certFile === undefined) !== (keyFile === undefined))
+    problems.push('NATS_TLS_CERT and NATS_TLS_KEY go together: set both or neither');
+  if (caFile === undefined && certFile !== undefined)
+    problems.push(
+      'NATS_TLS_CERT is set but NATS_TLS_CA is not: name the CA bundle that issued the server certificate',
+    );
+  const mode = get('EGOV_NOC_JETSTREAM') ?? 'auto';
+  const jetstream = JETSTREAM_MODES.find((m) => m === mode.trim().toLowerCase());
+  if (jetstream === undefined)
+    problems.push(`EGOV_NOC_JETSTREAM "${mode.slice(0, 20)}" must be one of ${JETSTREAM_MODES.join(', ')}`);
+  const maxAgeH = positiveOf('EGOV_NOC_JETSTREAM_MAX_AGE_H', get('EGOV_NOC_JETSTREAM_MAX_AGE_H'), problems);
+  const maxMb = positiveOf('EGOV_NOC_JETSTREAM_MAX_MB', get('EGOV_NOC_JETSTREAM_MAX_MB'), problems);
+  const consumer = get('EGOV_NOC_BUS_CONSUMER');
+  if (consumer !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(consumer))
+    problems.push('EGOV_NOC_BUS_CONSUMER must be 1–64 letters, digits, _ or -');
+  return {
+    account: {
+      ...(userPass ? { user: userPass.user } : {}),
+      ...(userPass?.password === undefined ? {} : { pass: userPass.password }),
+      ...(nkeySeed === undefined ? {} : { nkeySeed }),
+    },
+    tls:
+      caFile === undefined
+        ? undefined
+        : {
+            caFile,
+            ...(certFile === undefined ? {} : { certFile }),
+            ...(keyFile === undefined ? {} : { keyFile }),
+          },
+    jetstream: jetstream ?? 'auto',
+    maxAgeS: maxAgeH === undefined ? undefined : Math.round(maxAgeH * 3600),
+    maxBytes: maxMb === undefined ? undefined : Math.round(maxMb * 1024 * 1024),
+    consumer,
+  };
 }
 
 /** Check a set of variables (the process's, or a test's); every problem is listed. */
 export function parseEnvironment(vars: Readonly<Record<string, string | undefined>>): EnvironmentResult {
   const problems: string[] = [];
   const get = (name: string) => value(vars, name);
-  const nats = pairOf(get('NATS_USER'), get('NATS_PASSWORD'), ['NATS_USER', 'NATS_PASSWORD'], problems);
+  const nats = natsOf(get, problems);
   const influx = pairOf(
     get('INFLUX_USERNAME'),
     get('INFLUX_PASSWORD'),
@@ -86,9 +157,8 @@ export function parseEnvironment(vars: Readonly<Record<string, string | undefine
   );
   const environment: Environment = {
     logLevel: logLevelOf(get('LOG_LEVEL'), problems),
-    natsAccount: nats
-      ? { user: nats.user, ...(nats.password === undefined ? {} : { pass: nats.password }) }
-      : {},
+    natsAccount: nats.account,
+    nats,
     influxUrl: get('INFLUX_URL'),
     influxCredentials: influx ? { username: influx.user, password: influx.password ?? '' } : undefined,
     influxReadPassword: get('INFLUX_READ_PASSWORD'),

@@ -83,6 +83,11 @@ export interface CollectorOptions {
   now?: () => number;
   /** false: read the 32-bit ifIn/OutOctets even where ifXTable has 64-bit ones (tests, odd agents). */
   preferHcCounters?: boolean;
+  /**
+   * Collectors sharing one inventory (leases.ts): a scheduled poll runs only while this says the
+   * node is this collector's. Default: every node is.
+   */
+  assignment?: { owns(node: NodeId): boolean };
   /** false: poll only on pollNow() (tests that step through polls one by one). Default true. */
   schedule?: boolean;
   onStatus?: (status: CollectorStatus) => void;
@@ -443,12 +448,29 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     reporting = reporting.then(report, report);
   }, statusPeriodMs);
 
+  const assignment = options.assignment;
+  const ownedBefore = new Set<NodeId>(runtimes.keys());
+  // A node another collector polled meanwhile starts afresh: rates from a counter read long ago lie.
+  const pollIfOwned = (rt: NodeRuntime): Promise<void> => {
+    if (!assignment) return pollNode(rt);
+    if (!assignment.owns(rt.node.id)) {
+      ownedBefore.delete(rt.node.id);
+      return Promise.resolve();
+    }
+    if (!ownedBefore.has(rt.node.id)) {
+      ownedBefore.add(rt.node.id);
+      rt.memory = null;
+      rt.ifMemory =
+        options.preferHcCounters === false ? { ...newIfMibMemory(), hasHc: false } : newIfMibMemory();
+    }
+    return pollNode(rt);
+  };
   if (options.schedule !== false)
     scheduler.start(
       [...runtimes.values()].map((rt) => ({
         id: rt.node.id,
         intervalMs: (options.intervalS ?? rt.node.pollIntervalS) * 1000,
-        run: () => pollNode(rt),
+        run: () => pollIfOwned(rt),
       })),
     );
   logger.info(

@@ -20,3 +20,13 @@ export {
 } from './ops-http';
 export { startTrapReceiver, type TrapReceiver, type TrapReceiverStats } from './traps/receiver';
 export type { CollectorSnapshot } from './self-monitor';
+export {
+  startLeases,
+  leaseKey,
+  memberKey,
+  type LeaseRecord,
+  type MemberRecord,
+  type RunningLeases,
+} from './leases';
+export { assignNodes, shareGroups, SHARE_MODES, type ShareMode } from './leases-assignment';
+export { leasesBucket, memberIdOf } from './leases-bucket';

@@ -97,6 +97,8 @@ export interface Simulator {
     logsSent: number;
     logsUnheard: number;
   };
+  /** Requests each agent received, by sender address:port (up to 64 senders an agent): who polls what. */
+  requestsBySender(): Map<string, Map<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -154,6 +156,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
   const writer = new BerWriter(WRITER_BYTES);
   const counters = { requests: 0, dropped: 0, malformed: 0, faults: 0, trapsSent: 0 };
+  const senders = new Map<string, Map<string, number>>();
+  const countSender = (node: string, rinfo: RemoteInfo) => {
+    const bySender = senders.get(node) ?? new Map<string, number>();
+    senders.set(node, bySender);
+    const key = `${rinfo.address}:${rinfo.port}`;
+    if (bySender.has(key) || bySender.size < 64) bySender.set(key, (bySender.get(key) ?? 0) + 1);
+  };
 
   const handle = (dev: Device, msg: Buffer): Buffer | null => {
     const now = clock();
@@ -204,6 +213,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   /** Never throws: a bad request is dropped (malformed), an agent bug is logged and dropped (faults). */
   const serveDatagram = (dev: Device, socket: Socket, msg: Buffer, rinfo: RemoteInfo) => {
     counters.requests++;
+    countSender(dev.node.id, rinfo);
     if (!dev.reachable) {
       counters.dropped++;
       return;
@@ -341,6 +351,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     expectedCounters: (id, ifIndex, timeMs) =>
       pureExpectedCounters(topology, id, ifIndex, timeMs ?? clock(), mustDevice(id).bootMs),
     isReachable: (id) => mustDevice(id).reachable,
+    requestsBySender: () => new Map([...senders].map(([node, bySender]) => [node, new Map(bySender)])),
     stats: () => ({
       ...counters,
       logsSent: syslog?.stats.sent ?? 0,

@@ -7,9 +7,10 @@ import { readEnvironment } from '../environment';
 import { fail } from '../fail';
 import type { CollectConfig, CollectConfigResult } from './collect-files';
 import type { RunningSyslog, SyslogFlags } from './collect-syslog';
+import type { SharingFlags } from './collect-sharing';
 import { METRICS_TOKEN_ENV, parseOpsListen, type OpsListen } from './ops-flags';
 
-interface CollectFlags extends SyslogFlags {
+interface CollectFlags extends SyslogFlags, SharingFlags {
   config?: string;
   inventory?: string;
   store?: string;
@@ -127,13 +128,24 @@ export function registerCollectCommand(program: Command): void {
       'event bus: memory (default) or nats://HOST:PORT, where the console server listens',
     )
     .option(
+      '--share <mode>',
+      'divide the inventory with the other collectors on this bus (JetStream leases): even, subtree or zone',
+    )
+    .option('--collector-id <id>', 'this collector among those sharing (default HOST-PID)')
+    .option(
+      '--lease-ttl <s>',
+      "seconds a lease lives unrenewed: a dead collector's nodes move after it (default half the poll interval)",
+      positive('--lease-ttl'),
+    )
+    .option(
       '--ops-listen <ipv4:port>',
       `serve /healthz, /readyz and /metrics here (e.g. 127.0.0.1:9464; default off; /metrics to loopback peers, or with ${METRICS_TOKEN_ENV} set to whoever sends it)`,
       parseOpsListen,
     )
     .action(async (flags: CollectFlags) => {
       const { readConfig, readManifest } = await import('./collect-files');
-      const { NatsBus, openEventBus } = await import('../../bus');
+      const { NatsBus } = await import('../../bus');
+      const { describeBus, openBus } = await import('./bus-options');
       const { createCollectorMetrics, startCollector, startCollectorOps } = await import('../../collector');
       const { createLogger, formatConfigError } = await import('../../common');
       const { formatInventoryError, loadInventory } = await import('../../inventory');
@@ -222,12 +234,24 @@ export function registerCollectCommand(program: Command): void {
       const busSpec = flags.bus ?? config.bus ?? environment.bus;
       let bus: EventBus;
       try {
-        bus = await openEventBus(busSpec, environment.natsAccount);
+        bus = await openBus(busSpec, environment.nats);
       } catch (error) {
         await store.close();
-        fail(`event bus ${busSpec ?? 'memory'}: ${(error as Error).message}`);
+        const { redactNatsUrl } = await import('../../bus');
+        fail(`event bus ${redactNatsUrl(busSpec ?? 'memory')}: ${(error as Error).message}`);
       }
-      if (busSpec && busSpec !== 'memory') console.log(`egov-noc collect: events go to ${busSpec}`);
+      if (busSpec && busSpec !== 'memory')
+        console.log(`egov-noc collect: events go to ${await describeBus(busSpec, bus)}`);
+      const { startSharing } = await import('./collect-sharing');
+      const leases = await startSharing(flags, {
+        bus,
+        topology,
+        nodes:
+          confinedTo === undefined ? inventory.nodes : inventory.nodes.filter((n) => n.zone === confinedTo),
+        intervalS,
+        zone: confinedTo,
+        logger,
+      });
 
       let logs: RunningSyslog | null = null;
       let collector: Awaited<ReturnType<typeof startCollector>>;
@@ -248,6 +272,7 @@ export function registerCollectCommand(program: Command): void {
         collector = await startCollector({
           topology,
           inventory,
+          ...(leases ? { assignment: leases } : {}),
           ...(manifest === undefined ? {} : { manifest }),
           store,
           bus,
@@ -298,6 +323,7 @@ export function registerCollectCommand(program: Command): void {
           process.off('SIGTERM', onTerm);
           void collector
             .stop()
+            .then(() => leases?.stop())
             .then(() => ops?.stop())
             .then(() => logs?.stop())
             .then(() => store.close())

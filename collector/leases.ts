@@ -1,0 +1,169 @@
+import type { KeyValueTable } from '../bus';
+import type { Logger } from '../common';
+import type { NodeId } from '../domain';
+import { assignNodes } from './leases-assignment';
+
+/** What a collector writes about itself; `egov-noc collectors` reads it. */
+export interface MemberRecord {
+  id: string;
+  startedMs: number;
+  mode: string;
+  /** Nodes it holds leases on, at its last heartbeat. */
+  nodes: number;
+}
+
+/** The holder of one node's lease. */
+export interface LeaseRecord {
+  member: string;
+  /** When this member took the lease (its clock). */
+  sinceMs: number;
+}
+
+export interface LeaseOptions {
+  table: KeyValueTable;
+  /** This collector's id: unique among the collectors sharing the inventory. */
+  member: string;
+  mode: string;
+  /** The groups that move together (leases-assignment.ts `shareGroups`). */
+  groups: ReadonlyMap<string, readonly NodeId[]>;
+  logger: Logger;
+  /** Called when nodes become this collector's to poll, or stop being. */
+  onChange?: (change: { acquired: NodeId[]; released: NodeId[] }) => void;
+  now?: () => number;
+}
+
+export interface RunningLeases {
+  /** True while this collector holds the node's lease: poll it; false: another collector does. */
+  owns(node: NodeId): boolean;
+  held(): NodeId[];
+  /** One round now (tests); otherwise rounds run every third of the lease lifetime. */
+  renew(): Promise<void>;
+  /** Release every lease, so the others take the nodes over at once rather than after expiry. */
+  stop(): Promise<void>;
+}
+
+export const memberKey = (member: string) => `members.${member}`;
+export const leaseKey = (node: string) => `leases.${node}`;
+
+/**
+ * Leases in a JetStream key-value bucket whose entries expire unless renewed. Each round a collector
+ * renews its heartbeat and its leases, reads who is alive, computes the same assignment every
+ * collector computes, releases the nodes that are now someone else's and claims free nodes that are
+ * its own. A claim is a create (it fails while anyone holds the node) and a renewal is a
+ * compare-and-set on the lease's revision, so two collectors never hold one node; a dead collector's
+ * leases expire after one lease lifetime and are claimed in the next round.
+ */
+export async function startLeases(options: LeaseOptions): Promise<RunningLeases> {
+  const { table, member, logger } = options;
+  const now = options.now ?? Date.now;
+  const startedMs = now();
+  const revisions = new Map<NodeId, number>();
+  let stopped = false;
+  let round: Promise<void> = Promise.resolve();
+
+  const heartbeat = async () => {
+    const record: MemberRecord = { id: member, startedMs, mode: options.mode, nodes: revisions.size };
+    await table.put(memberKey(member), JSON.stringify(record));
+  };
+
+  const liveMembers = async (): Promise<string[]> => {
+    const entries = await table.entries('members');
+    return entries.map((entry) => entry.key.slice('members.'.length)).sort();
+  };
+
+  const renewHeld = async (lost: NodeId[]) => {
+    await Promise.all(
+      [...revisions].map(async ([node, revision]) => {
+        const record: LeaseRecord = { member, sinceMs: startedMs };
+        const next = await table.update(leaseKey(node), JSON.stringify(record), revision);
+        if (next === null) {
+          revisions.delete(node);
+          lost.push(node);
+        } else revisions.set(node, next);
+      }),
+    );
+  };
+
+  const release = async (nodes: NodeId[]) => {
+    await Promise.all(
+      nodes.map(async (node) => {
+        const revision = revisions.get(node);
+        revisions.delete(node);
+        if (revision !== undefined) await table.remove(leaseKey(node), revision);
+      }),
+    );
+  };
+
+  const claim = async (nodes: NodeId[], acquired: NodeId[]) => {
+    await Promise.all(
+      nodes.map(async (node) => {
+        const record: LeaseRecord = { member, sinceMs: now() };
+        const revision = await table.create(leaseKey(node), JSON.stringify(record));
+        if (revision !== null) {
+          revisions.set(node, revision);
+          acquired.push(node);
+        }
+      }),
+    );
+  };
+
+  const once = async () => {
+    const acquired: NodeId[] = [];
+    const released: NodeId[] = [];
+    await heartbeat();
+    await renewHeld(released);
+    const members = await liveMembers();
+    const desired = assignNodes(options.groups, members.includes(member) ? members : [...members, member]);
+    const notMine = [...revisions.keys()].filter((node) => desired.get(node) !== member);
+    await release(notMine);
+    released.push(...notMine);
+    const free = [...desired]
+      .filter(([node, owner]) => owner === member && !revisions.has(node))
+      .map(([n]) => n);
+    await claim(free, acquired);
+    if (acquired.length > 0 || released.length > 0) {
+      logger.info(
+        {
+          member,
+          acquired: acquired.length,
+          released: released.length,
+          held: revisions.size,
+          members: members.length,
+        },
+        'node leases changed',
+      );
+      options.onChange?.({ acquired, released });
+    }
+  };
+
+  const next = () => {
+    round = round.then(once).catch((error: unknown) => {
+      // NATS away: keep what we hold until the leases lapse; the next round tries again.
+      logger.warn({ member, reason: (error as Error).message }, 'lease round failed');
+    });
+    return round;
+  };
+
+  await next();
+  const timer = setInterval(
+    () => {
+      if (!stopped) void next();
+    },
+    Math.max(250, Math.floor(table.ttlMs / 3)),
+  );
+
+  return {
+    owns: (node) => revisions.has(node),
+    held: () => [...revisions.keys()],
+    renew: next,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await round;
+      const held = [...revisions.keys()];
+      await release(held).catch(() => undefined);
+      const own = (await table.entries('members').catch(() => [])).find((e) => e.key === memberKey(member));
+      if (own) await table.remove(own.key, own.revision).catch(() => false);
+    },
+  };
+}
