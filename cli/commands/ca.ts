@@ -141,7 +141,12 @@ export function registerCaCommand(program: Command): void {
   withCommon(ca.command('init'))
     .description("create the root CA and the branch CAs the inventory's pki section names")
     .requiredOption('--inventory <file>', 'inventory YAML with a pki: section')
-    .option('--key-type <type>', `CA key type (${KEY_TYPES.join(', ')})`, keyTypeOption, 'rsa2048')
+    .option(
+      '--key-type <type>',
+      `CA key type (${KEY_TYPES.join(', ')}); sm2 makes a 国密 hierarchy that issues only to SM2 keys`,
+      keyTypeOption,
+      'rsa2048',
+    )
     .option(
       '--branch <id>',
       'offline-root workflow: create only this branch CA (its key and a request for the root)',
@@ -200,7 +205,11 @@ export function registerCaCommand(program: Command): void {
     .requiredOption('--profile <profile>', PROFILE_NAMES.join(' | '))
     .option('--csr <file>', 'PKCS#10 request (PEM)')
     .option('--generate', 'generate the key here (delivered once; never stored)')
-    .option('--key-type <type>', `with --generate (${KEY_TYPES.join(', ')})`, keyTypeOption, 'p256')
+    .option(
+      '--key-type <type>',
+      `with --generate (${KEY_TYPES.join(', ')}; default sm2 under an SM2 CA, p256 otherwise)`,
+      keyTypeOption,
+    )
     .option('--p12 <file>', 'with --generate: write a password-protected PKCS#12 here')
     .option('--p12-password-file <file>', 'PKCS#12 password (default: $EGOV_P12_PASSWORD or a prompt)')
     .option('--key-out <file>', 'with --generate and no --p12: write the private key (PEM, 0600) here')
@@ -216,7 +225,7 @@ export function registerCaCommand(program: Command): void {
           profile: string;
           csr?: string;
           generate?: boolean;
-          keyType: KeyType;
+          keyType?: KeyType;
           p12?: string;
           p12PasswordFile?: string;
           keyOut?: string;
@@ -248,7 +257,7 @@ export function registerCaCommand(program: Command): void {
           : service.issueWithGeneratedKey({
               nodeId: options.node,
               profile: options.profile,
-              keyType: options.keyType,
+              ...(options.keyType ? { keyType: options.keyType } : {}),
               commonName: options.cn,
               validityDays: options.days,
               actor,
@@ -381,7 +390,11 @@ export function registerCaCommand(program: Command): void {
     .requiredOption('--serial <hex>', 'certificate to renew')
     .option('--csr <file>', 're-key: the new PKCS#10 request')
     .option('--generate', 'generate a new key here')
-    .option('--key-type <type>', `with --generate (${KEY_TYPES.join(', ')})`, keyTypeOption, 'p256')
+    .option(
+      '--key-type <type>',
+      `with --generate (${KEY_TYPES.join(', ')}; default sm2 under an SM2 CA, p256 otherwise)`,
+      keyTypeOption,
+    )
     .option('--p12 <file>', 'with --generate: write a password-protected PKCS#12 here')
     .option('--p12-password-file <file>', 'PKCS#12 password (default: $EGOV_P12_PASSWORD or a prompt)')
     .option('--key-out <file>', 'with --generate and no --p12: write the private key (PEM, 0600) here')
@@ -395,7 +408,7 @@ export function registerCaCommand(program: Command): void {
           serial: string;
           csr?: string;
           generate?: boolean;
-          keyType: KeyType;
+          keyType?: KeyType;
           p12?: string;
           p12PasswordFile?: string;
           keyOut?: string;
@@ -417,7 +430,7 @@ export function registerCaCommand(program: Command): void {
           ...(options.generate
             ? {
                 generate: {
-                  keyType: options.keyType,
+                  ...(options.keyType ? { keyType: options.keyType } : {}),
                   ...(password !== undefined ? { p12Password: password } : {}),
                 },
               }
