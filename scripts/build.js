@@ -38,6 +38,7 @@ export const ENTRY_POINTS = {
   'bench-sim-agents': 'bench/sim-agents.ts',
   'bench-syslog-sender': 'bench/support/syslog-sender.ts',
   'metrics-writer': 'metrics/embedded/writer-worker.ts',
+  'logs-writer': 'logs/store/sqlite/writer-worker.ts',
 };
 
 const STALE_AFTER_MS = 60 * 60 * 1000;

@@ -24,7 +24,11 @@ CREATE TABLE IF NOT EXISTS events (
   text TEXT NOT NULL,
   raw_base64 TEXT
 );
-CREATE INDEX IF NOT EXISTS events_time ON events (time_ms DESC, id DESC);
+-- By time alone: each row's key ends in its seq, so rows arriving in time order append at the right
+-- edge (an (time_ms, id) key put every insert at a random page: random UUIDs). Ties on time_ms are
+-- ordered by id in a small sort per page of results. Replaces the older events_time.
+DROP INDEX IF EXISTS events_time;
+CREATE INDEX IF NOT EXISTS events_by_time ON events (time_ms);
 CREATE INDEX IF NOT EXISTS events_node_time ON events (node, time_ms DESC);
 CREATE INDEX IF NOT EXISTS events_source_time ON events (source_address, time_ms DESC);
 -- Unique as in PostgreSQL, where the partition column must be part of the key. Ids are random
@@ -39,11 +43,25 @@ CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
 export const FOLD_FUNCTION = 'egov_fold';
 export const fold = (text: string): string => text.toLowerCase();
 
-/** An event's searchable text: message, message id, user and hostname, one per line. */
-export const searchableText = (parts: Array<string | null>): string =>
-  fold(parts.map((part) => part ?? '').join('\n'));
+/**
+ * What the full-text index holds for an event: its folded message, plus the message id, user and
+ * hostname only when the message does not already contain them (it nearly always does: they were
+ * read out of it). Fewer trigrams to write; every term of the searchable text below is still found.
+ */
+export const FTS_DOC_FUNCTION = 'egov_fts_doc';
+export function ftsDoc(text: string, ...extras: Array<string | null>): string {
+  let doc = fold(text);
+  const message = doc;
+  for (const extra of extras) {
+    if (extra === null || extra === '') continue;
+    const folded = fold(extra);
+    if (!message.includes(folded)) doc += `\n${folded}`;
+  }
+  return doc;
+}
+export const FTS_DOC_SQL = `${FTS_DOC_FUNCTION}(text, message_id, user_name, hostname)`;
 
-/** The same text in SQL, for the exact check of each term. */
+/** An event's searchable text (message, message id, user, hostname; one per line), for the exact check of each term. */
 export const SEARCHABLE_SQL = `${FOLD_FUNCTION}(text || char(10) || coalesce(message_id, '') || char(10) || coalesce(user_name, '') || char(10) || coalesce(hostname, ''))`;
 
 /** Whether this SQLite build has FTS5 with the trigram tokenizer (3.34+) and contentless delete (3.43+). */

@@ -1,13 +1,21 @@
-/** The embedded log store: one SQLite file (0600 in a 0700 folder), written in batched transactions. */
+/**
+ * The embedded log store: one SQLite file (0600 in a 0700 folder). Writes go through a bounded buffer
+ * to a writer thread (writer-worker.ts) in batched transactions, so the event loop that reads the
+ * syslog sockets never waits on an insert; searches and counts run on this thread's own connection
+ * (WAL: readers and the writer do not block each other). `memory` writes on this thread.
+ */
 import type Database from 'better-sqlite3';
-import { openPrivateDatabase, type Logger } from '../../../common';
+import type { Logger } from '../../../common';
 import type { SecurityEvent } from '../../../domain';
 import { checkCountsQuery, checkQuery } from '../query';
 import { checkLogRetention, retentionCutoffMs, type LogRetentionOptions } from '../retention';
-import { EVENT_COLUMNS, eventValues } from '../rows';
+import { eventValues } from '../rows';
 import { WriteBuffer } from '../write-buffer';
-import { FOLD_FUNCTION, SQLITE_SCHEMA, TRIGRAM_PROBE, fold, searchableText } from './schema';
+import { openSqliteConnection } from './connection';
+import { SQLITE_SCHEMA, TRIGRAM_PROBE } from './schema';
 import { countSqlite, searchSqlite } from './search';
+import { inlineWriter, startWorkerWriter, type LogWriterAsk, type LogWriterChannel } from './writer-channel';
+import type { LogWriterReply } from './writer-protocol';
 import type {
   CountsQuery,
   LogCounts,
@@ -27,6 +35,9 @@ export interface SqliteLogStoreOptions extends LogRetentionOptions {
   flushIntervalMs?: number;
 }
 
+/** Larger transactions write the full-text index with less merging: ~30 µs an event at 10,000, ~44 at 2,000. */
+const DEFAULT_BATCH_SIZE = 10_000;
+
 function settle<T>(call: () => T): Promise<T> {
   try {
     return Promise.resolve(call());
@@ -40,25 +51,24 @@ export class SqliteLogStore implements LogStore {
   private readonly db: Database.Database;
   private readonly buffer: WriteBuffer;
   private readonly retentionDays: number;
-  private statements: { insert: Database.Statement; index: Database.Statement } | null = null;
+  private writer: LogWriterChannel | null = null;
+  /** The writer thread died (its error); the next write starts a new one. */
+  private writerCrashed = false;
 
-  constructor(options: SqliteLogStoreOptions) {
+  constructor(private readonly options: SqliteLogStoreOptions) {
     this.retentionDays = checkLogRetention(options, options.logger);
-    this.db = openPrivateDatabase(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.function(FOLD_FUNCTION, { deterministic: true }, (text) => fold(String(text)));
+    this.db = openSqliteConnection(options.path);
     this.buffer = new WriteBuffer({
-      writeBatch: (events) => Promise.resolve(this.writeBatch(events)),
+      writeBatch: (events) => this.writeBatch(events),
       describeError: (error) => (error instanceof Error ? error.message : String(error)),
       logger: options.logger,
       maxBufferedEvents: options.maxBufferedEvents ?? 100_000,
-      batchSize: options.batchSize ?? 2_000,
+      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
       flushIntervalMs: options.flushIntervalMs ?? 500,
     });
   }
 
-  init(): Promise<void> {
+  async init(): Promise<void> {
     try {
       this.db.exec(TRIGRAM_PROBE);
       this.db.exec('DROP TABLE temp.trigram_probe');
@@ -68,27 +78,36 @@ export class SqliteLogStore implements LogStore {
       );
     }
     this.db.exec(SQLITE_SCHEMA);
-    this.statements = {
-      insert: this.db.prepare(
-        `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
-      ),
-      index: this.db.prepare('INSERT INTO events_fts (rowid, doc) VALUES (?, ?)'),
-    };
+    this.writer = await this.startWriter();
     this.buffer.start();
-    return Promise.resolve();
   }
 
-  private writeBatch(events: SecurityEvent[]): void {
-    const statements = this.statements;
-    if (statements === null) throw new Error('log store not initialised: call init() first');
-    this.db.transaction(() => {
-      for (const event of events) {
-        const { changes, lastInsertRowid } = statements.insert.run(...eventValues(event));
-        if (changes === 0) continue; // already stored (a relay or a retry sent it twice)
-        const doc = searchableText([event.text, event.messageId, event.user, event.hostname]);
-        statements.index.run(lastInsertRowid, doc);
-      }
-    })();
+  private startWriter(): Promise<LogWriterChannel> {
+    if (this.options.path === ':memory:') return Promise.resolve(inlineWriter(this.db));
+    this.writerCrashed = false;
+    return startWorkerWriter(this.options.path, (error) => {
+      this.writerCrashed = true;
+      this.options.logger.error(
+        { error: error.message },
+        'log store writer thread failed; restarted on the next write',
+      );
+    });
+  }
+
+  private async ask(request: LogWriterAsk): Promise<LogWriterReply> {
+    if (this.writer === null) throw new Error('log store not initialised: call init() first');
+    if (this.writerCrashed) {
+      const dead = this.writer;
+      this.writer = await this.startWriter();
+      await dead.close().catch(() => undefined);
+    }
+    const reply = await this.writer.ask(request);
+    if (reply.kind === 'failed') throw new Error(reply.message);
+    return reply;
+  }
+
+  private async writeBatch(events: SecurityEvent[]): Promise<void> {
+    await this.ask({ kind: 'write', rows: events.map(eventValues) });
   }
 
   write(events: readonly SecurityEvent[]): void {
@@ -111,15 +130,10 @@ export class SqliteLogStore implements LogStore {
     });
   }
 
-  applyRetention(nowMs: number): Promise<RetentionResult> {
+  async applyRetention(nowMs: number): Promise<RetentionResult> {
     const cutoffMs = retentionCutoffMs(nowMs, this.retentionDays);
-    const expire = this.db.transaction(() => {
-      this.db
-        .prepare('DELETE FROM events_fts WHERE rowid IN (SELECT seq FROM events WHERE received_at_ms < ?)')
-        .run(cutoffMs);
-      return this.db.prepare('DELETE FROM events WHERE received_at_ms < ?').run(cutoffMs).changes;
-    });
-    return Promise.resolve({ cutoffMs, deletedEvents: expire(), droppedPartitions: [] });
+    const reply = await this.ask({ kind: 'expire', cutoffMs });
+    return { cutoffMs, deletedEvents: reply.kind === 'expired' ? reply.deleted : 0, droppedPartitions: [] };
   }
 
   health(): LogStoreHealth {
@@ -128,6 +142,8 @@ export class SqliteLogStore implements LogStore {
 
   async close(): Promise<void> {
     await this.buffer.stop();
+    await this.writer?.close();
+    this.writer = null;
     this.db.close();
   }
 }

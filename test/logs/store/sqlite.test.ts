@@ -45,3 +45,31 @@ describe('embedded log store specifics', () => {
     }
   });
 });
+
+describe('embedded log store writer thread', () => {
+  it('writes a large burst on its own thread: timers (the syslog sockets) keep running, every event is stored and searchable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'egov-logs-'));
+    const store = openLogStore(`sqlite:${join(dir, 'logs.db')}`, { logger: memoryLogger() });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 1);
+    try {
+      await store.init();
+      const burst = Array.from({ length: 20_000 }, (_, i) =>
+        makeEvent({ text: `Failed to login through SSH. (Ip=203.0.113.${i % 250}, UserName=user${i})` }),
+      );
+      store.write(burst);
+      ticks = 0;
+      await store.flush();
+      expect(ticks).toBeGreaterThan(0);
+      expect(store.health()).toMatchObject({ writtenEvents: 20_000, droppedEvents: 0, pendingEvents: 0 });
+      const found = await store.search({ text: 'UserName=user12345)' });
+      expect(found.events.map((event) => event.text)).toEqual([
+        'Failed to login through SSH. (Ip=203.0.113.95, UserName=user12345)',
+      ]);
+    } finally {
+      clearInterval(ticker);
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

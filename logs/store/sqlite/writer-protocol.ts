@@ -1,0 +1,23 @@
+/**
+ * What the embedded log store's main thread asks its writer (a worker thread for a file, the same
+ * thread for `memory`) and what the writer answers. Requests are numbered; answers name the number.
+ */
+import type { EventValues } from './writer';
+
+export type LogWriterRequest =
+  | { kind: 'write'; seq: number; rows: EventValues[] }
+  | { kind: 'expire'; seq: number; cutoffMs: number }
+  | { kind: 'close'; seq: number };
+
+export type LogWriterReply =
+  | { kind: 'written'; seq: number; added: number }
+  | { kind: 'expired'; seq: number; deleted: number }
+  | { kind: 'done'; seq: number }
+  | { kind: 'failed'; seq: number; message: string };
+
+/** The worker's first message: its connection is open, or why it is not. */
+export type LogWriterStartup = { kind: 'ready' } | { kind: 'open-failed'; message: string };
+
+export interface LogWriterWorkerData {
+  path: string;
+}

@@ -1,0 +1,31 @@
+/**
+ * Entry point of the embedded log store's writer thread (compiled to dist/logs-writer.js): opens its
+ * own connection to the store's file and answers the main thread's requests (writer.ts), so inserts
+ * and full-text indexing never hold up the event loop that reads the syslog sockets.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openSqliteConnection } from './connection';
+import { SqliteEventWriter } from './writer';
+import type { LogWriterRequest, LogWriterStartup, LogWriterWorkerData } from './writer-protocol';
+
+function start(port: NonNullable<typeof parentPort>, { path }: LogWriterWorkerData): void {
+  let writer: SqliteEventWriter;
+  try {
+    writer = new SqliteEventWriter(openSqliteConnection(path));
+  } catch (error) {
+    const failed: LogWriterStartup = {
+      kind: 'open-failed',
+      message: error instanceof Error ? error.message : String(error),
+    };
+    port.postMessage(failed);
+    port.close();
+    return;
+  }
+  port.postMessage({ kind: 'ready' } satisfies LogWriterStartup);
+  port.on('message', (request: LogWriterRequest) => {
+    port.postMessage(writer.handle(request));
+    if (request.kind === 'close') port.close();
+  });
+}
+
+if (parentPort !== null) start(parentPort, workerData as LogWriterWorkerData);
