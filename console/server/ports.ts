@@ -87,6 +87,27 @@ export interface PkiPort {
     p12?: Buffer;
   }>;
   revoke(request: { serial: string; reason: string; actor: string }): PkiResult<PkiCertificateRecord>;
+  /** Same node, profile and names with a newly generated key; the old certificate stays valid. */
+  renew?(request: {
+    serial: string;
+    generate: { keyType?: PkiKeyType; p12Password?: string };
+    actor: string;
+  }): PkiResult<{
+    record: PkiCertificateRecord;
+    certPem: string;
+    chainPem: string;
+    keyPem?: string;
+    p12?: Buffer;
+  }>;
+  /** The certificate authorities this CA runs (root, branches): names and expiry, never keys. */
+  authorities?(): Array<{
+    id: string;
+    kind: 'root' | 'branch';
+    name: string;
+    commonName: string;
+    parentId: string | null;
+    notAfter: string;
+  }>;
 }
 
 /** A fetch handler (a Hono app) serving the PKI's CRL and OCSP endpoints, mounted at /pki. */

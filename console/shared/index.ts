@@ -406,6 +406,26 @@ export interface IssueCertificateResponse {
  * PKCS#12 exists only at issuance (IssueCertificateResponse.p12Base64 when generate.p12Password was
  * given): node private keys are never stored, so there is no later PKCS#12 download.
  */
+/**
+ * GET /api/certificates/authorities: the CA's own certificates (root, branch CAs, OCSP responders),
+ * with their expiry. They are the CA's business: the console never revokes them.
+ */
+export interface CaCertificateView {
+  id: string;
+  kind: 'root' | 'branch' | 'ocsp';
+  name: string;
+  subject: string;
+  /** The authority that signed it; null for a root. */
+  issuer: string | null;
+  notAfterMs: number;
+}
+export interface CaCertificatesResponse {
+  authorities: CaCertificateView[];
+}
+/** POST /api/certificates/:serial/renew: same node, profile and names, a new server-generated key (returned once). */
+export interface RenewCertificateRequest {
+  p12Password?: string;
+}
 /** POST /api/certificates/:serial/revoke */
 export interface RevokeRequest {
   reason: RevocationReason;

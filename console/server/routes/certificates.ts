@@ -4,7 +4,12 @@
  */
 import { z } from 'zod';
 import { CERT_PROFILES } from '../../shared';
-import type { CertificatesResponse, IssueCertificateResponse } from '../../shared';
+import type {
+  CaCertificateView,
+  CaCertificatesResponse,
+  CertificatesResponse,
+  IssueCertificateResponse,
+} from '../../shared';
 import type { Scope } from '../access';
 import type { ServerContext } from '../context';
 import { ApiFailure, notFound } from '../http/errors';
@@ -24,6 +29,37 @@ const issueBodySchema = z
     }),
   })
   .pipe(issueCertificateSchema);
+
+const renewBodySchema = z.strictObject({
+  p12Password: z.string().min(8, 'a PKCS#12 password has at least 8 characters').max(256).optional(),
+});
+
+const isPkiKeyType = (keyType: string): keyType is PkiKeyType =>
+  keyType === 'rsa2048' || keyType === 'p256' || keyType === 'p384';
+
+/** The CA's own certificates: its authorities and the OCSP responders' signing certificates. */
+function caCertificates(pki: PkiPort, nowMs: number): CaCertificateView[] {
+  const authorities: CaCertificateView[] = (pki.authorities?.() ?? []).map((authority) => ({
+    id: authority.id,
+    kind: authority.kind,
+    name: authority.name,
+    subject: `CN=${authority.commonName}`,
+    issuer: authority.parentId,
+    notAfterMs: Date.parse(authority.notAfter),
+  }));
+  const responders: CaCertificateView[] = pki
+    .listCertificates({ status: 'valid' })
+    .filter((record) => record.profile === 'ocsp-signer' && Date.parse(record.notAfter) > nowMs)
+    .map((record) => ({
+      id: record.serial,
+      kind: 'ocsp',
+      name: record.commonName,
+      subject: `CN=${record.commonName}`,
+      issuer: record.issuerId,
+      notAfterMs: Date.parse(record.notAfter),
+    }));
+  return [...authorities, ...responders];
+}
 
 const KEY_TYPES: Record<'rsa-2048' | 'ecdsa-p256' | 'ecdsa-p384', PkiKeyType> = {
   'rsa-2048': 'rsa2048',
@@ -86,6 +122,54 @@ export const certificateRoutes = [
           .filter((view) => query.status === undefined || view.status === query.status),
       };
       return c.json(body);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/certificates/authorities',
+    summary: 'The CA’s own certificates (root, branch CAs, OCSP responders) and their expiry',
+    tag: 'certificates',
+    permission: 'read',
+    returns: 'CaCertificatesResponse',
+    handler: ({ c }, ctx) => {
+      const body: CaCertificatesResponse = { authorities: caCertificates(pkiOf(ctx), Date.now()) };
+      return c.json(body);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/certificates/:serial/renew',
+    summary:
+      'Renew a node certificate: same node, profile and names, a new key generated here (returned once)',
+    tag: 'certificates',
+    permission: 'certs.write',
+    body: renewBodySchema,
+    returns: 'IssueCertificateResponse',
+    handler: ({ c, who, param, body, audit }, ctx) => {
+      const found = findInScope(ctx, who.scope, param('serial'));
+      const pki = pkiOf(ctx);
+      if (!pki.renew) throw new ApiFailure(501, 'renew_unsupported', 'this CA does not renew certificates');
+      const keyType = found.record.keyType;
+      const renewed = pki.renew({
+        serial: found.record.serial,
+        generate: {
+          ...(isPkiKeyType(keyType) ? { keyType } : {}),
+          ...(body.p12Password !== undefined ? { p12Password: body.p12Password } : {}),
+        },
+        actor: who.user.username,
+      });
+      if (!renewed.ok) throw new ApiFailure(422, 'renew_refused', renewed.reason);
+      const { record, certPem, chainPem, keyPem, p12 } = renewed.value;
+      audit(
+        'certificate.renew',
+        record.serial,
+        `node=${found.record.nodeId ?? '-'} renews=${found.record.serial} profile=${record.profile}`,
+      );
+      const response: IssueCertificateResponse = { certificate: certificateView(record), certPem, chainPem };
+      if (keyPem !== undefined) response.keyPem = keyPem;
+      if (p12 !== undefined) response.p12Base64 = p12.toString('base64');
+      c.header('cache-control', 'no-store');
+      return c.json(response, 201);
     },
   }),
   defineRoute({

@@ -1,8 +1,11 @@
 import type {
+  CaCertificateView,
+  CaCertificatesResponse,
   CertificateView,
   CertificatesResponse,
   IssueCertificateRequest,
   IssueCertificateResponse,
+  RenewCertificateRequest,
   RevocationReason,
   RevokeRequest,
 } from '../../../shared';
@@ -23,6 +26,10 @@ class Certificates {
   failure = $state<string | null>(null);
   crl = $state.raw<EndpointStatus[]>([]);
   ocspOk = $state<boolean | null>(null);
+  /** The CA's own certificates (never revocable here), soonest expiry first. */
+  authorities = $state.raw<CaCertificateView[]>([]);
+  /** Valid node certificates of the whole list (not only the filtered page), by node: who has none. */
+  validByNode = $state.raw<ReadonlyMap<string, CertificateView>>(new Map());
 
   async refresh(): Promise<void> {
     this.loading = true;
@@ -32,7 +39,7 @@ class Certificates {
       );
       this.list = response.certificates.sort((a, b) => a.notAfterMs - b.notAfterMs);
       this.failure = null;
-      await this.checkEndpoints();
+      await Promise.all([this.checkEndpoints(), this.loadAuthorities(), this.loadValid()]);
     } catch (error) {
       this.failure = error instanceof Error ? error.message : String(error);
     } finally {
@@ -44,6 +51,30 @@ class Certificates {
     const issued = await api.post<IssueCertificateResponse>('/api/certificates', request);
     await this.refresh();
     return issued;
+  }
+
+  /** A new certificate for the same node and profile with a new key (the key comes back once). */
+  async renew(serial: string, request: RenewCertificateRequest = {}): Promise<IssueCertificateResponse> {
+    const renewed = await api.post<IssueCertificateResponse>(
+      `/api/certificates/${encodeURIComponent(serial)}/renew`,
+      request,
+    );
+    await this.refresh();
+    return renewed;
+  }
+
+  private async loadAuthorities(): Promise<void> {
+    const response = await api.get<CaCertificatesResponse>('/api/certificates/authorities');
+    this.authorities = response.authorities.sort((a, b) => a.notAfterMs - b.notAfterMs);
+  }
+
+  private async loadValid(): Promise<void> {
+    const response = await api.get<CertificatesResponse>(`/api/certificates${query({ status: 'valid' })}`);
+    // Replaced wholesale ($state.raw): a plain Map is right here.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const byNode = new Map<string, CertificateView>();
+    for (const c of response.certificates) if (c.node !== null) byNode.set(c.node, c);
+    this.validByNode = byNode;
   }
 
   async revoke(serial: string, reason: RevocationReason): Promise<void> {
