@@ -291,6 +291,10 @@ export class Outages {
       const kindName = this.ctx.ruleKindOf(alert.rule);
       if (kindName === null || OUTAGE_KINDS.has(kindName)) continue;
       const kind = this.ctx.kindOfAlert(alert.rule);
+      if (kind?.sameAsOwnOutage && alert.node !== null && this.ownRootOutage(alert.node)) {
+        alerts.resolve(alert, nowMs, null);
+        continue;
+      }
       const suppressor = kind?.suppressorOf
         ? kind.suppressorOf(alert)
         : this.suppressorFor(this.involvedNodes(alert));
@@ -321,6 +325,12 @@ export class Outages {
     const peer = alert.labels.peer;
     if (peer !== undefined && this.ctx.topology.has(peer)) nodes.push(peer);
     return nodes;
+  }
+
+  /** The node's own outage alert when it is a root cause (not folded under an ancestor's). */
+  ownRootOutage(node: NodeId): Alert | undefined {
+    const outage = this.outageOf(node);
+    return outage?.suppressedBy === null ? outage : undefined;
   }
 
   /** The root-cause alert that explains trouble on these nodes (they or an ancestor are cut off), if any. */

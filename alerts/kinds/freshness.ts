@@ -11,6 +11,7 @@ import { ruleOfKind, type KindFactory, type RuleKind } from './kind';
 class FreshnessKind implements RuleKind {
   readonly kind = 'freshness';
   readonly events = ['samples'] as const;
+  readonly sameAsOwnOutage = true;
   private nextCheckMs = 0;
 
   constructor(
@@ -33,7 +34,8 @@ class FreshnessKind implements RuleKind {
       const ageMs = nowMs - seenMs;
       if (ageMs <= this.rule.factor * intervalS * 1000) continue;
       const fingerprint = fingerprintOf(this.rule.id, node);
-      if (alerts.has(fingerprint)) continue;
+      // A node that is itself the root cause of an outage: that alert already says its data stopped.
+      if (alerts.has(fingerprint) || this.ctx.outages.ownRootOutage(node)) continue;
       const params = { node, nodeName: nodes.nameOf(node), ageS: Math.round(ageMs / 1000), intervalS };
       alerts.openAlert(
         {

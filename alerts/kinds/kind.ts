@@ -26,6 +26,11 @@ export interface RuleKind {
    * clears they are resolved (by correlation) and this resets the kind to judge fresh data.
    */
   reEvaluateAfterCause?(alert: Alert, nowMs: number): void;
+  /**
+   * Present for alerts that say what an outage of their own node says (its data stopped): such an
+   * alert is resolved when that outage opens as a root cause, never folded under it.
+   */
+  readonly sameAsOwnOutage?: true;
   saveConditions?(into: ConditionsSnapshot): void;
   restoreConditions?(from: ConditionsSnapshot): void;
   /** An open alert of this kind restored from the store after a restart. */

@@ -236,8 +236,10 @@ describe('topology correlation', () => {
     h.clock.advance(5 * 60_000);
     h.engine.tick();
     expect(visible(h).map((a) => a.rule)).toEqual(['uplink-down']);
+    // Behind the cut only: the root node's own outage already says its data stopped (never folded
+    // under itself).
     const stale = all(h).filter((a) => a.rule === 'data-stale');
-    expect(stale.map((a) => a.node).sort()).toEqual(['xichuan-gw', 'xichuan-mcu', 'xichuan-sw']);
+    expect(stale.map((a) => a.node).sort()).toEqual(['xichuan-mcu', 'xichuan-sw']);
     ifState(h, XICHUAN_UPLINK.node, XICHUAN_UPLINK.ifName, 'up');
     h.engine.tick();
     h.clock.advance(20_000);
@@ -249,6 +251,27 @@ describe('topology correlation', () => {
     }
     h.engine.tick();
     expect(all(h)).toEqual([]);
+  });
+
+  it('stale data on a node that then becomes the root cause is resolved, never folded under its own outage', async () => {
+    h = await harness({ correlationWindowMs: 0 });
+    h.bus.publish({ type: 'samples', node: 'xichuan-gw' as never, timeMs: h.clock.nowMs, points: [] });
+    h.clock.advance(5 * 60_000);
+    h.engine.tick();
+    expect(visible(h).map((a) => [a.rule, a.node])).toEqual([['data-stale', 'xichuan-gw']]);
+    unreachable(h, 'xichuan-gw');
+    h.engine.tick();
+    const root = visible(h).find((a) => a.node === 'xichuan-gw');
+    expect(root?.rule).toBe('node-unreachable');
+    expect(visible(h).map((a) => a.rule)).toEqual(['node-unreachable']);
+    expect(all(h).filter((a) => a.node === 'xichuan-gw' && a.suppressedBy === root?.id)).toEqual([]);
+    h.clock.advance(5 * 60_000);
+    h.engine.tick();
+    expect(
+      all(h)
+        .filter((a) => a.node === 'xichuan-gw')
+        .map((a) => a.rule),
+    ).toEqual(['node-unreachable']);
   });
 
   it("an engine that missed the collector's state events learns them from poll outcomes in the samples", async () => {
