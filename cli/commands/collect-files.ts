@@ -34,6 +34,11 @@ const configSchema = z.strictObject({
   retries: z.number().int().min(0).max(10).optional(),
   /** Event bus: "memory" (default; events stay in this process) or nats://HOST:PORT to reach the console. */
   bus: z.string().min(1).optional(),
+  /** `IPv4:PORT` for /healthz, /readyz and /metrics (as --ops-listen); absent: no listener. */
+  opsListen: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/, 'IPv4:PORT, e.g. 127.0.0.1:9464')
+    .optional(),
   /** Syslog receiver: UDP+TCP port, TLS port with our CA's certificate, relays forwarding for sites. */
   syslog: z
     .strictObject({

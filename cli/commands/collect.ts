@@ -299,9 +299,11 @@ export function registerCollectCommand(program: Command): void {
         });
         const receiver = logs?.receiver;
         opsMetrics.attach({ collector, store, ...(receiver ? { syslog: () => receiver.stats() } : {}) });
-        if (flags.opsListen) {
+        const opsListen =
+          flags.opsListen ?? (config.opsListen ? parseOpsListen(config.opsListen) : undefined);
+        if (opsListen) {
           ops = await startCollectorOps({
-            ...flags.opsListen,
+            ...opsListen,
             store,
             bus,
             metrics: opsMetrics,

@@ -98,13 +98,25 @@ describe('the containers, run directly', () => {
     expect(health.err).toBe('');
     expect(health.code).toBe(0);
     expect(await console.stop()).toBe(0);
+    const afterStop = await healthcheck({
+      PATH: container.env.PATH ?? '',
+      EGOV_NOC_ROLE: 'serve',
+      EGOV_NOC_PORT: String(port),
+    });
+    expect(afterStop.code).toBe(1);
+    expect(afterStop.err).toContain(`GET http://127.0.0.1:${port}/healthz failed`);
   });
 
   it('collector: collect starts with the compose command and config, listens for traps on its port, stops cleanly', async () => {
     const container = new FakeContainer('collector');
     const trapPort = await freePort();
     const syslogPort = await freePort();
+    const opsPort = await freePort();
     container.mountConfig('collect.yaml', (config) => {
+      expect(config.opsListen).toBe(
+        `127.0.0.1:${compose.services.collector?.environment?.EGOV_NOC_OPS_PORT}`,
+      );
+      config.opsListen = `127.0.0.1:${opsPort}`;
       config.store = container.path('/var/lib/egov-noc/metrics.sqlite');
       config.bus = 'memory';
       config.trapPort = trapPort;
@@ -116,8 +128,16 @@ describe('the containers, run directly', () => {
     await collector.waitFor(`traps udp/${trapPort}`);
     await collector.waitFor(`syslog listening on`);
     expect(collector.out).toContain('南阳市电子政务内网 (nanyang)');
-    const health = await healthcheck({ PATH: container.env.PATH ?? '', EGOV_NOC_ROLE: 'collect' });
+    await collector.waitFor(`/healthz /readyz /metrics on http://127.0.0.1:${opsPort}`);
+    const health = await healthcheck({
+      PATH: container.env.PATH ?? '',
+      EGOV_NOC_ROLE: 'collect',
+      EGOV_NOC_OPS_PORT: String(opsPort),
+    });
+    expect(health.err).toBe('');
     expect(health.code).toBe(0);
+    const ready = await fetch(`http://127.0.0.1:${opsPort}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { 'metrics-store': 'ok', bus: 'ok' } });
     expect(await collector.stop()).toBe(0);
     expect(collector.out).toContain('stopped after');
   });

@@ -136,7 +136,8 @@ describe('docker/healthcheck.js', () => {
 
   async function console(status: number): Promise<number> {
     server = createServer((req, res) => {
-      res.writeHead(req.url === '/api/health' ? status : 404, { 'content-type': 'application/json' });
+      const known = req.url === '/api/health' || req.url === '/healthz';
+      res.writeHead(known ? status : 404, { 'content-type': 'application/json' });
       res.end('{}');
     });
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
@@ -145,7 +146,7 @@ describe('docker/healthcheck.js', () => {
   const check = (env: Record<string, string>) =>
     run(process.execPath, [join(stageImageApp(), 'docker/healthcheck.js')], env);
 
-  it('console: healthy when it accepts connections on EGOV_NOC_PORT, unhealthy with the reason when not', async () => {
+  it('console: healthy when GET /healthz on EGOV_NOC_PORT answers 2xx, unhealthy with the reason when not', async () => {
     const port = await console(200);
     let result = await check({ EGOV_NOC_ROLE: 'serve', EGOV_NOC_PORT: String(port) });
     expect(result.err).toBe('');
@@ -154,7 +155,7 @@ describe('docker/healthcheck.js', () => {
     server = null;
     result = await check({ EGOV_NOC_ROLE: 'serve', EGOV_NOC_PORT: String(port) });
     expect(result.code).toBe(1);
-    expect(result.err).toContain(`cannot connect to 127.0.0.1:${port}`);
+    expect(result.err).toContain(`GET http://127.0.0.1:${port}/healthz failed`);
   });
 
   it('with EGOV_NOC_HEALTH_URL: healthy on 2xx, unhealthy on 5xx with the status', async () => {
@@ -174,7 +175,17 @@ describe('docker/healthcheck.js', () => {
     expect(result.err).toContain('answered 503');
   });
 
-  it('collector: no HTTP surface, healthy while its process runs', async () => {
+  it('collector with an ops listener: healthy when GET /healthz on EGOV_NOC_OPS_PORT answers 2xx', async () => {
+    const port = await console(200);
+    expect((await check({ EGOV_NOC_ROLE: 'collect', EGOV_NOC_OPS_PORT: String(port) })).code).toBe(0);
+    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    server = null;
+    const result = await check({ EGOV_NOC_ROLE: 'collect', EGOV_NOC_OPS_PORT: String(port) });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`GET http://127.0.0.1:${port}/healthz failed`);
+  });
+
+  it('collector without an ops listener: healthy while its process runs', async () => {
     const result = await check({ EGOV_NOC_ROLE: 'collect', EGOV_NOC_PORT: '1' });
     expect(result.code).toBe(0);
   });

@@ -94,6 +94,7 @@ beforeAll(async () => {
     config.logStore = `sqlite:${container.path('/var/lib/egov-noc/logs.sqlite')}`;
     config.intervalS = 2;
     config.statusPeriodS = 2;
+    config.opsListen = '127.0.0.1:0';
   });
   collector = container.start(compose.services.collector?.command ?? []);
   await collector.waitFor(`events go to ${nats.url}`);
