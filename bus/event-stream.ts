@@ -20,12 +20,16 @@ export const DEFAULT_STREAM_LIMITS: EventStreamLimits = {
 /** The window within which a re-published event id is recognised and stored once (JetStream dedup). */
 const DUPLICATE_WINDOW_MS = 2 * 60_000;
 
-/** Create the stream, or bring an existing one to these limits (a restart with new flags applies them). */
+/**
+ * Create the stream, or bring an existing one to these limits (a restart with new flags applies
+ * them). A stream that already holds these subjects under another name is that stream: its name
+ * is returned, and the consumers read from it.
+ */
 export async function ensureEventStream(
   manager: JetStreamManager,
   prefix: string,
   limits: EventStreamLimits,
-): Promise<void> {
+): Promise<string> {
   const settings = {
     subjects: DURABLE_TYPES.map((type) => `${prefix}.${type}`),
     max_age: nanos(limits.maxAgeS * 1000),
@@ -33,13 +37,16 @@ export async function ensureEventStream(
     discard: DiscardPolicy.Old,
     duplicate_window: nanos(Math.min(DUPLICATE_WINDOW_MS, limits.maxAgeS * 1000)),
   };
-  const existing = await manager.streams.info(limits.stream).catch(() => null);
+  const holder = await manager.streams.find(`${prefix}.${DURABLE_TYPES[0] ?? 'samples'}`).catch(() => null);
+  const name = holder ?? limits.stream;
+  const existing = await manager.streams.info(name).catch(() => null);
   if (existing === null)
     await manager.streams.add({
-      name: limits.stream,
+      name,
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       ...settings,
     });
-  else await manager.streams.update(limits.stream, settings);
+  else await manager.streams.update(name, settings);
+  return name;
 }

@@ -250,12 +250,12 @@ async function openJetStream(
 ): Promise<JetStreamSide | null> {
   const manager = await jetStreamManagerOf(connection, options.mode);
   if (manager === null) return null;
-  const limits: EventStreamLimits = {
+  const wanted: EventStreamLimits = {
     stream: options.stream ?? DEFAULT_STREAM_LIMITS.stream,
     maxAgeS: options.maxAgeS ?? DEFAULT_STREAM_LIMITS.maxAgeS,
     maxBytes: options.maxBytes ?? DEFAULT_STREAM_LIMITS.maxBytes,
   };
-  await ensureEventStream(manager, prefix, limits);
+  const limits = { ...wanted, stream: await ensureEventStream(manager, prefix, wanted) };
   const js = connection.jetstream();
   const handled = options.handledLog ?? new RecentIds();
   // An id older than the stream's max age cannot be redelivered: forget it.

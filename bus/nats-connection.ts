@@ -14,6 +14,8 @@ export interface NatsTls {
   caFile: string;
   certFile?: string;
   keyFile?: string;
+  /** The name the server's certificate carries, when the URL names it otherwise (an IP address). */
+  servername?: string;
 }
 
 /** How to reach the server: the account (flat, so a bare NatsAccount is enough) and TLS. */
@@ -42,6 +44,8 @@ function tlsOf(tls: NatsTls): ConnectionOptions['tls'] {
     ca: readFileSync(tls.caFile, 'utf8'),
     ...(tls.certFile === undefined ? {} : { cert: readFileSync(tls.certFile, 'utf8') }),
     ...(tls.keyFile === undefined ? {} : { key: readFileSync(tls.keyFile, 'utf8') }),
+    // Not in the client's typed options, but handed to tls.connect with the rest.
+    ...(tls.servername === undefined ? {} : ({ servername: tls.servername } as object)),
   };
 }
 

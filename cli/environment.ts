@@ -13,8 +13,11 @@ const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'erro
 export interface NatsEnvironment {
   /** NATS_USER / NATS_PASSWORD, or NATS_NKEY_SEED (never both). */
   account: { user?: string; pass?: string; nkeySeed?: string };
-  /** NATS_TLS_CA (our CA bundle), NATS_TLS_CERT / NATS_TLS_KEY (a client certificate, when the server asks). */
-  tls: { caFile: string; certFile?: string; keyFile?: string } | undefined;
+  /**
+   * NATS_TLS_CA (our CA bundle), NATS_TLS_CERT / NATS_TLS_KEY (a client certificate, when the server
+   * asks), NATS_TLS_SERVERNAME (the name in the server's certificate, when the URL has an address).
+   */
+  tls: { caFile: string; certFile?: string; keyFile?: string; servername?: string } | undefined;
   /** EGOV_NOC_JETSTREAM: auto (default: when the server has it), on (required), off (core NATS only). */
   jetstream: 'auto' | 'on' | 'off';
   /** EGOV_NOC_JETSTREAM_MAX_AGE_H / EGOV_NOC_JETSTREAM_MAX_MB: the event stream's retention, when set. */
@@ -108,6 +111,9 @@ function natsOf(get: (name: string) => string | undefined, problems: string[]): 
   if (nkeySeed !== undefined && !/^SU[A-Z2-7]{50,}$/.test(nkeySeed.trim()))
     problems.push('NATS_NKEY_SEED is not a user nkey seed (it starts with SU: nk -gen user, or nsc)');
   const [caFile, certFile, keyFile] = [get('NATS_TLS_CA'), get('NATS_TLS_CERT'), get('NATS_TLS_KEY')];
+  const servername = get('NATS_TLS_SERVERNAME');
+  if (caFile === undefined && servername !== undefined)
+    problems.push('NATS_TLS_SERVERNAME is set but NATS_TLS_CA is not: TLS to NATS needs the CA bundle');
   if ((certFile === undefined) !== (keyFile === undefined))
     problems.push('NATS_TLS_CERT and NATS_TLS_KEY go together: set both or neither');
   if (caFile === undefined && certFile !== undefined)
@@ -136,6 +142,7 @@ function natsOf(get: (name: string) => string | undefined, problems: string[]): 
             caFile,
             ...(certFile === undefined ? {} : { certFile }),
             ...(keyFile === undefined ? {} : { keyFile }),
+            ...(servername === undefined ? {} : { servername }),
           },
     jetstream: jetstream ?? 'auto',
     maxAgeS: maxAgeH === undefined ? undefined : Math.round(maxAgeH * 3600),
