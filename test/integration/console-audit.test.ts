@@ -32,13 +32,18 @@ async function record(response: Response): Promise<string> {
 
 beforeAll(async () => {
   stack = await startStack({ withPki: true, loginRateLimit: { maxAttempts: 50, windowMs: 60_000 } });
+  // 三权分立: users (sysadmin), alerts, silences and certificates (secadmin), the audit (auditadmin).
   await addUser(stack, 'admin', 'sysadmin', null);
+  await addUser(stack, 'sec', 'secadmin', null);
+  await addUser(stack, 'aud', 'auditadmin', null);
 });
 afterAll(() => stack.stop());
 
 test('each state change appends an audit record; secrets stay out of logs and responses', async () => {
   const url = stack.server.url;
   const admin = await login(url, 'admin');
+  const sec = await login(url, 'sec');
+  const aud = await login(url, 'aud');
   secrets.adminPassword = PASSWORD;
   secrets.cookie = admin.cookie.split('=')[1] ?? '';
   secrets.caPassphrase = CA_PASSPHRASE;
@@ -83,12 +88,8 @@ test('each state change appends an audit record; secrets stay out of logs and re
   const alert = await eventually(() =>
     stack.engine.list().find((candidate) => candidate.node === 'xichuan-sw'),
   );
-  await record(
-    await admin.api(`/api/alerts/${alert.id}/ack`, { method: 'POST', body: { comment: '处理中' } }),
-  );
-  await record(
-    await admin.api(`/api/alerts/${alert.id}/unack`, { method: 'POST', body: { comment: '交回' } }),
-  );
+  await record(await sec.api(`/api/alerts/${alert.id}/ack`, { method: 'POST', body: { comment: '处理中' } }));
+  await record(await sec.api(`/api/alerts/${alert.id}/unack`, { method: 'POST', body: { comment: '交回' } }));
 
   // silences
   const silenceBody = {
@@ -98,15 +99,15 @@ test('each state change appends an audit record; secrets stay out of logs and re
     reason: '视频会议室搬迁',
   };
   const silence = JSON.parse(
-    await record(await admin.api('/api/silences', { method: 'POST', body: silenceBody })),
+    await record(await sec.api('/api/silences', { method: 'POST', body: silenceBody })),
   ) as { id: string };
   await record(
-    await admin.api(`/api/silences/${silence.id}`, {
+    await sec.api(`/api/silences/${silence.id}`, {
       method: 'PUT',
       body: { ...silenceBody, reason: '延长' },
     }),
   );
-  await record(await admin.api(`/api/silences/${silence.id}`, { method: 'DELETE' }));
+  await record(await sec.api(`/api/silences/${silence.id}`, { method: 'DELETE' }));
 
   // certificates: from a CSR (openssl), and with a generated key in a password-protected PKCS#12
   const dir = mkdtempSync(join(tmpdir(), 'csr-'));
@@ -130,7 +131,7 @@ test('each state change appends an audit record; secrets stay out of logs and re
     { encoding: 'utf8' },
   );
   expect(made.status, made.stderr).toBe(0);
-  const fromCsr = await admin.api('/api/certificates', {
+  const fromCsr = await sec.api('/api/certificates', {
     method: 'POST',
     body: { node: 'xichuan-gw', profile: 'router', csrPem: readFileSync(join(dir, 'csr.pem'), 'utf8') },
   });
@@ -139,7 +140,7 @@ test('each state change appends an audit record; secrets stay out of logs and re
   const issuedFromCsr = JSON.parse(csrText) as IssueCertificateResponse;
   expect(issuedFromCsr.keyPem).toBeUndefined();
   secrets.p12Password = 'p12-pass-Xc-2026';
-  const generated = await admin.api('/api/certificates', {
+  const generated = await sec.api('/api/certificates', {
     method: 'POST',
     body: {
       node: 'xichuan-sw',
@@ -151,7 +152,7 @@ test('each state change appends an audit record; secrets stay out of logs and re
   expect(generated.status, generatedText).toBe(201);
   const p12 = (JSON.parse(generatedText) as IssueCertificateResponse).p12Base64 ?? '';
   expect(p12.length).toBeGreaterThan(100);
-  const keyPemResponse = await admin.api('/api/certificates', {
+  const keyPemResponse = await sec.api('/api/certificates', {
     method: 'POST',
     body: { node: 'xichuan-mcu', profile: 'vc-endpoint', generate: { keyType: 'ecdsa-p256' } },
   });
@@ -159,12 +160,12 @@ test('each state change appends an audit record; secrets stay out of logs and re
   expect(keyPem).toContain('PRIVATE KEY');
   secrets.nodeKey = keyPem.split('\n').slice(1, -2).join('');
   await record(
-    await admin.api(`/api/certificates/${issuedFromCsr.certificate.serial}/revoke`, {
+    await sec.api(`/api/certificates/${issuedFromCsr.certificate.serial}/revoke`, {
       method: 'POST',
       body: { reason: 'keyCompromise' },
     }),
   );
-  const pem = await record(await admin.api(`/api/certificates/${issuedFromCsr.certificate.serial}/pem`));
+  const pem = await record(await sec.api(`/api/certificates/${issuedFromCsr.certificate.serial}/pem`));
   expect(pem).toContain('BEGIN CERTIFICATE');
   expect(pem).not.toContain('PRIVATE KEY');
 
@@ -182,7 +183,7 @@ test('each state change appends an audit record; secrets stay out of logs and re
 
   await record(await admin.api('/api/users/xc-duty', { method: 'DELETE' }));
 
-  const audit = JSON.parse(await record(await admin.api('/api/audit?limit=500'))) as AuditResponse;
+  const audit = JSON.parse(await record(await aud.api('/api/audit?limit=500'))) as AuditResponse;
   const actions = audit.records.map((entry) => `${entry.actor} ${entry.action} ${entry.target}`);
   for (const expected of [
     'admin login admin',
@@ -191,13 +192,13 @@ test('each state change appends an audit record; secrets stay out of logs and re
     'xc-duty login.failed xc-duty',
     'xc-duty login xc-duty',
     'xc-duty logout xc-duty',
-    `admin alert.ack ${alert.id}`,
-    `admin alert.unack ${alert.id}`,
-    `admin silence.create ${silence.id}`,
-    `admin silence.update ${silence.id}`,
-    `admin silence.delete ${silence.id}`,
-    `admin certificate.issue ${issuedFromCsr.certificate.serial}`,
-    `admin certificate.revoke ${issuedFromCsr.certificate.serial}`,
+    `sec alert.ack ${alert.id}`,
+    `sec alert.unack ${alert.id}`,
+    `sec silence.create ${silence.id}`,
+    `sec silence.update ${silence.id}`,
+    `sec silence.delete ${silence.id}`,
+    `sec certificate.issue ${issuedFromCsr.certificate.serial}`,
+    `sec certificate.revoke ${issuedFromCsr.certificate.serial}`,
     'admin token.create admin',
     'admin token.delete admin',
     'admin user.delete xc-duty',

@@ -18,7 +18,7 @@ test('a CLI-created user signs in with the printed password; passwd ends their s
     '--username',
     'chief',
     '--role',
-    'admin',
+    'sysadmin',
     '--inventory',
     'configs/examples/nanyang.yaml',
   );
@@ -27,18 +27,23 @@ test('a CLI-created user signs in with the printed password; passwd ends their s
   const stack = await startStack({}, dir);
   try {
     const chief = await login(stack.server.url, 'chief', password);
-    expect(chief.session.user.role).toBe('admin');
+    expect(chief.session.user.role).toBe('sysadmin');
     const changed = cli('passwd', '--state', dir, '--username', 'chief');
     const next = /password \(shown once, store it now\): (\S+)/.exec(changed)?.[1] ?? '';
     expect((await chief.api('/api/session')).status).toBe(401);
     const again = await login(stack.server.url, 'chief', next);
     expect(cli('unlock', '--state', dir, '--username', 'chief')).toContain('unlocked');
-    // The CLI's changes are in the same audit trail.
-    const { records } = (await (await again.api('/api/audit')).json()) as {
-      records: Array<{ actor: string; action: string; from: string }>;
+    expect((await again.api('/api/session')).status).toBe(200);
+    // The CLI's changes are in the same audit trail, which the audit administrator reads.
+    cli('add', '--state', dir, '--username', 'auditor', '--role', 'auditadmin');
+    const auditor = cli('passwd', '--state', dir, '--username', 'auditor');
+    const auditorPassword = /password \(shown once, store it now\): (\S+)/.exec(auditor)?.[1] ?? '';
+    const reader = await login(stack.server.url, 'auditor', auditorPassword);
+    const { records } = (await (await reader.api('/api/audit')).json()) as {
+      records: Array<{ actor: string; action: string; target: string }>;
     };
     const fromCli = records
-      .filter((record) => record.actor.startsWith('cli:'))
+      .filter((record) => record.actor.startsWith('cli:') && record.target === 'chief')
       .map((record) => record.action);
     expect(fromCli).toEqual(['user.update', 'user.update', 'user.create']);
   } finally {

@@ -20,6 +20,7 @@ beforeAll(async () => {
   writeFileSync(join(web, 'assets', 'app-1234.js'), 'console.log(1)');
   stack = await startStack({ withPki: true, webDist: web });
   await addUser(stack, 'admin', 'sysadmin', null);
+  await addUser(stack, 'sec', 'secadmin', null);
 });
 afterAll(() => stack.stop());
 
@@ -48,7 +49,7 @@ test('the OpenAPI document lists every route with the schemas the routes validat
     ]),
   );
   const login_ = doc.paths['/api/session']?.post?.requestBody?.content['application/json']?.schema.properties;
-  expect(Object.keys(login_ ?? {})).toEqual(['username', 'password']);
+  expect(Object.keys(login_ ?? {})).toEqual(['username', 'password', 'totpCode']);
   const metrics = doc.paths['/api/metrics']?.get?.parameters.map((p) => p.name);
   expect(metrics).toEqual(
     expect.arrayContaining(['measurement', 'field', 'node', 'fromMs', 'toMs', 'stepS', 'agg']),
@@ -56,7 +57,7 @@ test('the OpenAPI document lists every route with the schemas the routes validat
 });
 
 test('a bad body names the field; an unknown API path is a JSON 404', async () => {
-  const admin = await login(stack.server.url, 'admin');
+  const admin = await login(stack.server.url, 'sec');
   const bad = await admin.api('/api/silences', {
     method: 'POST',
     body: { matchers: [], startsAtMs: 1, endsAtMs: 2, reason: 'x' },
@@ -152,7 +153,7 @@ test('HTTPS with a server certificate issued by the project CA; the cookie is Se
     expect(response.cookie).toMatch(/Secure/);
     expect(response.cookie).toMatch(/SameSite=Strict/);
     expect(response.hsts).toContain('max-age=');
-    expect((JSON.parse(response.body) as SessionResponse).user.role).toBe('admin');
+    expect((JSON.parse(response.body) as SessionResponse).user.role).toBe('sysadmin');
   } finally {
     await tlsStack.stop();
   }

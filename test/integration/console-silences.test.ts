@@ -12,7 +12,8 @@ let admin: Client;
 
 beforeAll(async () => {
   stack = await startStack();
-  await addUser(stack, 'admin', 'sysadmin', null);
+  // Silences are the security administrator's (and operators'); the system administrator has none.
+  await addUser(stack, 'admin', 'secadmin', null);
   admin = await login(stack.server.url, 'admin');
   const core = asNodeId('ny-core');
   const ifIndex = stack.topology.node(core).interfaces.find((i) => i.name === 'GE0/0/8')?.ifIndex ?? 0;

@@ -54,13 +54,13 @@ describe('who manages whom', () => {
       body: {
         username: 'xc-new-admin',
         displayName: 'x',
-        role: 'admin',
+        role: 'auditadmin',
         scope: 'xichuan-gw',
         password: 'long-enough-password',
       },
     });
     expect(created.status).toBe(403);
-    const promoted = await xcAdmin.api('/api/users/xc-op', { method: 'PATCH', body: { role: 'admin' } });
+    const promoted = await xcAdmin.api('/api/users/xc-op', { method: 'PATCH', body: { role: 'secadmin' } });
     expect(promoted.status).toBe(403);
     expect(((await promoted.json()) as { error: { field: string } }).error.field).toBe('role');
   });
@@ -164,7 +164,8 @@ test("an admin lists and revokes another user's API tokens; the revocation is au
   expect((await xcAdmin.api(`/api/users/tokened/tokens/${id}`, { method: 'DELETE' })).status).toBe(204);
   expect((await withToken(token)).status).toBe(401);
   expect((await xcAdmin.api(`/api/users/tokened/tokens/${id}`, { method: 'DELETE' })).status).toBe(404);
-  const city = await as('city-admin');
-  const audit = (await (await city.api('/api/audit?action=token.revoke')).json()) as AuditResponse;
+  await addUser(stack, 'city-audit', 'auditadmin', null);
+  const auditor = await as('city-audit');
+  const audit = (await (await auditor.api('/api/audit?action=token.revoke')).json()) as AuditResponse;
   expect(audit.records[0]).toMatchObject({ actor: 'xc-admin', target: 'tokened', detail: `id=${id}` });
 });
