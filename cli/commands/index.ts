@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAuditCommand } from './audit';
 import { registerBenchCommand } from './bench';
 import { registerCollectCommand } from './collect';
+import { registerCollectorsCommand } from './collectors';
 import { registerDemoCommand } from './demo';
 import { registerFaultCommand } from './fault';
 import { registerGrafanaCommand } from './grafana';
@@ -27,5 +28,6 @@ export function registerCommands(program: Command): void {
   registerUserCommand(program);
   registerAuditCommand(program);
   registerCollectCommand(program);
+  registerCollectorsCommand(program);
   registerLogsCommand(program);
 }

@@ -19,7 +19,8 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'override the configured port', (value) => Number(value))
     .action(async (opts: { config: string; tls?: boolean; port?: number }) => {
       const { formatRulesError, loadAlertRules, startAlertEngine } = await import('../../alerts');
-      const { openEventBus } = await import('../../bus');
+      const { redactNatsUrl } = await import('../../bus');
+      const { openBus } = await import('./bus-options');
       const { createLogger } = await import('../../common');
       const { ensureFirstAdmin, startConsoleServer, startPkiSchedule } = await import('../../console/server');
       const { readServeConfig } = await import('../../console/server/config');
@@ -116,7 +117,13 @@ export function registerServeCommand(program: Command): void {
       } catch (error) {
         fail(`logStore: ${(error as Error).message}`, 2);
       }
-      const bus = await openEventBus(config.bus, environment.natsAccount);
+      // A durable consumer: events published while the console is down are handled when it is back, once.
+      const bus = await openBus(config.bus, environment.nats, {
+        name: environment.nats.consumer ?? 'console',
+        handledLogPath: join(config.stateDir, 'bus-handled.sqlite'),
+      }).catch((error: unknown) =>
+        fail(`event bus ${redactNatsUrl(config.bus ?? 'memory')}: ${(error as Error).message}`),
+      );
       const alerts = await startAlertEngine({
         topology,
         bus,
@@ -160,8 +167,8 @@ export function registerServeCommand(program: Command): void {
         allowedHosts: config.allowedHosts,
         port: opts.port ?? config.port,
         sessionTtlMs: config.sessionTtlMin * 60_000,
-        auditRetentionDays: config.audit.retentionDays,
         metricsAccess: { token: environment.named[METRICS_TOKEN_ENV] ?? null },
+        auditRetentionDays: config.audit.retentionDays,
         log: log.child({ part: 'console' }),
         ...(tls ? { tls } : {}),
         ...(config.webDist ? { webDist: config.webDist } : {}),
