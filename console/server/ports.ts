@@ -55,7 +55,7 @@ export interface PkiCertificateRecord {
 }
 
 export type PkiResult<T> = { ok: true; value: T } | { ok: false; reason: string };
-export type PkiKeyType = 'rsa2048' | 'p256' | 'p384';
+export type PkiKeyType = 'rsa2048' | 'p256' | 'p384' | 'sm2';
 
 /** The part of pki/PkiService the console uses; PkiService satisfies it as is. */
 export interface PkiPort {

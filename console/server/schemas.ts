@@ -139,7 +139,7 @@ export const issueCertificateSchema = z.union([
     node: nodeId,
     profile: z.enum(CERT_PROFILES),
     generate: z.object({
-      keyType: z.enum(['rsa-2048', 'ecdsa-p256', 'ecdsa-p384']),
+      keyType: z.enum(['rsa-2048', 'ecdsa-p256', 'ecdsa-p384', 'sm2']),
       p12Password: text(256).min(8).optional(),
     }),
   }),

@@ -391,7 +391,7 @@ export type IssueCertificateRequest =
   | {
       node: string;
       profile: CertProfile;
-      generate: { keyType: 'rsa-2048' | 'ecdsa-p256' | 'ecdsa-p384'; p12Password?: string };
+      generate: { keyType: 'rsa-2048' | 'ecdsa-p256' | 'ecdsa-p384' | 'sm2'; p12Password?: string };
     };
 export interface IssueCertificateResponse {
   certificate: CertificateView;

@@ -61,10 +61,11 @@ function caCertificates(pki: PkiPort, nowMs: number): CaCertificateView[] {
   return [...authorities, ...responders];
 }
 
-const KEY_TYPES: Record<'rsa-2048' | 'ecdsa-p256' | 'ecdsa-p384', PkiKeyType> = {
+const KEY_TYPES: Record<'rsa-2048' | 'ecdsa-p256' | 'ecdsa-p384' | 'sm2', PkiKeyType> = {
   'rsa-2048': 'rsa2048',
   'ecdsa-p256': 'p256',
   'ecdsa-p384': 'p384',
+  sm2: 'sm2',
 };
 
 function pkiOf(ctx: ServerContext): PkiPort {
