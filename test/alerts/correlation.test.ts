@@ -120,6 +120,21 @@ describe('topology correlation', () => {
     expect(alerts[0]?.repeats).toBeGreaterThanOrEqual(1);
   });
 
+  it('lists each piece of evidence once: the trap is not repeated by the root cause’s own evidence', async () => {
+    h = await harness();
+    linkTrap(h, XICHUAN_UPLINK.node, XICHUAN_UPLINK.ifName, 'linkDown');
+    unreachable(h, 'xichuan-gw');
+    h.clock.advance(5_000);
+    h.engine.tick();
+    const root = all(h)[0] as Alert;
+    const keys = root.evidence.map((e) => `${e.atMs}|${e.source}|${e.text}`);
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(root.evidence.filter((e) => e.source === 'trap')).toHaveLength(1);
+    expect(root.kind).toBe(root.rule);
+    expect(root.evidence.every((e) => e.kind !== undefined)).toBe(true);
+  });
+
   it('clearing the uplink resolves the root cause and the children do not fire', async () => {
     h = await harness();
     ifState(h, XICHUAN_UPLINK.node, XICHUAN_UPLINK.ifName, 'down');
