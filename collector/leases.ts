@@ -30,6 +30,8 @@ export interface LeaseOptions {
   /** Called when nodes become this collector's to poll, or stop being. */
   onChange?: (change: { acquired: NodeId[]; released: NodeId[] }) => void;
   now?: () => number;
+  /** false: rounds run only on renew() (tests stepping a fake clock). Default true. */
+  autoRenew?: boolean;
 }
 
 export interface RunningLeases {
@@ -145,12 +147,15 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
   };
 
   await next();
-  const timer = setInterval(
-    () => {
-      if (!stopped) void next();
-    },
-    Math.max(250, Math.floor(table.ttlMs / 3)),
-  );
+  const timer =
+    options.autoRenew === false
+      ? null
+      : setInterval(
+          () => {
+            if (!stopped) void next();
+          },
+          Math.max(250, Math.floor(table.ttlMs / 3)),
+        );
 
   return {
     owns: (node) => revisions.has(node),
@@ -158,7 +163,7 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
     renew: next,
     async stop() {
       stopped = true;
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       await round;
       const held = [...revisions.keys()];
       await release(held).catch(() => undefined);

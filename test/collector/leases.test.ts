@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { KeyValueEntry, KeyValueTable } from '../../bus';
+import { assignNodes, shareGroups, startLeases, type RunningLeases } from '../../collector';
+import { silentLogger } from '../../common';
+import { asNodeId } from '../../domain';
+import { loadInventory } from '../../inventory';
+
+/** JetStream KV as leases use it: conditional writes, entries gone `ttlMs` after their last write. */
+class FakeTable implements KeyValueTable {
+  private readonly rows = new Map<string, { value: string; revision: number; writtenMs: number }>();
+  private revision = 0;
+  nowMs = 0;
+  constructor(readonly ttlMs: number) {}
+
+  private live(key: string) {
+    const row = this.rows.get(key);
+    if (row && this.nowMs - row.writtenMs >= this.ttlMs) this.rows.delete(key);
+    return this.rows.get(key);
+  }
+  private write(key: string, value: string) {
+    this.rows.set(key, { value, revision: ++this.revision, writtenMs: this.nowMs });
+    return this.revision;
+  }
+  create(key: string, value: string) {
+    return Promise.resolve(this.live(key) ? null : this.write(key, value));
+  }
+  update(key: string, value: string, revision: number) {
+    return Promise.resolve(this.live(key)?.revision === revision ? this.write(key, value) : null);
+  }
+  put(key: string, value: string) {
+    return Promise.resolve(this.write(key, value));
+  }
+  remove(key: string, revision: number) {
+    if (this.live(key)?.revision !== revision) return Promise.resolve(false);
+    this.rows.delete(key);
+    return Promise.resolve(true);
+  }
+  entries(prefix: string): Promise<KeyValueEntry[]> {
+    return Promise.resolve(
+      [...this.rows.keys()]
+        .filter((key) => key.startsWith(`${prefix}.`) && this.live(key))
+        .map((key) => {
+          const row = this.live(key)!;
+          return { key, value: row.value, revision: row.revision, writtenMs: row.writtenMs };
+        }),
+    );
+  }
+}
+
+const loaded = loadInventory('configs/examples/nanyang.yaml');
+if (!loaded.ok) throw new Error('example inventory must load');
+const { inventory, topology } = loaded;
+const ids = inventory.nodes.map((node) => node.id);
+
+/** Every node's holders among the collectors: exactly one each when the leases are settled. */
+const holdersOf = (collectors: Map<string, RunningLeases>) =>
+  new Map(ids.map((id) => [id, [...collectors].filter(([, c]) => c.owns(id)).map(([name]) => name)]));
+
+async function rounds(collectors: Map<string, RunningLeases>, n: number) {
+  for (let i = 0; i < n; i++) for (const leases of collectors.values()) await leases.renew();
+}
+
+describe('shareGroups and assignNodes', () => {
+  it('even: 83 nodes over three collectors, 27/28/28, the same answer whatever the member order', () => {
+    const groups = shareGroups(inventory.nodes, topology, 'even');
+    const a = assignNodes(groups, ['c1', 'c2', 'c3']);
+    const b = assignNodes(groups, ['c3', 'c1', 'c2']);
+    expect(a).toEqual(b);
+    const counts = [...a.values()].reduce((m, c) => m.set(c, (m.get(c) ?? 0) + 1), new Map<string, number>());
+    expect([...counts.values()].sort()).toEqual([27, 28, 28]);
+  });
+
+  it('subtree: a county and its departments stay with one collector', () => {
+    const groups = shareGroups(inventory.nodes, topology, 'subtree');
+    expect(groups.get('xichuan-gw')?.sort()).toEqual(
+      [asNodeId('xichuan-gw'), ...topology.descendants(asNodeId('xichuan-gw'))].sort(),
+    );
+    const assignment = assignNodes(groups, ['c1', 'c2']);
+    for (const [, nodes] of groups) expect(new Set(nodes.map((n) => assignment.get(n))).size).toBe(1);
+    expect(new Set(assignment.values())).toEqual(new Set(['c1', 'c2']));
+  });
+
+  it('zone: one collector per zone while there are as many collectors as zones', () => {
+    const assignment = assignNodes(shareGroups(inventory.nodes, topology, 'zone'), ['a', 'b']);
+    const byZone = new Map<string, Set<string>>();
+    for (const node of inventory.nodes)
+      byZone.set(node.zone, (byZone.get(node.zone) ?? new Set()).add(assignment.get(node.id) ?? ''));
+    expect([...byZone.values()].map((owners) => owners.size)).toEqual([1, 1]);
+  });
+});
+
+describe('startLeases', () => {
+  const start = (table: FakeTable, member: string) =>
+    startLeases({
+      table,
+      member,
+      mode: 'even',
+      groups: shareGroups(inventory.nodes, topology, 'even'),
+      logger: silentLogger(),
+      now: () => table.nowMs,
+      autoRenew: false,
+    });
+
+  it("never lets two collectors hold one node, and hands a silent collector's nodes to the others after one lifetime", async () => {
+    const table = new FakeTable(3000);
+    const collectors = new Map<string, RunningLeases>();
+    for (const name of ['c1', 'c2', 'c3']) {
+      collectors.set(name, await start(table, name));
+      for (const held of holdersOf(collectors).values()) expect(held.length).toBeLessThanOrEqual(1);
+    }
+    await rounds(collectors, 3);
+    expect([...holdersOf(collectors).values()].every((held) => held.length === 1)).toBe(true);
+    expect(collectors.get('c2')?.held().length).toBeGreaterThan(20);
+
+    // c2 stops renewing (kill -9): within its lease lifetime nobody else takes its nodes ...
+    const orphans = collectors.get('c2')?.held() ?? [];
+    collectors.delete('c2');
+    table.nowMs += 2000;
+    await rounds(collectors, 1);
+    for (const node of orphans) expect(holdersOf(collectors).get(node)).toEqual([]);
+    // ... and after it they are shared out in the next round.
+    table.nowMs += 1000;
+    await rounds(collectors, 2);
+    expect([...holdersOf(collectors).values()].every((held) => held.length === 1)).toBe(true);
+    for (const leases of collectors.values()) await leases.stop();
+  });
+
+  it('a collector that stops cleanly releases its nodes at once', async () => {
+    const table = new FakeTable(60_000);
+    const collectors = new Map([
+      ['c1', await start(table, 'c1')],
+      ['c2', await start(table, 'c2')],
+    ]);
+    await rounds(collectors, 2);
+    await collectors.get('c1')?.stop();
+    collectors.delete('c1');
+    await rounds(collectors, 2);
+    expect(collectors.get('c2')?.held().length).toBe(83);
+    await collectors.get('c2')?.stop();
+  });
+});
