@@ -41,8 +41,12 @@ function isAscii(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** The same bytes as a Buffer, without copying them. */
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 export function decodeLine(bytes: Uint8Array): DecodedLine {
-  const text = isAscii(bytes) ? Buffer.from(bytes).toString('latin1') : tryDecode(utf8, bytes);
+  const text = isAscii(bytes) ? asBuffer(bytes).toString('latin1') : tryDecode(utf8, bytes);
   if (text !== null && !CONTROL.test(text)) return { text, encoding: 'utf-8', rawBase64: null };
   const chinese = text === null ? tryDecode(gbk, bytes) : null;
   if (chinese !== null && !CONTROL.test(chinese) && !NOT_GBK_TEXT.test(chinese))

@@ -32,7 +32,7 @@ export interface ReceivedBytes {
   bytes: Uint8Array;
   senderAddress: string;
   /** The sender's source port, when it identifies the sender (UDP). */
-  senderPort?: number;
+  senderPort?: number | undefined;
   receivedAtMs: number;
   /** Cut to the size limit or short of its declared length: the bytes are kept as well as the text. */
   incomplete: boolean;

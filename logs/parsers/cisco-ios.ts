@@ -72,6 +72,6 @@ export const readCiscoIos: VendorParser = (message, receivedAtMs) => {
     category: categoryOf(facility, mnemonic, body),
     user: userIn(body),
     sourceAddress: src ?? addressIn(firstOf(pairs, ['source', 'from', 'ip'])) ?? firstIpv4(body),
-    ...(time ? { timeMs: time.timeMs } : {}),
+    timeMs: time ? time.timeMs : null,
   };
 };

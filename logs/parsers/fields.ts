@@ -1,23 +1,12 @@
 /**
- * Reading who and from where out of message bodies: `Key=Value` lists (Huawei, H3C), IPv4
+ * Reading who and from where out of message bodies: `Key=Value` lists (Huawei, H3C; key-values.ts), IPv4
  * addresses and quoted user names. Device lines are untrusted input, so every pattern here is bounded
  * and free of nested quantifiers: its cost stays linear in the line's length.
  */
-// H3C's security logs number their keys: `SrcIPAddr(1003)=198.51.100.20`.
-const KEY_VALUE =
-  /([A-Za-z][\w-]{0,39})(?:\(\d{1,5}\))?\s?[=:]\s?(?:"([^"]{0,512})"|\[([^\]]{0,512})\]|([^\s,;()"[\]]{1,512}))/g;
 const IPV4 = /(?<!\d|\d\.)((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?!\.?\d)/;
 const IPV4_ONLY = new RegExp(`^${IPV4.source}$`);
 
-/** Every `Key=Value` (or `Key: Value`, `Key=[Value]`, `Key="Value"`) pair, keys lower-cased; first wins. */
-export function keyValues(text: string): Map<string, string> {
-  const pairs = new Map<string, string>();
-  for (const m of text.matchAll(KEY_VALUE)) {
-    const key = (m[1] as string).toLowerCase();
-    if (!pairs.has(key)) pairs.set(key, (m[2] ?? m[3] ?? m[4] ?? '').trim());
-  }
-  return pairs;
-}
+export { keyValues } from './key-values';
 
 /** The first of `keys` with a meaningful value (not empty, `**` or `-`). */
 export function firstOf(pairs: Map<string, string>, keys: readonly string[]): string | null {

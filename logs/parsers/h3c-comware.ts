@@ -55,6 +55,6 @@ export const readH3cComware: VendorParser = (message, receivedAtMs) => {
     category: KNOWN[key] ?? (BY_WORDS.has(key) ? categoryFromWords(body) : categorize(key, body)),
     user: firstOf(pairs, USER_KEYS) ?? sentence?.[1] ?? sentence?.[2] ?? null,
     sourceAddress: addressIn(firstOf(pairs, ADDRESS_KEYS)) ?? firstIpv4(body),
-    ...(time ? { timeMs: time.timeMs } : {}),
+    timeMs: time ? time.timeMs : null,
   };
 };

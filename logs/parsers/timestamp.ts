@@ -18,6 +18,17 @@ export interface ReadTimestamp {
 
 const DAY_MS = 86_400_000;
 
+/** The local year of the last instant asked about, and the range of instants it covers. */
+let knownYear = { year: 0, fromMs: 0, toMs: 0 };
+
+/** `new Date(ms).getFullYear()` without a time-zone computation per line (lines arrive in the same year). */
+function localYearOf(ms: number): number {
+  if (ms >= knownYear.fromMs && ms < knownYear.toMs) return knownYear.year;
+  const year = new Date(ms).getFullYear();
+  knownYear = { year, fromMs: new Date(year, 0, 1).getTime(), toMs: new Date(year + 1, 0, 1).getTime() };
+  return year;
+}
+
 export function readBsdTimestamp(text: string, receivedAtMs: number): ReadTimestamp | null {
   const m = BSD.exec(text);
   if (!m) return null;
@@ -26,15 +37,15 @@ export function readBsdTimestamp(text: string, receivedAtMs: number): ReadTimest
   if (month < 0) return null;
   const explicitYear = yearBefore ?? yearAfter;
   const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
-  const fields = [Number(day), Number(hh), Number(mm), Number(ss), ms] as const;
+  const [d, h, min, s] = [Number(day), Number(hh), Number(mm), Number(ss)];
   const at = (year: number): number => {
     if (sign) {
       const offsetMs = (Number(offH) * 60 + Number(offM)) * 60_000 * (sign === '+' ? 1 : -1);
-      return Date.UTC(year, month, ...fields) - offsetMs;
+      return Date.UTC(year, month, d, h, min, s, ms) - offsetMs;
     }
-    return utc ? Date.UTC(year, month, ...fields) : new Date(year, month, ...fields).getTime();
+    return utc ? Date.UTC(year, month, d, h, min, s, ms) : new Date(year, month, d, h, min, s, ms).getTime();
   };
-  const thisYear = new Date(receivedAtMs).getFullYear();
+  const thisYear = localYearOf(receivedAtMs);
   let timeMs = at(explicitYear ? Number(explicitYear) : thisYear);
   // No year: a December line read in January belongs to last year.
   if (!explicitYear && timeMs > receivedAtMs + DAY_MS) timeMs = at(thisYear - 1);

@@ -12,7 +12,7 @@ import type { LogReceiverStats } from '../stats';
 export interface IntakeMessage {
   bytes: Uint8Array;
   senderAddress: string;
-  senderPort?: number;
+  senderPort?: number | undefined;
   oversized: boolean;
   truncated: boolean;
 }
@@ -43,7 +43,7 @@ export class LogIntake {
         {
           bytes: message.bytes,
           senderAddress: message.senderAddress,
-          ...(message.senderPort === undefined ? {} : { senderPort: message.senderPort }),
+          senderPort: message.senderPort,
           receivedAtMs: this.now(),
           incomplete: message.oversized || message.truncated,
         },
