@@ -5,7 +5,7 @@
 import { TIERS, ZONES, type Tier, type Zone } from '../../../../domain';
 import type { TopologyNodeView } from '../../../shared';
 import type { StatusIndex } from './node-status';
-import { cityOf, countyOf, rollUp, worstFirst, type StatusGroup } from './status-rollup';
+import { areaName, cityOf, countyOf, rollUp, worstFirst, type StatusGroup } from './status-rollup';
 
 export interface AreaCell {
   /** The node the cell drills into: the county, or the city for its city-level nodes. */
@@ -59,14 +59,14 @@ export function cityRows(
     const cityLevel = group.key.startsWith('city:');
     const id = cityLevel ? group.key.slice(5) : group.key;
     const cityId = cityLevel ? id : (membership.city.get(id) ?? TOP);
-    const name = cityLevel ? '' : (nodeById.get(id)?.name ?? id);
+    const name = cityLevel ? '' : areaName(nodeById.get(id)?.name ?? id);
     const cells = cellsOf.get(cityId) ?? [];
     cells.push({ id: id === TOP ? '' : id, name, cityLevel, group });
     cellsOf.set(cityId, cells);
   }
   const rows: CityRow[] = [...byCity.values()].map((group) => ({
     id: group.key,
-    name: group.key === TOP ? topName : (nodeById.get(group.key)?.name ?? group.key),
+    name: group.key === TOP ? topName : areaName(nodeById.get(group.key)?.name ?? group.key),
     group,
     cells: worstFirst(cellsOf.get(group.key) ?? [], (c) => c.name),
   }));

@@ -100,3 +100,11 @@ function topmostOfTier(
   }
   return found;
 }
+
+/**
+ * An area's short name from its head device's name: "淅川县政府内网路由器" → "淅川县", as tiles and
+ * grid cells have room for; a name without an administrative suffix stays whole.
+ */
+export function areaName(deviceName: string): string {
+  return /^(.{1,6}?[省市县区旗])/u.exec(deviceName)?.[1] ?? deviceName;
+}
