@@ -33,7 +33,8 @@ const SPEED_LINES: Record<SpeedName, RegExp> = {
   sm2: /256 bits SM2 \(CurveSM2\)/,
 };
 
-function opensslSpeed(algorithm: SpeedName): Promise<number> {
+/** openssl's sign/s and verify/s for one algorithm (user CPU time). */
+function opensslSpeed(algorithm: SpeedName): Promise<{ sign: number; verify: number }> {
   return new Promise((resolve, reject) => {
     execFile('openssl', ['speed', '-seconds', '3', algorithm], { timeout: 60_000 }, (error, stdout) => {
       if (error) return reject(new Error(`openssl speed ${algorithm} failed: ${error.message}`));
@@ -46,8 +47,10 @@ function opensslSpeed(algorithm: SpeedName): Promise<number> {
           .filter((n) => Number.isFinite(n)) ?? [];
       // "<sign s> <verify s> <sign/s> <verify/s>" — sign/s is the second-to-last number.
       const signPerS = numbers[numbers.length - 2];
-      if (signPerS === undefined) return reject(new Error(`cannot read openssl speed ${algorithm} output`));
-      resolve(signPerS);
+      const verifyPerS = numbers[numbers.length - 1];
+      if (signPerS === undefined || verifyPerS === undefined)
+        return reject(new Error(`cannot read openssl speed ${algorithm} output`));
+      resolve({ sign: signPerS, verify: verifyPerS });
     });
   });
 }
@@ -205,8 +208,12 @@ export async function run(): Promise<void> {
     const setup = setUp(benchCase.keyType);
     try {
       const rate = issueRate(setup, benchCase.keyType);
-      const baseline = await opensslSpeed(benchCase.speed);
+      const speed = await opensslSpeed(benchCase.speed);
+      const baseline = speed.sign;
       const ratio = rate.perCpuS / baseline;
+      // An issuance from a CSR verifies the CSR's signature and makes one: with nothing else at all,
+      // openssl itself would reach sign/(sign + verify) of its sign rate.
+      const ceiling = speed.verify / (speed.sign + speed.verify);
       const ok = ratio >= benchCase.targetRatio;
       missed ||= !ok;
       rows.push([
@@ -216,28 +223,24 @@ export async function run(): Promise<void> {
         `openssl speed ${benchCase.speed} sign/s`,
         baseline.toFixed(0),
         `${(ratio * 100).toFixed(1)}%`,
+        `${(ceiling * 100).toFixed(0)}%`,
         `>= ${benchCase.targetRatio * 100}% of openssl: ${ok ? 'met' : 'MISSED'}`,
       ]);
       if (benchCase.keyType !== 'rsa2048') {
         const ocsp = await ocspRates(setup);
         const signer = benchCase.keyType === 'sm2' ? 'SM2' : 'P-256';
+        const blank = ['', '', '', '', ''];
         rows.push([
           `OCSP responses (${signer} signer), service call`,
           ocsp.direct.perCpuS.toFixed(0),
           ocsp.direct.perWallS.toFixed(0),
-          '',
-          '',
-          '',
-          '',
+          ...blank,
         ]);
         rows.push([
           `OCSP responses (${signer} signer), POST through the Hono app`,
           ocsp.http.perCpuS.toFixed(0),
           ocsp.http.perWallS.toFixed(0),
-          '',
-          '',
-          '',
-          '',
+          ...blank,
         ]);
       }
     } finally {
@@ -252,6 +255,7 @@ export async function run(): Promise<void> {
     'baseline (same run)',
     'per CPU-s',
     'ratio',
+    'openssl sign+verify',
     'target',
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
