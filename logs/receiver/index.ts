@@ -12,7 +12,7 @@ import { LogIntake, type EventSink } from './intake';
 import type { StreamListener } from './tcp';
 import { listenTcp } from './tcp';
 import { listenTls, type TlsSettings } from './tls';
-import { listenUdp, type UdpListener } from './udp';
+import { listenUdp, UDP_RECEIVE_BUFFER_BYTES, type UdpListener } from './udp';
 
 /** Only this host can send logs unless an address is configured. */
 export const DEFAULT_SYSLOG_ADDRESS = '127.0.0.1';
@@ -62,6 +62,7 @@ export async function startSyslogReceiver(options: SyslogReceiverOptions): Promi
     if (options.port !== undefined) {
       udp = await listenUdp(options.port, address, limits.maxUdpBytes, intake);
       listeners.push(udp);
+      warnIfSmallBuffer(udp, options.logger);
       tcp = await listenTcp(options.port, address, limits, intake);
       listeners.push(tcp);
     }
@@ -80,4 +81,15 @@ export async function startSyslogReceiver(options: SyslogReceiverOptions): Promi
     await closeAll();
     throw error;
   }
+}
+
+/** Linux reports twice the size it granted; less than asked means bursts overflow sooner. */
+function warnIfSmallBuffer(udp: UdpListener, logger: Logger): void {
+  const grantedBytes = udp.receiveBufferBytes / 2;
+  if (grantedBytes >= UDP_RECEIVE_BUFFER_BYTES) return;
+  logger.warn(
+    { grantedBytes, askedBytes: UDP_RECEIVE_BUFFER_BYTES },
+    `syslog UDP: the kernel granted a ${Math.round(grantedBytes / 1024)} KiB receive buffer of the ${UDP_RECEIVE_BUFFER_BYTES / 1048576} MiB asked; ` +
+      `a burst beyond it is dropped by the kernel (RcvbufErrors in /proc/net/snmp): raise it with sysctl -w net.core.rmem_max=${UDP_RECEIVE_BUFFER_BYTES}`,
+  );
 }

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL log store: batched multi-row inserts into day partitions, a connection pool whose
+ * The PostgreSQL log store: batches COPYed in and inserted into day partitions (batch-insert.ts), a connection pool whose
  * errors are logged (never thrown out of a socket handler), credentials from the caller only.
  */
 import pg from 'pg';
@@ -7,8 +7,8 @@ import type { Logger } from '../../../common';
 import type { SecurityEvent } from '../../../domain';
 import { checkCountsQuery, checkQuery } from '../query';
 import { checkLogRetention, retentionCutoffMs, type LogRetentionOptions } from '../retention';
-import { EVENT_COLUMNS, eventValues } from '../rows';
 import { WriteBuffer } from '../write-buffer';
+import { insertBatch } from './batch-insert';
 import { DayPartitions } from './partitions';
 import { INDEX_DDL, PARENT_DDL, PARENT_TABLE, TRIGRAM_INDEX_DDL } from './schema';
 import { countPostgres, searchPostgres } from './search';
@@ -41,8 +41,8 @@ export interface PostgresLogStoreOptions extends LogRetentionOptions {
   now?: () => number;
 }
 
-/** PostgreSQL accepts at most 65535 parameters per statement. */
-const MAX_ROWS_PER_INSERT = Math.floor(65_535 / EVENT_COLUMNS.length);
+/** Rows per COPY: large enough that a transaction's fixed cost is small against its rows. */
+const DEFAULT_BATCH_SIZE = 5_000;
 
 export class PostgresLogStore implements LogStore {
   readonly kind = 'postgres' as const;
@@ -77,7 +77,7 @@ export class PostgresLogStore implements LogStore {
       describeError: (error) => this.describeError(error),
       logger: options.logger,
       maxBufferedEvents: options.maxBufferedEvents ?? 100_000,
-      batchSize: Math.min(options.batchSize ?? 2_000, MAX_ROWS_PER_INSERT),
+      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
       flushIntervalMs: options.flushIntervalMs ?? 500,
     });
   }
@@ -111,19 +111,7 @@ export class PostgresLogStore implements LogStore {
   private async writeBatch(events: SecurityEvent[]): Promise<void> {
     await this.partitions.ensureAhead(this.now());
     await this.partitions.ensure(events.map((event) => event.receivedAtMs));
-    const params: Array<string | number | null> = [];
-    const rows = events.map((event) => {
-      const placeholders = eventValues(event).map((value) => {
-        params.push(value);
-        return `$${params.length}`;
-      });
-      return `(${placeholders.join(', ')})`;
-    });
-    await this.pool.query(
-      `INSERT INTO ${PARENT_TABLE} (${EVENT_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}
-       ON CONFLICT DO NOTHING`,
-      params,
-    );
+    await insertBatch(this.pool, events);
   }
 
   write(events: readonly SecurityEvent[]): void {

@@ -78,7 +78,7 @@ export class SqliteLogStore implements LogStore {
       );
     }
     this.db.exec(SQLITE_SCHEMA);
-    this.writer = await this.startWriter();
+    if (this.writer === null) this.writer = await this.startWriter();
     this.buffer.start();
   }
 

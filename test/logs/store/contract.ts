@@ -103,6 +103,19 @@ export function logStoreContract(name: string, factory: LogStoreFactory): void {
       expect((await store.search({})).events).toEqual([event]);
     });
 
+    it('keeps any text exactly: tabs, line breaks, backslashes, a literal \\N, quotes and Chinese', async () => {
+      const store = await open();
+      const event = makeEvent({
+        text: 'a\tb\nc\r\\N \\ "quoted" \'single\' 用户登录失败 %_ end\\',
+        user: 'tab\tuser',
+        hostname: '\\N',
+        messageId: 'back\\slash',
+      });
+      await stored(store, [event]);
+      expect((await store.search({})).events).toEqual([event]);
+      expect((await store.search({ text: '登录失败' })).events).toEqual([event]);
+    });
+
     it('finds events by node, user, source address, category, zone and time range', async () => {
       const store = await open();
       const login = makeEvent({
