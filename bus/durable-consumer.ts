@@ -10,6 +10,7 @@ import {
 } from 'nats';
 import type { BusEvent } from '../domain';
 import type { HandledLog } from './handled-log';
+import { SupersededStates } from './superseded-states';
 
 const codec = JSONCodec<BusEvent>();
 
@@ -30,6 +31,8 @@ export interface ConsumerCounts {
   duplicates: number;
   /** Messages that were not an event (not JSON): dropped for good, never redelivered. */
   malformed: number;
+  /** State changes older than one already handled for the same node (reordered by retries). */
+  superseded: number;
 }
 
 /** The publisher's event id; a message without one is known by its place in the stream. */
@@ -67,6 +70,7 @@ export async function consumeDurable(
 ): Promise<ConsumerMessages> {
   await ensureConsumer(manager, s);
   const consumer = await js.consumers.get(s.stream, s.name);
+  const states = new SupersededStates();
   const deliver = (message: JsMsg) => {
     const id = `${s.name}/${eventIdOf(s.stream, message)}`;
     if (s.handled.has(id)) {
@@ -80,6 +84,11 @@ export async function consumeDurable(
     } catch {
       counts.malformed++;
       message.term();
+      return;
+    }
+    if (states.isSuperseded(event)) {
+      counts.superseded++;
+      message.ack();
       return;
     }
     try {

@@ -27,6 +27,7 @@ export class JetStreamOutbox {
   private readonly queue: Pending[] = [];
   private inFlight = 0;
   private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
   private readonly waiters: Array<() => void> = [];
   private readonly counts = { published: 0, duplicates: 0, dropped: 0 };
 
@@ -37,6 +38,10 @@ export class JetStreamOutbox {
   ) {}
 
   enqueue(subject: string, data: Uint8Array, id: string): void {
+    if (this.stopped) {
+      this.counts.dropped++;
+      return;
+    }
     this.queue.push({ subject, data, id });
     while (this.queue.length + this.inFlight > this.maxPending && this.queue.length > 0) {
       this.queue.shift();
@@ -55,13 +60,32 @@ export class JetStreamOutbox {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  stop(): void {
+  /**
+   * Stop: wait up to `graceMs` for the server to acknowledge what is pending, then drop the rest
+   * (counted) so a shutdown during an outage ends. Returns how many were dropped.
+   */
+  async stop(graceMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([this.settled(), gaveUp]);
+    clearTimeout(timer);
+    this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    const dropped = this.queue.length;
+    this.counts.dropped += dropped;
+    this.queue.length = 0;
+    this.waiters.splice(0).forEach((wake) => wake());
+    return dropped;
   }
 
   private pump(): void {
-    while (this.retryTimer === null && this.inFlight < this.concurrency && this.queue.length > 0) {
+    while (
+      !this.stopped &&
+      this.retryTimer === null &&
+      this.inFlight < this.concurrency &&
+      this.queue.length > 0
+    ) {
       const next = this.queue.shift();
       if (next) this.send(next);
     }
@@ -78,6 +102,10 @@ export class JetStreamOutbox {
           if (ack.duplicate) this.counts.duplicates++;
         },
         () => {
+          if (this.stopped) {
+            this.counts.dropped++;
+            return;
+          }
           // Server gone or slow: put it back at the front and pause; the id makes the retry safe.
           this.queue.unshift(item);
           this.retryTimer ??= setTimeout(() => {

@@ -71,7 +71,7 @@ export class NatsBus implements EventBus {
   private readonly subscriptions = new Set<Subscription>();
   private readonly durables = new Set<Promise<ConsumerMessages | null>>();
   private readonly durableNames = new Map<string, number>();
-  private readonly consumed: ConsumerCounts = { handled: 0, duplicates: 0, malformed: 0 };
+  private readonly consumed: ConsumerCounts = { handled: 0, duplicates: 0, malformed: 0, superseded: 0 };
   private readonly publisherId = nuid.next();
   private sequence = 0;
 
@@ -161,9 +161,9 @@ export class NatsBus implements EventBus {
     await this.connection.flush();
   }
 
-  async close(): Promise<void> {
-    await this.jetstream?.outbox.settled();
-    this.jetstream?.outbox.stop();
+  /** Stop: events not acknowledged within `graceMs` (a server away) are dropped and counted in stats(). */
+  async close(graceMs = 5000): Promise<void> {
+    await this.jetstream?.outbox.stop(graceMs);
     if (this.jetstream) clearInterval(this.jetstream.pruneTimer);
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.subscriptions.clear();

@@ -220,3 +220,48 @@ describe('the console killed mid-burst', () => {
     await collectorSide.close();
   }, 120_000);
 });
+
+describe('the NATS server restarted', () => {
+  it('keeps what the collector publishes while the server is away and delivers it, once, when it is back', async () => {
+    const store = join(dir, 'js-restart');
+    const first = await startNatsServer(undefined, { jetstream: store });
+    // The same server back on its port and store: the clients reconnect on their own.
+    const again = () => {
+      const child = spawn(
+        '/usr/sbin/nats-server',
+        ['-a', '127.0.0.1', '-p', String(first.port), '-js', '-sd', store],
+        {
+          stdio: 'ignore',
+        },
+      );
+      children.push(child);
+      return child;
+    };
+    const collectorSide = await NatsBus.connect(first.url, { name: 'collector', jetstream: jetstream() });
+    const consoleSide = await NatsBus.connect(first.url, {
+      name: 'console',
+      jetstream: jetstream('restart'),
+    });
+    const seen: string[] = [];
+    consoleSide.subscribe('node.state', (event) => seen.push(event.node));
+    await consoleSide.flush();
+    for (let i = 0; i < 5; i++) collectorSide.publish(nodeDown(i));
+    await collectorSide.flush();
+    await vi.waitFor(() => expect(seen).toHaveLength(5));
+
+    await first.stop();
+    for (let i = 5; i < 50; i++) collectorSide.publish(nodeDown(i));
+    expect(collectorSide.stats().outbox?.pending).toBeGreaterThan(0);
+    const second = again();
+    try {
+      await expect.poll(() => seen.length, { timeout: 30_000, interval: 100 }).toBe(50);
+      // Every event once; retries after an outage may reorder them (each carries its own timeMs).
+      expect([...seen].sort()).toEqual(Array.from({ length: 50 }, (_, i) => `county-${i}`).sort());
+      expect(collectorSide.stats().outbox).toMatchObject({ pending: 0, dropped: 0 });
+    } finally {
+      await collectorSide.close();
+      await consoleSide.close();
+      second.kill('SIGTERM');
+    }
+  }, 60_000);
+});
