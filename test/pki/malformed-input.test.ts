@@ -33,6 +33,7 @@ afterAll(() => ca.cleanup());
 
 const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const sm2 = generateKeyPairSync('ec', { namedCurve: 'SM2' });
 const validCsr = (key: typeof p256) =>
   Buffer.from(
     createCsr({
@@ -269,9 +270,9 @@ const CSR_SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 const OCSP_SEED = Number(process.env.FUZZ_SEED ?? 6960);
 
 describe('seeded fuzz: mutated valid inputs', () => {
-  it(`parses ${MUTATIONS} mutations of P-256 and RSA CSRs without throwing`, () => {
+  it(`parses ${MUTATIONS} mutations of P-256, RSA and SM2 CSRs without throwing`, () => {
     const random = seeded(CSR_SEED);
-    for (const base of [validCsr(p256), validCsr(rsa)]) {
+    for (const base of [validCsr(p256), validCsr(rsa), validCsr(sm2)]) {
       for (let i = 0; i < MUTATIONS; i += 1) {
         let input = mutate(base, random);
         if (random() < 0.3) input = mutate(input, random);

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bitString, oid, sequence } from '../../pki/der';
 import { readPublicKeyInfo } from '../../pki/key-types/index';
 import { decodeSignature, encodeSignature } from '../../pki/key-types/sm2-der';
 import { SM2_CURVE, sm2Keys } from '../../pki/key-types/sm2';
@@ -192,5 +193,39 @@ describe('SM2 with Debian openssl (recommended curve, ID 1234567812345678)', () 
     const minus = plain.Point.BASE.multiply(SM2_P256_PARAMETERS.n - 2n);
     expect(SM2_CURVE.sumX(2n, 1n, SM2_CURVE.Point.fromAffine(minus.toAffine()))).toBeNull();
     expect(plain.sumX(2n, 1n, minus)).toBeNull();
+  });
+});
+
+describe('untrusted SM2 public keys', () => {
+  const spkiWith = (point: Buffer) =>
+    sequence(sequence(oid('1.2.840.10045.2.1'), oid('1.2.156.10197.1.301')), bitString(point));
+  const good = spkiOf(sm2Keys.generate('sm2').publicKey);
+  const uncompressed = good.subarray(good.length - 65);
+
+  it('accepts the uncompressed and the compressed form of a point on the curve', () => {
+    expect(readPublicKeyInfo(spkiWith(uncompressed))).toMatchObject({ ok: true, value: { keyType: 'sm2' } });
+    const y = toBigInt(uncompressed.subarray(33));
+    const compressed = Buffer.concat([Buffer.from([y & 1n ? 0x03 : 0x02]), uncompressed.subarray(1, 33)]);
+    expect(readPublicKeyInfo(spkiWith(compressed))).toMatchObject({ ok: true, value: { keyType: 'sm2' } });
+  });
+
+  it.each([
+    [
+      'a point off the curve',
+      Buffer.concat([uncompressed.subarray(0, 64), Buffer.from([uncompressed[64]! ^ 1])]),
+      /not a point on its curve/,
+    ],
+    ['the point at infinity', Buffer.from([0x00]), /point at infinity/],
+    ['a truncated point', uncompressed.subarray(0, 40), /EC point encoding 0x4 of 40 bytes/],
+    [
+      'an x with no y on the curve',
+      Buffer.concat([Buffer.from([0x02]), Buffer.alloc(32, 0xff)]),
+      /not a point on its curve/,
+    ],
+  ])('refuses %s with a reason', (_name, point, reason) => {
+    expect(readPublicKeyInfo(spkiWith(point))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(reason) as unknown,
+    });
   });
 });
