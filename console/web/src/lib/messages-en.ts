@@ -441,28 +441,4 @@ export const en: Record<MessageKey, string> = {
   'day.fri': 'Fri',
   'day.sat': 'Sat',
   'day.sun': 'Sun',
-
-  'rule.uplink-down': '{nodeName}: uplink down',
-  'rule.uplink-down.impacted': '{nodeName}: uplink down, {impacted} nodes behind it cut off',
-  'rule.node-unreachable': '{nodeName} unreachable',
-  'rule.node-unreachable.impacted': '{nodeName} unreachable, {impacted} nodes behind it cut off',
-  'rule.link-down': '{nodeName}: interface {ifName} down (peer {peerName})',
-  'rule.interface-flapping':
-    '{nodeName}: interface {ifName} flapping, {transitions} changes in {withinMin} min',
-  'rule.reboot': '{nodeName} rebooted (up {uptimeS} s)',
-  'rule.snmp-auth-failure':
-    '{nodeName} sent an SNMP authentication-failure trap (wrong community or v3 credentials)',
-  'rule.freshness': '{nodeName}: data stale, newest sample {ageS} s old (poll interval {intervalS} s)',
-  'rule.isolation-breach':
-    'Isolation breach: {nodeName} sees {peerName} ({peerZone} network) as a direct neighbour on {ifName}',
-  'rule.certificate-expiry': 'Certificate {subject} expires in {daysLeft} days',
-  'rule.certificate-expiry.expired': 'Certificate {subject} has expired',
-  'rule.brute-force':
-    '{nodeName}: possible brute force, {count} failed logins from {source} (users tried: {users})',
-  'rule.login-outside-management':
-    '{nodeName}: login from {source}, outside the management subnets (user {users})',
-  'rule.config-change-outside-window':
-    '{nodeName}: {count} configuration changes outside a maintenance window (user {users})',
-  'rule.security-burst': '{nodeName}: burst of security logs, {attacks} attacks and {denies} policy denies',
-  'rule.logs-silent': '{nodeName} has sent no logs for {silentMin} min',
 };

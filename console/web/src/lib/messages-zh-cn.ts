@@ -436,24 +436,6 @@ export const zh = {
   'day.fri': '周五',
   'day.sat': '周六',
   'day.sun': '周日',
-
-  'rule.uplink-down': '{nodeName} 上联链路中断',
-  'rule.uplink-down.impacted': '{nodeName} 上联链路中断，影响 {impacted} 个下级节点',
-  'rule.node-unreachable': '{nodeName} 无法访问',
-  'rule.node-unreachable.impacted': '{nodeName} 无法访问，影响 {impacted} 个下级节点',
-  'rule.link-down': '{nodeName} 接口 {ifName} 链路中断（对端 {peerName}）',
-  'rule.interface-flapping': '{nodeName} 接口 {ifName} 频繁振荡：{withinMin} 分钟内 {transitions} 次状态变化',
-  'rule.reboot': '{nodeName} 设备重启（已运行 {uptimeS} 秒）',
-  'rule.snmp-auth-failure': '{nodeName} 收到 SNMP 认证失败告警（团体字或 v3 凭据错误）',
-  'rule.freshness': '{nodeName} 监测数据已过期：最新数据为 {ageS} 秒前（采集周期 {intervalS} 秒）',
-  'rule.isolation-breach': '{nodeName} 接口 {ifName} 直连{peerZoneName}设备 {peerName}，违反三网隔离',
-  'rule.certificate-expiry': '证书 {subject} 将在 {daysLeft} 天后过期',
-  'rule.certificate-expiry.expired': '证书 {subject} 已过期',
-  'rule.brute-force': '{nodeName} 疑似暴力破解：来自 {source} 的 {count} 次登录失败（尝试用户 {users}）',
-  'rule.login-outside-management': '{nodeName} 有来自管理网段以外 {source} 的登录（用户 {users}）',
-  'rule.config-change-outside-window': '{nodeName} 在维护窗口外发生 {count} 次配置变更（用户 {users}）',
-  'rule.security-burst': '{nodeName} 攻击/策略拒绝日志激增：攻击 {attacks} 条，策略拒绝 {denies} 条',
-  'rule.logs-silent': '{nodeName} 已 {silentMin} 分钟未发送日志',
 } as const;
 
 export type MessageKey = keyof typeof zh;
