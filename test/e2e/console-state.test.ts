@@ -172,6 +172,30 @@ describe('state, alerts ↔ map, language', () => {
     await context.close();
   }, 180_000);
 
+  it('a port an operator shut reads admin down, not down', async () => {
+    // The simulator shuts every third unused port of routers, switches and firewalls.
+    const shut = stack.topology.nodes
+      .filter(
+        (node) => ['router', 'switch', 'firewall'].includes(node.role) && !node.id.startsWith('xichuan'),
+      )
+      .flatMap((node) =>
+        node.interfaces
+          .filter(
+            (iface, position) => position % 3 === 2 && stack.topology.linkAt(node.id, iface.name) === null,
+          )
+          .map((iface) => ({ node: node.id, ifName: iface.name })),
+      )[0];
+    if (shut === undefined) throw new Error('the inventory has no unused port the simulator shuts');
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'state-duty', PASSWORD);
+    await page.goto(`${stack.url}/#/node/${shut.node}`);
+    const state = page.locator(
+      `[data-testid=interface-row][data-if="${shut.ifName}"] [data-testid=if-state]`,
+    );
+    await expect.poll(() => state.innerText(), { timeout: 20_000 }).toBe('管理关闭');
+    await context.close();
+  });
+
   it('after the repair the root cause and the nodes behind it return to normal', async () => {
     if (uplinkCut !== null) stack.simulator.clear(uplinkCut);
     uplinkCut = null;
