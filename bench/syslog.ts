@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,15 @@ import { silentLogger } from '../common';
 import type { InventoryNode } from '../domain';
 import { generateInventoryYaml } from '../inventory/generate';
 import { loadInventoryText } from '../inventory/index';
-import { openLogStore, startSyslogReceiver, type LogStore, type SyslogReceiver } from '../logs/index';
+import {
+  LogSenders,
+  openLogStore,
+  readEvent,
+  startSyslogReceiver,
+  UDP_RECEIVE_BUFFER_BYTES,
+  type LogStore,
+  type SyslogReceiver,
+} from '../logs/index';
 import { startPostgres } from './support/postgres';
 import {
   cpuSecondsOf,
@@ -160,6 +169,51 @@ async function measureOurs(
   }
 }
 
+/**
+ * Node's own cost of a datagram: a socket (same receive buffer) whose handler only counts — the
+ * ceiling for any receiver on Node's event loop, which reads one datagram per system call.
+ */
+async function measureNodeFloor(sender: Sender, linesPath: string): Promise<Throughput> {
+  const socket = createSocket({ type: 'udp4', recvBufferSize: UDP_RECEIVE_BUFFER_BYTES });
+  let counted = 0;
+  socket.on('message', () => void counted++);
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  try {
+    const cpuBefore = ownCpuSeconds();
+    const start = performance.now();
+    const order = { port: socket.address().port, linesPath, count: MESSAGES, ratePerS: RATE_PER_S, maxS: 60 };
+    const report = await sender.send(order);
+    const end = await settle(() => counted, report.sent);
+    return {
+      sent: report.sent,
+      processed: counted,
+      cpuS: ownCpuSeconds() - cpuBefore,
+      wallS: (end - start) / 1000,
+    };
+  } finally {
+    socket.close();
+  }
+}
+
+/** Decode + parse + classify + sender lookup alone (`readEvent`), no socket: messages/s per core. */
+function parseAlonePerCore(lines: readonly Buffer[], nodes: InventoryNode[]): number {
+  const senders = new LogSenders({ nodes }, ['127.0.0.1']);
+  const read = (i: number) =>
+    readEvent(
+      {
+        bytes: lines[i % lines.length] as Buffer,
+        senderAddress: '127.0.0.1',
+        receivedAtMs: Date.now(),
+        incomplete: false,
+      },
+      senders,
+    );
+  for (let i = 0; i < WARMUP_MESSAGES; i++) read(i);
+  const cpuBefore = ownCpuSeconds();
+  for (let i = 0; i < MESSAGES; i++) read(i);
+  return MESSAGES / (ownCpuSeconds() - cpuBefore);
+}
+
 interface Accounting {
   sent: number;
   received: number;
@@ -281,7 +335,8 @@ export async function run(): Promise<void> {
   const nodes = loadNodes();
   const hosts = nodes.slice(0, 200).map((node) => node.name);
   const linesPath = join(dir, 'lines.b64');
-  writeFileSync(linesPath, encodeLineFile(syslogLineMix(hosts)));
+  const lines = syslogLineMix(hosts);
+  writeFileSync(linesPath, encodeLineFile(lines));
   const sender = await startSender();
   const rows: Row[] = [];
   try {
@@ -306,6 +361,21 @@ export async function run(): Promise<void> {
       result: `${describe(sink)}; ${(ratio * 100).toFixed(0)}% of rsyslogd`,
       target: '≥ 50% of rsyslogd per core',
       verdict: verdict(ratio >= 0.5),
+    });
+
+    const floor = await measureNodeFloor(sender, linesPath);
+    rows.push({
+      measure: 'Node dgram alone, a handler that only counts',
+      result: `${describe(floor)}; ${((perCore(floor) / perCore(rsyslog)) * 100).toFixed(0)}% of rsyslogd`,
+      target: '',
+      verdict: '',
+    });
+    const parseAlone = parseAlonePerCore(lines, nodes);
+    rows.push({
+      measure: 'ours: decode + parse + classify alone (no socket)',
+      result: `${fmt(parseAlone)} msg/s per core (${(1e6 / parseAlone).toFixed(1)} µs a message)`,
+      target: '',
+      verdict: '',
     });
 
     const sqlite = openLogStore(`sqlite:${join(dir, 'throughput.db')}`, { logger: silentLogger() });
