@@ -59,6 +59,9 @@ export class SqliteHandledLog implements HandledLog {
   constructor(path: string) {
     this.database = openPrivateDatabase(path);
     this.database.pragma('journal_mode = WAL');
+    // A commit survives the process being killed (the case this log is for) without an fsync each;
+    // after a power loss the last ids may be forgotten and their events handled again.
+    this.database.pragma('synchronous = NORMAL');
     this.database.exec('CREATE TABLE IF NOT EXISTS handled (id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL)');
     this.database.exec('CREATE INDEX IF NOT EXISTS handled_at ON handled (at_ms)');
     this.lookup = this.database.prepare('SELECT 1 FROM handled WHERE id = ?');
