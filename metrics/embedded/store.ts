@@ -242,7 +242,7 @@ export class EmbeddedMetricsStore implements MetricsStore {
     }
     this.queuedPoints += points.length;
     const rawCutoffMs = this.now() - this.retention.rawRetentionDays * DAY_MS;
-    void this.ask({ kind: 'batch', points, rawCutoffMs }).then((reply) => {
+    void this.ask({ kind: 'batch', pointsJson: JSON.stringify(points), rawCutoffMs }).then((reply) => {
       this.queuedPoints -= points.length;
       this.batchAnswered(reply, points.length);
     });

@@ -5,6 +5,7 @@
  * worker thread (`writer-worker.ts`), or on the caller's thread for an in-memory database.
  */
 import type Database from 'better-sqlite3';
+import type { MetricPoint } from '../../domain';
 import { SeriesCatalog } from './catalog';
 import { pruneExpired } from './prune';
 import { rollUpRewrittenBuckets } from './rollups';
@@ -37,7 +38,7 @@ export class EmbeddedWriter {
     const { seq } = request;
     switch (request.kind) {
       case 'batch':
-        return this.writeBatch(seq, request.points, request.rawCutoffMs);
+        return this.writeBatch(seq, JSON.parse(request.pointsJson) as MetricPoint[], request.rawCutoffMs);
       case 'rollup':
         rollUpRewrittenBuckets(this.db, this.stmts);
         return { kind: 'done', seq };
@@ -52,11 +53,7 @@ export class EmbeddedWriter {
     }
   }
 
-  private writeBatch(
-    seq: number,
-    points: Parameters<typeof writeBatch>[1],
-    rawCutoffMs: number,
-  ): WriterReply {
+  private writeBatch(seq: number, points: MetricPoint[], rawCutoffMs: number): WriterReply {
     const writer = { db: this.db, stmts: this.stmts, catalog: this.catalog };
     try {
       const { tooOld } = writeBatch(writer, points, rawCutoffMs);

@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { EventBus } from '../../bus';
 import { asNodeId, type BusEvent } from '../../domain';
+import { waitUntil } from '../support/wait';
 
 const nodeDown = (i: number): BusEvent => ({
   type: 'node.state',
@@ -20,10 +21,12 @@ const trap: BusEvent = {
   varbinds: [{ oid: '1.3.6.1.2.1.2.2.1.1.1', value: '1' }],
 };
 
-/** Waits until `count` events arrived (or 2 s passed) and returns them. */
+/** Waits until `count` events arrived and returns them. */
 async function collect(received: BusEvent[], count: number): Promise<BusEvent[]> {
-  const deadline = Date.now() + 2000;
-  while (received.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await waitUntil(
+    () => `${count} events (${received.length} so far)`,
+    () => received.length >= count,
+  );
   return received;
 }
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { expect } from 'vitest';
 import { dockerDir, loadCompose, readDockerfile, readEnvFile, repoRoot, stageImageApp } from './support';
+import { waitUntil } from '../support/wait';
 
 export const compose = loadCompose();
 export const dockerEnv = new Map(
@@ -118,10 +119,10 @@ export class Running {
   }
 
   async waitFor(text: string, timeoutMs = 45_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.out.includes(text) && this.child.exitCode === null && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitUntil(`"${text}"`, () => this.out.includes(text) || this.child.exitCode !== null, {
+      timeoutMs,
+      intervalMs: 200,
+    }).catch(() => undefined); // the assertion below says what was missing, with stderr
     expect(this.out, `waiting for "${text}"; stderr:\n${this.err}`).toContain(text);
   }
 

@@ -279,9 +279,8 @@ describe('grafana provision errors say what failed, where, and what to do — ne
 
   it('a Grafana that never answers times out with a clear message', async () => {
     grafana.hang = true;
-    const started = Date.now();
+    // It ends at all (a hang would time the test out) and says it was the timeout that ended it.
     const error = await provisionError({ timeoutMs: 300 });
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(error.message).toContain('no answer within 300 ms');
     expect(error.message).toContain(url);
   });

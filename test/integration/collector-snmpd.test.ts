@@ -16,6 +16,7 @@ import { openSession } from '../../collector/snmp/session';
 import { loadInventoryText } from '../../inventory/index';
 import { MemoryMetricsStore } from '../support/memory-metrics-store';
 import { freeUdpPort, startSnmpd, type PassValue, type Snmpd } from '../support/snmpd';
+import { waitUntil } from '../support/wait';
 
 const V3 = { user: 'noc-poller', authKey: 'auth-secret-2026', privKey: 'priv-secret-2026' };
 
@@ -401,12 +402,13 @@ describe('failures become clear states and log lines; polling of the others goes
       ),
     );
     const collector = await h.start();
-    const deadline = Date.now() + 8_000;
     const unreachable = () =>
       new Set(
         h.events.flatMap((e) => (e.type === 'node.state' && e.state === 'unreachable' ? [e.node] : [])),
       );
-    while (Date.now() < deadline && unreachable().size < 4) await new Promise((r) => setTimeout(r, 100));
+    await waitUntil('four unreachable nodes', () => unreachable().size >= 4, { intervalMs: 100 }).catch(
+      () => undefined, // the reasons below say which node is missing
+    );
     await collector.stop();
 
     const states = h.events.filter((e) => e.type === 'node.state');

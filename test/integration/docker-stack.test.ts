@@ -25,6 +25,7 @@ import {
 } from '../docker/container';
 import { freePort, startInfluxd, type Influxd } from '../support/influxd';
 import { startNatsServer } from '../support/nats-server';
+import { waitUntil } from '../support/wait';
 
 const DB = (appEnv.get('INFLUX_URL') ?? '').split('/').pop() ?? '';
 let influxd: Influxd;
@@ -80,9 +81,10 @@ beforeAll(async () => {
   consoleRun = consoleContainer.start(compose.services.console?.command ?? []);
   await consoleRun.waitFor(`egov-noc console on http://127.0.0.1:${consolePort}`);
 
-  const deadline = Date.now() + 30_000;
-  while (!existsSync(manifest) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  expect(existsSync(manifest)).toBe(true);
+  await waitUntil(`the simulator's manifest ${manifest}`, () => existsSync(manifest), {
+    timeoutMs: 30_000,
+    intervalMs: 200,
+  });
   const container = new FakeContainer('collector');
   const trapPort = await freePort();
   container.mountConfig('collect.yaml', (config) => {
@@ -99,14 +101,16 @@ beforeAll(async () => {
   collector = container.start(compose.services.collector?.command ?? []);
   await collector.waitFor(`events go to ${nats.url}`);
   // Rates need two polls; the collector's own health point comes every status period.
-  const ready = Date.now() + 40_000;
-  while (Date.now() < ready) {
-    const [rates] = await influxql(`SELECT count("inBps") FROM "raw"."interface" WHERE time > now() - 5m`);
-    const [self] = await influxql(`SELECT count("pollsPs") FROM "raw"."collector" WHERE time > now() - 5m`);
-    const [video] = await influxql(`SELECT count("mos") FROM "raw"."video" WHERE time > now() - 5m`);
-    if (count(rates) > 0 && count(self) > 0 && count(video) > 0) break;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  await waitUntil(
+    "rates, the collector's own health and video quality in InfluxDB",
+    async () => {
+      const [rates] = await influxql(`SELECT count("inBps") FROM "raw"."interface" WHERE time > now() - 5m`);
+      const [self] = await influxql(`SELECT count("pollsPs") FROM "raw"."collector" WHERE time > now() - 5m`);
+      const [video] = await influxql(`SELECT count("mos") FROM "raw"."video" WHERE time > now() - 5m`);
+      return count(rates) > 0 && count(self) > 0 && count(video) > 0;
+    },
+    { timeoutMs: 40_000, intervalMs: 1000 },
+  ).catch(() => undefined); // each test below says which of them is missing
 }, 180_000);
 
 afterAll(async () => {
@@ -158,16 +162,20 @@ describe('the compose stack, run directly on real InfluxDB and NATS', () => {
     const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     let reachable = 0;
     let state: LiveStateResponse | null = null;
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      const response = await fetch(`${base}/api/state`, { headers: { cookie } });
-      expect(response.status).toBe(200);
-      state = (await response.json()) as LiveStateResponse;
-      reachable = state.nodes.filter((n) => n.reachability === 'reachable' && n.lastSeenMs !== null).length;
-      if (reachable > 0) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    expect(reachable, JSON.stringify(state?.nodes.slice(0, 3))).toBeGreaterThan(0);
+    await waitUntil(
+      'a reachable node in /api/state',
+      async () => {
+        const response = await fetch(`${base}/api/state`, { headers: { cookie } });
+        expect(response.status).toBe(200);
+        state = (await response.json()) as LiveStateResponse;
+        reachable = state.nodes.filter((n) => n.reachability === 'reachable' && n.lastSeenMs !== null).length;
+        return reachable > 0;
+      },
+      { timeoutMs: 20_000, intervalMs: 500 },
+    ).catch(() => undefined); // the assertion below shows the nodes
+    expect(reachable, JSON.stringify((state as LiveStateResponse | null)?.nodes.slice(0, 3))).toBeGreaterThan(
+      0,
+    );
   });
 
   it('every Grafana panel query finds data the collector wrote', async () => {

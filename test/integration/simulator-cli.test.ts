@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../inventory';
 import type { AgentEndpoint } from '../../domain';
 import { BerReader, Tag } from '../../simulator/ber';
+import { waitUntil } from '../support/wait';
 
 /**
  * Issue 2, "Done when": `egov-noc simulate` on nanyang.yaml, polled by Debian's net-snmp tools
@@ -122,8 +123,10 @@ function decodeTrap(msg: Buffer): { trap: string; ifIndex: number | null } {
 }
 
 async function waitForTraps(count: number): Promise<typeof traps> {
-  const deadline = Date.now() + 3000;
-  while (traps.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  await waitUntil(
+    () => `${count} traps (${traps.length} so far)`,
+    () => traps.length >= count,
+  ).catch(() => undefined); // the caller's assertion on what arrived says what is missing
   return traps.splice(0, traps.length);
 }
 
@@ -146,11 +149,14 @@ beforeAll(async () => {
   ]);
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!stdout.includes('Ctrl-C to stop') && Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`egov-noc simulate exited: ${stdout}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntil(
+    () => `egov-noc simulate to start: ${stdout}`,
+    () => {
+      if (child.exitCode !== null) throw new Error(`egov-noc simulate exited: ${stdout}`);
+      return stdout.includes('Ctrl-C to stop');
+    },
+    { timeoutMs: 60_000, intervalMs: 50 },
+  );
   controlUrl = /control: (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
   manifest = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as AgentEndpoint[];
 });

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../inventory/index';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import { freeUdpPort } from '../support/snmpd';
+import { waitUntil } from '../support/wait';
 
 const loaded = loadInventory('configs/examples/nanyang.yaml');
 if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
@@ -58,14 +59,10 @@ function parseTraps(text: string): LoggedTrap[] {
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}; snmptrapd said:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return waitUntil(() => `${what}; snmptrapd said:\n${output}`, probe, {
+    timeoutMs: WAIT_MS,
+    intervalMs: 50,
+  });
 }
 
 function nodeOf(id: string) {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../inventory';
 import { Tag } from '../../simulator/ber';
 import { startSimulator, type Simulator } from '../../simulator';
-import { buildRequest, exchange, parseResponse, type Response } from './support';
+import { buildRequest, exchange, exchangeOrDeclined, parseResponse, type Response } from './support';
+import { waitUntil } from '../support/wait';
 
 const loaded = loadInventory('configs/examples/nanyang.yaml');
 if (!loaded.ok) throw new Error('nanyang.yaml must load');
@@ -13,6 +14,8 @@ let now = Date.UTC(2026, 10, 25, 2, 0, 0); // Wednesday 10:00 in Nanyang
 let sim: Simulator;
 let trapSocket: Socket;
 const traps: { port: number; msg: Buffer }[] = [];
+/** Every trap that arrived, drained or not: compared with what the simulator says it sent. */
+let trapsReceived = 0;
 let requestId = 1;
 
 const portOf = (id: string) => sim.manifest.find((m) => m.id === id)!.port;
@@ -35,19 +38,39 @@ async function request(
     a: extra.a,
     b: extra.b,
   });
-  const reply = await exchange(portOf(id), msg, 300);
+  const witnessId = 0x7f000000 + requestId++;
+  const witness = buildRequest({
+    version: 1,
+    community: communityOf(id),
+    type: Tag.GetRequest,
+    requestId: witnessId,
+    oids: ['1.3.6.1.2.1.1.5.0'],
+  });
+  const droppedBefore = sim.stats().dropped;
+  const reply = await exchangeOrDeclined(
+    portOf(id),
+    msg,
+    { message: witness, requestId: witnessId },
+    () => sim.stats().dropped > droppedBefore,
+  );
   return reply ? parseResponse(reply) : null;
 }
 const get = (id: string, oids: string[]) => request(id, Tag.GetRequest, oids);
 const value = async (id: string, oid: string) => (await get(id, [oid]))?.varbinds[0]?.value;
 
 async function trapsAfter(count: number): Promise<{ port: number; msg: Buffer }[]> {
-  const deadline = Date.now() + 2000;
-  while (traps.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(
+    () => `${count} traps (${traps.length} so far)`,
+    () => traps.length >= count,
+  ).catch(() => undefined); // the caller's assertion on what arrived says what is missing
   return traps.splice(0, traps.length);
 }
+/** Every trap the simulator has sent so far has arrived; then forget them. */
 async function drainTraps(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 150));
+  await waitUntil(
+    () => `${sim.stats().trapsSent} traps sent to arrive (${trapsReceived} did)`,
+    () => trapsReceived >= sim.stats().trapsSent,
+  );
   traps.splice(0, traps.length);
 }
 const trapOid = (msg: Buffer) => {
@@ -63,7 +86,10 @@ const trapOid = (msg: Buffer) => {
 
 beforeAll(async () => {
   trapSocket = createSocket('udp4');
-  trapSocket.on('message', (msg, rinfo) => traps.push({ port: rinfo.port, msg }));
+  trapSocket.on('message', (msg, rinfo) => {
+    trapsReceived++;
+    traps.push({ port: rinfo.port, msg });
+  });
   await new Promise<void>((resolve) => trapSocket.bind(0, '127.0.0.1', () => resolve()));
   sim = await startSimulator({
     topology,

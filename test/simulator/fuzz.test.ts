@@ -5,6 +5,7 @@ import { Tag } from '../../simulator/ber';
 import { startSimulator, type Simulator } from '../../simulator';
 import { ErrorStatus } from '../../simulator/pdu';
 import { buildRequest, exchange, parseResponse } from './support';
+import { waitUntil } from '../support/wait';
 
 /** Malformed and hostile datagrams are dropped (counted), never crash the process, and the agent keeps answering. */
 const loaded = loadInventory('configs/examples/nanyang.yaml');
@@ -58,8 +59,7 @@ describe('hostile input', () => {
       sends.push(exchange(targets[i % 2]!, msg, 50));
     }
     await Promise.all(sends);
-    const deadline = Date.now() + 3000;
-    while (sim.stats().requests < 400 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil('the agents to count 400 requests', () => sim.stats().requests >= 400);
     expect(sim.stats().requests).toBe(400);
     expect(sim.stats().malformed).toBeGreaterThan(50);
     const reply = await exchange(targets[0]!, valid, 1000);

@@ -1,6 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { BerReader, BerWriter, Tag, encodeOidTlv } from '../../simulator/ber';
 import { parseOid } from '../../simulator/oid';
+import { waitUntil } from '../support/wait';
 
 export interface Varbind {
   oid: string;
@@ -81,7 +82,7 @@ export function parseResponse(msg: Buffer): Response {
 }
 
 /** Sends one datagram and waits for one answer (or null after timeoutMs). */
-export async function exchange(port: number, message: Buffer, timeoutMs = 1000): Promise<Buffer | null> {
+export async function exchange(port: number, message: Buffer, timeoutMs = 5000): Promise<Buffer | null> {
   const socket = createSocket('udp4');
   try {
     return await new Promise<Buffer | null>((resolve) => {
@@ -92,6 +93,48 @@ export async function exchange(port: number, message: Buffer, timeoutMs = 1000):
       });
       socket.send(message, port, '127.0.0.1');
     });
+  } finally {
+    socket.close();
+  }
+}
+
+/**
+ * Sends a request, then `witness` (a request the agent surely answers, with another request id);
+ * resolves with the request's answer, or with null once the agent showed it will not answer: the
+ * witness was answered first (agents answer in order), or `declined()` holds (the simulator counted
+ * the request as dropped, for an unreachable node whose witness goes unanswered too). No silence is
+ * timed on the clock; `timeoutMs` is only a deadline for one of these to happen.
+ */
+export async function exchangeOrDeclined(
+  port: number,
+  message: Buffer,
+  witness: { message: Buffer; requestId: number },
+  declined: () => boolean,
+  timeoutMs = 15_000,
+): Promise<Buffer | null> {
+  const socket = createSocket('udp4');
+  let reply: Buffer | null = null;
+  let witnessed = false;
+  socket.on('message', (msg) => {
+    if (reply !== null || witnessed) return;
+    let isWitness = false;
+    try {
+      isWitness = parseResponse(msg).requestId === witness.requestId;
+    } catch {
+      // not a response we can read: it is the request's own (odd) answer
+    }
+    if (isWitness) witnessed = true;
+    else reply = msg;
+  });
+  try {
+    socket.send(message, port, '127.0.0.1');
+    socket.send(witness.message, port, '127.0.0.1');
+    const outcome = await waitUntil(
+      'an answer, or the agent declining the request',
+      () => (reply !== null ? { reply } : witnessed || declined() ? { reply: null } : undefined),
+      { timeoutMs, intervalMs: 5 },
+    );
+    return outcome.reply;
   } finally {
     socket.close();
   }

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { connect } from 'node:net';
+import { waitUntil } from './wait';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -36,12 +37,14 @@ export async function startNatsServer(
   const jetstream = more.jetstream === undefined ? [] : ['-js', '-sd', more.jetstream];
   const args = ['-a', '127.0.0.1', '-p', String(port), ...auth, ...jetstream, ...(more.args ?? [])];
   const child = spawn('/usr/sbin/nats-server', args, { stdio: 'ignore' });
-  const deadline = Date.now() + 10_000;
-  while (!(await accepting(port))) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`nats-server did not start on ${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitUntil(
+    `nats-server to accept connections on ${port}`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`nats-server exited at start-up (port ${port})`);
+      return accepting(port);
+    },
+    { timeoutMs: 20_000, intervalMs: 50 },
+  );
   return {
     url: `nats://127.0.0.1:${port}`,
     port,

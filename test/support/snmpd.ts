@@ -18,6 +18,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from './wait';
 
 export const SNMPD_BIN = process.env.SNMPD_BIN ?? '/usr/sbin/snmpd';
 
@@ -114,14 +115,18 @@ export async function startSnmpd(options: SnmpdOptions = {}): Promise<Snmpd> {
   void exited.then(() => (alive = false));
 
   // Ready when snmpd logs its version banner (it has bound the port by then).
-  const deadline = Date.now() + 10_000;
-  while (!output.includes('NET-SNMP version')) {
-    if (!alive) throw new Error(`snmpd exited at start-up: ${output.slice(-500)}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`snmpd did not start within 10 s: ${output.slice(-500)}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
+  try {
+    await waitUntil(
+      () => `snmpd to start: ${output.slice(-500)}`,
+      () => {
+        if (!alive) throw new Error(`snmpd exited at start-up: ${output.slice(-500)}`);
+        return output.includes('NET-SNMP version');
+      },
+      { timeoutMs: 20_000 },
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
   }
 
   const stop = async () => {

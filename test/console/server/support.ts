@@ -18,6 +18,7 @@ import type { MetricPoint } from '../../../domain';
 import { startConsoleServer, type ConsoleServer, type ConsoleServerOptions } from '../../../console/server';
 import type { ServerMessage, SessionResponse, UserRole } from '../../../console/shared';
 import { silentLogger } from '../../../common';
+import { waitUntil } from '../../support/wait';
 
 export const INVENTORY = 'configs/examples/nanyang.yaml';
 
@@ -71,15 +72,17 @@ export function makeCa(topology: Topology, dir: string): PkiService {
   return opened.value;
 }
 
-/** Poll until `read` returns a value (not undefined), or fail after timeoutMs. */
-export async function eventually<T>(read: () => T | undefined, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Poll until `read` returns a value (not undefined), or fail after timeoutMs (a deadline, not a pause). */
+export async function eventually<T>(read: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  const found = await waitUntil(
+    'a condition',
+    () => {
+      const value = read();
+      return value === undefined ? undefined : { value };
+    },
+    { timeoutMs },
+  );
+  return found.value;
 }
 
 export interface Stack {
@@ -210,11 +213,9 @@ export function clientFor(url: string, cookie: string, session: SessionResponse)
 /** A stream connection that records every message. */
 export class StreamClient {
   readonly messages: ServerMessage[] = [];
-  private waiters: Array<() => void> = [];
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
       this.messages.push(JSON.parse(data.toString()) as ServerMessage);
-      for (const wake of this.waiters.splice(0)) wake();
     });
   }
 
@@ -233,26 +234,17 @@ export class StreamClient {
     this.ws.send(JSON.stringify(message));
   }
 
-  /** Resolves with the first recorded message (from index `from`) matching, or rejects after timeoutMs. */
+  /** Resolves with the first recorded message (from index `from`) matching; timeoutMs is a deadline. */
   async waitFor<T extends ServerMessage>(
     match: (message: ServerMessage) => message is T,
-    timeoutMs = 3000,
+    timeoutMs = 15_000,
     from = 0,
   ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.messages.slice(from).find(match);
-      if (found) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out; got ${this.messages.map((m) => m.type).join(', ')}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    return waitUntil(
+      () => `a matching message; got ${this.messages.map((m) => m.type).join(', ')}`,
+      () => this.messages.slice(from).find(match),
+      { timeoutMs, intervalMs: 5 },
+    );
   }
 
   close(): Promise<void> {
