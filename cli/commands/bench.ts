@@ -17,7 +17,7 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<{ run: 
     load: () => import('../../bench/alerts'),
   },
   pki: {
-    describe: 'CA: certificates/s from CSRs (RSA-2048, P-256) vs openssl speed sign/s; OCSP responses/s',
+    describe: 'CA: certificates/s from CSRs (RSA-2048, P-256, SM2) vs openssl speed sign/s; OCSP responses/s',
     load: () => import('../../bench/pki'),
   },
   sim: {
