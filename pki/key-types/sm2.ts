@@ -3,7 +3,7 @@
  * SM2-with-SM3 (1.2.156.10197.1.501) with the default distinguishing ID "1234567812345678"
  * (GM/T 0009). Keys are ordinary EC keys on the SM2 curve, so generation, PKCS#8 and PKCS#12 go
  * through Node; the signature itself is ours (sm2-signature.ts): Node's OpenSSL signs an SM2 key
- * ECDSA-style, which is not SM2. README.md: why.
+ * ECDSA-style, which is not SM2 (README.md: 国密).
  */
 import { createECDH, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
@@ -30,7 +30,7 @@ export const SM2_OIDS = {
 } as const;
 
 // OpenSSL's scalar multiplications through ECDH on the SM2 curve: its ladder for k·G is constant
-// time, and both are 3–5x faster here than JavaScript (README.md: the SM2 implementation).
+// time, and both are about 1.5x faster here than JavaScript (README.md: 国密).
 const nativeEcdh = createECDH('SM2');
 
 function multiplyBaseNatively(k: bigint): AffinePoint {
