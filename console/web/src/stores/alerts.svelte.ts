@@ -7,6 +7,7 @@ import type {
   Severity,
   SilenceRequest,
 } from '../../../shared';
+import { alertSummary } from '../lib/alert-text';
 import { api, query } from '../lib/api';
 
 export interface AlertListFilter {
@@ -60,7 +61,9 @@ class Alerts {
         if (f.status === 'open' && a.status === 'resolved') return false;
         if (f.status !== 'open' && f.status !== 'all' && a.status !== f.status) return false;
         if (text !== '') {
-          const hay = `${a.summary} ${a.nodePath.join('/')} ${a.node ?? ''} ${a.rule}`.toLowerCase();
+          // The text shown (the operator's language) and the engine's zh-CN text both match.
+          const hay =
+            `${alertSummary(a)} ${a.summary} ${a.nodePath.join('/')} ${a.node ?? ''} ${a.rule}`.toLowerCase();
           if (!hay.includes(text)) return false;
         }
         return true;
