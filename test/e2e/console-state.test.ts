@@ -119,6 +119,14 @@ describe('state, alerts ↔ map, language', () => {
     expect(names.length).toBe(behind.length);
     expect(behind).toContain(names[0]);
 
+    // Choosing the alert opens the map on its node.
+    await row.locator('[data-testid=show-on-map]').click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/topology/xichuan-gw');
+    // The map draws the node's county as a tree around it.
+    const map = page.locator('[data-testid=topology]');
+    await expect.poll(() => map.getAttribute('data-shape'), { timeout: 10_000 }).toBe('tree');
+    expect(await map.getAttribute('data-tree-root')).not.toBe('');
+
     // The root cause reads unreachable now, not after the collector has missed three polls.
     await page.goto(`${stack.url}/#/node/xichuan-gw`);
     await expect
@@ -137,6 +145,9 @@ describe('state, alerts ↔ map, language', () => {
       ['#/alerts', '[data-testid=alert-list] [data-testid=alert-row]'],
       ['#/video', '[data-testid=video-links]'],
       ['#/node/xichuan-gw', '[data-testid=node-reach]'],
+      ['#/overview', '[data-testid=overview]'],
+      ['#/devices', '[data-testid=device-row]'],
+      ['#/security', '[data-testid=security-page]'],
     ];
     for (const [hash, ready] of pages) {
       await page.goto(`${stack.url}/${hash}`);
