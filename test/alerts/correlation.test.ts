@@ -122,7 +122,9 @@ describe('topology correlation', () => {
 
   it('lists each piece of evidence once: the trap is not repeated by the root cause’s own evidence', async () => {
     h = await harness();
+    // One linkDown trap reaches the engine twice: as the trap and as the state change it reports.
     linkTrap(h, XICHUAN_UPLINK.node, XICHUAN_UPLINK.ifName, 'linkDown');
+    ifState(h, XICHUAN_UPLINK.node, XICHUAN_UPLINK.ifName, 'down', 'trap');
     unreachable(h, 'xichuan-gw');
     h.clock.advance(5_000);
     h.engine.tick();
