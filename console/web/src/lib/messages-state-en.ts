@@ -37,4 +37,5 @@ export const stateEn: Record<keyof typeof stateZh, string> = {
   'cert.auditFilter': 'Filter audit records (actor, action, target)',
   'cert.auditAction': 'Action',
   'cert.auditAll': 'All actions',
+  'audit.certificate.renew': 'certificate renewed',
 };

@@ -34,4 +34,5 @@ export const stateZh = {
   'cert.auditFilter': '筛选审计记录（操作者、动作、对象）',
   'cert.auditAction': '动作',
   'cert.auditAll': '全部动作',
+  'audit.certificate.renew': '续期证书',
 } as const;
