@@ -3,15 +3,11 @@ import type { stateZh } from './messages-state-zh-cn';
 /** Strings of alerts ↔ map, incidents, interface state and the certificate page's safeguards (English). */
 export const stateEn: Record<keyof typeof stateZh, string> = {
   'alerts.showOnMap': 'Show on map',
-  'alerts.impactedNames': 'Impacted nodes',
   'incident.video': 'Video link {link} degraded: {metrics}',
   'incident.alerts': '{n} related alerts',
-  'incident.expand': 'Show related alerts',
   'node.if.adminDown': 'admin down',
-  'node.if.unknown': 'unknown',
   'node.if.staleAge': 'reading from {age}',
   'node.if.staleHint': 'Stale reading (not updated for over 2 poll intervals); for reference only',
-  'node.reach.rootCause': 'Unreachable (root cause)',
   'cert.reasonChoose': 'Choose a revocation reason',
   'cert.reasonRequired': 'A revocation reason is required',
   'cert.revokeConfirm':
@@ -22,11 +18,8 @@ export const stateEn: Record<keyof typeof stateZh, string> = {
   'cert.renew': 'Renew',
   'cert.renewHint':
     'Issue a certificate of the same profile to this node with a new server-generated key (the old one stays valid until it expires or is revoked)',
-  'cert.renewed': 'New certificate issued to {node}, serial {serial}',
-  'cert.nearExpiry': 'Expires soon',
   'cert.caTitle': 'CA certificates',
   'cert.caNone': 'No CA certificate information',
-  'cert.caName': 'Name',
   'cert.caKind.root': 'Root CA',
   'cert.caKind.branch': 'Branch CA',
   'cert.caKind.ocsp': 'OCSP responder',

@@ -1,15 +1,11 @@
 /** Strings of alerts ↔ map, incidents, interface state and the certificate page's safeguards (zh-CN). */
 export const stateZh = {
   'alerts.showOnMap': '在地图上定位',
-  'alerts.impactedNames': '受影响节点',
   'incident.video': '视频会议链路 {link} 质量下降：{metrics}',
   'incident.alerts': '{n} 条相关告警',
-  'incident.expand': '展开相关告警',
   'node.if.adminDown': '管理关闭',
-  'node.if.unknown': '未知',
   'node.if.staleAge': '{age}的数据',
   'node.if.staleHint': '读数已过期（超过 2 个采集周期未更新），仅供参考',
-  'node.reach.rootCause': '不可达（故障根源）',
   'cert.reasonChoose': '请选择吊销原因',
   'cert.reasonRequired': '必须选择吊销原因',
   'cert.revokeConfirm':
@@ -19,11 +15,8 @@ export const stateZh = {
   'cert.caInternal': 'CA 内部证书，不能在此吊销',
   'cert.renew': '续期',
   'cert.renewHint': '用服务器生成的新密钥为该节点签发同类证书（旧证书保持有效直至到期或吊销）',
-  'cert.renewed': '已为 {node} 签发新证书，序列号 {serial}',
-  'cert.nearExpiry': '即将到期',
   'cert.caTitle': 'CA 证书',
   'cert.caNone': '未取得 CA 证书信息',
-  'cert.caName': '名称',
   'cert.caKind.root': '根 CA',
   'cert.caKind.branch': '分中心 CA',
   'cert.caKind.ocsp': 'OCSP 响应证书',
