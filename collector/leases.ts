@@ -45,6 +45,24 @@ export interface RunningLeases {
 }
 
 export const memberKey = (member: string) => `members.${member}`;
+
+/**
+ * Two live collectors with one id would fight over its leases. A heartbeat under this id is either
+ * this collector's previous life (killed, restarted at once: it lapses within one lifetime) or
+ * another collector: wait up to `waitMs` for it to lapse, then refuse.
+ */
+async function waitUntilIdIsFree(table: KeyValueTable, member: string, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const taken = (await table.entries('members')).some((entry) => entry.key === memberKey(member));
+    if (!taken) return;
+    if (Date.now() >= deadline)
+      throw new Error(
+        `collector id "${member}" is in use by a live collector (its heartbeat is renewed): choose another --collector-id`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, Math.max(100, table.ttlMs / 4)));
+  }
+}
 export const leaseKey = (node: string) => `leases.${node}`;
 
 /**
@@ -146,6 +164,7 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
     return round;
   };
 
+  await waitUntilIdIsFree(table, member, options.autoRenew === false ? 0 : 2 * table.ttlMs);
   await next();
   const timer =
     options.autoRenew === false

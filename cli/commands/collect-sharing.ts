@@ -59,7 +59,7 @@ export async function startSharing(
     mode,
     groups: shareGroups(context.nodes, context.topology, mode),
     logger: context.logger.child({ part: 'leases' }),
-  });
+  }).catch((error: unknown) => fail(`leases in ${bucket}: ${(error as Error).message}`));
   console.log(
     `egov-noc collect: sharing ${context.nodes.length} nodes as "${member}" (${mode}; bucket ${bucket}, ` +
       `leases last ${table.ttlMs / 1000}s): polling ${leases.held().length} now`,

@@ -139,3 +139,24 @@ describe('startLeases', () => {
     await collectors.get('c2')?.stop();
   });
 });
+
+describe('collector ids', () => {
+  it('refuses a second collector under an id whose heartbeat is alive', async () => {
+    const table = new FakeTable(60_000);
+    const groups = shareGroups(inventory.nodes, topology, 'even');
+    const options = {
+      table,
+      mode: 'even',
+      groups,
+      logger: silentLogger(),
+      now: () => table.nowMs,
+      autoRenew: false,
+    };
+    const first = await startLeases({ ...options, member: 'c1' });
+    await expect(startLeases({ ...options, member: 'c1' })).rejects.toThrow(/collector id "c1" is in use/);
+    await first.stop();
+    const again = await startLeases({ ...options, member: 'c1' });
+    expect(again.held()).toHaveLength(83);
+    await again.stop();
+  });
+});
