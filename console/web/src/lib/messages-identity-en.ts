@@ -11,6 +11,8 @@ export const identityEn: Record<keyof typeof identityZh, string> = {
   'login.certificateHint':
     "Your browser presents the operator certificate this network's CA issued (mutual TLS).",
   'login.or': 'or',
+  'login.totpInvalid': 'Wrong code',
+  'login.totpReplayed': 'That code was already used; wait for the next one',
   'totp.title': 'Second factor (TOTP one-time codes)',
   'totp.required': 'The security policy requires a second factor for your role; enrol it to go on.',
   'totp.start': 'Start enrolment',

@@ -8,6 +8,8 @@ export const identityZh = {
   'login.certificate': '使用操作员证书登录',
   'login.certificateHint': '浏览器将出示本网 CA 签发的操作员证书（双向 TLS）。',
   'login.or': '或',
+  'login.totpInvalid': '动态口令错误',
+  'login.totpReplayed': '该动态口令已使用过，请等待下一个口令',
   'totp.title': '双因素认证（TOTP 动态口令）',
   'totp.required': '安全策略要求您的角色启用双因素认证，完成后才能继续使用控制台。',
   'totp.start': '开始绑定',
