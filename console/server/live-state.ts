@@ -74,7 +74,7 @@ export class LiveState {
   ) {
     for (const node of topology.nodes) this.facts.set(node.id, newFacts());
     for (const link of topology.links)
-      this.links.set(link.id, { id: link.id, state: 'unknown', utilPct: null, updatedMs: null });
+      this.links.set(link.id, { id: link.id, state: 'unknown', utilPct: null, updatedMs: null, stale: true });
     for (const id of this.facts.keys()) {
       const state = this.node(id);
       this.published.set(id, JSON.stringify(state));
@@ -219,6 +219,22 @@ export class LiveState {
     this.dirtyLinks.add(state.id);
   }
 
+  /** A link whose newest reading is older than two poll intervals of its slower end turns stale (and back). */
+  private markStaleLinks(nowMs: number): void {
+    for (const link of this.topology.links) {
+      const state = this.links.get(link.id);
+      if (!state) continue;
+      const pollS = Math.max(
+        this.topology.find(link.a.node)?.pollIntervalS ?? 60,
+        this.topology.find(link.b.node)?.pollIntervalS ?? 60,
+      );
+      const stale = state.updatedMs === null || nowMs - state.updatedMs > 2 * pollS * 1000;
+      if (stale === state.stale) continue;
+      state.stale = stale;
+      this.dirtyLinks.add(link.id);
+    }
+  }
+
   /** Take a reachability verdict unless what is known already is newer. */
   private learnReachability(node: NodeId, state: 'reachable' | 'unreachable', atMs: number): void {
     const facts = this.facts.get(node);
@@ -282,6 +298,7 @@ export class LiveState {
       changes.push({ kind: 'node', node: state });
     }
     this.dirtyNodes.clear();
+    this.markStaleLinks(now);
     for (const id of this.dirtyLinks) {
       const link = this.links.get(id);
       if (link) changes.push({ kind: 'link', link: { ...link } });

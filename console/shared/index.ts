@@ -263,6 +263,8 @@ export interface LinkLiveState {
   /** Max of in/out utilization % at the latest poll. */
   utilPct: number | null;
   updatedMs: number | null;
+  /** No reading for over two poll intervals of its ends: its utilization is not shown as current. */
+  stale?: boolean;
 }
 /** GET /api/state */
 export interface LiveStateResponse {

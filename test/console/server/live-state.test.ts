@@ -210,3 +210,34 @@ test('a port trap newer than the last reading is the port state known now', () =
   });
   expect(live.interfaceState(node, 'GE0/0/1')).toEqual({ state: 'down', atMs: 4_000_000, source: 'trap' });
 });
+
+test('a link with no reading for two poll intervals turns stale, and fresh again with the next one', () => {
+  let nowMs = 5_000_000;
+  const live = new LiveState(topology, () => nowMs);
+  const link = topology.links.find((l) => l.a.node === 'ny-core' && l.b.node === 'xichuan-gw');
+  if (!link) throw new Error('no ny-core – xichuan-gw link');
+  const reading = (timeMs: number) =>
+    live.apply({
+      type: 'samples',
+      node: 'ny-core' as never,
+      timeMs,
+      points: [
+        {
+          measurement: 'interface',
+          tags: { node: 'ny-core', ifName: link.a.interface },
+          fields: { inUtilPct: 42, operUp: 1 },
+          timeMs,
+        },
+      ],
+    });
+  reading(nowMs);
+  live.flush();
+  expect(live.link(link.id)).toMatchObject({ utilPct: 42, stale: false });
+  const pollS = Math.max(topology.node(link.a.node).pollIntervalS, topology.node(link.b.node).pollIntervalS);
+  nowMs += 2 * pollS * 1000 + 1;
+  const changes = live.flush();
+  expect(changes.some((c) => c.kind === 'link' && c.link.id === link.id && c.link.stale)).toBe(true);
+  reading(nowMs);
+  live.flush();
+  expect(live.link(link.id)?.stale).toBe(false);
+});

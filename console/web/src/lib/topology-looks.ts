@@ -90,7 +90,7 @@ export function computeLooks(
     if (look.colour === 'impacted') colour = 'impacted';
     else if (state === undefined) colour = 'unknown';
     else if (state.state === 'down') colour = 'down';
-    else if (state.utilPct === null) colour = 'unknown';
+    else if (state.utilPct === null || state.stale === true) colour = 'unknown';
     else colour = utilisationColour(state.utilPct);
     links.push(colour);
   }
