@@ -11,6 +11,8 @@ export interface AreaCell {
   /** The node the cell drills into: the county, or the city for its city-level nodes. */
   id: string;
   name: string;
+  /** Set when another cell of the city has the same name (a county's 政务内网 and 政务外网 trees). */
+  zone: Zone | null;
   cityLevel: boolean;
   group: StatusGroup;
 }
@@ -61,16 +63,26 @@ export function cityRows(
     const cityId = cityLevel ? id : (membership.city.get(id) ?? TOP);
     const name = cityLevel ? '' : areaName(nodeById.get(id)?.name ?? id);
     const cells = cellsOf.get(cityId) ?? [];
-    cells.push({ id: id === TOP ? '' : id, name, cityLevel, group });
+    cells.push({ id: id === TOP ? '' : id, name, zone: null, cityLevel, group });
     cellsOf.set(cityId, cells);
   }
   const rows: CityRow[] = [...byCity.values()].map((group) => ({
     id: group.key,
     name: group.key === TOP ? topName : areaName(nodeById.get(group.key)?.name ?? group.key),
     group,
-    cells: worstFirst(cellsOf.get(group.key) ?? [], (c) => c.name),
+    cells: worstFirst(nameZones(cellsOf.get(group.key) ?? [], nodeById), (c) => c.name),
   }));
   return worstFirst(rows, (r) => r.name);
+}
+
+function nameZones(cells: AreaCell[], nodeById: ReadonlyMap<string, TopologyNodeView>): AreaCell[] {
+  const seen = new Map<string, number>();
+  for (const cell of cells) seen.set(cell.name, (seen.get(cell.name) ?? 0) + 1);
+  return cells.map((cell) =>
+    (seen.get(cell.name) ?? 0) > 1 && !cell.cityLevel
+      ? { ...cell, zone: nodeById.get(cell.id)?.zone ?? null }
+      : cell,
+  );
 }
 
 export interface TierZoneMatrix {
