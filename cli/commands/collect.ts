@@ -293,7 +293,11 @@ export function registerCollectCommand(program: Command): void {
               }),
           onStatus: (status) => {
             opsMetrics.observeStatus(status);
-            console.log(formatStatusLine(status) + (logs?.status() ?? ''));
+            console.log(
+              formatStatusLine(status) +
+                (logs?.status() ?? '') +
+                (leases ? ` leased=${leases.held().length}/${status.nodes}` : ''),
+            );
           },
           onPoll: (durationMs, outcome) => opsMetrics.observePoll(durationMs, outcome),
         });
