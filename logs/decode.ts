@@ -4,7 +4,8 @@
  * lets the parsers find a PRI or a vendor tag. Control characters other than tab and line breaks make a line binary:
  * they are never passed on as text (they would corrupt terminals, logs and the console).
  */
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+import { isUtf8 } from 'node:buffer';
+
 const gbk = new TextDecoder('gbk', { fatal: true });
 const lossy = new TextDecoder('utf-8');
 
@@ -41,12 +42,20 @@ function isAscii(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** A leading byte-order mark is not text (TextDecoder drops it too). */
+const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
 /** The same bytes as a Buffer, without copying them. */
 const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 export function decodeLine(bytes: Uint8Array): DecodedLine {
-  const text = isAscii(bytes) ? asBuffer(bytes).toString('latin1') : tryDecode(utf8, bytes);
+  // isUtf8 validates natively (simdutf); a valid line then decodes without the fatal decoder's checks.
+  const text = isAscii(bytes)
+    ? asBuffer(bytes).toString('latin1')
+    : isUtf8(bytes)
+      ? withoutBom(asBuffer(bytes).toString('utf8'))
+      : null;
   if (text !== null && !CONTROL.test(text)) return { text, encoding: 'utf-8', rawBase64: null };
   const chinese = text === null ? tryDecode(gbk, bytes) : null;
   if (chinese !== null && !CONTROL.test(chinese) && !NOT_GBK_TEXT.test(chinese))

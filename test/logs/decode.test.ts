@@ -15,6 +15,16 @@ describe('decodeLine', () => {
     });
   });
 
+  it('drops a leading byte-order mark, and refuses overlong or surrogate UTF-8 (then tries GBK)', () => {
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<13>配置已更改', 'utf8')]);
+    expect(decodeLine(bom)).toEqual({ text: '<13>配置已更改', encoding: 'utf-8', rawBase64: null });
+    for (const invalid of [
+      [0x3c, 0x31, 0x33, 0x3e, 0xc0, 0xaf], // overlong "/"
+      [0x3c, 0x31, 0x33, 0x3e, 0xed, 0xa0, 0x80], // a UTF-16 surrogate
+    ])
+      expect(decodeLine(Buffer.from(invalid)).encoding).not.toBe('utf-8');
+  });
+
   it('reads GBK when the bytes are not UTF-8', () => {
     const line = Buffer.concat([Buffer.from('<38>sshd: '), GBK_LOGIN_FAILED]);
     expect(decodeLine(line)).toEqual({ text: '<38>sshd: 用户登录失败', encoding: 'gbk', rawBase64: null });
