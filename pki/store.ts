@@ -4,9 +4,10 @@
  * audit-log anchor. WAL with synchronous=NORMAL: consistent after a crash; see README.md.
  */
 import type Database from 'better-sqlite3';
-import { openPrivateDatabase } from '../common/index';
+import { migrate, openPrivateDatabase } from '../common/index';
 import type { AuditHead } from './audit';
 import type { RevocationReason } from './revocation-reasons';
+import { PKI_INDEX_MIGRATIONS } from './store-schema';
 
 export {
   REVOCATION_REASONS,
@@ -121,6 +122,8 @@ export class CertificateStore {
   /** Runs before every commit (the audit log flushes its buffered lines). */
   beforeCommit: (() => void) | null = null;
   private readonly insertStmt: Database.Statement;
+  /** One savepoint wrapper for every write: better-sqlite3 builds a new one per transaction() call. */
+  private readonly savepoint: (work: () => unknown) => unknown;
   private readonly getStmt: Database.Statement<[string]>;
   private readonly headStmt: Database.Statement;
 
@@ -128,42 +131,8 @@ export class CertificateStore {
     this.db = openPrivateDatabase(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`
-      -- Rows are appended in issue order (rowid), so an insert dirties the last page, not a random
-      -- one; the serial lookup is a small UNIQUE index. Rows are never deleted: a serial is never reused.
-      CREATE TABLE IF NOT EXISTS certificates (
-        id INTEGER PRIMARY KEY,
-        serial TEXT NOT NULL UNIQUE,
-        issuer_id TEXT NOT NULL,
-        node_id TEXT,
-        profile TEXT NOT NULL,
-        common_name TEXT NOT NULL,
-        dns_names TEXT NOT NULL,
-        ip_addresses TEXT NOT NULL,
-        key_type TEXT NOT NULL,
-        not_before TEXT NOT NULL,
-        not_after TEXT NOT NULL,
-        issued_at TEXT NOT NULL,
-        status TEXT NOT NULL,
-        revoked_at TEXT,
-        revocation_reason TEXT,
-        renewed_from TEXT,
-        actor TEXT NOT NULL,
-        warned_days INTEGER,
-        der BLOB NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS certificates_node ON certificates(node_id);
-      CREATE INDEX IF NOT EXISTS certificates_expiry ON certificates(not_after);
-      CREATE INDEX IF NOT EXISTS certificates_revoked ON certificates(issuer_id) WHERE status = 'revoked';
-      CREATE TABLE IF NOT EXISTS crls (
-        issuer_id TEXT PRIMARY KEY,
-        number INTEGER NOT NULL,
-        this_update TEXT NOT NULL,
-        next_update TEXT NOT NULL,
-        der BLOB NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    `);
+    migrate(this.db, `CA certificate index ${path}`, PKI_INDEX_MIGRATIONS);
+    this.savepoint = this.db.transaction((work: () => unknown) => work());
     this.insertStmt = this.db.prepare(`INSERT INTO certificates
       (serial, issuer_id, node_id, profile, common_name, dns_names, ip_addresses, key_type, not_before, not_after,
        issued_at, status, renewed_from, actor, der)
@@ -184,7 +153,7 @@ export class CertificateStore {
       this.db.exec('BEGIN IMMEDIATE');
       this.afterBegin?.();
     }
-    const result = this.db.transaction(work)();
+    const result = this.savepoint(work) as T;
     this.pendingWrites += 1;
     if (this.pendingWrites >= GROUP_COMMIT_MAX) this.commit();
     else if (!this.commitScheduled) {
