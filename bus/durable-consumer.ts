@@ -20,6 +20,8 @@ export interface DurableSubscription {
   name: string;
   subject: string;
   ackWaitS: number;
+  /** A consumer idle this long is removed by the server: the stream no longer holds what it missed. */
+  inactiveAfterS: number;
   handled: HandledLog;
   handler: (event: BusEvent) => void;
   onError: (error: Error) => void;
@@ -45,6 +47,7 @@ async function ensureConsumer(manager: JetStreamManager, s: DurableSubscription)
     ack_wait: nanos(s.ackWaitS * 1000),
     max_ack_pending: 1000,
     filter_subject: s.subject,
+    inactive_threshold: nanos(s.inactiveAfterS * 1000),
   };
   const existing = await manager.consumers.info(s.stream, s.name).catch(() => null);
   if (existing === null)

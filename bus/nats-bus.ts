@@ -196,6 +196,7 @@ export class NatsBus implements EventBus {
         name: this.durableName(kind),
         subject,
         ackWaitS: side.ackWaitS,
+        inactiveAfterS: side.limits.maxAgeS,
         handled: side.handled,
         handler,
         onError: this.onError,
