@@ -64,9 +64,16 @@ export class SeriesCatalog {
   private fieldsBySeries = new Map<number, number[]>();
   private added = noAdditions();
 
+  /** Series created since the last takeAdditions(): they have no samples yet. */
+  private createdSids = new Set<number>();
+
+  /** `recordSeriesField` writes a new (series, field) pair (default: one INSERT now). */
   constructor(
     private readonly db: Database.Database,
     private readonly stmts: EmbeddedStatements,
+    private readonly recordSeriesField = (sid: number, fid: number): void => {
+      stmts.insertSeriesField.run(sid, fid);
+    },
   ) {
     for (const row of db
       .prepare<[], { id: number; key: string; measurement: string; tags: string }>(
@@ -117,6 +124,7 @@ export class SeriesCatalog {
       this.seriesByKey.set(key, sid);
       this.seriesInfo.set(sid, { measurement: point.measurement, tags });
       this.added.series.push({ sid, key, info: { measurement: point.measurement, tags } });
+      this.createdSids.add(sid);
     }
     this.seriesByWrittenKey.set(writtenKey, sid);
     return sid;
@@ -140,7 +148,7 @@ export class SeriesCatalog {
   ensureSeriesField(sid: number, fid: number): number {
     const key = seriesFieldKey(sid, fid);
     if (!this.seriesFields.has(key)) {
-      this.stmts.insertSeriesField.run(sid, fid);
+      this.recordSeriesField(sid, fid);
       this.noteSeriesField(sid, fid);
       this.added.pairs.push(key);
     }
@@ -151,7 +159,13 @@ export class SeriesCatalog {
   takeAdditions(): CatalogAdditions {
     const added = this.added;
     this.added = noAdditions();
+    this.createdSids.clear();
     return added;
+  }
+
+  /** Whether the series was created by this catalog since the last takeAdditions(). */
+  createdJustNow(sid: number): boolean {
+    return this.createdSids.has(sid);
   }
 
   /** Learn what another connection's catalog committed (a reader following the writer thread). */
@@ -174,6 +188,7 @@ export class SeriesCatalog {
   /** After a rolled-back transaction: forget the ids it created, which do not exist in the file. */
   forgetUncommitted(): void {
     this.added = noAdditions();
+    this.createdSids.clear();
     const series = this.idsIn('series');
     for (const [key, sid] of this.seriesByKey) if (!series.has(sid)) this.seriesByKey.delete(key);
     for (const [key, sid] of this.seriesByWrittenKey)

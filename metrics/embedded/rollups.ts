@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { ROLLUP_STEP_S } from '../retention';
 import { splitSeriesFieldKey } from './catalog';
+import type { MultiRowInsert } from './multi-row';
 import type { EmbeddedStatements } from './statements';
 
 export const ROLLUP_STEP_MS = ROLLUP_STEP_S * 1000;
@@ -43,12 +44,13 @@ export class RollupFold {
     }
   }
 
-  /** Upsert every bucket; call inside the transaction that wrote the samples. */
-  writeTo(stmts: EmbeddedStatements): void {
+  /** Upsert every bucket (`rollupUpserts`, see writes.ts); call inside the transaction that wrote the samples. */
+  writeTo(upserts: MultiRowInsert): void {
     for (const [pair, buckets] of this.bucketsByPair) {
       const { sid, fid } = splitSeriesFieldKey(pair);
-      for (const t of buckets) stmts.upsertRollup.run(sid, fid, t.b, t.sum / t.count, t.max, t.min, t.count);
+      for (const t of buckets) upserts.add(sid, fid, t.b, t.sum / t.count, t.max, t.min, t.count);
     }
+    upserts.flush();
   }
 }
 

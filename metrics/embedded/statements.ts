@@ -4,7 +4,6 @@ import type Database from 'better-sqlite3';
 export interface EmbeddedStatements {
   insertSample: Database.Statement<[number, number, number, number]>;
   updateSample: Database.Statement<[number, number, number, number]>;
-  upsertRollup: Database.Statement<[number, number, number, number, number, number, number]>;
   insertSeries: Database.Statement<[string, string, string]>;
   insertField: Database.Statement<[string]>;
   insertSeriesField: Database.Statement<[number, number]>;
@@ -19,13 +18,6 @@ export function prepareStatements(db: Database.Database): EmbeddedStatements {
   return {
     insertSample: db.prepare('INSERT OR IGNORE INTO samples (sid, fid, t, v) VALUES (?, ?, ?, ?)'),
     updateSample: db.prepare('UPDATE samples SET v = ? WHERE sid = ? AND fid = ? AND t = ?'),
-    // Folds a batch's values into the bucket's row: count-weighted mean, max, min, count.
-    upsertRollup: db.prepare(
-      `INSERT INTO rollup_5m (sid, fid, b, mean, max, min, count) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (sid, fid, b) DO UPDATE SET
-         mean = (mean * count + excluded.mean * excluded.count) / (count + excluded.count),
-         max = max(max, excluded.max), min = min(min, excluded.min), count = count + excluded.count`,
-    ),
     insertSeries: db.prepare('INSERT INTO series (measurement, key, tags) VALUES (?, ?, ?)'),
     insertField: db.prepare('INSERT INTO fields (name) VALUES (?)'),
     insertSeriesField: db.prepare('INSERT OR IGNORE INTO series_fields (sid, fid) VALUES (?, ?)'),

@@ -10,7 +10,7 @@ import { SeriesCatalog } from './catalog';
 import { pruneExpired } from './prune';
 import { rollUpRewrittenBuckets } from './rollups';
 import { prepareStatements, type EmbeddedStatements } from './statements';
-import { writeBatch } from './writes';
+import { FastInserts, writeBatch } from './writes';
 import type { WriterReply, WriterRequest } from './writer-protocol';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -18,11 +18,16 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 export class EmbeddedWriter {
   private readonly stmts: EmbeddedStatements;
   private readonly catalog: SeriesCatalog;
+  private readonly fast: FastInserts;
   private open = true;
 
   constructor(private readonly db: Database.Database) {
+    // The writer touches pages all over the samples tree (every series gets a row per poll): a page
+    // cache of 32 MB instead of SQLite's 2 MB saves re-reading them (~5% of its time).
+    db.pragma('cache_size = -32768');
     this.stmts = prepareStatements(db);
-    this.catalog = new SeriesCatalog(db, this.stmts);
+    this.fast = new FastInserts(db);
+    this.catalog = new SeriesCatalog(db, this.stmts, (sid, fid) => this.fast.seriesFields.add(sid, fid));
   }
 
   /** Answer one request; never throws (a failure is a `failed` reply naming the cause). */
@@ -54,7 +59,7 @@ export class EmbeddedWriter {
   }
 
   private writeBatch(seq: number, points: MetricPoint[], rawCutoffMs: number): WriterReply {
-    const writer = { db: this.db, stmts: this.stmts, catalog: this.catalog };
+    const writer = { db: this.db, stmts: this.stmts, catalog: this.catalog, fast: this.fast };
     try {
       const { tooOld } = writeBatch(writer, points, rawCutoffMs);
       return { kind: 'written', seq, tooOld, added: this.catalog.takeAdditions() };

@@ -201,6 +201,109 @@ describe('embedded store specifics', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a rewritten time replaces its value and re-rolls its bucket, within one batch and after a reopen', async () => {
+    const { dir, path } = tempDbPath();
+    const t0 = Math.floor((Date.now() - 3_600_000) / 300_000) * 300_000;
+    const at = (i: number, v: number) => ({
+      measurement: 'host',
+      tags: { host: 'h' },
+      fields: { cpuPct: v },
+      timeMs: t0 + i * 1000,
+    });
+    const rollupMax = async (store: EmbeddedMetricsStore) =>
+      (
+        await store.query({
+          measurement: 'host',
+          field: 'cpuPct',
+          startMs: Date.now() - 30 * 86_400_000,
+          endMs: Date.now(),
+          stepS: 300,
+          aggregation: 'max',
+        })
+      )[0]?.points;
+    const first = new EmbeddedMetricsStore({ path, logger: memoryLogger() });
+    await first.init();
+    first.write([at(0, 1), at(1, 50), at(1, 2), at(2, 3)]); // the same time twice in one batch: the last wins
+    await first.flush();
+    expect(await rollupMax(first)).toEqual([[t0, 3]]);
+    await first.close();
+    const second = new EmbeddedMetricsStore({ path, logger: memoryLogger() });
+    await second.init();
+    second.write([at(2, 40), at(3, 4)]); // a new writer knows nothing of what the file holds
+    await second.flush();
+    expect(await rollupMax(second)).toEqual([[t0, 40]]);
+    expect(second.health()).toMatchObject({ droppedPoints: 0, backendUp: true });
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a read sees every point written before it, without a flush', async () => {
+    const { dir, path } = tempDbPath();
+    const store = new EmbeddedMetricsStore({ path, logger: memoryLogger(), flushIntervalMs: 3_600_000 });
+    await store.init();
+    const timeMs = Date.now() - 60_000;
+    store.write([{ measurement: 'host', tags: { host: 'h1' }, fields: { cpuPct: 7 }, timeMs }]);
+    expect(await store.latest('host')).toEqual([
+      { measurement: 'host', tags: { host: 'h1' }, fields: { cpuPct: 7 }, timeMs },
+    ]);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('drops and counts a batch the writer thread has no room for, and keeps the rest', async () => {
+    const { dir, path } = tempDbPath();
+    const store = new EmbeddedMetricsStore({
+      path,
+      logger: memoryLogger(),
+      batchSize: 100,
+      maxQueuedPoints: 150,
+    });
+    await store.init();
+    const timeMs = Date.now() - 60_000;
+    const burst = (from: number) =>
+      Array.from({ length: 100 }, (_, i) => ({
+        measurement: 'host',
+        tags: { host: `h${from + i}` },
+        fields: { cpuPct: 1 },
+        timeMs,
+      }));
+    store.write(burst(0)); // handed over: 100 queued
+    store.write(burst(100)); // 200 > 150: dropped, counted
+    expect(store.health()).toMatchObject({ droppedPoints: 100 });
+    expect(store.health().lastError).toMatch(/queue full/);
+    await store.flush();
+    expect(await store.latest('host')).toHaveLength(100);
+    expect(store.health().pendingPoints).toBe(0);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('commits in its writer thread: the event loop keeps turning while a large batch is written', async () => {
+    const { dir, path } = tempDbPath();
+    const store = new EmbeddedMetricsStore({ path, logger: memoryLogger(), batchSize: 50_000 });
+    await store.init();
+    const timeMs = Date.now() - 60_000;
+    store.write(
+      Array.from({ length: 50_000 }, (_, i) => ({
+        measurement: 'interface',
+        tags: { node: `n${i % 500}`, ifIndex: String(i) },
+        fields: { inBps: i, outBps: i, inUtilPct: 1, outUtilPct: 1 },
+        timeMs,
+      })),
+    );
+    // Handed over and not yet committed; meanwhile this thread runs other callbacks.
+    expect(store.health().pendingPoints).toBe(50_000);
+    let turns = 0;
+    while (store.health().pendingPoints > 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turns++;
+    }
+    expect(turns).toBeGreaterThan(1);
+    expect(await store.latest('interface', { node: 'n7', ifIndex: '7' })).toHaveLength(1);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses a bad path with a clear error', async () => {
     const store = new EmbeddedMetricsStore({ path: '/nonexistent-dir/x/metrics.db', logger: memoryLogger() });
     await expect(store.init()).rejects.toThrow(/cannot open embedded store \/nonexistent-dir\/x\/metrics.db/);
