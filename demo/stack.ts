@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { startAlertEngine, type AlertEngine } from '../alerts';
 import { InProcessBus } from '../bus';
 import { startCollector, type RunningCollector } from '../collector';
-import { startConsoleServer, ensureFirstAdmin, type ConsoleServer } from '../console/server';
+import {
+  startConsoleServer,
+  ensureFirstAdmin,
+  ensureSeparatedAdmins,
+  type ConsoleServer,
+} from '../console/server';
 import { createLogger, ensurePrivateDir, writePrivateFile, type Logger } from '../common';
 import { formatInventoryError, loadInventory, type Topology } from '../inventory';
 import { openMetricsStore, type InfluxCredentials, type MetricsStore } from '../metrics';
@@ -53,6 +58,8 @@ export interface Stack {
   stateDir: string;
   /** Printed once: the generated admin login of a fresh state dir (null when users already existed). */
   admin: { username: string; password: string } | null;
+  /** Printed once too: the security and audit administrators of a fresh state dir (三权分立). */
+  otherAdmins: Array<{ username: string; role: string; password: string }>;
   topology: Topology;
   simulator: Simulator;
   collector: RunningCollector;
@@ -198,6 +205,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.push(() => collector.stop());
 
     const admin = await ensureFirstAdmin(stateDir);
+    const otherAdmins = admin ? await ensureSeparatedAdmins(stateDir) : [];
     const console = await startConsoleServer({
       topology,
       bus,
@@ -229,6 +237,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       url: console.url,
       stateDir,
       admin,
+      otherAdmins,
       topology,
       simulator,
       collector,

@@ -61,6 +61,11 @@ export function registerDemoCommand(program: Command): void {
       if (stack.admin)
         say(`  管理员 admin:    ${stack.admin.username} / ${stack.admin.password}   (shown once)`);
       else say('  users already exist in this state dir; log in with an existing account');
+      // 三权分立: the security and the audit administrator of a fresh demo.
+      for (const other of stack.otherAdmins)
+        say(
+          `  ${other.role === 'secadmin' ? '安全管理员' : '审计管理员'} ${other.role}: ${other.username} / ${other.password}   (shown once)`,
+        );
       say('');
       say('Ctrl-C stops everything.');
 

@@ -29,7 +29,7 @@ import type { AlertsPort, PkiHttpApp, PkiPort, SecurityEventsPort } from './port
 import { streamAccess } from './stream/access';
 import { StreamHub, type HubOptions } from './stream/hub';
 
-export { ensureFirstAdmin, openIdentity, type Identity } from './identity';
+export { ensureFirstAdmin, ensureSeparatedAdmins, openIdentity, type Identity } from './identity';
 export { operatorCaBundle } from './tls';
 export type { UserAdmin, UserRecord } from './identity';
 export type { AlertsPort, PkiPort, PkiHttpApp, SecurityEventsPort, SilenceInput } from './ports';

@@ -25,7 +25,7 @@ import {
 let stack: Stack;
 const as: Record<string, Client> = {};
 const errorOf = async (response: Response) =>
-  ((await response.json()) as { error: { code: string; message: string } }).error;
+  ((await response.json()) as { error: { code: string; message: string; field?: string } }).error;
 
 beforeAll(async () => {
   stack = await startStack();

@@ -71,6 +71,36 @@ export function openIdentity(
 }
 
 /**
+ * For a fresh demo: a security administrator (`secadmin`) and an audit administrator (`auditadmin`)
+ * beside the first admin, each with a random password returned once, so the three separated roles
+ * can be tried. Creates nothing when an account of that role exists already.
+ */
+export async function ensureSeparatedAdmins(
+  stateDir: string,
+): Promise<Array<{ username: string; role: 'secadmin' | 'auditadmin'; password: string }>> {
+  const identity = openIdentity(stateDir);
+  try {
+    const made: Array<{ username: string; role: 'secadmin' | 'auditadmin'; password: string }> = [];
+    for (const [role, displayName] of [
+      ['secadmin', '安全管理员'],
+      ['auditadmin', '审计管理员'],
+    ] as const) {
+      if (identity.users.list().some((user) => user.role === role)) continue;
+      const password = generatePassword();
+      const created = await identity.users.create(
+        { username: role, displayName, role, scope: null, password },
+        { actor: 'system', from: 'local' },
+      );
+      if (!created.ok) throw new Error(`could not create ${role}: ${created.message}`);
+      made.push({ username: role, role, password });
+    }
+    return made;
+  } finally {
+    identity.close();
+  }
+}
+
+/**
  * When no user exists yet, create `admin` (system administrator, whole network) with a random
  * password and return that password — once; the caller prints it. Returns null when users exist.
  */
