@@ -213,6 +213,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     const credentials = { authorization: request.headers.authorization, cookie: request.headers.cookie };
     const who = identifyHeaders(credentials, ctx);
     if (!who) return rejectUpgrade(socket, 401, 'Unauthorized');
+    // A session that must first change its password or enrol TOTP sees no live data either.
+    if (identity.users.restrictionOf(who.user) !== null) return rejectUpgrade(socket, 403, 'Forbidden');
     wss.handleUpgrade(request, socket, head, (ws) => {
       hub.attach(ws, {
         username: who.user.username,

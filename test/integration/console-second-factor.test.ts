@@ -9,7 +9,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SessionResponse, TotpEnrolmentResponse } from '../../console/shared';
-import { addUser, login, PASSWORD, startStack, type Client, type Stack } from '../console/server/support';
+import {
+  addUser,
+  login,
+  PASSWORD,
+  startStack,
+  StreamClient,
+  type Client,
+  type Stack,
+} from '../console/server/support';
 
 let stack: Stack;
 
@@ -119,6 +127,8 @@ describe('TOTP', () => {
       const blocked = await auditor.api('/api/audit');
       expect(blocked.status).toBe(403);
       expect(await codeOf(blocked)).toBe('totp_enrolment_required');
+      // Nor does the live stream open for it.
+      await expect(StreamClient.open(stack.server.url, auditor.cookie)).rejects.toThrow(/403/);
       // Operators are not concerned.
       await addUser(stack, 'plain-op', 'operator', null);
       expect((await login(stack.server.url, 'plain-op')).session.restriction).toBeNull();
