@@ -5,21 +5,24 @@
 
 export type Der = Buffer;
 
-function encodeLength(length: number): Buffer {
-  if (length < 0x80) return Buffer.from([length]);
-  const bytes: number[] = [];
-  let rest = length;
-  while (rest > 0) {
-    bytes.unshift(rest & 0xff);
-    rest = Math.floor(rest / 256);
-  }
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-/** Tag-length-value with a one-byte tag. */
+/** Tag-length-value with a one-byte tag, written into one buffer (this runs a few hundred times per certificate). */
 export function tlv(tag: number, ...content: Buffer[]): Der {
-  const body = content.length === 1 ? content[0]! : Buffer.concat(content);
-  return Buffer.concat([Buffer.from([tag]), encodeLength(body.length), body]);
+  let length = 0;
+  for (const part of content) length += part.length;
+  let lengthBytes = 0;
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) lengthBytes += 1;
+  const header = length < 0x80 ? 2 : 2 + lengthBytes;
+  const out = Buffer.allocUnsafe(header + length);
+  out[0] = tag;
+  if (length < 0x80) out[1] = length;
+  else {
+    out[1] = 0x80 | lengthBytes;
+    for (let i = 0, rest = length; i < lengthBytes; i += 1, rest = Math.floor(rest / 256))
+      out[header - 1 - i] = rest & 0xff;
+  }
+  let offset = header;
+  for (const part of content) offset += part.copy(out, offset);
+  return out;
 }
 
 export const sequence = (...items: Buffer[]): Der => tlv(0x30, ...items);
