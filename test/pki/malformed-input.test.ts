@@ -22,6 +22,7 @@ import { OID, readCertificate, subjectPublicKeyBits } from '../../pki/x509';
 import { CN, csrDer, requestInfo } from './csr-builder';
 import { makeTestCa } from './helpers';
 import type { TestCa } from './helpers';
+import { seededRandom } from '../fuzz/mutator';
 
 let ca: TestCa;
 let app: ReturnType<typeof createPkiHttpApp>;
@@ -171,17 +172,8 @@ describe('malformed OCSP requests get malformedRequest (HTTP 200, OCSP status 1)
   });
 });
 
-/** mulberry32: a small seeded generator, so a failing input can be reproduced from the seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The fuzz suites' seeded generator, so a failing input can be reproduced from the seed. */
+const seeded = seededRandom;
 
 type TreeEdit = 'empty' | 'drop' | 'retag' | 'duplicate';
 
