@@ -156,11 +156,21 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
     }
   };
 
+  let failingSince: number | null = null;
   const next = () => {
-    round = round.then(once).catch((error: unknown) => {
-      // NATS away: keep what we hold until the leases lapse; the next round tries again.
-      logger.warn({ member, reason: (error as Error).message }, 'lease round failed');
-    });
+    round = round
+      .then(once)
+      .then(() => {
+        if (failingSince !== null) logger.info({ member, held: revisions.size }, 'lease rounds work again');
+        failingSince = null;
+      })
+      .catch((error: unknown) => {
+        // NATS away: keep what we hold until the leases lapse; the next round tries again. One
+        // warning per outage, not one per round.
+        if (failingSince === null)
+          logger.warn({ member, reason: (error as Error).message }, 'lease round failed; retrying');
+        failingSince ??= now();
+      });
     return round;
   };
 
