@@ -41,6 +41,8 @@ export async function insertBatch(pool: pg.Pool, events: readonly SecurityEvent[
     );
     await client.query('COMMIT');
   } catch (error) {
+    // A rolled-back transaction takes a temporary table it created with it.
+    prepared.delete(client);
     await client.query('ROLLBACK').catch((rollbackError: unknown) => {
       // The session is unusable: the pool closes it instead of handing it out again.
       broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
