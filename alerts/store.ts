@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { openPrivateDatabase } from '../common/index';
+import { migrate, openPrivateDatabase } from '../common/index';
+import { ALERT_STORE_MIGRATIONS } from './store-schema';
 import type { Alert, AlertChangeEvent, Silence } from '../domain';
 
 /**
@@ -61,30 +62,6 @@ export interface AckRecord {
   comment: string;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS alerts (
-  id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status TEXT NOT NULL, node TEXT,
-  starts_at INTEGER NOT NULL, resolved_at INTEGER, body TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS alerts_status ON alerts(status);
-CREATE INDEX IF NOT EXISTS alerts_starts ON alerts(starts_at);
-CREATE TABLE IF NOT EXISTS events (
-  seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, change TEXT NOT NULL, actor TEXT NOT NULL,
-  alert_id TEXT NOT NULL, body TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS events_at ON events(at_ms);
-CREATE TABLE IF NOT EXISTS acks (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, action TEXT NOT NULL,
-  actor TEXT NOT NULL, at_ms INTEGER NOT NULL, comment TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS acks_alert ON acks(alert_id);
-CREATE TABLE IF NOT EXISTS silences (id TEXT PRIMARY KEY, body TEXT NOT NULL, deleted_at INTEGER);
-CREATE TABLE IF NOT EXISTS outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, dedup_key TEXT NOT NULL UNIQUE, receiver TEXT NOT NULL,
-  alert_id TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_ms INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'pending', last_error TEXT,
-  created_ms INTEGER NOT NULL, delivered_ms INTEGER);
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_ms);
-`;
-
 export class AlertStore {
   private readonly db: Database.Database;
   private readonly statements;
@@ -102,7 +79,7 @@ export class AlertStore {
     // Checkpoints copy the WAL into the database and fsync: the engine runs them from its timer
     // (checkpoint()), never inside the commit of an alert change, so they stay off the trap → alert path.
     this.db.pragma('wal_autocheckpoint = 0');
-    this.db.exec(SCHEMA);
+    migrate(this.db, `alert store ${path}`, ALERT_STORE_MIGRATIONS);
     const db = this.db;
     this.statements = {
       upsertAlert: db.prepare(

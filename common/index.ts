@@ -29,3 +29,11 @@ export {
 } from './readiness';
 export { isLoopbackAddress, metricsRefusal, type MetricsAccess, type MetricsRefusal } from './metrics-access';
 export { registerProcessMetrics } from './process-metrics';
+export { cacheStatements } from './statement-cache';
+export {
+  migrate,
+  schemaVersion,
+  SchemaVersionError,
+  type Migration,
+  type MigrationOutcome,
+} from './migrations';

@@ -9,9 +9,7 @@
 import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { openPrivateDatabase } from '../../common';
-
-const SCHEMA_VERSION = '2';
+import { migrate, openPrivateDatabase, type Migration } from '../../common';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -52,31 +50,46 @@ export function openEmbeddedDatabase(path: string): Database.Database {
     db = openPrivateDatabase(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA);
+    // The writer thread opens the same file: one of them upgrades it while the other waits.
+    db.pragma('busy_timeout = 5000');
   } catch (error) {
     throw new Error(
       `metrics: cannot open embedded store ${path}: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }
-  upgradeSchema(db, path);
+  migrate(db, `metrics: embedded store ${path}`, EMBEDDED_STORE_MIGRATIONS);
   return db;
 }
 
-function upgradeSchema(db: Database.Database, path: string): void {
-  let version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get();
-  if (version?.value === '1') {
-    // v1 rolled up whole buckets from a time scan; v2 folds values in as they are written and only
-    // re-scans rewritten series. v1 rollups are complete, so only the dirty list changes shape.
-    db.exec(`DROP TABLE rollup_dirty; ${SCHEMA}`);
-    db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(SCHEMA_VERSION);
-    version = { value: SCHEMA_VERSION };
-  }
-  if (version === undefined) {
-    db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
-  } else if (version.value !== SCHEMA_VERSION) {
-    throw new Error(
-      `metrics: embedded store ${path} has schema version ${version.value}, this egov-noc needs ${SCHEMA_VERSION}`,
-    );
-  }
+/** The version the meta table recorded before the file carried one (PRAGMA user_version). */
+function legacyVersion(db: Database.Database): string | null {
+  return (
+    db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get()?.value ?? null
+  );
 }
+
+/** Steps by PRAGMA user_version; files from before it read 0 and say their shape in meta.schema. */
+export const EMBEDDED_STORE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'series, fields, samples, 5-minute rollups and their dirty list',
+    up: (db) => db.exec(SCHEMA),
+  },
+  {
+    version: 2,
+    description:
+      'rollups folded in as values are written: the dirty list holds rewritten series/field/bucket only',
+    up: (db) => {
+      const legacy = legacyVersion(db);
+      // meta.schema 1 rolled up whole buckets from a time scan; its rollups are complete, so only the
+      // dirty list changes shape.
+      if (legacy === '1') db.exec(`DROP TABLE rollup_dirty; ${SCHEMA}`);
+      else if (legacy !== null && legacy !== '2')
+        throw new Error(`its meta table names schema ${legacy}, which this egov-noc does not know`);
+      db.prepare(
+        "INSERT INTO meta (key, value) VALUES ('schema', '2') ON CONFLICT(key) DO UPDATE SET value = '2'",
+      ).run();
+    },
+  },
+];

@@ -4,7 +4,13 @@
  */
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { ensurePrivateDir, openPrivateDatabase } from '../../../common';
+import {
+  cacheStatements,
+  ensurePrivateDir,
+  migrate,
+  type Migration,
+  openPrivateDatabase,
+} from '../../../common';
 import { USER_ROLES } from '../../shared';
 
 export type IdentityDb = Database.Database;
@@ -104,6 +110,19 @@ function guardRoles(db: IdentityDb): void {
   }
 }
 
+/** By PRAGMA user_version (common/migrations.ts); a schema change is a new step, never an edit of one. */
+const IDENTITY_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description:
+      'users, sessions, API tokens, login failures, audit, settings (columns added before versions were kept)',
+    up: (db) => {
+      db.exec(SCHEMA);
+      addMissingColumns(db);
+    },
+  },
+];
+
 export const DB_FILE = 'console.sqlite';
 
 export { guardRoles };
@@ -111,11 +130,10 @@ export { guardRoles };
 export function openIdentityDb(stateDir: string): IdentityDb {
   // Users, sessions and the audit trail are the owner's only: folder 0700, database (and WAL) 0600.
   ensurePrivateDir(stateDir);
-  const db = openPrivateDatabase(join(stateDir, DB_FILE));
+  const db = cacheStatements(openPrivateDatabase(join(stateDir, DB_FILE)));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.exec(SCHEMA);
-  addMissingColumns(db);
+  migrate(db, `console identity store ${join(stateDir, DB_FILE)}`, IDENTITY_MIGRATIONS);
   return db;
 }

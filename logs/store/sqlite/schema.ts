@@ -5,6 +5,8 @@
  * small and fast to write); every term is then checked exactly with instr(). Terms under three
  * characters have no trigram and are checked by instr() alone.
  */
+import type { Migration } from '../../../common';
+
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY,
@@ -67,3 +69,12 @@ export const SEARCHABLE_SQL = `${FOLD_FUNCTION}(text || char(10) || coalesce(mes
 /** Whether this SQLite build has FTS5 with the trigram tokenizer (3.34+) and contentless delete (3.43+). */
 export const TRIGRAM_PROBE =
   "CREATE VIRTUAL TABLE temp.trigram_probe USING fts5(x, content = '', contentless_delete = 1, tokenize = 'trigram', detail = 'none')";
+
+/** By PRAGMA user_version (common/migrations.ts); a schema change is a new step, never an edit of one. */
+export const LOG_STORE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'events and their trigram full-text index',
+    up: (db) => db.exec(SQLITE_SCHEMA),
+  },
+];

@@ -5,14 +5,14 @@
  * (WAL: readers and the writer do not block each other). `memory` writes on this thread.
  */
 import type Database from 'better-sqlite3';
-import type { Logger } from '../../../common';
+import { migrate, type Logger } from '../../../common';
 import type { SecurityEvent } from '../../../domain';
 import { checkCountsQuery, checkQuery } from '../query';
 import { checkLogRetention, retentionCutoffMs, type LogRetentionOptions } from '../retention';
 import { eventValues } from '../rows';
 import { WriteBuffer } from '../write-buffer';
 import { openSqliteConnection } from './connection';
-import { SQLITE_SCHEMA, TRIGRAM_PROBE } from './schema';
+import { LOG_STORE_MIGRATIONS, TRIGRAM_PROBE } from './schema';
 import { countSqlite, searchSqlite } from './search';
 import { inlineWriter, startWorkerWriter, type LogWriterAsk, type LogWriterChannel } from './writer-channel';
 import type { LogWriterReply } from './writer-protocol';
@@ -77,7 +77,7 @@ export class SqliteLogStore implements LogStore {
         `this SQLite build has no FTS5 trigram tokenizer (needs SQLite 3.34+): ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    this.db.exec(SQLITE_SCHEMA);
+    migrate(this.db, `log store ${this.options.path}`, LOG_STORE_MIGRATIONS);
     if (this.writer === null) this.writer = await this.startWriter();
     this.buffer.start();
   }
