@@ -129,7 +129,7 @@ export interface CollectorStats {
 export interface RunningCollector {
   readonly trapPort: number | null;
   stats(): CollectorStats;
-  /** Poll one node now, outside its schedule (tests, benchmarks, "refresh" buttons). */
+  /** Poll one node now, outside its schedule (tests, benchmarks, "refresh" buttons, a node just taken over). */
   pollNow(node: NodeId): Promise<void>;
   /** Stop polling and the trap receiver, wait for polls in flight, flush the store. */
   stop(): Promise<void>;
@@ -492,7 +492,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     async pollNow(id) {
       const rt = runtimes.get(id);
       if (!rt) throw new Error(`pollNow: ${refusal(topology, id, options.zone)}`);
-      await pollNode(rt);
+      // Sharing: a node another collector holds is not this one's to poll.
+      await pollIfOwned(rt);
     },
     stop() {
       stopping ??= (async () => {

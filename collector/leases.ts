@@ -27,17 +27,21 @@ export interface LeaseOptions {
   /** The groups that move together (leases-assignment.ts `shareGroups`). */
   groups: ReadonlyMap<string, readonly NodeId[]>;
   logger: Logger;
-  /** Called when nodes become this collector's to poll, or stop being. */
-  onChange?: (change: { acquired: NodeId[]; released: NodeId[] }) => void;
+  /** Called when nodes become this collector's to poll, or stop being (also settable later: `onChange`). */
+  onChange?: LeaseChangeListener;
   now?: () => number;
   /** false: rounds run only on renew() (tests stepping a fake clock). Default true. */
   autoRenew?: boolean;
 }
 
+export type LeaseChangeListener = (change: { acquired: NodeId[]; released: NodeId[] }) => void;
+
 export interface RunningLeases {
   /** True while this collector holds the node's lease: poll it; false: another collector does. */
   owns(node: NodeId): boolean;
   held(): NodeId[];
+  /** Listen for nodes acquired and released from now on (the collector, once it runs). */
+  onChange(listener: LeaseChangeListener): void;
   /** One round now (tests); otherwise rounds run every third of the lease lifetime. */
   renew(): Promise<void>;
   /** Release every lease, so the others take the nodes over at once rather than after expiry. */
@@ -79,6 +83,7 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
   const startedMs = now();
   const revisions = new Map<NodeId, number>();
   let stopped = false;
+  const listeners: LeaseChangeListener[] = options.onChange ? [options.onChange] : [];
   let round: Promise<void> = Promise.resolve();
 
   const heartbeat = async () => {
@@ -152,7 +157,7 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
         },
         'node leases changed',
       );
-      options.onChange?.({ acquired, released });
+      for (const listener of listeners) listener({ acquired, released });
     }
   };
 
@@ -189,6 +194,7 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
   return {
     owns: (node) => revisions.has(node),
     held: () => [...revisions.keys()],
+    onChange: (listener) => listeners.push(listener),
     renew: next,
     async stop() {
       stopped = true;

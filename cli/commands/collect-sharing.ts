@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { EventBus } from '../../bus';
 import type { RunningLeases } from '../../collector';
 import type { Logger } from '../../common';
-import type { InventoryNode, Zone } from '../../domain';
+import type { InventoryNode, NodeId, Zone } from '../../domain';
 import type { Topology } from '../../inventory';
 import { fail } from '../fail';
 
@@ -30,6 +30,32 @@ export interface SharingContext {
 function defaultTtlS(nodes: readonly InventoryNode[], intervalS: number | undefined): number {
   const shortest = intervalS ?? Math.min(...nodes.map((node) => node.pollIntervalS));
   return Math.max(1, shortest / 2);
+}
+
+/**
+ * Poll nodes just taken over now, spread over a quarter interval, rather than at their next slot:
+ * a dead collector's nodes are polled again within a lease lifetime and a round.
+ */
+export function pollWhenAcquired(
+  leases: RunningLeases,
+  pollNow: (node: NodeId) => Promise<void>,
+  spreadMs: number,
+): void {
+  leases.onChange(({ acquired }) =>
+    acquired.forEach((node, k) => {
+      const timer = setTimeout(
+        () =>
+          void pollNow(node).catch((error: unknown) =>
+            // A failed poll is a value; a throw is a bug: surface it as the scheduler does.
+            queueMicrotask(() => {
+              throw error;
+            }),
+          ),
+        Math.floor((k * spreadMs) / acquired.length),
+      );
+      timer.unref();
+    }),
+  );
 }
 
 /** Start sharing when --share is given: claim this collector's leases before its first poll. */

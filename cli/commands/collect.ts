@@ -301,6 +301,11 @@ export function registerCollectCommand(program: Command): void {
           },
           onPoll: (durationMs, outcome) => opsMetrics.observePoll(durationMs, outcome),
         });
+        if (leases) {
+          const { pollWhenAcquired } = await import('./collect-sharing');
+          const shortestMs = Math.min(...intervals.keys()) * 1000;
+          pollWhenAcquired(leases, (node) => collector.pollNow(node), shortestMs / 4);
+        }
         const receiver = logs?.receiver;
         opsMetrics.attach({ collector, store, ...(receiver ? { syslog: () => receiver.stats() } : {}) });
         const opsListen =
