@@ -421,7 +421,7 @@ export async function run(): Promise<void> {
       sustained.kernelRcvbufErrors === 0;
     rows.push({
       measure: `sustained ${fmt(SUSTAIN_RATE_PER_S)} msg/s × ${SUSTAIN_S} s → embedded store`,
-      result: `sent ${fmt(sustained.sent)} at ${fmt(sustained.achievedRatePerS)}/s, received ${fmt(sustained.received)}, stored ${fmt(sustained.written)}; kernel drops ${fmt(sustained.kernelRcvbufErrors)}, receiver/store drops ${fmt(sustained.receiverDropped)}/${fmt(sustained.storeDropped)}`,
+      result: `sent ${fmt(sustained.sent)} at ${fmt(sustained.achievedRatePerS)}/s, received ${fmt(sustained.received)}, stored ${fmt(sustained.written)}; kernel drops ${fmt(sustained.kernelRcvbufErrors)}, receiver/store drops ${fmt(sustained.receiverDropped)}/${fmt(sustained.storeDropped)}; at the end-to-end rate above this needs ${(SUSTAIN_RATE_PER_S / perCore(embedded)).toFixed(2)} of a core`,
       target: 'zero loss, both sides',
       verdict: verdict(lossless),
     });
