@@ -212,6 +212,12 @@ describe('console at scale', () => {
     expect(nav.x + nav.width).toBeLessThanOrEqual(right.x);
     await openOverview(page);
     await screenshot(page, 'overview-en');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto(`${stack.url}/#/wall`);
+    await page.waitForSelector('[data-testid=wall-tile]');
+    expect(await page.locator('[data-testid=wall-drill]').innerText()).toContain('Now showing');
+    await page.waitForTimeout(500);
+    await screenshot(page, 'wall-en');
     await context.close();
   });
 

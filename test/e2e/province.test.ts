@@ -27,7 +27,8 @@ beforeAll(async () => {
   stack = await startStack({
     inventoryPath: inventory,
     stateDir: join(dir, 'state'),
-    pollIntervalS: 15,
+    // Long enough that this shared machine finishes each round of 5,000 polls (no freshness storm).
+    pollIntervalS: 30,
     scenario: false,
     log: pino({ level: 'silent' }),
   });
@@ -74,11 +75,11 @@ describe('province-scale console', () => {
       join(dir, 'state', 'simulator-control.json'),
     ]);
     const fault = page.locator(`[data-testid=fault][data-node="${township.id}"]`);
-    await fault.waitFor({ timeout: 120_000 });
+    await fault.waitFor({ timeout: 180_000 });
     await screenshot(page, 'overview-province');
 
     // Click 1: the fault in the overview's list opens its county's tree with the township marked.
-    await fault.click();
+    await fault.click({ timeout: 60_000 });
     const map = page.locator('[data-testid=topology]');
     await expect.poll(() => map.getAttribute('data-shape')).toBe('tree');
     const canvas = map.locator('canvas');
@@ -91,5 +92,5 @@ describe('province-scale console', () => {
     await page.waitForTimeout(300);
     await screenshot(page, 'topology-province-township');
     await context.close();
-  }, 240_000);
+  }, 360_000);
 });
