@@ -6,6 +6,7 @@ import { limitRequestBodies } from './http/body-limit';
 import { ApiFailure } from './http/errors';
 import { hostProblem, type HostPolicy } from './http/host-check';
 import { defineRoute, mountRoutes, type AnyRoute } from './http/route';
+import { setResponseHeader } from './http/response-headers';
 import { mountWebApp } from './http/static';
 import { countRequests, mountOpsRoutes, type ConsoleOps } from './ops/routes';
 import type { PkiHttpApp } from './ports';
@@ -63,13 +64,14 @@ export function buildApp(
   app.use('*', async (c, next) => {
     const startedMs = performance.now();
     await next();
-    c.header('x-content-type-options', 'nosniff');
-    c.header('x-frame-options', 'DENY');
-    c.header('referrer-policy', 'no-referrer');
-    if (ctx.secure) c.header('strict-transport-security', 'max-age=31536000');
-    if (c.req.path.startsWith('/api/')) c.header('cache-control', 'no-store');
+    setResponseHeader(c, 'x-content-type-options', 'nosniff');
+    setResponseHeader(c, 'x-frame-options', 'DENY');
+    setResponseHeader(c, 'referrer-policy', 'no-referrer');
+    if (ctx.secure) setResponseHeader(c, 'strict-transport-security', 'max-age=31536000');
+    if (c.req.path.startsWith('/api/')) setResponseHeader(c, 'cache-control', 'no-store');
     else
-      c.header(
+      setResponseHeader(
+        c,
         'content-security-policy',
         "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
       );

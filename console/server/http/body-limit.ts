@@ -45,6 +45,9 @@ function countedBody(
 
 export function limitRequestBodies(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
+    // GET and HEAD carry no body here (@hono/node-server never reads one), and asking for it would
+    // turn the light request object into a full one on every read request.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && Number(declared) > maxBytes) return tooLarge(c, maxBytes);
     const body = c.req.raw.body;

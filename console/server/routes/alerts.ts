@@ -31,13 +31,15 @@ function scopedFilter(query: AlertsQuery, scope: Scope): AlertFilter {
  * Serialized alert lists by (stream seq, scope, query): every alert change bumps the seq, so an entry
  * is exact until the next change. Many consoles polling the same list then cost one JSON.stringify.
  */
-const listCache = new Map<string, string>();
+const listCache = new Map<string, Uint8Array<ArrayBuffer>>();
 const LIST_CACHE_SIZE = 64;
+const utf8 = new TextEncoder();
 
-function cachedList(key: string, build: () => string): string {
+/** The answer's bytes, encoded once per key (alert seq, scope, query): repeats only write them. */
+function cachedList(key: string, build: () => string): Uint8Array<ArrayBuffer> {
   const hit = listCache.get(key);
   if (hit !== undefined) return hit;
-  const json = build();
+  const json = utf8.encode(build());
   if (listCache.size >= LIST_CACHE_SIZE) listCache.delete(listCache.keys().next().value as string);
   listCache.set(key, json);
   return json;
