@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(influxdb snmpd snmp chromium openssl prometheus-snmp-exporter nats-server snmptrapd fonts-wqy-microhei sqlite3 procps postgresql rsyslog bsdutils oathtool prometheus fping poppler-utils)
+DEBIAN_PACKAGES=(influxdb snmpd snmp chromium openssl prometheus-snmp-exporter nats-server snmptrapd fonts-wqy-microhei sqlite3 procps postgresql rsyslog bsdutils oathtool prometheus fping poppler-utils curl)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
