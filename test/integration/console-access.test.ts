@@ -308,6 +308,13 @@ const TABLE: Record<string, Row> = {
     wrongRole: 'op',
     foreign: { user: 'xc-pki', expect: 404 },
   },
+  'GET /api/certificates/authorities': { path: () => '/api/certificates/authorities', wrongRole: null },
+  'POST /api/certificates/:serial/renew': {
+    path: () => `/api/certificates/${ids.nzSerial}/renew`,
+    body: () => ({}),
+    wrongRole: 'op',
+    foreign: { user: 'xc-pki', expect: 404 },
+  },
   'GET /api/audit': {
     path: () => '/api/audit',
     wrongRole: 'admin',
