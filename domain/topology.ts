@@ -74,6 +74,8 @@ export interface Link {
   b: LinkEnd;
   capacityMbps: number;
   medium: Medium;
+  /** The carrier's committed availability for a leased link, percent (e.g. 99.5); reports check it. */
+  slaPct?: number;
 }
 
 export interface Meeting {

@@ -17,6 +17,7 @@ export const PARTS = [
   'collector',
   'alerts',
   'pki',
+  'reports',
   'console/shared',
   'console/server',
   'console/web',
@@ -41,6 +42,7 @@ export const NEVER_IMPORTS = {
   collector: except('domain', 'common', 'inventory', 'bus', 'metrics', 'logs'),
   alerts: except('domain', 'common', 'inventory', 'bus', 'metrics'),
   pki: except('domain', 'common', 'inventory'),
+  reports: except('domain', 'common', 'inventory', 'metrics', 'logs', 'pki'),
   'console/shared': except('domain'),
   'console/server': except(
     'domain',

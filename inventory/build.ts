@@ -257,6 +257,7 @@ function buildLinks(
         b,
         capacityMbps: link.capacityMbps,
         medium: link.medium,
+        ...(link.slaPct === undefined ? {} : { slaPct: link.slaPct }),
       },
     });
   });

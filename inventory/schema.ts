@@ -57,6 +57,8 @@ export const linkSchema = z.strictObject({
   b: linkEnd,
   capacityMbps: capacity,
   medium: z.enum(MEDIA),
+  /** The carrier's availability commitment for a leased link, percent (e.g. 99.5). */
+  slaPct: z.number().gt(0).lte(100).optional(),
 });
 
 export const meetingSchema = z.union([

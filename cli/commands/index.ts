@@ -11,6 +11,7 @@ import { registerInfluxCommand } from './influx';
 import { registerLogsCommand } from './logs';
 import { registerSimulateCommand } from './simulate';
 import { registerServeCommand } from './serve';
+import { registerReportCommand } from './report';
 import { registerUserCommand } from './user';
 import { registerCaCommand } from './ca';
 
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   registerCollectCommand(program);
   registerCollectorsCommand(program);
   registerLogsCommand(program);
+  registerReportCommand(program);
 }

@@ -18,6 +18,7 @@ const SOURCE_DIRS = [
   'inventory',
   'metrics',
   'pki',
+  'reports',
   'simulator',
 ];
 const SKIP = new Set(['node_modules', 'dist', 'public']);

@@ -1,0 +1,135 @@
+import type { Command } from 'commander';
+import { readEnvironment } from '../environment';
+import { fail } from '../fail';
+
+/**
+ * `egov-noc report`: the monthly availability and SLA report from the metrics store, as CSV, XLSX
+ * or PDF. `--county ID` limits it to one county's subtree (what a county operator may see).
+ */
+
+const FORMATS = ['csv', 'xlsx', 'pdf'] as const;
+type ReportFormat = (typeof FORMATS)[number];
+
+interface ReportFlags {
+  month: string;
+  format: string;
+  out: string;
+  inventory: string;
+  store: string;
+  alertsDb?: string;
+  county?: string;
+  utcOffset?: string;
+  chromium?: string;
+}
+
+function formatOf(text: string): ReportFormat {
+  const format = FORMATS.find((candidate) => candidate === text);
+  if (format === undefined) fail(`--format "${text.slice(0, 20)}" is not one of: ${FORMATS.join(', ')}`);
+  return format;
+}
+
+function utcOffsetOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const minutes = Number(text);
+  if (!Number.isInteger(minutes) || Math.abs(minutes) > 14 * 60)
+    fail(`--utc-offset "${text.slice(0, 20)}" must be whole minutes east of UTC, e.g. 480 for China`);
+  return minutes;
+}
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description('monthly availability and SLA report (csv, xlsx or pdf) from the metrics store')
+    .requiredOption('--month <YYYY-MM>', 'the month, in the network’s local time (e.g. 2026-11)')
+    .requiredOption('--format <format>', `one of ${FORMATS.join(', ')}`)
+    .requiredOption('--out <file>', 'where to write the report (0600)')
+    .requiredOption('--inventory <file>', 'inventory YAML')
+    .requiredOption('--store <spec>', 'influx://HOST:PORT/DB, or a SQLite file path')
+    .option(
+      '--alerts-db <file>',
+      "the alert engine's state file: its maintenance windows and planned work are excluded",
+    )
+    .option('--county <id>', "only this county's subtree (a county operator's report)")
+    .option(
+      '--utc-offset <minutes>',
+      'local time of the month and of maintenance windows (default 480, China)',
+    )
+    .option('--chromium <path>', 'Chromium that prints the PDF (default /usr/bin/chromium)')
+    .action(async (flags: ReportFlags) => {
+      const format = formatOf(flags.format);
+      const utcOffsetMin = utcOffsetOf(flags.utcOffset);
+      const reports = await import('../../reports');
+      const parsed = reports.parseMonth(flags.month, utcOffsetMin);
+      if (!parsed.ok) fail(parsed.reason);
+      const { formatInventoryError, loadInventory } = await import('../../inventory');
+      const loaded = loadInventory(flags.inventory);
+      if (!loaded.ok) {
+        for (const error of loaded.errors) process.stderr.write(`${formatInventoryError(error)}\n`);
+        fail(`${loaded.errors.length} error(s) in ${flags.inventory}`, 2);
+      }
+      const { topology } = loaded;
+      const scopeRoot = flags.county === undefined ? undefined : topology.find(flags.county)?.id;
+      if (flags.county !== undefined && scopeRoot === undefined)
+        fail(`--county "${flags.county.slice(0, 60)}" is not a node of ${flags.inventory}`);
+      const silences = readSilencesOrFail(reports.readSilences, flags.alertsDb);
+      const store = await openStoreOrFail(flags.store);
+      try {
+        const report = await reports.buildMonthlyReport({
+          topology,
+          store,
+          period: parsed.period,
+          silences,
+          ...(scopeRoot === undefined ? {} : { scopeRoot }),
+        });
+        const content =
+          format === 'csv'
+            ? reports.renderCsv(report)
+            : format === 'xlsx'
+              ? await reports.renderXlsx(report)
+              : await reports.renderPdf(report, flags.chromium ? { executablePath: flags.chromium } : {});
+        const { writePrivateFile } = await import('../../common');
+        writePrivateFile(flags.out, content);
+        process.stdout.write(
+          `report ${parsed.period.month}: ${report.nodes.length} nodes, ${report.outages.length} outages → ${flags.out}\n`,
+        );
+      } catch (error) {
+        fail(`report: ${(error as Error).message}`);
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+function readSilencesOrFail(
+  read: (path: string) => import('../../domain').Silence[],
+  path: string | undefined,
+): import('../../domain').Silence[] {
+  if (path === undefined) return [];
+  try {
+    return read(path);
+  } catch (error) {
+    fail(`--alerts-db ${path}: ${(error as Error).message}`);
+  }
+}
+
+async function openStoreOrFail(spec: string): Promise<import('../../metrics').MetricsStore> {
+  const { describeMetricsSpec, openMetricsStore, parseMetricsSpec } = await import('../../metrics');
+  const { createLogger } = await import('../../common');
+  let described: string;
+  try {
+    described = describeMetricsSpec(parseMetricsSpec(spec));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const environment = readEnvironment();
+  const store = openMetricsStore(spec, {
+    logger: createLogger({ level: environment.logLevel ?? 'warn' }).child({ part: 'metrics' }),
+    ...(environment.influxCredentials ? { credentials: environment.influxCredentials } : {}),
+  });
+  try {
+    await store.init();
+  } catch (error) {
+    fail(`metrics store ${described}: ${(error as Error).message}`);
+  }
+  return store;
+}

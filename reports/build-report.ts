@@ -1,0 +1,162 @@
+import type { InventoryNode, NodeId, Silence } from '../domain';
+import type { Topology } from '../inventory';
+import type { MetricsStore } from '../metrics';
+import { BUCKET_S, timelinesOf, type NodeTimeline, type Readings } from './availability';
+import { availabilityPct, figuresOf } from './figures';
+import { maintenanceOf } from './maintenance';
+import type { ReportPeriod } from './period';
+import type { CountyRow, GroupRow, LinkRow, MonthlyReport, NodeRow } from './types';
+
+export interface ReportInput {
+  topology: Topology;
+  store: MetricsStore;
+  period: ReportPeriod;
+  /** Maintenance windows and planned work (the alert engine's silences). */
+  silences: readonly Silence[];
+  /** A county operator's report: only this subtree (ancestors are read to tell root causes apart). */
+  scopeRoot?: NodeId;
+  nowMs?: number;
+}
+
+/** Media a carrier leases to us: reported against their SLA even when none is configured. */
+const LEASED_MEDIA = new Set(['leased', 'hfc']);
+
+async function readReachability(input: ReportInput, nodeIds: NodeId[]): Promise<Readings> {
+  const series = await input.store.query({
+    measurement: 'node',
+    field: 'reachable',
+    nodes: nodeIds,
+    startMs: input.period.startMs,
+    endMs: input.period.endMs,
+    stepS: BUCKET_S,
+    aggregation: 'mean',
+    groupBy: ['node'],
+  });
+  const readings: Readings = new Map();
+  for (const one of series) {
+    const node = one.tags.node;
+    if (node === undefined || !input.topology.has(node)) continue;
+    readings.set(node, new Map(one.points));
+  }
+  return readings;
+}
+
+function nodeRow(line: NodeTimeline, topology: Topology): NodeRow {
+  const county = [line.node.id, ...topology.ancestors(line.node.id)].find(
+    (id) => topology.node(id).tier === 'county',
+  );
+  return {
+    id: line.node.id,
+    name: line.node.name,
+    tier: line.node.tier,
+    zone: line.node.zone,
+    county: county ?? null,
+    ...figuresOf(line),
+  };
+}
+
+function countyRows(rows: NodeRow[], timelines: Map<NodeId, NodeTimeline>): CountyRow[] {
+  return rows
+    .filter((row) => row.tier === 'county')
+    .map((root) => {
+      const members = rows.filter((row) => row.county === root.id);
+      const line = timelines.get(root.id) as NodeTimeline;
+      return {
+        ...figuresOf(line),
+        id: root.id,
+        name: root.name,
+        nodeCount: members.length,
+        subtreeOutages: members.reduce((sum, row) => sum + row.outages, 0),
+      };
+    });
+}
+
+function groupRows(rows: NodeRow[], kind: 'tier' | 'zone'): GroupRow[] {
+  const groups = new Map<string, GroupRow>();
+  for (const row of rows) {
+    const key = row[kind];
+    const group = groups.get(key) ?? {
+      kind,
+      key,
+      nodeCount: 0,
+      measuredS: 0,
+      ownDownS: 0,
+      availabilityPct: null,
+    };
+    group.nodeCount += 1;
+    group.measuredS += row.measuredS;
+    group.ownDownS += row.ownDownS;
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((group) => ({
+    ...group,
+    availabilityPct: availabilityPct(group.measuredS, group.ownDownS),
+  }));
+}
+
+/** Leased uplinks: the child end's root-cause downtime is the link's (the device behind it included). */
+function linkRows(topology: Topology, timelines: Map<NodeId, NodeTimeline>): LinkRow[] {
+  const rows: LinkRow[] = [];
+  for (const line of timelines.values()) {
+    const link = topology.uplinkOf(line.node.id);
+    if (link === null || (link.slaPct === undefined && !LEASED_MEDIA.has(link.medium))) continue;
+    const figures = figuresOf(line);
+    const slaPct = link.slaPct ?? null;
+    rows.push({
+      ...figures,
+      id: link.id,
+      medium: link.medium,
+      parent: line.node.parent as NodeId,
+      child: line.node.id,
+      childName: line.node.name,
+      slaPct,
+      slaMet: slaPct === null || figures.availabilityPct === null ? null : figures.availabilityPct >= slaPct,
+    });
+  }
+  return rows;
+}
+
+function scopeNodes(
+  topology: Topology,
+  scopeRoot: NodeId | undefined,
+): {
+  shown: InventoryNode[];
+  read: InventoryNode[];
+} {
+  if (scopeRoot === undefined) return { shown: [...topology.nodes], read: [...topology.nodes] };
+  const shown = [scopeRoot, ...topology.descendants(scopeRoot)].map((id) => topology.node(id));
+  const above = topology.ancestors(scopeRoot).map((id) => topology.node(id));
+  return { shown, read: [...above, ...shown] };
+}
+
+/** The month's availability and SLA report, from the stored 5-minute reachability. */
+export async function buildMonthlyReport(input: ReportInput): Promise<MonthlyReport> {
+  const { topology, period } = input;
+  const { shown, read } = scopeNodes(topology, input.scopeRoot);
+  const readings = await readReachability(
+    input,
+    read.map((node) => node.id),
+  );
+  const maintenance = maintenanceOf(input.silences, period.utcOffsetMin);
+  const all = timelinesOf(read, (id) => topology.depth(id), readings, maintenance, period);
+  const shownIds = new Set(shown.map((node) => node.id));
+  const timelines = new Map([...all].filter(([id]) => shownIds.has(id)));
+  const nodes = [...timelines.values()].map((line) => nodeRow(line, topology));
+  nodes.sort((x, y) => x.id.localeCompare(y.id));
+  return {
+    network: { id: topology.network.id, name: topology.network.name },
+    period,
+    scope:
+      input.scopeRoot === undefined
+        ? null
+        : { root: input.scopeRoot, name: topology.node(input.scopeRoot).name },
+    generatedAtMs: input.nowMs ?? Date.now(),
+    nodes,
+    counties: countyRows(nodes, timelines),
+    groups: [...groupRows(nodes, 'tier'), ...groupRows(nodes, 'zone')],
+    links: linkRows(topology, timelines).sort((x, y) => x.id.localeCompare(y.id)),
+    outages: [...timelines.values()]
+      .flatMap((line) => line.outages)
+      .sort((x, y) => x.startMs - y.startMs || x.node.localeCompare(y.node)),
+  };
+}

@@ -1,0 +1,36 @@
+import { formatLocal } from './period';
+import { bilingual, reportTables } from './tables';
+import type { MonthlyReport } from './types';
+
+const SHEET_NAMES: Record<string, string> = {
+  counties: '县区 Counties',
+  links: '租用链路 Links',
+  groups: '层级与网络 Groups',
+  nodes: '节点 Nodes',
+  outages: '中断 Outages',
+};
+
+/** An XLSX workbook: a cover sheet, then one sheet per table with bilingual headers. */
+export async function renderXlsx(report: MonthlyReport): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'egov-noc';
+  workbook.created = new Date(report.generatedAtMs);
+  const cover = workbook.addWorksheet('报告 Report');
+  cover.addRows([
+    ['网络 Network', report.network.name],
+    ['月份 Month', report.period.month],
+    ['范围 Scope', report.scope === null ? '全网 whole network' : report.scope.name],
+    ['生成时间 Generated', formatLocal(report.generatedAtMs, report.period.utcOffsetMin)],
+  ]);
+  cover.getColumn(1).width = 24;
+  cover.getColumn(2).width = 40;
+  for (const table of reportTables(report)) {
+    const sheet = workbook.addWorksheet(SHEET_NAMES[table.key] ?? table.key);
+    sheet.addRow(table.columns.map(bilingual)).font = { bold: true };
+    sheet.addRows(table.rows.map((row) => row.map((cell) => cell ?? '')));
+    sheet.views = [{ state: 'frozen', ySplit: 1 }];
+    table.columns.forEach((_, index) => (sheet.getColumn(index + 1).width = index === 0 ? 28 : 16));
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

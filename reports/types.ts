@@ -1,0 +1,85 @@
+import type { Medium, NodeId, Tier, Zone } from '../domain';
+import type { ReportPeriod } from './period';
+
+/** One outage of a node (or of the uplink it hangs on): consecutive 5-minute buckets with downtime. */
+export interface Outage {
+  node: NodeId;
+  nodeName: string;
+  startMs: number;
+  endMs: number;
+  /** Seconds unreachable within [startMs, endMs) (a partly down bucket counts its share). */
+  downS: number;
+  /** Inside a maintenance window or planned work: shown, never counted. */
+  planned: boolean;
+}
+
+/** What every row of availability carries; percentages are of the measured time outside maintenance. */
+export interface AvailabilityFigures {
+  /** Seconds with readings, outside maintenance. */
+  measuredS: number;
+  maintenanceS: number;
+  /** Seconds down whose root cause is this node or its uplink (what counts against its owner). */
+  ownDownS: number;
+  /** Seconds down because a node above it was down (counted against that node, not this one). */
+  impactedS: number;
+  /** (measured − own down) / measured, percent; null without readings. */
+  availabilityPct: number | null;
+  /** Counted (unplanned) root-cause outages. */
+  outages: number;
+  /** Mean time to repair: mean duration of the counted outages, seconds. */
+  mttrS: number | null;
+  /** Mean time between failures: time up / counted outages, seconds. */
+  mtbfS: number | null;
+}
+
+export interface NodeRow extends AvailabilityFigures {
+  id: NodeId;
+  name: string;
+  tier: Tier;
+  zone: Zone;
+  /** The county (or other subtree root of tier county) the node belongs to. */
+  county: NodeId | null;
+}
+
+/** A county is down when its uplink is: its figures are those of its root node. */
+export interface CountyRow extends AvailabilityFigures {
+  id: NodeId;
+  name: string;
+  nodeCount: number;
+  /** Counted root-cause outages anywhere in the county, its root's included. */
+  subtreeOutages: number;
+}
+
+export interface GroupRow {
+  kind: 'tier' | 'zone';
+  key: string;
+  nodeCount: number;
+  measuredS: number;
+  ownDownS: number;
+  availabilityPct: number | null;
+}
+
+export interface LinkRow extends AvailabilityFigures {
+  id: string;
+  medium: Medium;
+  /** The parent end and the child end (the node the link is the uplink of). */
+  parent: NodeId;
+  child: NodeId;
+  childName: string;
+  slaPct: number | null;
+  slaMet: boolean | null;
+}
+
+export interface MonthlyReport {
+  network: { id: string; name: string };
+  period: ReportPeriod;
+  /** The subtree a scoped report covers (a county operator's), or null for the whole network. */
+  scope: { root: NodeId; name: string } | null;
+  generatedAtMs: number;
+  nodes: NodeRow[];
+  counties: CountyRow[];
+  groups: GroupRow[];
+  links: LinkRow[];
+  /** Every root-cause outage, planned ones included (marked), by start time. */
+  outages: Outage[];
+}
