@@ -86,7 +86,8 @@ export function nodeTimeline(
     if (impacted) line.impactedS += downS;
     else if (!planned) line.ownDownS += downS;
     if (downS > 0 && pathAbove === PATH_CLEAR) line.pathBelow[index] = planned ? PATH_PLANNED : PATH_CUT;
-    if (downS === 0 || impacted) {
+    // Down because a node above was down (planned or not): that node's outage, not this one's.
+    if (downS === 0 || pathAbove !== PATH_CLEAR) {
       run = finish(run);
       continue;
     }
