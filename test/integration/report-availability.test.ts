@@ -33,20 +33,6 @@ function topology(): Topology {
   return loaded.topology;
 }
 
-async function fillEmbedded(path: string): Promise<void> {
-  let clockMs = fixture.startMs;
-  const store = openMetricsStore(`sqlite:${path}`, { logger: memoryLogger(), now: () => clockMs });
-  await store.init();
-  for (let dayMs = fixture.startMs; dayMs < fixture.endMs; dayMs += DAY_MS) {
-    // Written as the collector would, the day it happened (raw points older than 7 days are refused).
-    clockMs = dayMs + DAY_MS;
-    store.write(dayOfPoints(fixture, dayMs));
-    await store.flush();
-  }
-  expect(store.health().droppedPoints).toBe(0);
-  await store.close();
-}
-
 async function fillInflux(server: Influxd, database: string): Promise<MetricsStore> {
   const dir = mkdtempSync(join(tmpdir(), 'egov-report-spool-'));
   dirs.push(dir);
@@ -134,7 +120,7 @@ describe('monthly report from the embedded store', () => {
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'egov-report-'));
     dirs.push(dir);
-    await fillEmbedded(join(dir, 'metrics.db'));
+    expect(await fillEmbedded(fixture, join(dir, 'metrics.db'))).toBe(0);
     store = openMetricsStore(`sqlite:${join(dir, 'metrics.db')}`, { logger: memoryLogger() });
     await store.init();
   }, 120_000);
