@@ -1,8 +1,16 @@
 import type { Command } from 'commander';
 import { fail } from '../fail';
 
+/** Options a benchmark may read (each takes the ones it knows). */
+interface BenchOptions {
+  minutes?: number;
+}
+
 /** Each benchmark is a module in bench/ exporting run(): it prints its own table with a baseline. */
-const BENCHMARKS: Record<string, { describe: string; load: () => Promise<{ run: () => Promise<void> }> }> = {
+const BENCHMARKS: Record<
+  string,
+  { describe: string; load: () => Promise<{ run: (options: BenchOptions) => Promise<void> }> }
+> = {
   // one line per benchmark (name: { describe, load: () => import('../../bench/NAME') }),
   poll: {
     describe: 'collector: NVPS, CPU-s per million values, poll-cycle time vs prometheus-snmp-exporter',
@@ -37,6 +45,11 @@ const BENCHMARKS: Record<string, { describe: string; load: () => Promise<{ run: 
       'syslog: msg/s per core received → parsed → classified → stored (SQLite, PostgreSQL) vs rsyslogd; 20k/s sustained; flood',
     load: () => import('../../bench/syslog'),
   },
+  soak: {
+    describe:
+      'collector + embedded store + alert engine for --minutes (30): RSS, open fds, p99 poll latency, first vs last window',
+    load: () => import('../../bench/soak'),
+  },
 };
 
 export function registerBenchCommand(program: Command): void {
@@ -46,14 +59,15 @@ export function registerBenchCommand(program: Command): void {
       `run benchmarks and print a table (${Object.keys(BENCHMARKS).join(', ') || 'none yet'}); no name = all`,
     )
     .argument('[names...]', 'benchmarks to run')
-    .action(async (names: string[]) => {
+    .option('--minutes <n>', 'soak: minutes to measure after warm-up (default 30, at least 4)', Number)
+    .action(async (names: string[], options: BenchOptions) => {
       const chosen = names.length > 0 ? names : Object.keys(BENCHMARKS);
       for (const name of chosen) {
         const bench = BENCHMARKS[name];
         if (!bench) fail(`unknown benchmark "${name}" (have: ${Object.keys(BENCHMARKS).join(', ')})`);
         console.log(`\n## ${name} — ${bench.describe}`);
         const module = await bench.load();
-        await module.run();
+        await module.run(options);
       }
     });
 }
