@@ -201,10 +201,22 @@ async function ocspRates(setup: Setup): Promise<{ direct: Rate; http: Rate }> {
   };
 }
 
+/** EGOV_BENCH_PKI_KEY_TYPES=sm2,p256 runs only those cases (for profiling one key type). */
+function chosenCases(): Case[] {
+  const wanted = process.env.EGOV_BENCH_PKI_KEY_TYPES?.split(',').map((name) => name.trim());
+  if (!wanted) return CASES;
+  const unknown = wanted.filter((name) => !CASES.some((c) => c.keyType === name));
+  if (unknown.length > 0)
+    throw new Error(
+      `EGOV_BENCH_PKI_KEY_TYPES: unknown ${unknown.join(', ')} (have ${CASES.map((c) => c.keyType).join(', ')})`,
+    );
+  return CASES.filter((c) => wanted.includes(c.keyType));
+}
+
 export async function run(): Promise<void> {
   const rows: string[][] = [];
   let missed = false;
-  for (const benchCase of CASES) {
+  for (const benchCase of chosenCases()) {
     const setup = setUp(benchCase.keyType);
     try {
       const rate = issueRate(setup, benchCase.keyType);

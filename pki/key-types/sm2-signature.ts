@@ -31,14 +31,16 @@ export interface Sm2Curve {
   readonly Point: WeierstrassPointCons<bigint>;
   /** k·G; a curve may supply a native, constant-time ladder here. */
   multiplyBase(k: bigint): AffinePoint;
-  /** x of s·G + t·P (public values only), or null when that sum is the point at infinity. */
-  sumX(s: bigint, t: bigint, publicKey: WeierstrassPoint<bigint>): bigint | null;
+  /**
+   * Whether s·G + t·P (public values only, 1 ≤ t < n) is a finite point whose x-coordinate is
+   * ≡ x (mod n): the SM2 verification equation with x = (r − e) mod n.
+   */
+  sumHasX(s: bigint, t: bigint, publicKey: WeierstrassPoint<bigint>, x: bigint): boolean;
 }
 
 export interface CurveOverrides {
   multiplyBase(k: bigint): AffinePoint;
-  /** x of k·P for a point on the curve (an x-only multiplication, as ECDH computes it). */
-  multiplyX(k: bigint, point: AffinePoint): bigint;
+  sumHasX(s: bigint, t: bigint, publicKey: AffinePoint, x: bigint): boolean;
 }
 
 /** The recommended curve of GB/T 32918.5-2017 (OID 1.2.156.10197.1.301). */
@@ -52,26 +54,21 @@ export const SM2_P256_PARAMETERS: Sm2CurveParameters = {
 };
 
 /**
- * A curve whose arithmetic is @noble/curves', or, with `native`, whose scalar multiplications are
- * OpenSSL's: s·G + t·P is then t·(u·G + P) with u = s/t, an x-only multiplication that ECDH does.
+ * A curve whose arithmetic is @noble/curves', or, with `native`, OpenSSL's (sm2-openssl.ts, for the
+ * recommended curve).
  */
 export function defineCurve(parameters: Sm2CurveParameters, native?: CurveOverrides): Sm2Curve {
   const Point = weierstrass({ ...parameters, h: 1n });
   Point.BASE.precompute(8, false);
-  const sumX = (s: bigint, t: bigint, publicKey: WeierstrassPoint<bigint>): bigint | null => {
-    if (!native) {
-      const sum = Point.BASE.multiply(s).add(publicKey.multiplyUnsafe(t));
-      return sum.is0() ? null : sum.toAffine().x;
-    }
-    const u = mod(s * invert(t, parameters.n), parameters.n);
-    const inner = Point.fromAffine(native.multiplyBase(u)).add(publicKey);
-    return inner.is0() ? null : native.multiplyX(t, inner.toAffine());
+  const plainSumHasX = (s: bigint, t: bigint, publicKey: WeierstrassPoint<bigint>, x: bigint) => {
+    const sum = Point.BASE.multiplyUnsafe(s).add(publicKey.multiplyUnsafe(t));
+    return !sum.is0() && mod(sum.toAffine().x, parameters.n) === x;
   };
   return {
     parameters,
     Point,
     multiplyBase: native ? (k) => native.multiplyBase(k) : (k) => Point.BASE.multiply(k).toAffine(),
-    sumX,
+    sumHasX: native ? (s, t, publicKey, x) => native.sumHasX(s, t, publicKey.toAffine(), x) : plainSumHasX,
   };
 }
 
@@ -85,13 +82,13 @@ export function toBigInt(bytes: Uint8Array): bigint {
   return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
 }
 
-function mod(value: bigint, n: bigint): bigint {
+export function mod(value: bigint, n: bigint): bigint {
   const r = value % n;
   return r < 0n ? r + n : r;
 }
 
 /** Modular inverse by the extended Euclidean algorithm (n prime, value not 0 mod n). */
-function invert(value: bigint, n: bigint): bigint {
+export function invert(value: bigint, n: bigint): bigint {
   let [oldR, r] = [mod(value, n), n];
   let [oldS, s] = [1n, 0n];
   while (r !== 0n) {
@@ -183,8 +180,7 @@ export function sm2Verify(
   if (t === 0n) return false;
   const affine = publicKey.toAffine();
   const e = messageDigest(curve, id, affine, message);
-  const x1 = curve.sumX(s, t, publicKey);
-  return x1 !== null && mod(e + x1, n) === r;
+  return curve.sumHasX(s, t, publicKey, mod(r - e, n));
 }
 
 /** A private scalar usable for SM2: 1 ≤ d ≤ n − 2 (1 + d must be invertible mod n). */

@@ -175,24 +175,43 @@ describe('SM2 with Debian openssl (recommended curve, ID 1234567812345678)', () 
     expect(opensslVerify(join(dir, 'reread.sig'))).toBe(true);
   });
 
-  it("OpenSSL's multiplications (through ECDH) agree with @noble/curves' on the SM2 curve", () => {
+  it("OpenSSL's arithmetic (ECDH ladder, verification as ECDSA) agrees with @noble/curves' on the SM2 curve", () => {
     const plain = defineCurve(SM2_P256_PARAMETERS);
+    const { n } = SM2_P256_PARAMETERS;
     const point = plain.Point.BASE.multiply(0x1234567890abcdefn);
+    const native = SM2_CURVE.Point.fromAffine(point.toAffine());
     for (const [s, t] of [
       [1n, 1n],
       [2n, 3n],
-      [SM2_P256_PARAMETERS.n - 1n, 7n],
-      [toBigInt(randomBytes(31)), toBigInt(randomBytes(32))],
+      [n - 1n, 7n],
+      [0n, 5n],
+      [toBigInt(randomBytes(31)), toBigInt(randomBytes(32)) % n],
     ] as const) {
-      expect(SM2_CURVE.multiplyBase(s)).toEqual(plain.multiplyBase(s));
-      expect(SM2_CURVE.sumX(s, t, SM2_CURVE.Point.fromAffine(point.toAffine()))).toBe(
-        plain.sumX(s, t, point),
-      );
+      expect(SM2_CURVE.multiplyBase(s === 0n ? 1n : s)).toEqual(plain.multiplyBase(s === 0n ? 1n : s));
+      const x = plain.Point.BASE.multiplyUnsafe(s).add(point.multiplyUnsafe(t)).toAffine().x % n;
+      expect(plain.sumHasX(s, t, point, x)).toBe(true);
+      expect(SM2_CURVE.sumHasX(s, t, native, x)).toBe(true);
+      expect(SM2_CURVE.sumHasX(s, t, native, (x + 1n) % n)).toBe(false);
+      expect(SM2_CURVE.sumHasX(s, t, native, n - x)).toBe(false);
     }
-    // s·G + t·P at infinity: P = −(s/t)·G.
-    const minus = plain.Point.BASE.multiply(SM2_P256_PARAMETERS.n - 2n);
-    expect(SM2_CURVE.sumX(2n, 1n, SM2_CURVE.Point.fromAffine(minus.toAffine()))).toBeNull();
-    expect(plain.sumX(2n, 1n, minus)).toBeNull();
+    // s·G + t·P at infinity: P = −(s/t)·G; no x matches.
+    const minus = plain.Point.BASE.multiply(n - 2n);
+    for (const x of [1n, SM2_P256_PARAMETERS.Gx % n])
+      expect(SM2_CURVE.sumHasX(2n, 1n, SM2_CURVE.Point.fromAffine(minus.toAffine()), x)).toBe(false);
+  });
+
+  it('verifies through OpenSSL exactly when the SM2 equation holds, for random keys and tampered values', () => {
+    for (let round = 0; round < 20; round += 1) {
+      const d = (toBigInt(randomBytes(32)) % (SM2_P256_PARAMETERS.n - 2n)) + 1n;
+      const publicKey = SM2_CURVE.multiplyBase(d);
+      const point = SM2_CURVE.Point.fromAffine(publicKey);
+      const text = randomBytes(40);
+      const signature = sm2Sign(SM2_CURVE, { d, publicKey }, text);
+      expect(sm2Verify(SM2_CURVE, point, text, signature)).toBe(true);
+      expect(sm2Verify(SM2_CURVE, point, Buffer.concat([text, Buffer.from([round])]), signature)).toBe(false);
+      expect(sm2Verify(SM2_CURVE, point, text, { r: signature.r, s: signature.s ^ 1n })).toBe(false);
+      expect(sm2Verify(SM2_CURVE, point, text, { r: signature.r ^ 2n, s: signature.s })).toBe(false);
+    }
   });
 });
 
