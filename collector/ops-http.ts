@@ -9,11 +9,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { NatsBus, type EventBus } from '../bus';
 import {
-  checkReadiness,
+  sharedReadiness,
   metricsRefusal,
   type Logger,
   type MetricsAccess,
   type ReadinessCheck,
+  type ReadinessReport,
 } from '../common';
 import type { MetricsStore } from '../metrics';
 import type { CollectorMetrics } from './ops-metrics';
@@ -60,16 +61,14 @@ async function answer(
   request: IncomingMessage,
   response: ServerResponse,
   options: CollectorOpsOptions,
-  checks: readonly ReadinessCheck[],
+  readiness: () => Promise<ReadinessReport>,
 ): Promise<void> {
   const path = (request.url ?? '/').split('?')[0];
   if (request.method !== 'GET' && request.method !== 'HEAD')
     return sendJson(response, 405, { error: { code: 'method_not_allowed', message: 'only GET' } });
   if (path === '/healthz') return sendJson(response, 200, { status: 'alive' });
   if (path === '/readyz') {
-    const report = await checkReadiness(checks, {
-      onFailure: (check, error) => options.log.warn({ check, err: error }, 'readiness check failing'),
-    });
+    const report = await readiness();
     return sendJson(response, report.ready ? 200 : 503, {
       status: report.ready ? 'ready' : 'unready',
       checks: report.checks,
@@ -96,9 +95,11 @@ async function answer(
 }
 
 export async function startCollectorOps(options: CollectorOpsOptions): Promise<CollectorOps> {
-  const checks = collectorReadinessChecks(options.store, options.bus);
+  const readiness = sharedReadiness(collectorReadinessChecks(options.store, options.bus), {
+    onFailure: (check, error) => options.log.warn({ check, err: error }, 'readiness check failing'),
+  });
   const server: Server = createServer((request, response) => {
-    answer(request, response, options, checks).catch((error: unknown) => {
+    answer(request, response, options, readiness).catch((error: unknown) => {
       options.log.error({ err: error, path: request.url }, 'ops request failed');
       if (!response.headersSent)
         sendJson(response, 500, { error: { code: 'internal', message: 'see the collector log' } });

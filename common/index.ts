@@ -22,6 +22,7 @@ export {
 export { parseYamlConfig, readYamlConfig, type YamlConfigResult } from './yaml-config';
 export {
   checkReadiness,
+  sharedReadiness,
   READINESS_TIMEOUT_MS,
   type CheckState,
   type ReadinessCheck,

@@ -45,3 +45,21 @@ export async function checkReadiness(
   );
   return { ready: states.every(([, state]) => state === 'ok'), checks: Object.fromEntries(states) };
 }
+
+/**
+ * One probe round shared by every caller within `reuseMs` (default 1 s): /readyz is unauthenticated,
+ * so a flood of it must not become a flood of store queries.
+ */
+export function sharedReadiness(
+  checks: readonly ReadinessCheck[],
+  options: { reuseMs?: number; timeoutMs?: number; onFailure?: (name: string, error: unknown) => void } = {},
+  now: () => number = Date.now,
+): () => Promise<ReadinessReport> {
+  const reuseMs = options.reuseMs ?? 1_000;
+  let last: { atMs: number; report: Promise<ReadinessReport> } | null = null;
+  return () => {
+    if (last === null || now() - last.atMs >= reuseMs)
+      last = { atMs: now(), report: checkReadiness(checks, options) };
+    return last.report;
+  };
+}

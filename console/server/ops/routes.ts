@@ -6,7 +6,7 @@
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import {
-  checkReadiness,
+  sharedReadiness,
   metricsRefusal,
   type Logger,
   type MetricsAccess,
@@ -47,11 +47,12 @@ export function mountOpsRoutes(app: Hono, ops: ConsoleOps): void {
     noStore(c);
     return c.json({ status: 'alive' });
   });
+  const readiness = sharedReadiness(ops.readiness, {
+    onFailure: (check, error) => ops.log.warn({ check, err: error }, 'readiness check failing'),
+  });
   app.get('/readyz', async (c) => {
     noStore(c);
-    const report = await checkReadiness(ops.readiness, {
-      onFailure: (check, error) => ops.log.warn({ check, err: error }, 'readiness check failing'),
-    });
+    const report = await readiness();
     return c.json(
       { status: report.ready ? 'ready' : 'unready', checks: report.checks },
       report.ready ? 200 : 503,
