@@ -14,6 +14,7 @@ import { openMetricsStore, type MetricsStore } from '../../metrics';
 import { buildMonthlyReport, parseMonth, type MonthlyReport } from '../../reports';
 import { startInfluxd, type Influxd } from '../support/influxd';
 import { availability, expectedNodes } from '../reports/expected';
+import { fillEmbedded } from '../reports/fill-embedded';
 import {
   buildFixture,
   dayOfPoints,
