@@ -89,12 +89,18 @@ export function mod(value: bigint, n: bigint): bigint {
 
 /** Modular inverse by the extended Euclidean algorithm (n prime, value not 0 mod n). */
 export function invert(value: bigint, n: bigint): bigint {
-  let [oldR, r] = [mod(value, n), n];
-  let [oldS, s] = [1n, 0n];
+  let oldR = mod(value, n);
+  let r = n;
+  let oldS = 1n;
+  let s = 0n;
   while (r !== 0n) {
     const q = oldR / r;
-    [oldR, r] = [r, oldR - q * r];
-    [oldS, s] = [s, oldS - q * s];
+    const nextR = oldR - q * r;
+    oldR = r;
+    r = nextR;
+    const nextS = oldS - q * s;
+    oldS = s;
+    s = nextS;
   }
   return mod(oldS, n);
 }
@@ -142,6 +148,17 @@ export interface Sm2PrivateKey {
   publicKey: AffinePoint;
 }
 
+/** (1 + d)⁻¹ mod n, once per key this process holds (a property of the CA key, not of a request). */
+const onePlusDInverses = new WeakMap<Sm2PrivateKey, bigint>();
+function onePlusDInverse(key: Sm2PrivateKey, n: bigint): bigint {
+  let inverse = onePlusDInverses.get(key);
+  if (inverse === undefined) {
+    inverse = invert(1n + key.d, n);
+    onePlusDInverses.set(key, inverse);
+  }
+  return inverse;
+}
+
 /**
  * Signs `message` (not a digest: Z and SM3 are applied here). `nextK` exists for the standard's
  * fixed-k test vectors; without it k is drawn from the CSPRNG for every attempt.
@@ -155,7 +172,7 @@ export function sm2Sign(
 ): Sm2Signature {
   const { n } = curve.parameters;
   const e = messageDigest(curve, id, key.publicKey, message);
-  const inverse = invert(1n + key.d, n);
+  const inverse = onePlusDInverse(key, n);
   for (;;) {
     const k = nextK();
     const r = mod(e + curve.multiplyBase(k).x, n);
