@@ -19,10 +19,18 @@ import type { Topology } from '../inventory';
 import type { MetricsStore, StoreHealth } from '../metrics';
 import { createLogger, type Logger } from '../common';
 import { normalizeNodePoll, normalizeVideo, unreachablePoint, type NodeMemory } from './normalizer';
-import { pollHostResources, type HostResourcesReading } from './poll/host-resources';
+import type { HostResourcesReading } from './poll/host-resources';
 import { newIfMibMemory, pollIfMib, type IfMibMemory } from './poll/if-mib';
 import { compareLldp, driftKey, pollLldp } from './poll/lldp';
 import { VIDEO_PROBES, type VideoReading } from './poll/video';
+import {
+  healthPoints,
+  identifyDevice,
+  matchProfile,
+  pollProfile,
+  type DeviceProfile,
+  type HealthReading,
+} from './profiles';
 import { ReachabilityTracker, Scheduler } from './scheduler';
 import {
   collectorPoint,
@@ -144,6 +152,8 @@ interface NodeRuntime {
   memory: NodeMemory | null;
   polls: number;
   lldpKey: string | null;
+  /** The device profile, learned from sysObjectID/sysDescr on the first answer and after a reboot. */
+  profile: DeviceProfile | null;
   maxRepetitions: number;
   /** The poll in progress: a second request for the same node joins it (counters stay in order). */
   inFlight: Promise<void> | null;
@@ -222,6 +232,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       memory: null,
       polls: 0,
       lldpKey: null,
+      profile: null,
       maxRepetitions: Math.max(1, Math.min(maxRepCap, node.interfaces.length + 1)),
       inFlight: null,
     });
@@ -274,6 +285,19 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     } else logger.debug({ node: rt.node.id, target, kind: failure.kind, reason }, 'poll failed');
   };
 
+  /** The node's profile; a device that does not say what it is gets the standard MIBs only. */
+  const profileOf = async (rt: NodeRuntime, session: SnmpSession): Promise<DeviceProfile> => {
+    if (rt.profile) return rt.profile;
+    const identity = await identifyDevice(session);
+    if (!identity.ok) return matchProfile(null, null);
+    rt.profile = matchProfile(identity.value.sysObjectId, identity.value.sysDescr);
+    logger.debug(
+      { node: rt.node.id, profile: rt.profile.id, sysObjectId: identity.value.sysObjectId },
+      'device profile',
+    );
+    return rt.profile;
+  };
+
   const pollNode = (rt: NodeRuntime): Promise<void> => {
     rt.inFlight ??= pollOnce(rt).finally(() => {
       rt.inFlight = null;
@@ -299,13 +323,28 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     rt.polls++;
     const videoLinks = videoLinksAt.get(rt.node.id) ?? [];
     const kinds = [...new Set(videoLinks.map((l) => l.probe))];
-    const [hr, videos, lldp] = await Promise.all([
-      pollHostResources(session, 8),
+    const profile = await profileOf(rt, session);
+    const [health, videos, lldp] = await Promise.all([
+      pollProfile(session, profile, {
+        maxRepetitions: 16,
+        withEntity: (rt.polls - 1) % metadataEveryN === 0,
+      }),
       Promise.all(kinds.map((kind) => VIDEO_PROBES[kind].poll(session, Math.max(4, videoLinks.length + 1)))),
       doLldp ? pollLldp(session, rt.maxRepetitions, rt.ifMemory.names) : Promise.resolve(null),
     ]);
-    const hostResources: HostResourcesReading | null = hr.ok ? hr.value : null;
-    if (!hr.ok) logger.debug({ node: rt.node.id, reason: hr.error.message }, 'host resources not polled');
+    const reading: HealthReading | null = health.ok ? health.value : null;
+    if (!health.ok)
+      logger.debug(
+        { node: rt.node.id, profile: profile.id, reason: health.error.message },
+        'health not polled',
+      );
+    const hostResources: HostResourcesReading | null = reading && {
+      cpuPct: reading.cpuPct,
+      memPct: reading.memPct,
+      storage: reading.storage,
+      values: reading.values,
+      requests: reading.requests,
+    };
     const pollMs = Date.now() - startedMs;
 
     const normalized = normalizeNodePoll(topology, rt.node, rt.memory, {
@@ -316,12 +355,18 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       pollMs,
     });
     rt.memory = normalized.memory;
+    // A reboot may be a software upgrade or a swapped chassis: identify the device again next poll.
+    if (normalized.events.some((event) => event.type === 'node.reboot')) rt.profile = null;
     const readings: VideoReading[] = [];
     for (const v of videos) {
       if (v.ok) readings.push(...v.value.readings);
       else logger.debug({ node: rt.node.id, reason: v.error.message }, 'video probe not polled');
     }
-    const points = [...normalized.points, ...normalizeVideo(rt.node, videoLinks, readings, answeredMs)];
+    const points = [
+      ...normalized.points,
+      ...(reading ? healthPoints(rt.node, reading, answeredMs) : []),
+      ...normalizeVideo(rt.node, videoLinks, readings, answeredMs),
+    ];
     store.write(points);
     const values = countFields(points);
     recordPoll(pollMs, 'ok', values);

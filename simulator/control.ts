@@ -34,6 +34,16 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reboot'), node: z.string().min(1) }).strict(),
   z.object({ kind: z.literal('counter-wrap'), node: z.string().min(1) }).strict(),
   z.object({ kind: z.literal('zone-bridge'), a: z.string().min(1), b: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('fan-fail'), node: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('psu-fail'), node: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('overheat'), node: z.string().min(1) }).strict(),
+  z
+    .object({
+      kind: z.literal('optic-degraded'),
+      node: z.string().min(1),
+      interface: z.string().min(1).optional(),
+    })
+    .strict(),
   ...logFaultSchemas,
 ]);
 

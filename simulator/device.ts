@@ -11,6 +11,7 @@ import {
   workdayProfile,
 } from './traffic';
 import type { Degradation } from './video-quality';
+import { familyOf, newHardwareState, type HardwareState, type VendorFamily } from './hardware';
 
 /** Fault-driven state every agent reads: stream overrides and video degradations. */
 export class NetworkState {
@@ -81,6 +82,8 @@ const OUI: Record<string, number[]> = {
 
 function describe(node: InventoryNode): string {
   const vendor = node.vendor.toLowerCase();
+  if (familyOf(node) === 'net-snmp')
+    return `Linux ${node.id} 4.19.90-24.4.v2101.ky10.x86_64 #1 SMP ${node.vendor} ${node.model}`;
   if (node.role === 'mcu' || node.role === 'codec') {
     const kind = node.role === 'mcu' ? 'Multipoint Control Unit' : 'Videoconferencing Endpoint';
     return `${vendor === 'huawei' ? 'HUAWEI' : node.vendor} ${node.model} ${kind}, Version V600R019C00`;
@@ -114,6 +117,10 @@ export class Device {
   readonly sysContact: Buffer;
   readonly sysServices: number;
   readonly ipAddress: Buffer;
+  /** Whose MIBs this device answers (its vendor's, or net-snmp's on hosts). */
+  readonly family: VendorFamily;
+  /** Fans, power supplies, temperature and optics as the hardware faults left them. */
+  readonly hardware: HardwareState = newHardwareState();
   /** Saturated links touching this node (raises CPU). */
   saturatedLinks = 0;
   /** Localized USM keys, computed on first v3 request. */
@@ -128,6 +135,7 @@ export class Device {
     const uptimeDays = 3 + Math.floor(unit(`${node.id}#uptime`) * 150);
     this.bootMs = startMs - uptimeDays * DAY_MS - Math.floor(unit(`${node.id}#uptime-ms`) * DAY_MS);
     const vendor = node.vendor.toLowerCase();
+    this.family = familyOf(node);
     const h = hash32(node.id);
     const oui = OUI[vendor] ?? [0x52, 0x54, 0x00];
     this.ifs = planInterfaces(network.topology, node).map((plan, position) => {
@@ -164,7 +172,7 @@ export class Device {
       engineHash,
     ]);
     this.sysDescr = Buffer.from(describe(node));
-    const prefix = ENTERPRISE[vendor];
+    const prefix = this.family === 'net-snmp' ? undefined : ENTERPRISE[vendor];
     this.sysObjectID = prefix
       ? [...prefix, (hash32(node.model) % 400) + 1]
       : [1, 3, 6, 1, 4, 1, 8072, 3, 2, 10];

@@ -5,6 +5,12 @@ import { setBridgedNeighbours, type BridgedNeighbour } from './mib/lldp';
 import { NO_SYSLOG_TARGET, type LogFault, type LogFaultPlayer } from './syslog/log-faults';
 import { linkStreams, octetsWithOverrides, type RateOverride } from './traffic';
 import type { TrapKind } from './traps';
+import {
+  applyHardwareFault,
+  HARDWARE_FAULT_KINDS,
+  hardwareFaultProblem,
+  type HardwareFault,
+} from './hardware-faults';
 
 /** A fault an operator (or a test) injects into the running simulated network. */
 export type Fault =
@@ -16,6 +22,8 @@ export type Fault =
   | { kind: 'counter-wrap'; node: string }
   /** Node a's LLDP shows b as a neighbour on a spare port: a cable across isolated zones (三网). */
   | { kind: 'zone-bridge'; a: string; b: string }
+  /** Fan, power supply, temperature or optical power, read through the vendor's MIBs. */
+  | HardwareFault
   /** Device log only: a burst of failed logins (login-attack) or one configuration change. */
   | LogFault;
 
@@ -28,6 +36,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'reboot',
   'counter-wrap',
   'zone-bridge',
+  ...HARDWARE_FAULT_KINDS,
   'login-attack',
   'config-change',
 ];
@@ -94,6 +103,11 @@ export class FaultEngine {
       case 'reboot':
         this.reboot(this.mustDevice(fault.node), now);
         return { ok: true, id };
+      case 'fan-fail':
+      case 'psu-fail':
+      case 'overheat':
+      case 'optic-degraded':
+        return this.hold(id, fault, now, applyHardwareFault(this.mustDevice(fault.node), fault));
       case 'login-attack':
       case 'config-change':
         this.host.logs?.play(fault);
@@ -150,6 +164,11 @@ export class FaultEngine {
       }
       case 'zone-bridge':
         return this.zoneBridgeProblem(fault.a, fault.b);
+      case 'fan-fail':
+      case 'psu-fail':
+      case 'overheat':
+      case 'optic-degraded':
+        return hardwareFaultProblem(this.host.device(fault.node), fault);
       case 'login-attack':
       case 'config-change':
         return nodeProblem(fault.node) ?? (this.host.logs ? this.host.logs.problem(fault) : NO_SYSLOG_TARGET);

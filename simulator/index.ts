@@ -11,6 +11,7 @@ import { lldpEntries } from './mib/lldp';
 import { shapeEntries } from './mib/shape';
 import { sortEntries } from './mib/entry';
 import { videoEntries } from './mib/video';
+import { vendorEntries } from './mib/vendor';
 import { answerPdu, parsePdu, wrapPdu } from './pdu';
 import { expectedCounters as pureExpectedCounters, type ExpectedCounters } from './traffic';
 import { buildTrap, buildTrapPdu, type TrapKind } from './traps';
@@ -143,7 +144,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       view = new MibView([
         sortEntries(lldpEntries(dev, deviceOf)),
         shapeEntries(dev),
-        sortEntries(videoEntries(dev, { reachable })),
+        // ENTITY-MIB (…2.1.47) and the vendor's MIBs interleave with the video tables (…2.1.80, …4.1.x).
+        sortEntries([...vendorEntries(dev), ...videoEntries(dev, { reachable })]),
       ]);
       views.set(dev, view);
     }

@@ -74,7 +74,12 @@ function describe(fault: Fault): string {
     case 'node-down':
     case 'reboot':
     case 'counter-wrap':
+    case 'fan-fail':
+    case 'psu-fail':
+    case 'overheat':
       return `${fault.kind} ${fault.node}`;
+    case 'optic-degraded':
+      return `${fault.kind} ${fault.node}${fault.interface ? ` ${fault.interface}` : ''}`;
     case 'link-down':
     case 'link-saturated':
       return `${fault.kind} ${fault.link ?? `${fault.a ?? '?'} <-> ${fault.b ?? '?'}`}`;
@@ -88,6 +93,12 @@ function describe(fault: Fault): string {
       return `${fault.kind} ${fault.node}${fault.user ? ` by ${fault.user}` : ''}`;
   }
 }
+
+const HARDWARE_FAULTS = [
+  ['fan-fail', 'a fan stops (the vendor MIB shows it failed)'],
+  ['psu-fail', 'a power supply stops supplying'],
+  ['overheat', 'the main board reads 86 °C'],
+] as const;
 
 const number = (value: string) => {
   const n = Number(value);
@@ -125,6 +136,26 @@ export function registerFaultCommand(program: Command): void {
       .option('--control <url>', 'simulator control endpoint')
       .option('--control-file <file>', 'URL and token written by egov-noc simulate')
       .action(async (node: string, _opts: unknown, cmd: Command) => inject(cmd, { kind, node }));
+
+  for (const [kind, description] of HARDWARE_FAULTS)
+    fault
+      .command(kind)
+      .description(description)
+      .argument('<node>', 'node id (a network device: hosts report no fans, supplies or optics)')
+      .option('--control <url>', 'simulator control endpoint')
+      .option('--control-file <file>', 'URL and token written by egov-noc simulate')
+      .action(async (node: string, _opts: unknown, cmd: Command) => inject(cmd, { kind, node }));
+
+  fault
+    .command('optic-degraded')
+    .description("an optical module's received power drops to −28 dBm (dirty or bent fibre)")
+    .argument('<node>', 'node id')
+    .argument('[interface]', "the port's name (default: the node's uplink port)")
+    .option('--control <url>', 'simulator control endpoint')
+    .option('--control-file <file>', 'URL and token written by egov-noc simulate')
+    .action(async (node: string, ifName: string | undefined, _opts: unknown, cmd: Command) =>
+      inject(cmd, { kind: 'optic-degraded', node, ...(ifName === undefined ? {} : { interface: ifName }) }),
+    );
 
   for (const kind of ['link-down', 'link-saturated'] as const)
     fault

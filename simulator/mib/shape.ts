@@ -5,7 +5,7 @@ import { entry, sortEntries, type Entry } from './entry';
 
 /**
  * The objects every agent serves whose OIDs depend only on the device's interface list: SNMPv2-MIB
- * system, IF-MIB ifTable/ifXTable and HOST-RESOURCES-MIB. Built once per *shape* (the list of
+ * system, IF-MIB ifTable/ifXTable and (on net-snmp hosts) HOST-RESOURCES-MIB. Built once per *shape* (the list of
  * ifIndexes) and shared by every device of that shape; values are read from the device at request time.
  */
 const TWO_32 = 4294967296;
@@ -126,9 +126,10 @@ function storageEntries(): Entry[] {
 
 const shapes = new Map<string, Entry[]>();
 
-/** Sorted entries for a device shape (shared, built on first use). */
+/** Sorted entries for a device shape (shared, built on first use); HOST-RESOURCES only on net-snmp hosts. */
 export function shapeEntries(dev: Device): Entry[] {
-  const key = dev.ifs.map((s) => s.plan.ifIndex).join(',');
+  const hostResources = dev.family === 'net-snmp';
+  const key = `${hostResources ? 'hr' : 'device'}:${dev.ifs.map((s) => s.plan.ifIndex).join(',')}`;
   const cached = shapes.get(key);
   if (cached) return cached;
   const out: Entry[] = [
@@ -140,10 +141,13 @@ export function shapeEntries(dev: Device): Entry[] {
     entry([...SYSTEM, 6, 0], (w, d) => w.octets(d.sysLocation)),
     entry([...SYSTEM, 7, 0], (w, d) => w.int(d.sysServices)),
     entry([1, 3, 6, 1, 2, 1, 2, 1, 0], (w, d) => w.int(d.ifs.length)),
-    entry([1, 3, 6, 1, 2, 1, 25, 1, 1, 0], (w, d, now) => w.unsigned(d.upTicks(now), Tag.TimeTicks)),
-    entry([1, 3, 6, 1, 2, 1, 25, 3, 3, 1, 2, 1], (w, d, now) => w.int(d.cpuLoad(now))),
-    ...storageEntries(),
   ];
+  if (hostResources)
+    out.push(
+      entry([1, 3, 6, 1, 2, 1, 25, 1, 1, 0], (w, d, now) => w.unsigned(d.upTicks(now), Tag.TimeTicks)),
+      entry([1, 3, 6, 1, 2, 1, 25, 3, 3, 1, 2, 1], (w, d, now) => w.int(d.cpuLoad(now))),
+      ...storageEntries(),
+    );
   dev.ifs.forEach((s, position) => {
     for (const [col, write] of IF_COLUMNS)
       out.push(

@@ -108,7 +108,9 @@ describe('collector × simulator', () => {
     expect((node?.fields.uptimeS ?? 0) - (n0?.fields.uptimeS ?? 0)).toBeCloseTo(60, 6);
     expect(node?.fields.cpuPct).toBeGreaterThanOrEqual(0);
     expect(node?.fields.memPct).toBeGreaterThan(0);
-    expect(store.find('storage', { node: 'xichuan-gw' }).length).toBeGreaterThan(0);
+    // A Huawei router reports its board through HUAWEI-ENTITY-EXTENT-MIB, not HOST-RESOURCES storage.
+    expect(store.find('storage', { node: 'xichuan-gw' })).toEqual([]);
+    expect(store.find('hardware', { node: 'xichuan-gw' }).at(-1)?.tags.profile).toBe('huawei-vrp');
   });
 
   it('link saturated: 97–99 % of the lease, never above line rate', async () => {

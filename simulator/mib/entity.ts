@@ -1,0 +1,99 @@
+/**
+ * ENTITY-MIB entPhysicalTable (RFC 6933) for a simulated device: chassis, main board, power supplies,
+ * fans and the ports that hold an optical module. The vendor MIBs index their tables by these rows.
+ */
+import type { Device, IfState } from '../device';
+import { FAN_COUNT, isOpticalPort, PSU_COUNT, serialOf, type VendorFamily } from '../hardware';
+import { entry, type Entry } from './entry';
+
+const ENT_PHYSICAL = [1, 3, 6, 1, 2, 1, 47, 1, 1, 1, 1];
+
+/** entPhysicalClass */
+export const ENTITY_CLASS = { chassis: 3, powerSupply: 6, fan: 7, module: 9, port: 10 } as const;
+
+export interface PhysicalEntity {
+  index: number;
+  class: number;
+  name: string;
+  descr: string;
+  containedIn: number;
+  model: string;
+  serial: string;
+  hardwareRev: string;
+  firmwareRev: string;
+  softwareRev: string;
+}
+
+export const CHASSIS_INDEX = 1;
+export const BOARD_INDEX = 2;
+export const psuIndex = (n: number) => 3 + n;
+export const fanIndex = (n: number) => 3 + PSU_COUNT + n;
+export const portIndex = (position: number) => 100 + position;
+
+const MANUFACTURER: Record<VendorFamily, string> = {
+  huawei: 'Huawei Technologies Co., Ltd.',
+  h3c: 'New H3C Technologies Co., Ltd.',
+  cisco: 'Cisco Systems, Inc.',
+  'net-snmp': '',
+};
+
+const SOFTWARE: Record<VendorFamily, string> = {
+  huawei: 'V800R012C10SPC300',
+  h3c: '7.1.070, Release 7595',
+  cisco: '15.2(4)M7',
+  'net-snmp': '',
+};
+
+export function physicalEntities(dev: Device): PhysicalEntity[] {
+  const family = dev.family;
+  const model = dev.node.model;
+  const id = dev.node.id;
+  const part = (index: number, cls: number, name: string, partModel: string, containedIn: number) => ({
+    index,
+    class: cls,
+    name,
+    descr: `${name} ${partModel}`.trim(),
+    containedIn,
+    model: partModel,
+    serial: serialOf(family, id, String(index)),
+    hardwareRev: cls === ENTITY_CLASS.chassis || cls === ENTITY_CLASS.module ? 'REV A' : '',
+    firmwareRev: cls === ENTITY_CLASS.module ? '1.12' : '',
+    softwareRev: cls === ENTITY_CLASS.chassis || cls === ENTITY_CLASS.module ? SOFTWARE[family] : '',
+  });
+  const out: PhysicalEntity[] = [
+    part(CHASSIS_INDEX, ENTITY_CLASS.chassis, model, model, 0),
+    part(BOARD_INDEX, ENTITY_CLASS.module, family === 'cisco' ? 'Motherboard' : 'MPU 0', `${model}-MPU`, 1),
+  ];
+  for (let n = 0; n < PSU_COUNT; n++)
+    out.push(part(psuIndex(n), ENTITY_CLASS.powerSupply, `PWR${n + 1}`, 'PAC-600WA', CHASSIS_INDEX));
+  for (let n = 0; n < FAN_COUNT; n++)
+    out.push(part(fanIndex(n), ENTITY_CLASS.fan, `FAN${n + 1}`, 'FAN-40SB', CHASSIS_INDEX));
+  dev.ifs.forEach((s: IfState, position) => {
+    if (!isOpticalPort(s)) return;
+    out.push(part(portIndex(position), ENTITY_CLASS.port, s.plan.name, 'SFP-GE-LX-SM1310', BOARD_INDEX));
+  });
+  return out;
+}
+
+const text = (value: string) => Buffer.from(value);
+
+export function entityEntries(dev: Device): Entry[] {
+  const out: Entry[] = [];
+  const manufacturer = text(MANUFACTURER[dev.family]);
+  for (const e of physicalEntities(dev)) {
+    const o = (col: number) => [...ENT_PHYSICAL, col, e.index];
+    out.push(
+      entry(o(2), (w) => w.octets(text(e.descr))),
+      entry(o(4), (w) => w.int(e.containedIn)),
+      entry(o(5), (w) => w.int(e.class)),
+      entry(o(7), (w) => w.octets(text(e.name))),
+      entry(o(8), (w) => w.octets(text(e.hardwareRev))),
+      entry(o(9), (w) => w.octets(text(e.firmwareRev))),
+      entry(o(10), (w) => w.octets(text(e.softwareRev))),
+      entry(o(11), (w) => w.octets(text(e.serial))),
+      entry(o(12), (w) => w.octets(manufacturer)),
+      entry(o(13), (w) => w.octets(text(e.model))),
+    );
+  }
+  return out;
+}
