@@ -15,7 +15,8 @@ function summary(overrides: Partial<WindowSummary> = {}): WindowSummary {
     samples: 30,
     rssMedianBytes: 400 * 2 ** 20,
     heapUsedMedianBytes: 120 * 2 ** 20,
-    fdsMax: 40,
+    fdsMedian: 40,
+    fdsMax: 44,
     polls: 25_000,
     failedPolls: 0,
     p50Ms: 8,
@@ -60,6 +61,7 @@ describe('WindowRecorder', () => {
     expect(s.failedPolls).toBe(1);
     expect(s.p99Ms).toBe(20);
     expect(s.fdsMax).toBe(30);
+    expect(s.fdsMedian).toBe(30);
     expect(s.rssMedianBytes).toBe(100);
   });
 
@@ -76,21 +78,27 @@ describe('WindowRecorder', () => {
 
 describe('compareWindows', () => {
   it('passes a steady run', () => {
-    const rows = compareWindows(summary(), summary({ rssMedianBytes: 410 * 2 ** 20, fdsMax: 39, p99Ms: 58 }));
+    const rows = compareWindows(
+      summary(),
+      summary({ rssMedianBytes: 410 * 2 ** 20, fdsMedian: 39, fdsMax: 60, p99Ms: 58 }),
+    );
     expect(rows.filter((r) => r.verdict !== '').map((r) => r.verdict)).toEqual(['PASS', 'PASS', 'PASS']);
     expect(soakVerdict(rows)).toMatch(/^PASS/);
   });
 
   it('misses on RSS growth over 5%, one more descriptor, or p99 moving more than 20% either way', () => {
-    const rows = compareWindows(summary(), summary({ rssMedianBytes: 424 * 2 ** 20, fdsMax: 41, p99Ms: 39 }));
+    const rows = compareWindows(
+      summary(),
+      summary({ rssMedianBytes: 424 * 2 ** 20, fdsMedian: 41, p99Ms: 39 }),
+    );
     const judged = Object.fromEntries(rows.map((r) => [r.measure, r]));
     expect(judged['RSS after GC (median)']?.verdict).toBe('MISS');
     expect(judged['RSS after GC (median)']?.change).toBe('+6.0%');
-    expect(judged['open file descriptors (most)']?.verdict).toBe('MISS');
+    expect(judged['open file descriptors (median)']?.verdict).toBe('MISS');
     expect(judged['poll latency p99']?.verdict).toBe('MISS');
     const verdict = soakVerdict(rows);
     expect(verdict).toMatch(/^MISS: RSS after GC \(median\) \+6\.0%/);
-    expect(verdict).toContain('open file descriptors (most) +1');
+    expect(verdict).toContain('open file descriptors (median) +1');
     expect(verdict).toContain('poll latency p99 -22.0%');
   });
 
@@ -103,7 +111,7 @@ describe('compareWindows', () => {
     const table = formatSoakTable(compareWindows(summary(), summary()));
     const lines = table.split('\n');
     expect(lines[0]).toMatch(/^measure\s+first window\s+last window\s+change\s+target/);
-    expect(lines).toHaveLength(2 + 6);
+    expect(lines).toHaveLength(2 + 7);
     expect(table).toContain('PASS');
   });
 });
