@@ -66,6 +66,7 @@ type SummaryKind =
   | 'config-change-outside-window'
   | 'security-burst'
   | 'logs-silent'
+  | 'hardware-failure'
   | 'threshold';
 
 /** The zh-CN summary of a kind, from the shared text table (the console renders the same params). */
@@ -131,6 +132,7 @@ const SUMMARY_KINDS: readonly SummaryKind[] = [
   'config-change-outside-window',
   'security-burst',
   'logs-silent',
+  'hardware-failure',
   'threshold',
 ];
 

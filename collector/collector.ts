@@ -328,6 +328,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       pollProfile(session, profile, {
         maxRepetitions: 16,
         withEntity: (rt.polls - 1) % metadataEveryN === 0,
+        ifNameOf: (ifIndex) => rt.ifMemory.names.get(ifIndex),
       }),
       Promise.all(kinds.map((kind) => VIDEO_PROBES[kind].poll(session, Math.max(4, videoLinks.length + 1)))),
       doLldp ? pollLldp(session, rt.maxRepetitions, rt.ifMemory.names) : Promise.resolve(null),

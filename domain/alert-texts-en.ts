@@ -124,4 +124,19 @@ export const ALERT_TEXTS_EN: Record<AlertTextKey, string> = {
   'unit.errorsPs': '/s',
   'unit.pollsPs': '/s',
   'unit.timeoutsPs': '/s',
+  'summary.hardware-failure': '{nodeName}: {component|component} {name} failed',
+  'summary.threshold.hardware':
+    '{nodeName}: {field|metric} {value}{field|unit} {op|op} {threshold}{field|unit}',
+  'summary.threshold.optic':
+    '{nodeName} optical module {name}: {field|metric} {value}{field|unit} {op|op} {threshold}{field|unit}',
+  'evidence.component-failed': '{component|component} {name} reports state {state} (vendor MIB)',
+  'evidence.component-ok': '{component|component} {name} back to normal',
+  'component.fan': 'fan',
+  'component.psu': 'power supply',
+  'metric.temperatureC': 'temperature',
+  'metric.rxDbm': 'received optical power',
+  'metric.txDbm': 'transmitted optical power',
+  'unit.temperatureC': ' °C',
+  'unit.rxDbm': ' dBm',
+  'unit.txDbm': ' dBm',
 };

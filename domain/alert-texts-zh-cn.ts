@@ -115,6 +115,22 @@ export const ALERT_TEXTS_ZH = {
   'unit.errorsPs': '/秒',
   'unit.pollsPs': '/秒',
   'unit.timeoutsPs': '/秒',
+  // ---- device hardware (collector/profiles: fans, power supplies, temperature, optics) ----
+  'summary.hardware-failure': '{nodeName} {component|component} {name} 故障',
+  'summary.threshold.hardware':
+    '{nodeName} {field|metric} {value}{field|unit} {op|op} {threshold}{field|unit}',
+  'summary.threshold.optic':
+    '{nodeName} 光模块 {name} {field|metric} {value}{field|unit} {op|op} {threshold}{field|unit}',
+  'evidence.component-failed': '{component|component} {name} 状态值 {state}（设备厂商 MIB）',
+  'evidence.component-ok': '{component|component} {name} 已恢复正常',
+  'component.fan': '风扇',
+  'component.psu': '电源模块',
+  'metric.temperatureC': '设备温度',
+  'metric.rxDbm': '接收光功率',
+  'metric.txDbm': '发送光功率',
+  'unit.temperatureC': ' °C',
+  'unit.rxDbm': ' dBm',
+  'unit.txDbm': ' dBm',
 } as const;
 
 export type AlertTextKey = keyof typeof ALERT_TEXTS_ZH;

@@ -3,6 +3,7 @@ import { certificateExpiry } from './certificate-expiry';
 import { collectorSilent } from './collector-silent';
 import { configChangeOutsideWindow } from './config-change-outside-window';
 import { freshness } from './freshness';
+import { hardwareFailure } from './hardware-failure';
 import { interfaceFlapping } from './interface-flapping';
 import { isolationBreach } from './isolation-breach';
 import type { KindFactory } from './kind';
@@ -27,6 +28,7 @@ export const RULE_KINDS: readonly KindFactory[] = [
   collectorSilent,
   freshness,
   threshold,
+  hardwareFailure,
   reboot,
   snmpAuthFailure,
   certificateExpiry,

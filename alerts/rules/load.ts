@@ -32,6 +32,7 @@ const SINGLE_KINDS: ReadonlyArray<Rule['kind']> = [
   'config-change-outside-window',
   'security-burst',
   'logs-silent',
+  'hardware-failure',
 ];
 /** Kinds correlation needs: a rules file without them would hide outages. */
 const REQUIRED_KINDS: ReadonlyArray<Rule['kind']> = ['node-unreachable', 'uplink-down'];

@@ -156,6 +156,9 @@ const logsSilentRule = z.strictObject({
   after: durationAtLeast(60_000, '1m').default(1_800_000),
 });
 
+/** A fan or power supply the device's own MIB reports failed (collector/profiles, measurement `component`). */
+const hardwareFailureRule = z.strictObject({ ...base, kind: z.literal('hardware-failure') });
+
 export const ruleSchema = z.discriminatedUnion('kind', [
   thresholdRule,
   nodeUnreachableRule,
@@ -174,6 +177,7 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   configChangeRule,
   securityBurstRule,
   logsSilentRule,
+  hardwareFailureRule,
 ]);
 
 export const RECEIVER_TYPES = ['webhook', 'wecom', 'dingtalk'] as const;

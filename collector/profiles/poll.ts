@@ -137,6 +137,7 @@ function optics(
   profile: DeviceProfile,
   col: (oid: string) => Column | undefined,
   entity: EntityTable,
+  ifNameOf: (ifIndex: number) => string | undefined,
 ): OpticReading[] {
   const spec = profile.optics;
   if (!spec) return [];
@@ -146,7 +147,10 @@ function optics(
     const rxDbm = dbm(toNumber(rxVb), spec.unit);
     const txDbm = dbm(toNumber(tx?.get(index)), spec.unit);
     if (rxDbm === null && txDbm === null) continue;
-    const name = spec.index === 'entity' ? (entity.nameOf.get(index) ?? `port ${index}`) : `ifIndex ${index}`;
+    const name =
+      spec.index === 'entity'
+        ? (entity.nameOf.get(index) ?? `port ${index}`)
+        : (ifNameOf(Number(index)) ?? `ifIndex ${index}`);
     out.push({ index, name, rxDbm, txDbm });
   }
   return out;
@@ -155,7 +159,12 @@ function optics(
 export async function pollProfile(
   session: SnmpSession,
   profile: DeviceProfile,
-  options: { maxRepetitions: number; withEntity: boolean },
+  options: {
+    maxRepetitions: number;
+    withEntity: boolean;
+    /** Names ports in tables indexed by ifIndex (the interface walk knows them). */
+    ifNameOf?: (ifIndex: number) => string | undefined;
+  },
 ): Promise<SnmpResult<HealthReading>> {
   const oids = columnsOf(profile, options.withEntity);
   const usesHr = profile.cpu?.kind === 'host-resources' || profile.memory?.kind === 'host-resources';
@@ -179,9 +188,9 @@ export async function pollProfile(
         profile.cpu?.kind === 'percent-column' ? highest(col(profile.cpu.oid)) : (hrValue?.cpuPct ?? null),
       memPct: profile.memory?.kind === 'host-resources' ? (hrValue?.memPct ?? null) : memoryPct(profile, col),
       temperatureC: profile.temperature ? highest(col(profile.temperature.oid)) : null,
-      fans: components(profile.fans, col, entity, 'fan'),
-      powerSupplies: components(profile.powerSupplies, col, entity, 'power supply'),
-      optics: optics(profile, col, entity),
+      fans: components(profile.fans, col, entity, 'FAN'),
+      powerSupplies: components(profile.powerSupplies, col, entity, 'PWR'),
+      optics: optics(profile, col, entity, options.ifNameOf ?? (() => undefined)),
       storage: hrValue?.storage ?? [],
       chassis: options.withEntity ? entity.chassis : null,
       values,
