@@ -65,17 +65,22 @@ function addDistinct(first: AffinePoint, second: AffinePoint): AffinePoint {
   return { x, y: mod(slope * (first.x - x) - first.y, p) };
 }
 
+/** The c of Q = P + c·G (and t⁻¹), for x ≠ 0; exported so tests can reach the degenerate cases. */
+export function keyShift(s: bigint, t: bigint, x: bigint): { c: bigint; tInverse: bigint } {
+  const common = invert(mod(t * x, n), n);
+  const tInverse = mod(x * common, n);
+  const u1 = mod(DIGEST * t * mod(t * common, n), n);
+  // ECDSA computes u1·(−G) + t·(P + c·G); the G coefficient t·c − u1 must be s.
+  return { c: mod((s + u1) * tInverse, n), tInverse };
+}
+
 /**
  * Whether s·G + t·P is a finite point whose x is ≡ x (mod n), for public s, t (1 ≤ t < n), a
  * validated point P and 1 ≤ x < n.
  */
 export function sumHasXNatively(s: bigint, t: bigint, publicKey: AffinePoint, x: bigint): boolean {
   if (x === 0n) return plainSumHasX(s, t, publicKey, x);
-  const common = invert(mod(t * x, n), n);
-  const tInverse = mod(x * common, n);
-  const u1 = mod(DIGEST * t * mod(t * common, n), n);
-  // ECDSA computes u1·(−G) + t·(P + c·G); the G coefficient t·c − u1 must be s.
-  const c = mod((s + u1) * tInverse, n);
+  const { c, tInverse } = keyShift(s, t, x);
   let key = publicKey;
   if (c !== 0n) {
     const shift = multiplyBaseNatively(c);

@@ -13,6 +13,7 @@ import { bitString, oid, sequence } from '../../pki/der';
 import { readPublicKeyInfo } from '../../pki/key-types/index';
 import { decodeSignature, encodeSignature } from '../../pki/key-types/sm2-der';
 import { SM2_CURVE, sm2Keys } from '../../pki/key-types/sm2';
+import { keyShift } from '../../pki/key-types/sm2-openssl';
 import {
   SM2_P256_PARAMETERS,
   defineCurve,
@@ -198,6 +199,22 @@ describe('SM2 with Debian openssl (recommended curve, ID 1234567812345678)', () 
     const minus = plain.Point.BASE.multiply(n - 2n);
     for (const x of [1n, SM2_P256_PARAMETERS.Gx % n])
       expect(SM2_CURVE.sumHasX(2n, 1n, SM2_CURVE.Point.fromAffine(minus.toAffine()), x)).toBe(false);
+  });
+
+  it('computes the cases the ECDSA form cannot express (x = 0, P + c·G doubling or at infinity) exactly', () => {
+    const plain = defineCurve(SM2_P256_PARAMETERS);
+    const { n } = SM2_P256_PARAMETERS;
+    const [s, t, x] = [11n, 13n, 17n];
+    const { c } = keyShift(s, t, x);
+    for (const scalar of [c, n - c, 5n]) {
+      const point = plain.Point.BASE.multiply(scalar);
+      const sum = plain.Point.BASE.multiplyUnsafe(s).add(point.multiplyUnsafe(t));
+      const actualX = sum.is0() ? 1n : sum.toAffine().x % n;
+      const native = SM2_CURVE.Point.fromAffine(point.toAffine());
+      expect(SM2_CURVE.sumHasX(s, t, native, actualX)).toBe(!sum.is0());
+      expect(SM2_CURVE.sumHasX(s, t, native, x)).toBe(plain.sumHasX(s, t, point, x));
+      expect(SM2_CURVE.sumHasX(s, t, native, 0n)).toBe(false);
+    }
   });
 
   it('verifies through OpenSSL exactly when the SM2 equation holds, for random keys and tampered values', () => {
