@@ -25,6 +25,11 @@ export const METRIC = {
     adminUp: 'adminUp',
   },
   storage: { measurement: 'storage', storageTag: 'storage', usedPct: 'usedPct', sizeBytes: 'sizeBytes' },
+  /** collector/profiles/points.ts */
+  hardware: { measurement: 'hardware', profileTag: 'profile', temperatureC: 'temperatureC' },
+  component: { measurement: 'component', kindTag: 'component', nameTag: 'name', ok: 'ok' },
+  optic: { measurement: 'optic', nameTag: 'name', rxDbm: 'rxDbm', txDbm: 'txDbm' },
+  entity: { measurement: 'entity' },
   video: {
     measurement: 'video',
     linkTag: 'link',

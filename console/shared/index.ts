@@ -292,6 +292,22 @@ export interface InterfaceLive {
   linkId: string | null;
   peer: string | null;
 }
+/** A node's hardware as its vendor's own MIBs report it (collector/profiles); null before the first reading. */
+export interface NodeHardwareView {
+  /** The device profile the collector matched (huawei-vrp, h3c-comware, cisco-ios, net-snmp-linux …). */
+  profile: string;
+  temperatureC: number | null;
+  /** ENTITY-MIB chassis row, read every 10 polls; null until then or on devices without ENTITY-MIB. */
+  chassis: {
+    model: string;
+    serial: string;
+    hardwareRev: string;
+    firmwareRev: string;
+    softwareRev: string;
+  } | null;
+  components: Array<{ component: 'fan' | 'psu'; name: string; ok: boolean }>;
+  optics: Array<{ name: string; rxDbm: number | null; txDbm: number | null }>;
+}
 /** GET /api/nodes/:id */
 export interface NodeDetailResponse {
   node: TopologyNodeView;
@@ -302,6 +318,7 @@ export interface NodeDetailResponse {
   memPct: number | null;
   uptimeS: number | null;
   storage: Array<{ storage: string; usedPct: number; sizeBytes: number }>;
+  hardware: NodeHardwareView | null;
   certificates: CertificateView[];
   recentAlerts: Alert[];
 }

@@ -8,6 +8,7 @@ import type {
   VideoLinksResponse,
 } from '../../shared';
 import { METRIC } from '../metric-names';
+import { nodeHardware } from '../node-hardware';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import {
@@ -127,6 +128,7 @@ export const topologyRoutes = [
         memPct: num(system?.fields[METRIC.system.memPct]),
         uptimeS: num(system?.fields[METRIC.system.uptimeS]),
         storage,
+        hardware: nodeHardware((node, measurement) => ctx.live.latestPoints(node, measurement), nodeId),
         certificates,
         recentAlerts,
       };
