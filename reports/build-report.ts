@@ -1,10 +1,12 @@
 import type { InventoryNode, NodeId, Silence } from '../domain';
 import type { Topology } from '../inventory';
+import type { LogStore } from '../logs';
 import type { MetricsStore } from '../metrics';
 import { BUCKET_S, timelinesOf, type NodeTimeline, type Readings } from './availability';
 import { availabilityPct, figuresOf } from './figures';
 import { maintenanceOf } from './maintenance';
 import type { ReportPeriod } from './period';
+import { buildSecuritySection } from './security';
 import type { CountyRow, GroupRow, LinkRow, MonthlyReport, NodeRow } from './types';
 
 export interface ReportInput {
@@ -15,6 +17,8 @@ export interface ReportInput {
   silences: readonly Silence[];
   /** A county operator's report: only this subtree (ancestors are read to tell root causes apart). */
   scopeRoot?: NodeId;
+  /** Adds the security section (event counts by county and category, top sources). */
+  logStore?: LogStore;
   nowMs?: number;
 }
 
@@ -158,5 +162,14 @@ export async function buildMonthlyReport(input: ReportInput): Promise<MonthlyRep
     outages: [...timelines.values()]
       .flatMap((line) => line.outages)
       .sort((x, y) => x.startMs - y.startMs || x.node.localeCompare(y.node)),
+    security:
+      input.logStore === undefined
+        ? null
+        : await buildSecuritySection({
+            logStore: input.logStore,
+            topology,
+            period,
+            ...(input.scopeRoot === undefined ? {} : { scope: shown.map((node) => node.id) }),
+          }),
   };
 }

@@ -8,6 +8,8 @@ const SHEET_NAMES: Record<string, string> = {
   groups: '层级与网络 Groups',
   nodes: '节点 Nodes',
   outages: '中断 Outages',
+  security: '安全事件 Security',
+  sources: '来源地址 Sources',
 };
 
 /** An XLSX workbook: a cover sheet, then one sheet per table with bilingual headers. */

@@ -1,3 +1,4 @@
+import { SECURITY_CATEGORIES } from '../domain';
 import { formatLocal } from './period';
 import type { AvailabilityFigures, MonthlyReport } from './types';
 
@@ -10,7 +11,7 @@ export interface Label {
 export type Cell = string | number | null;
 
 export interface ReportTable {
-  key: 'counties' | 'links' | 'groups' | 'nodes' | 'outages';
+  key: 'counties' | 'links' | 'groups' | 'nodes' | 'outages' | 'security' | 'sources';
   title: Label;
   columns: Label[];
   rows: Cell[][];
@@ -47,7 +48,50 @@ function figureCells(row: AvailabilityFigures): Cell[] {
 
 const yesNo = (value: boolean | null): Cell => (value === null ? null : value ? '达标 met' : '未达标 missed');
 
+const CATEGORY_LABELS: Record<(typeof SECURITY_CATEGORIES)[number], Label> = {
+  'auth-success': { zh: '登录成功', en: 'Sign-in' },
+  'auth-failure': { zh: '登录失败', en: 'Failed sign-in' },
+  command: { zh: '命令', en: 'Command' },
+  'config-change': { zh: '配置变更', en: 'Config change' },
+  'policy-deny': { zh: '策略拒绝', en: 'Policy deny' },
+  attack: { zh: '攻击', en: 'Attack' },
+  system: { zh: '系统', en: 'System' },
+};
+
+function securityTables(report: MonthlyReport): ReportTable[] {
+  if (report.security === null) return [];
+  return [
+    {
+      key: 'security',
+      title: { zh: '安全事件（按县区与类别）', en: 'Security events by county and category' },
+      columns: [
+        { zh: '县区', en: 'County' },
+        ...SECURITY_CATEGORIES.map((category) => CATEGORY_LABELS[category]),
+        { zh: '合计', en: 'Total' },
+      ],
+      rows: report.security.byCounty.map((row) => [
+        row.name,
+        ...SECURITY_CATEGORIES.map((category) => row.counts[category]),
+        row.total,
+      ]),
+    },
+    {
+      key: 'sources',
+      title: { zh: '主要来源地址', en: 'Top source addresses' },
+      columns: [
+        { zh: '来源地址', en: 'Source address' },
+        { zh: '事件数', en: 'Events' },
+      ],
+      rows: report.security.topSources.map((row) => [row.sourceAddress, row.count]),
+    },
+  ];
+}
+
 export function reportTables(report: MonthlyReport): ReportTable[] {
+  return [...availabilityTables(report), ...securityTables(report)];
+}
+
+function availabilityTables(report: MonthlyReport): ReportTable[] {
   const offset = report.period.utcOffsetMin;
   return [
     {

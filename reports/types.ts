@@ -1,5 +1,6 @@
 import type { Medium, NodeId, Tier, Zone } from '../domain';
 import type { ReportPeriod } from './period';
+import type { SecuritySection } from './security';
 
 /** One outage of a node (or of the uplink it hangs on): consecutive 5-minute buckets with downtime. */
 export interface Outage {
@@ -82,4 +83,6 @@ export interface MonthlyReport {
   links: LinkRow[];
   /** Every root-cause outage, planned ones included (marked), by start time. */
   outages: Outage[];
+  /** From the log store; null when the report was built without one. */
+  security: SecuritySection | null;
 }

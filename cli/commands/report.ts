@@ -17,6 +17,7 @@ interface ReportFlags {
   inventory: string;
   store: string;
   alertsDb?: string;
+  logStore?: string;
   county?: string;
   utcOffset?: string;
   chromium?: string;
@@ -49,6 +50,10 @@ export function registerReportCommand(program: Command): void {
       '--alerts-db <file>',
       "the alert engine's state file: its maintenance windows and planned work are excluded",
     )
+    .option(
+      '--log-store <spec>',
+      'add the security section from this log store: sqlite:PATH or postgres://HOST:PORT/DB (account from EGOV_NOC_LOGSTORE_USER / _PASSWORD)',
+    )
     .option('--county <id>', "only this county's subtree (a county operator's report)")
     .option(
       '--utc-offset <minutes>',
@@ -73,12 +78,14 @@ export function registerReportCommand(program: Command): void {
         fail(`--county "${flags.county.slice(0, 60)}" is not a node of ${flags.inventory}`);
       const silences = readSilencesOrFail(reports.readSilences, flags.alertsDb);
       const store = await openStoreOrFail(flags.store);
+      const logStore = flags.logStore === undefined ? undefined : await openLogStoreOrFail(flags.logStore);
       try {
         const report = await reports.buildMonthlyReport({
           topology,
           store,
           period: parsed.period,
           silences,
+          ...(logStore === undefined ? {} : { logStore }),
           ...(scopeRoot === undefined ? {} : { scopeRoot }),
         });
         const content =
@@ -96,6 +103,7 @@ export function registerReportCommand(program: Command): void {
         fail(`report: ${(error as Error).message}`);
       } finally {
         await store.close();
+        await logStore?.close();
       }
     });
 }
@@ -132,4 +140,26 @@ async function openStoreOrFail(spec: string): Promise<import('../../metrics').Me
     fail(`metrics store ${described}: ${(error as Error).message}`);
   }
   return store;
+}
+
+async function openLogStoreOrFail(spec: string): Promise<import('../../logs').LogStore> {
+  const { openLogStore, parseLogStoreSpec } = await import('../../logs');
+  const { createLogger } = await import('../../common');
+  const { existsSync } = await import('node:fs');
+  let parsed;
+  try {
+    parsed = parseLogStoreSpec(spec);
+  } catch (error) {
+    fail(`--log-store: ${(error as Error).message}`);
+  }
+  // A report must not create an empty store where the path was mistyped.
+  if (parsed.kind === 'sqlite' && parsed.path !== ':memory:' && !existsSync(parsed.path))
+    fail(`--log-store: no log store at ${parsed.path}`);
+  const environment = readEnvironment();
+  const { user, password } = environment.logStore;
+  // No init(): reading creates nothing, so a read-only database account is enough.
+  return openLogStore(spec, {
+    logger: createLogger({ level: environment.logLevel ?? 'warn' }),
+    credentials: { ...(user === undefined ? {} : { user }), ...(password === undefined ? {} : { password }) },
+  });
 }

@@ -13,6 +13,10 @@ import { parseString } from '@fast-csv/parse';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertStore } from '../../alerts/store';
+import { memoryLogger } from '../../common';
+import { asNodeId, type SecurityEvent } from '../../domain';
+import { openLogStore } from '../../logs';
+import { makeEvent } from '../logs/store/contract';
 import { availability, expectedNodes } from '../reports/expected';
 import { fillEmbedded } from '../reports/fill-embedded';
 import { buildFixture, INVENTORY_YAML, type MonthFixture } from '../reports/month-fixture';
@@ -29,7 +33,7 @@ async function report(format: string, extra: string[] = []): Promise<string> {
     'report',
     ...['--month', fixture.month, '--format', format, '--out', out],
     ...['--inventory', join(dir, 'net.yaml'), '--store', `sqlite:${join(dir, 'metrics.db')}`],
-    ...['--alerts-db', join(dir, 'alerts.db'), ...extra],
+    ...['--alerts-db', join(dir, 'alerts.db'), '--log-store', `sqlite:${join(dir, 'logs.db')}`, ...extra],
   ]);
   return out;
 }
@@ -44,6 +48,19 @@ function parseCsv(text: string): Promise<string[][]> {
   });
 }
 
+/** The month's security events: 5 failed sign-ins on a-town and 2 attacks from an unknown sender, from one address; 3 denies on b-gw; one event the month before. */
+function securityEvents(): SecurityEvent[] {
+  const inMonth = fixture.startMs + 3 * 86_400_000;
+  const repeat = (count: number, overrides: Partial<SecurityEvent>): SecurityEvent[] =>
+    Array.from({ length: count }, (_, index) => makeEvent({ timeMs: inMonth + index * 1000, ...overrides }));
+  return [
+    ...repeat(5, { node: asNodeId('a-town'), category: 'auth-failure', sourceAddress: '203.0.113.9' }),
+    ...repeat(3, { node: asNodeId('b-gw'), category: 'policy-deny', sourceAddress: '198.51.100.7' }),
+    ...repeat(2, { node: null, category: 'attack', sourceAddress: '203.0.113.9' }),
+    makeEvent({ node: asNodeId('b-gw'), category: 'attack', timeMs: fixture.startMs - 1000 }),
+  ];
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'egov-report-cli-'));
   writeFileSync(join(dir, 'net.yaml'), INVENTORY_YAML);
@@ -51,6 +68,11 @@ beforeAll(async () => {
   const alerts = new AlertStore(join(dir, 'alerts.db'));
   for (const silence of fixture.silences) alerts.saveSilence(silence);
   alerts.close();
+  const logs = openLogStore(`sqlite:${join(dir, 'logs.db')}`, { logger: memoryLogger() });
+  await logs.init();
+  logs.write(securityEvents());
+  await logs.flush();
+  await logs.close();
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,6 +105,8 @@ describe('egov-noc report', () => {
       '层级与网络 Groups',
       '节点 Nodes',
       '中断 Outages',
+      '安全事件 Security',
+      '来源地址 Sources',
     ]);
     const nodes = workbook.getWorksheet('节点 Nodes');
     expect(nodes?.rowCount).toBe(1 + Object.keys(expected).length);
@@ -114,10 +138,30 @@ describe('egov-noc report', () => {
     for (const image of images) expect(statSync(join(dir, image)).size).toBeGreaterThan(1000);
   }, 120_000);
 
+  it("counts the month's security events per county and category, with the top sources", async () => {
+    const rows = await parseCsv(readFileSync(await report('csv'), 'utf8'));
+    const security = rows.filter((row) => row[0] === 'security' && row[1] === 'row');
+    // county, auth-success, auth-failure, command, config-change, policy-deny, attack, system, total
+    expect(security.map((row) => row.slice(2, 11))).toEqual([
+      ['甲县政务外网路由器', '0', '5', '0', '0', '0', '0', '0', '5'],
+      ['乙县政务外网路由器', '0', '0', '0', '0', '3', '0', '0', '3'],
+      ['其他 other', '0', '0', '0', '0', '0', '2', '0', '2'],
+    ]);
+    const sources = rows.filter((row) => row[0] === 'sources' && row[1] === 'row');
+    expect(sources.map((row) => row.slice(2, 4))).toEqual([
+      ['203.0.113.9', '7'],
+      ['198.51.100.7', '3'],
+    ]);
+  }, 60_000);
+
   it("--county writes that county's report only", async () => {
     const rows = await parseCsv(readFileSync(await report('csv', ['--county', 'b-gw']), 'utf8'));
     const nodeIds = rows.filter((row) => row[0] === 'nodes' && row[1] === 'row').map((row) => row[3]);
     expect(nodeIds.sort()).toEqual(['b-gw', 'b-town']);
+    const security = rows.filter((row) => row[0] === 'security' && row[1] === 'row');
+    expect(security.map((row) => [row[2], row[10]])).toEqual([['乙县政务外网路由器', '3']]);
+    const sources = rows.filter((row) => row[0] === 'sources' && row[1] === 'row');
+    expect(sources.map((row) => row[2])).toEqual(['198.51.100.7']);
   }, 60_000);
 
   it('refuses a bad month, format or county with the reason', async () => {
