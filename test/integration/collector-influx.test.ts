@@ -56,7 +56,7 @@ describe('collector → InfluxDB', () => {
       hostHealth: false,
       now: clock,
     });
-    const nodes = ['xichuan-gw', 'ny-mcu', 'ny-core'].map(asNodeId);
+    const nodes = ['xichuan-gw', 'ny-mcu', 'ny-core', 'ny-dx'].map(asNodeId);
     await Promise.all(nodes.map((n) => collector.pollNow(n)));
     const t0 = clockMs;
     clockMs += 60_000;
@@ -93,7 +93,13 @@ describe('collector → InfluxDB', () => {
     const [node] = await store.latest('node', { node: 'ny-core' });
     expect(node?.tags).toMatchObject({ node: 'ny-core', tier: 'city', zone: 'internal', role: 'router' });
     expect(node?.fields.reachable).toBe(1);
-    expect((await store.latest('storage', { node: 'ny-core' })).length).toBeGreaterThan(0);
+    // Storage is HOST-RESOURCES, on the net-snmp host; the Huawei router reports its hardware instead.
+    expect((await store.latest('storage', { node: 'ny-dx' })).length).toBeGreaterThan(0);
+    const [hardware] = await store.latest('hardware', { node: 'ny-core' });
+    expect(hardware?.tags.profile).toBe('huawei-vrp');
+    expect(hardware?.fields.temperatureC).toBeGreaterThan(0);
+    const [entity] = await store.latest('entity', { node: 'ny-core' });
+    expect(entity?.tags).toMatchObject({ model: 'NE40E-X8', softwareRev: 'V800R012C10SPC300' });
     const video = await store.latest('video', { node: 'ny-mcu' });
     expect(video.map((p) => p.tags.link).sort()).toEqual(
       inventory.videoLinks
