@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -17,6 +18,7 @@ export interface ProcessSample {
   rssBytes: number;
   heapUsedBytes: number;
   openFds: number;
+  load1: number;
 }
 
 export function processSampler(): () => ProcessSample {
@@ -29,6 +31,7 @@ export function processSampler(): () => ProcessSample {
       heapUsedBytes: memory.heapUsed,
       // The listing itself holds one descriptor while it reads: the same +1 in every sample.
       openFds: readdirSync('/proc/self/fd').length,
+      load1: loadavg()[0] ?? Number.NaN,
     };
   };
 }

@@ -50,6 +50,8 @@ export interface MemorySample {
   rssBytes: number;
   heapUsedBytes: number;
   openFds: number;
+  /** The host's 1-minute load average: the machine may be shared, and latency follows it. */
+  load1: number;
 }
 
 export interface WindowSummary {
@@ -59,6 +61,7 @@ export interface WindowSummary {
   /** Judged on the median: a descriptor held for a moment at a sample (a child process's pipe) is not growth. */
   fdsMedian: number;
   fdsMax: number;
+  load1Median: number;
   polls: number;
   failedPolls: number;
   p50Ms: number;
@@ -128,6 +131,7 @@ export class WindowRecorder {
       heapUsedMedianBytes: median(this.memory.map((m) => m.heapUsedBytes)),
       fdsMedian: median(this.memory.map((m) => m.openFds)),
       fdsMax: this.memory.length === 0 ? Number.NaN : Math.max(...this.memory.map((m) => m.openFds)),
+      load1Median: median(this.memory.map((m) => m.load1)),
       polls: this.polls,
       failedPolls: this.failedPolls,
       p50Ms: percentile(sorted, 50),
@@ -203,6 +207,14 @@ export function compareWindows(first: WindowSummary, last: WindowSummary): SoakR
       first: ms(first.p50Ms),
       last: ms(last.p50Ms),
       change: pct(changePct(first.p50Ms, last.p50Ms)),
+      target: '',
+      verdict: '',
+    },
+    {
+      measure: 'host load average, 1 min (median)',
+      first: first.load1Median.toFixed(1),
+      last: last.load1Median.toFixed(1),
+      change: pct(changePct(first.load1Median, last.load1Median)),
       target: '',
       verdict: '',
     },

@@ -17,6 +17,7 @@ function summary(overrides: Partial<WindowSummary> = {}): WindowSummary {
     heapUsedMedianBytes: 120 * 2 ** 20,
     fdsMedian: 40,
     fdsMax: 44,
+    load1Median: 2,
     polls: 25_000,
     failedPolls: 0,
     p50Ms: 8,
@@ -54,14 +55,15 @@ describe('WindowRecorder', () => {
     recorder.addPoll(1000, 10, true);
     recorder.addPoll(1999, 20, false);
     recorder.addPoll(2000, 500, true);
-    recorder.addMemory(500, { rssBytes: 1, heapUsedBytes: 1, openFds: 99 });
-    recorder.addMemory(1500, { rssBytes: 100, heapUsedBytes: 50, openFds: 30 });
+    recorder.addMemory(500, { rssBytes: 1, heapUsedBytes: 1, openFds: 99, load1: 9 });
+    recorder.addMemory(1500, { rssBytes: 100, heapUsedBytes: 50, openFds: 30, load1: 3 });
     const s = recorder.summary();
     expect(s.polls).toBe(2);
     expect(s.failedPolls).toBe(1);
     expect(s.p99Ms).toBe(20);
     expect(s.fdsMax).toBe(30);
     expect(s.fdsMedian).toBe(30);
+    expect(s.load1Median).toBe(3);
     expect(s.rssMedianBytes).toBe(100);
   });
 
@@ -111,7 +113,7 @@ describe('compareWindows', () => {
     const table = formatSoakTable(compareWindows(summary(), summary()));
     const lines = table.split('\n');
     expect(lines[0]).toMatch(/^measure\s+first window\s+last window\s+change\s+target/);
-    expect(lines).toHaveLength(2 + 7);
+    expect(lines).toHaveLength(2 + 8);
     expect(table).toContain('PASS');
   });
 });
