@@ -5,8 +5,8 @@ import type { Outage } from './types';
 export const BUCKET_S = 300;
 const BUCKET_MS = BUCKET_S * 1000;
 
-/** Mean of `reachable` per 5-minute bucket start, per node (what the rollups hold). */
-export type Readings = Map<NodeId, Map<number, number>>;
+/** Mean of `reachable` per 5-minute bucket of the period, per node (NaN: no reading); what the rollups hold. */
+export type Readings = Map<NodeId, Float64Array>;
 
 /** Ancestors' state in a bucket, as seen by a node below them. */
 const PATH_CLEAR = 0;
@@ -49,7 +49,7 @@ function closeRun(run: OpenRun, node: InventoryNode, startMs: number): Outage {
  */
 export function nodeTimeline(
   node: InventoryNode,
-  readings: Map<number, number> | undefined,
+  readings: Float64Array | undefined,
   above: NodeTimeline | null,
   maintenance: NodeMaintenance,
   period: { startMs: number; endMs: number },
@@ -73,8 +73,8 @@ export function nodeTimeline(
     const atMs = period.startMs + index * BUCKET_MS;
     const pathAbove = above?.pathBelow[index] ?? PATH_CLEAR;
     line.pathBelow[index] = pathAbove;
-    const mean = readings?.get(atMs);
-    if (mean === undefined) {
+    const mean = readings?.[index] ?? Number.NaN;
+    if (Number.isNaN(mean)) {
       run = finish(run);
       continue;
     }

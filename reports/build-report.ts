@@ -25,22 +25,31 @@ export interface ReportInput {
 /** Media a carrier leases to us: reported against their SLA even when none is configured. */
 const LEASED_MEDIA = new Set(['leased', 'hfc']);
 
+/** Nodes per query: a province's month is read a slice at a time, never all its points at once. */
+const NODES_PER_QUERY = 200;
+
 async function readReachability(input: ReportInput, nodeIds: NodeId[]): Promise<Readings> {
-  const series = await input.store.query({
-    measurement: 'node',
-    field: 'reachable',
-    nodes: nodeIds,
-    startMs: input.period.startMs,
-    endMs: input.period.endMs,
-    stepS: BUCKET_S,
-    aggregation: 'mean',
-    groupBy: ['node'],
-  });
+  const { startMs, endMs } = input.period;
+  const buckets = Math.ceil((endMs - startMs) / (BUCKET_S * 1000));
   const readings: Readings = new Map();
-  for (const one of series) {
-    const node = one.tags.node;
-    if (node === undefined || !input.topology.has(node)) continue;
-    readings.set(node, new Map(one.points));
+  for (let from = 0; from < nodeIds.length; from += NODES_PER_QUERY) {
+    const series = await input.store.query({
+      measurement: 'node',
+      field: 'reachable',
+      nodes: nodeIds.slice(from, from + NODES_PER_QUERY),
+      startMs,
+      endMs,
+      stepS: BUCKET_S,
+      aggregation: 'mean',
+      groupBy: ['node'],
+    });
+    for (const one of series) {
+      const node = one.tags.node;
+      if (node === undefined || !input.topology.has(node)) continue;
+      const means = new Float64Array(buckets).fill(Number.NaN);
+      for (const [atMs, mean] of one.points) means[Math.floor((atMs - startMs) / (BUCKET_S * 1000))] = mean;
+      readings.set(node, means);
+    }
   }
   return readings;
 }
