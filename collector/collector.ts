@@ -154,6 +154,8 @@ interface NodeRuntime {
   lldpKey: string | null;
   /** The device profile, learned from sysObjectID/sysDescr on the first answer and after a reboot. */
   profile: DeviceProfile | null;
+  /** ENTITY-MIB names and classes, re-read with the chassis every metadataEveryN polls. */
+  entities: HealthReading['entities'];
   maxRepetitions: number;
   /** The poll in progress: a second request for the same node joins it (counters stay in order). */
   inFlight: Promise<void> | null;
@@ -233,6 +235,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       polls: 0,
       lldpKey: null,
       profile: null,
+      entities: null,
       maxRepetitions: Math.max(1, Math.min(maxRepCap, node.interfaces.length + 1)),
       inFlight: null,
     });
@@ -329,11 +332,13 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         maxRepetitions: 16,
         withEntity: (rt.polls - 1) % metadataEveryN === 0,
         ifNameOf: (ifIndex) => rt.ifMemory.names.get(ifIndex),
+        knownEntities: rt.entities,
       }),
       Promise.all(kinds.map((kind) => VIDEO_PROBES[kind].poll(session, Math.max(4, videoLinks.length + 1)))),
       doLldp ? pollLldp(session, rt.maxRepetitions, rt.ifMemory.names) : Promise.resolve(null),
     ]);
     const reading: HealthReading | null = health.ok ? health.value : null;
+    if (reading) rt.entities = reading.entities;
     if (!health.ok)
       logger.debug(
         { node: rt.node.id, profile: profile.id, reason: health.error.message },
@@ -357,7 +362,10 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     });
     rt.memory = normalized.memory;
     // A reboot may be a software upgrade or a swapped chassis: identify the device again next poll.
-    if (normalized.events.some((event) => event.type === 'node.reboot')) rt.profile = null;
+    if (normalized.events.some((event) => event.type === 'node.reboot')) {
+      rt.profile = null;
+      rt.entities = null;
+    }
     const readings: VideoReading[] = [];
     for (const v of videos) {
       if (v.ok) readings.push(...v.value.readings);

@@ -52,12 +52,14 @@ export interface HealthReading {
   storage: StorageReading[];
   /** Read only on polls that asked for the entity table. */
   chassis: Chassis | null;
+  /** Entity names and classes used for this reading: keep it and pass it back as knownEntities. */
+  entities: EntityTable | null;
   values: number;
   requests: number;
 }
 
 /** Every column the profile needs, once, in a stable order (a column named twice is walked once). */
-function columnsOf(profile: DeviceProfile, withEntity: boolean): string[] {
+function columnsOf(profile: DeviceProfile, withEntity: boolean, entitiesKnown: boolean): string[] {
   const oids: string[] = [];
   const add = (...more: Array<string | undefined>) => {
     for (const oid of more) if (oid !== undefined && !oids.includes(oid)) oids.push(oid);
@@ -72,9 +74,10 @@ function columnsOf(profile: DeviceProfile, withEntity: boolean): string[] {
   if (profile.optics) add(profile.optics.rxOid, profile.optics.txOid);
   const needsEntity =
     withEntity ||
-    profile.fans?.entityClass !== undefined ||
-    profile.powerSupplies?.entityClass !== undefined ||
-    profile.optics?.index === 'entity';
+    (!entitiesKnown &&
+      (profile.fans?.entityClass !== undefined ||
+        profile.powerSupplies?.entityClass !== undefined ||
+        profile.optics?.index === 'entity'));
   if (profile.entityMib && needsEntity) add(...ENTITY_COLUMN_OIDS);
   return oids;
 }
@@ -164,9 +167,12 @@ export async function pollProfile(
     withEntity: boolean;
     /** Names ports in tables indexed by ifIndex (the interface walk knows them). */
     ifNameOf?: (ifIndex: number) => string | undefined;
+    /** The entity table from an earlier poll: names and classes are not walked again until withEntity. */
+    knownEntities?: EntityTable | null;
   },
 ): Promise<SnmpResult<HealthReading>> {
-  const oids = columnsOf(profile, options.withEntity);
+  const known = options.knownEntities ?? null;
+  const oids = columnsOf(profile, options.withEntity, known !== null);
   const usesHr = profile.cpu?.kind === 'host-resources' || profile.memory?.kind === 'host-resources';
   const [walked, hr] = await Promise.all([
     oids.length > 0 ? session.walkColumns(oids, options.maxRepetitions) : Promise.resolve(null),
@@ -176,7 +182,11 @@ export async function pollProfile(
   if (hr && !hr.ok && !walked) return hr;
   const columns = walked?.value.columns ?? [];
   const col = (oid: string) => columns[oids.indexOf(oid)];
-  const entity = parseEntityTable(ENTITY_COLUMN_OIDS.map((oid) => col(oid) ?? new Map()));
+  const walkedEntity = oids.includes(ENTITY_COLUMN_OIDS[0] as string);
+  const entity =
+    walkedEntity || known === null
+      ? parseEntityTable(ENTITY_COLUMN_OIDS.map((oid) => col(oid) ?? new Map()))
+      : known;
   const hrValue = hr?.ok ? hr.value : null;
   let values = hrValue?.values ?? 0;
   for (const c of columns) values += c.size;
@@ -193,6 +203,7 @@ export async function pollProfile(
       optics: optics(profile, col, entity, options.ifNameOf ?? (() => undefined)),
       storage: hrValue?.storage ?? [],
       chassis: options.withEntity ? entity.chassis : null,
+      entities: profile.entityMib ? entity : null,
       values,
       requests: (walked?.value.requests ?? 0) + (hrValue?.requests ?? 0),
     },
