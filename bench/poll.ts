@@ -265,9 +265,11 @@ async function measure(
   store: MetricsStore,
   loaded: { inventory: Inventory; topology: Topology },
   manifest: AgentEndpoint[],
+  deviceHealth = true,
 ): Promise<Measured> {
   const { inventory, topology } = loaded;
   const collector = await startCollector({
+    deviceHealth,
     topology,
     inventory,
     manifest,
@@ -341,7 +343,9 @@ export async function run(): Promise<void> {
   const results: Measured[] = [];
   let influxd: Influxd | null = null;
   try {
-    const stores: Array<[string, () => Promise<MetricsStore>]> = [
+    const stores: Array<[string, () => Promise<MetricsStore>, boolean?]> = [
+      // The same run without device profiles: what CPU, memory and hardware from the vendors' MIBs cost.
+      ['collector only, IF-MIB/LLDP/video (no profiles)', () => Promise.resolve(nullStore()), false],
       ['collector only (no store)', () => Promise.resolve(nullStore())],
     ];
     if (STORES.includes('influx'))
@@ -360,11 +364,11 @@ export async function run(): Promise<void> {
         'end to end, embedded SQLite store',
         () => Promise.resolve(openMetricsStore(join(dir, 'metrics.sqlite'), { logger: memoryLogger() })),
       ]);
-    for (const [label, open] of stores) {
+    for (const [label, open, deviceHealth] of stores) {
       const store = await open();
       await store.init();
       try {
-        results.push(await measure(label, store, loaded, sim.manifest));
+        results.push(await measure(label, store, loaded, sim.manifest, deviceHealth ?? true));
       } finally {
         await store.close();
       }

@@ -96,6 +96,11 @@ export interface CollectorOptions {
    * node is this collector's. Default: every node is.
    */
   assignment?: { owns(node: NodeId): boolean };
+  /**
+   * false: interfaces, LLDP and video only, no device profile (CPU, memory, hardware). The poll
+   * benchmark compares the two in one run. Default true.
+   */
+  deviceHealth?: boolean;
   /** false: poll only on pollNow() (tests that step through polls one by one). Default true. */
   schedule?: boolean;
   onStatus?: (status: CollectorStatus) => void;
@@ -326,22 +331,24 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     rt.polls++;
     const videoLinks = videoLinksAt.get(rt.node.id) ?? [];
     const kinds = [...new Set(videoLinks.map((l) => l.probe))];
-    const profile = await profileOf(rt, session);
+    const profile = options.deviceHealth === false ? null : await profileOf(rt, session);
     const [health, videos, lldp] = await Promise.all([
-      pollProfile(session, profile, {
-        maxRepetitions: 16,
-        withEntity: (rt.polls - 1) % metadataEveryN === 0,
-        ifNameOf: (ifIndex) => rt.ifMemory.names.get(ifIndex),
-        knownEntities: rt.entities,
-      }),
+      profile === null
+        ? Promise.resolve(null)
+        : pollProfile(session, profile, {
+            maxRepetitions: 16,
+            withEntity: (rt.polls - 1) % metadataEveryN === 0,
+            ifNameOf: (ifIndex) => rt.ifMemory.names.get(ifIndex),
+            knownEntities: rt.entities,
+          }),
       Promise.all(kinds.map((kind) => VIDEO_PROBES[kind].poll(session, Math.max(4, videoLinks.length + 1)))),
       doLldp ? pollLldp(session, rt.maxRepetitions, rt.ifMemory.names) : Promise.resolve(null),
     ]);
-    const reading: HealthReading | null = health.ok ? health.value : null;
+    const reading: HealthReading | null = health?.ok ? health.value : null;
     if (reading) rt.entities = reading.entities;
-    if (!health.ok)
+    if (health && !health.ok)
       logger.debug(
-        { node: rt.node.id, profile: profile.id, reason: health.error.message },
+        { node: rt.node.id, profile: profile?.id, reason: health.error.message },
         'health not polled',
       );
     const hostResources: HostResourcesReading | null = reading && {
