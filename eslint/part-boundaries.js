@@ -78,7 +78,7 @@ export const NEVER_IMPORTS = {
 export const INNER_IMPORTS = {
   cli: {
     'bench/*': 'each benchmark is its own entry point, loaded only when it is run',
-    'pki/key-types/index': '--help lists key types without loading the CA',
+    'pki/key-types/names': '--help lists key types without loading the CA or the key modules',
     'pki/profiles/index': '--help lists certificate profiles without loading the CA',
     'pki/revocation-reasons': '--help lists revocation reasons without loading the CA',
     'inventory/generate-options': '--help lists generator presets without loading the generator',

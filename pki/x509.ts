@@ -22,43 +22,9 @@ import {
   readWhole,
 } from './der';
 
-export const OID = {
-  commonName: '2.5.4.3',
-  country: '2.5.4.6',
-  locality: '2.5.4.7',
-  organization: '2.5.4.10',
-  organizationalUnit: '2.5.4.11',
-  subjectKeyIdentifier: '2.5.29.14',
-  keyUsage: '2.5.29.15',
-  subjectAltName: '2.5.29.17',
-  basicConstraints: '2.5.29.19',
-  crlNumber: '2.5.29.20',
-  crlReason: '2.5.29.21',
-  nameConstraints: '2.5.29.30',
-  crlDistributionPoints: '2.5.29.31',
-  authorityKeyIdentifier: '2.5.29.35',
-  extKeyUsage: '2.5.29.37',
-  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
-  ocsp: '1.3.6.1.5.5.7.48.1',
-  ocspBasic: '1.3.6.1.5.5.7.48.1.1',
-  ocspNonce: '1.3.6.1.5.5.7.48.1.2',
-  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
-  caIssuers: '1.3.6.1.5.5.7.48.2',
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-  clientAuth: '1.3.6.1.5.5.7.3.2',
-  ocspSigning: '1.3.6.1.5.5.7.3.9',
-  extensionRequest: '1.2.840.113549.1.9.14',
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  ecPublicKey: '1.2.840.10045.2.1',
-  sha1: '1.3.14.3.2.26',
-  sha256: '2.16.840.1.101.3.4.2.1',
-  sha256WithRsa: '1.2.840.113549.1.1.11',
-  sha384WithRsa: '1.2.840.113549.1.1.12',
-  sha512WithRsa: '1.2.840.113549.1.1.13',
-  ecdsaWithSha256: '1.2.840.10045.4.3.2',
-  ecdsaWithSha384: '1.2.840.10045.4.3.3',
-  ecdsaWithSha512: '1.2.840.10045.4.3.4',
-} as const;
+import { OID } from './oids';
+
+export { OID };
 
 import type { SignatureAlgorithm } from './key-types/index';
 import { signWith } from './key-types/index';

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { CertificateRecord, GeneratedCertificate, KeyType, PkiService } from '../../pki/index';
-import { KEY_TYPES, isKeyType } from '../../pki/key-types/index';
+import { KEY_TYPES, isKeyType } from '../../pki/key-types/names';
 import { PROFILE_NAMES } from '../../pki/profiles/index';
 import { REVOCATION_REASONS } from '../../pki/revocation-reasons';
 import { readEnvironment } from '../environment';

@@ -10,6 +10,7 @@ import type { DerNode } from '../der';
 import type { CheckedPublicKey, HashName, KeyTypeModule, Result } from './key-type';
 import { POLICY } from './key-type';
 import { nodeSign, verifier } from './node-signature';
+import { ECDSA_KEY_TYPES } from './names';
 
 const OIDS = {
   ecPublicKey: '1.2.840.10045.2.1',
@@ -59,7 +60,7 @@ const OTHER_CURVES: Record<string, string> = {
   '1.3.36.3.3.2.8.1.1.11': 'brainpoolP384r1',
 };
 
-const GENERATES = ['p256', 'p384'] as const;
+const GENERATES = ECDSA_KEY_TYPES;
 type EcKeyType = (typeof GENERATES)[number];
 
 function fail<T>(reason: string): Result<T> {

@@ -35,8 +35,9 @@ export type {
 export const KEY_TYPE_MODULES: readonly KeyTypeModule[] = [rsaKeys, sm2Keys, ecdsaKeys];
 const MODULES = KEY_TYPE_MODULES;
 
-export const KEY_TYPES = [...rsaKeys.generates, ...ecdsaKeys.generates, ...sm2Keys.generates] as const;
-export type KeyType = (typeof KEY_TYPES)[number];
+import { KEY_TYPES, isKeyType, type KeyType } from './names';
+
+export { KEY_TYPES, isKeyType, type KeyType };
 
 /** Key algorithms outside the policy, named so a refusal says what was sent. */
 const OTHER_ALGORITHMS: Record<string, string> = {
@@ -51,10 +52,6 @@ const OTHER_ALGORITHMS: Record<string, string> = {
 
 function fail<T>(reason: string): Result<T> {
   return { ok: false, reason };
-}
-
-export function isKeyType(value: string): value is KeyType {
-  return (KEY_TYPES as readonly string[]).includes(value);
 }
 
 export function generateKey(type: KeyType): KeyPair {

@@ -8,6 +8,7 @@ import { DerError, children, nullValue, oid, readWhole, sequence } from '../der'
 import type { DerNode } from '../der';
 import type { CheckedPublicKey, KeyTypeModule, Result } from './key-type';
 import { nodeSign, verifier } from './node-signature';
+import { RSA_KEY_TYPES } from './names';
 
 const OIDS = {
   rsaEncryption: '1.2.840.113549.1.1.1',
@@ -21,7 +22,7 @@ const MAX_BITS = 8192;
 const MIN_EXPONENT = 65537n;
 const MAX_EXPONENT_BITS = 256;
 
-const GENERATES = ['rsa2048', 'rsa3072', 'rsa4096'] as const;
+const GENERATES = RSA_KEY_TYPES;
 type RsaKeyType = (typeof GENERATES)[number];
 
 function fail<T>(reason: string): Result<T> {

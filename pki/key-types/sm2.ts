@@ -22,6 +22,7 @@ import {
   toBigInt,
 } from './sm2-signature';
 import type { Sm2PrivateKey } from './sm2-signature';
+import { SM2_KEY_TYPES } from './names';
 
 export const SM2_OIDS = {
   ecPublicKey: '1.2.840.10045.2.1',
@@ -36,7 +37,7 @@ export const SM2_CURVE = defineCurve(SM2_P256_PARAMETERS, {
   sumHasX: sumHasXNatively,
 });
 
-const GENERATES = ['sm2'] as const;
+const GENERATES = SM2_KEY_TYPES;
 type Sm2KeyType = (typeof GENERATES)[number];
 
 function fail<T>(reason: string): Result<T> {

@@ -1,4 +1,4 @@
-import { OID } from '../x509';
+import { OID } from '../oids';
 import type { CertificateProfile } from './profile';
 
 /** An operator's TLS client certificate, issued under the network center node they work at. */

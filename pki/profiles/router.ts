@@ -1,4 +1,4 @@
-import { OID } from '../x509';
+import { OID } from '../oids';
 import type { CertificateProfile } from './profile';
 
 /** A router's or switch's TLS server certificate (HTTPS/NETCONF management, IPsec peers). */

@@ -1,4 +1,4 @@
-import { OID } from '../x509';
+import { OID } from '../oids';
 import type { CertificateProfile } from './profile';
 
 /** A server's TLS certificate (portal, data-exchange center, console). */

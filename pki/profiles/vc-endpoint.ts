@@ -1,4 +1,4 @@
-import { OID } from '../x509';
+import { OID } from '../oids';
 import type { CertificateProfile } from './profile';
 
 /** A video-conference MCU or codec: accepts and places TLS/SIP-TLS calls, so server and client. */
