@@ -89,6 +89,31 @@ describe('console at scale', () => {
     await context.close();
   });
 
+  it('overview: ready means drawn with live colours, not a grid of unknowns filled in a second later', async () => {
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'city-duty', PASSWORD);
+    await openOverview(page);
+    const known = page.locator('[data-testid=area-cell]').first();
+    await expect.poll(() => known.getAttribute('data-area'), { timeout: 30_000 }).toBe('xichuan-gw');
+    // The fault is known to the server: a fresh load must show it in its first ready frame.
+    await page.reload();
+    await page.waitForSelector('[data-testid=overview][data-ready=true]');
+    const firstFrame = await page.evaluate<{ area: string | null; worst: string | null; unknown: number }>(
+      `(() => {
+        const cells = [...document.querySelectorAll('[data-testid=area-cell]')];
+        return {
+          area: cells[0]?.getAttribute('data-area') ?? null,
+          worst: cells[0]?.getAttribute('data-worst') ?? null,
+          unknown: cells.filter((c) => c.getAttribute('data-worst') === 'unknown').length,
+        };
+      })()`,
+    );
+    expect(firstFrame.area).toBe('xichuan-gw');
+    expect(firstFrame.worst).toMatch(/down|critical/);
+    expect(firstFrame.unknown).toBe(0);
+    await context.close();
+  });
+
   it('device table: filters, sorts, exports CSV, and renders only the rows on screen', async () => {
     const { context, page } = await newSession(browser);
     await signIn(page, stack.url, 'city-duty', PASSWORD);
