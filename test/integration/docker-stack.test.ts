@@ -122,20 +122,23 @@ afterAll(async () => {
   await influxd?.destroy();
 });
 
+const ROUTER_NODE = 'xichuan-gw';
 const variables: Record<string, string> = {
   tier: '.*',
   zone: '.*',
-  node: 'xichuan-gw',
+  node: ROUTER_NODE,
   ifName: '.*',
   link: '.*',
   collector: '.*',
   host: '.*',
 };
-const interpolate = (query: string): string =>
+const interpolate = (query: string, node = ROUTER_NODE): string =>
   query
     .replaceAll('$timeFilter', 'time > now() - 15m')
     .replaceAll('$__interval', '10s')
-    .replace(/\$(\w+)/g, (whole, name: string) => variables[name] ?? whole);
+    .replace(/\$(\w+)/g, (whole, name: string) => (name === 'node' ? node : (variables[name] ?? whole)));
+/** Storage (HOST-RESOURCES) comes from hosts only: a Huawei router answers its own MIBs, not hrStorage. */
+const HOST_NODE = 'ny-dx';
 
 describe('the compose stack, run directly on real InfluxDB and NATS', () => {
   it('the collector container created the retention policies and writes the documented measurements', async () => {
@@ -190,10 +193,14 @@ describe('the compose stack, run directly on real InfluxDB and NATS', () => {
       }>;
       for (const panel of panels) {
         for (const target of panel.targets ?? []) {
-          const [result] = await influxql(interpolate(target.query));
-          expect(result?.error, `${dashboard.uid} / ${panel.title}`).toBeUndefined();
-          const values = (result?.series ?? []).flatMap((s) => s.values.map((row) => row[1]));
-          if (!values.some((v) => typeof v === 'number'))
+          const numbersOn = async (node: string) => {
+            const [result] = await influxql(interpolate(target.query, node));
+            expect(result?.error, `${dashboard.uid} / ${panel.title}`).toBeUndefined();
+            const values = (result?.series ?? []).flatMap((s) => s.values.map((row) => row[1]));
+            return values.some((v) => typeof v === 'number');
+          };
+          // A panel for one node must find data on a router or, for host-only measurements, a host.
+          if (!(await numbersOn(ROUTER_NODE)) && !(await numbersOn(HOST_NODE)))
             empty.push(`${dashboard.uid} / ${panel.title} / ${target.refId}`);
         }
       }
