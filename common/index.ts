@@ -38,3 +38,10 @@ export {
   type Migration,
   type MigrationOutcome,
 } from './migrations';
+export {
+  inlineChannel,
+  startWorkerChannel,
+  type RequestChannel,
+  type Unnumbered,
+  type WorkerStartup,
+} from './worker-channel';

@@ -3,6 +3,7 @@
  * in-memory database) and what the writer answers. Every request carries a sequence number; the
  * answer names it, since a prune (run in slices) may finish after batches sent later.
  */
+import type { WorkerStartup } from '../../common';
 import type { CatalogAdditions } from './catalog';
 
 export type WriterRequest =
@@ -19,7 +20,7 @@ export type WriterReply =
   | { kind: 'failed'; seq: number; message: string };
 
 /** The worker's first message: its connection is open, or why it is not. */
-export type WriterStartup = { kind: 'ready' } | { kind: 'open-failed'; message: string };
+export type WriterStartup = WorkerStartup;
 
 /** What the worker thread is started with. */
 export interface WriterWorkerData {

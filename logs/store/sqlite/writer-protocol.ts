@@ -2,6 +2,7 @@
  * What the embedded log store's main thread asks its writer (a worker thread for a file, the same
  * thread for `memory`) and what the writer answers. Requests are numbered; answers name the number.
  */
+import type { WorkerStartup } from '../../../common';
 import type { EventValues } from './writer';
 
 export type LogWriterRequest =
@@ -16,7 +17,7 @@ export type LogWriterReply =
   | { kind: 'failed'; seq: number; message: string };
 
 /** The worker's first message: its connection is open, or why it is not. */
-export type LogWriterStartup = { kind: 'ready' } | { kind: 'open-failed'; message: string };
+export type LogWriterStartup = WorkerStartup;
 
 export interface LogWriterWorkerData {
   path: string;
