@@ -437,7 +437,11 @@ export interface CaCertificateView {
   /** The authority that signed it; null for a root. */
   issuer: string | null;
   notAfterMs: number;
+  /** The key suite of a root or branch authority: a node key it signs must be of the same suite. */
+  keySuite?: CaKeySuite;
 }
+/** 'sm2': a 国密 hierarchy that issues only to SM2 keys; 'rsa-ecdsa': RSA and ECDSA keys. */
+export type CaKeySuite = 'sm2' | 'rsa-ecdsa';
 export interface CaCertificatesResponse {
   authorities: CaCertificateView[];
 }

@@ -88,3 +88,16 @@ describe('POST /api/certificates under an SM2 CA', () => {
     expect(await response.text()).toMatch(/SM2 \(国密\) hierarchy and issues only to an SM2 key/);
   });
 });
+
+describe('GET /api/certificates/authorities under an SM2 CA', () => {
+  it('reports the SM2 key suite for the root and every branch, so the issue form can default to SM2', async () => {
+    const response = await pkiAdmin.api('/api/certificates/authorities');
+    expect(response.status).toBe(200);
+    const { authorities } = (await response.json()) as {
+      authorities: Array<{ kind: string; keySuite?: string }>;
+    };
+    const ownAuthorities = authorities.filter((a) => a.kind === 'root' || a.kind === 'branch');
+    expect(ownAuthorities.length).toBeGreaterThan(1);
+    expect(ownAuthorities.map((a) => a.keySuite)).toEqual(ownAuthorities.map(() => 'sm2'));
+  });
+});

@@ -2,10 +2,12 @@
  * Certificates of the caller's nodes: list, PEM download, issue (CSR or server-generated key) and
  * revoke. CA private keys never leave the PKI; a generated node key is returned once and not kept.
  */
+import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import { CERT_PROFILES } from '../../shared';
 import type {
   CaCertificateView,
+  CaKeySuite,
   CaCertificatesResponse,
   CertificatesResponse,
   IssueCertificateResponse,
@@ -37,6 +39,24 @@ const renewBodySchema = z.strictObject({
 const isPkiKeyType = (keyType: string): keyType is PkiKeyType =>
   keyType === 'rsa2048' || keyType === 'p256' || keyType === 'p384';
 
+/** 1.2.156.10197.1.301 (the SM2 curve) as DER; Node's key details do not name this curve. */
+const SM2_CURVE_OID_DER = Buffer.from('06082a811ccf5501822d', 'hex');
+
+/** The key suite of an authority's own certificate (the first in its chain); undefined if unreadable. */
+function authorityKeySuite(pki: PkiPort, authorityId: string): CaKeySuite | undefined {
+  const chain = pki.chainPem(authorityId);
+  if (!chain.ok) return undefined;
+  try {
+    const spki = new X509Certificate(chain.value).publicKey.export({ type: 'spki', format: 'der' });
+    return spki.includes(SM2_CURVE_OID_DER) ? 'sm2' : 'rsa-ecdsa';
+  } catch {
+    return undefined;
+  }
+}
+
+const keySuiteField = (keySuite: CaKeySuite | undefined): { keySuite?: CaKeySuite } =>
+  keySuite === undefined ? {} : { keySuite };
+
 /** The CA's own certificates: its authorities and the OCSP responders' signing certificates. */
 function caCertificates(pki: PkiPort, nowMs: number): CaCertificateView[] {
   const authorities: CaCertificateView[] = (pki.authorities?.() ?? []).map((authority) => ({
@@ -46,6 +66,7 @@ function caCertificates(pki: PkiPort, nowMs: number): CaCertificateView[] {
     subject: `CN=${authority.commonName}`,
     issuer: authority.parentId,
     notAfterMs: Date.parse(authority.notAfter),
+    ...keySuiteField(authorityKeySuite(pki, authority.id)),
   }));
   const responders: CaCertificateView[] = pki
     .listCertificates({ status: 'valid' })
