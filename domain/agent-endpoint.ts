@@ -18,3 +18,15 @@ export interface AgentEndpoint {
     engineId?: string;
   };
 }
+
+/**
+ * The loopback address standing in for a management address 10.a.b.c: 127.a.b.c. Linux routes all of
+ * 127.0.0.0/8 to `lo`, so a simulated agent can bind there without setup and a discovery sweep of
+ * 10.41.0.0/16 reaches it at 127.41.0.0/16 (`simulate --addresses loopback`, `discover --address-map
+ * loopback`). Null for any address outside 10.0.0.0/8.
+ */
+export function loopbackAddressOf(address: string): string | null {
+  const match = /^10\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  if (!match || match.slice(1).some((octet) => Number(octet) > 255)) return null;
+  return `127.${match[1]}.${match[2]}.${match[3]}`;
+}
