@@ -7,6 +7,7 @@ export { buildMonthlyReport, type ReportInput } from './build-report';
 export { parseMonth, formatLocal, type ReportPeriod } from './period';
 export { readSilences } from './alert-db-silences';
 export { renderCsv } from './render-csv';
+export { reportTables, type Cell, type Label, type ReportTable } from './tables';
 export type { SecuritySection } from './security';
 export { renderXlsx } from './render-xlsx';
 export { renderHtml } from './render-html';
