@@ -44,6 +44,14 @@ export const faultSchema = z.discriminatedUnion('kind', [
       interface: z.string().min(1).optional(),
     })
     .strict(),
+  z
+    .object({
+      kind: z.literal('module-swap'),
+      node: z.string().min(1),
+      slot: z.string().min(1).max(64).optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('firmware-upgrade'), node: z.string().min(1) }).strict(),
   ...logFaultSchemas,
 ]);
 

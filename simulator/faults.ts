@@ -11,6 +11,7 @@ import {
   hardwareFaultProblem,
   type HardwareFault,
 } from './hardware-faults';
+import { applyAssetFault, ASSET_FAULT_KINDS, assetFaultProblem, type AssetFault } from './asset-faults';
 
 /** A fault an operator (or a test) injects into the running simulated network. */
 export type Fault =
@@ -24,6 +25,8 @@ export type Fault =
   | { kind: 'zone-bridge'; a: string; b: string }
   /** Fan, power supply, temperature or optical power, read through the vendor's MIBs. */
   | HardwareFault
+  /** A part replaced (new serial in its slot) or the software upgraded: the asset register's events. */
+  | AssetFault
   /** Device log only: a burst of failed logins (login-attack) or one configuration change. */
   | LogFault;
 
@@ -37,6 +40,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'counter-wrap',
   'zone-bridge',
   ...HARDWARE_FAULT_KINDS,
+  ...ASSET_FAULT_KINDS,
   'login-attack',
   'config-change',
 ];
@@ -108,6 +112,10 @@ export class FaultEngine {
       case 'overheat':
       case 'optic-degraded':
         return this.hold(id, fault, now, applyHardwareFault(this.mustDevice(fault.node), fault));
+      case 'module-swap':
+      case 'firmware-upgrade':
+        applyAssetFault(this.mustDevice(fault.node), fault);
+        return { ok: true, id };
       case 'login-attack':
       case 'config-change':
         this.host.logs?.play(fault);
@@ -169,6 +177,9 @@ export class FaultEngine {
       case 'overheat':
       case 'optic-degraded':
         return hardwareFaultProblem(this.host.device(fault.node), fault);
+      case 'module-swap':
+      case 'firmware-upgrade':
+        return assetFaultProblem(this.host.device(fault.node), fault);
       case 'login-attack':
       case 'config-change':
         return nodeProblem(fault.node) ?? (this.host.logs ? this.host.logs.problem(fault) : NO_SYSLOG_TARGET);

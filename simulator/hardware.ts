@@ -25,10 +25,21 @@ export interface HardwareState {
   overheat: number;
   /** ifIndex → active optic-degraded faults on that port's module. */
   degradedOptics: Map<number, number>;
+  /** entPhysicalIndex → how many times module-swap replaced the part in that slot (a new serial each time). */
+  swaps: Map<number, number>;
+  /** firmware-upgrade faults so far: the software and firmware revisions move on by one release each. */
+  upgrades: number;
 }
 
 export function newHardwareState(): HardwareState {
-  return { fanFailures: 0, psuFailures: 0, overheat: 0, degradedOptics: new Map() };
+  return {
+    fanFailures: 0,
+    psuFailures: 0,
+    overheat: 0,
+    degradedOptics: new Map(),
+    swaps: new Map(),
+    upgrades: 0,
+  };
 }
 
 export const FAN_COUNT = 2;
@@ -75,6 +86,12 @@ export function txDbm(node: InventoryNode, ifIndex: number): number {
 }
 
 export const dbmToMicrowatts = (dbm: number): number => Math.round(1000 * 10 ** (dbm / 10));
+
+/** The serial of the part in a slot now: the one first fitted, or the n-th replacement. */
+export function slotSerial(family: VendorFamily, nodeId: string, index: number, hw: HardwareState): string {
+  const swaps = hw.swaps.get(index) ?? 0;
+  return serialOf(family, nodeId, swaps > 0 ? `${index}#swap${swaps}` : String(index));
+}
 
 /** A serial number in the vendor's style, stable per node and part. */
 export function serialOf(family: VendorFamily, nodeId: string, part: string): string {

@@ -77,7 +77,10 @@ function describe(fault: Fault): string {
     case 'fan-fail':
     case 'psu-fail':
     case 'overheat':
+    case 'firmware-upgrade':
       return `${fault.kind} ${fault.node}`;
+    case 'module-swap':
+      return `${fault.kind} ${fault.node}${fault.slot ? ` ${fault.slot}` : ''}`;
     case 'optic-degraded':
       return `${fault.kind} ${fault.node}${fault.interface ? ` ${fault.interface}` : ''}`;
     case 'link-down':
@@ -155,6 +158,30 @@ export function registerFaultCommand(program: Command): void {
     .option('--control-file <file>', 'URL and token written by egov-noc simulate')
     .action(async (node: string, ifName: string | undefined, _opts: unknown, cmd: Command) =>
       inject(cmd, { kind: 'optic-degraded', node, ...(ifName === undefined ? {} : { interface: ifName }) }),
+    );
+
+  fault
+    .command('module-swap')
+    .description('a part is replaced: the slot reports a new serial number (the asset register records it)')
+    .argument('<node>', 'node id (a network device)')
+    .argument(
+      '[slot]',
+      'the part\'s entPhysicalName (e.g. "MPU 0", PWR1, a port) or index (default: the main board)',
+    )
+    .option('--control <url>', 'simulator control endpoint')
+    .option('--control-file <file>', 'URL and token written by egov-noc simulate')
+    .action(async (node: string, slot: string | undefined, _opts: unknown, cmd: Command) =>
+      inject(cmd, { kind: 'module-swap', node, ...(slot === undefined ? {} : { slot }) }),
+    );
+
+  fault
+    .command('firmware-upgrade')
+    .description('the device is upgraded: its software and board firmware revisions move on one release')
+    .argument('<node>', 'node id (a network device)')
+    .option('--control <url>', 'simulator control endpoint')
+    .option('--control-file <file>', 'URL and token written by egov-noc simulate')
+    .action(async (node: string, _opts: unknown, cmd: Command) =>
+      inject(cmd, { kind: 'firmware-upgrade', node }),
     );
 
   for (const kind of ['link-down', 'link-saturated'] as const)

@@ -16,6 +16,24 @@ export const ENTITY_COLUMN_OIDS = Object.values(ENTITY_COLUMNS);
 
 /** entPhysicalClass chassis(3) */
 const CHASSIS = 3;
+/** entPhysicalClass values (RFC 6933) in the words the asset register shows. */
+const CLASS_NAMES: Record<number, string> = {
+  1: 'other',
+  2: 'unknown',
+  3: 'chassis',
+  4: 'backplane',
+  5: 'container',
+  6: 'powerSupply',
+  7: 'fan',
+  8: 'sensor',
+  9: 'module',
+  10: 'port',
+  11: 'stack',
+  12: 'cpu',
+  13: 'energyObject',
+  14: 'battery',
+  15: 'storageDrive',
+};
 
 export interface Chassis {
   model: string;
@@ -25,8 +43,19 @@ export interface Chassis {
   softwareRev: string;
 }
 
+/** A replaceable part with a serial number: a board, line card, optic, power supply or fan. */
+export interface PhysicalModule extends Chassis {
+  /** entPhysicalIndex: the slot the part sits in. */
+  index: string;
+  /** entPhysicalClass in words (module, port, powerSupply, fan, …). */
+  class: string;
+  name: string;
+}
+
 export interface EntityTable {
   chassis: Chassis | null;
+  /** Every non-chassis entity that reports a serial, by index order. */
+  modules: PhysicalModule[];
   nameOf: Map<string, string>;
   classOf: Map<string, number>;
 }
@@ -45,17 +74,29 @@ export function parseEntityTable(columns: readonly Column[]): EntityTable {
     if (text) nameOf.set(index, text);
   }
   const chassisIndex = [...classOf].find(([, cls]) => cls === CHASSIS)?.[0];
-  const text = (oid: string) =>
-    chassisIndex === undefined ? '' : (toText(column(oid)?.get(chassisIndex)) ?? '').trim();
-  const chassis =
-    chassisIndex === undefined
-      ? null
-      : {
-          model: text(ENTITY_COLUMNS.model) || text(ENTITY_COLUMNS.descr),
-          serial: text(ENTITY_COLUMNS.serial),
-          hardwareRev: text(ENTITY_COLUMNS.hardwareRev),
-          firmwareRev: text(ENTITY_COLUMNS.firmwareRev),
-          softwareRev: text(ENTITY_COLUMNS.softwareRev),
-        };
-  return { chassis, nameOf, classOf };
+  const partAt = (index: string): Chassis => {
+    const text = (oid: string) => (toText(column(oid)?.get(index)) ?? '').trim();
+    return {
+      model: text(ENTITY_COLUMNS.model) || text(ENTITY_COLUMNS.descr),
+      serial: text(ENTITY_COLUMNS.serial),
+      hardwareRev: text(ENTITY_COLUMNS.hardwareRev),
+      firmwareRev: text(ENTITY_COLUMNS.firmwareRev),
+      softwareRev: text(ENTITY_COLUMNS.softwareRev),
+    };
+  };
+  const chassis = chassisIndex === undefined ? null : partAt(chassisIndex);
+  const modules: PhysicalModule[] = [];
+  for (const [index, cls] of classOf) {
+    if (index === chassisIndex) continue;
+    const part = partAt(index);
+    if (!part.serial) continue;
+    modules.push({
+      index,
+      class: CLASS_NAMES[cls] ?? String(cls),
+      name: nameOf.get(index) ?? index,
+      ...part,
+    });
+  }
+  modules.sort((a, b) => Number(a.index) - Number(b.index) || a.index.localeCompare(b.index));
+  return { chassis, modules, nameOf, classOf };
 }

@@ -3,7 +3,9 @@
  *   hardware  {node, tier, zone, role, profile}: temperatureC, fans, fansFailed, powerSupplies, powerSuppliesFailed
  *   component {node, component: fan|psu, index, name}: ok (1/0), state (the vendor's raw value)
  *   optic     {node, index, name}: rxDbm, txDbm
+ *   sensor    {node, index, name, type: celsius|rpm|voltsDC|…}: value (base unit), ok (1/0) — ENTITY-SENSOR-MIB
  *   entity    {node, model, serial, hardwareRev, firmwareRev, softwareRev}: seen = 1 (on entity polls)
+ *   module    {node, index, class, name, model, serial, hardwareRev, firmwareRev, softwareRev}: seen = 1 (same polls)
  * CPU and memory go on the node point with everything else (normalizer.ts).
  */
 import type { InventoryNode, MetricPoint } from '../../domain';
@@ -56,6 +58,14 @@ export function healthPoints(node: InventoryNode, reading: HealthReading, timeMs
       timeMs,
     });
   }
+  for (const sensor of reading.sensors)
+    points.push({
+      measurement: 'sensor',
+      tags: { node: node.id, index: sensor.index, name: sensor.name, type: sensor.type },
+      fields:
+        sensor.value === null ? { ok: sensor.ok ? 1 : 0 } : { value: sensor.value, ok: sensor.ok ? 1 : 0 },
+      timeMs,
+    });
   if (reading.chassis)
     points.push({
       measurement: 'entity',
@@ -63,5 +73,7 @@ export function healthPoints(node: InventoryNode, reading: HealthReading, timeMs
       fields: { seen: 1 },
       timeMs,
     });
+  for (const part of reading.modules)
+    points.push({ measurement: 'module', tags: { node: node.id, ...part }, fields: { seen: 1 }, timeMs });
   return points;
 }

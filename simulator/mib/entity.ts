@@ -3,7 +3,14 @@
  * fans and the ports that hold an optical module. The vendor MIBs index their tables by these rows.
  */
 import type { Device, IfState } from '../device';
-import { FAN_COUNT, isOpticalPort, PSU_COUNT, serialOf, type VendorFamily } from '../hardware';
+import {
+  FAN_COUNT,
+  isOpticalPort,
+  PSU_COUNT,
+  slotSerial,
+  type HardwareState,
+  type VendorFamily,
+} from '../hardware';
 import { entry, type Entry } from './entry';
 
 const ENT_PHYSICAL = [1, 3, 6, 1, 2, 1, 47, 1, 1, 1, 1];
@@ -37,12 +44,24 @@ const MANUFACTURER: Record<VendorFamily, string> = {
   'net-snmp': '',
 };
 
-const SOFTWARE: Record<VendorFamily, string> = {
-  huawei: 'V800R012C10SPC300',
-  h3c: '7.1.070, Release 7595',
-  cisco: '15.2(4)M7',
-  'net-snmp': '',
+/** The release a device runs after `upgrades` firmware-upgrade faults (0: as shipped). */
+const SOFTWARE: Record<VendorFamily, (upgrades: number) => string> = {
+  huawei: (n) => `V800R012C10SPC${300 + 100 * n}`,
+  h3c: (n) => `7.1.070, Release ${7595 + 10 * n}`,
+  cisco: (n) => `15.2(4)M${7 + n}`,
+  'net-snmp': () => '',
 };
+
+const hasSoftware = (cls: number) => cls === ENTITY_CLASS.chassis || cls === ENTITY_CLASS.module;
+
+export function softwareRevOf(family: VendorFamily, cls: number, hw: HardwareState): string {
+  return hasSoftware(cls) ? SOFTWARE[family](hw.upgrades) : '';
+}
+
+/** Boards carry their own firmware (BootROM), upgraded with the system software. */
+export function firmwareRevOf(cls: number, hw: HardwareState): string {
+  return cls === ENTITY_CLASS.module ? `1.${12 + hw.upgrades}` : '';
+}
 
 export function physicalEntities(dev: Device): PhysicalEntity[] {
   const family = dev.family;
@@ -55,10 +74,10 @@ export function physicalEntities(dev: Device): PhysicalEntity[] {
     descr: `${name} ${partModel}`.trim(),
     containedIn,
     model: partModel,
-    serial: serialOf(family, id, String(index)),
-    hardwareRev: cls === ENTITY_CLASS.chassis || cls === ENTITY_CLASS.module ? 'REV A' : '',
-    firmwareRev: cls === ENTITY_CLASS.module ? '1.12' : '',
-    softwareRev: cls === ENTITY_CLASS.chassis || cls === ENTITY_CLASS.module ? SOFTWARE[family] : '',
+    serial: slotSerial(family, id, index, dev.hardware),
+    hardwareRev: hasSoftware(cls) ? 'REV A' : '',
+    firmwareRev: firmwareRevOf(cls, dev.hardware),
+    softwareRev: softwareRevOf(family, cls, dev.hardware),
   });
   const out: PhysicalEntity[] = [
     part(CHASSIS_INDEX, ENTITY_CLASS.chassis, model, model, 0),
@@ -77,9 +96,11 @@ export function physicalEntities(dev: Device): PhysicalEntity[] {
 
 const text = (value: string) => Buffer.from(value);
 
+/** Serials and revisions are read when asked: module-swap and firmware-upgrade change them while running. */
 export function entityEntries(dev: Device): Entry[] {
   const out: Entry[] = [];
   const manufacturer = text(MANUFACTURER[dev.family]);
+  const hw = dev.hardware;
   for (const e of physicalEntities(dev)) {
     const o = (col: number) => [...ENT_PHYSICAL, col, e.index];
     out.push(
@@ -88,9 +109,9 @@ export function entityEntries(dev: Device): Entry[] {
       entry(o(5), (w) => w.int(e.class)),
       entry(o(7), (w) => w.octets(text(e.name))),
       entry(o(8), (w) => w.octets(text(e.hardwareRev))),
-      entry(o(9), (w) => w.octets(text(e.firmwareRev))),
-      entry(o(10), (w) => w.octets(text(e.softwareRev))),
-      entry(o(11), (w) => w.octets(text(e.serial))),
+      entry(o(9), (w) => w.octets(text(firmwareRevOf(e.class, hw)))),
+      entry(o(10), (w) => w.octets(text(softwareRevOf(dev.family, e.class, hw)))),
+      entry(o(11), (w) => w.octets(text(slotSerial(dev.family, dev.node.id, e.index, hw)))),
       entry(o(12), (w) => w.octets(manufacturer)),
       entry(o(13), (w) => w.octets(text(e.model))),
     );
