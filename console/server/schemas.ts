@@ -206,12 +206,25 @@ export const auditExportQuerySchema = z.object({
   to: epochOrIso.optional(),
 });
 
-export const auditQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before: z.coerce.number().int().positive().optional(),
-  actor: text(64).optional(),
-  action: text(64).optional(),
-});
+export const auditQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    before: z.coerce.number().int().positive().optional(),
+    actor: text(64).optional(),
+    action: text(64).optional(),
+    /** A plain substring of actor, action, target or detail (no pattern syntax). */
+    q: z
+      .string()
+      .transform((raw) => raw.trim())
+      .pipe(text(200))
+      .optional(),
+    from: epochOrIso.optional(),
+    to: epochOrIso.optional(),
+  })
+  .refine((query) => query.from === undefined || query.to === undefined || query.from < query.to, {
+    message: 'must be after from',
+    path: ['to'],
+  });
 
 // ---------- WebSocket ----------
 export const streamFilterSchema = z.object({

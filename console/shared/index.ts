@@ -464,9 +464,13 @@ export interface AuditRecord {
   detail: string;
   from: string;
 }
-/** GET /api/audit?limit=&before= */
+/** GET /api/audit?limit=&before=&actor=&action=&q=&from=&to= */
 export interface AuditResponse {
   records: AuditRecord[];
+}
+/** GET /api/audit/actions: every action name in the audit the caller may read. */
+export interface AuditActionsResponse {
+  actions: string[];
 }
 /** An audit record as exported and verified: with its place in the hash chain. */
 export interface ChainedAuditRecord extends AuditRecord {

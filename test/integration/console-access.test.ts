@@ -135,6 +135,7 @@ const TABLE: Record<string, Row> = {
   },
   'GET /api/audit/export': { path: () => '/api/audit/export?format=csv', wrongRole: 'admin' },
   'GET /api/audit/verify': { path: () => '/api/audit/verify', wrongRole: 'admin' },
+  'GET /api/audit/actions': { path: () => '/api/audit/actions', wrongRole: 'admin' },
   'GET /api/tokens': { path: () => '/api/tokens', wrongRole: null },
   'POST /api/tokens': { path: () => '/api/tokens', body: () => ({ name: 'x' }), wrongRole: null },
   'DELETE /api/tokens/:id': {

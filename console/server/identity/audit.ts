@@ -70,6 +70,35 @@ const toChained = (row: AuditRow): ChainedAuditRecord => ({
   hash: row.hash ?? '',
 });
 
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  /** Only these actors (a scoped audit administrator's view). */
+  actors?: readonly string[];
+  text?: string;
+  fromMs?: number;
+  toMs?: number;
+}
+
+/** The WHERE terms of a filter; every value is a bound parameter. */
+function filterClause(filter: AuditFilter): { where: string[]; args: Array<string | number> } {
+  const where: string[] = [];
+  const args: Array<string | number> = [];
+  const add = (term: string, ...values: Array<string | number>) => {
+    where.push(term);
+    args.push(...values);
+  };
+  if (filter.actor !== undefined) add('actor = ?', filter.actor);
+  if (filter.action !== undefined) add('action = ?', filter.action);
+  if (filter.actors !== undefined)
+    add(`actor IN (${filter.actors.map(() => '?').join(', ') || 'NULL'})`, ...filter.actors);
+  if (filter.text !== undefined && filter.text !== '')
+    add("instr(lower(actor || ' ' || action || ' ' || target || ' ' || detail), lower(?)) > 0", filter.text);
+  if (filter.fromMs !== undefined) add('at_ms >= ?', filter.fromMs);
+  if (filter.toMs !== undefined) add('at_ms < ?', filter.toMs);
+  return { where, args };
+}
+
 export type AuditVerdict =
   | { ok: true; entries: number; firstId: number | null; lastId: number | null }
   | { ok: false; entryId: number; line: number; reason: string };
@@ -183,35 +212,27 @@ export class AuditTrail {
     return rows.length;
   }
 
-  /** Newest first; `beforeId` pages backwards. */
-  list(options: {
-    limit: number;
-    beforeId?: number;
-    actor?: string;
-    action?: string;
-    actors?: string[];
-  }): AuditRecord[] {
-    const where: string[] = [];
-    const args: Array<string | number> = [];
+  /**
+   * Newest first; `beforeId` pages backwards within the same filter. `text` is a plain substring of
+   * actor, action, target or detail (instr, so `%` and `_` are literal and no pattern is compiled);
+   * `fromMs`/`toMs` bound the time as [from, to).
+   */
+  list(options: AuditFilter & { limit: number; beforeId?: number }): AuditRecord[] {
+    const { where, args } = filterClause(options);
     if (options.beforeId !== undefined) {
       where.push('id < ?');
       args.push(options.beforeId);
     }
-    if (options.actor !== undefined) {
-      where.push('actor = ?');
-      args.push(options.actor);
-    }
-    if (options.action !== undefined) {
-      where.push('action = ?');
-      args.push(options.action);
-    }
-    if (options.actors !== undefined) {
-      where.push(`actor IN (${options.actors.map(() => '?').join(', ') || 'NULL'})`);
-      args.push(...options.actors);
-    }
     const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, options.limit) as AuditRow[];
     return rows.map(toRecord);
+  }
+
+  /** Every action that occurs among the records the filter allows (by actor), sorted. */
+  actions(options: Pick<AuditFilter, 'actors'> = {}): string[] {
+    const { where, args } = filterClause(options);
+    const sql = `SELECT DISTINCT action FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY action`;
+    return (this.db.prepare(sql).all(...args) as Array<{ action: string }>).map((row) => row.action);
   }
 
   /** Every record in [fromMs, toMs), oldest first, with its chain hashes (for export and verify). */

@@ -3,7 +3,12 @@
  * place in the hash chain) and verify. Nobody else reads it (三权分立).
  */
 import { stream } from 'hono/streaming';
-import type { AuditResponse, AuditVerifyResponse, ChainedAuditRecord } from '../../shared';
+import type {
+  AuditActionsResponse,
+  AuditResponse,
+  AuditVerifyResponse,
+  ChainedAuditRecord,
+} from '../../shared';
 import type { Principal } from '../http/route';
 import { defineRoute } from '../http/route';
 import type { ServerContext } from '../context';
@@ -27,7 +32,7 @@ export const auditRoutes = [
     method: 'get',
     path: '/api/audit',
     summary:
-      'Audit records, newest first (a scoped audit administrator sees its own and those of users inside its subtree)',
+      'Audit records, newest first, filtered by actor, action, q (a plain substring of actor, action, target or detail, ≤ 200 characters) and from/to (epoch ms or ISO 8601, [from, to)); `before` pages within the filter (a scoped audit administrator sees its own and those of users inside its subtree)',
     tag: 'audit',
     permission: 'audit',
     query: auditQuerySchema,
@@ -39,9 +44,26 @@ export const auditRoutes = [
         ...(query.before !== undefined ? { beforeId: query.before } : {}),
         ...(query.actor !== undefined ? { actor: query.actor } : {}),
         ...(query.action !== undefined ? { action: query.action } : {}),
+        ...(query.q !== undefined && query.q !== '' ? { text: query.q } : {}),
+        ...(query.from !== undefined ? { fromMs: query.from } : {}),
+        ...(query.to !== undefined ? { toMs: query.to } : {}),
         ...(actors ? { actors } : {}),
       });
       const body: AuditResponse = { records };
+      return c.json(body);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/audit/actions',
+    summary:
+      'Every action name in the audit the caller may read (for the filter), sorted; a scoped audit administrator gets those of its own actors',
+    tag: 'audit',
+    permission: 'audit',
+    returns: 'AuditActionsResponse',
+    handler: ({ c, who }, ctx) => {
+      const actors = actorsInScope(who, ctx);
+      const body: AuditActionsResponse = { actions: ctx.identity.audit.actions(actors ? { actors } : {}) };
       return c.json(body);
     },
   }),
