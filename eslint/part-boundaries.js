@@ -53,6 +53,7 @@ export const NEVER_IMPORTS = {
     'logs',
     'alerts',
     'pki',
+    'reports',
     'console/shared',
   ),
   'console/web': except('domain', 'console/shared'),

@@ -17,6 +17,7 @@ import { auditRoutes } from './routes/audit';
 import { certificateRoutes } from './routes/certificates';
 import { metricRoutes } from './routes/metrics';
 import { buildOpenApi } from './routes/openapi';
+import { reportRoutes } from './routes/reports';
 import { securityEventRoutes } from './routes/security-events';
 import { sessionRoutes } from './routes/session';
 import { topologyRoutes } from './routes/topology';
@@ -35,6 +36,7 @@ export function apiRoutes(): AnyRoute[] {
     ...alertRoutes,
     ...certificateRoutes,
     ...securityEventRoutes,
+    ...reportRoutes,
     ...adminRoutes,
     ...auditRoutes,
     ...accountRoutes,

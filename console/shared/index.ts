@@ -553,3 +553,6 @@ export type ServerMessage =
   | { type: 'resync'; reason: string }
   | { type: 'pong'; atMs: number }
   | { type: 'error'; message: string };
+
+// ---------- reports ----------
+export * from './reports';

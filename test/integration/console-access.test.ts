@@ -335,6 +335,16 @@ const TABLE: Record<string, Row> = {
     foreign: { user: 'xc-op', expect: 404 },
   },
   'GET /api/security-events/summary': { path: () => '/api/security-events/summary', wrongRole: null },
+  'GET /api/reports/:month': {
+    path: () => '/api/reports/2026-11?county=nanzhao-gw',
+    wrongRole: null,
+    foreign: { user: 'xc-op', expect: 404 },
+  },
+  'GET /api/reports/:month/export': {
+    path: () => '/api/reports/2026-11/export?format=csv&county=nanzhao-gw',
+    wrongRole: null,
+    foreign: { user: 'xc-op', expect: 404 },
+  },
   'GET /api/admin/host': { path: () => '/api/admin/host', wrongRole: 'pkiadm' },
   'GET /api/openapi.json': { path: () => '/api/openapi.json', wrongRole: null },
 };

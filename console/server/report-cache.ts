@@ -1,0 +1,117 @@
+/**
+ * Built monthly reports, kept: a finished month does not change (unless its maintenance windows do,
+ * which is part of the key), so it is built once; the current month is rebuilt after a few minutes.
+ * Bounded in entries, and in builds at once (a province's month reads every node's month).
+ */
+import { createHash } from 'node:crypto';
+import type { NodeId, Silence } from '../../domain';
+import type { LogStore } from '../../logs';
+import { buildMonthlyReport, type MonthlyReport, type ReportPeriod } from '../../reports';
+import type { ServerContext } from './context';
+
+export const REPORT_CACHE_ENTRIES = 32;
+/** How long a report of the month in progress is served before it is built again. */
+export const CURRENT_MONTH_TTL_MS = 5 * 60_000;
+const MAX_PARALLEL_BUILDS = 2;
+
+interface Entry {
+  report: Promise<MonthlyReport>;
+  /** Infinity for a finished month. */
+  freshUntilMs: number;
+}
+
+/** Silences that touch the period, by content: adding or changing one makes a new report. */
+function silencesKey(silences: readonly Silence[], period: ReportPeriod): string {
+  const touching = silences
+    .filter(
+      (silence) =>
+        silence.recurrence !== undefined ||
+        (silence.startsAtMs < period.endMs && silence.endsAtMs > period.startMs),
+    )
+    .map((silence) => JSON.stringify(silence))
+    .sort();
+  return createHash('sha256').update(touching.join('\n')).digest('hex').slice(0, 16);
+}
+
+export class ReportCache {
+  private readonly entries = new Map<string, Entry>();
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The report of a period for a subtree (null: the whole network), built or kept. */
+  get(period: ReportPeriod, scopeRoot: NodeId | null): Promise<MonthlyReport> {
+    const silences = this.ctx.alerts.silences.list({ includeExpired: true });
+    const key = `${period.month}|${period.utcOffsetMin}|${scopeRoot ?? '*'}|${silencesKey(silences, period)}`;
+    const nowMs = this.now();
+    const kept = this.entries.get(key);
+    if (kept !== undefined && kept.freshUntilMs > nowMs) {
+      // Least recently used goes first: a read moves the entry to the end.
+      this.entries.delete(key);
+      this.entries.set(key, kept);
+      return kept.report;
+    }
+    const report = this.build(period, scopeRoot, silences);
+    this.entries.set(key, {
+      report,
+      freshUntilMs: period.endMs <= nowMs ? Number.POSITIVE_INFINITY : nowMs + CURRENT_MONTH_TTL_MS,
+    });
+    report.catch(() => this.entries.delete(key));
+    while (this.entries.size > REPORT_CACHE_ENTRIES) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+    return report;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private async build(
+    period: ReportPeriod,
+    scopeRoot: NodeId | null,
+    silences: Silence[],
+  ): Promise<MonthlyReport> {
+    await this.slot();
+    try {
+      const { topology, metrics, securityEvents } = this.ctx;
+      return await buildMonthlyReport({
+        topology,
+        store: metrics,
+        period,
+        silences,
+        nowMs: this.now(),
+        ...(scopeRoot === null ? {} : { scopeRoot }),
+        // The report reads only `counts` from the log store, which the console's port provides.
+        ...(securityEvents === null ? {} : { logStore: securityEvents as unknown as LogStore }),
+      });
+    } finally {
+      // The slot passes straight to the next waiting build, so no third build slips in between.
+      const next = this.waiting.shift();
+      if (next === undefined) this.running -= 1;
+      else next();
+    }
+  }
+
+  private async slot(): Promise<void> {
+    if (this.running < MAX_PARALLEL_BUILDS) this.running += 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+}
+
+const caches = new WeakMap<ServerContext, ReportCache>();
+
+/** One cache per console server. */
+export function reportCacheOf(ctx: ServerContext): ReportCache {
+  let cache = caches.get(ctx);
+  if (cache === undefined) {
+    cache = new ReportCache(ctx);
+    caches.set(ctx, cache);
+  }
+  return cache;
+}
