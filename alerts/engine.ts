@@ -209,6 +209,8 @@ export class AlertCore {
       case 'collector.health':
       case 'certificate.expiry':
       case 'security.event':
+      case 'asset.change':
+      case 'service.check':
         this.dispatch(event);
         return;
       case 'alert':
@@ -358,6 +360,8 @@ function aboutNode(event: BusEvent): NodeId | null {
     case 'node.reboot':
     case 'trap':
     case 'topology.drift':
+    case 'asset.change':
+    case 'service.check':
       return event.node;
     case 'security.event':
       return event.event.node;

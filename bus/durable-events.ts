@@ -14,6 +14,8 @@ const DURABILITY = {
   'topology.drift': 'durable',
   'certificate.expiry': 'durable',
   'security.event': 'durable',
+  'asset.change': 'durable', // module-replaced and firmware-upgraded alerts
+  'service.check': 'durable', // down, defaced and stale alerts
   // Periodic: the next report replaces a lost one.
   'collector.health': 'live',
   // The engine's own output, from its durable store; a console catches up over REST (resume by seq).

@@ -92,6 +92,65 @@ export interface CertificateExpiryEvent {
   daysLeft: number;
 }
 
+/** Kinds of service check the collector runs (collector/checks/). */
+export type ServiceCheckKind = 'http' | 'tls' | 'dns' | 'tcp' | 'icmp';
+
+/** A service's certificate as a tls or https check saw it. */
+export interface ServiceCertificate {
+  subject: string;
+  notAfterMs: number;
+  daysLeft: number;
+  /** Chain (our CA or the system's) and host name verified. */
+  valid: boolean;
+  /** Why not valid, in the TLS library's fixed words (e.g. CERT_HAS_EXPIRED, hostname mismatch). */
+  error: string | null;
+}
+
+/**
+ * One run of one service check (HTTP(S), TLS, DNS, TCP, ICMP) attached to the node that hosts or
+ * reaches the service, so correlation folds it under an outage above that node.
+ */
+export interface ServiceCheckEvent {
+  type: 'service.check';
+  node: NodeId;
+  timeMs: number;
+  check: string;
+  kind: ServiceCheckKind;
+  /** What was checked, never with credentials: a URL without userinfo or query, host:port, a name. */
+  target: string;
+  up: boolean;
+  /** When `up` last changed (or the check's first run). */
+  sinceMs: number;
+  /** Why down (fixed words: "timeout after 5000 ms", "HTTP 503", "expected text not found" …); null when up. */
+  reason: string | null;
+  latencyMs: number | null;
+  /** HTTP: significant content differs from the baseline or a forbidden word appears; null when not watched. */
+  defaced: { found: boolean; detail: string | null } | null;
+  /** HTTP: content (or Last-Modified) unchanged for longer than the check allows; null when not watched. */
+  stale: { found: boolean; unchangedS: number; limitS: number } | null;
+  certificate: ServiceCertificate | null;
+  /** ICMP (fping): loss and mean round trip. */
+  lossPct: number | null;
+}
+
+/**
+ * The asset register (设备台账) saw a part replaced (a new serial in a slot) or a software or firmware
+ * revision change, comparing a node's ENTITY-MIB read with the one before.
+ */
+export interface AssetChangeEvent {
+  type: 'asset.change';
+  node: NodeId;
+  timeMs: number;
+  change: 'module-replaced' | 'firmware-upgraded';
+  /** entPhysicalIndex of the slot (the chassis' own index for the chassis). */
+  slot: string;
+  /** What the slot is called: entPhysicalName ("MPU 0", "PWR1", a port), "chassis" for the chassis. */
+  slotName: string;
+  field: 'serial' | 'firmwareRev' | 'softwareRev';
+  oldValue: string;
+  newValue: string;
+}
+
 /** A device log line, parsed and classified (see security-event.ts for the taxonomy). */
 export interface SecurityBusEvent {
   type: 'security.event';
@@ -115,6 +174,8 @@ export type BusEvent =
   | CollectorHealthEvent
   | CertificateExpiryEvent
   | SecurityBusEvent
+  | AssetChangeEvent
+  | ServiceCheckEvent
   | AlertBusEvent;
 
 export type BusEventType = BusEvent['type'];

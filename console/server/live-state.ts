@@ -16,6 +16,7 @@ import {
   type CollectorHealthEvent,
   type MetricPoint,
   type NodeId,
+  type ServiceCheckEvent,
 } from '../../domain';
 import type { Topology } from '../../inventory';
 import type { LinkLiveState, NodeLiveState } from '../shared';
@@ -67,6 +68,8 @@ export class LiveState {
   private readonly latest = new Map<NodeId, Map<string, MetricPoint>>();
   private readonly interfaceFacts = new Map<string, InterfaceStateFact>();
   private health: CollectorHealthEvent | null = null;
+  /** The newest run of each service check, by node then check id (the node page's service list). */
+  private readonly checks = new Map<NodeId, Map<string, ServiceCheckEvent>>();
 
   constructor(
     private readonly topology: Topology,
@@ -133,6 +136,11 @@ export class LiveState {
     return this.interfaceFacts.get(`${id}|${ifName}`);
   }
 
+  /** The newest run of each service check attached to the node, by check id. */
+  serviceChecks(id: NodeId): ServiceCheckEvent[] {
+    return [...(this.checks.get(id)?.values() ?? [])].sort((a, b) => a.check.localeCompare(b.check));
+  }
+
   collectorHealth(): CollectorHealthEvent | null {
     return this.health;
   }
@@ -168,13 +176,24 @@ export class LiveState {
       case 'collector.health':
         this.health = event;
         return;
+      case 'service.check':
+        this.applyServiceCheck(event);
+        return;
       case 'node.reboot':
       case 'trap':
       case 'topology.drift':
       case 'certificate.expiry':
       case 'security.event':
+      case 'asset.change':
         return;
     }
+  }
+
+  private applyServiceCheck(event: ServiceCheckEvent): void {
+    if (!this.facts.has(event.node)) return;
+    const byCheck = this.checks.get(event.node) ?? new Map<string, ServiceCheckEvent>();
+    this.checks.set(event.node, byCheck);
+    if ((byCheck.get(event.check)?.timeMs ?? -Infinity) <= event.timeMs) byCheck.set(event.check, event);
   }
 
   private applySamples(node: NodeId, timeMs: number, points: MetricPoint[]): void {
