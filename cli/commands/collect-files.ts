@@ -57,6 +57,8 @@ const configSchema = z.strictObject({
     .optional(),
   /** Where received security events are kept: sqlite:PATH or postgres://HOST:PORT/DB. */
   logStore: z.string().min(1).optional(),
+  /** JSON-lines file (0600) for events the log store refuses for their content (default: beside an SQLite store). */
+  logDeadLetter: z.string().min(1).optional(),
   /** Days the log store keeps events (default 180, the legal minimum: 网络安全法 §21). */
   logRetentionDays: z.number().int().min(1).optional(),
   /** Accept a retention under 180 days (a lab; never the record of logs). */
@@ -121,6 +123,7 @@ export function readConfig(file: string): CollectConfigResult {
       ...(config.manifest === undefined ? {} : { manifest: resolve(base, config.manifest) }),
       ...(config.syslog === undefined ? {} : { syslog: resolveSyslogFiles(config.syslog, base) }),
       ...(config.logStore === undefined ? {} : { logStore: local(config.logStore) }),
+      ...(config.logDeadLetter === undefined ? {} : { logDeadLetter: resolve(base, config.logDeadLetter) }),
     },
   };
 }

@@ -29,6 +29,7 @@ export interface SyslogFlags {
   syslogRequireClientCert?: boolean;
   syslogRelays?: string[];
   logStore?: string;
+  logDeadLetter?: string;
   logRetentionDays?: number;
 }
 
@@ -38,6 +39,7 @@ export interface SyslogSettings {
   tls?: { port: number; certFile: string; keyFile: string; caFile?: string; requireClientCert: boolean };
   relays: string[];
   logStore?: string;
+  deadLetterPath?: string;
   retention: { retentionDays?: number; allowBelowLegalMinimum?: boolean };
 }
 
@@ -78,6 +80,9 @@ export function syslogSettings(flags: SyslogFlags, config: Partial<CollectConfig
       fail((error as Error).message);
     }
   }
+  const deadLetterPath = flags.logDeadLetter ?? config.logDeadLetter;
+  if (deadLetterPath !== undefined && logStore === undefined)
+    fail('--log-dead-letter is where the log store sets refused events aside: it needs --log-store');
   const retentionDays = flags.logRetentionDays ?? config.logRetentionDays;
   const allowBelowLegalMinimum = config.logRetentionBelowLegalMinimum;
   return {
@@ -92,6 +97,7 @@ export function syslogSettings(flags: SyslogFlags, config: Partial<CollectConfig
       : { tls: { port: tlsPort, certFile, keyFile, ...(caFile ? { caFile } : {}), requireClientCert } }),
     relays,
     ...(logStore === undefined ? {} : { logStore }),
+    ...(deadLetterPath === undefined ? {} : { deadLetterPath }),
   };
 }
 
@@ -137,6 +143,7 @@ async function openStore(
 ): Promise<LogStore> {
   const store = openLogStore(settings.logStore, {
     ...settings.retention,
+    ...(settings.deadLetterPath === undefined ? {} : { deadLetterPath: settings.deadLetterPath }),
     logger: deps.logger.child({ part: 'log-store' }),
     credentials: {
       ...(deps.logStoreAccount?.user === undefined ? {} : { user: deps.logStoreAccount.user }),
@@ -211,7 +218,7 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
     status() {
       const s = receiver.stats();
       const kept = store
-        ? ` logstore pending=${store.health().pendingEvents} dropped=${store.health().droppedEvents}`
+        ? ` logstore pending=${store.health().pendingEvents} dropped=${store.health().droppedEvents} deadLettered=${store.health().deadLetteredEvents}`
         : '';
       const zone = deps.zone === undefined ? '' : ` outOfZone=${outOfZone}`;
       return ` syslog=${s.received} parsed=${s.parsed} unknown=${s.unknownSenders} oversized=${s.oversized} malformed=${s.malformed} dropped=${s.dropped}${zone}${kept}`;

@@ -112,6 +112,10 @@ export function registerCollectCommand(program: Command): void {
     .option('--syslog-relays <ipv4,…>', 'relays (rsyslog) whose lines name their node in HOSTNAME', list)
     .option('--log-store <spec>', 'keep received security events: sqlite:PATH or postgres://HOST:PORT/DB')
     .option(
+      '--log-dead-letter <file>',
+      'JSON-lines file (0600) for events the log store refuses (default: beside an SQLite store)',
+    )
+    .option(
       '--log-retention-days <n>',
       'days the log store keeps events (default and legal minimum 180)',
       positive('--log-retention-days'),

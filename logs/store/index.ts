@@ -43,6 +43,8 @@ export interface LogStoreOptions extends LogRetentionOptions {
   maxBufferedEvents?: number;
   batchSize?: number;
   flushIntervalMs?: number;
+  /** JSON-lines file for events the backend refuses for their content (default: beside an SQLite file). */
+  deadLetterPath?: string;
   /** Clock for the partitions created ahead (tests). */
   now?: () => number;
 }

@@ -75,6 +75,8 @@ export interface LogStoreHealth {
   pendingEvents: number;
   /** Events refused because the buffer was full: never silent, always counted. */
   droppedEvents: number;
+  /** Events the backend refused for their content, set aside in the dead-letter file, not retried. */
+  deadLetteredEvents: number;
   /** Events written since the store opened. */
   writtenEvents: number;
   /** Whether the last write to the backend succeeded. */

@@ -2,9 +2,12 @@
  * The bounded buffer between the receiver and a backend: events wait here until a batch is written.
  * A full buffer refuses new events and counts them; a failed batch goes back to the front and is
  * retried on the next flush, so an outage costs memory up to the bound and never an exception.
+ * A batch the backend refuses for its content (it is up, but will not take some event) is halved
+ * until the refused events stand alone; those go to the dead letter and the rest are written.
  */
 import type { Logger } from '../../common';
 import type { SecurityEvent } from '../../domain';
+import type { DeadLetter } from './dead-letter';
 import type { LogStoreHealth } from './types';
 
 export interface WriteBufferOptions {
@@ -12,6 +15,9 @@ export interface WriteBufferOptions {
   writeBatch(events: SecurityEvent[]): Promise<void>;
   /** Turns a backend error into a message safe to show and log (no credentials). */
   describeError(error: unknown): string;
+  /** True when the backend is up but refuses the data (a constraint, a value it cannot hold). */
+  isRefusal(error: unknown): boolean;
+  deadLetter: DeadLetter;
   logger: Logger;
   maxBufferedEvents: number;
   batchSize: number;
@@ -62,15 +68,35 @@ export class WriteBuffer {
   private async drain(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.options.batchSize);
-      try {
-        await this.options.writeBatch(batch);
-        this.written += batch.length;
-        this.markUp();
-      } catch (error) {
-        this.pending.unshift(...batch);
-        this.markDown(error);
+      const unwritten = await this.writeIsolatingRefusals(batch);
+      if (unwritten.length > 0) {
+        this.pending.unshift(...unwritten);
         return;
       }
+    }
+  }
+
+  /** Writes the batch, setting refused events aside; returns what a backend outage left unwritten. */
+  private async writeIsolatingRefusals(batch: SecurityEvent[]): Promise<SecurityEvent[]> {
+    try {
+      await this.options.writeBatch(batch);
+      this.written += batch.length;
+      this.markUp();
+      return [];
+    } catch (error) {
+      if (!this.options.isRefusal(error)) {
+        this.markDown(error);
+        return batch;
+      }
+      if (batch.length === 1) {
+        this.options.deadLetter.add(batch[0] as SecurityEvent, this.options.describeError(error));
+        return [];
+      }
+      const half = Math.ceil(batch.length / 2);
+      const second = batch.slice(half);
+      const unwritten = await this.writeIsolatingRefusals(batch.slice(0, half));
+      if (unwritten.length > 0) return [...unwritten, ...second];
+      return this.writeIsolatingRefusals(second);
     }
   }
 
@@ -102,6 +128,7 @@ export class WriteBuffer {
     return {
       pendingEvents: this.pending.length,
       droppedEvents: this.dropped,
+      deadLetteredEvents: this.options.deadLetter.total(),
       writtenEvents: this.written,
       backendUp: this.backendUp,
       lastError: this.lastError,

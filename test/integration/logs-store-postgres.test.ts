@@ -1,4 +1,7 @@
 /** The LogStore contract and PostgreSQL specifics against a real server on a loopback port. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { memoryLogger } from '../../common';
@@ -113,6 +116,36 @@ describe('PostgreSQL log store specifics', () => {
     expect((await store.search({})).events).toHaveLength(3);
     expect(logger.lines.map((line) => line.msg)).toContain('log store backend is writable again');
     await store.close();
+  });
+
+  it('sets aside an event the server refuses (a CHECK constraint) and is not held up by it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'egov-pg-dead-'));
+    const database = server.createDatabase();
+    const deadLetterPath = join(dir, 'refused.jsonl');
+    const store = openOn(database, { logger: memoryLogger(), deadLetterPath });
+    try {
+      await store.init();
+      const admin = new pg.Client({ ...server, database });
+      await admin.connect();
+      await admin.query(
+        "ALTER TABLE security_events ADD CONSTRAINT no_poison CHECK (text NOT LIKE '%poison%')",
+      );
+      await admin.end();
+      const events = Array.from({ length: 50 }, (_, i) => makeEvent(i === 7 ? { text: 'poison' } : {}));
+      store.write(events);
+      await store.flush();
+      expect(store.health()).toMatchObject({ writtenEvents: 49, deadLetteredEvents: 1, backendUp: true });
+      expect((await store.search({ limit: 100 })).events).toHaveLength(49);
+      const entry = JSON.parse(readFileSync(deadLetterPath, 'utf8')) as {
+        reason: string;
+        event: { id: string };
+      };
+      expect(entry.event.id).toBe(events[7]?.id);
+      expect(entry.reason).toMatch(/no_poison/);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('never lets the password reach an error, the health report or a log line', async () => {

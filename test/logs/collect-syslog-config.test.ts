@@ -28,6 +28,7 @@ describe('collect config: syslog', () => {
       '  requireClientCert: true',
       '  relays: [10.41.0.50]',
       'logStore: postgres://127.0.0.1:5432/egov_logs',
+      'logDeadLetter: state/refused-events.jsonl',
       'logRetentionDays: 365',
     ]);
     expect(loaded).toMatchObject({
@@ -44,6 +45,7 @@ describe('collect config: syslog', () => {
           relays: ['10.41.0.50'],
         },
         logStore: 'postgres://127.0.0.1:5432/egov_logs',
+        logDeadLetter: join(dir, 'state/refused-events.jsonl'),
         logRetentionDays: 365,
       },
     });

@@ -6,6 +6,8 @@ import pg from 'pg';
 import type { Logger } from '../../../common';
 import type { SecurityEvent } from '../../../domain';
 import { checkCountsQuery, checkQuery } from '../query';
+import { DeadLetter } from '../dead-letter';
+import { isPostgresRefusal } from '../refusals';
 import { checkLogRetention, retentionCutoffMs, type LogRetentionOptions } from '../retention';
 import { WriteBuffer } from '../write-buffer';
 import { insertBatch } from './batch-insert';
@@ -37,6 +39,8 @@ export interface PostgresLogStoreOptions extends LogRetentionOptions {
   maxBufferedEvents?: number;
   batchSize?: number;
   flushIntervalMs?: number;
+  /** Where refused events are set aside (JSON lines, 0600); without one they are only counted. */
+  deadLetterPath?: string;
   /** Clock for the partitions created ahead (tests). */
   now?: () => number;
 }
@@ -75,6 +79,8 @@ export class PostgresLogStore implements LogStore {
     this.buffer = new WriteBuffer({
       writeBatch: (events) => this.writeBatch(events),
       describeError: (error) => this.describeError(error),
+      isRefusal: isPostgresRefusal,
+      deadLetter: new DeadLetter({ path: options.deadLetterPath ?? null, logger: options.logger }),
       logger: options.logger,
       maxBufferedEvents: options.maxBufferedEvents ?? 100_000,
       batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,

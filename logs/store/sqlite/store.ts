@@ -8,6 +8,8 @@ import type Database from 'better-sqlite3';
 import { migrate, type Logger } from '../../../common';
 import type { SecurityEvent } from '../../../domain';
 import { checkCountsQuery, checkQuery } from '../query';
+import { DeadLetter } from '../dead-letter';
+import { isSqliteRefusal } from '../refusals';
 import { checkLogRetention, retentionCutoffMs, type LogRetentionOptions } from '../retention';
 import { eventValues } from '../rows';
 import { WriteBuffer } from '../write-buffer';
@@ -33,6 +35,8 @@ export interface SqliteLogStoreOptions extends LogRetentionOptions {
   maxBufferedEvents?: number;
   batchSize?: number;
   flushIntervalMs?: number;
+  /** Where refused events are set aside; default beside the database (none for ':memory:'). */
+  deadLetterPath?: string;
 }
 
 /** Larger transactions write the full-text index with less merging: ~30 µs an event at 10,000, ~44 at 2,000. */
@@ -61,6 +65,13 @@ export class SqliteLogStore implements LogStore {
     this.buffer = new WriteBuffer({
       writeBatch: (events) => this.writeBatch(events),
       describeError: (error) => (error instanceof Error ? error.message : String(error)),
+      isRefusal: isSqliteRefusal,
+      deadLetter: new DeadLetter({
+        path:
+          options.deadLetterPath ??
+          (options.path === ':memory:' ? null : `${options.path}.dead-letter.jsonl`),
+        logger: options.logger,
+      }),
       logger: options.logger,
       maxBufferedEvents: options.maxBufferedEvents ?? 100_000,
       batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
@@ -102,7 +113,7 @@ export class SqliteLogStore implements LogStore {
       await dead.close().catch(() => undefined);
     }
     const reply = await this.writer.ask(request);
-    if (reply.kind === 'failed') throw new Error(reply.message);
+    if (reply.kind === 'failed') throw Object.assign(new Error(reply.message), { code: reply.code });
     return reply;
   }
 

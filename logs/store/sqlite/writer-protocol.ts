@@ -14,7 +14,7 @@ export type LogWriterReply =
   | { kind: 'written'; seq: number; added: number }
   | { kind: 'expired'; seq: number; deleted: number }
   | { kind: 'done'; seq: number }
-  | { kind: 'failed'; seq: number; message: string };
+  | { kind: 'failed'; seq: number; message: string; code: string };
 
 /** The worker's first message: its connection is open, or why it is not. */
 export type LogWriterStartup = WorkerStartup;

@@ -69,6 +69,7 @@ export class SqliteEventWriter {
         kind: 'failed',
         seq: request.seq,
         message: error instanceof Error ? error.message : String(error),
+        code: sqliteCode(error),
       };
     }
   }
@@ -83,4 +84,10 @@ export class SqliteEventWriter {
     if (added > 0) this.indexSince.run(before);
     return added;
   }
+}
+
+/** better-sqlite3's result code (SQLITE_CONSTRAINT_TRIGGER …): the main thread tells a refusal from an outage by it. */
+function sqliteCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
 }

@@ -80,6 +80,7 @@ export function logStoreContract(name: string, factory: LogStoreFactory): void {
       expect(store.health()).toEqual({
         pendingEvents: 0,
         droppedEvents: 0,
+        deadLetteredEvents: 0,
         writtenEvents: 0,
         backendUp: true,
         lastError: null,

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +69,35 @@ describe('embedded log store writer thread', () => {
       ]);
     } finally {
       clearInterval(ticker);
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('embedded log store refusals', () => {
+  it('sets an event SQLite refuses aside in a 0600 dead-letter file beside the database and stores the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'egov-logs-'));
+    const path = join(dir, 'logs.db');
+    const store = openLogStore(`sqlite:${path}`, { logger: memoryLogger() });
+    try {
+      await store.init();
+      // A trigger stands in for whatever a row can be refused for; SQLite answers SQLITE_CONSTRAINT_TRIGGER.
+      const admin = new Database(path);
+      admin.exec(
+        "CREATE TRIGGER refuse_poison BEFORE INSERT ON events WHEN NEW.text LIKE '%poison%' BEGIN SELECT RAISE(ABORT, 'poisoned row'); END",
+      );
+      admin.close();
+      const events = Array.from({ length: 300 }, (_, i) => makeEvent(i === 150 ? { text: 'poison' } : {}));
+      store.write(events);
+      await store.flush();
+      expect(store.health()).toMatchObject({ writtenEvents: 299, deadLetteredEvents: 1, pendingEvents: 0 });
+      expect((await store.search({ limit: 500 })).events).toHaveLength(299);
+      const deadLetter = `${path}.dead-letter.jsonl`;
+      expect(statSync(deadLetter).mode & 0o777).toBe(0o600);
+      const entry = JSON.parse(readFileSync(deadLetter, 'utf8')) as { reason: string; event: { id: string } };
+      expect(entry).toMatchObject({ reason: 'poisoned row', event: { id: events[150]?.id } });
+    } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }

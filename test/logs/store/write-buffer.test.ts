@@ -1,17 +1,28 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryLogger, type MemoryLogger } from '../../../common';
 import type { SecurityEvent } from '../../../domain';
+import { DeadLetter } from '../../../logs/store/dead-letter';
 import { WriteBuffer } from '../../../logs/store/write-buffer';
 import { makeEvent } from './contract';
 
-/** A backend that can be taken down and brought back, remembering what it stored. */
+/**
+ * A backend that can be taken down and brought back, remembering what it stored; like a database
+ * with a CHECK constraint, it refuses (SQLSTATE 23514) any batch holding an event whose text says "poison".
+ */
 function fakeBackend() {
   const stored: SecurityEvent[] = [];
   const backend = {
     up: true,
     stored,
+    writes: 0,
     writeBatch: (events: SecurityEvent[]) => {
+      backend.writes += 1;
       if (!backend.up) return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+      if (events.some((event) => event.text.includes('poison')))
+        return Promise.reject(Object.assign(new Error('violates check constraint'), { code: '23514' }));
       stored.push(...events);
       return Promise.resolve();
     },
@@ -19,10 +30,17 @@ function fakeBackend() {
   return backend;
 }
 
-function bufferOn(backend: ReturnType<typeof fakeBackend>, logger: MemoryLogger, max = 50) {
+function bufferOn(
+  backend: ReturnType<typeof fakeBackend>,
+  logger: MemoryLogger,
+  max = 50,
+  deadLetterPath: string | null = null,
+) {
   return new WriteBuffer({
     writeBatch: backend.writeBatch,
     describeError: (error) => (error instanceof Error ? error.message : String(error)),
+    isRefusal: (error) => (error as { code?: string }).code === '23514',
+    deadLetter: new DeadLetter({ path: deadLetterPath, logger }),
     logger,
     maxBufferedEvents: max,
     batchSize: 10,
@@ -56,6 +74,7 @@ describe('the log store write buffer', () => {
     expect(buffer.health()).toEqual({
       pendingEvents: 0,
       droppedEvents: 0,
+      deadLetteredEvents: 0,
       writtenEvents: 25,
       backendUp: true,
       lastError: null,
@@ -90,5 +109,56 @@ describe('the log store write buffer', () => {
     buffer.add([makeEvent()]);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(backend.stored).toHaveLength(2);
+  });
+
+  it('sets aside the events the backend refuses for their content, writes the rest in order, and moves on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'egov-dead-letter-'));
+    try {
+      const backend = fakeBackend();
+      const logger = memoryLogger();
+      const deadLetterPath = join(dir, 'logs.db.dead-letter.jsonl');
+      const buffer = bufferOn(backend, logger, 100, deadLetterPath);
+      const events = Array.from({ length: 40 }, (_, i) =>
+        makeEvent(i === 3 || i === 27 ? { text: `poison ${i}` } : {}),
+      );
+      buffer.add(events);
+      await buffer.flush();
+      expect(backend.stored).toEqual(events.filter((_, i) => i !== 3 && i !== 27));
+      expect(buffer.health()).toMatchObject({ pendingEvents: 0, deadLetteredEvents: 2, backendUp: true });
+      const setAside = readFileSync(deadLetterPath, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { reason: string; event: SecurityEvent });
+      expect(setAside.map((entry) => entry.event)).toEqual([events[3], events[27]]);
+      expect(setAside[0]?.reason).toBe('violates check constraint');
+      expect(statSync(deadLetterPath).mode & 0o777).toBe(0o600);
+      expect(logger.lines.filter((line) => /dead-letter/.test(line.msg))).toHaveLength(1);
+      // Later events are not held up behind the refused ones.
+      const later = [makeEvent(), makeEvent()];
+      buffer.add(later);
+      await buffer.flush();
+      expect(backend.stored.slice(-2)).toEqual(later);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps a refused batch that meets an outage while being split, and finishes the split once back', async () => {
+    const backend = fakeBackend();
+    const write = backend.writeBatch;
+    backend.writeBatch = (batch) => {
+      const result = write(batch);
+      if (backend.writes === 2) backend.up = false; // down after the first half landed
+      return result;
+    };
+    const buffer = bufferOn(backend, memoryLogger());
+    const events = Array.from({ length: 10 }, (_, i) => makeEvent(i === 8 ? { text: 'poison' } : {}));
+    buffer.add(events);
+    await buffer.flush();
+    expect(buffer.health()).toMatchObject({ backendUp: false, deadLetteredEvents: 0 });
+    backend.up = true;
+    await buffer.flush();
+    expect(backend.stored).toEqual(events.filter((_, i) => i !== 8));
+    expect(buffer.health()).toMatchObject({ pendingEvents: 0, deadLetteredEvents: 1 });
   });
 });
