@@ -6,7 +6,7 @@ import { BerError, BerReader, BerWriter, Tag } from './ber';
 import { newControlToken, startControl } from './control';
 import { Device, NetworkState } from './device';
 import { FaultEngine, type ActiveFault, type ClearResult, type Fault, type InjectResult } from './faults';
-import type { AgentEndpoint } from '../domain';
+import { loopbackAddressOf, type AgentEndpoint } from '../domain';
 import { lldpEntries } from './mib/lldp';
 import { shapeEntries } from './mib/shape';
 import { sortEntries } from './mib/entry';
@@ -41,6 +41,13 @@ export interface SimulatorOptions {
   host?: string;
   /** First agent port; agent i listens on basePort + i. 0 (default) = any free ports. */
   basePort?: number;
+  /**
+   * `shared` (default): every agent on `host`, one port each. `loopback`: each agent on its own
+   * address, management address 10.a.b.c → 127.a.b.c, all on `port`, as devices on a real network.
+   */
+  addresses?: 'shared' | 'loopback';
+  /** The port every agent listens on in `loopback` mode (default 161, the SNMP port; needs root). */
+  port?: number;
   /** Where traps go (SNMPv2c); none when absent. */
   trapTarget?: { host: string; port: number };
   /**
@@ -123,6 +130,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     throw new Error(
       `basePort ${basePort} cannot hold ${topology.size} agents (ports ${basePort}–${basePort + topology.size - 1} must lie in 1024–65535)`,
     );
+  const agentHostOf = agentHosts(topology, options.addresses ?? 'shared', host);
+  const loopbackPort = options.port ?? 161;
+  if (
+    options.addresses === 'loopback' &&
+    (!Number.isInteger(loopbackPort) || loopbackPort < 1 || loopbackPort > 65535)
+  )
+    throw new Error(`port ${loopbackPort} is not a UDP port (1–65535)`);
   const trapCommunity = options.trapCommunity === undefined ? null : Buffer.from(options.trapCommunity);
   const reportFault = options.onAgentFault ?? writeAgentFault;
   const network = new NetworkState(topology, clock);
@@ -236,17 +250,20 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
   const bindOne = (dev: Device, port: number) =>
     new Promise<Socket>((resolve, reject) => {
-      const socket = createSocket({ type: host === '::1' ? 'udp6' : 'udp4' });
+      const agentHost = agentHostOf(dev.node.id);
+      const socket = createSocket({ type: agentHost === '::1' ? 'udp6' : 'udp4' });
       socket.once('error', (error: NodeJS.ErrnoException) =>
         reject(
           new Error(
             error.code === 'EADDRINUSE'
-              ? `agent port ${port} for node "${dev.node.id}" is in use: choose another --base-port`
-              : `agent "${dev.node.id}": ${error.message}`,
+              ? `agent port ${agentHost}:${port} for node "${dev.node.id}" is in use: choose another ${options.addresses === 'loopback' ? '--port' : '--base-port'}`
+              : error.code === 'EACCES'
+                ? `agent "${dev.node.id}" may not bind ${agentHost}:${port}: ports below 1024 need root (choose --port 1024 or above)`
+                : `agent "${dev.node.id}": ${error.message}`,
           ),
         ),
       );
-      socket.bind(port, host, () => {
+      socket.bind(port, agentHost, () => {
         socket.removeAllListeners('error');
         socket.on('error', () => {
           counters.dropped++;
@@ -261,7 +278,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     for (let i = 0; i < list.length; i += BIND_BATCH) {
       const batch = list.slice(i, i + BIND_BATCH);
       const bound = await Promise.all(
-        batch.map((dev, j) => bindOne(dev, basePort === 0 ? 0 : basePort + i + j)),
+        batch.map((dev, j) =>
+          bindOne(
+            dev,
+            options.addresses === 'loopback' ? loopbackPort : basePort === 0 ? 0 : basePort + i + j,
+          ),
+        ),
       );
       batch.forEach((dev, j) => {
         const socket = bound[j] as Socket;
@@ -302,7 +324,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
   const manifest: AgentEndpoint[] = list.map((dev) => {
     const c = dev.credentials;
-    const entry: AgentEndpoint = { id: dev.node.id, host, port: dev.port };
+    const entry: AgentEndpoint = { id: dev.node.id, host: agentHostOf(dev.node.id), port: dev.port };
     if (c.version === '3')
       entry.v3 = {
         user: c.user,
@@ -375,6 +397,23 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       ]);
     },
   };
+}
+
+/** Where each node's agent binds: `host` for all, or its own loopback address (every node checked first). */
+function agentHosts(topology: Topology, mode: 'shared' | 'loopback', host: string): (id: string) => string {
+  if (mode === 'shared') return () => host;
+  const hosts = new Map<string, string>();
+  const refused: string[] = [];
+  for (const node of topology.nodes) {
+    const mapped = loopbackAddressOf(node.address);
+    if (mapped) hosts.set(node.id, mapped);
+    else refused.push(`${node.id} (${node.address})`);
+  }
+  if (refused.length > 0)
+    throw new Error(
+      `addresses loopback maps 10.a.b.c to 127.a.b.c; ${refused.length} node(s) have an address outside 10.0.0.0/8: ${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ', …' : ''}`,
+    );
+  return (id) => hosts.get(id) ?? host;
 }
 
 function writeAgentFault(fault: AgentFault): void {

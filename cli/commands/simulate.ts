@@ -10,6 +10,12 @@ const port = (value: string) => {
   return n;
 };
 
+const addressMode = (value: string): 'shared' | 'loopback' => {
+  if (value !== 'shared' && value !== 'loopback')
+    fail(`--addresses: expected shared or loopback, got "${value}"`);
+  return value;
+};
+
 const hostPort = (value: string) => {
   const match = /^(.+):(\d+)$/.exec(value);
   if (!match) fail(`expected host:port, got "${value}"`);
@@ -28,7 +34,7 @@ export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description(
-      'run a simulated network: one SNMP agent (v2c + v3) per inventory node on 127.0.0.1, until Ctrl-C',
+      'run a simulated network: one SNMP agent (v2c + v3) per inventory node on loopback, until Ctrl-C',
     )
     .requiredOption('--inventory <file>', 'inventory YAML')
     .option('--manifest <file>', 'write the agents (id, host, port, credentials) as JSON here (mode 0600)')
@@ -45,6 +51,18 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option('--control-port <port>', 'control endpoint port on 127.0.0.1 (0 = any free port)', port, 0)
     .option('--base-port <port>', 'first agent port; agent i listens on base+i (0 = any free ports)', port, 0)
+    .option(
+      '--addresses <mode>',
+      'shared: every agent on 127.0.0.1, a port each; loopback: each agent on its own address, 10.a.b.c → 127.a.b.c, at --port',
+      addressMode,
+      'shared',
+    )
+    .option(
+      '--port <port>',
+      'with --addresses loopback: the port every agent listens on (161 needs root)',
+      port,
+      161,
+    )
     .option(
       '--syslog-target <host:port>',
       "send each node's syslog here (UDP, its vendor's format, from its agent's port, HOSTNAME = node id)",
@@ -64,6 +82,8 @@ export function registerSimulateCommand(program: Command): void {
         controlFile: string;
         controlPort: number;
         basePort: number;
+        addresses: 'shared' | 'loopback';
+        port: number;
         syslogTarget?: { host: string; port: number };
         syslogRate?: number;
       }) => {
@@ -75,6 +95,9 @@ export function registerSimulateCommand(program: Command): void {
           const problem = chatterRateProblem(opts.syslogRate);
           if (problem) fail(`--syslog-rate: ${problem}`);
         }
+        if (opts.addresses === 'loopback' && opts.basePort !== 0)
+          fail('--base-port applies to --addresses shared; with loopback every agent listens on --port');
+        if (opts.addresses === 'loopback' && opts.port === 0) fail('--port needs a port 1–65535, not 0');
         if (opts.syslogTarget?.port === 0) fail('--syslog-target needs a port 1–65535, not 0');
         const loaded = loadInventory(opts.inventory);
         if (!loaded.ok) {
@@ -87,6 +110,8 @@ export function registerSimulateCommand(program: Command): void {
           sim = await startSimulator({
             topology: loaded.topology,
             basePort: opts.basePort,
+            addresses: opts.addresses,
+            port: opts.port,
             controlPort: opts.controlPort,
             ...(opts.trapCommunity === undefined ? {} : { trapCommunity: opts.trapCommunity }),
             ...(opts.trapTarget ? { trapTarget: opts.trapTarget } : {}),
@@ -111,11 +136,15 @@ export function registerSimulateCommand(program: Command): void {
             `cannot write the control file ${controlFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'} (choose another with --control-file)`,
           );
         }
+        const where =
+          opts.addresses === 'loopback'
+            ? `their own loopback addresses (10.a.b.c → 127.a.b.c) at port ${opts.port}`
+            : '127.0.0.1';
         console.log(
-          `${loaded.topology.network.name}: ${sim.manifest.length} agents on 127.0.0.1 (${sim.manifest.length - v3} v2c, ${v3} v3) started in ${Date.now() - started} ms`,
+          `${loaded.topology.network.name}: ${sim.manifest.length} agents on ${where} (${sim.manifest.length - v3} v2c, ${v3} v3) started in ${Date.now() - started} ms`,
         );
         console.log(
-          `ports: ${Math.min(...ports)}–${Math.max(...ports)}${opts.manifest ? `, manifest: ${opts.manifest}` : ''}`,
+          `${opts.addresses === 'loopback' ? `addresses: ${sim.manifest[0]?.host ?? ''} …` : `ports: ${Math.min(...ports)}–${Math.max(...ports)}`}${opts.manifest ? `, manifest: ${opts.manifest}` : ''}`,
         );
         console.log(
           `control: ${sim.controlUrl}, token in ${controlFile}   (egov-noc fault list --control-file ${controlFile})`,

@@ -10,6 +10,10 @@ import { entry, sortEntries, type Entry } from './entry';
 const LOC = [1, 0, 8802, 1, 1, 2, 1, 3];
 const LOC_PORT_ENTRY = [...LOC, 7, 1];
 const REM_ENTRY = [1, 0, 8802, 1, 1, 2, 1, 4, 1, 1];
+const REM_MAN_ADDR_ENTRY = [1, 0, 8802, 1, 1, 2, 1, 4, 2, 1];
+/** IANA address family ipV4(1); lldpRemManAddrIfSubtype ifIndex(2). */
+const ADDRESS_FAMILY_IPV4 = 1;
+const IF_SUBTYPE_IF_INDEX = 2;
 const SUBTYPE_LOCAL = 7;
 const SUBTYPE_INTERFACE_NAME = 5;
 
@@ -37,9 +41,35 @@ function portRows(ifIndex: number, name: Buffer): Entry[] {
   ];
 }
 
-function neighbourRows(ifIndex: number, peerId: Buffer, peerPort: Buffer, peerDescr: Buffer): Entry[] {
+/**
+ * lldpRemManAddrTable: the neighbour's management address (its inventory address), which a discovery
+ * follows. The address is part of the index (subtype, then length and octets); the columns hold how
+ * the neighbour's agent names its interface.
+ */
+function managementAddressRows(ifIndex: number, peerAddress: Buffer): Entry[] {
+  const row = (col: number) => [
+    ...REM_MAN_ADDR_ENTRY,
+    col,
+    0,
+    ifIndex,
+    1,
+    ADDRESS_FAMILY_IPV4,
+    peerAddress.length,
+    ...peerAddress,
+  ];
+  return [entry(row(3), (w) => w.int(IF_SUBTYPE_IF_INDEX)), entry(row(4), (w) => w.int(0))];
+}
+
+function neighbourRows(
+  ifIndex: number,
+  peerId: Buffer,
+  peerPort: Buffer,
+  peerDescr: Buffer,
+  peerAddress: Buffer | null,
+): Entry[] {
   const row = (col: number) => [...REM_ENTRY, col, 0, ifIndex, 1];
   return [
+    ...(peerAddress ? managementAddressRows(ifIndex, peerAddress) : []),
     entry(row(4), (w) => w.int(SUBTYPE_LOCAL)),
     entry(row(5), (w) => w.octets(peerId)),
     entry(row(6), (w) => w.int(SUBTYPE_INTERFACE_NAME)),
@@ -59,10 +89,17 @@ function buildEntries(dev: Device, deviceOf: DeviceOf): Entry[] {
   for (const s of dev.ifs) {
     const peer = s.plan.peer;
     if (!peer) continue;
-    const peerDescr = deviceOf(peer.node)?.sysDescr ?? Buffer.alloc(0);
+    const peerDevice = deviceOf(peer.node);
+    const peerDescr = peerDevice?.sysDescr ?? Buffer.alloc(0);
     out.push(
       ...portRows(s.plan.ifIndex, s.name),
-      ...neighbourRows(s.plan.ifIndex, Buffer.from(peer.node), Buffer.from(peer.ifName), peerDescr),
+      ...neighbourRows(
+        s.plan.ifIndex,
+        Buffer.from(peer.node),
+        Buffer.from(peer.ifName),
+        peerDescr,
+        peerDevice?.ipAddress ?? null,
+      ),
     );
   }
   for (const extra of bridged.get(dev) ?? []) {
@@ -70,7 +107,13 @@ function buildEntries(dev: Device, deviceOf: DeviceOf): Entry[] {
     if (!local || local.plan.peer) continue;
     out.push(
       ...portRows(extra.ifIndex, local.name),
-      ...neighbourRows(extra.ifIndex, extra.peer.sysName, Buffer.from(extra.peerIfName), extra.peer.sysDescr),
+      ...neighbourRows(
+        extra.ifIndex,
+        extra.peer.sysName,
+        Buffer.from(extra.peerIfName),
+        extra.peer.sysDescr,
+        extra.peer.ipAddress,
+      ),
     );
   }
   return out;
