@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WEB_DIST } from '../../console/server';
+import { DEFAULT_WEB_DIST, openIdentity } from '../../console/server';
 import { addUser, PASSWORD, startStack, type Stack } from '../console/server/support';
 import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
 
@@ -80,6 +80,52 @@ describe('the Admin page of each administrator', () => {
     await screenshot(page, 'admin-audit');
     await context.close();
   }, 60_000);
+
+  it('audit administrator: the filter searches the whole audit on the server, past the loaded page', async () => {
+    // One revocation, then 250 newer silences: the revocation is not on the first page of 100.
+    const writer = openIdentity(stack.dir);
+    const write = (action: string, target: string, detail: string) =>
+      writer.audit.record({ actor: 'sec', action, target, detail, from: '127.0.0.1' });
+    write('certificate.revoke', '7C1D', 'reason=superseded 镇平旧证书');
+    for (let i = 0; i < 250; i++) write('silence.create', `s${i}`, `维护窗口 ${i}`);
+    writer.close();
+
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.server.url, 'aud', PASSWORD);
+    await openAdmin(page);
+    const rows = page.locator('[data-testid=admin] table tbody tr');
+    await expect.poll(() => rows.count()).toBe(100);
+    expect(await page.locator('[data-testid=admin] table').textContent()).not.toContain('镇平旧证书');
+    // The action list is the server's: it offers the revocation though no loaded row has it.
+    const action = page.locator('[data-testid=audit-filter] select[name=action]');
+    await expect
+      .poll(() =>
+        action.locator('option').evaluateAll((options) => options.map((o) => o.getAttribute('value'))),
+      )
+      .toContain('certificate.revoke');
+
+    await page.fill('[data-testid=audit-filter] input[name=q]', '镇平旧');
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringContaining('镇平旧证书')]);
+    expect(await rows.first().textContent()).toContain('7C1D');
+    await screenshot(page, 'admin-audit-filter');
+
+    // Paging stays within the filter: 111 silences match "窗口 1" (1, 10–19, 100–199).
+    await page.fill('[data-testid=audit-filter] input[name=q]', '窗口 1');
+    await action.selectOption('silence.create');
+    const matching = async () =>
+      (await rows.allTextContents()).filter((text) => text.includes('窗口 1')).length;
+    await expect.poll(async () => [await rows.count(), await matching()]).toEqual([100, 100]);
+    await page.click('[data-testid=admin] button.more');
+    await expect.poll(() => rows.count()).toBe(111);
+    for (const text of await rows.allTextContents()) expect(text).toContain('窗口 1');
+    await expect.poll(() => page.locator('[data-testid=admin] button.more').count()).toBe(0);
+
+    // A time range that ends before anything was written: nothing matches, and it says so.
+    await page.fill('[data-testid=audit-filter] input[name=to]', '2020-01-01T00:00');
+    await page.waitForSelector('[data-testid=audit-empty]');
+    expect(await rows.count()).toBe(0);
+    await context.close();
+  }, 90_000);
 
   it('security administrator: silences and the security policy, in English too', async () => {
     const { context, page } = await newSession(browser);
