@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { SHARE_MODES } from '../../collector';
 import { readYamlConfig, type ConfigError } from '../../common';
 import {
   SNMP_AUTH_PROTOCOLS,
@@ -63,6 +64,14 @@ const configSchema = z.strictObject({
   logRetentionDays: z.number().int().min(1).optional(),
   /** Accept a retention under 180 days (a lab; never the record of logs). */
   logRetentionBelowLegalMinimum: z.boolean().optional(),
+  /** Collectors dividing this inventory through leases in JetStream KV (as --share, --collector-id, --lease-ttl). */
+  share: z
+    .strictObject({
+      mode: z.enum(SHARE_MODES),
+      collectorId: z.string().min(1).optional(),
+      leaseTtlS: z.number().positive().optional(),
+    })
+    .optional(),
   /** Poll only this zone's nodes and refuse every other (三网隔离: one collector per network). */
   zone: z.enum(ZONES).optional(),
 });

@@ -55,4 +55,19 @@ describe('egov-noc collect --config', () => {
       },
     });
   });
+
+  it('reads the share: section (collectors dividing one inventory) and names a bad mode with its line', () => {
+    const file = join(dir, 'share.yaml');
+    writeFileSync(
+      file,
+      'inventory: ny.yaml\nstore: m.sqlite\nshare:\n  mode: subtree\n  collectorId: city-a\n  leaseTtlS: 5\n',
+    );
+    expect(readConfig(file)).toMatchObject({
+      ok: true,
+      config: { share: { mode: 'subtree', collectorId: 'city-a', leaseTtlS: 5 } },
+    });
+    expect(problems('inventory: ny.yaml\nstore: m.sqlite\nshare:\n  mode: halves\n')).toEqual([
+      `${join(dir, 'collect.yaml')}:4 share.mode: Invalid option: expected one of "even"|"subtree"|"zone"`,
+    ]);
+  });
 });

@@ -29,12 +29,10 @@ let nodeIds: string[];
 let networkId: string;
 let topology: Topology;
 
-function startCollect(id: string, share = 'even'): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [
-      resolve('bin/egov-noc.js'),
-      'collect',
+/** The flags, or (`viaConfig`) the same settings as a collect.yaml with a `share:` section. */
+function collectArgs(id: string, viaConfig: boolean): string[] {
+  if (!viaConfig)
+    return [
       '--inventory',
       INVENTORY,
       '--store',
@@ -46,11 +44,36 @@ function startCollect(id: string, share = 'even'): Promise<void> {
       '--bus',
       nats.url,
       '--share',
-      share,
+      'even',
       '--collector-id',
       id,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+    ];
+  const file = join(dir, `${id}.yaml`);
+  writeFileSync(
+    file,
+    [
+      `inventory: ${resolve(INVENTORY)}`,
+      `store: ${id}.sqlite`,
+      'manifest: m.json',
+      `intervalS: ${INTERVAL_S}`,
+      `bus: ${nats.url}`,
+      'share:',
+      '  mode: even',
+      `  collectorId: ${id}`,
+      '',
+    ].join('\n'),
+  );
+  return ['--config', file];
+}
+
+function startCollect(id: string, viaConfig = false): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [resolve('bin/egov-noc.js'), 'collect', ...collectArgs(id, viaConfig)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    },
   );
   children.set(id, child);
   let output = '';
@@ -146,7 +169,7 @@ describe('collectors sharing one inventory', () => {
   it("divide the 83 nodes, poll each once, and take over a killed collector's nodes within two intervals", async () => {
     await startCollect('c1');
     await startCollect('c2');
-    await startCollect('c3');
+    await startCollect('c3', true); // collect.yaml's share: section, not flags
     const found = await reader.findKeyValueTable(leasesBucket(networkId, undefined));
     if (!found) throw new Error('the collectors made no leases bucket');
     table = found;
