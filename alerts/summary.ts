@@ -67,6 +67,7 @@ type SummaryKind =
   | 'security-burst'
   | 'logs-silent'
   | 'hardware-failure'
+  | 'asset-change'
   | 'threshold';
 
 /** The zh-CN summary of a kind, from the shared text table (the console renders the same params). */
@@ -133,6 +134,7 @@ const SUMMARY_KINDS: readonly SummaryKind[] = [
   'security-burst',
   'logs-silent',
   'hardware-failure',
+  'asset-change',
   'threshold',
 ];
 

@@ -13,3 +13,4 @@ export * from './alert-text';
 export type * from './events';
 export type * from './metric-point';
 export * from './security-event';
+export * from './csv';

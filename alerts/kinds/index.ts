@@ -1,3 +1,4 @@
+import { assetChange } from './asset-change';
 import { bruteForce } from './brute-force';
 import { certificateExpiry } from './certificate-expiry';
 import { collectorSilent } from './collector-silent';
@@ -29,6 +30,7 @@ export const RULE_KINDS: readonly KindFactory[] = [
   freshness,
   threshold,
   hardwareFailure,
+  assetChange,
   reboot,
   snmpAuthFailure,
   certificateExpiry,

@@ -33,6 +33,7 @@ const SINGLE_KINDS: ReadonlyArray<Rule['kind']> = [
   'security-burst',
   'logs-silent',
   'hardware-failure',
+  'asset-change',
 ];
 /** Kinds correlation needs: a rules file without them would hide outages. */
 const REQUIRED_KINDS: ReadonlyArray<Rule['kind']> = ['node-unreachable', 'uplink-down'];

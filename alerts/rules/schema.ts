@@ -158,6 +158,12 @@ const logsSilentRule = z.strictObject({
 
 /** A fan or power supply the device's own MIB reports failed (collector/profiles, measurement `component`). */
 const hardwareFailureRule = z.strictObject({ ...base, kind: z.literal('hardware-failure') });
+/** A part replaced or software upgraded (the console's asset register, event `asset.change`). */
+const assetChangeRule = z.strictObject({
+  ...base,
+  kind: z.literal('asset-change'),
+  resolveAfter: durationMs.default(86_400_000),
+});
 
 export const ruleSchema = z.discriminatedUnion('kind', [
   thresholdRule,
@@ -178,6 +184,7 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   securityBurstRule,
   logsSilentRule,
   hardwareFailureRule,
+  assetChangeRule,
 ]);
 
 export const RECEIVER_TYPES = ['webhook', 'wecom', 'dingtalk'] as const;

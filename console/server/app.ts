@@ -13,6 +13,7 @@ import type { PkiHttpApp } from './ports';
 import { accountRoutes } from './routes/account';
 import { adminRoutes } from './routes/admin';
 import { alertRoutes } from './routes/alerts';
+import { assetRoutes } from './routes/assets';
 import { auditRoutes } from './routes/audit';
 import { certificateRoutes } from './routes/certificates';
 import { metricRoutes } from './routes/metrics';
@@ -36,6 +37,7 @@ export function apiRoutes(): AnyRoute[] {
     ...alertRoutes,
     ...certificateRoutes,
     ...securityEventRoutes,
+    ...assetRoutes,
     ...reportRoutes,
     ...adminRoutes,
     ...auditRoutes,

@@ -3,6 +3,7 @@ import type { CollectorHealthEvent, NodeId } from '../../domain';
 import type { Topology } from '../../inventory';
 import type { MetricsStore } from '../../metrics';
 import { Scope } from './access';
+import type { AssetRegister } from './assets/register';
 import type { Identity, LoginRateLimiter, UserRecord } from './identity';
 import type { LiveState } from './live-state';
 import type { AlertsPort, PkiPort, SecurityEventsPort } from './ports';
@@ -17,6 +18,8 @@ export interface ServerContext {
   /** The log store security events are searched in; null: the console runs without one. */
   securityEvents: SecurityEventsPort | null;
   metrics: MetricsStore;
+  /** The asset register (设备台账) kept from the entity reads on the bus; null: not kept (routes 404). */
+  assets: AssetRegister | null;
   live: LiveState;
   hub: StreamHub;
   log: Logger;

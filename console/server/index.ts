@@ -18,6 +18,7 @@ import { createLogger, type Logger, type MetricsAccess } from '../../common';
 import type { Topology } from '../../inventory';
 import type { MetricsStore } from '../../metrics';
 import { buildApp } from './app';
+import { AssetRegister } from './assets/register';
 import { scopeCache, type ServerContext } from './context';
 import { hostPolicy, hostProblem } from './http/host-check';
 import { bearerToken, identifyHeaders } from './http/route';
@@ -56,7 +57,7 @@ export interface ConsoleServerOptions {
    * routes answer 404. Read only: the part that receives the syslog writes the events.
    */
   securityEvents?: SecurityEventsPort | null;
-  /** Folder for console.sqlite (users, sessions, tokens, audit). */
+  /** Folder for console.sqlite (users, sessions, tokens, audit) and assets.sqlite (the asset register). */
   stateDir: string;
   host?: string;
   /**
@@ -122,6 +123,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     alerts.list({ status: ['firing', 'acknowledged'], includeSuppressed: true, limit: 100_000 }),
   );
   const hub = new StreamHub(topology, live, alerts, log, options.stream);
+  const assets = new AssetRegister(options.stateDir, topology, bus, log.child({ part: 'assets' }));
   const ctx: ServerContext = {
     topology,
     identity,
@@ -129,6 +131,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     pki: options.pki ?? null,
     securityEvents: options.securityEvents ?? null,
     metrics: options.metrics,
+    assets,
     live,
     hub,
     log,
@@ -142,6 +145,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 
   const unsubscribe = bus.subscribeAll((event) => {
     live.apply(event);
+    if (event.type === 'samples') assets.observe(event);
     if (event.type === 'alert') hub.publishAlert(event.change, event.alert);
     else if (event.type === 'security.event') hub.publishSecurityEvent(event.event);
   });
@@ -267,6 +271,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         server.closeAllConnections();
       });
       identity.close();
+      assets.close();
     },
   };
 }

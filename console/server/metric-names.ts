@@ -30,6 +30,8 @@ export const METRIC = {
   component: { measurement: 'component', kindTag: 'component', nameTag: 'name', ok: 'ok' },
   optic: { measurement: 'optic', nameTag: 'name', rxDbm: 'rxDbm', txDbm: 'txDbm' },
   entity: { measurement: 'entity' },
+  /** Parts with serials (boards, optics, supplies, fans), read with the chassis. */
+  module: { measurement: 'module' },
   video: {
     measurement: 'video',
     linkTag: 'link',

@@ -30,6 +30,8 @@ export type {
   SilenceMatcher,
 };
 
+export * from './assets';
+
 // ---------- errors ----------
 /** Every non-2xx response body. 5xx carry a generic message and the correlation id of the log line. */
 export interface ApiError {

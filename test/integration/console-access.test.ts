@@ -335,6 +335,13 @@ const TABLE: Record<string, Row> = {
     foreign: { user: 'xc-op', expect: 404 },
   },
   'GET /api/security-events/summary': { path: () => '/api/security-events/summary', wrongRole: null },
+  'GET /api/assets': { path: () => '/api/assets', wrongRole: null },
+  'GET /api/assets/changes': {
+    path: () => '/api/assets/changes?node=nanzhao-gw',
+    wrongRole: null,
+    foreign: { user: 'xc-op', expect: 404 },
+  },
+  'GET /api/assets/export': { path: () => '/api/assets/export?format=csv', wrongRole: null },
   'GET /api/reports/:month': {
     path: () => '/api/reports/2026-11?county=nanzhao-gw',
     wrongRole: null,

@@ -1,0 +1,142 @@
+/**
+ * The register as a file: XLSX (exceljs: the assets, then one sheet of every part, then the
+ * changes) or CSV (the assets only, one rectangular table; domain/csv.ts neutralises formula cells).
+ * Headers carry both languages, like the monthly report's.
+ */
+import { csvDocument, formatLocalTime, type CsvCell } from '../../../domain';
+import type { AssetChangeView, AssetRowView } from '../../shared';
+
+const CERTIFICATE_WORDS: Record<AssetRowView['certificate']['state'], string> = {
+  valid: '有效 valid',
+  expiring: '即将到期 expiring',
+  revoked: '已吊销 revoked',
+  none: '无 none',
+};
+
+const ASSET_COLUMNS = [
+  '节点 Node',
+  '名称 Name',
+  '管理地址 Address',
+  '县区 County',
+  '位置 Location',
+  '厂商 Vendor',
+  '型号 Model',
+  '序列号 Serial',
+  '硬件版本 Hardware',
+  '固件版本 Firmware',
+  '软件版本 Software',
+  '证书 Certificate',
+  '证书到期 Certificate expiry',
+  '首次发现 First seen',
+  '最近发现 Last seen',
+  '模块数 Parts',
+];
+
+const MODULE_COLUMNS = [
+  '节点 Node',
+  '槽位 Slot',
+  '类别 Class',
+  '名称 Name',
+  '型号 Model',
+  '序列号 Serial',
+  '硬件版本 Hardware',
+  '固件版本 Firmware',
+  '软件版本 Software',
+];
+const CHANGE_COLUMNS = [
+  '时间 Time',
+  '节点 Node',
+  '名称 Name',
+  '变更 Change',
+  '部件 Part',
+  '字段 Field',
+  '原值 Old',
+  '新值 New',
+];
+const CHANGE_WORDS = {
+  'module-replaced': '模块更换 module replaced',
+  'firmware-upgraded': '固件升级 firmware upgraded',
+};
+
+function assetCells(row: AssetRowView, utcOffsetMin: number): CsvCell[] {
+  const time = (ms: number | null) => (ms === null ? null : formatLocalTime(ms, utcOffsetMin));
+  return [
+    row.node,
+    row.name,
+    row.address,
+    row.county?.name ?? null,
+    row.location,
+    row.vendor,
+    row.model,
+    row.serial,
+    row.hardwareRev,
+    row.firmwareRev,
+    row.softwareRev,
+    CERTIFICATE_WORDS[row.certificate.state],
+    time(row.certificate.notAfterMs),
+    time(row.firstSeenMs),
+    time(row.lastSeenMs),
+    row.modules.length,
+  ];
+}
+
+export function assetsCsv(rows: readonly AssetRowView[], utcOffsetMin: number): string {
+  return csvDocument([ASSET_COLUMNS, ...rows.map((row) => assetCells(row, utcOffsetMin))]);
+}
+
+export async function assetsXlsx(
+  rows: readonly AssetRowView[],
+  changes: readonly AssetChangeView[],
+  utcOffsetMin: number,
+  generatedAtMs: number,
+): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'egov-noc';
+  workbook.created = new Date(generatedAtMs);
+  const sheet = (name: string, columns: string[], cells: CsvCell[][]) => {
+    const ws = workbook.addWorksheet(name);
+    ws.addRow(columns).font = { bold: true };
+    // exceljs writes strings as text cells (never formulas): no neutralising needed here.
+    ws.addRows(cells.map((row) => row.map((cell) => cell ?? '')));
+    ws.views = [{ state: 'frozen', ySplit: 1 }];
+    columns.forEach((_, index) => (ws.getColumn(index + 1).width = index === 1 ? 32 : 18));
+  };
+  sheet(
+    '设备台账 Assets',
+    ASSET_COLUMNS,
+    rows.map((row) => assetCells(row, utcOffsetMin)),
+  );
+  sheet(
+    '模块 Parts',
+    MODULE_COLUMNS,
+    rows.flatMap((row) =>
+      row.modules.map((m) => [
+        row.node,
+        m.slot,
+        m.class,
+        m.name,
+        m.model,
+        m.serial,
+        m.hardwareRev,
+        m.firmwareRev,
+        m.softwareRev,
+      ]),
+    ),
+  );
+  sheet(
+    '变更 Changes',
+    CHANGE_COLUMNS,
+    changes.map((c) => [
+      formatLocalTime(c.timeMs, utcOffsetMin),
+      c.node,
+      c.nodeName,
+      CHANGE_WORDS[c.change],
+      c.slotName,
+      c.field,
+      c.oldValue,
+      c.newValue,
+    ]),
+  );
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,285 @@
+/**
+ * The asset register's file, <stateDir>/assets.sqlite (0600): each node's chassis and parts as last
+ * read, when first and last seen, and every change with its old and new value (kept, like the audit:
+ * the register is evidence for audits and budgets). Schema versioned (common/migrations.ts).
+ */
+import type Database from 'better-sqlite3';
+import { cacheStatements, migrate, openPrivateDatabase, type Migration } from '../../../common';
+import type { NodeId } from '../../../domain';
+import type { AssetChange, KnownHardware } from './changes';
+import type { AssetObservation, ModuleFacts, PartFacts } from './observation';
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'assets, their parts and their changes',
+    up(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS assets (
+  node TEXT PRIMARY KEY,
+  model TEXT NOT NULL,
+  serial TEXT NOT NULL,
+  hardware_rev TEXT NOT NULL,
+  firmware_rev TEXT NOT NULL,
+  software_rev TEXT NOT NULL,
+  first_seen_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL,
+  read_at_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS asset_modules (
+  node TEXT NOT NULL,
+  slot TEXT NOT NULL,
+  class TEXT NOT NULL,
+  name TEXT NOT NULL,
+  model TEXT NOT NULL,
+  serial TEXT NOT NULL,
+  hardware_rev TEXT NOT NULL,
+  firmware_rev TEXT NOT NULL,
+  software_rev TEXT NOT NULL,
+  first_seen_ms INTEGER NOT NULL,
+  read_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (node, slot)
+);
+CREATE TABLE IF NOT EXISTS asset_changes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  node TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  change TEXT NOT NULL,
+  slot TEXT NOT NULL,
+  slot_name TEXT NOT NULL,
+  field TEXT NOT NULL,
+  old_value TEXT NOT NULL,
+  new_value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS asset_changes_by_node ON asset_changes(node, at_ms);
+`);
+    },
+  },
+];
+
+export interface StoredAsset {
+  node: NodeId;
+  chassis: PartFacts;
+  modules: ModuleFacts[];
+  firstSeenMs: number;
+  lastSeenMs: number;
+  /** When the entity table was last read (every few polls). */
+  readAtMs: number;
+}
+
+export interface StoredChange extends AssetChange {
+  id: number;
+}
+
+interface AssetRow {
+  node: string;
+  model: string;
+  serial: string;
+  hardware_rev: string;
+  firmware_rev: string;
+  software_rev: string;
+  first_seen_ms: number;
+  last_seen_ms: number;
+  read_at_ms: number;
+}
+
+interface ModuleRow {
+  node: string;
+  slot: string;
+  class: string;
+  name: string;
+  model: string;
+  serial: string;
+  hardware_rev: string;
+  firmware_rev: string;
+  software_rev: string;
+}
+
+interface ChangeRow {
+  id: number;
+  node: string;
+  at_ms: number;
+  change: AssetChange['change'];
+  slot: string;
+  slot_name: string;
+  field: AssetChange['field'];
+  old_value: string;
+  new_value: string;
+}
+
+const partOf = (row: Omit<ModuleRow, 'node' | 'slot' | 'class' | 'name'>): PartFacts => ({
+  model: row.model,
+  serial: row.serial,
+  hardwareRev: row.hardware_rev,
+  firmwareRev: row.firmware_rev,
+  softwareRev: row.software_rev,
+});
+
+const changeOf = (row: ChangeRow): StoredChange => ({
+  id: row.id,
+  node: row.node as NodeId,
+  timeMs: row.at_ms,
+  change: row.change,
+  slot: row.slot,
+  slotName: row.slot_name,
+  field: row.field,
+  oldValue: row.old_value,
+  newValue: row.new_value,
+});
+
+export class AssetStore {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    this.db = cacheStatements(openPrivateDatabase(path));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    migrate(this.db, `asset register ${path}`, MIGRATIONS);
+  }
+
+  known(node: NodeId): KnownHardware | null {
+    const asset = this.db.prepare('SELECT * FROM assets WHERE node = ?').get(node) as AssetRow | undefined;
+    if (!asset) return null;
+    return { chassis: partOf(asset), modules: new Map(this.modulesOf(node).map((m) => [m.slot, m])) };
+  }
+
+  private modulesOf(node: string): ModuleFacts[] {
+    const rows = this.db
+      .prepare('SELECT * FROM asset_modules WHERE node = ? ORDER BY CAST(slot AS INTEGER), slot')
+      .all(node) as ModuleRow[];
+    return rows.map((row) => ({ slot: row.slot, class: row.class, name: row.name, ...partOf(row) }));
+  }
+
+  /** The read and its changes in one transaction: a crash never keeps one without the other. */
+  record(obs: AssetObservation, changes: readonly AssetChange[]): void {
+    const c = obs.chassis;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO assets (node, model, serial, hardware_rev, firmware_rev, software_rev, first_seen_ms, last_seen_ms, read_at_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(node) DO UPDATE SET model = excluded.model, serial = excluded.serial,
+             hardware_rev = excluded.hardware_rev, firmware_rev = excluded.firmware_rev,
+             software_rev = excluded.software_rev, last_seen_ms = MAX(last_seen_ms, excluded.last_seen_ms),
+             read_at_ms = excluded.read_at_ms`,
+        )
+        .run(
+          obs.node,
+          c.model,
+          c.serial,
+          c.hardwareRev,
+          c.firmwareRev,
+          c.softwareRev,
+          obs.timeMs,
+          obs.timeMs,
+          obs.timeMs,
+        );
+      // Parts no longer reported (a card pulled) leave the register; their history stays in changes.
+      this.db
+        .prepare('DELETE FROM asset_modules WHERE node = ? AND read_at_ms < ?')
+        .run(obs.node, obs.timeMs);
+      for (const m of obs.modules)
+        this.db
+          .prepare(
+            `INSERT INTO asset_modules (node, slot, class, name, model, serial, hardware_rev, firmware_rev, software_rev, first_seen_ms, read_at_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT(node, slot) DO UPDATE SET class = excluded.class, name = excluded.name, model = excluded.model,
+               serial = excluded.serial, hardware_rev = excluded.hardware_rev, firmware_rev = excluded.firmware_rev,
+               software_rev = excluded.software_rev, read_at_ms = excluded.read_at_ms,
+               first_seen_ms = CASE WHEN asset_modules.serial = excluded.serial THEN asset_modules.first_seen_ms ELSE excluded.first_seen_ms END`,
+          )
+          .run(
+            obs.node,
+            m.slot,
+            m.class,
+            m.name,
+            m.model,
+            m.serial,
+            m.hardwareRev,
+            m.firmwareRev,
+            m.softwareRev,
+            obs.timeMs,
+            obs.timeMs,
+          );
+      for (const change of changes)
+        this.db
+          .prepare(
+            'INSERT INTO asset_changes (node, at_ms, change, slot, slot_name, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            change.node,
+            change.timeMs,
+            change.change,
+            change.slot,
+            change.slotName,
+            change.field,
+            change.oldValue,
+            change.newValue,
+          );
+    })();
+  }
+
+  /** Last seen (any answered poll) for many nodes at once; only ever moves forward. */
+  touch(lastSeen: ReadonlyMap<NodeId, number>): void {
+    const update = this.db.prepare('UPDATE assets SET last_seen_ms = MAX(last_seen_ms, ?) WHERE node = ?');
+    this.db.transaction(() => {
+      for (const [node, atMs] of lastSeen) update.run(atMs, node);
+    })();
+  }
+
+  all(): StoredAsset[] {
+    const assets = this.db.prepare('SELECT * FROM assets').all() as AssetRow[];
+    const modules = new Map<string, ModuleFacts[]>();
+    const rows = this.db
+      .prepare('SELECT * FROM asset_modules ORDER BY node, CAST(slot AS INTEGER), slot')
+      .all() as ModuleRow[];
+    for (const row of rows) {
+      const list = modules.get(row.node) ?? [];
+      list.push({ slot: row.slot, class: row.class, name: row.name, ...partOf(row) });
+      modules.set(row.node, list);
+    }
+    return assets.map((row) => ({
+      node: row.node as NodeId,
+      chassis: partOf(row),
+      modules: modules.get(row.node) ?? [],
+      firstSeenMs: row.first_seen_ms,
+      lastSeenMs: row.last_seen_ms,
+      readAtMs: row.read_at_ms,
+    }));
+  }
+
+  /** Newest first; `nodes` limits to those (a scope), `node` to one. */
+  changes(query: { nodes?: readonly string[] | null; node?: string; limit: number }): StoredChange[] {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (query.node !== undefined) {
+      where.push('node = ?');
+      args.push(query.node);
+    }
+    if (query.nodes) {
+      where.push(`node IN (SELECT value FROM json_each(?))`);
+      args.push(JSON.stringify(query.nodes));
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM asset_changes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at_ms DESC, id DESC LIMIT ?`,
+      )
+      .all(...args, query.limit) as ChangeRow[];
+    return rows.map(changeOf);
+  }
+
+  /** How many changes each node has on record. */
+  changeCounts(): Map<string, number> {
+    const rows = this.db
+      .prepare('SELECT node, COUNT(*) AS n FROM asset_changes GROUP BY node')
+      .all() as Array<{
+      node: string;
+      n: number;
+    }>;
+    return new Map(rows.map((row) => [row.node, row.n]));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
