@@ -1,4 +1,4 @@
-import { StringCodec, type KV, type NatsConnection } from 'nats';
+import { StringCodec, type KV, type KvEntry, type NatsConnection, type QueuedIterator } from 'nats';
 
 export interface KeyValueEntry {
   key: string;
@@ -60,23 +60,35 @@ class NatsKeyValueTable implements KeyValueTable {
     return (await orNull(this.kv.delete(key, { previousSeq: revision }).then(() => true))) ?? false;
   }
 
+  /**
+   * One ordered read of the bucket's last values (a watch stopped once it has caught up), not a
+   * request per key: each collector reads every lease a few times a lifetime, 5,000 at province scale.
+   */
   async entries(prefix: string): Promise<KeyValueEntry[]> {
-    const keys: string[] = [];
-    for await (const key of await this.kv.keys(`${prefix}.>`)) keys.push(key);
-    const found = await Promise.all(keys.map((key) => this.kv.get(key)));
-    return found.flatMap((entry) =>
-      entry && entry.operation === 'PUT'
-        ? [
-            {
-              key: entry.key,
-              value: strings.decode(entry.value),
-              revision: entry.revision,
-              writtenMs: entry.created.getTime(),
-            },
-          ]
-        : [],
-    );
+    const found = new Map<string, KeyValueEntry>();
+    let caughtUp = false;
+    let watcher: QueuedIterator<KvEntry> | null = null;
+    watcher = await this.kv.watch({
+      key: `${prefix}.>`,
+      initializedFn: () => {
+        caughtUp = true;
+        watcher?.stop();
+      },
+    });
+    if (caughtUp) watcher.stop();
+    for await (const entry of watcher) {
+      if (entry.operation === 'PUT')
+        found.set(entry.key, {
+          key: entry.key,
+          value: strings.decode(entry.value),
+          revision: entry.revision,
+          writtenMs: entry.created.getTime(),
+        });
+      else found.delete(entry.key);
+    }
+    return [...found.values()];
   }
+
 }
 
 /** Open (or create) the bucket; an existing bucket keeps the TTL it was made with. */
