@@ -23,14 +23,7 @@ import type { HostResourcesReading } from './poll/host-resources';
 import { newIfMibMemory, pollIfMib, type IfMibMemory } from './poll/if-mib';
 import { compareLldp, driftKey, pollLldp } from './poll/lldp';
 import { VIDEO_PROBES, type VideoReading } from './poll/video';
-import {
-  healthPoints,
-  identifyDevice,
-  matchProfile,
-  pollProfile,
-  type DeviceProfile,
-  type HealthReading,
-} from './profiles';
+import { DeviceHealth, healthPoints, type HealthReading } from './profiles';
 import { ReachabilityTracker, Scheduler } from './scheduler';
 import {
   collectorPoint,
@@ -157,10 +150,11 @@ interface NodeRuntime {
   memory: NodeMemory | null;
   polls: number;
   lldpKey: string | null;
-  /** The device profile, learned from sysObjectID/sysDescr on the first answer and after a reboot. */
-  profile: DeviceProfile | null;
-  /** ENTITY-MIB names and classes, re-read with the chassis every metadataEveryN polls. */
-  entities: HealthReading['entities'];
+  /**
+   * The device profile (learned from sysObjectID/sysDescr on the first answer and after a reboot),
+   * its ENTITY-MIB names (re-read with the chassis every metadataEveryN polls) and where its rows are.
+   */
+  health: DeviceHealth;
   maxRepetitions: number;
   /** The poll in progress: a second request for the same node joins it (counters stay in order). */
   inFlight: Promise<void> | null;
@@ -239,8 +233,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       memory: null,
       polls: 0,
       lldpKey: null,
-      profile: null,
-      entities: null,
+      health: new DeviceHealth(credentials.version !== '1'),
       maxRepetitions: Math.max(1, Math.min(maxRepCap, node.interfaces.length + 1)),
       inFlight: null,
     });
@@ -293,19 +286,6 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     } else logger.debug({ node: rt.node.id, target, kind: failure.kind, reason }, 'poll failed');
   };
 
-  /** The node's profile; a device that does not say what it is gets the standard MIBs only. */
-  const profileOf = async (rt: NodeRuntime, session: SnmpSession): Promise<DeviceProfile> => {
-    if (rt.profile) return rt.profile;
-    const identity = await identifyDevice(session);
-    if (!identity.ok) return matchProfile(null, null);
-    rt.profile = matchProfile(identity.value.sysObjectId, identity.value.sysDescr);
-    logger.debug(
-      { node: rt.node.id, profile: rt.profile.id, sysObjectId: identity.value.sysObjectId },
-      'device profile',
-    );
-    return rt.profile;
-  };
-
   const pollNode = (rt: NodeRuntime): Promise<void> => {
     rt.inFlight ??= pollOnce(rt).finally(() => {
       rt.inFlight = null;
@@ -317,9 +297,12 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     const session = sessionOf(rt);
     const startedMs = Date.now();
     const garbledBefore = session.garbledCount;
+    const withEntity = rt.polls % metadataEveryN === 0;
+    const folded = options.deviceHealth === false ? [] : rt.health.foldedOids(withEntity);
     const ifPoll = await pollIfMib(session, rt.ifMemory, {
       maxRepetitions: rt.maxRepetitions,
       metadataEveryN,
+      extraScalars: folded,
     });
     const answeredMs = now();
     if (!ifPoll.ok) return onFailure(rt, ifPoll.error, startedMs, session.garbledCount > garbledBefore);
@@ -331,24 +314,25 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     rt.polls++;
     const videoLinks = videoLinksAt.get(rt.node.id) ?? [];
     const kinds = [...new Set(videoLinks.map((l) => l.probe))];
-    const profile = options.deviceHealth === false ? null : await profileOf(rt, session);
-    const [health, videos, lldp] = await Promise.all([
-      profile === null
+    const profileBefore = rt.health.profileId;
+    const [healthPoll, videos, lldp] = await Promise.all([
+      options.deviceHealth === false
         ? Promise.resolve(null)
-        : pollProfile(session, profile, {
+        : rt.health.poll(session, folded.length > 0 ? ifPoll.value.extras : null, {
             maxRepetitions: 16,
-            withEntity: (rt.polls - 1) % metadataEveryN === 0,
+            withEntity,
             ifNameOf: (ifIndex) => rt.ifMemory.names.get(ifIndex),
-            knownEntities: rt.entities,
           }),
       Promise.all(kinds.map((kind) => VIDEO_PROBES[kind].poll(session, Math.max(4, videoLinks.length + 1)))),
       doLldp ? pollLldp(session, rt.maxRepetitions, rt.ifMemory.names) : Promise.resolve(null),
     ]);
+    const health = healthPoll?.reading ?? null;
     const reading: HealthReading | null = health?.ok ? health.value : null;
-    if (reading) rt.entities = reading.entities;
+    if (healthPoll && rt.health.profileId !== profileBefore)
+      logger.debug({ node: rt.node.id, profile: healthPoll.profile.id }, 'device profile');
     if (health && !health.ok)
       logger.debug(
-        { node: rt.node.id, profile: profile?.id, reason: health.error.message },
+        { node: rt.node.id, profile: healthPoll?.profile.id, reason: health.error.message },
         'health not polled',
       );
     const hostResources: HostResourcesReading | null = reading && {
@@ -369,10 +353,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     });
     rt.memory = normalized.memory;
     // A reboot may be a software upgrade or a swapped chassis: identify the device again next poll.
-    if (normalized.events.some((event) => event.type === 'node.reboot')) {
-      rt.profile = null;
-      rt.entities = null;
-    }
+    if (normalized.events.some((event) => event.type === 'node.reboot')) rt.health.forget();
     const readings: VideoReading[] = [];
     for (const v of videos) {
       if (v.ok) readings.push(...v.value.readings);

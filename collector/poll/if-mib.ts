@@ -70,6 +70,8 @@ export function newIfMibMemory(): IfMibMemory {
 
 export interface IfMibPoll {
   system: SystemReading | null;
+  /** Answers to options.extraScalars, in order (null where the agent had none). */
+  extras: Array<Varbind | null>;
   interfaces: IfReading[];
   /** Values read from the agent (varbinds), for throughput accounting. */
   values: number;
@@ -79,6 +81,11 @@ export interface IfMibPoll {
 export interface IfMibOptions {
   maxRepetitions: number;
   metadataEveryN: number;
+  /**
+   * More GETNEXT non-repeaters to carry in the first request (a device profile's rows, folded in so
+   * that a poll stays one request).
+   */
+  extraScalars?: readonly string[];
 }
 
 function ifIndexOf(suffix: string): number | null {
@@ -110,7 +117,9 @@ export async function pollIfMib(
     ...(hc ? [IF_OIDS.ifHCInOctets, IF_OIDS.ifHCOutOctets] : [IF_OIDS.ifInOctets, IF_OIDS.ifOutOctets]),
     ...(metadata ? [IF_OIDS.ifName, IF_OIDS.ifHighSpeed, IF_OIDS.ifSpeed, IF_OIDS.ifDescr] : []),
   ];
-  const walked = await session.walkColumns(columns, options.maxRepetitions, SYSTEM_SCALARS);
+  const extra = options.extraScalars ?? [];
+  const scalars = extra.length > 0 ? [...SYSTEM_SCALARS, ...extra] : SYSTEM_SCALARS;
+  const walked = await session.walkColumns(columns, options.maxRepetitions, scalars);
   if (!walked.ok) return walked;
   let requests = walked.value.requests;
   const got = new Map<string, Column>(columns.map((oid, i) => [oid, walked.value.columns[i] ?? new Map()]));
@@ -118,7 +127,10 @@ export async function pollIfMib(
   let bits: CounterBits = hc ? 64 : 32;
   let inOctets = col(hc ? IF_OIDS.ifHCInOctets : IF_OIDS.ifInOctets);
   let outOctets = col(hc ? IF_OIDS.ifHCOutOctets : IF_OIDS.ifOutOctets);
-  let values = countValues(walked.value.columns) + walked.value.scalars.filter((v) => v !== null).length;
+  const systemScalars =
+    extra.length > 0 ? walked.value.scalars.slice(0, SYSTEM_SCALARS.length) : walked.value.scalars;
+  const extras = extra.length > 0 ? walked.value.scalars.slice(SYSTEM_SCALARS.length) : [];
+  let values = countValues(walked.value.columns) + systemScalars.filter((v) => v !== null).length;
 
   if (hc && inOctets.size === 0 && outOctets.size === 0 && col(IF_OIDS.ifOperStatus).size > 0) {
     // No ifXTable counters on this agent: use (and from now on only ask for) the 32-bit ones.
@@ -182,5 +194,8 @@ export async function pollIfMib(
         speedBps: memory.speedBps.get(ifIndex) ?? null,
       };
     });
-  return { ok: true, value: { system: parseSystem(walked.value.scalars), interfaces, values, requests } };
+  return {
+    ok: true,
+    value: { system: parseSystem(systemScalars), extras, interfaces, values, requests },
+  };
 }

@@ -28,4 +28,6 @@ export const CISCO_IOS: DeviceProfile = {
   powerSupplies: { oid: `${ENVMON}.5.1.3`, nameOid: `${ENVMON}.5.1.2`, healthy: [1, 2], absent: [5] },
   optics: null,
   entityMib: true,
+  /** IOS-XE reports temperatures, fan speeds and supply voltages in ENTITY-SENSOR-MIB */
+  entitySensors: true,
 };

@@ -4,7 +4,11 @@ import type { DeviceProfile } from './profile';
 const STATE = '1.3.6.1.4.1.25506.2.6.1.1.1.1';
 /** hh3cEntityExtErrorStatus: notSupported(1) normal(2) … fanError(41) psuError(51) rpsError(61). */
 const ERROR_STATUS = `${STATE}.19`;
-/** HH3C-TRANSCEIVER-INFO-MIB hh3cTransceiverInfoTable, by ifIndex, hundredths of a dBm. */
+/**
+ * HH3C-TRANSCEIVER-INFO-MIB hh3cTransceiverInfoTable, by ifIndex, hundredths of a dBm: checked against
+ * the MIB (hh3cTransceiverInfoEntry .9 hh3cTransceiverCurTXPower, .12 hh3cTransceiverCurRXPower; .10/.11
+ * are the Max/Min TX thresholds) and LibreNMS's Comware transceiver discovery (divisor 100).
+ */
 const TRANSCEIVER = '1.3.6.1.4.1.25506.2.70.1.1.1';
 
 export const H3C_COMWARE: DeviceProfile = {
@@ -21,7 +25,8 @@ export const H3C_COMWARE: DeviceProfile = {
   fans: { oid: ERROR_STATUS, healthy: [1, 2], absent: [4], entityClass: 7 },
   /** entPhysicalClass powerSupply(6) */
   powerSupplies: { oid: ERROR_STATUS, healthy: [1, 2], absent: [4], entityClass: 6 },
-  /** hh3cTransceiverCurRXPower (.12), hh3cTransceiverCurTXPower (.9) */
+  /** hh3cTransceiverCurRXPower (.12), hh3cTransceiverCurTXPower (.9); 2147483647 = no reading */
   optics: { rxOid: `${TRANSCEIVER}.12`, txOid: `${TRANSCEIVER}.9`, unit: 'centi-dBm', index: 'ifIndex' },
   entityMib: true,
+  entitySensors: false,
 };

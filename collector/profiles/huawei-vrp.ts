@@ -20,4 +20,5 @@ export const HUAWEI_VRP: DeviceProfile = {
   /** hwEntityOpticalRxPower / TxPower, µW, by entPhysicalIndex of the port. */
   optics: { rxOid: `${EXTENT}.3.1.8`, txOid: `${EXTENT}.3.1.9`, unit: 'uW', index: 'entity' },
   entityMib: true,
+  entitySensors: false,
 };

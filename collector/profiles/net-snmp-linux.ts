@@ -16,6 +16,7 @@ export const NET_SNMP_LINUX: DeviceProfile = {
   powerSupplies: null,
   optics: null,
   entityMib: false,
+  entitySensors: false,
 };
 
 /** Any agent no profile claims: the standard MIBs only, as polled before profiles existed. */
@@ -30,4 +31,6 @@ export const GENERIC: DeviceProfile = {
   powerSupplies: null,
   optics: null,
   entityMib: true,
+  /** Any device that answers ENTITY-SENSOR-MIB: its temperatures, and its rpm sensors as fans. */
+  entitySensors: true,
 };

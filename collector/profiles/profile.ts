@@ -51,6 +51,8 @@ export interface OpticalColumns {
   unit: 'uW' | 'centi-dBm';
   /** Rows are indexed by entPhysicalIndex (name from ENTITY-MIB) or by ifIndex. */
   index: 'entity' | 'ifIndex';
+  /** The vendor's "no reading" values besides the common sentinels (Ruijie: -10000). */
+  invalid?: readonly number[];
 }
 
 export interface DeviceProfile {
@@ -71,4 +73,10 @@ export interface DeviceProfile {
   optics: OpticalColumns | null;
   /** Read ENTITY-MIB entPhysicalTable (model, serial, hardware and firmware revision). */
   entityMib: boolean;
+  /**
+   * Read ENTITY-SENSOR-MIB entPhySensorTable (RFC 3433): every sensor becomes a `sensor` point, its
+   * hottest °C sensor counts towards the temperature, and rpm sensors stand in for fans when the
+   * profile has no fan table.
+   */
+  entitySensors: boolean;
 }
