@@ -44,6 +44,7 @@ export type { AlertRules, Rule, ReceiverConfig, RouteConfig } from './rules/sche
 export type { SilenceInput } from './silences';
 export { labelPatternProblem, MAX_PATTERN_LENGTH } from './label-patterns';
 export type { AckRecord, OutboxRow } from './store';
+export { readSecurityAlerts, readSilences, SECURITY_ALERT_KINDS, type ArchivedAlert } from './archive-reader';
 
 export interface AlertEngineOptions {
   topology: Topology;

@@ -30,5 +30,6 @@ export type { KeyType } from './key-types/index';
 export { PROFILE_NAMES, isProfileName, profileRefusal } from './profiles/index';
 export type { ProfileName } from './profiles/index';
 export { REVOCATION_REASONS, isRevocationReason } from './store';
+export { readCertificateIndex } from './index-reader';
 export type { CertificateRecord, CertificateFilter, RevocationReason, CertificateStatus } from './store';
 export type { AuditVerdict } from './audit';

@@ -39,7 +39,7 @@ export interface CertificateRecord {
   actor: string;
 }
 
-interface Row {
+export interface CertificateRow {
   serial: string;
   issuer_id: string;
   node_id: string | null;
@@ -58,7 +58,7 @@ interface Row {
   actor: string;
 }
 
-function toRecord(row: Row): CertificateRecord {
+export function toRecord(row: CertificateRow): CertificateRecord {
   return {
     serial: row.serial,
     issuerId: row.issuer_id,
@@ -197,7 +197,7 @@ export class CertificateStore {
   }
 
   get(serial: string): { record: CertificateRecord; der: Buffer } | null {
-    const row = this.getStmt.get(serial) as (Row & { der: Buffer }) | undefined;
+    const row = this.getStmt.get(serial) as (CertificateRow & { der: Buffer }) | undefined;
     return row ? { record: toRecord(row), der: row.der } : null;
   }
 
@@ -233,7 +233,7 @@ export class CertificateStore {
     const sql = `SELECT serial, issuer_id, node_id, profile, common_name, dns_names, ip_addresses, key_type, not_before,
       not_after, issued_at, status, revoked_at, revocation_reason, renewed_from, actor FROM certificates
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ${Math.max(1, Math.min(filter.limit ?? 10_000, 100_000))}`;
-    return (this.db.prepare(sql).all(params) as Row[]).map(toRecord);
+    return (this.db.prepare(sql).all(params) as CertificateRow[]).map(toRecord);
   }
 
   markRevoked(serial: string, revokedAt: string, reason: RevocationReason): void {
@@ -259,7 +259,7 @@ export class CertificateStore {
     issuerId: string,
     serial: string,
   ): { status: CertificateStatus; revokedAt: string | null; reason: RevocationReason | null } | null {
-    const row = this.getStmt.get(serial) as Row | undefined;
+    const row = this.getStmt.get(serial) as CertificateRow | undefined;
     if (!row || row.issuer_id !== issuerId) return null;
     return { status: row.status, revokedAt: row.revoked_at, reason: row.revocation_reason };
   }

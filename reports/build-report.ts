@@ -2,11 +2,16 @@ import type { InventoryNode, NodeId, Silence } from '../domain';
 import type { Topology } from '../inventory';
 import type { LogStore } from '../logs';
 import type { MetricsStore } from '../metrics';
+import type { CertificateRecord } from '../pki';
 import { BUCKET_S, timelinesOf, type NodeTimeline, type Readings } from './availability';
+import { countyOf } from './county';
 import { availabilityPct, figuresOf } from './figures';
 import { maintenanceOf } from './maintenance';
 import type { ReportPeriod } from './period';
+import { buildPkiSection } from './pki-section';
 import { buildSecuritySection } from './security';
+import { buildSecurityAlertsSection, type AlertWithAck } from './security-alerts';
+import { buildVideoSection } from './video';
 import type { CountyRow, GroupRow, LinkRow, MonthlyReport, NodeRow } from './types';
 
 export interface ReportInput {
@@ -19,6 +24,13 @@ export interface ReportInput {
   scopeRoot?: NodeId;
   /** Adds the security section (event counts by county and category, top sources). */
   logStore?: LogStore;
+  /**
+   * Adds the security-alerts section: the period's security alerts with their first acknowledgement
+   * (alerts/ `readSecurityAlerts`).
+   */
+  securityAlerts?: readonly AlertWithAck[];
+  /** Adds the PKI section: the CA's certificate index (pki/ `readCertificateIndex` or `listCertificates`). */
+  certificates?: readonly CertificateRecord[];
   nowMs?: number;
 }
 
@@ -55,22 +67,20 @@ async function readReachability(input: ReportInput, nodeIds: NodeId[]): Promise<
 }
 
 function nodeRow(line: NodeTimeline, topology: Topology): NodeRow {
-  const county = [line.node.id, ...topology.ancestors(line.node.id)].find(
-    (id) => topology.node(id).tier === 'county',
-  );
+  const county = countyOf(topology, line.node.id);
   return {
     id: line.node.id,
     name: line.node.name,
     tier: line.node.tier,
     zone: line.node.zone,
-    county: county ?? null,
+    county,
     ...figuresOf(line),
   };
 }
 
 function countyRows(rows: NodeRow[], timelines: Map<NodeId, NodeTimeline>): CountyRow[] {
   return rows
-    .filter((row) => row.tier === 'county')
+    .filter((row) => row.county === row.id)
     .map((root) => {
       const members = rows.filter((row) => row.county === root.id);
       const line = timelines.get(root.id) as NodeTimeline;
@@ -153,6 +163,7 @@ export async function buildMonthlyReport(input: ReportInput): Promise<MonthlyRep
   const maintenance = maintenanceOf(input.silences, period.utcOffsetMin);
   const all = timelinesOf(read, (id) => topology.depth(id), readings, maintenance, period);
   const shownIds = new Set(shown.map((node) => node.id));
+  const scope = input.scopeRoot === undefined ? null : shownIds;
   const timelines = new Map([...all].filter(([id]) => shownIds.has(id)));
   const nodes = [...timelines.values()].map((line) => nodeRow(line, topology));
   nodes.sort((x, y) => x.id.localeCompare(y.id));
@@ -180,5 +191,14 @@ export async function buildMonthlyReport(input: ReportInput): Promise<MonthlyRep
             period,
             ...(input.scopeRoot === undefined ? {} : { scope: shown.map((node) => node.id) }),
           }),
+    video: await buildVideoSection({ store: input.store, topology, period, readings, shown: shownIds }),
+    securityAlerts:
+      input.securityAlerts === undefined
+        ? null
+        : buildSecurityAlertsSection({ alerts: input.securityAlerts, topology, scope }),
+    pki:
+      input.certificates === undefined
+        ? null
+        : buildPkiSection({ certificates: input.certificates, period, scope }),
   };
 }

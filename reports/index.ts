@@ -1,14 +1,23 @@
 /**
- * reports/ — the monthly availability and SLA report a network center hands its leadership:
- * computed from the stored 5-minute reachability through the MetricsStore, rendered as CSV, XLSX
- * or PDF (printed by Chromium from the HTML report).
+ * reports/ — the monthly report a network center hands its leadership: availability and SLA from
+ * the stored 5-minute reachability through the MetricsStore, video conferences, security events and
+ * alerts, certificates; rendered as CSV, XLSX or PDF (printed by Chromium from the HTML report), and
+ * delivered every month by a schedule.
  */
 export { buildMonthlyReport, type ReportInput } from './build-report';
 export { parseMonth, formatLocal, type ReportPeriod } from './period';
-export { readSilences } from './alert-db-silences';
 export { renderCsv } from './render-csv';
-export { reportTables, type Cell, type Label, type ReportTable } from './tables';
 export type { SecuritySection } from './security';
+export type {
+  AlertWithAck,
+  SecurityAlertsSection,
+  AlertRuleRow,
+  UnacknowledgedAlert,
+} from './security-alerts';
+export type { PkiSection, CertificateRow, RevokedRow } from './pki-section';
+export type { VideoSection, MeetingRow, MeetingDrop } from './video';
+export type { Spread } from './percentiles';
+export { reportTables, bilingual, type Cell, type Label, type ReportTable, type TableKey } from './tables';
 export { renderXlsx } from './render-xlsx';
 export { renderHtml } from './render-html';
 export { renderPdf, type PdfOptions } from './render-pdf';

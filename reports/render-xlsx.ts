@@ -1,8 +1,8 @@
 import { formatLocal } from './period';
-import { bilingual, reportTables } from './tables';
+import { bilingual, reportTables, type TableKey } from './tables';
 import type { MonthlyReport } from './types';
 
-const SHEET_NAMES: Record<string, string> = {
+const SHEET_NAMES: Record<TableKey, string> = {
   counties: '县区 Counties',
   links: '租用链路 Links',
   groups: '层级与网络 Groups',
@@ -10,6 +10,13 @@ const SHEET_NAMES: Record<string, string> = {
   outages: '中断 Outages',
   security: '安全事件 Security',
   sources: '来源地址 Sources',
+  meetings: '视频会议 Meetings',
+  meetingDrops: '会议掉线 Meeting drops',
+  alertsByRule: '安全告警 Security alerts',
+  alertsUnacked: '未确认告警 Unacknowledged',
+  certsIssued: '签发证书 Issued',
+  certsRevoked: '吊销证书 Revoked',
+  certsExpiring: '即将到期 Expiring',
 };
 
 /** An XLSX workbook: a cover sheet, then one sheet per table with bilingual headers. */
@@ -28,7 +35,7 @@ export async function renderXlsx(report: MonthlyReport): Promise<Buffer> {
   cover.getColumn(1).width = 24;
   cover.getColumn(2).width = 40;
   for (const table of reportTables(report)) {
-    const sheet = workbook.addWorksheet(SHEET_NAMES[table.key] ?? table.key);
+    const sheet = workbook.addWorksheet(SHEET_NAMES[table.key]);
     sheet.addRow(table.columns.map(bilingual)).font = { bold: true };
     sheet.addRows(table.rows.map((row) => row.map((cell) => cell ?? '')));
     sheet.views = [{ state: 'frozen', ySplit: 1 }];

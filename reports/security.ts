@@ -1,6 +1,7 @@
 import { SECURITY_CATEGORIES, type NodeId, type SecurityCategory } from '../domain';
 import type { Topology } from '../inventory';
 import type { LogStore } from '../logs';
+import { countyOf } from './county';
 
 /** Security events of the month from the log store: per county and category, and the top sources. */
 export interface SecuritySection {
@@ -20,9 +21,8 @@ const zeroCounts = (): Record<SecurityCategory, number> =>
     number
   >;
 
-function countyOf(topology: Topology, node: NodeId | null): NodeId | null {
-  if (node === null || !topology.has(node)) return null;
-  return [node, ...topology.ancestors(node)].find((id) => topology.node(id).tier === 'county') ?? null;
+function countyOfSender(topology: Topology, node: NodeId | null): NodeId | null {
+  return node === null || !topology.has(node) ? null : countyOf(topology, node);
 }
 
 export async function buildSecuritySection(input: {
@@ -40,7 +40,7 @@ export async function buildSecuritySection(input: {
   });
   const rows = new Map<NodeId | null, SecuritySection['byCounty'][number]>();
   for (const { node, category, count } of counts.byNodeCategory) {
-    const county = countyOf(input.topology, node);
+    const county = countyOfSender(input.topology, node);
     const name = county === null ? '其他 other' : input.topology.node(county).name;
     const row = rows.get(county) ?? { county, name, counts: zeroCounts(), total: 0 };
     row.counts[category] += count;

@@ -1,26 +1,13 @@
 import { SECURITY_CATEGORIES } from '../domain';
 import { formatLocal } from './period';
+import { hours, minutes, round, type Cell, type Label, type ReportTable } from './table-cells';
+import { pkiTables } from './tables-pki';
+import { securityAlertTables } from './tables-security-alerts';
+import { videoTables } from './tables-video';
 import type { AvailabilityFigures, MonthlyReport } from './types';
 
 /** The report as tables, one model that CSV, XLSX and the HTML/PDF all render (zh-CN and English). */
-export interface Label {
-  zh: string;
-  en: string;
-}
-
-export type Cell = string | number | null;
-
-export interface ReportTable {
-  key: 'counties' | 'links' | 'groups' | 'nodes' | 'outages' | 'security' | 'sources';
-  title: Label;
-  columns: Label[];
-  rows: Cell[][];
-}
-
-const round = (value: number | null, digits: number): number | null =>
-  value === null ? null : Number(value.toFixed(digits));
-const minutes = (seconds: number | null): number | null => round(seconds === null ? null : seconds / 60, 1);
-const hours = (seconds: number | null): number | null => round(seconds === null ? null : seconds / 3600, 1);
+export { bilingual, type Cell, type Label, type ReportTable, type TableKey } from './table-cells';
 
 const FIGURE_COLUMNS: Label[] = [
   { zh: '可用率 %', en: 'Availability %' },
@@ -88,7 +75,13 @@ function securityTables(report: MonthlyReport): ReportTable[] {
 }
 
 export function reportTables(report: MonthlyReport): ReportTable[] {
-  return [...availabilityTables(report), ...securityTables(report)];
+  return [
+    ...availabilityTables(report),
+    ...videoTables(report),
+    ...securityTables(report),
+    ...securityAlertTables(report),
+    ...pkiTables(report),
+  ];
 }
 
 function availabilityTables(report: MonthlyReport): ReportTable[] {
@@ -182,5 +175,3 @@ function availabilityTables(report: MonthlyReport): ReportTable[] {
     },
   ];
 }
-
-export const bilingual = (label: Label): string => `${label.zh} ${label.en}`;

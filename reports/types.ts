@@ -1,6 +1,9 @@
 import type { Medium, NodeId, Tier, Zone } from '../domain';
 import type { ReportPeriod } from './period';
+import type { PkiSection } from './pki-section';
 import type { SecuritySection } from './security';
+import type { SecurityAlertsSection } from './security-alerts';
+import type { VideoSection } from './video';
 
 /** One outage of a node (or of the uplink it hangs on): consecutive 5-minute buckets with downtime. */
 export interface Outage {
@@ -38,7 +41,7 @@ export interface NodeRow extends AvailabilityFigures {
   name: string;
   tier: Tier;
   zone: Zone;
-  /** The county (or other subtree root of tier county) the node belongs to. */
+  /** The county (or district) the node belongs to: the topmost county-level node on its path. */
   county: NodeId | null;
 }
 
@@ -85,4 +88,10 @@ export interface MonthlyReport {
   outages: Outage[];
   /** From the log store; null when the report was built without one. */
   security: SecuritySection | null;
+  /** Scheduled meetings on the video links in scope; null when none has a meeting. */
+  video: VideoSection | null;
+  /** From the alert engine's state; null when the report was built without it. */
+  securityAlerts: SecurityAlertsSection | null;
+  /** From the CA's certificate index; null when the report was built without it. */
+  pki: PkiSection | null;
 }

@@ -18,6 +18,7 @@ interface ReportFlags {
   store: string;
   alertsDb?: string;
   logStore?: string;
+  pkiDir?: string;
   county?: string;
   utcOffset?: string;
   chromium?: string;
@@ -48,11 +49,15 @@ export function registerReportCommand(program: Command): void {
     .requiredOption('--store <spec>', 'influx://HOST:PORT/DB, or a SQLite file path')
     .option(
       '--alerts-db <file>',
-      "the alert engine's state file: its maintenance windows and planned work are excluded",
+      "the alert engine's state file: its maintenance windows and planned work are excluded, and its security alerts (with their time to acknowledge) are reported",
     )
     .option(
       '--log-store <spec>',
       'add the security section from this log store: sqlite:PATH or postgres://HOST:PORT/DB (account from EGOV_NOC_LOGSTORE_USER / _PASSWORD)',
+    )
+    .option(
+      '--pki-dir <dir>',
+      "add the certificates section from this CA directory's index (read only, no passphrase)",
     )
     .option('--county <id>', "only this county's subtree (a county operator's report)")
     .option(
@@ -76,7 +81,8 @@ export function registerReportCommand(program: Command): void {
       const scopeRoot = flags.county === undefined ? undefined : topology.find(flags.county)?.id;
       if (flags.county !== undefined && scopeRoot === undefined)
         fail(`--county "${flags.county.slice(0, 60)}" is not a node of ${flags.inventory}`);
-      const silences = readSilencesOrFail(reports.readSilences, flags.alertsDb);
+      const alertState = await readAlertStateOrFail(flags.alertsDb, parsed.period);
+      const certificates = await readCertificatesOrFail(flags.pkiDir);
       const store = await openStoreOrFail(flags.store);
       const logStore = flags.logStore === undefined ? undefined : await openLogStoreOrFail(flags.logStore);
       try {
@@ -84,7 +90,9 @@ export function registerReportCommand(program: Command): void {
           topology,
           store,
           period: parsed.period,
-          silences,
+          silences: alertState?.silences ?? [],
+          ...(alertState === undefined ? {} : { securityAlerts: alertState.securityAlerts }),
+          ...(certificates === undefined ? {} : { certificates }),
           ...(logStore === undefined ? {} : { logStore }),
           ...(scopeRoot === undefined ? {} : { scopeRoot }),
         });
@@ -108,15 +116,38 @@ export function registerReportCommand(program: Command): void {
     });
 }
 
-function readSilencesOrFail(
-  read: (path: string) => import('../../domain').Silence[],
+/** The alert engine's maintenance windows and the period's security alerts, through alerts/'s reader. */
+async function readAlertStateOrFail(
   path: string | undefined,
-): import('../../domain').Silence[] {
-  if (path === undefined) return [];
+  period: { startMs: number; endMs: number },
+): Promise<
+  | {
+      silences: import('../../domain').Silence[];
+      securityAlerts: import('../../alerts').ArchivedAlert[];
+    }
+  | undefined
+> {
+  if (path === undefined) return undefined;
+  const { readSecurityAlerts, readSilences } = await import('../../alerts');
   try {
-    return read(path);
+    return {
+      silences: readSilences(path),
+      securityAlerts: readSecurityAlerts(path, period.startMs, period.endMs),
+    };
   } catch (error) {
     fail(`--alerts-db ${path}: ${(error as Error).message}`);
+  }
+}
+
+async function readCertificatesOrFail(
+  dir: string | undefined,
+): Promise<import('../../pki').CertificateRecord[] | undefined> {
+  if (dir === undefined) return undefined;
+  const { readCertificateIndex } = await import('../../pki');
+  try {
+    return readCertificateIndex(dir);
+  } catch (error) {
+    fail(`--pki-dir ${dir}: ${(error as Error).message}`);
   }
 }
 

@@ -107,6 +107,8 @@ describe('egov-noc report', () => {
       '中断 Outages',
       '安全事件 Security',
       '来源地址 Sources',
+      '安全告警 Security alerts',
+      '未确认告警 Unacknowledged',
     ]);
     const nodes = workbook.getWorksheet('节点 Nodes');
     expect(nodes?.rowCount).toBe(1 + Object.keys(expected).length);
