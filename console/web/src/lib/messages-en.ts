@@ -1,10 +1,12 @@
 /** The console's strings in English; typed against the zh-CN keys, so a missing one is a type error. */
+import { assetsEn } from './messages-assets-en';
 import { scaleEn } from './messages-scale-en';
 import { stateEn } from './messages-state-en';
 import type { MessageKey } from './messages-zh-cn';
 
 export const en: Record<MessageKey, string> = {
   ...scaleEn,
+  ...assetsEn,
   ...stateEn,
   'app.name': 'egov-noc',
   'app.title': 'E-Government Network Center',

@@ -1,8 +1,10 @@
 /** The console's strings in Simplified Chinese: the product's first language and the key list. */
+import { assetsZh } from './messages-assets-zh-cn';
 import { scaleZh } from './messages-scale-zh-cn';
 import { stateZh } from './messages-state-zh-cn';
 export const zh = {
   ...scaleZh,
+  ...assetsZh,
   ...stateZh,
   'app.name': 'egov-noc',
   'app.title': '电子政务网管中心',

@@ -12,6 +12,7 @@ export type View =
   | 'security'
   | 'video'
   | 'certificates'
+  | 'assets'
   | 'admin'
   | 'node'
   | 'wall';
@@ -30,6 +31,7 @@ const VIEWS: readonly View[] = [
   'security',
   'video',
   'certificates',
+  'assets',
   'admin',
   'node',
   'wall',
