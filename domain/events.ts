@@ -95,6 +95,23 @@ export interface CertificateExpiryEvent {
 /** Kinds of service check the collector runs (collector/checks/). */
 export type ServiceCheckKind = 'http' | 'tls' | 'dns' | 'tcp' | 'icmp';
 
+/** Why a service check failed (the `checkfail.<code>` texts of domain/alert-texts-*.ts). */
+export type ServiceCheckFailure =
+  | 'timeout'
+  | 'refused'
+  | 'reset'
+  | 'no-name'
+  | 'unreachable'
+  | 'status'
+  | 'text-missing'
+  | 'certificate'
+  | 'redirects'
+  | 'no-certificate'
+  | 'loss'
+  | 'dns-mismatch'
+  | 'fping'
+  | 'failed';
+
 /** A service's certificate as a tls or https check saw it. */
 export interface ServiceCertificate {
   subject: string;
@@ -121,11 +138,13 @@ export interface ServiceCheckEvent {
   up: boolean;
   /** When `up` last changed (or the check's first run). */
   sinceMs: number;
-  /** Why down (fixed words: "timeout after 5000 ms", "HTTP 503", "expected text not found" …); null when up. */
-  reason: string | null;
+  /** Why down, as a code the alert texts translate; null when up. */
+  reason: ServiceCheckFailure | null;
+  /** The language-neutral specifics of the failure: an HTTP status, a TLS error code, addresses, a loss %. */
+  detail: string | null;
   latencyMs: number | null;
   /** HTTP: significant content differs from the baseline or a forbidden word appears; null when not watched. */
-  defaced: { found: boolean; detail: string | null } | null;
+  defaced: { found: boolean; word: string | null; sha256: string; baselineSha256: string } | null;
   /** HTTP: content (or Last-Modified) unchanged for longer than the check allows; null when not watched. */
   stale: { found: boolean; unchangedS: number; limitS: number } | null;
   certificate: ServiceCertificate | null;
