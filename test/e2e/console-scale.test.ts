@@ -283,6 +283,12 @@ describe('console at scale', () => {
       ['city-duty', 'video', 'main'],
       ['city-duty', 'node/ny-core', '[data-testid=node-detail]'],
       ['city-duty', 'wall', '[data-testid=wall-tile]'],
+      ['city-duty', 'reports', '[data-testid=reports-page][data-ready=true]'],
+      [
+        'city-duty',
+        `reports/${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7)}/county/xichuan-gw`,
+        '[data-testid=reports-page][data-ready=true]',
+      ],
       ['pki', 'certificates', '[data-testid=cert-row]'],
       ['nanzhao-duty', 'topology', '[data-testid=topology][data-ready=true]'],
     ];

@@ -1,4 +1,5 @@
 /** The console's strings in English; typed against the zh-CN keys, so a missing one is a type error. */
+import { reportsEn } from './messages-reports-en';
 import { assetsEn } from './messages-assets-en';
 import { scaleEn } from './messages-scale-en';
 import { stateEn } from './messages-state-en';
@@ -7,6 +8,7 @@ import type { MessageKey } from './messages-zh-cn';
 export const en: Record<MessageKey, string> = {
   ...scaleEn,
   ...assetsEn,
+  ...reportsEn,
   ...stateEn,
   'app.name': 'egov-noc',
   'app.title': 'E-Government Network Center',

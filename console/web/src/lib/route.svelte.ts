@@ -1,6 +1,6 @@
 /**
  * Hash routes, so a view can be bookmarked and opened on a wall screen: #/overview, #/topology/<id>
- * (the map around a node), #/devices/<filter>, #/node/<id>, #/wall, … An empty hash is 'home': the
+ * (the map around a node), #/devices/<filter>, #/node/<id>, #/reports/<month>/county/<id>, #/wall, … An empty hash is 'home': the
  * app picks the overview or the map by network size.
  */
 export type View =
@@ -13,6 +13,7 @@ export type View =
   | 'video'
   | 'certificates'
   | 'assets'
+  | 'reports'
   | 'admin'
   | 'node'
   | 'wall';
@@ -32,6 +33,7 @@ const VIEWS: readonly View[] = [
   'video',
   'certificates',
   'assets',
+  'reports',
   'admin',
   'node',
   'wall',
