@@ -3,7 +3,9 @@
  * a DOM element. Nodes and edges are batched by colour into one path each per frame, off-screen
  * items are skipped, tiny nodes become squares, and labels appear only where they fit.
  */
-import { BoxGrid, type Box } from './label-grid';
+import { BoxGrid } from './label-grid';
+import { MapProbe } from './map-probe';
+import { labelSpots, nodeRadius, segmentCrossesView, shortName } from './topology-marks';
 import type { TopologyLayout } from './topology-layout';
 
 export const LOOK_COLOURS = {
@@ -52,7 +54,6 @@ interface Transform {
   y: number;
 }
 
-const TIER_RADIUS: Record<string, number> = { province: 9, city: 7, county: 5, district: 5 };
 const LABEL_FONT =
   '12px "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", system-ui, sans-serif';
 const MAX_LABELS = 350;
@@ -74,6 +75,10 @@ export class TopologyCanvas {
   private highlighted = -1;
   private drag: { x: number; y: number; tx: number; ty: number; moved: boolean } | null = null;
   private userMoved = false;
+  /** Screen pixels at the bottom kept free of nodes when fitting (the legend's height and a gap). */
+  private bottomInsetPx = 80;
+  /** Set while a browser test asks (data-probe on the canvas): what the last frame drew, and where. */
+  private probe: MapProbe | null = null;
   private readonly resizeObserver: ResizeObserver;
   private readonly abort = new AbortController();
   scale = 1;
@@ -123,6 +128,13 @@ export class TopologyCanvas {
     this.requestDraw();
   }
 
+  /** Keep `px` at the bottom free of nodes when fitting (an overlay such as the legend lies there). */
+  setBottomInset(px: number): void {
+    if (Math.abs(px - this.bottomInsetPx) < 1) return;
+    this.bottomInsetPx = px;
+    if (!this.userMoved) this.fit();
+  }
+
   /** Back to the whole network, following window resizes again. */
   resetView(): void {
     this.userMoved = false;
@@ -144,12 +156,12 @@ export class TopologyCanvas {
     const w = Math.max(1, maxX - minX);
     const h = Math.max(1, maxY - minY);
     // Room for labels at the sides (a tree's labels are all on the right), 30 px at the top and the
-    // legend (about 70 px) at the bottom.
+    // legend's measured height at the bottom, so no node is fitted under it.
     const tree = this.layout.shape === 'tree';
     const left = tree ? 30 : 120;
     const right = tree ? 230 : 120;
     const top = 30;
-    const bottom = 80;
+    const bottom = this.bottomInsetPx;
     const maxK = tree ? 1.4 : 2.5;
     const k = Math.min(
       Math.max(60, this.width - left - right) / w,
@@ -319,6 +331,7 @@ export class TopologyCanvas {
     const ctx = this.ctx;
     const layout = this.layout;
     this.framesDrawn++;
+    this.probe = this.canvas.dataset.probe === undefined ? null : new MapProbe();
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.fillStyle = '#0b1220';
     ctx.fillRect(0, 0, this.width, this.height);
@@ -390,6 +403,7 @@ export class TopologyCanvas {
         ? Math.max(5, nodeRadius(n.node.tier, k, n.hidden > 0))
         : nodeRadius(n.node.tier, k, n.hidden > 0);
       taken.add([sx - r - 1, sy - r - 1, 2 * r + 2, 2 * r + 2]);
+      this.probe?.node(n.id, sx, sy, r);
       if (fault) faults.push(i);
       let path = nodePaths.get(colour);
       if (path === undefined) nodePaths.set(colour, (path = new Path2D()));
@@ -469,6 +483,7 @@ export class TopologyCanvas {
       .slice(0, 500)
       .map((i) => nodes[i]?.id ?? '')
       .join(' ');
+    this.probe?.write(this.canvas);
   }
 
   /** A ring in the fault's colour around every faulty node, and a cross through an unreachable one. */
@@ -552,6 +567,7 @@ export class TopologyCanvas {
       const box = free ?? (important ? candidates[0] : undefined);
       if (box === undefined) continue;
       taken.add(box);
+      this.probe?.label(n.id, box);
       ctx.textAlign = 'left';
       ctx.fillStyle = roots.has(i) ? 'rgba(127, 29, 29, 0.92)' : 'rgba(11, 18, 32, 0.82)';
       ctx.fillRect(box[0], box[1], box[2], box[3]);
@@ -567,28 +583,4 @@ export class TopologyCanvas {
       this.requestDraw();
     }, 80);
   }
-}
-
-function nodeRadius(tier: string, k: number, collapsed: boolean): number {
-  const world = TIER_RADIUS[tier] ?? 3.2;
-  const r = world * Math.max(0.5, Math.min(1.6, k * 1.2));
-  return collapsed ? Math.max(r, 4.5) : Math.max(r, tier === 'province' || tier === 'city' ? 4 : 1.4);
-}
-
-/** Long official names read better on the map without the device suffix ("…政务网关路由器"). */
-function shortName(name: string): string {
-  return name.length > 18 ? `${name.slice(0, 17)}…` : name;
-}
-
-/** Where a label may go, best first: beside the node on the outward side, the other side, above, below. */
-function labelSpots(sx: number, sy: number, r: number, w: number, h: number, rightFirst: boolean): Box[] {
-  const right: Box = [sx + r + 2, sy - h / 2, w, h];
-  const left: Box = [sx - r - 2 - w, sy - h / 2, w, h];
-  const above: Box = [sx - w / 2, sy - r - 2 - h, w, h];
-  const below: Box = [sx - w / 2, sy + r + 2, w, h];
-  return rightFirst ? [right, left, above, below] : [left, right, above, below];
-}
-
-function segmentCrossesView(ax: number, ay: number, bx: number, by: number, w: number, h: number): boolean {
-  return !((ax < 0 && bx < 0) || (ay < 0 && by < 0) || (ax > w && bx > w) || (ay > h && by > h));
 }
