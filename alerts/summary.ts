@@ -68,6 +68,10 @@ type SummaryKind =
   | 'logs-silent'
   | 'hardware-failure'
   | 'asset-change'
+  | 'service-down'
+  | 'content-defaced'
+  | 'content-stale'
+  | 'service-certificate'
   | 'threshold';
 
 /** The zh-CN summary of a kind, from the shared text table (the console renders the same params). */
@@ -135,6 +139,10 @@ const SUMMARY_KINDS: readonly SummaryKind[] = [
   'logs-silent',
   'hardware-failure',
   'asset-change',
+  'service-down',
+  'content-defaced',
+  'content-stale',
+  'service-certificate',
   'threshold',
 ];
 

@@ -95,6 +95,8 @@ export function summaryKey(kind: string, params: TextParams): string {
   if ((kind === 'uplink-down' || kind === 'node-unreachable') && Number(params.impacted ?? 0) > 0)
     return `${base}.impacted`;
   if (kind === 'certificate-expiry' && Number(params.daysLeft ?? 1) <= 0) return `${base}.expired`;
+  if (kind === 'service-certificate' && params.error !== undefined && params.error !== '')
+    return `${base}.invalid`;
   if (kind === 'isolation-breach' && Number(params.breaches ?? 1) > 1) return `${base}.many`;
   if (kind === 'threshold') {
     const measurement = `${base}.${String(params.measurement ?? 'other')}`;

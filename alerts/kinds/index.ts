@@ -3,6 +3,8 @@ import { bruteForce } from './brute-force';
 import { certificateExpiry } from './certificate-expiry';
 import { collectorSilent } from './collector-silent';
 import { configChangeOutsideWindow } from './config-change-outside-window';
+import { contentDefaced } from './content-defaced';
+import { contentStale } from './content-stale';
 import { freshness } from './freshness';
 import { hardwareFailure } from './hardware-failure';
 import { interfaceFlapping } from './interface-flapping';
@@ -13,6 +15,8 @@ import { loginOutsideManagement } from './login-outside-management';
 import { logsSilent } from './logs-silent';
 import { reboot } from './reboot';
 import { securityBurst } from './security-burst';
+import { serviceCertificate } from './service-certificate';
+import { serviceDown } from './service-down';
 import { snmpAuthFailure } from './snmp-auth-failure';
 import { threshold } from './threshold';
 import { topologyDrift } from './topology-drift';
@@ -41,6 +45,10 @@ export const RULE_KINDS: readonly KindFactory[] = [
   configChangeOutsideWindow,
   securityBurst,
   logsSilent,
+  serviceDown,
+  contentDefaced,
+  contentStale,
+  serviceCertificate,
 ];
 
 export type { KindFactory, RuleKind } from './kind';

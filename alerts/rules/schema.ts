@@ -165,6 +165,26 @@ const assetChangeRule = z.strictObject({
   resolveAfter: durationMs.default(86_400_000),
 });
 
+// --- service checks (collector/checks, event `service.check`) ---
+/** A service check failing `failures` runs in a row; resolved by the first run that passes. */
+const serviceDownRule = z.strictObject({
+  ...base,
+  kind: z.literal('service-down'),
+  failures: z.number().int().min(1).max(100).default(2),
+});
+/** A page's significant content differs from its baseline, or a forbidden word appears (网页篡改). */
+const contentDefacedRule = z.strictObject({ ...base, kind: z.literal('content-defaced') });
+/** A page unchanged for longer than its check's `staleness.after` (死网). */
+const contentStaleRule = z.strictObject({ ...base, kind: z.literal('content-stale') });
+/** A service's certificate near expiry (levels as certificate-expiry) or not valid (chain, name, dates). */
+const serviceCertificateRule = z.strictObject({
+  id: ruleId,
+  kind: z.literal('service-certificate'),
+  description: z.string().optional(),
+  levels: z.array(z.strictObject({ maxDaysLeft: z.number(), severity })).min(1),
+  invalid: severity.default('critical'),
+});
+
 export const ruleSchema = z.discriminatedUnion('kind', [
   thresholdRule,
   nodeUnreachableRule,
@@ -185,6 +205,10 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   logsSilentRule,
   hardwareFailureRule,
   assetChangeRule,
+  serviceDownRule,
+  contentDefacedRule,
+  contentStaleRule,
+  serviceCertificateRule,
 ]);
 
 export const RECEIVER_TYPES = ['webhook', 'wecom', 'dingtalk'] as const;
