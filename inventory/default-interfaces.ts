@@ -39,6 +39,7 @@ function interfaceName(vendor: string, role: DeviceRole, position: number, ports
   if (v === 'h3c') return `GigabitEthernet1/0/${position + 1}`;
   if (v === 'cisco') return `GigabitEthernet0/${position}`;
   if (v === 'zte') return `gei-0/1/0/${position + 1}`;
+  if (v === 'ruijie') return `GigabitEthernet 0/${position + 1}`;
   return `GE0/0/${position}`;
 }
 

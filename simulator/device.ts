@@ -63,7 +63,10 @@ const ENTERPRISE: Record<string, number[]> = {
   huawei: [1, 3, 6, 1, 4, 1, 2011, 2],
   h3c: [1, 3, 6, 1, 4, 1, 25506, 1],
   cisco: [1, 3, 6, 1, 4, 1, 9, 1],
-  zte: [1, 3, 6, 1, 4, 1, 3902],
+  /** ZXR10-PROJECT-MIB zxr10-objectID (zxr10.100) */
+  zte: [1, 3, 6, 1, 4, 1, 3902, 3, 100],
+  /** RUIJIE-SMI ruijieSwitchProducts */
+  ruijie: [1, 3, 6, 1, 4, 1, 4881, 1, 1, 10, 1],
   inspur: [1, 3, 6, 1, 4, 1, 37945],
 };
 const ENTERPRISE_NUMBER: Record<string, number> = {
@@ -71,6 +74,7 @@ const ENTERPRISE_NUMBER: Record<string, number> = {
   h3c: 25506,
   cisco: 9,
   zte: 3902,
+  ruijie: 4881,
   inspur: 37945,
 };
 const OUI: Record<string, number[]> = {
@@ -78,6 +82,7 @@ const OUI: Record<string, number[]> = {
   h3c: [0x00, 0x23, 0x89],
   cisco: [0x00, 0x1b, 0x54],
   zte: [0x00, 0x19, 0xc6],
+  ruijie: [0x58, 0x69, 0x6c],
 };
 
 function describe(node: InventoryNode): string {
@@ -94,7 +99,10 @@ function describe(node: InventoryNode): string {
     return `H3C Comware Platform Software, Software Version 7.1.070, Release 7595\r\nH3C ${node.model}\r\nCopyright (c) 2004-2021 New H3C Technologies Co., Ltd. All rights reserved.`;
   if (vendor === 'cisco')
     return `Cisco IOS Software, ${node.model} Software, Version 15.2(4)M7, RELEASE SOFTWARE (fc2)`;
-  if (vendor === 'zte') return `ZTE ZXR10 ${node.model}, ZTE ZXROS Version V5.00.10`;
+  if (vendor === 'zte')
+    return `ZXR10 ${node.model} Software, Version ZXROSNG V5.00.10, Release software\r\nCopyright (c) 2004-2023 by ZTE Corporation`;
+  if (vendor === 'ruijie')
+    return `Ruijie ${node.role === 'switch' ? 'Gigabit Routing Switch' : 'Router'}(${node.model}) By Ruijie Networks`;
   return `Linux ${node.id} 4.19.90-24.4.v2101.ky10.x86_64 #1 SMP ${node.vendor} ${node.model}`;
 }
 

@@ -28,6 +28,8 @@ export function hardwareFaultProblem(dev: Device | undefined, fault: HardwareFau
     return `every fan of "${fault.node}" has already failed`;
   if (fault.kind === 'psu-fail' && dev.hardware.psuFailures >= PSU_COUNT)
     return `every power supply of "${fault.node}" has already failed`;
+  if (fault.kind === 'optic-degraded' && dev.family === 'zte')
+    return `node "${fault.node}" is a ZTE ZXR10: its profile reads no optical power, so a degraded module would not show`;
   if (fault.kind === 'optic-degraded' && !opticalPortOf(dev, fault.interface)) {
     const names = opticalPorts(dev.ifs).map((s) => s.plan.name);
     return fault.interface === undefined

@@ -9,13 +9,14 @@ import type { IfState } from './device';
 import { hash32, unit } from './traffic';
 
 /** Whose MIBs a node answers: network devices their vendor's, hosts (and unknown vendors) net-snmp's. */
-export type VendorFamily = 'huawei' | 'h3c' | 'cisco' | 'net-snmp';
+export type VendorFamily = 'huawei' | 'h3c' | 'cisco' | 'ruijie' | 'zte' | 'net-snmp';
+
+const NETWORK_VENDORS: ReadonlySet<string> = new Set(['huawei', 'h3c', 'cisco', 'ruijie', 'zte']);
 
 export function familyOf(node: InventoryNode): VendorFamily {
   if (node.role === 'server') return 'net-snmp';
   const vendor = node.vendor.toLowerCase();
-  if (vendor === 'huawei' || vendor === 'h3c' || vendor === 'cisco') return vendor;
-  return 'net-snmp';
+  return NETWORK_VENDORS.has(vendor) ? (vendor as VendorFamily) : 'net-snmp';
 }
 
 /** Hardware faults held on a device (counts: two faults of a kind need two clears). */
@@ -99,5 +100,10 @@ export function serialOf(family: VendorFamily, nodeId: string, part: string): st
   if (family === 'huawei') return `2102351931P0${h.slice(0, 8).padEnd(8, '0')}`;
   if (family === 'h3c') return `210235A1JSH${h.slice(0, 9).padEnd(9, '0')}`;
   if (family === 'cisco') return `FOC${h.slice(0, 8).padEnd(8, '0')}`;
+  if (family === 'ruijie') return `G1${h.slice(0, 11).padEnd(11, '0')}`;
+  if (family === 'zte')
+    return `7024${String(hash32(`${nodeId}#zte#${part}`))
+      .padStart(10, '0')
+      .slice(0, 8)}`;
   return `NS${h}`;
 }

@@ -41,6 +41,8 @@ const MANUFACTURER: Record<VendorFamily, string> = {
   huawei: 'Huawei Technologies Co., Ltd.',
   h3c: 'New H3C Technologies Co., Ltd.',
   cisco: 'Cisco Systems, Inc.',
+  ruijie: 'Ruijie Networks Co., Ltd.',
+  zte: 'ZTE Corporation',
   'net-snmp': '',
 };
 
@@ -49,6 +51,8 @@ const SOFTWARE: Record<VendorFamily, (upgrades: number) => string> = {
   huawei: (n) => `V800R012C10SPC${300 + 100 * n}`,
   h3c: (n) => `7.1.070, Release ${7595 + 10 * n}`,
   cisco: (n) => `15.2(4)M${7 + n}`,
+  ruijie: (n) => `RGOS 11.4(1)B12P${28 + n}`,
+  zte: (n) => `V5.00.${10 + n}`,
   'net-snmp': () => '',
 };
 

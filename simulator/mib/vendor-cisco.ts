@@ -1,9 +1,9 @@
-/** CISCO-PROCESS-MIB, CISCO-ENHANCED-MEMPOOL-MIB and CISCO-ENVMON-MIB as IOS serves them. */
+/** CISCO-PROCESS-MIB, CISCO-ENHANCED-MEMPOOL-MIB, CISCO-ENVMON-MIB and ENTITY-SENSOR-MIB as IOS-XE serves them. */
 import { Tag } from '../ber';
 import type { Device } from '../device';
 import { FAN_COUNT, fanOk, memoryPct, PSU_COUNT, psuOk, temperatureC } from '../hardware';
 import { entry, type Entry } from './entry';
-import { BOARD_INDEX } from './entity';
+import { BOARD_INDEX, fanIndex } from './entity';
 
 const CPU_TOTAL_ENTRY = [1, 3, 6, 1, 4, 1, 9, 9, 109, 1, 1, 1, 1];
 const MEMPOOL_ENTRY = [1, 3, 6, 1, 4, 1, 9, 9, 221, 1, 1, 1, 1];
@@ -12,6 +12,72 @@ const ENVMON = [1, 3, 6, 1, 4, 1, 9, 9, 13, 1];
 const NORMAL = 1;
 const CRITICAL = 3;
 const PROCESSOR_POOL_BYTES = 512 * 1024 * 1024;
+const ENT_PHYSICAL = [1, 3, 6, 1, 2, 1, 47, 1, 1, 1, 1];
+/** entPhysicalClass sensor(8) */
+const SENSOR_CLASS = 8;
+/** ENTITY-SENSOR-MIB entPhySensorEntry (RFC 3433) */
+const SENSOR_ENTRY = [1, 3, 6, 1, 2, 1, 99, 1, 1, 1];
+/** entPhySensorType celsius(8), rpm(10); entPhySensorScale units(9); entPhySensorOperStatus ok(1), nonoperational(3) */
+const CELSIUS = 8;
+const RPM = 10;
+const UNITS = 9;
+const SENSOR_OK = 1;
+const SENSOR_FAILED = 3;
+const FAN_RPM = 5280;
+
+interface Sensor {
+  index: number;
+  name: string;
+  containedIn: number;
+  type: number;
+  value: (d: Device, now: number) => number;
+  ok: (d: Device) => boolean;
+}
+
+/** IOS-XE's sensors: an inlet temperature on the board and a speed sensor in each fan. */
+function sensors(): Sensor[] {
+  const out: Sensor[] = [
+    {
+      index: 1010,
+      name: 'Temp: Inlet',
+      containedIn: BOARD_INDEX,
+      type: CELSIUS,
+      value: (d, now) => temperatureC(d.node, d.hardware, now),
+      ok: () => true,
+    },
+  ];
+  for (let n = 0; n < FAN_COUNT; n++)
+    out.push({
+      index: 1020 + n,
+      name: `Fan ${n + 1} Speed`,
+      containedIn: fanIndex(n),
+      type: RPM,
+      value: (d) => (fanOk(d.hardware, n) ? FAN_RPM + 120 * n : 0),
+      ok: (d) => fanOk(d.hardware, n),
+    });
+  return out;
+}
+
+/** The sensors as entPhysicalTable rows of class sensor(8) and their entPhySensorTable rows. */
+function sensorEntries(): Entry[] {
+  const out: Entry[] = [];
+  for (const s of sensors()) {
+    const physical = (col: number) => [...ENT_PHYSICAL, col, s.index];
+    const sensor = (col: number) => [...SENSOR_ENTRY, col, s.index];
+    out.push(
+      entry(physical(2), (w) => w.octets(Buffer.from(s.name))),
+      entry(physical(4), (w) => w.int(s.containedIn)),
+      entry(physical(5), (w) => w.int(SENSOR_CLASS)),
+      entry(physical(7), (w) => w.octets(Buffer.from(s.name))),
+      entry(sensor(1), (w) => w.int(s.type)),
+      entry(sensor(2), (w) => w.int(UNITS)),
+      entry(sensor(3), (w) => w.int(0)),
+      entry(sensor(4), (w, d, now) => w.int(s.value(d, now))),
+      entry(sensor(5), (w, d) => w.int(s.ok(d) ? SENSOR_OK : SENSOR_FAILED)),
+    );
+  }
+  return out;
+}
 
 /** The same tables on every Cisco device; values are read from the device at request time. */
 export function ciscoEntries(): Entry[] {
@@ -54,5 +120,6 @@ export function ciscoEntries(): Entry[] {
       entry([...ENVMON, 5, 1, 2, n + 1], (w) => w.octets(Buffer.from(`Power Supply ${n + 1}`))),
       entry([...ENVMON, 5, 1, 3, n + 1], (w, d) => w.int(psuOk(d.hardware, n) ? NORMAL : CRITICAL)),
     );
+  out.push(...sensorEntries());
   return out;
 }

@@ -10,11 +10,15 @@ import { ciscoEntries } from './vendor-cisco';
 import { h3cEntries } from './vendor-h3c';
 import { huaweiEntries } from './vendor-huawei';
 import { netSnmpEntries } from './vendor-net-snmp';
+import { ruijieEntries } from './vendor-ruijie';
+import { zteEntries } from './vendor-zte';
 
 const VENDOR_ENTRIES: Record<VendorFamily, (dev: Device) => Entry[]> = {
   huawei: (dev) => [...entityEntries(dev), ...huaweiEntries(dev)],
   h3c: (dev) => [...entityEntries(dev), ...h3cEntries(dev)],
   cisco: (dev) => [...entityEntries(dev), ...ciscoEntries()],
+  ruijie: (dev) => [...entityEntries(dev), ...ruijieEntries(dev)],
+  zte: (dev) => [...entityEntries(dev), ...zteEntries(dev)],
   'net-snmp': netSnmpEntries,
 };
 
