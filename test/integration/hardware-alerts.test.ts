@@ -23,17 +23,20 @@ network: { id: hw, name: 硬件告警测试网, domain: hw.gov.cn }
 credentials:
   v2c: { version: 2c, community: hw-ro }
 nodes:
-  - { id: hw-core, name: 华为核心路由器, tier: city, zone: internal, role: router, vendor: huawei, model: NE40E-X8, address: 10.9.0.1, credentials: v2c, ports: 4 }
+  - { id: hw-core, name: 华为核心路由器, tier: city, zone: internal, role: router, vendor: huawei, model: NE40E-X8, address: 10.9.0.1, credentials: v2c, ports: 6 }
   - { id: h3c-sw, name: 华三交换机, tier: city, zone: internal, role: switch, vendor: h3c, model: S5560X-54C, address: 10.9.0.2, credentials: v2c, parent: hw-core, ports: 8 }
   - { id: cisco-gw, name: 思科路由器, tier: district, zone: internal, role: router, vendor: cisco, model: ISR4331, address: 10.9.0.3, credentials: v2c, parent: hw-core, ports: 4 }
+  - { id: rj-sw, name: 锐捷汇聚交换机, tier: county, zone: internal, role: switch, vendor: ruijie, model: RG-S5750-28GT4XS-H, address: 10.9.0.4, credentials: v2c, parent: hw-core, ports: 8 }
+  - { id: zte-gw, name: 中兴县级路由器, tier: county, zone: internal, role: router, vendor: zte, model: ZXR10 M6000-8S Plus, address: 10.9.0.5, credentials: v2c, parent: hw-core, ports: 4 }
 links:
   - { a: "hw-core:GE0/0/1", b: "h3c-sw:GigabitEthernet1/0/1", capacityMbps: 1000, medium: fiber }
   - { a: "hw-core:GE0/0/2", b: "cisco-gw:GigabitEthernet0/0", capacityMbps: 100, medium: hfc }
+  - { a: "hw-core:GE0/0/3", b: "rj-sw:GigabitEthernet 0/1", capacityMbps: 1000, medium: fiber }
 `;
 const loaded = loadInventoryText('hw.yaml', INVENTORY);
 if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
 const { inventory, topology } = loaded;
-const NODES = ['hw-core', 'h3c-sw', 'cisco-gw'];
+const NODES = ['hw-core', 'h3c-sw', 'cisco-gw', 'rj-sw', 'zte-gw'];
 
 /** The shipped rules, with the threshold hold times at 0 so one poll decides. */
 function shippedRulesWithoutHold(): AlertRules {
@@ -49,6 +52,7 @@ function shippedRulesWithoutHold(): AlertRules {
 
 let sim: Simulator;
 let collector: RunningCollector;
+const store = new MemoryMetricsStore();
 let engine: AlertEngine;
 let dir: string;
 const bus = new InProcessBus();
@@ -73,7 +77,7 @@ beforeAll(async () => {
     topology,
     inventory,
     manifest: sim.manifest,
-    store: new MemoryMetricsStore(),
+    store,
     bus,
     logger: memoryLogger(),
     hostHealth: false,
@@ -88,6 +92,45 @@ afterAll(async () => {
   await engine?.stop();
   await sim?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('device health through the collector', () => {
+  it('fills CPU, memory and temperature for every vendor, Ruijie and ZTE included', async () => {
+    for (const id of NODES) {
+      const [node] = await store.latest('node', { node: id });
+      expect(node?.fields.cpuPct, id).toBeGreaterThan(0);
+      expect(node?.fields.memPct, id).toBeGreaterThan(20);
+      const [hardware] = await store.latest('hardware', { node: id });
+      expect(hardware?.fields.temperatureC, id).toBeGreaterThanOrEqual(30);
+      expect(hardware?.fields.temperatureC, id).toBeLessThan(60);
+      expect(hardware?.fields, id).toMatchObject({ fans: 2, fansFailed: 0, powerSupplies: 2 });
+    }
+    const [huawei] = await store.latest('hardware', { node: 'hw-core' });
+    expect(huawei?.tags.profile).toBe('huawei-vrp');
+    const [ruijie] = await store.latest('hardware', { node: 'rj-sw' });
+    expect(ruijie?.tags.profile).toBe('ruijie-rgos');
+    const [zte] = await store.latest('hardware', { node: 'zte-gw' });
+    expect(zte?.tags.profile).toBe('zte-zxr10');
+  });
+
+  it('after the first poll a node is asked once per poll: the profile rides in the interface request', async () => {
+    const asked = () => {
+      const counts = new Map<string, number>();
+      for (const [node, bySender] of sim.requestsBySender())
+        counts.set(
+          node,
+          [...bySender.values()].reduce((a, b) => a + b, 0),
+        );
+      return counts;
+    };
+    const before = asked();
+    await pollAll();
+    const after = asked();
+    for (const id of NODES) expect((after.get(id) ?? 0) - (before.get(id) ?? 0), id).toBe(1);
+    const [rj] = await store.latest('optic', { node: 'rj-sw' });
+    expect(rj?.tags.name).toBe('GigabitEthernet 0/1');
+    expect(rj?.fields.rxDbm).toBeLessThan(-2);
+  });
 });
 
 describe('hardware faults → alerts', () => {
@@ -142,6 +185,38 @@ describe('hardware faults → alerts', () => {
     sim.clear(fault.id);
     await pollAll();
     await waitUntil('the optic alert resolved', () => openOf('optic-rx-low', 'h3c-sw').length === 0);
+  });
+
+  it('fan-fail on a Ruijie switch and psu-fail on a ZTE router are hardware-failure alerts naming the part', async () => {
+    const fan = sim.inject({ kind: 'fan-fail', node: 'rj-sw' });
+    const psu = sim.inject({ kind: 'psu-fail', node: 'zte-gw' });
+    if (!fan.ok || !psu.ok) throw new Error('inject failed');
+    await pollAll();
+    const ruijie = await waitUntil('the Ruijie fan alert', () => openOf('hardware-failure', 'rj-sw')[0]);
+    expect(alertSummaryIn('zh-CN', ruijie, CHINA_STANDARD_TIME_OFFSET_MIN)).toBe(
+      '锐捷汇聚交换机 风扇 Fan 1 故障',
+    );
+    const zte = await waitUntil('the ZTE supply alert', () => openOf('hardware-failure', 'zte-gw')[0]);
+    expect(alertSummaryIn('en', zte, CHINA_STANDARD_TIME_OFFSET_MIN)).toBe(
+      'zte-gw: power supply PWR2 failed',
+    );
+    sim.clear('all');
+    await pollAll();
+    await waitUntil(
+      'both resolved',
+      () => openOf('hardware-failure', 'rj-sw').length + openOf('hardware-failure', 'zte-gw').length === 0,
+    );
+  });
+
+  it('overheat opens temperature-high on a ZTE router as on a Cisco one', async () => {
+    const fault = sim.inject({ kind: 'overheat', node: 'zte-gw' });
+    if (!fault.ok) throw new Error(fault.reason);
+    await pollAll();
+    const alert = await waitUntil('the temperature alert', () => openOf('temperature-high', 'zte-gw')[0]);
+    expect(alert.params).toMatchObject({ value: 86, threshold: 70 });
+    sim.clear(fault.id);
+    await pollAll();
+    await waitUntil('resolved', () => openOf('temperature-high', 'zte-gw').length === 0);
   });
 
   it('overheat opens temperature-high on a Cisco router', async () => {
