@@ -26,6 +26,8 @@ export interface AlertsPort {
   /** The rules' settings; `utcOffsetMin` is the network's one configured zone (absent: China Standard Time). */
   readonly rules?: { readonly settings: { readonly utcOffsetMin: number } };
   history(query: { fromMs: number; toMs: number; limit?: number; nodes?: NodeId[] }): Alert[];
+  /** An alert's acknowledgements and un-acknowledgements, oldest first (the monthly report's time to ack). */
+  acks?(id: string): Array<{ action: 'ack' | 'unack'; actor: string; atMs: number; comment: string }>;
   ack(id: string, actor: string, comment: string): AlertActionResult;
   unack(id: string, actor: string, comment: string): AlertActionResult;
   readonly silences: {
@@ -48,6 +50,8 @@ export interface PkiCertificateRecord {
   keyType: string;
   notBefore: string;
   notAfter: string;
+  /** When our CA issued it (the monthly report's certificates issued). */
+  issuedAt?: string;
   status: 'valid' | 'revoked';
   revokedAt: string | null;
   /** RFC 5280 names as the PKI spells them (cACompromise …); views.ts maps them to the API's. */

@@ -1,22 +1,26 @@
 /**
- * Built monthly reports, kept: a finished month does not change (unless its maintenance windows do,
- * which is part of the key), so it is built once; the current month is rebuilt after a few minutes.
- * Bounded in entries, and in builds at once (a province's month reads every node's month).
+ * Built monthly reports, kept: a finished month's availability does not change (unless its
+ * maintenance windows do, which are part of the key), so it is built once an hour at most (an
+ * acknowledgement or a revocation after the month can still move its security and PKI sections);
+ * the current month after a few minutes. Bounded in entries, and in builds at once (a province's
+ * month reads every node's month).
  */
 import { createHash } from 'node:crypto';
 import type { NodeId, Silence } from '../../domain';
 import type { LogStore } from '../../logs';
 import { buildMonthlyReport, type MonthlyReport, type ReportPeriod } from '../../reports';
 import type { ServerContext } from './context';
+import { certificatesOf, maintenanceWindows, securityAlertsOf } from './report-inputs';
 
 export const REPORT_CACHE_ENTRIES = 32;
 /** How long a report of the month in progress is served before it is built again. */
 export const CURRENT_MONTH_TTL_MS = 5 * 60_000;
+/** How long a finished month's report is served before it is built again. */
+export const PAST_MONTH_TTL_MS = 60 * 60_000;
 const MAX_PARALLEL_BUILDS = 2;
 
 interface Entry {
   report: Promise<MonthlyReport>;
-  /** Infinity for a finished month. */
   freshUntilMs: number;
 }
 
@@ -45,7 +49,7 @@ export class ReportCache {
 
   /** The report of a period for a subtree (null: the whole network), built or kept. */
   get(period: ReportPeriod, scopeRoot: NodeId | null): Promise<MonthlyReport> {
-    const silences = this.ctx.alerts.silences.list({ includeExpired: true });
+    const silences = maintenanceWindows(this.ctx.alerts);
     const key = `${period.month}|${period.utcOffsetMin}|${scopeRoot ?? '*'}|${silencesKey(silences, period)}`;
     const nowMs = this.now();
     const kept = this.entries.get(key);
@@ -58,7 +62,7 @@ export class ReportCache {
     const report = this.build(period, scopeRoot, silences);
     this.entries.set(key, {
       report,
-      freshUntilMs: period.endMs <= nowMs ? Number.POSITIVE_INFINITY : nowMs + CURRENT_MONTH_TTL_MS,
+      freshUntilMs: nowMs + (period.endMs <= nowMs ? PAST_MONTH_TTL_MS : CURRENT_MONTH_TTL_MS),
     });
     report.catch(() => this.entries.delete(key));
     while (this.entries.size > REPORT_CACHE_ENTRIES) {
@@ -79,7 +83,9 @@ export class ReportCache {
   ): Promise<MonthlyReport> {
     await this.slot();
     try {
-      const { topology, metrics, securityEvents } = this.ctx;
+      const { topology, metrics, securityEvents, alerts, pki } = this.ctx;
+      const securityAlerts = securityAlertsOf(alerts, period);
+      const certificates = certificatesOf(pki);
       return await buildMonthlyReport({
         topology,
         store: metrics,
@@ -89,6 +95,8 @@ export class ReportCache {
         ...(scopeRoot === null ? {} : { scopeRoot }),
         // The report reads only `counts` from the log store, which the console's port provides.
         ...(securityEvents === null ? {} : { logStore: securityEvents as unknown as LogStore }),
+        ...(securityAlerts === null ? {} : { securityAlerts }),
+        ...(certificates === null ? {} : { certificates }),
       });
     } finally {
       // The slot passes straight to the next waiting build, so no third build slips in between.

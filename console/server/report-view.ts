@@ -19,8 +19,11 @@ import type {
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
-/** The report writes its fixed words as `中文 english` (e.g. `达标 met`); data never has that shape. */
-const BILINGUAL_WORD = /^(\p{Script=Han}[^a-zA-Z]*?)\s+([a-z][a-z ,]*)$/u;
+/**
+ * The report writes its fixed words as `中文 english` (e.g. `达标 met`), at most followed by a local
+ * time (`已恢复 resolved 2026-11-03 10:00`); data never has that shape.
+ */
+const BILINGUAL_WORD = /^(\p{Script=Han}[^a-zA-Z]*?)\s+([a-z][a-z ,]*?)((?:\s+[\d:-]+)*)$/u;
 
 /** Inventory words the report leaves as keys; the page names them in the reader's language. */
 const KEY_WORDS: Record<string, ReportLabel> = {
@@ -58,7 +61,9 @@ function cellOf(cell: string | number | null): ReportCell {
   const known = KEY_WORDS[cell];
   if (known !== undefined) return known;
   const words = BILINGUAL_WORD.exec(cell);
-  return words === null ? cell : { zh: words[1] as string, en: words[2] as string };
+  if (words === null) return cell;
+  const time = words[3] ?? '';
+  return { zh: `${words[1] as string}${time}`, en: `${words[2] as string}${time}` };
 }
 
 function tableView(table: ReportTable): ReportTableView {

@@ -26,9 +26,15 @@ const BUCKET_MS = 300_000;
 const month = previousMonth(Date.now());
 const twoMonthsAgo = previousMonth(month.startMs);
 /** Day 3, 10:00–11:00 local: Xichuan's uplink is down (its switch cut off behind it). */
-const XICHUAN_DOWN = [month.startMs + 2 * DAY_MS + 10 * 3_600_000, month.startMs + 2 * DAY_MS + 11 * 3_600_000];
+const XICHUAN_DOWN = [
+  month.startMs + 2 * DAY_MS + 10 * 3_600_000,
+  month.startMs + 2 * DAY_MS + 11 * 3_600_000,
+];
 /** Day 10, 02:00–02:30 local: Nanzhao's router restarts inside a maintenance window. */
-const NANZHAO_PLANNED = [month.startMs + 9 * DAY_MS + 2 * 3_600_000, month.startMs + 9 * DAY_MS + 2.5 * 3_600_000];
+const NANZHAO_PLANNED = [
+  month.startMs + 9 * DAY_MS + 2 * 3_600_000,
+  month.startMs + 9 * DAY_MS + 2.5 * 3_600_000,
+];
 const NODES = ['ny-core', 'xichuan-gw', 'xichuan-sw', 'nanzhao-gw', 'nanzhao-sw'];
 
 let stack: Stack;
@@ -87,7 +93,7 @@ beforeAll(async () => {
   await fillMonth(join(dir, 'metrics.sqlite'));
   store = openMetricsStore(`sqlite:${join(dir, 'metrics.sqlite')}`, { logger: memoryLogger() });
   await store.init();
-  stack = await startStack({ metrics: store }, dir);
+  stack = await startStack({ metrics: store, withPki: true }, dir);
   const planned = stack.engine.silences.create(
     {
       matchers: [{ label: 'node', value: 'nanzhao-gw' }],
@@ -134,6 +140,16 @@ describe('GET /api/reports/:month', () => {
     expect(report.tables.map((table) => table.key)).toEqual(
       expect.arrayContaining(['counties', 'links', 'nodes', 'outages']),
     );
+    // The sections from the alert engine and the CA the console runs with.
+    expect(report.tables.map((table) => table.key)).toEqual(
+      expect.arrayContaining([
+        'alertsByRule',
+        'alertsUnacked',
+        'certsIssued',
+        'certsRevoked',
+        'certsExpiring',
+      ]),
+    );
     const outages = report.tables.find((table) => table.key === 'outages');
     expect(outages?.rows.map((row) => label(row[4]).en)).toEqual(['outage', 'planned, not counted']);
     expect(outages?.rows[0]?.[0]).toBe('淅川县政府内网路由器');
@@ -155,7 +171,9 @@ describe('GET /api/reports/:month', () => {
       `/api/reports/${month.month}/export?format=csv&county=nanzhao-gw`,
     ])
       expect((await xichuanOp.api(path)).status, path).toBe(404);
-    const csv = await parseCsv(await (await xichuanOp.api(`/api/reports/${month.month}/export?format=csv`)).text());
+    const csv = await parseCsv(
+      await (await xichuanOp.api(`/api/reports/${month.month}/export?format=csv`)).text(),
+    );
     const nodeRows = csv.filter((row) => row[0] === 'nodes' && row[1] === 'row');
     expect(nodeRows.length).toBeGreaterThan(0);
     for (const row of nodeRows) expect(row[3]?.startsWith('xichuan-')).toBe(true);
