@@ -38,7 +38,9 @@ function partChanges(
         newValue: after.serial,
       },
     ];
-  return REVISIONS.filter((field) => before[field] !== after[field] && after[field] !== '').map((field) => ({
+  const changed = (field: (typeof REVISIONS)[number]) =>
+    before[field] !== after[field] && before[field] !== '' && after[field] !== '';
+  return REVISIONS.filter(changed).map((field) => ({
     ...base,
     change: 'firmware-upgraded' as const,
     field,

@@ -18,6 +18,8 @@ const TOUCH_EVERY_MS = 60_000;
 export class AssetRegister {
   private readonly store: AssetStore;
   private readonly lastSeen = new Map<NodeId, number>();
+  /** Nodes that have a row: the first samples of any other node creates one. */
+  private readonly seen: Set<string>;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -27,6 +29,7 @@ export class AssetRegister {
     private readonly log: Logger,
   ) {
     this.store = new AssetStore(join(stateDir, 'assets.sqlite'));
+    this.seen = this.store.nodes();
     this.timer = setInterval(() => this.flush(), TOUCH_EVERY_MS);
     this.timer.unref();
   }
@@ -35,6 +38,10 @@ export class AssetRegister {
   observe(event: SamplesEvent): void {
     if (!this.topology.has(event.node)) return;
     this.lastSeen.set(event.node, Math.max(this.lastSeen.get(event.node) ?? 0, event.timeMs));
+    if (!this.seen.has(event.node)) {
+      this.store.firstSeen(event.node, event.timeMs);
+      this.seen.add(event.node);
+    }
     const obs = observationOf(event);
     if (!obs) return;
     const changes = assetChanges(this.store.known(obs.node), obs);

@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS assets (
   software_rev TEXT NOT NULL,
   first_seen_ms INTEGER NOT NULL,
   last_seen_ms INTEGER NOT NULL,
-  read_at_ms INTEGER NOT NULL
+  -- null until the entity table has been read (hosts without ENTITY-MIB never are)
+  read_at_ms INTEGER
 );
 CREATE TABLE IF NOT EXISTS asset_modules (
   node TEXT NOT NULL,
@@ -63,8 +64,8 @@ export interface StoredAsset {
   modules: ModuleFacts[];
   firstSeenMs: number;
   lastSeenMs: number;
-  /** When the entity table was last read (every few polls). */
-  readAtMs: number;
+  /** When the entity table was last read (every few polls); null: never (a host without ENTITY-MIB). */
+  readAtMs: number | null;
 }
 
 export interface StoredChange extends AssetChange {
@@ -80,7 +81,7 @@ interface AssetRow {
   software_rev: string;
   first_seen_ms: number;
   last_seen_ms: number;
-  read_at_ms: number;
+  read_at_ms: number | null;
 }
 
 interface ModuleRow {
@@ -139,7 +140,7 @@ export class AssetStore {
 
   known(node: NodeId): KnownHardware | null {
     const asset = this.db.prepare('SELECT * FROM assets WHERE node = ?').get(node) as AssetRow | undefined;
-    if (!asset) return null;
+    if (!asset || asset.read_at_ms === null) return null;
     return { chassis: partOf(asset), modules: new Map(this.modulesOf(node).map((m) => [m.slot, m])) };
   }
 
@@ -161,6 +162,7 @@ export class AssetStore {
            ON CONFLICT(node) DO UPDATE SET model = excluded.model, serial = excluded.serial,
              hardware_rev = excluded.hardware_rev, firmware_rev = excluded.firmware_rev,
              software_rev = excluded.software_rev, last_seen_ms = MAX(last_seen_ms, excluded.last_seen_ms),
+             first_seen_ms = MIN(first_seen_ms, excluded.first_seen_ms),
              read_at_ms = excluded.read_at_ms`,
         )
         .run(
@@ -217,6 +219,22 @@ export class AssetStore {
             change.newValue,
           );
     })();
+  }
+
+  /** Nodes with a row (seen at least once). */
+  nodes(): Set<string> {
+    const rows = this.db.prepare('SELECT node FROM assets').all() as Array<{ node: string }>;
+    return new Set(rows.map((row) => row.node));
+  }
+
+  /** A node answered for the first time: its row, before (or without) any hardware read. */
+  firstSeen(node: NodeId, atMs: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO assets (node, model, serial, hardware_rev, firmware_rev, software_rev, first_seen_ms, last_seen_ms, read_at_ms)
+         VALUES (?, '', '', '', '', '', ?, ?, NULL) ON CONFLICT(node) DO NOTHING`,
+      )
+      .run(node, atMs, atMs);
   }
 
   /** Last seen (any answered poll) for many nodes at once; only ever moves forward. */
