@@ -305,5 +305,5 @@ describe('console at scale', () => {
       await context.close();
     }
     expect(found).toEqual({});
-  }, 180_000);
+  }, 300_000);
 });

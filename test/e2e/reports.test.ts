@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../demo/stack';
 import { asNodeId } from '../../domain';
 import { waitUntil } from '../support/wait';
+import { seriousViolations } from './support/axe';
 import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
 
 const run = promisify(execFile);
@@ -205,6 +206,21 @@ describe('Reports page', () => {
     await page.goto(`${stack.url}/#/reports/${thisMonth}/county/xichuan-gw`);
     await page.waitForSelector('[role=alert]', { timeout: 30_000 });
     expect(await page.locator('[role=alert]').innerText()).toContain('不在您的管辖范围');
+    await context.close();
+  }, 120_000);
+
+  it('axe-core finds no serious or critical violation on the page or a county of it', async () => {
+    // The console's CSP forbids inline scripts, axe's included: this session lifts it for the scan.
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, bypassCSP: true });
+    const page = await context.newPage();
+    await signIn(page, stack.url, 'report-duty', PASSWORD);
+    const found: Record<string, unknown> = {};
+    for (const hash of [`#/reports/${thisMonth}`, `#/reports/${thisMonth}/county/xichuan-gw`]) {
+      await openReady(page, hash);
+      const findings = await seriousViolations(page);
+      if (findings.length > 0) found[hash] = findings;
+    }
+    expect(found).toEqual({});
     await context.close();
   }, 120_000);
 });
