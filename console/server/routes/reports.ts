@@ -78,14 +78,28 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
   html: 'text/html; charset=utf-8',
 };
 
-async function rendered(report: MonthlyReport, format: ReportFormat): Promise<string | Buffer> {
+async function rendered(
+  ctx: ServerContext,
+  report: MonthlyReport,
+  format: ReportFormat,
+): Promise<string | Buffer> {
   switch (format) {
     case 'csv':
       return renderCsv(report);
     case 'xlsx':
       return renderXlsx(report);
     case 'pdf':
-      return printOneAtATime(report);
+      try {
+        return await printOneAtATime(report);
+      } catch (error) {
+        // Chromium missing or crashed: the server's problem, said plainly; the other formats still work.
+        ctx.log.error({ err: error, month: report.period.month }, 'report PDF printing failed');
+        throw new ApiFailure(
+          503,
+          'pdf_unavailable',
+          'printing the PDF with Chromium failed (see the server log); CSV, XLSX and the printable page still work',
+        );
+      }
     case 'html':
       return renderHtml(report);
   }
@@ -124,7 +138,7 @@ export const reportRoutes = [
     returns: 'the report file',
     handler: async ({ c, who, query, param }, ctx) => {
       const report = await reportFor(ctx, who, param('month'), query.county);
-      const content = await rendered(report, query.format);
+      const content = await rendered(ctx, report, query.format);
       c.header('content-type', CONTENT_TYPES[query.format]);
       if (query.format === 'html')
         // The printable page carries only data and inline style: nothing may run or load.
