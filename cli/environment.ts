@@ -50,6 +50,8 @@ export interface Environment {
   simulator: { controlFile?: string; control?: string; token?: string };
   /** EGOV_NOC_LOGSTORE, EGOV_NOC_LOGSTORE_USER, EGOV_NOC_LOGSTORE_PASSWORD: the log store (`logs search`) and its PostgreSQL account. */
   logStore: { spec?: string; user?: string; password?: string };
+  /** EGOV_NOC_SECRET_KEY_FILE: the key sealing TOTP seeds (`serve`; default `<stateDir>/secret.key`). */
+  secretKeyFile: string | undefined;
   /** GRAFANA_TOKEN: a Grafana service account token (`grafana provision`). */
   grafanaToken: string | undefined;
   /** USER: named in the audit trail of `user` commands. */
@@ -182,6 +184,7 @@ export function parseEnvironment(vars: Readonly<Record<string, string | undefine
       user: get('EGOV_NOC_LOGSTORE_USER'),
       password: get('EGOV_NOC_LOGSTORE_PASSWORD'),
     }),
+    secretKeyFile: get('EGOV_NOC_SECRET_KEY_FILE'),
     grafanaToken: get('GRAFANA_TOKEN'),
     user: get('USER'),
     named: Object.fromEntries(Object.entries(vars).filter(([, v]) => v !== undefined && v !== '')),

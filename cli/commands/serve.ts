@@ -124,12 +124,13 @@ export function registerServeCommand(program: Command): void {
       }).catch((error: unknown) =>
         fail(`event bus ${redactNatsUrl(config.bus ?? 'memory')}: ${(error as Error).message}`),
       );
+      const alertsDbPath = config.alerts.db ?? join(config.stateDir, 'alerts.sqlite');
       const alerts = await startAlertEngine({
         topology,
         bus,
         log: log.child({ part: 'alerts' }),
         env: environment.named,
-        dbPath: config.alerts.db ?? join(config.stateDir, 'alerts.sqlite'),
+        dbPath: alertsDbPath,
         rules: rules.rules,
         ...(config.alerts.pollIntervalS ? { pollIntervalS: config.alerts.pollIntervalS } : {}),
       });
@@ -146,6 +147,19 @@ export function registerServeCommand(program: Command): void {
               intervalMs: config.pki.scheduleIntervalS * 1000,
             })
           : () => undefined;
+
+      const { startServeReportSchedule } = await import('./serve-report-schedule');
+      const reportSchedule = await startServeReportSchedule({
+        config,
+        topology,
+        metrics,
+        logStore,
+        alertsDbPath,
+        pki,
+        utcOffsetMin: rules.rules.settings.utcOffsetMin,
+        env: environment.named,
+        log: log.child({ part: 'reports' }),
+      });
 
       const firstAdmin = await ensureFirstAdmin(config.stateDir);
       if (firstAdmin)
@@ -167,6 +181,7 @@ export function registerServeCommand(program: Command): void {
         allowedHosts: config.allowedHosts,
         port: opts.port ?? config.port,
         sessionTtlMs: config.sessionTtlMin * 60_000,
+        ...(environment.secretKeyFile === undefined ? {} : { secretKeyFile: environment.secretKeyFile }),
         metricsAccess: { token: environment.named[METRICS_TOKEN_ENV] ?? null },
         auditRetentionDays: config.audit.retentionDays,
         log: log.child({ part: 'console' }),
@@ -177,6 +192,7 @@ export function registerServeCommand(program: Command): void {
 
       const shutdown = async () => {
         await server.stop();
+        reportSchedule?.stop();
         stopPkiSchedule();
         await alerts.stop();
         await metrics.close();

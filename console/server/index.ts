@@ -22,7 +22,7 @@ import { AssetRegister } from './assets/register';
 import { scopeCache, type ServerContext } from './context';
 import { hostPolicy, hostProblem } from './http/host-check';
 import { bearerToken, identifyHeaders } from './http/route';
-import { decoyHash, LoginRateLimiter, openIdentity, type UserAdmin } from './identity';
+import { decoyHash, LoginRateLimiter, openIdentity, type Identity, type UserAdmin } from './identity';
 import { LiveState } from './live-state';
 import { createConsoleMetrics } from './ops/console-metrics';
 import { consoleReadinessChecks } from './ops/console-readiness';
@@ -74,6 +74,8 @@ export interface ConsoleServerOptions {
   /** Days the console audit is kept (default 180; the serve config refuses less without an override). */
   auditRetentionDays?: number;
   sessionTtlMs?: number;
+  /** The key file sealing TOTP seeds (default `<stateDir>/secret.key`, beside the database). */
+  secretKeyFile?: string;
   /** Default: warnings and errors to stderr at level info. */
   log?: Logger;
   /** Built web app; default console/web/dist when it exists; null = API only. */
@@ -109,13 +111,32 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
   }
 }
 
+/**
+ * Refuse to start when sealed TOTP seeds have lost their key (every enrolled user would be locked
+ * out silently); seal seeds an older version stored plain.
+ */
+function sealTotpSeeds(identity: Identity, log: Logger): void {
+  const { sealed, keyPresent } = identity.totp.sealedState();
+  if (sealed > 0 && !keyPresent) {
+    identity.close();
+    throw new Error(
+      `${sealed} TOTP seed(s) are sealed with a key file that is missing: restore it or point EGOV_NOC_SECRET_KEY_FILE at it (or reset those users' second factor with egov-noc user)`,
+    );
+  }
+  const newlySealed = identity.totp.sealPlainSecrets();
+  if (newlySealed > 0)
+    log.info({ users: newlySealed }, 'TOTP seeds stored plain by an older version are now sealed');
+}
+
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const log = options.log ?? createLogger({ level: 'info' });
   const { topology, bus, alerts } = options;
   const identity = openIdentity(options.stateDir, {
     topology,
     ...(options.sessionTtlMs !== undefined ? { sessionTtlMs: options.sessionTtlMs } : {}),
+    ...(options.secretKeyFile !== undefined ? { secretKeyFile: options.secretKeyFile } : {}),
   });
+  sealTotpSeeds(identity, log);
   // Made before the first login, so the first unknown name costs no more time than a known one.
   await decoyHash();
   const live = new LiveState(topology);

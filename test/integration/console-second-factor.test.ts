@@ -4,8 +4,10 @@
  * a wrong one is refused, recovery codes work once, an administrator resets, and the security
  * policy makes it mandatory for administrator roles (their sessions can do nothing else first).
  */
+import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SessionResponse, TotpEnrolmentResponse } from '../../console/shared';
@@ -97,12 +99,15 @@ describe('TOTP', () => {
     expect((await signIn('duty', recovery)).status).toBe(200);
     expect(await codeOf(await signIn('duty', recovery))).toBe('totp_invalid');
 
-    // Recovery codes are kept only as hashes: neither the database nor its WAL holds one.
+    // Recovery codes are kept only as hashes, the seed only sealed (SM4 + HMAC-SM3): neither the
+    // database nor its WAL holds one; the key sits in its own 0600 file.
     for (const file of ['console.sqlite', 'console.sqlite-wal']) {
       const path = join(stack.dir, file);
-      if (existsSync(path))
-        for (const unused of recoveryCodes.slice(1)) expect(readFileSync(path).includes(unused)).toBe(false);
+      if (!existsSync(path)) continue;
+      for (const unused of recoveryCodes.slice(1)) expect(readFileSync(path).includes(unused)).toBe(false);
+      expect(readFileSync(path).includes(secret)).toBe(false);
     }
+    expect(statSync(join(stack.dir, 'secret.key')).mode & 0o777).toBe(0o600);
   }, 60_000);
 
   test('a system administrator resets a second factor; the user signs in with the password again', async () => {
@@ -140,4 +145,56 @@ describe('TOTP', () => {
       expect(await codeOf(await sec.api('/api/silences'))).toBe('totp_enrolment_required');
     }
   });
+});
+
+describe('TOTP seeds at rest', () => {
+  test('sealed under a key kept elsewhere; the console refuses to start without it, and seals seeds stored plain', async () => {
+    const keyDir = mkdtempSync(join(tmpdir(), 'egov-key-'));
+    const secretKeyFile = join(keyDir, 'secret.key');
+    const own = await startStack({ secretKeyFile, loginRateLimit: { maxAttempts: 100, windowMs: 60_000 } });
+    try {
+      await addUser(own, 'field', 'operator', null);
+      const { secret } = await enrol(await login(own.server.url, 'field'));
+      expect(existsSync(join(own.dir, 'secret.key'))).toBe(false);
+      const db = () => new Database(join(own.dir, 'console.sqlite'));
+      const stored = () => {
+        const handle = db();
+        try {
+          return (
+            handle.prepare("SELECT totp_secret AS s FROM users WHERE username = 'field'").get() as {
+              s: string;
+            }
+          ).s;
+        } finally {
+          handle.close();
+        }
+      };
+      expect(stored()).toMatch(/^sm4ctr-hmacsm3:v1:/);
+
+      await own.server.stop();
+      renameSync(secretKeyFile, `${secretKeyFile}.away`);
+      await expect(own.restartServer()).rejects.toThrow(
+        /1 TOTP seed\(s\) are sealed with a key file that is missing/,
+      );
+      renameSync(`${secretKeyFile}.away`, secretKeyFile);
+
+      // A seed an older version stored plain is sealed at start and still signs in.
+      const handle = db();
+      handle
+        .prepare("UPDATE users SET totp_secret = ?, totp_last_step = NULL WHERE username = 'field'")
+        .run(secret);
+      handle.close();
+      await own.restartServer();
+      expect(stored()).toMatch(/^sm4ctr-hmacsm3:v1:/);
+      const response = await fetch(`${own.server.url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'field', password: PASSWORD, totpCode: oathtool(secret) }),
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      await own.stop();
+      rmSync(keyDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Topology } from '../../../inventory';
 import { AuditTrail } from './audit';
 import { guardRoles, openIdentityDb, type IdentityDb } from './db';
@@ -5,6 +6,7 @@ import { migrateAdminRoles } from './migrate-roles';
 import { generatePassword } from './passwords';
 import { Policies } from './policy';
 import { SessionStore } from './sessions';
+import { SecretBox } from './secret-box';
 import { TotpStore } from './totp';
 import { UserAdmin } from './users';
 
@@ -26,6 +28,10 @@ export {
   passwordProblem,
 } from './policy';
 export { TotpStore } from './totp';
+export { SecretBox, isSealed } from './secret-box';
+
+/** The key file sealing TOTP seeds when none is configured: works, but sits beside the database. */
+export const defaultSecretKeyFile = (stateDir: string): string => join(stateDir, 'secret.key');
 
 export const DEFAULT_SESSION_TTL_MS = 8 * 3600_000;
 
@@ -43,7 +49,13 @@ export interface Identity {
 
 export function openIdentity(
   stateDir: string,
-  options: { topology?: Topology; sessionTtlMs?: number; now?: () => number } = {},
+  options: {
+    topology?: Topology;
+    sessionTtlMs?: number;
+    now?: () => number;
+    /** The key sealing TOTP seeds (default `<stateDir>/secret.key`). */
+    secretKeyFile?: string;
+  } = {},
 ): Identity {
   const db = openIdentityDb(stateDir);
   const now = options.now ?? Date.now;
@@ -52,7 +64,7 @@ export function openIdentity(
   const migrationNotes = migrateAdminRoles(db, audit);
   guardRoles(db);
   const policies = new Policies(db);
-  const totp = new TotpStore(db, now);
+  const totp = new TotpStore(db, new SecretBox(options.secretKeyFile ?? defaultSecretKeyFile(stateDir)), now);
   const topology = options.topology;
   const users = new UserAdmin(db, audit, {
     policies,
