@@ -18,6 +18,7 @@ import { auditRoutes } from './routes/audit';
 import { certificateRoutes } from './routes/certificates';
 import { metricRoutes } from './routes/metrics';
 import { buildOpenApi } from './routes/openapi';
+import { overviewRoutes } from './routes/overview';
 import { reportRoutes } from './routes/reports';
 import { securityEventRoutes } from './routes/security-events';
 import { sessionRoutes } from './routes/session';
@@ -33,6 +34,7 @@ export function apiRoutes(): AnyRoute[] {
     ...sessionRoutes,
     ...userRoutes,
     ...topologyRoutes,
+    ...overviewRoutes,
     ...metricRoutes,
     ...alertRoutes,
     ...certificateRoutes,

@@ -275,6 +275,12 @@ export interface LiveStateResponse {
   serverTimeMs: number;
 }
 
+// ---------- overview (GET /api/overview; the status rules server and browser share) ----------
+export * from './node-status';
+export * from './status-rollup';
+export * from './overview';
+export * from './overview-wire';
+
 // ---------- node detail ----------
 export interface InterfaceLive {
   ifIndex: number;

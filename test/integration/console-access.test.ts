@@ -197,6 +197,19 @@ const TABLE: Record<string, Row> = {
     wrongRole: null,
     foreign: { user: 'xc-op', expect: onlyXichuan((body: { nodes: Array<{ id: string }> }) => body.nodes) },
   },
+  'GET /api/overview': {
+    path: () => '/api/overview',
+    wrongRole: null,
+    foreign: {
+      user: 'xc-op',
+      expect: onlyXichuan(
+        (body: { faults: Array<{ id: string }>; rows: Array<{ cells: Array<{ id: string }> }> }) => [
+          ...body.faults,
+          ...body.rows.flatMap((row) => row.cells),
+        ],
+      ),
+    },
+  },
   'GET /api/nodes/:id': {
     path: () => '/api/nodes/nanzhao-sw',
     wrongRole: null,

@@ -3,13 +3,18 @@
  * once, areas rolled up worst first, device filters/sort/CSV, keyboard moves, the tree layout.
  */
 import { describe, expect, it } from 'vitest';
-import type { NodeLiveState, TopologyNodeView } from '../../../console/shared';
+import {
+  areaName,
+  cityRows,
+  countyOf,
+  indexStatus,
+  membershipOf,
+  type NodeLiveState,
+  type TopologyNodeView,
+} from '../../../console/shared';
 import { devicesCsv, filterDevices, sortDevices, NO_FILTER } from '../../../console/web/src/lib/device-rows';
 import { BoxGrid } from '../../../console/web/src/lib/label-grid';
 import { moveSelection } from '../../../console/web/src/lib/map-keys';
-import { indexStatus } from '../../../console/web/src/lib/node-status';
-import { cityRows, membershipOf } from '../../../console/web/src/lib/overview-model';
-import { areaName, countyOf } from '../../../console/web/src/lib/status-rollup';
 import { layoutSubtree, TREE_COLUMN } from '../../../console/web/src/lib/topology-tree-layout';
 
 function node(

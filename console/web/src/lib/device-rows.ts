@@ -2,8 +2,7 @@
  * The device table's rows: filter, sort and CSV for thousands of nodes, pure so the table stays a
  * thin view and the rules are testable.
  */
-import type { TopologyNodeView } from '../../../shared';
-import { isFault, statusRank, type NodeStatus } from './node-status';
+import { isFault, statusRank, type NodeStatus, type TopologyNodeView } from '../../../shared';
 
 export type DeviceColumn = 'status' | 'name' | 'address' | 'tier' | 'zone' | 'role' | 'vendor';
 

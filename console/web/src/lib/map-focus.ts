@@ -3,8 +3,7 @@
  * of a focused node; for a caller whose scope starts below the city (a county operator), the whole
  * scope. Null means the whole network as radial rings.
  */
-import type { TopologyNodeView } from '../../../shared';
-import { cityOf, countyOf } from './status-rollup';
+import { cityOf, countyOf, type TopologyNodeView } from '../../../shared';
 
 const WHOLE_NETWORK_TIERS: ReadonlySet<string> = new Set(['province', 'city']);
 

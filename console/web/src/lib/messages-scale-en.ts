@@ -26,6 +26,8 @@ export const scaleEn: Record<keyof typeof scaleZh, string> = {
   'overview.noFaults': 'No node has a fault.',
   'overview.more': 'Show {n} more',
   'overview.fewer': 'Show fewer',
+  'overview.summaryAge': 'Server summary, {age}; joining the live state…',
+  'overview.live': 'Live state',
   'devices.search': 'Filter by name, ID or address',
   'devices.status': 'Status',
   'devices.name': 'Name',

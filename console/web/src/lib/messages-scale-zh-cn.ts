@@ -24,6 +24,8 @@ export const scaleZh = {
   'overview.noFaults': '没有故障节点。',
   'overview.more': '再显示 {n} 个',
   'overview.fewer': '收起',
+  'overview.summaryAge': '服务器汇总，{age}；正在接入实时状态…',
+  'overview.live': '实时状态',
   'devices.search': '按名称、编号或地址筛选',
   'devices.status': '状态',
   'devices.name': '名称',

@@ -2,7 +2,7 @@
  * A shape beside every status colour, so state never rests on colour alone (WCAG 1.4.1): the same
  * glyphs in the overview, the device table, the wall tiles and the map legend.
  */
-import type { NodeStatus } from './node-status';
+import type { NodeStatus } from '../../../shared';
 
 export const STATUS_GLYPH: Record<NodeStatus, string> = {
   down: '✖',

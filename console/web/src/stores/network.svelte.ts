@@ -1,10 +1,11 @@
-import type {
-  LinkLiveState,
-  LinkView,
-  LiveStateResponse,
-  NodeLiveState,
-  TopologyNodeView,
-  TopologyResponse,
+import {
+  pathNamesOf,
+  type LinkLiveState,
+  type LinkView,
+  type LiveStateResponse,
+  type NodeLiveState,
+  type TopologyNodeView,
+  type TopologyResponse,
 } from '../../../shared';
 import { api } from '../lib/api';
 import { networkTime } from '../lib/network-time.svelte';
@@ -63,14 +64,7 @@ class Network {
 
   /** Display path from the top of the visible tree down to the node. */
   pathOf(id: string): string[] {
-    const path: string[] = [];
-    let node = this.nodeById.get(id);
-    let guard = 0;
-    while (node !== undefined && guard++ < 64) {
-      path.unshift(node.name);
-      node = node.parent === null ? undefined : this.nodeById.get(node.parent);
-    }
-    return path;
+    return pathNamesOf(id, this.nodeById);
   }
 
   replaceState(nodes: NodeLiveState[], links: LinkLiveState[]): void {

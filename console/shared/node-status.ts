@@ -1,10 +1,11 @@
 /**
  * One status per node, the same everywhere the console shows it (overview grid, device table, wall
- * tiles, map): a fault is counted once — the root cause as down, the nodes cut off behind it as
- * impacted, never both — and an open alert outranks staleness.
+ * tiles, map) and the same on the server (GET /api/overview) as in the browser: a fault is counted
+ * once — the root cause as down, the nodes cut off behind it as impacted, never both — and an open
+ * alert outranks staleness.
  */
-import { severityRank } from '../../../../domain';
-import type { Alert, NodeLiveState, Severity } from '../../../shared';
+import { severityRank, type Alert, type Severity } from '../../domain';
+import type { NodeLiveState } from './index';
 
 export const NODE_STATUSES = [
   'down',
@@ -25,9 +26,24 @@ export const statusRank = (status: NodeStatus): number => NODE_STATUSES.indexOf(
 /** Statuses an operator must look at: every one but ok, unknown and stale. */
 export const isFault = (status: NodeStatus): boolean => statusRank(status) <= statusRank('impacted');
 
+/**
+ * Worse alerts first: more severe, then older, then the smaller id. A total order, so the server
+ * and the browser pick the same alert whatever order they learnt the alerts in.
+ */
+export function compareAlerts(a: Alert, b: Alert): number {
+  const bySeverity = severityRank(a.severity) - severityRank(b.severity);
+  if (bySeverity !== 0) return bySeverity;
+  if (a.startsAtMs !== b.startsAtMs) return a.startsAtMs - b.startsAtMs;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export const isWorseAlert = (candidate: Alert, current: Alert | null): boolean =>
+  current === null || compareAlerts(candidate, current) < 0;
+
 export interface StatusInputs {
   nodeState: ReadonlyMap<string, NodeLiveState>;
-  openAlerts: readonly Alert[];
+  /** Open alerts (firing or acknowledged); suppressed ones are skipped here. */
+  openAlerts: Iterable<Alert>;
 }
 
 export interface StatusIndex {
@@ -47,9 +63,7 @@ export function indexStatus(live: StatusInputs): StatusIndex {
       rootCause.add(alert.node);
       for (const id of alert.impacted) impacted.add(id);
     }
-    const before = worstAlert.get(alert.node);
-    if (before === undefined || severityRank(alert.severity) < severityRank(before.severity))
-      worstAlert.set(alert.node, alert);
+    if (isWorseAlert(alert, worstAlert.get(alert.node) ?? null)) worstAlert.set(alert.node, alert);
   }
   for (const state of live.nodeState.values()) {
     if (state.rootCauseAlertId !== null) rootCause.add(state.id);

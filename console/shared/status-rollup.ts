@@ -1,10 +1,18 @@
 /**
  * Nodes grouped for the overview (city × county, tier × zone) and the wall: per group the count of
- * each status, the worst status and the worst alert, groups sorted worst first.
+ * each status, the worst status and the worst alert, groups sorted worst first. The server's
+ * GET /api/overview and the browser run these same functions.
  */
-import { severityRank } from '../../../../domain';
-import type { Alert, TopologyNodeView } from '../../../shared';
-import { NODE_STATUSES, isFault, statusRank, type NodeStatus, type StatusIndex } from './node-status';
+import type { Alert } from '../../domain';
+import type { TopologyNodeView } from './index';
+import {
+  NODE_STATUSES,
+  isFault,
+  isWorseAlert,
+  statusRank,
+  type NodeStatus,
+  type StatusIndex,
+} from './node-status';
 
 export interface StatusGroup {
   key: string;
@@ -52,11 +60,7 @@ export function rollUp(
       if (own === group.worst) group.worstNode = node.id;
     }
     const alert = status.worstAlertOf(node.id);
-    if (
-      alert !== null &&
-      (group.worstAlert === null || severityRank(alert.severity) < severityRank(group.worstAlert.severity))
-    )
-      group.worstAlert = alert;
+    if (alert !== null && isWorseAlert(alert, group.worstAlert)) group.worstAlert = alert;
   }
   return groups;
 }
@@ -99,6 +103,17 @@ function topmostOfTier(
     node = node.parent === null ? undefined : nodeById.get(node.parent);
   }
   return found;
+}
+
+/** Display names from the top of the visible tree down to the node (the caller's scope root first). */
+export function pathNamesOf(id: string, nodeById: ReadonlyMap<string, TopologyNodeView>): string[] {
+  const path: string[] = [];
+  let node = nodeById.get(id);
+  for (let guard = 0; node !== undefined && guard < 64; guard++) {
+    path.unshift(node.name);
+    node = node.parent === null ? undefined : nodeById.get(node.parent);
+  }
+  return path;
 }
 
 /**
