@@ -127,6 +127,30 @@ function addCityInternalNetwork(
   );
 }
 
+/**
+ * Township and department access routers: mostly Huawei and H3C, with the Ruijie and ZTE boxes a
+ * province's tenders bring in (two draws, whatever the vendor, so the rest of the network is the same).
+ */
+function accessRouter(vendorDraw: number, modelDraw: number): { vendor: string; model: string } {
+  const [vendor, models] =
+    vendorDraw < 0.55
+      ? (['huawei', ['AR2220', 'AR1220']] as const)
+      : vendorDraw < 0.85
+        ? (['h3c', ['MSR3620', 'MSR3610']] as const)
+        : vendorDraw < 0.95
+          ? (['ruijie', ['RG-RSR20-14E', 'RG-RSR30-44']] as const)
+          : (['zte', ['ZXR10 2800-4', 'ZXR10 3800-8']] as const);
+  return { vendor, model: models[modelDraw < 0.5 ? 0 : 1] };
+}
+
+/** The access router's uplink, port 1 as its vendor names it (inventory/default-interfaces.ts). */
+const UPLINK_PORT: Record<string, string> = {
+  huawei: 'GE0/0/0',
+  h3c: 'GigabitEthernet1/0/1',
+  ruijie: 'GigabitEthernet 0/1',
+  zte: 'gei-0/1/0/1',
+};
+
 export function generateInventory(options: Partial<GenerateOptions> = {}): RawInventory {
   const o = { ...DEFAULT_GENERATE, ...options };
   if (o.cities > 250 || o.countiesPerCity > 250 || o.nodesPerCounty > 250)
@@ -317,14 +341,13 @@ export function generateInventory(options: Partial<GenerateOptions> = {}): RawIn
           tier: isTownship ? 'township' : 'department',
           zone: uplink === gw ? 'external' : 'internal',
           role: 'router',
-          vendor: rand() < 0.6 ? 'huawei' : 'h3c',
-          model: rand() < 0.5 ? 'AR2220' : 'MSR3620',
+          ...accessRouter(rand(), rand()),
           address: `${net}.${n + 1}`,
           credentials: credentialsFor(),
           parent: uplink,
           ports: 4,
         });
-        const vendorIf = nodes.at(-1)?.vendor === 'h3c' ? 'GigabitEthernet1/0/1' : 'GE0/0/0';
+        const vendorIf = UPLINK_PORT[nodes.at(-1)?.vendor ?? 'huawei'] ?? 'GE0/0/0';
         links.push({
           a: `${uplink}:GE0/0/${uplink === gw ? n - 1 : n}`,
           b: `${id}:${vendorIf}`,
