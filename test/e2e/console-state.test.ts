@@ -148,6 +148,7 @@ describe('state, alerts ↔ map, language', () => {
       ['#/overview', '[data-testid=overview]'],
       ['#/devices', '[data-testid=device-row]'],
       ['#/security', '[data-testid=security-page]'],
+      ['#/assets', '[data-testid=asset-row]'],
       ['#/reports', '[data-testid=reports-page][data-ready=true]'],
     ];
     for (const [hash, ready] of pages) {
