@@ -53,16 +53,16 @@ export function probeTls(check: CheckOf<'tls'>, nowMs: number): Promise<ProbeRes
 function judge(
   peer: tls.PeerCertificate,
   chainOk: boolean,
-  chainError: Error | null | undefined,
+  chainError: Error | string | null | undefined,
   serverName: string,
   nowMs: number,
 ): ServiceCertificate {
   const notAfterMs = Date.parse(peer.valid_to);
   const identityError = tls.checkServerIdentity(serverName, peer);
   const error = !chainOk
-    ? String(chainError?.message ?? chainError ?? 'chain not trusted')
+    ? errorCode(chainError, 'CERT_UNTRUSTED')
     : identityError
-      ? `hostname mismatch: certificate is not valid for ${serverName}`
+      ? errorCode(identityError, 'ERR_TLS_CERT_ALTNAME_INVALID')
       : null;
   const cn = peer.subject.CN;
   return {
@@ -72,4 +72,11 @@ function judge(
     valid: error === null && notAfterMs > nowMs,
     error: error ?? (notAfterMs > nowMs ? null : 'CERT_HAS_EXPIRED'),
   };
+}
+
+/** The TLS library's code for what failed (language-neutral: the console shows it as is). */
+function errorCode(error: Error | string | null | undefined, fallback: string): string {
+  if (typeof error === 'string') return error;
+  const code: unknown = error ? (error as NodeJS.ErrnoException).code : undefined;
+  return typeof code === 'string' ? code : fallback;
 }
