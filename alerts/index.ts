@@ -32,6 +32,7 @@ export type { ActionFailure, ActionResult } from './engine';
 export type { Env } from './notify/receiver-headers';
 export type { DeliveryReport, NotificationConfig } from './notify/outbox';
 export { DEDUP_HEADER } from './notify/outbox';
+export { fileWebhook, type FileWebhook, type FileWebhookConfig } from './notify/post-file';
 export {
   DEFAULT_RULES_FILE,
   loadAlertRules,

@@ -21,6 +21,23 @@ export { reportTables, bilingual, type Cell, type Label, type ReportTable, type 
 export { renderXlsx } from './render-xlsx';
 export { renderHtml } from './render-html';
 export { renderPdf, type PdfOptions } from './render-pdf';
+export {
+  renderReport,
+  isReportFormat,
+  REPORT_FORMATS,
+  CONTENT_TYPES,
+  type ReportFormat,
+} from './render-format';
+export { dueReportMonth, type ReportDueTime } from './schedule-time';
+export {
+  startReportSchedule,
+  type ReportFile,
+  type ReportPoster,
+  type ReportSchedule,
+  type ReportScheduleOptions,
+  type ReportTarget,
+  type RunOutcome,
+} from './schedule';
 export type {
   AvailabilityFigures,
   CountyRow,

@@ -55,6 +55,44 @@ const schema = z
       })
       .strict()
       .optional(),
+    /**
+     * The monthly report delivered on its own (reports/schedule.ts): last month's report built on
+     * `dayOfMonth` at `at` (local time in the alert rules' utcOffsetMin), written to `dir` and/or
+     * POSTed to `webhook` (credentials as headers from the environment, never in the URL).
+     */
+    reportSchedule: z
+      .object({
+        dayOfMonth: z.number().int().min(1).max(28).default(1),
+        at: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:MM, e.g. 06:00')
+          .default('06:00'),
+        formats: z
+          .array(z.enum(['csv', 'xlsx', 'pdf']))
+          .min(1)
+          .default(['pdf', 'xlsx']),
+        dir: z.string().min(1).optional(),
+        webhook: z
+          .object({
+            url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+            headers: z
+              .record(
+                z.string(),
+                z.union([z.string(), z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/) })]),
+              )
+              .optional(),
+            timeoutS: z.number().int().min(1).max(600).default(60),
+          })
+          .strict()
+          .optional(),
+        /** Chromium that prints the PDF (default /usr/bin/chromium). */
+        chromium: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((schedule) => schedule.dir !== undefined || schedule.webhook !== undefined, {
+        message: 'give dir, webhook or both: where the report goes',
+      })
+      .optional(),
     tls: z
       .object({
         enabled: z.boolean().default(false),
@@ -131,6 +169,14 @@ function resolvedAgainst(file: string, parsed: YamlConfigResult<ServeConfig>): C
         ...(config.alerts.pollIntervalS ? { pollIntervalS: config.alerts.pollIntervalS } : {}),
       },
       ...(config.pki ? { pki: { ...config.pki, dir: at(config.pki.dir) } } : {}),
+      ...(config.reportSchedule
+        ? {
+            reportSchedule: {
+              ...config.reportSchedule,
+              ...(config.reportSchedule.dir ? { dir: at(config.reportSchedule.dir) } : {}),
+            },
+          }
+        : {}),
       tls: {
         ...config.tls,
         ...(config.tls.certFile ? { certFile: at(config.tls.certFile) } : {}),
