@@ -3,9 +3,11 @@
  * a DOM element. Nodes and edges are batched by colour into one path each per frame, off-screen
  * items are skipped, tiny nodes become squares, and labels appear only where they fit.
  */
+import type { Zone } from '../../../../domain';
 import { BoxGrid } from './label-grid';
 import { MapProbe } from './map-probe';
-import { labelSpots, nodeRadius, segmentCrossesView, shortName } from './topology-marks';
+import { drawGridBlocks, drawGridLabels, hitCell } from './topology-grid-draw';
+import { drawFaultMarks, labelSpots, nodeRadius, segmentCrossesView, shortName } from './topology-marks';
 import type { TopologyLayout } from './topology-layout';
 
 export const LOOK_COLOURS = {
@@ -83,6 +85,8 @@ export class TopologyCanvas {
   private readonly abort = new AbortController();
   scale = 1;
   labelScale = 1;
+  /** A zone's name in the operator's language, for the county grid's column captions. */
+  zoneName: (zone: Zone) => string = (zone) => zone;
   framesDrawn = 0;
   drawMs = 0;
 
@@ -153,16 +157,19 @@ export class TopologyCanvas {
       maxX = Math.max(maxX, n.x);
       maxY = Math.max(maxY, n.y);
     }
+    const grid = this.layout.grid;
+    // A grid's labels lie inside its blocks: fit the blocks, not the nodes.
+    if (grid !== undefined) [minX, minY, maxX, maxY] = grid.bounds;
     const w = Math.max(1, maxX - minX);
     const h = Math.max(1, maxY - minY);
     // Room for labels at the sides (a tree's labels are all on the right), 30 px at the top and the
     // legend's measured height at the bottom, so no node is fitted under it.
     const tree = this.layout.shape === 'tree';
-    const left = tree ? 30 : 120;
-    const right = tree ? 230 : 120;
-    const top = 30;
+    const left = grid ? 16 : tree ? 30 : 120;
+    const right = grid ? 16 : tree ? 230 : 120;
+    const top = grid ? 16 : 30;
     const bottom = this.bottomInsetPx;
-    const maxK = tree ? 1.4 : 2.5;
+    const maxK = grid ? 1.6 : tree ? 1.4 : 2.5;
     const k = Math.min(
       Math.max(60, this.width - left - right) / w,
       Math.max(60, this.height - top - bottom) / h,
@@ -236,6 +243,7 @@ export class TopologyCanvas {
     const t = this.transform;
     const wx = (clientX - rect.left - t.x) / t.k;
     const wy = (clientY - rect.top - t.y) / t.k;
+    if (this.layout.grid !== undefined) return hitCell(this.layout, wx, wy);
     const reach = 10 / t.k;
     let best = -1;
     let bestD = reach * reach;
@@ -354,9 +362,16 @@ export class TopologyCanvas {
       }
     }
 
-    // Edges, one path per colour.
+    const view = { k, x: tx, y: ty, width: this.width, height: this.height };
+    if (layout.grid !== undefined)
+      drawGridBlocks(ctx, layout.grid, view, {
+        font: (px) => LABEL_FONT.replace('12px', `${px}px`),
+        zoneName: this.zoneName,
+      });
+
+    // Edges, one path per colour (a grid has none: its blocks say which city a county is in).
     const edgePaths = new Map<LinkColour, Path2D>();
-    for (let i = 0; i < nodes.length; i++) {
+    for (let i = layout.grid === undefined ? 0 : nodes.length; i < nodes.length; i++) {
       const n = nodes[i];
       if (n === undefined || n.parent < 0) continue;
       const p = nodes[n.parent];
@@ -422,6 +437,7 @@ export class TopologyCanvas {
         collapsedRings.arc(sx, sy, r + 3, 0, 2 * Math.PI);
       }
       if (
+        layout.grid === undefined &&
         labels.length < MAX_LABELS &&
         (layout.shape === 'tree' || this.wantsLabel(n.node.tier, n.hidden > 0, k))
       )
@@ -438,7 +454,7 @@ export class TopologyCanvas {
     ctx.strokeStyle = LOOK_COLOURS.stale;
     ctx.stroke(staleRings);
     ctx.setLineDash([]);
-    this.drawFaultMarks(faults);
+    drawFaultMarks(ctx, layout, this.looks, LOOK_COLOURS, this.transform, faults);
 
     // Root causes: a white ring and a slow pulse, always labelled.
     const phase = (performance.now() % 1600) / 1600;
@@ -476,7 +492,15 @@ export class TopologyCanvas {
     }
 
     for (const i of faults) if (!labels.includes(i)) labels.push(i);
-    this.drawLabels(labels, rootCauses, new Set(faults), taken);
+    if (layout.grid === undefined) this.drawLabels(labels, rootCauses, new Set(faults), taken);
+    else
+      drawGridLabels(ctx, layout, view, {
+        font: (px, bold) => `${bold ? 'bold ' : ''}${LABEL_FONT.replace('12px', `${px}px`)}`,
+        labelScale: this.labelScale,
+        important: new Set(labels),
+        rootCauses: new Set(rootCauses),
+        probe: this.probe,
+      });
     this.schedulePulse(rootCauses.length > 0);
     // Read by the browser tests: the faulty nodes drawn with their mark in this frame.
     this.canvas.dataset.highlights = faults
@@ -484,37 +508,6 @@ export class TopologyCanvas {
       .map((i) => nodes[i]?.id ?? '')
       .join(' ');
     this.probe?.write(this.canvas);
-  }
-
-  /** A ring in the fault's colour around every faulty node, and a cross through an unreachable one. */
-  private drawFaultMarks(faults: number[]): void {
-    const layout = this.layout;
-    if (layout === null) return;
-    const ctx = this.ctx;
-    const { k, x: tx, y: ty } = this.transform;
-    ctx.lineWidth = 2;
-    for (const i of faults) {
-      const n = layout.nodes[i];
-      const look = this.looks[i];
-      if (n === undefined || look === undefined) continue;
-      const sx = n.x * k + tx;
-      const sy = n.y * k + ty;
-      const r = Math.max(5, nodeRadius(n.node.tier, k, n.hidden > 0));
-      ctx.strokeStyle = LOOK_COLOURS[look.colour];
-      ctx.beginPath();
-      ctx.arc(sx, sy, r + 3.5, 0, 2 * Math.PI);
-      ctx.stroke();
-      if (look.colour === 'down') {
-        const d = r * 0.6;
-        ctx.strokeStyle = '#0b1220';
-        ctx.beginPath();
-        ctx.moveTo(sx - d, sy - d);
-        ctx.lineTo(sx + d, sy + d);
-        ctx.moveTo(sx + d, sy - d);
-        ctx.lineTo(sx - d, sy + d);
-        ctx.stroke();
-      }
-    }
   }
 
   private wantsLabel(tier: string, collapsed: boolean, k: number): boolean {

@@ -25,8 +25,34 @@ export interface TopologyLayout {
   nodes: PlacedNode[];
   indexById: Map<string, number>;
   radius: number;
-  /** Radial rings (the whole network) or a left-to-right tree (one county, with its parents greyed). */
-  shape: 'radial' | 'tree';
+  /**
+   * Radial rings (the whole network), a left-to-right tree (one county, with its parents greyed), or
+   * a block of cells per city (the network collapsed to counties).
+   */
+  shape: 'radial' | 'tree' | 'grid';
+  /** The cells and blocks of a grid layout. */
+  grid?: GridFrame;
+}
+
+/** A city's block of cells, in world units; `head` is the index of its title node. */
+export interface GridBlock {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  head: number;
+  /** Column captions (a zone per column), centred vertically on `y`; empty when uncaptioned. */
+  columns: Array<{ zone: Zone | null; x: number; y: number }>;
+}
+
+export interface GridFrame {
+  cellW: number;
+  cellH: number;
+  blocks: GridBlock[];
+  /** The text of each node's cell, by node index (shortened where its block's title says the rest). */
+  labels: string[];
+  /** [minX, minY, maxX, maxY] of every block. */
+  bounds: [number, number, number, number];
 }
 
 export interface TreeDatum {
