@@ -117,6 +117,31 @@ describe('设备台账 in the browser', () => {
     await context.close();
   });
 
+  it("a swapped power supply shows in the node page's asset history and the register's changes", async () => {
+    expect(stack.simulator.inject({ kind: 'module-swap', node: 'nanzhao-gw', slot: 'PWR2' }).ok).toBe(true);
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'city-assets', PASSWORD);
+    await page.goto(`${stack.url}/#/node/nanzhao-gw`);
+    const change = page.locator('[data-testid=node-asset-change][data-change=module-replaced]');
+    // The entity table is read every 10 polls (5 s apart here): reload until the change is recorded.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.waitForSelector('[data-testid=node-asset-history]');
+          return change.count();
+        },
+        { timeout: 120_000, interval: 3_000 },
+      )
+      .toBe(1);
+    expect(await change.innerText()).toMatch(/模块更换\s*PWR2 · 序列号\s*2102351931P0\w+ → 2102351931P0\w+/);
+    await page.click('header nav a[href="#/assets"]');
+    await page
+      .locator('[data-testid=asset-change][data-change=module-replaced]', { hasText: 'PWR2' })
+      .waitFor();
+    await context.close();
+  }, 180_000);
+
   it('a county operator sees its own county only', async () => {
     const { context, page } = await newSession(browser);
     await signIn(page, stack.url, 'nanzhao-assets', PASSWORD);

@@ -30,6 +30,12 @@ class AssetsStore {
     }
   }
 
+  /** One node's changes, newest first (the node page's asset history). */
+  async changesOf(node: string, limit: number): Promise<AssetChangeView[]> {
+    const body = await api.get<AssetChangesResponse>(`/api/assets/changes${query({ node, limit })}`);
+    return body.changes;
+  }
+
   clear(): void {
     this.rows = [];
     this.changes = [];
