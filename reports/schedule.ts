@@ -134,6 +134,7 @@ export function startReportSchedule(options: ReportScheduleOptions): ReportSched
     ...(options.webhook === undefined ? [] : ['webhook' as const]),
   ];
   let running: Promise<RunOutcome> | null = null;
+  let firstRun = true;
 
   const deliver = async (target: ReportTarget, files: ReportFile[]): Promise<string | null> => {
     try {
@@ -164,7 +165,18 @@ export function startReportSchedule(options: ReportScheduleOptions): ReportSched
     const month = dueReportMonth(now(), options.due);
     const pending = targets.filter((target) => (state.delivered[target]?.month ?? '') < month);
     const gaveUp = state.failing?.month === month && state.failing.attempts >= maxAttempts;
-    if (pending.length === 0 || gaveUp) return { month, delivered: [], failed: [], idle: true };
+    if (pending.length === 0 || gaveUp) {
+      if (firstRun)
+        options.log.info(
+          { month, targets, gaveUp, dayOfMonth: options.due.dayOfMonth, at: options.due.atLocal },
+          gaveUp
+            ? 'monthly report: gave up on the month due; the next one is delivered on its day'
+            : 'monthly report: the month due was already delivered; the next one is delivered on its day',
+        );
+      firstRun = false;
+      return { month, delivered: [], failed: [], idle: true };
+    }
+    firstRun = false;
     const failed: RunOutcome['failed'] = [];
     const delivered: ReportTarget[] = [];
     let files: ReportFile[] = [];
