@@ -1,6 +1,7 @@
 /** The Hono app: security headers, request log, the /api route table, /pki (CRL, OCSP), the web app. */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import type { ServerContext } from './context';
 import { limitRequestBodies } from './http/body-limit';
 import { ApiFailure } from './http/errors';
@@ -92,6 +93,10 @@ export function buildApp(
       'request',
     );
   });
+
+  // JSON answers compress well (a province's topology ~10:1): gzip when the client accepts it. The
+  // web app's files are compressed once, in http/static.ts.
+  app.use('/api/*', compress({ encoding: 'gzip' }));
 
   app.use('*', async (c, next) => {
     const problem = hostProblem(c.req.header('host'), options.hosts);

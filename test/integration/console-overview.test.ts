@@ -196,6 +196,7 @@ describe('GET /api/overview', () => {
     const client = await login(server.url, 'province-duty');
     const response = await client.api('/api/overview');
     expect(response.status).toBe(200);
+    expect(response.headers.get('content-encoding')).toBe('gzip');
     const text = await response.text();
     const body = JSON.parse(text) as OverviewResponse;
     expect(body.faults.length).toBeLessThanOrEqual(100);
