@@ -3,15 +3,10 @@
  * that a spreadsheet would run as a formula (= + - @ first) gets a leading apostrophe: the CSV is
  * for reading; verify the chain on the JSON export or with `egov-noc audit verify`.
  */
+import { csvLine } from '../../../domain';
 import type { ChainedAuditRecord } from '../../shared';
 
 const COLUMNS = ['id', 'time', 'actor', 'action', 'target', 'detail', 'from', 'prevHash', 'hash'] as const;
-
-function cell(value: string | number): string {
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export const auditCsvHeader = (): string => `\uFEFF${COLUMNS.join(',')}\r\n`;
 
@@ -27,5 +22,5 @@ export function auditCsvLine(record: ChainedAuditRecord): string {
     record.prevHash,
     record.hash,
   ];
-  return `${values.map(cell).join(',')}\r\n`;
+  return `${csvLine(values)}\r\n`;
 }

@@ -2,6 +2,7 @@
  * The device table's rows: filter, sort and CSV for thousands of nodes, pure so the table stays a
  * thin view and the rules are testable.
  */
+import { csvDocument } from '../../../../domain';
 import { isFault, statusRank, type NodeStatus, type TopologyNodeView } from '../../../shared';
 
 export type DeviceColumn = 'status' | 'name' | 'address' | 'tier' | 'zone' | 'role' | 'vendor';
@@ -89,22 +90,24 @@ function addressKey(address: string): number {
   return address.split('.').reduce((sum, octet) => sum * 256 + (Number(octet) || 0), 0);
 }
 
-/** RFC 4180 CSV; a cell starting with = + - @ is prefixed with ' so a spreadsheet never runs it. */
+/** RFC 4180 CSV with a BOM; formula cells neutralised (domain/csv.ts, shared with every export). */
 export function devicesCsv(
   rows: readonly TopologyNodeView[],
   header: readonly string[],
   statusText: (id: string) => string,
 ): string {
-  const cell = (value: string): string => {
-    const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const lines = [header.map(cell).join(',')];
-  for (const n of rows)
-    lines.push(
-      [statusText(n.id), n.name, n.id, n.address, n.tier, n.zone, n.role, n.vendor, n.model]
-        .map(cell)
-        .join(','),
-    );
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvDocument([
+    header,
+    ...rows.map((n) => [
+      statusText(n.id),
+      n.name,
+      n.id,
+      n.address,
+      n.tier,
+      n.zone,
+      n.role,
+      n.vendor,
+      n.model,
+    ]),
+  ]);
 }
