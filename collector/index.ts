@@ -30,3 +30,11 @@ export {
 } from './leases';
 export { assignNodes, shareGroups, SHARE_MODES, type ShareMode } from './leases-assignment';
 export { leasesBucket, memberIdOf } from './leases-bucket';
+export {
+  loadChecks,
+  parseChecks,
+  startServiceChecks,
+  type RunningServiceChecks,
+  type ServiceCheck,
+  type ServiceChecksStats,
+} from './checks';

@@ -72,6 +72,8 @@ const configSchema = z.strictObject({
       leaseTtlS: z.number().positive().optional(),
     })
     .optional(),
+  /** Service checks (HTTP(S), TLS, DNS, TCP, ICMP) file, relative to this file (collector/checks). */
+  checks: z.string().min(1).optional(),
   /** Poll only this zone's nodes and refuse every other (三网隔离: one collector per network). */
   zone: z.enum(ZONES).optional(),
 });
@@ -132,6 +134,7 @@ export function readConfig(file: string): CollectConfigResult {
       ...(config.manifest === undefined ? {} : { manifest: resolve(base, config.manifest) }),
       ...(config.syslog === undefined ? {} : { syslog: resolveSyslogFiles(config.syslog, base) }),
       ...(config.logStore === undefined ? {} : { logStore: local(config.logStore) }),
+      ...(config.checks === undefined ? {} : { checks: resolve(base, config.checks) }),
       ...(config.logDeadLetter === undefined ? {} : { logDeadLetter: resolve(base, config.logDeadLetter) }),
     },
   };

@@ -23,6 +23,7 @@ interface CollectFlags extends SyslogFlags, SharingFlags {
   bus?: string;
   zone?: Zone;
   opsListen?: OpsListen;
+  checks?: string;
 }
 
 const positive = (what: string) => (value: string) => {
@@ -120,6 +121,10 @@ export function registerCollectCommand(program: Command): void {
       'days the log store keeps events (default and legal minimum 180)',
       positive('--log-retention-days'),
     )
+    .option(
+      '--checks <file>',
+      'service checks (HTTP(S), TLS, DNS, TCP, ICMP via fping) on inventory nodes, YAML; see collector/README.md',
+    )
     .option('--concurrency <n>', 'polls in flight at once (default 100)', positive('--concurrency'))
     .option('--status-period <s>', 'seconds between status lines (default 10)', positive('--status-period'))
     .option(
@@ -173,6 +178,12 @@ export function registerCollectCommand(program: Command): void {
         for (const error of loaded.errors) process.stderr.write(`${formatInventoryError(error)}\n`);
         fail(`${loaded.errors.length} error(s) in ${inventoryFile}`, 2);
       }
+      const checksFile = flags.checks ?? config.checks;
+      const serviceChecks = checksFile
+        ? await import('./collect-checks').then(({ readChecks }) =>
+            readChecks(checksFile, loaded.topology, flags.zone ?? config.zone),
+          )
+        : null;
       const manifestFile = flags.manifest ?? config.manifest;
       const manifest = manifestFile ? readManifest(manifestFile) : undefined;
       const unknown = manifest?.filter((m) => !loaded.topology.has(m.id)) ?? [];
@@ -268,6 +279,7 @@ export function registerCollectCommand(program: Command): void {
       let logs: RunningSyslog | null = null;
       let collector: Awaited<ReturnType<typeof startCollector>>;
       let ops: Awaited<ReturnType<typeof startCollectorOps>> | null = null;
+      let checks: Awaited<ReturnType<typeof import('./collect-checks').startChecks>> | null = null;
       const opsMetrics = createCollectorMetrics();
       try {
         if (syslogModule && syslog)
@@ -313,6 +325,16 @@ export function registerCollectCommand(program: Command): void {
           },
           onPoll: (durationMs, outcome) => opsMetrics.observePoll(durationMs, outcome),
         });
+        if (serviceChecks) {
+          const { startChecks } = await import('./collect-checks');
+          checks = await startChecks({
+            checks: serviceChecks,
+            store,
+            bus,
+            logger: logger.child({ part: 'checks' }),
+            ...(leases ? { owns: (node) => leases.owns(node) } : {}),
+          });
+        }
         if (leases) {
           const { pollWhenAcquired } = await import('./collect-sharing');
           const shortestMs = Math.min(...intervals.keys()) * 1000;
@@ -346,6 +368,7 @@ export function registerCollectCommand(program: Command): void {
           process.off('SIGTERM', onTerm);
           void collector
             .stop()
+            .then(() => checks?.stop())
             .then(() => leases?.stop())
             .then(() => ops?.stop())
             .then(() => logs?.stop())
