@@ -5,7 +5,7 @@
  * MetricsStore and a `service.check` event on the bus.
  */
 import type { EventBus } from '../../bus';
-import type { MetricPoint, ServiceCheckEvent } from '../../domain';
+import type { MetricPoint, NodeId, ServiceCheckEvent } from '../../domain';
 import type { MetricsStore } from '../../metrics';
 import type { Logger } from '../../common';
 import { failed, targetOf, type CheckOf, type ProbeResult, type ServiceCheck } from './check';
@@ -28,7 +28,7 @@ export interface ServiceChecksOptions {
   /** false: run only on runNow()/runAll() (tests). Default true. */
   schedule?: boolean;
   /** Collectors sharing one inventory: run only the checks of nodes this one polls. */
-  owns?: (node: string) => boolean;
+  owns?: (node: NodeId) => boolean;
   /** fping's binary (default `fping` on the PATH). */
   fpingBinary?: string;
 }
