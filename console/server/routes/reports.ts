@@ -38,9 +38,11 @@ function periodOf(text: string, ctx: ServerContext, nowMs: number): ReportPeriod
 
 /** The subtree the caller gets: the one asked for, inside its scope; else its scope (null: all). */
 function scopeRootOf(who: Principal, county: string | undefined): NodeId | null {
-  if (county === undefined) return who.scope.root;
-  if (!who.scope.allowsNode(county)) throw notFound(`node "${county}"`);
-  return county as NodeId;
+  const root = county ?? who.scope.root;
+  if (root === null) return null;
+  // Outside the scope, or a scope whose node has left the inventory: nothing to report.
+  if (!who.scope.allowsNode(root)) throw notFound(`node "${root}"`);
+  return root as NodeId;
 }
 
 async function reportFor(
