@@ -40,6 +40,11 @@ const BENCHMARKS: Record<
     describe: 'console web: 5,000-node topology interactive time, panning fps, first-load JS gzip',
     load: () => import('../../bench/console'),
   },
+  checks: {
+    describe:
+      'service checks: HTTP checks per minute per core (status, RE2 text, defacement, staleness) vs a bare http.get loop; target ≥ 10,000',
+    load: () => import('../../bench/checks'),
+  },
   syslog: {
     describe:
       'syslog: msg/s per core received → parsed → classified → stored (SQLite, PostgreSQL) vs rsyslogd; 20k/s sustained; flood',
@@ -49,6 +54,11 @@ const BENCHMARKS: Record<
     describe:
       'console Reports page: GET /api/reports/:month built and kept, exports, vs buildMonthlyReport and the renderers bare',
     load: () => import('../../bench/report-page'),
+  },
+  assets: {
+    describe:
+      'asset register on the ~5,100-node province: samples with an ENTITY-MIB read vs without; GET /api/assets and exports vs GET /api/topology',
+    load: () => import('../../bench/assets'),
   },
   soak: {
     describe:
