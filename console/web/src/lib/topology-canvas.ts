@@ -405,6 +405,9 @@ export class TopologyCanvas {
     const labels: number[] = [];
     const faults: number[] = [];
     const taken = new BoxGrid();
+    // A grid's nodes stay inside their row however far the map is zoomed out.
+    const gridRowPx = layout.grid === undefined ? Infinity : layout.grid.cellH * k;
+    const gridNodeCap = Math.max(1.5, gridRowPx * 0.3);
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
       if (n === undefined) continue;
@@ -416,7 +419,7 @@ export class TopologyCanvas {
       const fault = FAULT_COLOURS.has(colour);
       const r = fault
         ? Math.max(5, nodeRadius(n.node.tier, k, n.hidden > 0))
-        : nodeRadius(n.node.tier, k, n.hidden > 0);
+        : Math.min(gridNodeCap, nodeRadius(n.node.tier, k, n.hidden > 0));
       taken.add([sx - r - 1, sy - r - 1, 2 * r + 2, 2 * r + 2]);
       this.probe?.node(n.id, sx, sy, r);
       if (fault) faults.push(i);
@@ -432,7 +435,7 @@ export class TopologyCanvas {
         staleRings.moveTo(sx + r + 2.5, sy);
         staleRings.arc(sx, sy, r + 2.5, 0, 2 * Math.PI);
       }
-      if (n.hidden > 0) {
+      if (n.hidden > 0 && 2 * (r + 3) <= gridRowPx) {
         collapsedRings.moveTo(sx + r + 3, sy);
         collapsedRings.arc(sx, sy, r + 3, 0, 2 * Math.PI);
       }

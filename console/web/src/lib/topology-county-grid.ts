@@ -52,8 +52,7 @@ export function layoutCountyGrid(
       (plan.some((c) => c.zone !== null) ? GRID_CELL_H : 0) +
       Math.max(0, ...plan.map((c) => c.cells.length)) * GRID_CELL_H,
   }));
-  const area = sizes.reduce((sum, s) => sum + (s.w + GAP) * (s.h + GAP), 0);
-  const rowWidth = Math.max(...sizes.map((s) => s.w), Math.sqrt(area * Math.max(0.5, aspect)));
+  const perRow = bestPerRow(sizes, aspect);
 
   const placed: PlacedNode[] = [];
   const indexById = new Map<string, number>();
@@ -65,7 +64,7 @@ export function layoutCountyGrid(
   groups.forEach((group, g) => {
     const size = sizes[g] ?? { w: GRID_CELL_W, h: HEAD_H };
     const plan = plans[g] ?? [];
-    if (x > 0 && x + size.w > rowWidth) {
+    if (g > 0 && g % perRow === 0) {
       x = 0;
       y += shelf + GAP;
       shelf = 0;
@@ -127,6 +126,28 @@ export function layoutCountyGrid(
     shape: 'grid',
     grid: { cellW: GRID_CELL_W, cellH: GRID_CELL_H, blocks, labels, bounds: [0, 0, width, height] },
   };
+}
+
+/**
+ * How many blocks a row holds so the map draws them largest in an area of `aspect` (width /
+ * height): each count is tried, rows filled in order as drawn.
+ */
+function bestPerRow(sizes: ReadonlyArray<{ w: number; h: number }>, aspect: number): number {
+  let best = { scale: 0, perRow: 1 };
+  for (let perRow = 1; perRow <= sizes.length; perRow++) {
+    const widths: number[] = [];
+    let height = 0;
+    for (let start = 0; start < sizes.length; start += perRow) {
+      const row = sizes.slice(start, start + perRow);
+      widths.push(row.reduce((sum, s) => sum + s.w + GAP, -GAP));
+      height += Math.max(...row.map((s) => s.h)) + (start > 0 ? GAP : 0);
+    }
+    const width = Math.max(...widths);
+    // How large it draws: limited by the width or by the height of the area.
+    const scale = Math.min(Math.max(0.5, aspect) / width, 1 / height);
+    if (scale > best.scale) best = { scale, perRow };
+  }
+  return best.perRow;
 }
 
 /** One group per city (the first city-tier node on each path) and one for what lies above them. */
