@@ -34,6 +34,10 @@ export interface SnmpdOptions {
   communities?: string[];
   v3Users?: SnmpdV3User[];
   controlled?: boolean;
+  /** More subtrees served from the state by pass_persist (setState), besides the controlled ones. */
+  passSubtrees?: string[];
+  /** The agent's sysObjectID (snmpd.conf `sysObjectID`), e.g. a vendor no profile claims. */
+  sysObjectId?: string;
 }
 
 /** One value of the controlled state: pass_persist type name and value. */
@@ -84,9 +88,10 @@ function configText(port: number, options: SnmpdOptions, statePath: string): str
     lines.push(`createUser ${u.user} ${u.authProtocol} ${u.authKey}${priv}`);
     lines.push(`rouser ${u.user} ${u.privProtocol ? 'priv' : 'auth'}`);
   }
-  if (options.controlled)
-    for (const subtree of CONTROLLED_SUBTREES)
-      lines.push(`pass_persist .${subtree} ${process.execPath} ${PASS_SCRIPT} ${statePath} .${subtree}`);
+  if (options.sysObjectId) lines.push(`sysObjectID .${options.sysObjectId}`);
+  const passed = [...(options.controlled ? CONTROLLED_SUBTREES : []), ...(options.passSubtrees ?? [])];
+  for (const subtree of passed)
+    lines.push(`pass_persist .${subtree} ${process.execPath} ${PASS_SCRIPT} ${statePath} .${subtree}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -141,7 +146,8 @@ export async function startSnmpd(options: SnmpdOptions = {}): Promise<Snmpd> {
     port,
     dir,
     setState(values) {
-      if (!options.controlled) throw new Error('setState needs startSnmpd({ controlled: true })');
+      if (!options.controlled && !options.passSubtrees?.length)
+        throw new Error('setState needs startSnmpd({ controlled: true }) or passSubtrees');
       const json: Record<string, [string, string | number]> = {};
       for (const [oid, [type, value]] of Object.entries(values))
         json[oid.replace(/^\./, '')] = [type, typeof value === 'bigint' ? value.toString() : value];
