@@ -50,6 +50,11 @@ const BENCHMARKS: Record<
       'syslog: msg/s per core received → parsed → classified → stored (SQLite, PostgreSQL) vs rsyslogd; 20k/s sustained; flood',
     load: () => import('../../bench/syslog'),
   },
+  report: {
+    describe:
+      'monthly report: a month of 5-minute rollups for the ~5,100-node province, built as CSV/XLSX/PDF from influxd and the embedded store, vs its InfluxQL bare',
+    load: () => import('../../bench/report'),
+  },
   'report-page': {
     describe:
       'console Reports page: GET /api/reports/:month built and kept, exports, vs buildMonthlyReport and the renderers bare',
