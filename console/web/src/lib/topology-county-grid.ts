@@ -54,78 +54,92 @@ export function layoutCountyGrid(
   }));
   const perRow = bestPerRow(sizes, aspect);
 
-  const placed: PlacedNode[] = [];
-  const indexById = new Map<string, number>();
-  const blocks: GridBlock[] = [];
-  const labels: string[] = [];
+  const out: GridOut = { placed: [], indexById: new Map(), labels: [], blocks: [] };
   let x = 0;
   let y = 0;
   let shelf = 0;
   groups.forEach((group, g) => {
     const size = sizes[g] ?? { w: GRID_CELL_W, h: HEAD_H };
-    const plan = plans[g] ?? [];
     if (g > 0 && g % perRow === 0) {
       x = 0;
       y += shelf + GAP;
       shelf = 0;
     }
-    const place = (datum: TreeDatum, parentId: string | null, depth: number, cx: number, cy: number) => {
-      const node = datum.node;
-      if (node === null) return;
-      indexById.set(node.id, placed.length);
-      placed.push({
-        id: node.id,
-        x: cx,
-        y: cy,
-        depth,
-        parent: parentId === null ? -1 : (indexById.get(parentId) ?? -1),
-        hidden: datum.hidden,
-        context: datum.context,
-        node,
-      });
-    };
-    const headIndex = placed.length;
-    place(group.head, group.headParent, group.headDepth, x + GRID_DOT_X, y + HEAD_H / 2);
-    labels[headIndex] = group.head.node?.name ?? '';
-    const memberLabels = cellLabels(group.head.node?.name ?? '', group.members);
-    const captioned = plan.some((c) => c.zone !== null);
-    const top = y + HEAD_H + (captioned ? GRID_CELL_H : 0);
-    // Members are placed in tree order (parents before children) whatever column they land in.
-    const cellOf = new Map<number, { col: number; row: number }>();
-    plan.forEach((column, col) => column.cells.forEach((m, row) => cellOf.set(m, { col, row })));
-    group.members.forEach((member, m) => {
-      const cell = cellOf.get(m) ?? { col: 0, row: 0 };
-      labels[placed.length] = memberLabels[m] ?? '';
-      place(
-        member.datum,
-        member.parentId,
-        member.depth,
-        x + cell.col * GRID_CELL_W + GRID_DOT_X,
-        top + cell.row * GRID_CELL_H + GRID_CELL_H / 2,
-      );
-    });
-    blocks.push({
-      x,
-      y,
-      w: size.w,
-      h: size.h,
-      head: headIndex,
-      columns: captioned
-        ? plan.map((c, col) => ({ zone: c.zone, x: x + col * GRID_CELL_W, y: y + HEAD_H + GRID_CELL_H / 2 }))
-        : [],
-    });
+    placeBlock(out, group, plans[g] ?? [], { x, y, ...size });
     x += size.w + GAP;
     shelf = Math.max(shelf, size.h);
   });
-  const width = Math.max(0, ...blocks.map((b) => b.x + b.w));
+  const width = Math.max(0, ...out.blocks.map((b) => b.x + b.w));
   const height = y + shelf;
   return {
-    nodes: placed,
-    indexById,
+    nodes: out.placed,
+    indexById: out.indexById,
     radius: Math.max(width, height) / 2,
     shape: 'grid',
-    grid: { cellW: GRID_CELL_W, cellH: GRID_CELL_H, blocks, labels, bounds: [0, 0, width, height] },
+    grid: {
+      cellW: GRID_CELL_W,
+      cellH: GRID_CELL_H,
+      blocks: out.blocks,
+      labels: out.labels,
+      bounds: [0, 0, width, height],
+    },
   };
+}
+
+interface GridOut {
+  placed: PlacedNode[];
+  indexById: Map<string, number>;
+  labels: string[];
+  blocks: GridBlock[];
+}
+
+type Plan = Array<{ zone: Zone | null; cells: number[] }>;
+
+/** One city's block at `at`: its title node, the zone captions, and each member in its cell. */
+function placeBlock(
+  out: GridOut,
+  group: Group,
+  plan: Plan,
+  at: { x: number; y: number; w: number; h: number },
+): void {
+  const place = (datum: TreeDatum, parentId: string | null, depth: number, x: number, y: number) => {
+    const node = datum.node;
+    if (node === null) return;
+    out.indexById.set(node.id, out.placed.length);
+    out.placed.push({
+      id: node.id,
+      x,
+      y,
+      depth,
+      parent: parentId === null ? -1 : (out.indexById.get(parentId) ?? -1),
+      hidden: datum.hidden,
+      context: datum.context,
+      node,
+    });
+  };
+  const head = out.placed.length;
+  out.labels[head] = group.head.node?.name ?? '';
+  place(group.head, group.headParent, group.headDepth, at.x + GRID_DOT_X, at.y + HEAD_H / 2);
+  const captioned = plan.some((c) => c.zone !== null);
+  const top = at.y + HEAD_H + (captioned ? GRID_CELL_H : 0);
+  const texts = cellLabels(group.head.node?.name ?? '', group.members);
+  // Members are placed in tree order (parents before children) whatever column they land in.
+  const cellOf = new Map<number, { col: number; row: number }>();
+  plan.forEach((column, col) => column.cells.forEach((m, row) => cellOf.set(m, { col, row })));
+  group.members.forEach((member, m) => {
+    const cell = cellOf.get(m) ?? { col: 0, row: 0 };
+    out.labels[out.placed.length] = texts[m] ?? '';
+    const x = at.x + cell.col * GRID_CELL_W + GRID_DOT_X;
+    place(member.datum, member.parentId, member.depth, x, top + (cell.row + 0.5) * GRID_CELL_H);
+  });
+  const captionY = at.y + HEAD_H + GRID_CELL_H / 2;
+  out.blocks.push({
+    ...at,
+    head,
+    columns: captioned
+      ? plan.map((c, col) => ({ zone: c.zone, x: at.x + col * GRID_CELL_W, y: captionY }))
+      : [],
+  });
 }
 
 /**
@@ -179,7 +193,7 @@ function groupByCity(roots: readonly TreeDatum[]): Group[] {
  * the zone, so a county's external gateway and internal router sit side by side under their zone;
  * zones with a single cell join the shortest column. Without two such zones: one or two plain columns.
  */
-function planColumns(members: Group['members']): Array<{ zone: Zone | null; cells: number[] }> {
+function planColumns(members: Group['members']): Plan {
   const byZone = new Map<Zone, number[]>();
   members.forEach((m, i) => {
     const zone = m.datum.node?.zone;
@@ -187,7 +201,7 @@ function planColumns(members: Group['members']): Array<{ zone: Zone | null; cell
   });
   const big = [...byZone.entries()].filter(([, cells]) => cells.length >= 2).slice(0, 3);
   if (big.length >= 2) {
-    const columns: Array<{ zone: Zone | null; cells: number[] }> = big.map(([zone, cells]) => ({
+    const columns: Plan = big.map(([zone, cells]) => ({
       zone,
       cells: [...cells],
     }));
