@@ -6,7 +6,7 @@
  * month reads every node's month).
  */
 import { createHash } from 'node:crypto';
-import type { NodeId, Silence } from '../../domain';
+import { alertSummaryIn, type NodeId, type Silence } from '../../domain';
 import type { LogStore } from '../../logs';
 import { buildMonthlyReport, type MonthlyReport, type ReportPeriod } from '../../reports';
 import type { ServerContext } from './context';
@@ -19,8 +19,14 @@ export const CURRENT_MONTH_TTL_MS = 5 * 60_000;
 export const PAST_MONTH_TTL_MS = 60 * 60_000;
 const MAX_PARALLEL_BUILDS = 2;
 
+/** A built report, and the English of the alert summaries in it (the engine writes them in zh-CN). */
+export interface BuiltReport {
+  report: MonthlyReport;
+  englishTexts: ReadonlyMap<string, string>;
+}
+
 interface Entry {
-  report: Promise<MonthlyReport>;
+  report: Promise<BuiltReport>;
   freshUntilMs: number;
 }
 
@@ -48,7 +54,7 @@ export class ReportCache {
   ) {}
 
   /** The report of a period for a subtree (null: the whole network), built or kept. */
-  get(period: ReportPeriod, scopeRoot: NodeId | null): Promise<MonthlyReport> {
+  get(period: ReportPeriod, scopeRoot: NodeId | null): Promise<BuiltReport> {
     const silences = maintenanceWindows(this.ctx.alerts);
     const key = `${period.month}|${period.utcOffsetMin}|${scopeRoot ?? '*'}|${silencesKey(silences, period)}`;
     const nowMs = this.now();
@@ -80,13 +86,19 @@ export class ReportCache {
     period: ReportPeriod,
     scopeRoot: NodeId | null,
     silences: Silence[],
-  ): Promise<MonthlyReport> {
+  ): Promise<BuiltReport> {
     await this.slot();
     try {
       const { topology, metrics, securityEvents, alerts, pki } = this.ctx;
       const securityAlerts = securityAlertsOf(alerts, period);
       const certificates = certificatesOf(pki);
-      return await buildMonthlyReport({
+      const englishTexts = new Map(
+        (securityAlerts ?? []).map(({ alert }) => [
+          alert.summary,
+          alertSummaryIn('en', alert, period.utcOffsetMin),
+        ]),
+      );
+      const report = await buildMonthlyReport({
         topology,
         store: metrics,
         period,
@@ -98,6 +110,7 @@ export class ReportCache {
         ...(securityAlerts === null ? {} : { securityAlerts }),
         ...(certificates === null ? {} : { certificates }),
       });
+      return { report, englishTexts };
     } finally {
       // The slot passes straight to the next waiting build, so no third build slips in between.
       const next = this.waiting.shift();

@@ -56,8 +56,10 @@ function labelsOf<K extends string>(
   return Object.fromEntries(keys.map((key) => [key, { zh: names[key][0], en: names[key][1] }]));
 }
 
-function cellOf(cell: string | number | null): ReportCell {
+function cellOf(cell: string | number | null, englishTexts: ReadonlyMap<string, string>): ReportCell {
   if (typeof cell !== 'string') return cell;
+  const english = englishTexts.get(cell);
+  if (english !== undefined) return { zh: cell, en: english };
   const known = KEY_WORDS[cell];
   if (known !== undefined) return known;
   const words = BILINGUAL_WORD.exec(cell);
@@ -66,12 +68,12 @@ function cellOf(cell: string | number | null): ReportCell {
   return { zh: `${words[1] as string}${time}`, en: `${words[2] as string}${time}` };
 }
 
-function tableView(table: ReportTable): ReportTableView {
+function tableView(table: ReportTable, englishTexts: ReadonlyMap<string, string>): ReportTableView {
   return {
     key: table.key,
     title: table.title,
     columns: table.columns,
-    rows: table.rows.map((row) => row.map(cellOf)),
+    rows: table.rows.map((row) => row.map((cell) => cellOf(cell, englishTexts))),
   };
 }
 
@@ -150,7 +152,12 @@ function summaryOf(report: MonthlyReport): ReportSummary {
   };
 }
 
-export function reportView(report: MonthlyReport, topology: Topology): ReportResponse {
+/** `englishTexts`: data the report holds in zh-CN only (alert summaries) → its English. */
+export function reportView(
+  report: MonthlyReport,
+  topology: Topology,
+  englishTexts: ReadonlyMap<string, string> = new Map(),
+): ReportResponse {
   const { period } = report;
   const toDate = report.generatedAtMs < period.endMs;
   // A day that has not begun yet is not drawn (whole minutes keep the last day's start).
@@ -168,6 +175,6 @@ export function reportView(report: MonthlyReport, topology: Topology): ReportRes
     summary: summaryOf(report),
     counties: countyFigures(report, topology),
     days: dailyDowntime(report, untilMs),
-    tables: reportTables(report).map(tableView),
+    tables: reportTables(report).map((table) => tableView(table, englishTexts)),
   };
 }

@@ -17,7 +17,8 @@ import { memoryLogger } from '../../common';
 import type { ReportLabel, ReportResponse } from '../../console/shared';
 import type { MetricPoint } from '../../domain';
 import { openMetricsStore, type MetricsStore } from '../../metrics';
-import { addUser, login, startStack, type Client, type Stack } from '../console/server/support';
+import { addUser, eventually, login, startStack, type Client, type Stack } from '../console/server/support';
+import { securityEvent } from '../alerts/security-support';
 import { previousMonth } from '../reports/month-fixture';
 
 const run = promisify(execFile);
@@ -223,6 +224,32 @@ describe('GET /api/reports/:month', () => {
       stack.engine.silences.delete(window.silence.id, 'test');
     }
     expect((await reportOf(admin, `/api/reports/${month.month}`)).summary.outages).toBe(1);
+  });
+});
+
+describe('security alerts in this month to date', () => {
+  test('an unacknowledged brute-force alert is listed, its summary in both languages', async () => {
+    for (let index = 0; index < 6; index += 1)
+      stack.bus.publish(
+        securityEvent('xichuan-gw', 'auth-failure', Date.now(), {
+          user: 'root',
+          sourceAddress: '203.0.113.66',
+        }),
+      );
+    const alert = await eventually(() => stack.engine.list().find((one) => one.rule === 'brute-force'));
+    const thisMonth = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const report = await reportOf(admin, `/api/reports/${thisMonth}`);
+    expect(report.toDate).toBe(true);
+    const unacked = report.tables.find((table) => table.key === 'alertsUnacked');
+    const row = unacked?.rows.find((cells) => cells.some((cell) => label(cell).zh === alert.summary));
+    const summary = label(row?.find((cell) => label(cell).zh === alert.summary));
+    expect(summary.en).toMatch(/[A-Za-z]{3,}/);
+    // English: no Chinese beyond the network's own names.
+    const names = stack.topology.nodes.map((node) => node.name);
+    const foreign = (summary.en.match(/[\u3400-\u9fff]+/g) ?? []).filter(
+      (run) => !names.some((name) => name.includes(run)),
+    );
+    expect(foreign).toEqual([]);
   });
 });
 

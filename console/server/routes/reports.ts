@@ -18,7 +18,7 @@ import { REPORT_FORMATS, type ReportFormat, type ReportResponse } from '../../sh
 import type { ServerContext } from '../context';
 import { ApiFailure, notFound } from '../http/errors';
 import { defineRoute, type Principal } from '../http/route';
-import { reportCacheOf } from '../report-cache';
+import { reportCacheOf, type BuiltReport } from '../report-cache';
 import { reportView } from '../report-view';
 
 const CHINA_STANDARD_TIME_OFFSET_MIN = 480;
@@ -50,7 +50,7 @@ async function reportFor(
   who: Principal,
   month: string,
   county: string | undefined,
-): Promise<MonthlyReport> {
+): Promise<BuiltReport> {
   const period = periodOf(month, ctx, Date.now());
   const scopeRoot = scopeRootOf(who, county);
   try {
@@ -123,8 +123,8 @@ export const reportRoutes = [
     query: reportQuerySchema,
     returns: 'ReportResponse',
     handler: async ({ c, who, query, param }, ctx) => {
-      const report = await reportFor(ctx, who, param('month'), query.county);
-      const body: ReportResponse = reportView(report, ctx.topology);
+      const { report, englishTexts } = await reportFor(ctx, who, param('month'), query.county);
+      const body: ReportResponse = reportView(report, ctx.topology, englishTexts);
       return c.json(body);
     },
   }),
@@ -139,7 +139,7 @@ export const reportRoutes = [
     produces: 'application/pdf',
     returns: 'the report file',
     handler: async ({ c, who, query, param }, ctx) => {
-      const report = await reportFor(ctx, who, param('month'), query.county);
+      const { report } = await reportFor(ctx, who, param('month'), query.county);
       const content = await rendered(ctx, report, query.format);
       c.header('content-type', CONTENT_TYPES[query.format]);
       if (query.format === 'html')
