@@ -38,3 +38,21 @@ export {
   type ServiceCheck,
   type ServiceChecksStats,
 } from './checks';
+export {
+  discover,
+  newDiscoverProgress,
+  parseRange,
+  totalAddresses,
+  renderProposal,
+  diffInventory,
+  diffIsEmpty,
+  formatDiff,
+  TokenBucket,
+  MAX_ADDRESSES,
+  type AddressRange,
+  type DiscoverOptions,
+  type DiscoverProgress,
+  type DiscoverResult,
+  type InventoryDiff,
+  type Proposal,
+} from './discovery';

@@ -4,6 +4,7 @@ import { registerBenchCommand } from './bench';
 import { registerCollectCommand } from './collect';
 import { registerCollectorsCommand } from './collectors';
 import { registerDemoCommand } from './demo';
+import { registerDiscoverCommand } from './discover';
 import { registerFaultCommand } from './fault';
 import { registerGrafanaCommand } from './grafana';
 import { registerInventoryCommand } from './inventory';
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   registerBenchCommand(program);
   registerGrafanaCommand(program);
   registerSimulateCommand(program);
+  registerDiscoverCommand(program);
   registerFaultCommand(program);
   registerDemoCommand(program);
   registerServeCommand(program);
