@@ -3,7 +3,8 @@
  * downtime for the charts, and the report's own tables with each cell either data or a fixed word
  * in both languages (so the English page shows no Chinese words, and the zh-CN page no English).
  */
-import { MEDIA, TIERS, ZONES, type NodeId } from '../../domain';
+import { MEDIA, SEVERITIES, TIERS, ZONES, type NodeId } from '../../domain';
+import { REVOCATION_REASONS } from '../../pki';
 import type { Topology } from '../../inventory';
 import { reportTables, type MonthlyReport, type ReportTable } from '../../reports';
 import type {
@@ -25,7 +26,7 @@ const MINUTE_MS = 60_000;
  */
 const BILINGUAL_WORD = /^(\p{Script=Han}[^a-zA-Z]*?)\s+([a-z][a-z ,]*?)((?:\s+[\d:-]+)*)$/u;
 
-/** Inventory words the report leaves as keys; the page names them in the reader's language. */
+/** Inventory, alert and CA words the report leaves as keys; the page names them in the reader's language. */
 const KEY_WORDS: Record<string, ReportLabel> = {
   ...labelsOf(TIERS, {
     province: ['省', 'province'],
@@ -46,6 +47,25 @@ const KEY_WORDS: Record<string, ReportLabel> = {
     hfc: ['广电 HFC', 'HFC'],
     microwave: ['微波', 'microwave'],
     leased: ['租用专线', 'leased line'],
+  }),
+  ...labelsOf(SEVERITIES, {
+    critical: ['严重', 'critical'],
+    major: ['重要', 'major'],
+    minor: ['次要', 'minor'],
+    warning: ['警告', 'warning'],
+    info: ['提示', 'info'],
+  }),
+  ...labelsOf(REVOCATION_REASONS, {
+    unspecified: ['未指定', 'unspecified'],
+    keyCompromise: ['密钥泄露', 'key compromise'],
+    cACompromise: ['CA 泄露', 'CA compromise'],
+    affiliationChanged: ['隶属关系变更', 'affiliation changed'],
+    superseded: ['已被替换', 'superseded'],
+    cessationOfOperation: ['停止运行', 'cessation of operation'],
+    certificateHold: ['暂停使用', 'certificate hold'],
+    removeFromCRL: ['从 CRL 移除', 'removed from CRL'],
+    privilegeWithdrawn: ['权限撤销', 'privilege withdrawn'],
+    aACompromise: ['属性机构泄露', 'AA compromise'],
   }),
 };
 
