@@ -187,12 +187,9 @@ export async function run(): Promise<void> {
           if (arrivals.get(what)?.length === i + 1) return;
           arrivals.set(what, [...(arrivals.get(what) ?? []), Date.now() - started]);
         };
-        next.on('requestfinished', (request) => {
-          const { pathname } = new URL(request.url());
-          if (pathname.startsWith('/api/') || pathname.endsWith('.js'))
-            arrived(pathname.endsWith('.js') ? 'app JS' : pathname);
-        });
-        next.on('websocket', (socket) => socket.once('framereceived', () => arrived('first stream message')));
+        next.on('websocket', (socket) =>
+          socket.once('framereceived', () => arrived('first stream message (driver clock)')),
+        );
         await next.goto(`${server.url}/${path}`);
         await next.waitForSelector(ready, { timeout: 30_000 });
         await next.evaluate('new Promise((resolve) => requestAnimationFrame(() => resolve(null)))');
@@ -201,6 +198,13 @@ export async function run(): Promise<void> {
         await next.waitForSelector(after, { timeout: 30_000 });
         await next.evaluate('new Promise((resolve) => requestAnimationFrame(() => resolve(null)))');
         times[1]?.push(Date.now() - started);
+        // The page's own clock (from navigation start): what it drew when, without the driver's delays.
+        const marks = await next.evaluate<Array<[string, number]>>(
+          `[...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('overview:')).map((m) => [m.name, Math.round(m.startTime)]),
+            ...performance.getEntriesByType('resource').filter((r) => /\\/api\\/|\\.js$/.test(r.name)).map((r) => [new URL(r.name).pathname.replace(/^.*\\.js$/, 'app JS'), Math.round(r.responseEnd)])]`,
+        );
+        for (const [name, atMs] of marks)
+          arrivals.set(`page ${name}`, [...(arrivals.get(`page ${name}`) ?? []), atMs]);
       }
       return times;
     };

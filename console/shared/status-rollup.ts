@@ -65,13 +65,16 @@ export function rollUp(
   return groups;
 }
 
+/** One collator for every sort (localeCompare with a locale builds one per call). */
+const byChineseName = new Intl.Collator('zh-CN');
+
 /** Worst status first, then more faults, then the given tie-break (a name). */
 export function worstFirst<T extends { group: StatusGroup }>(items: T[], name: (item: T) => string): T[] {
   return items.sort(
     (a, b) =>
       statusRank(a.group.worst) - statusRank(b.group.worst) ||
       b.group.faults - a.group.faults ||
-      name(a).localeCompare(name(b), 'zh-CN'),
+      byChineseName.compare(name(a), name(b)),
   );
 }
 
