@@ -241,8 +241,10 @@ describe('security alerts in this month to date', () => {
     const report = await reportOf(admin, `/api/reports/${thisMonth}`);
     expect(report.toDate).toBe(true);
     const unacked = report.tables.find((table) => table.key === 'alertsUnacked');
-    const row = unacked?.rows.find((cells) => cells.some((cell) => label(cell).zh === alert.summary));
-    const summary = label(row?.find((cell) => label(cell).zh === alert.summary));
+    const isSummary = (cell: unknown): boolean =>
+      typeof cell === 'object' && cell !== null && label(cell).zh === alert.summary;
+    const row = unacked?.rows.find((cells) => cells.some(isSummary));
+    const summary = label(row?.find(isSummary));
     expect(summary.en).toMatch(/[A-Za-z]{3,}/);
     // English: no Chinese beyond the network's own names.
     const names = stack.topology.nodes.map((node) => node.name);
