@@ -1,8 +1,8 @@
 /**
  * What a device that answered the sweep is: its system group, its chassis (ENTITY-MIB), its ports'
  * names and speeds, and its LLDP neighbours with their management addresses. Read with the collector's
- * own SNMP sessions (v1/v2c/v3), trying the credentials the sweep found working (v3 users first: the
- * stronger protection wins when a device accepts both). Every request takes a token from the bucket.
+ * own SNMP sessions (v1/v2c/v3), with the credentials the sweep found working. Every request takes a
+ * token from the bucket.
  */
 import type { SnmpCredentials } from '../../domain';
 import { ENTITY_COLUMN_OIDS, parseEntityTable } from '../profiles/entity';
@@ -67,11 +67,16 @@ export interface IdentifyOptions {
   signal?: AbortSignal;
 }
 
-/** The credentials to try on a device, best first: v3 users when its engine answered, then the communities that did. */
+/**
+ * The credentials to try on a device: the communities that answered the sweep, else the v3 users
+ * when its engine answered. v3 is not tried on a device a community already reads: each v3 attempt
+ * costs a password-to-key derivation (a megabyte of hashing) per device, and most v2c agents also
+ * answer an engine discovery, so a /16 of v2c devices would spend minutes failing v3 logins.
+ */
 function candidates(hit: SweepHit, credentials: readonly SnmpCredentials[]): SnmpCredentials[] {
-  const v3 = hit.engineId ? credentials.filter((c) => c.version === '3') : [];
   const communities = credentials.filter((c) => c.version !== '3' && hit.communities.includes(c.name));
-  return [...v3, ...communities];
+  if (communities.length > 0) return communities;
+  return hit.engineId ? credentials.filter((c) => c.version === '3') : [];
 }
 
 export async function identify(hit: SweepHit, options: IdentifyOptions): Promise<IdentifyOutcome> {
