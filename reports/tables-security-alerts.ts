@@ -1,6 +1,15 @@
+import type { Severity } from '../domain';
 import { formatLocal } from './period';
 import { minutes, type ReportTable } from './table-cells';
 import type { MonthlyReport } from './types';
+
+const SEVERITY_WORDS: Record<Severity, string> = {
+  critical: '严重 critical',
+  major: '重要 major',
+  minor: '次要 minor',
+  warning: '警告 warning',
+  info: '提示 info',
+};
 
 /** Security alerts by rule and county with their time to acknowledge, and those never acknowledged. */
 export function securityAlertTables(report: MonthlyReport): ReportTable[] {
@@ -48,17 +57,17 @@ export function securityAlertTables(report: MonthlyReport): ReportTable[] {
         { zh: '节点', en: 'Node' },
         { zh: '县区', en: 'County' },
         { zh: '状态', en: 'State' },
+        { zh: '恢复时间', en: 'Resolved' },
         { zh: '摘要', en: 'Summary' },
       ],
       rows: unacknowledged.map((alert) => [
         formatLocal(alert.startsAtMs, offset),
         alert.rule,
-        alert.severity,
+        SEVERITY_WORDS[alert.severity],
         alert.nodeName,
         alert.countyName,
-        alert.resolvedAtMs === null
-          ? '未恢复 open'
-          : `已恢复 resolved ${formatLocal(alert.resolvedAtMs, offset)}`,
+        alert.resolvedAtMs === null ? '未恢复 open' : '已恢复 resolved',
+        alert.resolvedAtMs === null ? null : formatLocal(alert.resolvedAtMs, offset),
         alert.summary,
       ]),
     },
