@@ -65,6 +65,11 @@ const BENCHMARKS: Record<
       'asset register on the ~5,100-node province: samples with an ENTITY-MIB read vs without; GET /api/assets and exports vs GET /api/topology',
     load: () => import('../../bench/assets'),
   },
+  assets: {
+    describe:
+      'asset register on the ~5,100-node province: samples with an ENTITY-MIB read vs without; GET /api/assets and exports vs GET /api/topology',
+    load: () => import('../../bench/assets'),
+  },
   soak: {
     describe:
       'collector + embedded store + alert engine for --minutes (30): RSS, open fds, p99 poll latency, first vs last window',

@@ -91,16 +91,28 @@ export async function assetsXlsx(
   generatedAtMs: number,
 ): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.Workbook();
+  const { PassThrough } = await import('node:stream');
+  // The streaming writer: a province's ~45,000 part rows in seconds, not the half minute the
+  // in-memory workbook takes (npm run bench -- assets).
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
   workbook.creator = 'egov-noc';
   workbook.created = new Date(generatedAtMs);
-  const sheet = (name: string, columns: string[], cells: CsvCell[][]) => {
-    const ws = workbook.addWorksheet(name);
-    ws.addRow(columns).font = { bold: true };
+  const sheet = (name: string, columns: string[], cells: Iterable<CsvCell[]>) => {
+    const ws = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = columns.map((_, index) => ({ width: index === 1 ? 32 : 18 }));
+    const header = ws.addRow(columns);
+    header.font = { bold: true };
+    header.commit();
     // exceljs writes strings as text cells (never formulas): no neutralising needed here.
-    ws.addRows(cells.map((row) => row.map((cell) => cell ?? '')));
-    ws.views = [{ state: 'frozen', ySplit: 1 }];
-    columns.forEach((_, index) => (ws.getColumn(index + 1).width = index === 1 ? 32 : 18));
+    for (const row of cells) ws.addRow(row.map((cell) => cell ?? '')).commit();
+    ws.commit();
   };
   sheet(
     '设备台账 Assets',
@@ -138,5 +150,6 @@ export async function assetsXlsx(
       c.newValue,
     ]),
   );
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  await workbook.commit();
+  return Buffer.concat(chunks);
 }

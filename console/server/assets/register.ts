@@ -2,24 +2,32 @@
  * The asset register (设备台账), kept by the console server from the samples on the bus: each entity
  * read is compared with the last one recorded; a change is stored with its old and new value and
  * published as `asset.change`, which the alert engine's asset-change rule turns into an info alert.
- * "Last seen" moves on every answered poll, written to the file once a minute.
+ * The register lives in memory and is written through to assets.sqlite, so listing it never reads
+ * the file; "last seen" moves on every answered poll and is written once a minute.
  */
 import { join } from 'node:path';
 import type { EventBus } from '../../../bus';
 import type { Logger } from '../../../common';
 import type { NodeId, SamplesEvent } from '../../../domain';
 import type { Topology } from '../../../inventory';
-import { assetChanges } from './changes';
+import { assetChanges, type KnownHardware } from './changes';
 import { observationOf } from './observation';
 import { AssetStore, type StoredAsset, type StoredChange } from './store';
 
 const TOUCH_EVERY_MS = 60_000;
+const NOTHING_READ = { model: '', serial: '', hardwareRev: '', firmwareRev: '', softwareRev: '' };
+
+function knownOf(asset: StoredAsset): KnownHardware | null {
+  if (asset.readAtMs === null) return null;
+  return { chassis: asset.chassis, modules: new Map(asset.modules.map((m) => [m.slot, m])) };
+}
 
 export class AssetRegister {
   private readonly store: AssetStore;
-  private readonly lastSeen = new Map<NodeId, number>();
-  /** Nodes that have a row: the first samples of any other node creates one. */
-  private readonly seen: Set<string>;
+  private readonly byNode: Map<NodeId, StoredAsset>;
+  private readonly changeCount: Map<string, number>;
+  /** Last-seen times not yet written to the file. */
+  private readonly unwritten = new Map<NodeId, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -29,23 +37,45 @@ export class AssetRegister {
     private readonly log: Logger,
   ) {
     this.store = new AssetStore(join(stateDir, 'assets.sqlite'));
-    this.seen = this.store.nodes();
+    this.byNode = new Map(this.store.all().map((asset) => [asset.node, asset]));
+    this.changeCount = this.store.changeCounts();
     this.timer = setInterval(() => this.flush(), TOUCH_EVERY_MS);
     this.timer.unref();
   }
 
-  /** One samples event: remembers that the node answered; an entity read is compared and recorded. */
+  /** One samples event: the node answered; an entity read is compared and recorded. */
   observe(event: SamplesEvent): void {
-    if (!this.topology.has(event.node)) return;
-    this.lastSeen.set(event.node, Math.max(this.lastSeen.get(event.node) ?? 0, event.timeMs));
-    if (!this.seen.has(event.node)) {
-      this.store.firstSeen(event.node, event.timeMs);
-      this.seen.add(event.node);
+    const node = event.node;
+    if (!this.topology.has(node)) return;
+    let asset = this.byNode.get(node);
+    if (!asset) {
+      this.store.firstSeen(node, event.timeMs);
+      asset = {
+        node,
+        chassis: NOTHING_READ,
+        modules: [],
+        firstSeenMs: event.timeMs,
+        lastSeenMs: event.timeMs,
+        readAtMs: null,
+      };
+      this.byNode.set(node, asset);
+    } else if (event.timeMs > asset.lastSeenMs) {
+      asset.lastSeenMs = event.timeMs;
+      this.unwritten.set(node, event.timeMs);
     }
     const obs = observationOf(event);
     if (!obs) return;
-    const changes = assetChanges(this.store.known(obs.node), obs);
-    this.store.record(obs, changes);
+    const changes = assetChanges(knownOf(asset), obs);
+    this.store.record(obs, changes, asset);
+    this.byNode.set(node, {
+      node,
+      chassis: obs.chassis,
+      modules: obs.modules,
+      firstSeenMs: Math.min(asset.firstSeenMs, obs.timeMs),
+      lastSeenMs: Math.max(asset.lastSeenMs, obs.timeMs),
+      readAtMs: obs.timeMs,
+    });
+    if (changes.length > 0) this.changeCount.set(node, (this.changeCount.get(node) ?? 0) + changes.length);
     for (const change of changes) {
       this.log.info(
         { node: change.node, change: change.change, slot: change.slotName, field: change.field },
@@ -55,27 +85,24 @@ export class AssetRegister {
     }
   }
 
-  /** Writes the remembered last-seen times (also on stop). */
+  /** Writes the remembered last-seen times (also on close). */
   flush(): void {
-    if (this.lastSeen.size === 0) return;
-    this.store.touch(this.lastSeen);
-    this.lastSeen.clear();
+    if (this.unwritten.size === 0) return;
+    this.store.touch(this.unwritten);
+    this.unwritten.clear();
   }
 
-  /** Every node read so far, with last-seen times not yet flushed applied. */
+  /** Every node seen so far. */
   assets(): StoredAsset[] {
-    return this.store.all().map((asset) => {
-      const seen = this.lastSeen.get(asset.node);
-      return seen !== undefined && seen > asset.lastSeenMs ? { ...asset, lastSeenMs: seen } : asset;
-    });
+    return [...this.byNode.values()];
   }
 
   changes(query: { nodes?: readonly string[] | null; node?: string; limit: number }): StoredChange[] {
     return this.store.changes(query);
   }
 
-  changeCounts(): Map<string, number> {
-    return this.store.changeCounts();
+  changeCounts(): ReadonlyMap<string, number> {
+    return this.changeCount;
   }
 
   close(): void {

@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { cacheStatements, migrate, openPrivateDatabase, type Migration } from '../../../common';
 import type { NodeId } from '../../../domain';
-import type { AssetChange, KnownHardware } from './changes';
+import type { AssetChange } from './changes';
 import type { AssetObservation, ModuleFacts, PartFacts } from './observation';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -128,6 +128,23 @@ const changeOf = (row: ChangeRow): StoredChange => ({
   newValue: row.new_value,
 });
 
+const samePart = (a: PartFacts, b: PartFacts): boolean =>
+  a.model === b.model &&
+  a.serial === b.serial &&
+  a.hardwareRev === b.hardwareRev &&
+  a.firmwareRev === b.firmwareRev &&
+  a.softwareRev === b.softwareRev;
+
+/** Same chassis and the same parts in the same slots (names and classes too). */
+export function sameHardware(before: StoredAsset, obs: AssetObservation): boolean {
+  if (!samePart(before.chassis, obs.chassis) || before.modules.length !== obs.modules.length) return false;
+  const bySlot = new Map(before.modules.map((m) => [m.slot, m]));
+  return obs.modules.every((m) => {
+    const old = bySlot.get(m.slot);
+    return old !== undefined && old.name === m.name && old.class === m.class && samePart(old, m);
+  });
+}
+
 export class AssetStore {
   private readonly db: Database.Database;
 
@@ -138,21 +155,17 @@ export class AssetStore {
     migrate(this.db, `asset register ${path}`, MIGRATIONS);
   }
 
-  known(node: NodeId): KnownHardware | null {
-    const asset = this.db.prepare('SELECT * FROM assets WHERE node = ?').get(node) as AssetRow | undefined;
-    if (!asset || asset.read_at_ms === null) return null;
-    return { chassis: partOf(asset), modules: new Map(this.modulesOf(node).map((m) => [m.slot, m])) };
-  }
-
-  private modulesOf(node: string): ModuleFacts[] {
-    const rows = this.db
-      .prepare('SELECT * FROM asset_modules WHERE node = ? ORDER BY CAST(slot AS INTEGER), slot')
-      .all(node) as ModuleRow[];
-    return rows.map((row) => ({ slot: row.slot, class: row.class, name: row.name, ...partOf(row) }));
-  }
-
-  /** The read and its changes in one transaction: a crash never keeps one without the other. */
-  record(obs: AssetObservation, changes: readonly AssetChange[]): void {
+  /**
+   * The read and its changes in one transaction: a crash never keeps one without the other. `before`
+   * is the asset as last recorded: a read that matches it only moves its times (one UPDATE).
+   */
+  record(obs: AssetObservation, changes: readonly AssetChange[], before: StoredAsset | null): void {
+    if (before !== null && before.readAtMs !== null && changes.length === 0 && sameHardware(before, obs)) {
+      this.db
+        .prepare('UPDATE assets SET read_at_ms = ?, last_seen_ms = MAX(last_seen_ms, ?) WHERE node = ?')
+        .run(obs.timeMs, obs.timeMs, obs.node);
+      return;
+    }
     const c = obs.chassis;
     this.db.transaction(() => {
       this.db
