@@ -1,6 +1,6 @@
 /** The Hono app: security headers, request log, the /api route table, /pki (CRL, OCSP), the web app. */
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { compress } from 'hono/compress';
 import type { ServerContext } from './context';
 import { limitRequestBodies } from './http/body-limit';
@@ -95,8 +95,13 @@ export function buildApp(
   });
 
   // JSON answers compress well (a province's topology ~10:1): gzip when the client accepts it. The
-  // web app's files are compressed once, in http/static.ts.
-  app.use('/api/*', compress({ encoding: 'gzip' }));
+  // web app's files are compressed once, in http/static.ts. Only reads, and never the session's
+  // answers: a compressed answer that carries a secret (a CSRF token, a new password, a TOTP seed,
+  // an API token) beside text a request chose leaks the secret through its length (BREACH).
+  const gzipAnswer = compress({ encoding: 'gzip' });
+  const gzipReads: MiddlewareHandler = (c, next) =>
+    c.req.method === 'GET' && !c.req.path.startsWith('/api/session') ? gzipAnswer(c, next) : next();
+  app.use('/api/*', gzipReads);
 
   app.use('*', async (c, next) => {
     const problem = hostProblem(c.req.header('host'), options.hosts);

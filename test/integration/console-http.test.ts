@@ -310,3 +310,20 @@ test('samples on the bus show up in node detail and on the video link (probed fr
     await store.close();
   }
 });
+
+test('reads are gzipped; the session answers (CSRF token, sign-in) never are, so their length cannot leak a secret', async () => {
+  const signIn = await fetch(`${stack.server.url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' },
+    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+  });
+  expect(signIn.status).toBe(200);
+  expect(signIn.headers.get('content-encoding')).toBeNull();
+  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const read = (path: string) =>
+    fetch(`${stack.server.url}${path}`, { headers: { cookie, 'accept-encoding': 'gzip' } });
+  expect((await read('/api/session')).headers.get('content-encoding')).toBeNull();
+  const topology = await read('/api/topology');
+  expect(topology.status).toBe(200);
+  expect(topology.headers.get('content-encoding')).toBe('gzip');
+});
