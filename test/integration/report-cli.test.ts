@@ -166,11 +166,12 @@ describe('egov-noc report', () => {
     expect(sources.map((row) => row[2])).toEqual(['198.51.100.7']);
   }, 60_000);
 
-  it('refuses a bad month, format or county with the reason', async () => {
+  it('refuses a bad month, format, county or CA directory with the reason', async () => {
     for (const [flags, reason] of [
       [['--month', '2026-13'], /must be YYYY-MM/],
       [['--format', 'docx'], /not one of: csv, xlsx, pdf/],
       [['--county', 'nowhere'], /"nowhere" is not a node/],
+      [['--pki-dir', '/nonexistent-ca'], /--pki-dir \/nonexistent-ca: .*holds no CA \(no ca.sqlite\)/],
     ] as const) {
       const args = ['--month', fixture.month, '--format', 'csv', ...flags];
       const failure = await run(process.execPath, [
