@@ -65,10 +65,10 @@ const BENCHMARKS: Record<
       'asset register on the ~5,100-node province: samples with an ENTITY-MIB read vs without; GET /api/assets and exports vs GET /api/topology',
     load: () => import('../../bench/assets'),
   },
-  assets: {
+  discover: {
     describe:
-      'asset register on the ~5,100-node province: samples with an ENTITY-MIB read vs without; GET /api/assets and exports vs GET /api/topology',
-    load: () => import('../../bench/assets'),
+      'egov-noc discover: a /16 with 5,000 agents on loopback addresses at the configured rate vs a bare sweep and the rate floor',
+    load: () => import('../../bench/discover'),
   },
   soak: {
     describe:
