@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAlertEngine, type AlertEngine } from '../alerts';
 import { InProcessBus } from '../bus';
-import { startCollector, type RunningCollector } from '../collector';
+import { startCollector, startServiceChecks, type RunningCollector } from '../collector';
 import {
   startConsoleServer,
   ensureFirstAdmin,
@@ -25,6 +25,7 @@ import {
 } from '../logs';
 import { startSimulator, type Simulator } from '../simulator';
 import { startDemoPki, type DemoPki } from './pki-setup';
+import { startDemoPortal } from './portal';
 import { DEFAULT_SCENARIO, scheduleDemoMeeting, startScenario, type ScenarioOptions } from './scenario';
 
 /**
@@ -203,6 +204,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logger: log.child({ part: 'collector' }),
     });
     cleanups.push(() => collector.stop());
+    const portal = await startDemoPortal(topology, port, pollIntervalS);
+    cleanups.push(() => portal.stop());
+    const checks = startServiceChecks({
+      checks: portal.checks,
+      store: metrics,
+      bus,
+      logger: log.child({ part: 'checks' }),
+    });
+    cleanups.push(() => checks.stop());
+    say(`service checks: ${portal.checks.length} (portal ${portal.url}, console port, fping)`);
 
     const admin = await ensureFirstAdmin(stateDir);
     const otherAdmins = admin ? await ensureSeparatedAdmins(stateDir) : [];

@@ -12,6 +12,8 @@ import type {
   Medium,
   SecurityCategory,
   SecurityEvent,
+  ServiceCheckFailure,
+  ServiceCheckKind,
   Severity,
   Silence,
   SilenceMatcher,
@@ -316,6 +318,24 @@ export interface NodeHardwareView {
   components: Array<{ component: 'fan' | 'psu'; name: string; ok: boolean }>;
   optics: Array<{ name: string; rxDbm: number | null; txDbm: number | null }>;
 }
+/** A service check on the node (collector/checks): its newest run. */
+export interface NodeServiceCheckView {
+  check: string;
+  kind: ServiceCheckKind;
+  /** What is checked, without credentials or query string. */
+  target: string;
+  up: boolean;
+  reason: ServiceCheckFailure | null;
+  /** Language-neutral specifics: an HTTP status, a TLS error code, addresses, a loss %. */
+  detail: string | null;
+  latencyMs: number | null;
+  /** When `up` last changed. */
+  sinceMs: number;
+  lastRunMs: number;
+  defaced: boolean | null;
+  stale: boolean | null;
+  certificateDaysLeft: number | null;
+}
 /** GET /api/nodes/:id */
 export interface NodeDetailResponse {
   node: TopologyNodeView;
@@ -327,6 +347,8 @@ export interface NodeDetailResponse {
   uptimeS: number | null;
   storage: Array<{ storage: string; usedPct: number; sizeBytes: number }>;
   hardware: NodeHardwareView | null;
+  /** Service checks attached to the node, newest run each (empty when none are declared). */
+  services: NodeServiceCheckView[];
   certificates: CertificateView[];
   recentAlerts: Alert[];
 }

@@ -9,6 +9,7 @@ import type {
 } from '../../shared';
 import { METRIC } from '../metric-names';
 import { nodeHardware } from '../node-hardware';
+import { nodeServices } from '../node-services';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import {
@@ -129,6 +130,7 @@ export const topologyRoutes = [
         uptimeS: num(system?.fields[METRIC.system.uptimeS]),
         storage,
         hardware: nodeHardware((node, measurement) => ctx.live.latestPoints(node, measurement), nodeId),
+        services: nodeServices(ctx.live.serviceChecks(nodeId), nodeId),
         certificates,
         recentAlerts,
       };
