@@ -7,8 +7,9 @@
  *     (from /proc) per million values it returns.
  * Targets: ≥ 100,000 values/s per core, ≥ 3× the exporter's efficiency (CPU per value), and device
  * profiles (CPU, memory, hardware) within 10 % of IF-MIB alone in CPU per stored value (same run).
- * BENCH_POLL_CYCLES=11 measures ten polls a node, one of them the every-10-polls ENTITY-MIB and
- * interface-name refresh.
+ * The collectors without and with profiles poll in alternate cycles (each with its own sessions), so a
+ * shared machine's changing load weighs on both alike. BENCH_POLL_CYCLES=11 measures ten polls a
+ * node, one of them the every-10-polls ENTITY-MIB and interface-name refresh.
  * InfluxDB write throughput is the metrics bench's (`npm run bench -- metrics`).
  *   BENCH_POLL_CYCLES (default 3, the first warms up: no rates yet), BENCH_POLL_CONCURRENCY (64),
  *   BENCH_POLL_EXPORTER_TARGETS (600), BENCH_POLL_STORES ("influx,embedded": the collector alone is
@@ -262,14 +263,20 @@ interface Measured {
   failures: number;
 }
 
-/** CYCLES full polls of every node through one store (the first warms up: no rates yet). */
-async function measure(
+interface CollectorRun {
+  m: Measured;
+  /** One full poll of every node (cycle 0 warms up: no rates yet, not counted). */
+  cycle(c: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startRun(
   label: string,
   store: MetricsStore,
   loaded: { inventory: Inventory; topology: Topology },
   manifest: AgentEndpoint[],
-  deviceHealth = true,
-): Promise<Measured> {
+  deviceHealth: boolean,
+): Promise<CollectorRun> {
   const { inventory, topology } = loaded;
   const collector = await startCollector({
     deviceHealth,
@@ -285,7 +292,7 @@ async function measure(
     timing: { timeoutMs: 5000, retries: 1, backoff: 1 },
   });
   const ids = inventory.nodes.map((n) => n.id);
-  const cycle = async () => {
+  const pollAll = async () => {
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -304,11 +311,11 @@ async function measure(
     polls: 0,
     failures: 0,
   };
-  for (let c = 0; c < CYCLES; c++) {
+  const cycle = async (c: number) => {
     const before = collector.stats();
     const cpu0 = cpuS();
     const t0 = performance.now();
-    await cycle();
+    await pollAll();
     const wallS = (performance.now() - t0) / 1000;
     const cpu = cpuS() - cpu0;
     const after = collector.stats();
@@ -316,7 +323,7 @@ async function measure(
     console.log(
       `${label}: cycle ${c + 1}${c === 0 ? ' (warm-up, no rates yet)' : ''}: ${wallS.toFixed(1)} s, ${values} values, CPU ${cpu.toFixed(1)} s, failures ${after.failures - before.failures}`,
     );
-    if (c === 0 && CYCLES > 1) continue;
+    if (c === 0 && CYCLES > 1) return;
     m.values += values;
     m.cpuS += cpu;
     m.wallS += wallS;
@@ -324,9 +331,46 @@ async function measure(
     m.bestS = Math.min(m.bestS, wallS);
     m.polls += after.polls - before.polls;
     m.failures += after.failures - before.failures;
+  };
+  return { m, cycle, stop: () => collector.stop() };
+}
+
+/** CYCLES full polls of every node through one store. */
+async function measure(
+  label: string,
+  store: MetricsStore,
+  loaded: { inventory: Inventory; topology: Topology },
+  manifest: AgentEndpoint[],
+): Promise<Measured> {
+  const run = await startRun(label, store, loaded, manifest, true);
+  for (let c = 0; c < CYCLES; c++) await run.cycle(c);
+  await run.stop();
+  return run.m;
+}
+
+/**
+ * The collector without and with device profiles, cycle for cycle in turn, so that the load of a
+ * shared machine drifts over both alike and their ratio is the profiles' own cost.
+ */
+async function measureProfilesCost(
+  loaded: { inventory: Inventory; topology: Topology },
+  manifest: AgentEndpoint[],
+): Promise<[Measured, Measured]> {
+  const bare = await startRun(
+    'collector only, IF-MIB/LLDP/video (no profiles)',
+    nullStore(),
+    loaded,
+    manifest,
+    false,
+  );
+  const profiled = await startRun('collector only (no store)', nullStore(), loaded, manifest, true);
+  for (let c = 0; c < CYCLES; c++) {
+    await bare.cycle(c);
+    await profiled.cycle(c);
   }
-  await collector.stop();
-  return m;
+  await bare.stop();
+  await profiled.stop();
+  return [bare.m, profiled.m];
 }
 
 export async function run(): Promise<void> {
@@ -346,11 +390,8 @@ export async function run(): Promise<void> {
   const results: Measured[] = [];
   let influxd: Influxd | null = null;
   try {
-    const stores: Array<[string, () => Promise<MetricsStore>, boolean?]> = [
-      // The same run without device profiles: what CPU, memory and hardware from the vendors' MIBs cost.
-      ['collector only, IF-MIB/LLDP/video (no profiles)', () => Promise.resolve(nullStore()), false],
-      ['collector only (no store)', () => Promise.resolve(nullStore())],
-    ];
+    results.push(...(await measureProfilesCost(loaded, sim.manifest)));
+    const stores: Array<[string, () => Promise<MetricsStore>]> = [];
     if (STORES.includes('influx'))
       stores.push([
         'end to end, InfluxDB store',
@@ -367,11 +408,11 @@ export async function run(): Promise<void> {
         'end to end, embedded SQLite store',
         () => Promise.resolve(openMetricsStore(join(dir, 'metrics.sqlite'), { logger: memoryLogger() })),
       ]);
-    for (const [label, open, deviceHealth] of stores) {
+    for (const [label, open] of stores) {
       const store = await open();
       await store.init();
       try {
-        results.push(await measure(label, store, loaded, sim.manifest, deviceHealth ?? true));
+        results.push(await measure(label, store, loaded, sim.manifest));
       } finally {
         await store.close();
       }

@@ -57,6 +57,8 @@ export class DeviceHealth {
   private plan: FoldPlan | null = null;
   /** Name columns as last walked. */
   private names = new Map<string, Column>();
+  /** The longest column (profile or ENTITY-MIB) the last walk found: the next walk asks for one more row. */
+  private longestColumn = 0;
   private walkNext = true;
 
   /** canFold: false for SNMPv1 (no GETBULK, and one missing row fails a whole v1 request). */
@@ -88,11 +90,20 @@ export class DeviceHealth {
         profile,
         reading: await this.readFolded(session, profile, this.plan, this.entities, folded, options),
       };
-    const walked = await walkProfile(session, profile, { ...options, knownEntities: this.entities });
+    const maxRepetitions =
+      this.longestColumn > 0
+        ? Math.min(options.maxRepetitions, this.longestColumn + 1)
+        : options.maxRepetitions;
+    const walked = await walkProfile(session, profile, {
+      ...options,
+      maxRepetitions,
+      knownEntities: this.entities,
+    });
     if (!walked.ok) return { profile, reading: walked };
     const { columns, entity, hr, values, requests } = walked.value;
     const own = profileColumns(profile);
     this.entities = entity;
+    this.longestColumn = Math.max(entity.classOf.size, ...columns.map((c) => c.size));
     this.plan = planFold(own, columns, rowFilter(profile, entity));
     this.names = new Map<string, Column>();
     for (const oid of nameColumns(profile))
@@ -120,6 +131,7 @@ export class DeviceHealth {
     this.entities = null;
     this.plan = null;
     this.names = new Map();
+    this.longestColumn = 0;
     this.walkNext = true;
   }
 
