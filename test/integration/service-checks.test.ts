@@ -377,3 +377,22 @@ describe('the checks file', () => {
     ]);
   });
 });
+
+describe('the shipped example', () => {
+  it('configs/examples/nanyang-checks.yaml loads against the Nanyang inventory', () => {
+    const parsed = parseChecks(
+      'configs/examples/nanyang-checks.yaml',
+      readFileSync('configs/examples/nanyang-checks.yaml', 'utf8'),
+      h.topology,
+      resolve('configs/examples'),
+    );
+    expect(parsed.ok ? parsed.checks.map((c) => c.kind) : parsed.errors).toEqual([
+      'http',
+      'http',
+      'tls',
+      'dns',
+      'tcp',
+      'icmp',
+    ]);
+  });
+});
