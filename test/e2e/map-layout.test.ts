@@ -154,6 +154,17 @@ describe('the map on the generated province', () => {
         expect(covered, `${hash}: nodes under the legend`).toEqual([]);
       }
       await screenshot(page, `map-legend-${width}${english ? '-en' : ''}`);
+      // Folded, the legend gives its strip back: the county's tree fits taller, still clear of it.
+      const open = await fittedFrame(page, '#/topology/c01-k01-gw');
+      const lowest = (nodes: ProbedNode[]) => Math.max(...nodes.map(([, , y]) => y));
+      const drawnNodes = async () =>
+        JSON.parse((await page.locator('canvas').getAttribute('data-probe-nodes')) ?? '[]') as ProbedNode[];
+      await page.click('[data-testid=legend-toggle]');
+      await page.click('[data-testid=map-fit]');
+      await expect.poll(async () => lowest(await drawnNodes())).toBeGreaterThan(lowest(open.nodes));
+      const folded = await legendBox(page, open.canvas);
+      expect((await drawnNodes()).filter((node) => overlaps(nodeBox(node), folded))).toEqual([]);
+      await page.click('[data-testid=legend-toggle]');
       await page.context().close();
     }, 120_000);
 

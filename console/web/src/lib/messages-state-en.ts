@@ -34,6 +34,7 @@ export const stateEn: Record<keyof typeof stateZh, string> = {
   'audit.filter.none': 'No audit records match the filter',
   'audit.filter.empty': 'No audit records yet',
   'audit.filter.more': 'Load more matching records',
+  'map.legendHide': 'Hide the legend',
   'cert.auditAction': 'Action',
   'cert.auditAll': 'All actions',
   'audit.certificate.renew': 'certificate renewed',

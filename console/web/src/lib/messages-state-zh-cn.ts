@@ -31,6 +31,7 @@ export const stateZh = {
   'audit.filter.none': '没有符合筛选条件的审计记录',
   'audit.filter.empty': '暂无审计记录',
   'audit.filter.more': '加载更多符合条件的记录',
+  'map.legendHide': '收起图例',
   'cert.auditAction': '动作',
   'cert.auditAll': '全部动作',
   'audit.certificate.renew': '续期证书',
