@@ -305,6 +305,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       extraScalars: folded,
     });
     const answeredMs = now();
+    // Sharing: the node went to another collector while its interfaces were read; it polls it now.
+    if (options.assignment && !options.assignment.owns(rt.node.id)) return;
     if (!ifPoll.ok) return onFailure(rt, ifPoll.error, startedMs, session.garbledCount > garbledBefore);
     const system = ifPoll.value.system;
     if (system === null)
