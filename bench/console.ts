@@ -219,6 +219,10 @@ export async function run(): Promise<void> {
     const overviewMedianMs = median(overviewMs);
     const overviewLiveMedianMs = median(overviewLiveMs);
     const overviewArrivals = [...arrivals].map(([what, ms]) => `${what} ${median(ms)} ms`).join(', ');
+    // The page's own clock: the driver shares its event loop with the console server here, so while
+    // the server builds a 2 MB topology the driver sees the page late; the page's marks do not wait.
+    const pageReadyMs = median(arrivals.get('page overview:ready') ?? []);
+    const pageLiveMs = median(arrivals.get('page overview:live') ?? []);
     await pages[0]?.screenshot({ path: 'test/.artifacts/screenshots/overview-5000.png' });
     const [interactiveMs = []] = await timeToInteractive(
       '#/topology',
@@ -261,6 +265,18 @@ export async function run(): Promise<void> {
       [
         `  baseline: the same loads until the overview is live (topology and first snapshot drawn)`,
         `${overviewLiveMedianMs} ms`,
+        'baseline',
+        true,
+      ],
+      [
+        `  on the page's clock: navigation → overview drawn from the summary (median of ${NAVIGATIONS})`,
+        `${pageReadyMs} ms`,
+        `≤ ${TARGET_OVERVIEW_MS} ms`,
+        pageReadyMs <= TARGET_OVERVIEW_MS,
+      ],
+      [
+        `  on the page's clock, baseline: navigation → overview drawn live`,
+        `${pageLiveMs} ms`,
         'baseline',
         true,
       ],
