@@ -72,7 +72,13 @@ beforeAll(async () => {
   for (const node of topology.nodes)
     bus.publish({ type: 'node.state', node: node.id, timeMs: now, state: 'reachable', reason: 'poll ok' });
   for (const id of faulty)
-    bus.publish({ type: 'node.state', node: id, timeMs: now + 1, state: 'unreachable', reason: 'timeout' });
+    bus.publish({
+      type: 'node.state',
+      node: asNodeId(id),
+      timeMs: now + 1,
+      state: 'unreachable',
+      reason: 'timeout',
+    });
   browser = await launchChromium();
 }, 180_000);
 
