@@ -40,6 +40,9 @@ const changesQuerySchema = z.object({
     .optional(),
 });
 
+/** One XLSX build at a time: a province's takes tens of seconds of exceljs work. */
+let xlsxBuilding = false;
+
 function registerOf(ctx: ServerContext): AssetRegister {
   if (!ctx.assets) throw new ApiFailure(404, 'assets_disabled', 'this console keeps no asset register');
   return ctx.assets;
@@ -119,6 +122,10 @@ export const assetRoutes = [
     handler: async ({ c, who, query, audit }, ctx) => {
       const nowMs = Date.now();
       const { format, ...filter } = query;
+      if (format === 'xlsx' && xlsxBuilding) {
+        c.header('retry-after', '10');
+        throw new ApiFailure(429, 'export_busy', 'another XLSX export is being built; try again shortly');
+      }
       const rows = rowsFor(ctx, who.scope, nowMs).filter((row) => matchesAssetFilter(row, filter));
       const offset = networkUtcOffsetMin(ctx.alerts);
       audit('assets.export', 'assets', `format=${format} rows=${rows.length}`);
@@ -132,7 +139,13 @@ export const assetRoutes = [
       const changes = changesFor(ctx, who.scope, { limit: 10_000 }).filter((change) =>
         inScope.has(change.node),
       );
-      const workbook = await assetsXlsx(rows, changes, offset, nowMs);
+      xlsxBuilding = true;
+      let workbook: Buffer;
+      try {
+        workbook = await assetsXlsx(rows, changes, offset, nowMs);
+      } finally {
+        xlsxBuilding = false;
+      }
       c.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       return c.body(new Uint8Array(workbook));
     },
