@@ -88,7 +88,6 @@ class NatsKeyValueTable implements KeyValueTable {
     }
     return [...found.values()];
   }
-
 }
 
 /** Open (or create) the bucket; an existing bucket keeps the TTL it was made with. */
