@@ -214,6 +214,7 @@ export class AlertCore {
         this.dispatch(event);
         return;
       case 'alert':
+      case 'unmanaged.sighting':
         return;
     }
   }
@@ -369,6 +370,7 @@ function aboutNode(event: BusEvent): NodeId | null {
     case 'collector.health':
     case 'certificate.expiry':
     case 'alert':
+    case 'unmanaged.sighting':
       return null;
   }
 }

@@ -21,7 +21,7 @@ import { createLogger, type Logger } from '../common';
 import { normalizeNodePoll, normalizeVideo, unreachablePoint, type NodeMemory } from './normalizer';
 import type { HostResourcesReading } from './poll/host-resources';
 import { newIfMibMemory, pollIfMib, type IfMibMemory } from './poll/if-mib';
-import { compareLldp, driftKey, pollLldp } from './poll/lldp';
+import { compareLldp, driftKey, pollLldp, unmanagedNeighbours, type LldpNeighbour } from './poll/lldp';
 import { VIDEO_PROBES, type VideoReading } from './poll/video';
 import { DeviceHealth, healthPoints, type HealthReading } from './profiles';
 import { ReachabilityTracker, Scheduler } from './scheduler';
@@ -41,6 +41,7 @@ import {
   type SnmpTarget,
 } from './snmp/session';
 import { startTrapReceiver, type TrapReceiver, type TrapReceiverStats } from './traps/receiver';
+import type { SightingGate } from './unmanaged/sightings';
 
 export interface CollectorOptions {
   topology: Topology;
@@ -97,6 +98,11 @@ export interface CollectorOptions {
   /** false: poll only on pollNow() (tests that step through polls one by one). Default true. */
   schedule?: boolean;
   onStatus?: (status: CollectorStatus) => void;
+  /**
+   * Where devices seen but not in the inventory go (LLDP neighbours, trap senders): deduplicated and
+   * rate-bounded onto the bus as `unmanaged.sighting`. Absent: they are only logged and counted.
+   */
+  sightings?: SightingGate;
   /** Every poll as it ends (the ops listener's latency histogram). */
   onPoll?: (durationMs: number, outcome: PollOutcome) => void;
 }
@@ -394,6 +400,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       publish(event);
     }
     if (lldp?.ok && lldp.value.available) {
+      noteUnmanaged(rt.node.id, lldp.value.neighbours);
       const drift = compareLldp(topology, rt.node.id, lldp.value.neighbours);
       const key = driftKey(drift);
       const empty = drift.unknownNeighbours.length === 0 && drift.missingLinks.length === 0;
@@ -416,6 +423,19 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     }
   };
 
+  /** LLDP neighbours no inventory node names: devices to add, reported to the console. */
+  function noteUnmanaged(node: NodeId, neighbours: readonly LldpNeighbour[]): void {
+    if (!options.sightings) return;
+    for (const n of unmanagedNeighbours(topology, neighbours))
+      options.sightings.note({
+        source: 'lldp',
+        address: n.remoteAddress ?? null,
+        name: n.remoteSysName || null,
+        chassisId: n.remoteChassisId ?? null,
+        seenBy: { node, ifName: n.localIfName, remotePort: n.remotePort },
+      });
+  }
+
   const scheduler = new Scheduler({
     concurrency: options.concurrency ?? 100,
     onLag: (lagMs) => monitor.recordLag(lagMs),
@@ -433,6 +453,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       bus,
       logger,
       ifNameOf: (node, ifIndex) => runtimes.get(node)?.ifMemory.names.get(ifIndex),
+      ...(options.sightings ? { sightings: options.sightings } : {}),
       now,
     });
 

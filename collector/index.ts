@@ -19,6 +19,13 @@ export {
   type SyslogCounts,
 } from './ops-http';
 export { startTrapReceiver, type TrapReceiver, type TrapReceiverStats } from './traps/receiver';
+export {
+  SightingGate,
+  sightingKey,
+  type Sighting,
+  type SightingGateOptions,
+  type SightingStats,
+} from './unmanaged/sightings';
 export type { CollectorSnapshot } from './self-monitor';
 export {
   startLeases,

@@ -170,6 +170,32 @@ export interface AssetChangeEvent {
   newValue: string;
 }
 
+/** How a device the inventory does not list was seen: an LLDP neighbour, a trap or a syslog sender. */
+export type SightingSource = 'lldp' | 'trap' | 'syslog';
+
+/**
+ * A device seen on the network that is not in the inventory (未纳管设备): an LLDP neighbour no node
+ * names, or a trap or syslog sender whose address is no node's. Published at most once per interval
+ * per source and address (collector/unmanaged/), with the count of sightings since the last one.
+ */
+export interface UnmanagedSightingEvent {
+  type: 'unmanaged.sighting';
+  timeMs: number;
+  source: SightingSource;
+  /** The sender's address (trap, syslog) or the management address LLDP advertised; null: none. */
+  address: string | null;
+  /** The LLDP sysName or the syslog HOSTNAME; null: none (a trap's varbinds are never trusted). */
+  name: string | null;
+  /** LLDP: the neighbour's chassis id as it advertised it; null otherwise. */
+  chassisId: string | null;
+  /** LLDP: the inventory node and its port the neighbour was seen on, and the neighbour's port. */
+  seenBy: { node: NodeId; ifName: string; remotePort: string } | null;
+  /** Sightings since the previous event for this device (≥ 1). */
+  count: number;
+  firstSeenMs: number;
+  lastSeenMs: number;
+}
+
 /** A device log line, parsed and classified (see security-event.ts for the taxonomy). */
 export interface SecurityBusEvent {
   type: 'security.event';
@@ -194,6 +220,7 @@ export type BusEvent =
   | CertificateExpiryEvent
   | SecurityBusEvent
   | AssetChangeEvent
+  | UnmanagedSightingEvent
   | ServiceCheckEvent
   | AlertBusEvent;
 

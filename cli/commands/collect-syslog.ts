@@ -4,6 +4,7 @@
  * category into the MetricsStore and, with a log store, kept there. Loaded only when syslog is on.
  */
 import type { EventBus } from '../../bus';
+import type { Sighting, SightingGate } from '../../collector';
 import type { Logger } from '../../common';
 import type { AgentEndpoint, Inventory, MetricPoint, SecurityEvent, Zone } from '../../domain';
 import {
@@ -135,6 +136,8 @@ export interface SyslogDeps {
   logStoreAccount?: { user?: string; password?: string };
   /** A collector confined to one zone (`--zone`): other zones' lines are kept but not acted on. */
   zone?: Zone;
+  /** Senders that are no inventory node go here (the console's "not in the inventory" list). */
+  sightings?: SightingGate;
 }
 
 async function openStore(
@@ -152,6 +155,17 @@ async function openStore(
   });
   await store.init();
   return store;
+}
+
+/** An unknown sender as the console lists it: its address and the HOSTNAME it gave (untrusted, cut). */
+function syslogSighting(event: SecurityEvent): Sighting {
+  return {
+    source: 'syslog',
+    address: event.senderAddress,
+    name: event.hostname === null ? null : event.hostname.slice(0, 255),
+    chassisId: null,
+    seenBy: null,
+  };
 }
 
 export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): Promise<RunningSyslog> {
@@ -198,6 +212,7 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
         if (outsideZone(event)) return;
         deps.bus.publish({ type: 'security.event', timeMs: event.receivedAtMs, event });
         counts.count(event);
+        if (event.node === null) deps.sightings?.note(syslogSighting(event));
       },
     });
   } catch (error) {

@@ -155,7 +155,8 @@ export function registerCollectCommand(program: Command): void {
       const { readConfig, readManifest } = await import('./collect-files');
       const { NatsBus } = await import('../../bus');
       const { describeBus, openBus } = await import('./bus-options');
-      const { createCollectorMetrics, startCollector, startCollectorOps } = await import('../../collector');
+      const { createCollectorMetrics, SightingGate, startCollector, startCollectorOps } =
+        await import('../../collector');
       const { createLogger, formatConfigError } = await import('../../common');
       const { formatInventoryError, loadInventory } = await import('../../inventory');
       const { describeMetricsSpec, openMetricsStore, parseMetricsSpec } = await import('../../metrics');
@@ -281,6 +282,9 @@ export function registerCollectCommand(program: Command): void {
       let ops: Awaited<ReturnType<typeof startCollectorOps>> | null = null;
       let checks: Awaited<ReturnType<typeof import('./collect-checks').startChecks>> | null = null;
       const opsMetrics = createCollectorMetrics();
+      // Devices seen but not in the inventory (LLDP, traps, syslog), bounded, to the console.
+      const sightings = new SightingGate({ publish: (event) => bus.publish(event) });
+      sightings.start();
       try {
         if (syslogModule && syslog)
           logs = await syslogModule.startSyslog(syslog, {
@@ -291,6 +295,7 @@ export function registerCollectCommand(program: Command): void {
             logger,
             logStoreAccount: environment.logStore,
             ...(confinedTo === undefined ? {} : { zone: confinedTo }),
+            sightings,
           });
         if (logs) console.log(`egov-noc collect: syslog listening${logs.listening()}`);
         collector = await startCollector({
@@ -324,6 +329,7 @@ export function registerCollectCommand(program: Command): void {
             );
           },
           onPoll: (durationMs, outcome) => opsMetrics.observePoll(durationMs, outcome),
+          sightings,
         });
         if (serviceChecks) {
           const { startChecks } = await import('./collect-checks');
@@ -356,6 +362,7 @@ export function registerCollectCommand(program: Command): void {
           console.log(`egov-noc collect: /healthz /readyz /metrics on ${ops.url}`);
         }
       } catch (error) {
+        sightings.close();
         await logs?.stop();
         await store.close();
         fail((error as Error).message);
@@ -372,6 +379,7 @@ export function registerCollectCommand(program: Command): void {
             .then(() => leases?.stop())
             .then(() => ops?.stop())
             .then(() => logs?.stop())
+            .then(() => sightings.close())
             .then(() => store.close())
             .then(() => (bus instanceof NatsBus ? bus.close() : undefined))
             .then(() => {

@@ -17,6 +17,7 @@ import { readTrapHeader } from './header';
 import { ReplayGuard, type EngineStamp } from './replay-guard';
 import { rejectionReason } from './rejections';
 import { SenderDirectory } from './senders';
+import type { SightingGate } from '../unmanaged/sightings';
 
 export { SenderDirectory } from './senders';
 
@@ -62,6 +63,8 @@ export interface TrapReceiverOptions {
   zone?: Zone;
   /** The collector's idea of an interface name, for traps that carry only the ifIndex. */
   ifNameOf?: (node: NodeId, ifIndex: number) => string | undefined;
+  /** Unknown senders' addresses go here (to the console's "not in the inventory" list). */
+  sightings?: SightingGate;
   now?: () => number;
 }
 
@@ -129,6 +132,13 @@ export async function startTrapReceiver(options: TrapReceiverOptions): Promise<T
   };
   const unknownSender = (from: RemoteInfo, detail: object) => {
     counters.unknownSenders++;
+    options.sightings?.note({
+      source: 'trap',
+      address: from.address,
+      name: null,
+      chassisId: null,
+      seenBy: null,
+    });
     if (worthLogging(counters.unknownSenders))
       logger.warn(
         { from: `${from.address}:${from.port}`, ...detail, unknownSenders: counters.unknownSenders },

@@ -185,6 +185,7 @@ export class LiveState {
       case 'certificate.expiry':
       case 'security.event':
       case 'asset.change':
+      case 'unmanaged.sighting':
         return;
     }
   }
