@@ -135,8 +135,19 @@ export const ALERT_TEXTS_EN: Record<AlertTextKey, string> = {
   'summary.asset-change':
     '{nodeName}: {change|assetChange}, {slotName} {field|assetField} {oldValue} → {newValue}',
   'evidence.asset-change': 'asset register: {slotName} {field|assetField} {oldValue} → {newValue}',
+  'summary.asset-change.presence':
+    '{nodeName}: {change|assetChange}, {partClass|partClass} {slotName}{container|paren}, serial {serial}',
+  'evidence.asset-presence':
+    'asset register: {change|assetChange} {partClass|partClass} {slotName}, serial {serial}',
   'assetChange.module-replaced': 'module replaced',
   'assetChange.firmware-upgraded': 'firmware upgraded',
+  'assetChange.module-inserted': 'module inserted',
+  'assetChange.module-removed': 'module removed',
+  'partClass.chassis': 'chassis',
+  'partClass.module': 'line card',
+  'partClass.port': 'optic',
+  'partClass.powerSupply': 'power supply',
+  'partClass.fan': 'fan tray',
   'assetField.serial': 'serial',
   'assetField.firmwareRev': 'firmware',
   'assetField.softwareRev': 'software',

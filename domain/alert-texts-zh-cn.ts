@@ -127,8 +127,19 @@ export const ALERT_TEXTS_ZH = {
   'summary.asset-change':
     '{nodeName} {change|assetChange}：{slotName} {field|assetField} {oldValue} → {newValue}',
   'evidence.asset-change': '设备台账：{slotName} {field|assetField} {oldValue} → {newValue}',
+  'summary.asset-change.presence':
+    '{nodeName} {change|assetChange}：{partClass|partClass} {slotName}{container|paren}，序列号 {serial}',
+  'evidence.asset-presence':
+    '设备台账：{change|assetChange} {partClass|partClass} {slotName}，序列号 {serial}',
   'assetChange.module-replaced': '模块更换',
   'assetChange.firmware-upgraded': '固件升级',
+  'assetChange.module-inserted': '模块插入',
+  'assetChange.module-removed': '模块拔出',
+  'partClass.chassis': '机框',
+  'partClass.module': '板卡',
+  'partClass.port': '光模块',
+  'partClass.powerSupply': '电源',
+  'partClass.fan': '风扇',
   'assetField.serial': '序列号',
   'assetField.firmwareRev': '固件版本',
   'assetField.softwareRev': '软件版本',

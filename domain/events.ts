@@ -153,22 +153,31 @@ export interface ServiceCheckEvent {
 }
 
 /**
- * The asset register (设备台账) saw a part replaced (a new serial in a slot) or a software or firmware
- * revision change, comparing a node's ENTITY-MIB read with the one before.
+ * The asset register (设备台账) saw a part replaced (a new serial in a slot), a software or firmware
+ * revision change, or a part inserted or removed (it appeared in or left entPhysicalTable), comparing
+ * a node's ENTITY-MIB read with the one before. Parts are matched by serial first, then by class and
+ * name, so a reload that renumbers entPhysicalIndex is not a storm of removals and insertions.
  */
 export interface AssetChangeEvent {
   type: 'asset.change';
   node: NodeId;
   timeMs: number;
-  change: 'module-replaced' | 'firmware-upgraded';
+  change: AssetChangeKind;
   /** entPhysicalIndex of the slot (the chassis' own index for the chassis). */
   slot: string;
   /** What the slot is called: entPhysicalName ("MPU 0", "PWR1", a port), "chassis" for the chassis. */
   slotName: string;
+  /** Inserted and removed parts: `serial` (old value empty when inserted, new value empty when removed). */
   field: 'serial' | 'firmwareRev' | 'softwareRev';
   oldValue: string;
   newValue: string;
+  /** entPhysicalClass in words (module, port, powerSupply, fan, chassis …); absent from older events. */
+  partClass?: string;
+  /** entPhysicalName of the entity holding the part (entPhysicalContainedIn): "" when unknown. */
+  container?: string;
 }
+
+export type AssetChangeKind = 'module-replaced' | 'firmware-upgraded' | 'module-inserted' | 'module-removed';
 
 /** How a device the inventory does not list was seen: an LLDP neighbour, a trap or a syslog sender. */
 export type SightingSource = 'lldp' | 'trap' | 'syslog';

@@ -158,11 +158,25 @@ const logsSilentRule = z.strictObject({
 
 /** A fan or power supply the device's own MIB reports failed (collector/profiles, measurement `component`). */
 const hardwareFailureRule = z.strictObject({ ...base, kind: z.literal('hardware-failure') });
-/** A part replaced or software upgraded (the console's asset register, event `asset.change`). */
+/**
+ * A part replaced, inserted or removed, or software upgraded (the console's asset register, event
+ * `asset.change`). `severity` is that of replacements, upgrades and insertions; a removed part takes
+ * its class's severity from `removed` (a pulled power supply or fan leaves the device without its
+ * redundancy: major; a line card: minor; an optic or anything else: warning).
+ */
+const removedSeverities = z
+  .strictObject({
+    powerSupply: severity.default('major'),
+    fan: severity.default('major'),
+    module: severity.default('minor'),
+    other: severity.default('warning'),
+  })
+  .default({ powerSupply: 'major', fan: 'major', module: 'minor', other: 'warning' });
 const assetChangeRule = z.strictObject({
   ...base,
   kind: z.literal('asset-change'),
   resolveAfter: durationMs.default(86_400_000),
+  removed: removedSeverities,
 });
 
 // --- service checks (collector/checks, event `service.check`) ---

@@ -4,6 +4,7 @@ import { toNumber, toText, type Column } from '../snmp/session';
 const ENT_PHYSICAL = '1.3.6.1.2.1.47.1.1.1.1';
 export const ENTITY_COLUMNS = {
   descr: `${ENT_PHYSICAL}.2`,
+  containedIn: `${ENT_PHYSICAL}.4`,
   class: `${ENT_PHYSICAL}.5`,
   name: `${ENT_PHYSICAL}.7`,
   hardwareRev: `${ENT_PHYSICAL}.8`,
@@ -50,6 +51,8 @@ export interface PhysicalModule extends Chassis {
   /** entPhysicalClass in words (module, port, powerSupply, fan, …). */
   class: string;
   name: string;
+  /** entPhysicalName of the entity holding it (entPhysicalContainedIn); "" when unknown. */
+  container: string;
 }
 
 export interface EntityTable {
@@ -73,6 +76,11 @@ export function parseEntityTable(columns: readonly Column[]): EntityTable {
     const text = toText(vb);
     if (text) nameOf.set(index, text);
   }
+  const containerOf = new Map<string, string>();
+  for (const [index, vb] of column(ENTITY_COLUMNS.containedIn) ?? []) {
+    const holder = toNumber(vb);
+    if (holder !== null && holder !== 0) containerOf.set(index, String(holder));
+  }
   const chassisIndex = [...classOf].find(([, cls]) => cls === CHASSIS)?.[0];
   const partAt = (index: string): Chassis => {
     const text = (oid: string) => (toText(column(oid)?.get(index)) ?? '').trim();
@@ -94,6 +102,7 @@ export function parseEntityTable(columns: readonly Column[]): EntityTable {
       index,
       class: CLASS_NAMES[cls] ?? String(cls),
       name: nameOf.get(index) ?? index,
+      container: nameOf.get(containerOf.get(index) ?? '') ?? containerOf.get(index) ?? '',
       ...part,
     });
   }

@@ -2,7 +2,7 @@
  * The asset register (设备台账) as the console server gives it and the Assets page shows it:
  * GET /api/assets, GET /api/assets/changes, GET /api/assets/export (XLSX or CSV of the same rows).
  */
-import type { DeviceRole, Tier, Zone } from '../../domain';
+import type { AssetChangeKind, DeviceRole, Tier, Zone } from '../../domain';
 
 /** From the PKI index: a valid certificate for the node, one within 30 days of expiry, only revoked ones, none. */
 export const CERTIFICATE_STATES = ['valid', 'expiring', 'revoked', 'none'] as const;
@@ -46,7 +46,7 @@ export interface AssetRowView {
   readAtMs: number | null;
   certificate: { state: CertificateState; notAfterMs: number | null };
   modules: AssetModuleView[];
-  /** Changes recorded for this node (module replaced, firmware upgraded). */
+  /** Changes recorded for this node (module replaced, firmware upgraded, inserted, removed). */
   changes: number;
 }
 
@@ -61,12 +61,16 @@ export interface AssetChangeView {
   node: string;
   nodeName: string;
   timeMs: number;
-  change: 'module-replaced' | 'firmware-upgraded';
+  change: AssetChangeKind;
   slot: string;
   slotName: string;
   field: 'serial' | 'firmwareRev' | 'softwareRev';
   oldValue: string;
   newValue: string;
+  /** entPhysicalClass in words (module, port, powerSupply, fan, chassis); "" for changes recorded before it was kept. */
+  partClass: string;
+  /** The entity holding the part (its entPhysicalName); "" when unknown. */
+  container: string;
 }
 
 export interface AssetChangesResponse {

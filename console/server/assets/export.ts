@@ -56,9 +56,11 @@ const CHANGE_COLUMNS = [
 /** Rows written between two turns of the event loop (~20 ms of exceljs work). */
 const YIELD_ROWS = 50;
 
-const CHANGE_WORDS = {
+const CHANGE_WORDS: Record<AssetChangeView['change'], string> = {
   'module-replaced': '模块更换 module replaced',
   'firmware-upgraded': '固件升级 firmware upgraded',
+  'module-inserted': '模块插入 module inserted',
+  'module-removed': '模块拔出 module removed',
 };
 
 function assetCells(row: AssetRowView, utcOffsetMin: number): CsvCell[] {
@@ -152,7 +154,7 @@ export async function assetsXlsx(
       c.node,
       c.nodeName,
       CHANGE_WORDS[c.change],
-      c.slotName,
+      [c.partClass, c.slotName, c.container === '' ? '' : `(${c.container})`].filter(Boolean).join(' '),
       c.field,
       c.oldValue,
       c.newValue,

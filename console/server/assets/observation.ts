@@ -19,6 +19,8 @@ export interface ModuleFacts extends PartFacts {
   /** entPhysicalClass in words: module, port, powerSupply, fan … */
   class: string;
   name: string;
+  /** entPhysicalName of the entity holding the part; "" when the collector did not say. */
+  container: string;
 }
 
 export interface AssetObservation {
@@ -47,6 +49,7 @@ export function observationOf(event: SamplesEvent): AssetObservation | null {
         slot: point.tags.index,
         class: point.tags.class ?? '',
         name: point.tags.name ?? point.tags.index,
+        container: point.tags.container ?? '',
         ...partOf(point.tags),
       });
   }

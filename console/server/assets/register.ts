@@ -1,7 +1,9 @@
 /**
  * The asset register (设备台账), kept by the console server from the samples on the bus: each entity
  * read is compared with the last one recorded; a change is stored with its old and new value and
- * published as `asset.change`, which the alert engine's asset-change rule turns into an info alert.
+ * published as `asset.change`, which the alert engine's asset-change rule turns into an alert (info
+ * for a replacement, upgrade or insertion; a removed power supply or fan is major, changes.ts pairs
+ * parts by serial then class and name so a renumbering reload changes nothing).
  * The register lives in memory and is written through to assets.sqlite, so listing it never reads
  * the file; "last seen" moves on every answered poll and is written once a minute.
  */
@@ -10,7 +12,7 @@ import type { EventBus } from '../../../bus';
 import type { Logger } from '../../../common';
 import type { NodeId, SamplesEvent } from '../../../domain';
 import type { Topology } from '../../../inventory';
-import { assetChanges, type KnownHardware } from './changes';
+import { assetChanges, lostAllParts, type KnownHardware } from './changes';
 import { observationOf } from './observation';
 import { AssetStore, type StoredAsset, type StoredChange } from './store';
 
@@ -19,7 +21,7 @@ const NOTHING_READ = { model: '', serial: '', hardwareRev: '', firmwareRev: '', 
 
 function knownOf(asset: StoredAsset): KnownHardware | null {
   if (asset.readAtMs === null) return null;
-  return { chassis: asset.chassis, modules: new Map(asset.modules.map((m) => [m.slot, m])) };
+  return { chassis: asset.chassis, modules: asset.modules };
 }
 
 export class AssetRegister {
@@ -63,9 +65,12 @@ export class AssetRegister {
       asset.lastSeenMs = event.timeMs;
       this.unwritten.set(node, event.timeMs);
     }
-    const obs = observationOf(event);
-    if (!obs) return;
-    const changes = assetChanges(knownOf(asset), obs);
+    const read = observationOf(event);
+    if (!read) return;
+    const known = knownOf(asset);
+    const obs = lostAllParts(known, read) ? { ...read, modules: asset.modules } : read;
+    if (obs !== read) this.log.warn({ node }, 'entity read lists no parts: the walk is taken as cut short');
+    const changes = assetChanges(known, obs);
     this.store.record(obs, changes, asset);
     this.byNode.set(node, {
       node,
@@ -78,7 +83,13 @@ export class AssetRegister {
     if (changes.length > 0) this.changeCount.set(node, (this.changeCount.get(node) ?? 0) + changes.length);
     for (const change of changes) {
       this.log.info(
-        { node: change.node, change: change.change, slot: change.slotName, field: change.field },
+        {
+          node: change.node,
+          change: change.change,
+          slot: change.slotName,
+          class: change.partClass,
+          field: change.field,
+        },
         'asset changed',
       );
       this.bus.publish({ type: 'asset.change', ...change });

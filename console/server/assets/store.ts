@@ -56,6 +56,17 @@ CREATE INDEX IF NOT EXISTS asset_changes_by_node ON asset_changes(node, at_ms);
 `);
     },
   },
+  {
+    version: 2,
+    description: 'the class and container of a part, for parts inserted and removed',
+    up(db) {
+      db.exec(`
+ALTER TABLE asset_modules ADD COLUMN container TEXT NOT NULL DEFAULT '';
+ALTER TABLE asset_changes ADD COLUMN part_class TEXT NOT NULL DEFAULT '';
+ALTER TABLE asset_changes ADD COLUMN container TEXT NOT NULL DEFAULT '';
+`);
+    },
+  },
 ];
 
 export interface StoredAsset {
@@ -89,6 +100,7 @@ interface ModuleRow {
   slot: string;
   class: string;
   name: string;
+  container: string;
   model: string;
   serial: string;
   hardware_rev: string;
@@ -106,9 +118,11 @@ interface ChangeRow {
   field: AssetChange['field'];
   old_value: string;
   new_value: string;
+  part_class: string;
+  container: string;
 }
 
-const partOf = (row: Omit<ModuleRow, 'node' | 'slot' | 'class' | 'name'>): PartFacts => ({
+const partOf = (row: Omit<ModuleRow, 'node' | 'slot' | 'class' | 'name' | 'container'>): PartFacts => ({
   model: row.model,
   serial: row.serial,
   hardwareRev: row.hardware_rev,
@@ -126,6 +140,8 @@ const changeOf = (row: ChangeRow): StoredChange => ({
   field: row.field,
   oldValue: row.old_value,
   newValue: row.new_value,
+  partClass: row.part_class,
+  container: row.container,
 });
 
 const samePart = (a: PartFacts, b: PartFacts): boolean =>
@@ -141,7 +157,13 @@ export function sameHardware(before: StoredAsset, obs: AssetObservation): boolea
   const bySlot = new Map(before.modules.map((m) => [m.slot, m]));
   return obs.modules.every((m) => {
     const old = bySlot.get(m.slot);
-    return old !== undefined && old.name === m.name && old.class === m.class && samePart(old, m);
+    return (
+      old !== undefined &&
+      old.name === m.name &&
+      old.class === m.class &&
+      old.container === m.container &&
+      samePart(old, m)
+    );
   });
 }
 
@@ -196,9 +218,9 @@ export class AssetStore {
       for (const m of obs.modules)
         this.db
           .prepare(
-            `INSERT INTO asset_modules (node, slot, class, name, model, serial, hardware_rev, firmware_rev, software_rev, first_seen_ms, read_at_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT(node, slot) DO UPDATE SET class = excluded.class, name = excluded.name, model = excluded.model,
+            `INSERT INTO asset_modules (node, slot, class, name, container, model, serial, hardware_rev, firmware_rev, software_rev, first_seen_ms, read_at_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT(node, slot) DO UPDATE SET class = excluded.class, name = excluded.name, container = excluded.container, model = excluded.model,
                serial = excluded.serial, hardware_rev = excluded.hardware_rev, firmware_rev = excluded.firmware_rev,
                software_rev = excluded.software_rev, read_at_ms = excluded.read_at_ms,
                first_seen_ms = CASE WHEN asset_modules.serial = excluded.serial THEN asset_modules.first_seen_ms ELSE excluded.first_seen_ms END`,
@@ -208,6 +230,7 @@ export class AssetStore {
             m.slot,
             m.class,
             m.name,
+            m.container,
             m.model,
             m.serial,
             m.hardwareRev,
@@ -219,7 +242,7 @@ export class AssetStore {
       for (const change of changes)
         this.db
           .prepare(
-            'INSERT INTO asset_changes (node, at_ms, change, slot, slot_name, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            'INSERT INTO asset_changes (node, at_ms, change, slot, slot_name, field, old_value, new_value, part_class, container) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
           )
           .run(
             change.node,
@@ -230,6 +253,8 @@ export class AssetStore {
             change.field,
             change.oldValue,
             change.newValue,
+            change.partClass,
+            change.container,
           );
     })();
   }
@@ -266,7 +291,13 @@ export class AssetStore {
       .all() as ModuleRow[];
     for (const row of rows) {
       const list = modules.get(row.node) ?? [];
-      list.push({ slot: row.slot, class: row.class, name: row.name, ...partOf(row) });
+      list.push({
+        slot: row.slot,
+        class: row.class,
+        name: row.name,
+        container: row.container,
+        ...partOf(row),
+      });
       modules.set(row.node, list);
     }
     return assets.map((row) => ({

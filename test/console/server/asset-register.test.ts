@@ -152,10 +152,10 @@ describe('asset register', () => {
     expect(() => new AssetRegister(dir, topology, bus, silentLogger())).toThrow(/schema version 99/);
   });
 
-  it('a part without a serial is compared by revision only; a slot seen the first time is no change', () => {
+  it('a part without a serial is compared by revision only; parts read the first time are no change', () => {
     const known = {
       chassis: { model: 'M', serial: '', hardwareRev: '', firmwareRev: '', softwareRev: '1' },
-      modules: new Map(),
+      modules: [],
     };
     const obs = {
       node: core,
@@ -166,6 +166,7 @@ describe('asset register', () => {
           slot: '9',
           class: 'port',
           name: 'GE0/0/9',
+          container: 'MPU 0',
           model: 'SFP',
           serial: 'X',
           hardwareRev: '',
