@@ -1,7 +1,7 @@
 /** One connection to the embedded log store's file, set up alike on the main and the writer thread. */
 import type Database from 'better-sqlite3';
 import { openPrivateDatabase } from '../../../common';
-import { FOLD_FUNCTION, FTS_DOC_FUNCTION, fold, ftsDoc } from './schema';
+import { FOLD_FUNCTION, fold } from './schema';
 
 /** A writer and a reader share the file (WAL): one waits this long for the other's lock. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -12,11 +12,5 @@ export function openSqliteConnection(path: string): Database.Database {
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.function(FOLD_FUNCTION, { deterministic: true }, (text) => fold(String(text)));
-  db.function(FTS_DOC_FUNCTION, { deterministic: true }, (text, messageId, user, hostname) =>
-    ftsDoc(String(text), nullableText(messageId), nullableText(user), nullableText(hostname)),
-  );
   return db;
 }
-
-// SQLite hands the text columns over as strings (or null).
-const nullableText = (value: unknown): string | null => (typeof value === 'string' ? value : null);

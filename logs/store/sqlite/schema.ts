@@ -1,11 +1,11 @@
 /**
- * The embedded store's schema: one table of events and a contentless FTS5 index with the trigram
- * tokenizer over each event's searchable text, so substring search works in any script (Chinese has
- * no spaces to split words on). The index only narrows the candidates (detail='none' keeps it
- * small and fast to write); every term is then checked exactly with instr(). Terms under three
- * characters have no trigram and are checked by instr() alone.
+ * The embedded store's schema, version 1: one table of events and a contentless FTS5 index with the
+ * trigram tokenizer over each event's searchable text, so substring search works in any script
+ * (Chinese has no spaces to split words on). Version 2 (migrations.ts) replaces that per-row index
+ * with one entry per block of rows (block-index.ts). Either index only narrows the candidates; every
+ * term is then checked exactly with instr(). Terms under three characters have no trigram and are
+ * checked by instr() alone.
  */
-import type { Migration } from '../../../common';
 
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -45,36 +45,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
 export const FOLD_FUNCTION = 'egov_fold';
 export const fold = (text: string): string => text.toLowerCase();
 
-/**
- * What the full-text index holds for an event: its folded message, plus the message id, user and
- * hostname only when the message does not already contain them (it nearly always does: they were
- * read out of it). Fewer trigrams to write; every term of the searchable text below is still found.
- */
-export const FTS_DOC_FUNCTION = 'egov_fts_doc';
-export function ftsDoc(text: string, ...extras: Array<string | null>): string {
-  let doc = fold(text);
-  const message = doc;
-  for (const extra of extras) {
-    if (extra === null || extra === '') continue;
-    const folded = fold(extra);
-    if (!message.includes(folded)) doc += `\n${folded}`;
-  }
-  return doc;
-}
-export const FTS_DOC_SQL = `${FTS_DOC_FUNCTION}(text, message_id, user_name, hostname)`;
-
 /** An event's searchable text (message, message id, user, hostname; one per line), for the exact check of each term. */
 export const SEARCHABLE_SQL = `${FOLD_FUNCTION}(text || char(10) || coalesce(message_id, '') || char(10) || coalesce(user_name, '') || char(10) || coalesce(hostname, ''))`;
 
 /** Whether this SQLite build has FTS5 with the trigram tokenizer (3.34+) and contentless delete (3.43+). */
 export const TRIGRAM_PROBE =
   "CREATE VIRTUAL TABLE temp.trigram_probe USING fts5(x, content = '', contentless_delete = 1, tokenize = 'trigram', detail = 'none')";
-
-/** By PRAGMA user_version (common/migrations.ts); a schema change is a new step, never an edit of one. */
-export const LOG_STORE_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    description: 'events and their trigram full-text index',
-    up: (db) => db.exec(SQLITE_SCHEMA),
-  },
-];

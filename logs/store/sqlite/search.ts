@@ -1,8 +1,9 @@
-/** Searches and counts on the embedded store: plain SQL plus the FTS5 trigram index. */
+/** Searches and counts on the embedded store: plain SQL plus the FTS5 trigram index of blocks of rows (block-index.ts). */
 import type Database from 'better-sqlite3';
 import { whereClause, type FilterInput, type SqlDialect } from '../filters';
 import { encodeCursor, type CheckedQuery } from '../query';
 import { EVENT_COLUMNS, eventFromRow, type EventRow } from '../rows';
+import { BLOCK_CANDIDATES_SQL } from './block-index';
 import { SEARCHABLE_SQL } from './schema';
 import type { LogCounts, LogPage, NodeCategoryCount, SourceCount } from '../types';
 
@@ -34,9 +35,10 @@ function sqliteDialect(params: Array<string | number>): SqlDialect {
       params.push(term);
       const exact = `instr(${SEARCHABLE_SQL}, ?) > 0`;
       if ([...term].length < TRIGRAM_CHARS) return exact;
-      // Every trigram quoted (no FTS5 syntax is ever interpreted) and all required: the candidates.
+      // Every trigram quoted (no FTS5 syntax is ever interpreted) and all required: the rows of the
+      // blocks holding them all are the candidates.
       params.push(termTrigrams(term).join(' AND '));
-      return `${exact} AND seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)`;
+      return `${exact} AND seq IN (${BLOCK_CANDIDATES_SQL})`;
     },
   };
 }

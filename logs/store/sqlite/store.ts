@@ -14,7 +14,8 @@ import { checkLogRetention, retentionCutoffMs, type LogRetentionOptions } from '
 import { eventValues } from '../rows';
 import { WriteBuffer } from '../write-buffer';
 import { openSqliteConnection } from './connection';
-import { LOG_STORE_MIGRATIONS, TRIGRAM_PROBE } from './schema';
+import { LOG_STORE_MIGRATIONS } from './migrations';
+import { TRIGRAM_PROBE } from './schema';
 import { countSqlite, searchSqlite } from './search';
 import { inlineWriter, startWorkerWriter, type LogWriterAsk, type LogWriterChannel } from './writer-channel';
 import type { LogWriterReply } from './writer-protocol';

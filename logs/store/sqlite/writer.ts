@@ -2,12 +2,20 @@
  * Writes batches of events into the embedded store, and expires old ones, on whichever thread owns
  * the write connection (writer-worker.ts for a file, the store's own thread for `memory`). Rows come
  * as value arrays (`eventValues`, EVENT_COLUMNS order): cheap to pass between threads. A batch is one
- * transaction: multi-row INSERTs, then one INSERT … SELECT that indexes every row the batch added for
- * full-text search (rows already stored — a retried batch — are skipped by the key, indexed once).
+ * transaction: multi-row INSERTs numbered from the next block boundary, then one full-text index
+ * entry per block of rows (block-index.ts). Rows already stored (a retried batch) are skipped by the
+ * key; the blocks are then indexed from the rows the batch really added.
  */
 import type Database from 'better-sqlite3';
 import { EVENT_COLUMNS } from '../rows';
-import { FTS_DOC_SQL } from './schema';
+import {
+  BLOCK_INDEX_TABLE,
+  BlockExpiry,
+  blockEntries,
+  firstSeqOfBatch,
+  indexStoredBlocks,
+  type SearchableFields,
+} from './block-index';
 import type { LogWriterReply, LogWriterRequest } from './writer-protocol';
 
 export type EventValues = Array<string | number | null>;
@@ -15,31 +23,50 @@ export type EventValues = Array<string | number | null>;
 /** Rows per INSERT statement: fewer JavaScript → SQLite calls, well under SQLite's parameter limit. */
 const ROWS_PER_INSERT = 64;
 
+/** Where the searchable fields sit in a row's values (EVENT_COLUMNS order). */
+const TEXT_AT = EVENT_COLUMNS.indexOf('text');
+const MESSAGE_ID_AT = EVENT_COLUMNS.indexOf('message_id');
+const USER_AT = EVENT_COLUMNS.indexOf('user_name');
+const HOSTNAME_AT = EVENT_COLUMNS.indexOf('hostname');
+
+const textOrNull = (value: string | number | null | undefined): string | null =>
+  typeof value === 'string' ? value : null;
+
+/** What a row is searched by, for its block's index entry. */
+function searchableFields(row: EventValues): SearchableFields {
+  return [
+    String(row[TEXT_AT]),
+    textOrNull(row[MESSAGE_ID_AT]),
+    textOrNull(row[USER_AT]),
+    textOrNull(row[HOSTNAME_AT]),
+  ];
+}
+
 export class SqliteEventWriter {
   private readonly insertMany: Database.Statement;
   private readonly insertOne: Database.Statement;
   private readonly lastSeq: Database.Statement;
-  private readonly indexSince: Database.Statement;
+  private readonly indexBlock: Database.Statement;
+  private readonly db: Database.Database;
   private readonly writeAll: (rows: readonly EventValues[]) => number;
   private readonly expireAll: (cutoffMs: number) => number;
 
   constructor(db: Database.Database) {
-    const row = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
-    const insert = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')}) VALUES `;
+    const row = `(${['seq', ...EVENT_COLUMNS].map(() => '?').join(', ')})`;
+    const insert = `INSERT OR IGNORE INTO events (seq, ${EVENT_COLUMNS.join(', ')}) VALUES `;
     this.insertMany = db.prepare(insert + Array.from({ length: ROWS_PER_INSERT }, () => row).join(', '));
     this.insertOne = db.prepare(insert + row);
     this.lastSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck();
-    this.indexSince = db.prepare(
-      `INSERT INTO events_fts (rowid, doc) SELECT seq, ${FTS_DOC_SQL} FROM events WHERE seq > ?`,
-    );
+    this.indexBlock = db.prepare(`INSERT INTO ${BLOCK_INDEX_TABLE} (rowid, doc) VALUES (?, ?)`);
+    this.db = db;
     this.writeAll = db.transaction((rows: readonly EventValues[]) => this.insert(rows));
-    const deleteIndexed = db.prepare(
-      'DELETE FROM events_fts WHERE rowid IN (SELECT seq FROM events WHERE received_at_ms < ?)',
-    );
+    const blocks = new BlockExpiry(db);
     const deleteRows = db.prepare('DELETE FROM events WHERE received_at_ms < ?');
     this.expireAll = db.transaction((cutoffMs: number) => {
-      deleteIndexed.run(cutoffMs);
-      return deleteRows.run(cutoffMs).changes;
+      const touched = blocks.blocksBefore(cutoffMs);
+      const deleted = deleteRows.run(cutoffMs).changes;
+      blocks.dropEmpty(touched);
+      return deleted;
     });
   }
 
@@ -48,7 +75,7 @@ export class SqliteEventWriter {
     return this.writeAll(rows);
   }
 
-  /** Removes the events received before `cutoffMs` and their index entries; returns how many. */
+  /** Removes the events received before `cutoffMs` and the index entries of blocks left empty; returns how many. */
   expire(cutoffMs: number): number {
     return this.expireAll(cutoffMs);
   }
@@ -75,13 +102,29 @@ export class SqliteEventWriter {
   }
 
   private insert(rows: readonly EventValues[]): number {
-    const before = this.lastSeq.get() as number;
+    const firstSeq = firstSeqOfBatch(this.lastSeq.get() as number);
+    const added = this.insertRows(firstSeq, rows);
+    if (added === rows.length) {
+      for (const [block, doc] of blockEntries(firstSeq, rows.map(searchableFields)))
+        this.indexBlock.run(block, doc);
+    } else if (added > 0) {
+      indexStoredBlocks(this.db, firstSeq);
+    }
+    return added;
+  }
+
+  /** Inserts the rows numbered `firstSeq`, `firstSeq + 1`, …; returns how many were new. */
+  private insertRows(firstSeq: number, rows: readonly EventValues[]): number {
     let added = 0;
     let at = 0;
+    const numbered = (from: number, to: number): Array<string | number | null> => {
+      const params: Array<string | number | null> = [];
+      for (let i = from; i < to; i++) params.push(firstSeq + i, ...(rows[i] as EventValues));
+      return params;
+    };
     for (; at + ROWS_PER_INSERT <= rows.length; at += ROWS_PER_INSERT)
-      added += this.insertMany.run(...rows.slice(at, at + ROWS_PER_INSERT).flat()).changes;
-    for (; at < rows.length; at++) added += this.insertOne.run(...(rows[at] as EventValues)).changes;
-    if (added > 0) this.indexSince.run(before);
+      added += this.insertMany.run(numbered(at, at + ROWS_PER_INSERT)).changes;
+    for (; at < rows.length; at++) added += this.insertOne.run(numbered(at, at + 1)).changes;
     return added;
   }
 }
