@@ -46,6 +46,26 @@ export function readSilences(alertsDbPath: string): Silence[] {
 const kindOf = (alert: Alert): string => alert.kind ?? alert.rule;
 
 /**
+ * Alerts that overlap [fromMs, toMs) and were acknowledged as planned work (the monthly report counts
+ * those outages as maintenance). The LIKE only narrows what is parsed; the flag itself is checked.
+ */
+export function readPlannedWorkAlerts(alertsDbPath: string, fromMs: number, toMs: number): Alert[] {
+  const db = openReadOnly(alertsDbPath);
+  try {
+    return db
+      .prepare<[number, number], { body: string }>(
+        `SELECT body FROM alerts WHERE starts_at < ? AND (resolved_at IS NULL OR resolved_at >= ?)
+           AND body LIKE '%"planned":true%' ORDER BY starts_at, id`,
+      )
+      .all(toMs, fromMs)
+      .map((row) => JSON.parse(row.body) as Alert)
+      .filter((alert) => alert.ack?.planned === true);
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * Security alerts that started in [fromMs, toMs), oldest first, each with its first acknowledgement.
  * Alerts stored before rules carried their kind are judged by their rule id.
  */

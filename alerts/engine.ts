@@ -1,3 +1,4 @@
+import { canBePlannedWork, PLANNED_WORK_KINDS } from '../domain';
 import type { Alert, AlertChangeEvent, BusEvent, NodeId, SamplesEvent, Silence } from '../domain';
 import type { Topology } from '../inventory';
 import { emptySnapshot, type ConditionsSnapshot } from './conditions-snapshot';
@@ -23,7 +24,12 @@ import { evidenceOf } from './summary';
  * event and tick by tick.
  */
 
-export type ActionFailure = 'not-found' | 'resolved' | 'already-acknowledged' | 'not-acknowledged';
+export type ActionFailure =
+  | 'not-found'
+  | 'resolved'
+  | 'already-acknowledged'
+  | 'not-acknowledged'
+  | 'not-an-outage';
 export type ActionResult = { ok: true; alert: Alert } | { ok: false; reason: ActionFailure; message: string };
 
 const EVENTS_KEEP_MS = 7 * 86_400_000;
@@ -305,7 +311,8 @@ export class AlertCore {
     return this.alerts.ringSince(seq) ?? this.store.eventsAfter(seq, max);
   }
 
-  ack(id: string, actor: string, comment: string): ActionResult {
+  /** `planned`: the outage is planned work, which the monthly report counts as maintenance. */
+  ack(id: string, actor: string, comment: string, planned = false): ActionResult {
     const checked = this.actionable(id);
     if (!checked.ok) return checked;
     const alert = checked.alert;
@@ -315,9 +322,16 @@ export class AlertCore {
         reason: 'already-acknowledged',
         message: `alert ${id} was already acknowledged by ${alert.ack?.by ?? '?'}`,
       };
+    if (planned && !canBePlannedWork(alert))
+      return {
+        ok: false,
+        reason: 'not-an-outage',
+        message: `only an outage on a node (${PLANNED_WORK_KINDS.join(', ')}) can be planned work; ${alert.rule} is not one`,
+      };
     const now = this.clock();
+    const ack = { by: actor, atMs: now, comment, ...(planned ? { planned } : {}) };
     this.store.recordAck({ alertId: id, action: 'ack', actor, atMs: now, comment });
-    this.alerts.update(alert, { status: 'acknowledged', ack: { by: actor, atMs: now, comment } }, now, actor);
+    this.alerts.update(alert, { status: 'acknowledged', ack }, now, actor);
     this.commit();
     return { ok: true, alert: { ...alert } };
   }

@@ -45,7 +45,13 @@ export type { AlertRules, Rule, ReceiverConfig, RouteConfig } from './rules/sche
 export type { SilenceInput } from './silences';
 export { labelPatternProblem, MAX_PATTERN_LENGTH } from './label-patterns';
 export type { AckRecord, OutboxRow } from './store';
-export { readSecurityAlerts, readSilences, SECURITY_ALERT_KINDS, type ArchivedAlert } from './archive-reader';
+export {
+  readPlannedWorkAlerts,
+  readSecurityAlerts,
+  readSilences,
+  SECURITY_ALERT_KINDS,
+  type ArchivedAlert,
+} from './archive-reader';
 
 export interface AlertEngineOptions {
   topology: Topology;
@@ -101,7 +107,8 @@ export interface AlertEngine {
   list(filter?: AlertFilter): Alert[];
   get(id: string): Alert | null;
   history(query: HistoryQuery): Alert[];
-  ack(id: string, actor: string, comment: string): ActionResult;
+  /** `planned`: an outage acknowledged as planned work (the monthly report counts it as maintenance). */
+  ack(id: string, actor: string, comment: string, planned?: boolean): ActionResult;
   unack(id: string, actor: string, comment: string): ActionResult;
   acks(id: string): AckRecord[];
   readonly silences: SilenceService;
@@ -331,7 +338,7 @@ function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         )
         .slice(0, limit);
     },
-    ack: (id, actor, comment) => core.ack(id, actor, comment),
+    ack: (id, actor, comment, planned) => core.ack(id, actor, comment, planned),
     unack: (id, actor, comment) => core.unack(id, actor, comment),
     acks: (id) => store.acksOf(id),
     silences,

@@ -13,7 +13,19 @@ export interface AlertAck {
   by: string;
   atMs: number;
   comment: string;
+  /**
+   * Acknowledged as planned work (a carrier's announced fibre work, a planned power cut): the
+   * outage counts as maintenance in the monthly report, not against the node's availability.
+   */
+  planned?: boolean;
 }
+
+/** Alert kinds that are an outage, and so may be acknowledged as planned work. */
+export const PLANNED_WORK_KINDS: readonly string[] = ['node-unreachable', 'uplink-down', 'link-down'];
+
+/** Whether an alert may be acknowledged as planned work (an outage on a node). */
+export const canBePlannedWork = (alert: Pick<Alert, 'kind' | 'rule' | 'node'>): boolean =>
+  alert.node !== null && PLANNED_WORK_KINDS.includes(alert.kind ?? alert.rule);
 
 export interface AlertEvidence {
   source: 'poll' | 'trap' | 'rule';

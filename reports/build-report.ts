@@ -7,6 +7,7 @@ import { BUCKET_S, timelinesOf, type NodeTimeline, type Readings } from './avail
 import { countyOf } from './county';
 import { availabilityPct, figuresOf } from './figures';
 import { maintenanceOf } from './maintenance';
+import type { PlannedWork } from './planned-work';
 import type { ReportPeriod } from './period';
 import { buildPkiSection } from './pki-section';
 import { buildSecuritySection } from './security';
@@ -20,6 +21,8 @@ export interface ReportInput {
   period: ReportPeriod;
   /** Maintenance windows and planned work (the alert engine's silences). */
   silences: readonly Silence[];
+  /** Outages acknowledged as planned work (`plannedWorkOf` the period's alerts): maintenance too. */
+  plannedWork?: readonly PlannedWork[];
   /** A county operator's report: only this subtree (ancestors are read to tell root causes apart). */
   scopeRoot?: NodeId;
   /** Adds the security section (event counts by county and category, top sources). */
@@ -160,7 +163,7 @@ export async function buildMonthlyReport(input: ReportInput): Promise<MonthlyRep
     input,
     read.map((node) => node.id),
   );
-  const maintenance = maintenanceOf(input.silences, period.utcOffsetMin);
+  const maintenance = maintenanceOf(input.silences, period.utcOffsetMin, input.plannedWork);
   const all = timelinesOf(read, (id) => topology.depth(id), readings, maintenance, period);
   const shownIds = new Set(shown.map((node) => node.id));
   const scope = input.scopeRoot === undefined ? null : shownIds;

@@ -6,6 +6,7 @@
  */
 export { buildMonthlyReport, type ReportInput } from './build-report';
 export { parseMonth, formatLocal, type ReportPeriod } from './period';
+export { plannedWorkOf, type PlannedWork } from './planned-work';
 export { renderCsv } from './render-csv';
 export type { SecuritySection } from './security';
 export type {

@@ -1,5 +1,7 @@
 import { RE2JS } from 're2js';
 import { inWeeklyWindow, type InventoryNode, type Silence, type SilenceMatcher } from '../domain';
+import { BUCKET_S } from './availability';
+import { byNode, plannedAt, type PlannedWork } from './planned-work';
 
 /**
  * Maintenance windows and planned work, as the alert engine stores them (silences): a silence counts
@@ -53,10 +55,19 @@ function activeAt(silence: Silence, atMs: number, utcOffsetMin: number): boolean
     : true;
 }
 
-/** Whether a node was in a maintenance window or planned work at an instant. */
-export function maintenanceOf(silences: readonly Silence[], utcOffsetMin: number): NodeMaintenance {
+/**
+ * Whether a node was in a maintenance window at an instant, or its 5-minute bucket overlaps an
+ * outage acknowledged as planned work.
+ */
+export function maintenanceOf(
+  silences: readonly Silence[],
+  utcOffsetMin: number,
+  plannedWork: readonly PlannedWork[] = [],
+): NodeMaintenance {
   const windows = silences.map(nodeWindow).filter((window) => window !== null);
+  const planned = plannedAt(byNode(plannedWork));
   return (node, atMs) =>
+    planned(node.id, atMs, BUCKET_S * 1000) ||
     windows.some(
       (window) =>
         activeAt(window.silence, atMs, utcOffsetMin) &&

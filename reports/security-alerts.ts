@@ -5,8 +5,8 @@ import { percentile } from './percentiles';
 
 /**
  * Security alerts of the month and how fast they were acknowledged, from the alert engine's state
- * (read through alerts/'s reader by whoever builds the report). The alert lifecycle has no
- * planned-work marker on an acknowledgement: planned work is what the silences say (maintenance).
+ * (read through alerts/'s reader by whoever builds the report). Planned work (silences and outages
+ * acknowledged as planned) is maintenance in the availability section, not here.
  */
 
 /** One alert as the alert engine's reader returns it, with its first acknowledgement. */

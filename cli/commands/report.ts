@@ -91,7 +91,12 @@ export function registerReportCommand(program: Command): void {
           store,
           period: parsed.period,
           silences: alertState?.silences ?? [],
-          ...(alertState === undefined ? {} : { securityAlerts: alertState.securityAlerts }),
+          ...(alertState === undefined
+            ? {}
+            : {
+                securityAlerts: alertState.securityAlerts,
+                plannedWork: reports.plannedWorkOf(alertState.plannedAlerts, parsed.period),
+              }),
           ...(certificates === undefined ? {} : { certificates }),
           ...(logStore === undefined ? {} : { logStore }),
           ...(scopeRoot === undefined ? {} : { scopeRoot }),
@@ -116,7 +121,7 @@ export function registerReportCommand(program: Command): void {
     });
 }
 
-/** The alert engine's maintenance windows and the period's security alerts, through alerts/'s reader. */
+/** The alert engine's maintenance windows, planned work and the period's security alerts, through alerts/'s reader. */
 async function readAlertStateOrFail(
   path: string | undefined,
   period: { startMs: number; endMs: number },
@@ -124,15 +129,17 @@ async function readAlertStateOrFail(
   | {
       silences: import('../../domain').Silence[];
       securityAlerts: import('../../alerts').ArchivedAlert[];
+      plannedAlerts: import('../../domain').Alert[];
     }
   | undefined
 > {
   if (path === undefined) return undefined;
-  const { readSecurityAlerts, readSilences } = await import('../../alerts');
+  const { readPlannedWorkAlerts, readSecurityAlerts, readSilences } = await import('../../alerts');
   try {
     return {
       silences: readSilences(path),
       securityAlerts: readSecurityAlerts(path, period.startMs, period.endMs),
+      plannedAlerts: readPlannedWorkAlerts(path, period.startMs, period.endMs),
     };
   } catch (error) {
     fail(`--alerts-db ${path}: ${(error as Error).message}`);

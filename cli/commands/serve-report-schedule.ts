@@ -38,7 +38,7 @@ export async function startServeReportSchedule(input: {
 }): Promise<ReportSchedule | null> {
   const schedule = input.config.reportSchedule;
   if (schedule === undefined) return null;
-  const { fileWebhook, readSecurityAlerts, readSilences } = await import('../../alerts');
+  const { fileWebhook, readPlannedWorkAlerts, readSecurityAlerts, readSilences } = await import('../../alerts');
   const reports = await import('../../reports');
   let webhook: import('../../reports').ReportPoster | undefined;
   if (schedule.webhook) {
@@ -75,6 +75,10 @@ export async function startServeReportSchedule(input: {
         store: input.metrics,
         period,
         silences: readSilences(input.alertsDbPath),
+        plannedWork: reports.plannedWorkOf(
+          readPlannedWorkAlerts(input.alertsDbPath, period.startMs, period.endMs),
+          period,
+        ),
         securityAlerts: readSecurityAlerts(input.alertsDbPath, period.startMs, period.endMs),
         logStore: input.logStore,
         ...(input.pki === null ? {} : { certificates: input.pki.listCertificates({ limit: 100_000 }) }),

@@ -28,7 +28,7 @@ export interface AlertsPort {
   history(query: { fromMs: number; toMs: number; limit?: number; nodes?: NodeId[] }): Alert[];
   /** An alert's acknowledgements and un-acknowledgements, oldest first (the monthly report's time to ack). */
   acks?(id: string): Array<{ action: 'ack' | 'unack'; actor: string; atMs: number; comment: string }>;
-  ack(id: string, actor: string, comment: string): AlertActionResult;
+  ack(id: string, actor: string, comment: string, planned?: boolean): AlertActionResult;
   unack(id: string, actor: string, comment: string): AlertActionResult;
   readonly silences: {
     list(options?: { includeExpired?: boolean }): Silence[];

@@ -1,6 +1,6 @@
 /**
  * Built monthly reports, kept: a finished month's availability does not change (unless its
- * maintenance windows do, which are part of the key), so it is built once an hour at most (an
+ * maintenance windows or planned work do, which are part of the key), so it is built once an hour at most (an
  * acknowledgement or a revocation after the month can still move its security and PKI sections);
  * the current month after a few minutes. Bounded in entries, and in builds at once (a province's
  * month reads every node's month).
@@ -8,9 +8,9 @@
 import { createHash } from 'node:crypto';
 import { alertSummaryIn, type NodeId, type Silence } from '../../domain';
 import type { LogStore } from '../../logs';
-import { buildMonthlyReport, type MonthlyReport, type ReportPeriod } from '../../reports';
+import { buildMonthlyReport, type MonthlyReport, type PlannedWork, type ReportPeriod } from '../../reports';
 import type { ServerContext } from './context';
-import { certificatesOf, maintenanceWindows, securityAlertsOf } from './report-inputs';
+import { certificatesOf, maintenanceWindows, plannedWorkIn, securityAlertsOf } from './report-inputs';
 
 export const REPORT_CACHE_ENTRIES = 32;
 /** How long a report of the month in progress is served before it is built again. */
@@ -56,7 +56,9 @@ export class ReportCache {
   /** The report of a period for a subtree (null: the whole network), built or kept. */
   get(period: ReportPeriod, scopeRoot: NodeId | null): Promise<BuiltReport> {
     const silences = maintenanceWindows(this.ctx.alerts);
-    const key = `${period.month}|${period.utcOffsetMin}|${scopeRoot ?? '*'}|${silencesKey(silences, period)}`;
+    const plannedWork = plannedWorkIn(this.ctx.alerts, period);
+    const planned = plannedWork.map((work) => `${work.alertId}@${work.endMs}`).join(',');
+    const key = `${period.month}|${period.utcOffsetMin}|${scopeRoot ?? '*'}|${silencesKey(silences, period)}|${planned}`;
     const nowMs = this.now();
     const kept = this.entries.get(key);
     if (kept !== undefined && kept.freshUntilMs > nowMs) {
@@ -65,7 +67,7 @@ export class ReportCache {
       this.entries.set(key, kept);
       return kept.report;
     }
-    const report = this.build(period, scopeRoot, silences);
+    const report = this.build(period, scopeRoot, silences, plannedWork);
     this.entries.set(key, {
       report,
       freshUntilMs: nowMs + (period.endMs <= nowMs ? PAST_MONTH_TTL_MS : CURRENT_MONTH_TTL_MS),
@@ -86,6 +88,7 @@ export class ReportCache {
     period: ReportPeriod,
     scopeRoot: NodeId | null,
     silences: Silence[],
+    plannedWork: PlannedWork[],
   ): Promise<BuiltReport> {
     await this.slot();
     try {
@@ -103,6 +106,7 @@ export class ReportCache {
         store: metrics,
         period,
         silences,
+        plannedWork,
         nowMs: this.now(),
         ...(scopeRoot === null ? {} : { scopeRoot }),
         // The report reads only `counts` from the log store, which the console's port provides.

@@ -6,7 +6,7 @@
 import type { Silence } from '../../domain';
 import { SECURITY_ALERT_KINDS } from '../../alerts';
 import type { CertificateRecord } from '../../pki';
-import type { AlertWithAck, ReportPeriod } from '../../reports';
+import { plannedWorkOf, type AlertWithAck, type PlannedWork, type ReportPeriod } from '../../reports';
 import type { AlertsPort, PkiPort } from './ports';
 
 /** Enough for a province's month of security alerts; beyond it the oldest are left out (logged). */
@@ -15,6 +15,12 @@ const MAX_REPORT_CERTIFICATES = 100_000;
 
 export function maintenanceWindows(alerts: AlertsPort): Silence[] {
   return alerts.silences.list({ includeExpired: true });
+}
+
+/** Outages in the period acknowledged as planned work: maintenance in the report. */
+export function plannedWorkIn(alerts: AlertsPort, period: ReportPeriod): PlannedWork[] {
+  const overlapping = alerts.history({ fromMs: period.startMs, toMs: period.endMs, limit: MAX_REPORT_ALERTS });
+  return plannedWorkOf(overlapping, period);
 }
 
 /** Security alerts that began in the period, each with its first acknowledgement; null without ack records. */

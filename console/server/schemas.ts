@@ -104,7 +104,10 @@ export const createTokenSchema = z.object({
   name: text(100).min(1),
 }) satisfies z.ZodType<CreateApiTokenRequest>;
 
-export const ackSchema = z.object({ comment: text(1000) }) satisfies z.ZodType<AckRequest>;
+export const ackSchema = z.object({
+  comment: text(1000),
+  planned: z.boolean().optional(),
+}) satisfies z.ZodType<AckRequest>;
 
 /** A regex matcher runs on RE2 within size bounds (alerts/label-patterns.ts): refused here with the reason. */
 const matcherSchema = z

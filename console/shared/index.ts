@@ -390,6 +390,8 @@ export interface AlertsResponse {
 /** POST /api/alerts/:id/ack and /unack */
 export interface AckRequest {
   comment: string;
+  /** Ack only: planned work (outage kinds only); the report counts the outage as maintenance. */
+  planned?: boolean;
 }
 /** POST /api/silences; PUT /api/silences/:id */
 export interface SilenceRequest {

@@ -78,7 +78,9 @@ describe('console in the browser', () => {
     if (!injected.ok) throw new Error(injected.reason);
 
     // The alert arrives over the WebSocket: no reload.
-    const row = first.page.locator('[data-testid=alert-row]', { hasText: '淅川县' }).first();
+    const row = first.page
+      .locator('[data-testid=alert-row][data-rule=uplink-down]', { hasText: '淅川县' })
+      .first();
     await row.waitFor({ timeout: 30_000 });
     const map = first.page.locator('[data-testid=topology]');
     await expect
@@ -95,6 +97,8 @@ describe('console in the browser', () => {
     expect(alertId).toBeTruthy();
     await row.locator('[data-testid=ack]').click();
     await row.locator('[data-testid=ack-comment]').fill('已通知淅川县网络中心排查光缆');
+    // An outage may be marked planned work (the monthly report counts it as maintenance).
+    await row.locator('[data-testid=ack-planned]').check();
     await row.locator('[data-testid=ack-submit]').click();
     // …and the viewer in the second session sees it within seconds, also without reload.
     const mirrored = second.page.locator(`[data-testid=alert-row][data-alert-id="${alertId}"]`);
@@ -102,6 +106,7 @@ describe('console in the browser', () => {
     await expect
       .poll(() => mirrored.locator('[data-testid=ack-note]').innerText())
       .toContain('已通知淅川县网络中心排查光缆');
+    expect(await mirrored.locator('[data-testid=planned-work]').innerText()).toBe('计划内工作');
     // A viewer is not offered the ack button.
     expect(await second.page.locator('[data-testid=ack]').count()).toBe(0);
 

@@ -58,6 +58,7 @@ function alertInScope(ctx: ServerContext, scope: Scope, id: string): Alert {
 
 function acted(result: AlertActionResult): Alert {
   if (result.ok) return result.alert;
+  if (result.reason === 'not-an-outage') throw new ApiFailure(422, result.reason, result.message, 'planned');
   throw new ApiFailure(result.reason === 'not-found' ? 404 : 409, result.reason, result.message);
 }
 
@@ -106,8 +107,14 @@ function alertActionRoute(action: 'ack' | 'unack', summary: string) {
     returns: 'Alert',
     handler: ({ c, who, param, body, audit }, ctx) => {
       const alert = alertInScope(ctx, who.scope, param('id'));
-      const updated = acted(ctx.alerts[action](alert.id, who.user.username, body.comment));
-      audit(`alert.${action}`, alert.id, `${alert.rule} on ${alert.node ?? '-'}: ${body.comment}`);
+      const planned = action === 'ack' && body.planned === true;
+      const updated = acted(
+        action === 'ack'
+          ? ctx.alerts.ack(alert.id, who.user.username, body.comment, planned)
+          : ctx.alerts.unack(alert.id, who.user.username, body.comment),
+      );
+      const what = `${alert.rule} on ${alert.node ?? '-'}${planned ? ' (planned work)' : ''}`;
+      audit(`alert.${action}`, alert.id, `${what}: ${body.comment}`);
       return c.json(updated);
     },
   });
@@ -173,7 +180,10 @@ export const alertRoutes = [
     returns: 'Alert',
     handler: ({ c, who, param }, ctx) => c.json(alertInScope(ctx, who.scope, param('id'))),
   }),
-  alertActionRoute('ack', 'Acknowledge an alert with a comment'),
+  alertActionRoute(
+    'ack',
+    'Acknowledge an alert with a comment; planned: true marks an outage as planned work (the monthly report counts it as maintenance)',
+  ),
   alertActionRoute('unack', 'Take back an acknowledgement'),
   defineRoute({
     method: 'get',

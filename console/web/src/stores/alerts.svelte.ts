@@ -114,8 +114,9 @@ class Alerts {
     return [...this.byId.values()].filter((a) => a.node === nodeId);
   }
 
-  async ack(id: string, comment: string): Promise<void> {
-    const body: AckRequest = { comment };
+  /** `planned`: an outage acknowledged as planned work (maintenance in the monthly report). */
+  async ack(id: string, comment: string, planned = false): Promise<void> {
+    const body: AckRequest = planned ? { comment, planned } : { comment };
     await api.post(`/api/alerts/${encodeURIComponent(id)}/ack`, body);
   }
 
