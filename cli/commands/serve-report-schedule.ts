@@ -38,7 +38,8 @@ export async function startServeReportSchedule(input: {
 }): Promise<ReportSchedule | null> {
   const schedule = input.config.reportSchedule;
   if (schedule === undefined) return null;
-  const { fileWebhook, readPlannedWorkAlerts, readSecurityAlerts, readSilences } = await import('../../alerts');
+  const { fileWebhook, readPlannedWorkAlerts, readSecurityAlerts, readSilences } =
+    await import('../../alerts');
   const reports = await import('../../reports');
   let webhook: import('../../reports').ReportPoster | undefined;
   if (schedule.webhook) {

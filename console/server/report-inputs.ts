@@ -19,7 +19,11 @@ export function maintenanceWindows(alerts: AlertsPort): Silence[] {
 
 /** Outages in the period acknowledged as planned work: maintenance in the report. */
 export function plannedWorkIn(alerts: AlertsPort, period: ReportPeriod): PlannedWork[] {
-  const overlapping = alerts.history({ fromMs: period.startMs, toMs: period.endMs, limit: MAX_REPORT_ALERTS });
+  const overlapping = alerts.history({
+    fromMs: period.startMs,
+    toMs: period.endMs,
+    limit: MAX_REPORT_ALERTS,
+  });
   return plannedWorkOf(overlapping, period);
 }
 
