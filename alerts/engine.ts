@@ -25,11 +25,7 @@ import { evidenceOf } from './summary';
  */
 
 export type ActionFailure =
-  | 'not-found'
-  | 'resolved'
-  | 'already-acknowledged'
-  | 'not-acknowledged'
-  | 'not-an-outage';
+  'not-found' | 'resolved' | 'already-acknowledged' | 'not-acknowledged' | 'not-an-outage';
 export type ActionResult = { ok: true; alert: Alert } | { ok: false; reason: ActionFailure; message: string };
 
 const EVENTS_KEEP_MS = 7 * 86_400_000;
