@@ -26,6 +26,7 @@ export {
   type SightingGateOptions,
   type SightingStats,
 } from './unmanaged/sightings';
+export { proposeEntry } from './unmanaged/proposal';
 export type { CollectorSnapshot } from './self-monitor';
 export {
   startLeases,

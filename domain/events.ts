@@ -203,6 +203,8 @@ export interface UnmanagedSightingEvent {
   count: number;
   firstSeenMs: number;
   lastSeenMs: number;
+  /** The inventory entry discovery would propose (YAML lines, guessed fields marked `# guessed`). */
+  proposal: string;
 }
 
 /** A device log line, parsed and classified (see security-event.ts for the taxonomy). */

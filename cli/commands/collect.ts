@@ -155,7 +155,7 @@ export function registerCollectCommand(program: Command): void {
       const { readConfig, readManifest } = await import('./collect-files');
       const { NatsBus } = await import('../../bus');
       const { describeBus, openBus } = await import('./bus-options');
-      const { createCollectorMetrics, SightingGate, startCollector, startCollectorOps } =
+      const { createCollectorMetrics, proposeEntry, SightingGate, startCollector, startCollectorOps } =
         await import('../../collector');
       const { createLogger, formatConfigError } = await import('../../common');
       const { formatInventoryError, loadInventory } = await import('../../inventory');
@@ -283,7 +283,10 @@ export function registerCollectCommand(program: Command): void {
       let checks: Awaited<ReturnType<typeof import('./collect-checks').startChecks>> | null = null;
       const opsMetrics = createCollectorMetrics();
       // Devices seen but not in the inventory (LLDP, traps, syslog), bounded, to the console.
-      const sightings = new SightingGate({ publish: (event) => bus.publish(event) });
+      const sightings = new SightingGate({
+        publish: (event) => bus.publish(event),
+        propose: (sighting) => proposeEntry(inventory, sighting),
+      });
       sightings.start();
       try {
         if (syslogModule && syslog)

@@ -14,7 +14,7 @@ function flow(entries: Array<[string, unknown]>): string {
   return `{ ${parts.join(', ')} }`;
 }
 
-function nodeLine(n: ProposedNode): string {
+export function nodeLine(n: ProposedNode): string {
   const line = flow([
     ['id', n.id],
     ['name', n.name],
@@ -40,7 +40,7 @@ function nodeLine(n: ProposedNode): string {
   return `  - ${line}${notes.length > 0 ? `   # ${notes.join('; ')}` : ''}`;
 }
 
-function linkLine(l: ProposedLink): string {
+export function linkLine(l: ProposedLink): string {
   const line = flow([
     ['id', l.id],
     ['a', l.a],

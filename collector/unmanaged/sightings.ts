@@ -15,11 +15,13 @@ export const DEFAULT_MAX_PUBLISHES_PER_INTERVAL = 500;
 /** One sighting as a receiver or the LLDP check makes it. */
 export type Sighting = Omit<
   UnmanagedSightingEvent,
-  'type' | 'timeMs' | 'count' | 'firstSeenMs' | 'lastSeenMs'
+  'type' | 'timeMs' | 'count' | 'firstSeenMs' | 'lastSeenMs' | 'proposal'
 >;
 
 export interface SightingGateOptions {
   publish: (event: UnmanagedSightingEvent) => void;
+  /** The inventory entry to propose for a device (collector/unmanaged/proposal.ts), made when published. */
+  propose: (sighting: Sighting) => string;
   intervalMs?: number;
   maxTracked?: number;
   maxPublishesPerInterval?: number;
@@ -136,6 +138,7 @@ export class SightingGate {
       count: entry.pending,
       firstSeenMs: entry.firstSeenMs,
       lastSeenMs: entry.lastSeenMs,
+      proposal: this.options.propose(entry.sighting),
     });
     entry.pending = 0;
     entry.publishedAtMs = nowMs;

@@ -16,6 +16,7 @@ function gate(options: { maxTracked?: number; maxPublishesPerInterval?: number }
   const events: UnmanagedSightingEvent[] = [];
   const sightings = new SightingGate({
     publish: (event) => events.push(event),
+    propose: (sighting) => `proposal for ${sighting.address ?? '?'}`,
     intervalMs: 60_000,
     now: () => clock.nowMs,
     ...options,
