@@ -144,7 +144,7 @@ export const ALERT_TEXTS_EN: Record<AlertTextKey, string> = {
   'assetChange.module-inserted': 'module inserted',
   'assetChange.module-removed': 'module removed',
   'partClass.chassis': 'chassis',
-  'partClass.module': 'line card',
+  'partClass.module': 'board',
   'partClass.port': 'optic',
   'partClass.powerSupply': 'power supply',
   'partClass.fan': 'fan tray',

@@ -136,7 +136,7 @@ export const ALERT_TEXTS_ZH = {
   'assetChange.module-inserted': '模块插入',
   'assetChange.module-removed': '模块拔出',
   'partClass.chassis': '机框',
-  'partClass.module': '板卡',
+  'partClass.module': '单板',
   'partClass.port': '光模块',
   'partClass.powerSupply': '电源',
   'partClass.fan': '风扇',

@@ -52,6 +52,16 @@ export const faultSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('firmware-upgrade'), node: z.string().min(1) }).strict(),
+  z
+    .object({ kind: z.literal('module-remove'), node: z.string().min(1), slot: z.string().min(1).max(64) })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('module-insert'),
+      node: z.string().min(1),
+      slot: z.string().min(1).max(64).optional(),
+    })
+    .strict(),
   ...logFaultSchemas,
 ]);
 

@@ -114,6 +114,8 @@ export class FaultEngine {
         return this.hold(id, fault, now, applyHardwareFault(this.mustDevice(fault.node), fault));
       case 'module-swap':
       case 'firmware-upgrade':
+      case 'module-remove':
+      case 'module-insert':
         applyAssetFault(this.mustDevice(fault.node), fault);
         return { ok: true, id };
       case 'login-attack':
@@ -179,6 +181,8 @@ export class FaultEngine {
         return hardwareFaultProblem(this.host.device(fault.node), fault);
       case 'module-swap':
       case 'firmware-upgrade':
+      case 'module-remove':
+      case 'module-insert':
         return assetFaultProblem(this.host.device(fault.node), fault);
       case 'login-attack':
       case 'config-change':

@@ -30,6 +30,12 @@ export interface HardwareState {
   swaps: Map<number, number>;
   /** firmware-upgrade faults so far: the software and firmware revisions move on by one release each. */
   upgrades: number;
+  /** entPhysicalIndex of the parts module-remove pulled (gone from entPhysicalTable until put back). */
+  removed: Set<number>;
+  /** Line cards module-insert added in spare slots (LPU 1, LPU 2 …). */
+  lineCards: number;
+  /** Moves on when a part appears or disappears: the agent rebuilds its entity rows. */
+  layout: number;
 }
 
 export function newHardwareState(): HardwareState {
@@ -40,6 +46,9 @@ export function newHardwareState(): HardwareState {
     degradedOptics: new Map(),
     swaps: new Map(),
     upgrades: 0,
+    removed: new Set(),
+    lineCards: 0,
+    layout: 0,
   };
 }
 

@@ -149,10 +149,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     devices.set(node.id, new Device(node, credentials, network, startMs));
   }
 
-  const views = new Map<Device, MibView>();
+  // A view is rebuilt when a part appears or disappears (module-remove, module-insert).
+  const views = new Map<Device, { view: MibView; layout: number }>();
   const viewOf = (dev: Device): MibView => {
-    let view = views.get(dev);
-    if (!view) {
+    let view = views.get(dev)?.view;
+    if (!view || views.get(dev)?.layout !== dev.hardware.layout) {
       const deviceOf = (id: string) => devices.get(id);
       const reachable = (id: string) => devices.get(id)?.reachable ?? false;
       view = new MibView([
@@ -161,7 +162,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         // ENTITY-MIB (…2.1.47) and the vendor's MIBs interleave with the video tables (…2.1.80, …4.1.x).
         sortEntries([...vendorEntries(dev), ...videoEntries(dev, { reachable })]),
       ]);
-      views.set(dev, view);
+      views.set(dev, { view, layout: dev.hardware.layout });
     }
     return view;
   };

@@ -80,7 +80,10 @@ function describe(fault: Fault): string {
     case 'firmware-upgrade':
       return `${fault.kind} ${fault.node}`;
     case 'module-swap':
+    case 'module-insert':
       return `${fault.kind} ${fault.node}${fault.slot ? ` ${fault.slot}` : ''}`;
+    case 'module-remove':
+      return `${fault.kind} ${fault.node} ${fault.slot}`;
     case 'optic-degraded':
       return `${fault.kind} ${fault.node}${fault.interface ? ` ${fault.interface}` : ''}`;
     case 'link-down':
@@ -172,6 +175,28 @@ export function registerFaultCommand(program: Command): void {
     .option('--control-file <file>', 'URL and token written by egov-noc simulate')
     .action(async (node: string, slot: string | undefined, _opts: unknown, cmd: Command) =>
       inject(cmd, { kind: 'module-swap', node, ...(slot === undefined ? {} : { slot }) }),
+    );
+
+  fault
+    .command('module-remove')
+    .description('a part is pulled: it leaves entPhysicalTable (the asset register records module removed)')
+    .argument('<node>', 'node id (a network device)')
+    .argument('<slot>', 'the part\'s entPhysicalName (e.g. PWR2, FAN1, a port, "LPU 1") or index')
+    .option('--control <url>', 'simulator control endpoint')
+    .option('--control-file <file>', 'URL and token written by egov-noc simulate')
+    .action(async (node: string, slot: string, _opts: unknown, cmd: Command) =>
+      inject(cmd, { kind: 'module-remove', node, slot }),
+    );
+
+  fault
+    .command('module-insert')
+    .description('a part is inserted: a pulled one put back, or a new line card in a spare slot')
+    .argument('<node>', 'node id (a network device)')
+    .argument('[slot]', "a pulled part's entPhysicalName or index (default: a new line card, LPU n)")
+    .option('--control <url>', 'simulator control endpoint')
+    .option('--control-file <file>', 'URL and token written by egov-noc simulate')
+    .action(async (node: string, slot: string | undefined, _opts: unknown, cmd: Command) =>
+      inject(cmd, { kind: 'module-insert', node, ...(slot === undefined ? {} : { slot }) }),
     );
 
   fault

@@ -36,6 +36,9 @@ export const BOARD_INDEX = 2;
 export const psuIndex = (n: number) => 3 + n;
 export const fanIndex = (n: number) => 3 + PSU_COUNT + n;
 export const portIndex = (position: number) => 100 + position;
+/** Line cards module-insert adds: indexes 50–99, between the fans and the ports. */
+export const lineCardIndex = (n: number) => 50 + n;
+export const MAX_LINE_CARDS = 50;
 
 const MANUFACTURER: Record<VendorFamily, string> = {
   huawei: 'Huawei Technologies Co., Ltd.',
@@ -67,7 +70,8 @@ export function firmwareRevOf(cls: number, hw: HardwareState): string {
   return cls === ENTITY_CLASS.module ? `1.${12 + hw.upgrades}` : '';
 }
 
-export function physicalEntities(dev: Device): PhysicalEntity[] {
+/** Every part the device has a slot for, pulled ones included (what module-insert can put back). */
+export function slotEntities(dev: Device): PhysicalEntity[] {
   const family = dev.family;
   const model = dev.node.model;
   const id = dev.node.id;
@@ -95,7 +99,16 @@ export function physicalEntities(dev: Device): PhysicalEntity[] {
     if (!isOpticalPort(s)) return;
     out.push(part(portIndex(position), ENTITY_CLASS.port, s.plan.name, 'SFP-GE-LX-SM1310', BOARD_INDEX));
   });
+  for (let n = 0; n < dev.hardware.lineCards; n++)
+    out.push(part(lineCardIndex(n), ENTITY_CLASS.module, `LPU ${n + 1}`, `${model}-LPU`, CHASSIS_INDEX));
   return out;
+}
+
+/** The parts in the device now: its slots' parts less those module-remove pulled. */
+export function physicalEntities(dev: Device): PhysicalEntity[] {
+  const all = slotEntities(dev);
+  const removed = dev.hardware.removed;
+  return removed.size === 0 ? all : all.filter((e) => !removed.has(e.index));
 }
 
 const text = (value: string) => Buffer.from(value);

@@ -2,7 +2,9 @@
  * The asset register on the deployed path: `egov-noc simulate` (the 83-node Nanyang example),
  * `egov-noc collect` and `egov-noc serve` as separate processes joined by a real NATS JetStream bus.
  * The register holds every node; `egov-noc fault module-swap` becomes a "module replaced" change with
- * the old and new serial (and an info alert), `fault firmware-upgrade` a "firmware upgraded" one;
+ * the old and new serial (and an info alert), `fault firmware-upgrade` a "firmware upgraded" one,
+ * `fault module-remove` a "module removed" (a major alert for a fan) and `fault module-insert` a
+ * "module inserted" (the part put back resolves the removal; a new line card is inserted too);
  * the XLSX export opens with exceljs and holds every node, the CSV parses; a county operator sees and
  * exports its county only; a restarted console keeps the register and its changes.
  */
@@ -271,6 +273,73 @@ describe('asset register (egov-noc serve + collect + simulate over NATS)', () =>
       newValue: 'V800R012C10SPC400',
     });
   }, 150_000);
+
+  it('a pulled fan is "module removed" (major alert), put back "module inserted" (resolves it), a new card inserted', async () => {
+    const changesOf = async (node: string) =>
+      (await json<AssetChangesResponse>('city-viewer', `/api/assets/changes?node=${node}`)).changes;
+    const alertsOf = async () =>
+      (await json<{ alerts: Alert[] }>('city-viewer', '/api/alerts')).alerts.filter(
+        (a) => a.rule === 'asset-change' && a.node === 'fangcheng-gw',
+      );
+    const fanSerial = (await json<AssetsResponse>('city-viewer', '/api/assets')).assets
+      .find((r) => r.node === 'fangcheng-gw')
+      ?.modules.find((m) => m.name === 'FAN1')?.serial;
+    expect(fanSerial).toBeTruthy();
+    expect(cli(['fault', 'module-remove', 'fangcheng-gw', 'FAN1', '--control-file', controlFile])).toMatch(
+      /module-remove fangcheng-gw FAN1/,
+    );
+    const removed = await waitUntil(
+      'the module-removed change',
+      async () => (await changesOf('fangcheng-gw')).find((c) => c.change === 'module-removed'),
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+    expect(removed).toMatchObject({
+      slotName: 'FAN1',
+      partClass: 'fan',
+      container: 'AR6280',
+      field: 'serial',
+      oldValue: fanSerial,
+      newValue: '',
+    });
+    const removal = await waitUntil(
+      'the removal alert',
+      async () => (await alertsOf()).find((a) => a.status === 'firing'),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 300,
+      },
+    );
+    expect(removal).toMatchObject({
+      severity: 'major',
+      params: { change: 'module-removed', partClass: 'fan' },
+    });
+    expect(removal.summary).toContain('模块拔出：风扇 FAN1');
+
+    cli(['fault', 'module-insert', 'fangcheng-gw', 'FAN1', '--control-file', controlFile]);
+    cli(['fault', 'module-insert', 'fangcheng-gw', '--control-file', controlFile]);
+    const inserted = await waitUntil(
+      'the module-inserted changes',
+      async () => {
+        const found = (await changesOf('fangcheng-gw')).filter((c) => c.change === 'module-inserted');
+        return found.length >= 2 ? found : null;
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+    expect(inserted.map((c) => [c.slotName, c.partClass, c.newValue]).sort()).toEqual(
+      [
+        ['FAN1', 'fan', fanSerial],
+        ['LPU 1', 'module', expect.stringMatching(/^2102351931P0/)],
+      ].sort(),
+    );
+    await waitUntil(
+      'the removal resolved by the fan put back',
+      async () => !(await alertsOf()).some((a) => a.params.change === 'module-removed'),
+      { timeoutMs: 30_000, intervalMs: 300 },
+    );
+    const register = await json<AssetsResponse>('city-viewer', '/api/assets');
+    const parts = register.assets.find((r) => r.node === 'fangcheng-gw')?.modules.map((m) => m.name);
+    expect(parts).toEqual(expect.arrayContaining(['FAN1', 'LPU 1']));
+  }, 200_000);
 
   it('the XLSX export opens with exceljs and holds every node; the CSV parses', async () => {
     const xlsx = await get('city-viewer', '/api/assets/export?format=xlsx');

@@ -93,6 +93,44 @@ describe('entity modules', () => {
     expect(after.modules.find((m) => m.name === 'MPU 0')?.firmwareRev).toBe('1.13');
   });
 
+  it("names each part's container (entPhysicalContainedIn): supplies in the chassis, optics on the board", async () => {
+    const reading = await read('hw-core');
+    const containerOf = (name: string) => reading.modules.find((m) => m.name === name)?.container;
+    expect(containerOf('PWR1')).toBe('NE40E-X8');
+    expect(containerOf('GE0/0/1')).toBe('MPU 0');
+  });
+
+  it('module-remove takes a part out of entPhysicalTable; module-insert puts it back or adds a line card', async () => {
+    const names = async () => (await read('hw-core')).modules.map((m) => m.name);
+    const before = await read('hw-core');
+    expect(sim.inject({ kind: 'module-remove', node: 'hw-core', slot: 'FAN2' }).ok).toBe(true);
+    expect(await names()).not.toContain('FAN2');
+    expect(sim.inject({ kind: 'module-insert', node: 'hw-core', slot: 'FAN2' }).ok).toBe(true);
+    const back = await read('hw-core');
+    expect(back.modules.find((m) => m.name === 'FAN2')).toEqual(
+      before.modules.find((m) => m.name === 'FAN2'),
+    );
+    expect(sim.inject({ kind: 'module-insert', node: 'hw-core' }).ok).toBe(true);
+    const card = (await read('hw-core')).modules.find((m) => m.name === 'LPU 1');
+    expect(card).toMatchObject({
+      class: 'module',
+      index: '50',
+      container: 'NE40E-X8',
+      model: 'NE40E-X8-LPU',
+    });
+    expect(sim.inject({ kind: 'module-remove', node: 'hw-core', slot: 'LPU 1' }).ok).toBe(true);
+    expect(await names()).not.toContain('LPU 1');
+  });
+
+  it('refuses to pull the main board or a part not there, and to insert one already in place', () => {
+    const board = sim.inject({ kind: 'module-remove', node: 'hw-core', slot: 'MPU 0' });
+    expect(!board.ok && board.reason).toMatch(/no part "MPU 0" to pull.*PWR1.*main board stay/);
+    const inPlace = sim.inject({ kind: 'module-insert', node: 'hw-core', slot: 'PWR1' });
+    expect(!inPlace.ok && inPlace.reason).toMatch(/already has "PWR1" in place/);
+    const never = sim.inject({ kind: 'module-insert', node: 'hw-core', slot: 'PWR9' });
+    expect(!never.ok && never.reason).toMatch(/no pulled part "PWR9"/);
+  });
+
   it('refuses a slot the node lacks and hosts without ENTITY-MIB, naming what exists', () => {
     const noSlot = sim.inject({ kind: 'module-swap', node: 'hw-core', slot: 'LPU 9' });
     expect(noSlot).toMatchObject({ ok: false });
