@@ -5,7 +5,8 @@
  */
 import type { MetricPoint } from '../domain';
 
-export type Aggregation = 'mean' | 'max' | 'min' | 'last';
+/** `count`: how many readings a bucket holds (on rollups, how many 5-minute buckets had data). */
+export type Aggregation = 'mean' | 'max' | 'min' | 'last' | 'count';
 
 export interface RangeQuery {
   measurement: string;

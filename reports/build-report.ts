@@ -3,10 +3,11 @@ import type { Topology } from '../inventory';
 import type { LogStore } from '../logs';
 import type { MetricsStore } from '../metrics';
 import type { CertificateRecord } from '../pki';
-import { BUCKET_S, timelinesOf, type NodeTimeline, type Readings } from './availability';
+import { timelinesOf, type NodeTimeline } from './availability';
 import { countyOf } from './county';
 import { availabilityPct, figuresOf } from './figures';
 import { maintenanceOf } from './maintenance';
+import { readReachability } from './reachability-read';
 import type { PlannedWork } from './planned-work';
 import type { ReportPeriod } from './period';
 import { buildPkiSection } from './pki-section';
@@ -39,35 +40,6 @@ export interface ReportInput {
 
 /** Media a carrier leases to us: reported against their SLA even when none is configured. */
 const LEASED_MEDIA = new Set(['leased', 'hfc']);
-
-/** Nodes per query: a province's month is read a slice at a time, never all its points at once. */
-const NODES_PER_QUERY = 200;
-
-async function readReachability(input: ReportInput, nodeIds: NodeId[]): Promise<Readings> {
-  const { startMs, endMs } = input.period;
-  const buckets = Math.ceil((endMs - startMs) / (BUCKET_S * 1000));
-  const readings: Readings = new Map();
-  for (let from = 0; from < nodeIds.length; from += NODES_PER_QUERY) {
-    const series = await input.store.query({
-      measurement: 'node',
-      field: 'reachable',
-      nodes: nodeIds.slice(from, from + NODES_PER_QUERY),
-      startMs,
-      endMs,
-      stepS: BUCKET_S,
-      aggregation: 'mean',
-      groupBy: ['node'],
-    });
-    for (const one of series) {
-      const node = one.tags.node;
-      if (node === undefined || !input.topology.has(node)) continue;
-      const means = new Float64Array(buckets).fill(Number.NaN);
-      for (const [atMs, mean] of one.points) means[Math.floor((atMs - startMs) / (BUCKET_S * 1000))] = mean;
-      readings.set(node, means);
-    }
-  }
-  return readings;
-}
 
 function nodeRow(line: NodeTimeline, topology: Topology): NodeRow {
   const county = countyOf(topology, line.node.id);
@@ -159,9 +131,13 @@ function scopeNodes(
 export async function buildMonthlyReport(input: ReportInput): Promise<MonthlyReport> {
   const { topology, period } = input;
   const { shown, read } = scopeNodes(topology, input.scopeRoot);
+  const readIds = read.map((node) => node.id);
+  // The whole network is read without a node list (every series the store has, unknown ones dropped).
   const readings = await readReachability(
-    input,
-    read.map((node) => node.id),
+    input.store,
+    period,
+    input.scopeRoot === undefined ? undefined : readIds,
+    new Set(readIds),
   );
   const maintenance = maintenanceOf(input.silences, period.utcOffsetMin, input.plannedWork);
   const all = timelinesOf(read, (id) => topology.depth(id), readings, maintenance, period);
@@ -169,6 +145,7 @@ export async function buildMonthlyReport(input: ReportInput): Promise<MonthlyRep
   const scope = input.scopeRoot === undefined ? null : shownIds;
   const timelines = new Map([...all].filter(([id]) => shownIds.has(id)));
   const nodes = [...timelines.values()].map((line) => nodeRow(line, topology));
+  const generatedAtMs = input.nowMs ?? Date.now();
   nodes.sort((x, y) => x.id.localeCompare(y.id));
   return {
     network: { id: topology.network.id, name: topology.network.name },
@@ -177,7 +154,7 @@ export async function buildMonthlyReport(input: ReportInput): Promise<MonthlyRep
       input.scopeRoot === undefined
         ? null
         : { root: input.scopeRoot, name: topology.node(input.scopeRoot).name },
-    generatedAtMs: input.nowMs ?? Date.now(),
+    generatedAtMs,
     nodes,
     counties: countyRows(nodes, timelines),
     groups: [...groupRows(nodes, 'tier'), ...groupRows(nodes, 'zone')],
@@ -202,6 +179,6 @@ export async function buildMonthlyReport(input: ReportInput): Promise<MonthlyRep
     pki:
       input.certificates === undefined
         ? null
-        : buildPkiSection({ certificates: input.certificates, period, scope }),
+        : buildPkiSection({ certificates: input.certificates, period, scope, asOfMs: generatedAtMs }),
   };
 }

@@ -15,7 +15,7 @@ export type {
   AlertRuleRow,
   UnacknowledgedAlert,
 } from './security-alerts';
-export type { PkiSection, CertificateRow, RevokedRow } from './pki-section';
+export type { PkiSection, CertificateRow, RevokedRow, RenewedRow } from './pki-section';
 export type { VideoSection, MeetingRow, MeetingDrop } from './video';
 export type { Spread } from './percentiles';
 export { reportTables, bilingual, type Cell, type Label, type ReportTable, type TableKey } from './tables';

@@ -17,6 +17,7 @@ const SHEET_NAMES: Record<TableKey, string> = {
   certsIssued: '签发证书 Issued',
   certsRevoked: '吊销证书 Revoked',
   certsExpiring: '即将到期 Expiring',
+  certsRenewed: '已续期 Renewed',
 };
 
 /** An XLSX workbook: a cover sheet, then one sheet per table with bilingual headers. */

@@ -20,7 +20,8 @@ export type TableKey =
   | 'alertsUnacked'
   | 'certsIssued'
   | 'certsRevoked'
-  | 'certsExpiring';
+  | 'certsExpiring'
+  | 'certsRenewed';
 
 export interface ReportTable {
   key: TableKey;

@@ -15,7 +15,7 @@ const CERTIFICATE_COLUMNS: Label[] = [
 export function pkiTables(report: MonthlyReport): ReportTable[] {
   if (report.pki === null) return [];
   const offset = report.period.utcOffsetMin;
-  const { issued, revoked, expiring, expiringWithinDays } = report.pki;
+  const { issued, revoked, expiring, renewed, expiringWithinDays } = report.pki;
   return [
     {
       key: 'certsIssued',
@@ -67,6 +67,28 @@ export function pkiTables(report: MonthlyReport): ReportTable[] {
         row.profile,
         formatLocal(row.notAfterMs, offset),
         round((row.notAfterMs - report.period.endMs) / DAY_MS, 1),
+      ]),
+    },
+    {
+      key: 'certsRenewed',
+      title: {
+        zh: `月末后 ${expiringWithinDays} 天内到期、已续期的证书`,
+        en: `Certificates expiring within ${expiringWithinDays} days after the month, already renewed`,
+      },
+      columns: [
+        ...CERTIFICATE_COLUMNS,
+        { zh: '到期时间', en: 'Expires' },
+        { zh: '新证书序列号', en: 'Renewed by (serial)' },
+        { zh: '新证书到期时间', en: 'Renewal expires' },
+      ],
+      rows: renewed.map((row) => [
+        row.serial,
+        row.commonName,
+        row.node,
+        row.profile,
+        formatLocal(row.notAfterMs, offset),
+        row.renewedBySerial,
+        formatLocal(row.renewedByNotAfterMs, offset),
       ]),
     },
   ];

@@ -51,14 +51,19 @@ function rangeSql(aggregation: Aggregation, rollup: boolean): string {
       max: 'max(r.max)',
       min: 'min(r.min)',
       last: 'max(r.b) AS lt, r.mean',
+      count: 'count(r.mean)',
     }[aggregation];
     return `SELECT j.value AS g, (r.b / CAST(:step AS INTEGER)) * CAST(:step AS INTEGER) AS bucket, ${value} AS v
       FROM json_each(:map) j JOIN rollup_5m r ON r.sid = CAST(j.key AS INTEGER) AND r.fid = :fid
       WHERE r.b >= :start AND r.b < :end GROUP BY g, bucket ORDER BY g, bucket`;
   }
-  const value = { mean: 'avg(s.v)', max: 'max(s.v)', min: 'min(s.v)', last: 'max(s.t) AS lt, s.v' }[
-    aggregation
-  ];
+  const value = {
+    mean: 'avg(s.v)',
+    max: 'max(s.v)',
+    min: 'min(s.v)',
+    last: 'max(s.t) AS lt, s.v',
+    count: 'count(s.v)',
+  }[aggregation];
   return `SELECT j.value AS g, (s.t / CAST(:step AS INTEGER)) * CAST(:step AS INTEGER) AS bucket, ${value} AS v
     FROM json_each(:map) j JOIN samples s ON s.sid = CAST(j.key AS INTEGER) AND s.fid = :fid
     WHERE s.t >= :start AND s.t < :end GROUP BY g, bucket ORDER BY g, bucket`;

@@ -10,6 +10,7 @@ export function rollupField(aggregation: RangeQuery['aggregation'], field: strin
   switch (aggregation) {
     case 'mean':
     case 'last':
+    case 'count':
       return `mean_${field}`;
     case 'max':
       return `max_${field}`;

@@ -1,7 +1,7 @@
 /**
  * The certificates section from a real CA directory: a CA made inside the test (its clock set in
- * last month), a certificate issued and another issued then revoked in the month, read back through
- * pki/'s read-only index reader (no passphrase) into the report.
+ * last month), a certificate issued and another issued then revoked in the month, a third issued and
+ * renewed, read back through pki/'s read-only index reader (no passphrase) into the report.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'report-pki-'));
 let topology: Topology;
 let period: ReportPeriod;
 let store: MetricsStore;
-const serials: { kept: string; revoked: string } = { kept: '', revoked: '' };
+const serials = { kept: '', revoked: '', renewedOld: '', renewedNew: '' };
 
 beforeAll(async () => {
   const loaded = loadInventory(inventoryPath);
@@ -63,6 +63,16 @@ beforeAll(async () => {
   clockMs = period.startMs + 3 * DAY_MS;
   const revoked = ca.revoke({ serial: serials.revoked, reason: 'keyCompromise', actor: 'test' });
   if (!revoked.ok) throw new Error(revoked.reason);
+  serials.renewedOld = issue('fangcheng-gw');
+  clockMs = period.startMs + 5 * DAY_MS;
+  const renewed = ca.renew({
+    serial: serials.renewedOld,
+    generate: { keyType: 'p256' },
+    validityDays: 400,
+    actor: 'test',
+  });
+  if (!renewed.ok) throw new Error(renewed.reason);
+  serials.renewedNew = renewed.value.record.serial;
   ca.close();
   store = openMetricsStore('memory', { logger: memoryLogger() });
   await store.init();
@@ -82,13 +92,17 @@ it('reports the month’s issued, revoked and soon-expiring certificates from th
     certificates: readCertificateIndex(dir),
   });
   const issued = report.pki?.issued.filter((row) => row.node !== null).map((row) => row.serial);
-  expect(issued).toEqual([serials.kept, serials.revoked]);
+  expect(issued).toEqual([serials.kept, serials.revoked, serials.renewedOld, serials.renewedNew]);
   expect(report.pki?.revoked.map((row) => [row.serial, row.reason])).toEqual([
     [serials.revoked, 'keyCompromise'],
   ]);
   // 40 days from day 3 ends 11 or 12 days after the month: expiring; the revoked one is not.
   expect(report.pki?.expiring.filter((row) => row.node !== null).map((row) => row.serial)).toEqual([
     serials.kept,
+  ]);
+  // Fangcheng's first certificate would expire as soon, but its renewal is valid: shown as renewed.
+  expect(report.pki?.renewed.map((row) => [row.serial, row.node, row.renewedBySerial])).toEqual([
+    [serials.renewedOld, 'fangcheng-gw', serials.renewedNew],
   ]);
   const county = await buildMonthlyReport({
     topology,

@@ -101,6 +101,15 @@ export function metricsStoreContract(name: string, factory: () => Promise<Contra
           ],
         },
       ]);
+      expect(await store.query({ ...q, aggregation: 'count' })).toEqual([
+        {
+          tags: {},
+          points: [
+            [t0, 6],
+            [t0 + 60_000, 6],
+          ],
+        },
+      ]);
       expect(await store.query({ ...q, field: 'outBps', aggregation: 'max' })).toEqual([
         {
           tags: {},
@@ -379,6 +388,23 @@ export function metricsStoreContract(name: string, factory: () => Promise<Contra
             [t0, 3],
             [t0 + STEP_MS, 15],
           ],
+        },
+      ]);
+      // On rollups, `count` is how many 5-minute buckets of the step had data.
+      const [c0, c1] = [t0, t0 + STEP_MS].map((t) => Math.floor(t / 3_600_000) * 3_600_000) as [
+        number,
+        number,
+      ];
+      expect(await store.query({ ...q, stepS: 3600, aggregation: 'count' })).toEqual([
+        {
+          tags: {},
+          points:
+            c0 === c1
+              ? [[c0, 2]]
+              : [
+                  [c0, 1],
+                  [c1, 1],
+                ],
         },
       ]);
       // An hourly step over rollups: mean of the 5-minute means, max of maxima.

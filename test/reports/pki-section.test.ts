@@ -20,8 +20,9 @@ function record(
   issuedAtMs: number,
   notAfterMs: number,
   revoked?: { atMs: number; reason: CertificateRecord['revocationReason'] },
+  changes: Partial<CertificateRecord> = {},
 ): CertificateRecord {
-  return {
+  const base: CertificateRecord = {
     serial,
     issuerId: 'nanyang-branch',
     nodeId,
@@ -39,10 +40,11 @@ function record(
     renewedFrom: null,
     actor: 'ops',
   };
+  return { ...base, ...changes };
 }
 
 const RECORDS: CertificateRecord[] = [
-  record('a1', 'xichuan-gw', START_MS + 2 * DAY_MS, START_MS + 400 * DAY_MS), // issued in the month
+  record('a1', 'neixiang-gw', START_MS + 2 * DAY_MS, START_MS + 400 * DAY_MS), // issued in the month
   record('a2', 'nanzhao-gw', START_MS - 300 * DAY_MS, END_MS + 10 * DAY_MS), // expires 10 days after
   record('a3', 'xichuan-gw', START_MS - 300 * DAY_MS, END_MS + 29 * DAY_MS), // 29 days after
   record('a4', 'xichuan-gw', START_MS - 300 * DAY_MS, END_MS + 31 * DAY_MS), // 31 days: not listed
@@ -59,6 +61,24 @@ const RECORDS: CertificateRecord[] = [
   record('a8', 'xichuan-gw', END_MS + DAY_MS, END_MS + 20 * DAY_MS), // issued after the month
 ];
 
+/** a2 and a3 renewed (or not) after the month ends, before the report is made on day 2 of the next. */
+const AS_OF_MS = END_MS + 2 * DAY_MS;
+const RENEWALS: CertificateRecord[] = [
+  // a2's node and profile, issued the day after the month: a2 is renewed (same subject).
+  record('b2', 'nanzhao-gw', END_MS + DAY_MS, END_MS + 400 * DAY_MS),
+  // a3's renewal, but revoked before the report: a3 still needs renewing.
+  record('b3', 'xichuan-gw', END_MS + DAY_MS, END_MS + 400 * DAY_MS, {
+    atMs: END_MS + 1.5 * DAY_MS,
+    reason: 'keyCompromise',
+  }),
+  // Another profile on a3's node: not a3's subject.
+  record('c3', 'xichuan-gw', END_MS + DAY_MS, END_MS + 400 * DAY_MS, undefined, { profile: 'vpn-gateway' }),
+  // The OCSP signer renewed by the CA (renewedFrom names it): o1 is renewed.
+  record('o2', null, END_MS + DAY_MS, END_MS + 90 * DAY_MS, undefined, { renewedFrom: 'o1' }),
+  // a6's node and profile, issued after the report was made: not yet a renewal.
+  record('b6', 'xichuan-gw', AS_OF_MS + DAY_MS, END_MS + 400 * DAY_MS),
+];
+
 describe('PKI section', () => {
   it('lists the issued, the revoked with their reason, and those expiring within 30 days after the month', () => {
     const section = buildPkiSection({
@@ -70,6 +90,37 @@ describe('PKI section', () => {
     expect(section.revoked.map((row) => [row.serial, row.reason])).toEqual([['a5', 'keyCompromise']]);
     expect(section.expiring.map((row) => row.serial)).toEqual(['a6', 'a2', 'o1', 'a3']);
     expect(section.expiringWithinDays).toBe(30);
+  });
+
+  it('shows as renewed, not expiring, what a newer valid certificate for the same subject replaces', () => {
+    const section = buildPkiSection({
+      certificates: [...RECORDS, ...RENEWALS],
+      period: { startMs: START_MS, endMs: END_MS },
+      scope: null,
+      asOfMs: AS_OF_MS,
+    });
+    // a6 (3 days after) is replaced by a8, issued after it and valid 20 days; a3 (29 days) is not.
+    expect(section.expiring.map((row) => row.serial)).toEqual(['a3']);
+    expect(section.renewed.map((row) => [row.serial, row.renewedBySerial])).toEqual([
+      ['a6', 'a8'],
+      ['a2', 'b2'],
+      ['o1', 'o2'],
+    ]);
+    expect(section.renewed[1]?.renewedByNotAfterMs).toBe(END_MS + 400 * DAY_MS);
+    // Made later, when b6 exists and is valid: it replaces both of xichuan-gw's router certificates.
+    const later = buildPkiSection({
+      certificates: [...RECORDS, ...RENEWALS],
+      period: { startMs: START_MS, endMs: END_MS },
+      scope: null,
+      asOfMs: AS_OF_MS + 2 * DAY_MS,
+    });
+    expect(later.expiring).toEqual([]);
+    expect(later.renewed.map((row) => [row.serial, row.renewedBySerial])).toEqual([
+      ['a6', 'b6'],
+      ['a2', 'b2'],
+      ['o1', 'o2'],
+      ['a3', 'b6'],
+    ]);
   });
 
   it("a county's report keeps its own nodes' certificates", () => {
