@@ -76,6 +76,11 @@ export const leaseKey = (node: string) => `leases.${node}`;
  * its own. A claim is a create (it fails while anyone holds the node) and a renewal is a
  * compare-and-set on the lease's revision, so two collectors never hold one node; a dead collector's
  * leases expire after one lease lifetime and are claimed in the next round.
+ *
+ * A collector cut off from NATS fences itself: two thirds of a lifetime after the start of its last
+ * renewed round (before its leases can lapse on the server and be claimed by another) it stops
+ * polling every node it held. When rounds work again it adopts those of its leases still standing
+ * (same member, by revision) and claims the rest as usual.
  */
 export async function startLeases(options: LeaseOptions): Promise<RunningLeases> {
   const { table, member, logger } = options;
@@ -85,6 +90,12 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
   let stopped = false;
   const listeners: LeaseChangeListener[] = options.onChange ? [options.onChange] : [];
   let round: Promise<void> = Promise.resolve();
+  /** Start of the last round that renewed everything held: the leases on the server are at least this fresh. */
+  let renewedAtMs = startedMs;
+  /** Bumped by a fence, so a round still in flight does not bring back what the fence let go. */
+  let generation = 0;
+  let fenced = false;
+  const fenceAfterMs = (table.ttlMs * 2) / 3;
 
   const heartbeat = async () => {
     const record: MemberRecord = { id: member, startedMs, mode: options.mode, nodes: revisions.size };
@@ -96,11 +107,12 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
     return entries.map((entry) => entry.key.slice('members.'.length)).sort();
   };
 
-  const renewHeld = async (lost: NodeId[]) => {
+  const renewHeld = async (lost: NodeId[], round: number) => {
     await Promise.all(
       [...revisions].map(async ([node, revision]) => {
         const record: LeaseRecord = { member, sinceMs: startedMs };
         const next = await table.update(leaseKey(node), JSON.stringify(record), revision);
+        if (round !== generation) return;
         if (next === null) {
           revisions.delete(node);
           lost.push(node);
@@ -119,12 +131,12 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
     );
   };
 
-  const claim = async (nodes: NodeId[], acquired: NodeId[]) => {
+  const claim = async (nodes: NodeId[], acquired: NodeId[], round: number) => {
     await Promise.all(
       nodes.map(async (node) => {
         const record: LeaseRecord = { member, sinceMs: now() };
         const revision = await table.create(leaseKey(node), JSON.stringify(record));
-        if (revision !== null) {
+        if (revision !== null && round === generation) {
           revisions.set(node, revision);
           acquired.push(node);
         }
@@ -132,11 +144,41 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
     );
   };
 
+  /** After a fence: take back the leases still standing under this member (renewed right after). */
+  const adopt = async (acquired: NodeId[]) => {
+    for (const entry of await table.entries('leases')) {
+      const holder = (JSON.parse(entry.value) as Partial<LeaseRecord>).member;
+      if (holder !== member) continue;
+      const node = entry.key.slice('leases.'.length) as NodeId;
+      revisions.set(node, entry.revision);
+      acquired.push(node);
+    }
+    fenced = false;
+  };
+
+  /** Let go of every node (no writes: NATS is what cannot be reached) before the leases can lapse. */
+  const fenceIfStale = () => {
+    const silentMs = now() - renewedAtMs;
+    if (silentMs < fenceAfterMs || revisions.size === 0) return;
+    const released = [...revisions.keys()];
+    revisions.clear();
+    generation += 1;
+    fenced = true;
+    logger.warn(
+      { member, released: released.length, silentMs },
+      'leases not renewed in time: stopped polling their nodes until they can be renewed',
+    );
+    for (const listener of listeners) listener({ acquired: [], released });
+  };
+
   const once = async () => {
-    const acquired: NodeId[] = [];
+    const roundStartMs = now();
+    const round = generation;
+    const acquiredAll: NodeId[] = [];
     const released: NodeId[] = [];
     await heartbeat();
-    await renewHeld(released);
+    if (fenced) await adopt(acquiredAll);
+    await renewHeld(released, round);
     const members = await liveMembers();
     const desired = assignNodes(options.groups, members.includes(member) ? members : [...members, member]);
     const notMine = [...revisions.keys()].filter((node) => desired.get(node) !== member);
@@ -145,7 +187,10 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
     const free = [...desired]
       .filter(([node, owner]) => owner === member && !revisions.has(node))
       .map(([n]) => n);
-    await claim(free, acquired);
+    await claim(free, acquiredAll, round);
+    if (round !== generation) return;
+    renewedAtMs = roundStartMs;
+    const acquired = acquiredAll.filter((node) => revisions.has(node));
     if (acquired.length > 0 || released.length > 0) {
       logger.info(
         {
@@ -175,6 +220,7 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
         if (failingSince === null)
           logger.warn({ member, reason: (error as Error).message }, 'lease round failed; retrying');
         failingSince ??= now();
+        fenceIfStale();
       });
     return round;
   };
@@ -190,6 +236,11 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
           },
           Math.max(250, Math.floor(table.ttlMs / 3)),
         );
+  // A round can hang while NATS is away: the fence is checked on its own clock, every sixth of a lifetime.
+  const fenceTimer =
+    options.autoRenew === false
+      ? null
+      : setInterval(fenceIfStale, Math.max(100, Math.floor(table.ttlMs / 6)));
 
   return {
     owns: (node) => revisions.has(node),
@@ -199,6 +250,7 @@ export async function startLeases(options: LeaseOptions): Promise<RunningLeases>
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (fenceTimer) clearInterval(fenceTimer);
       await round;
       const held = [...revisions.keys()];
       await release(held).catch(() => undefined);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KeyValueEntry, KeyValueTable } from '../../bus';
 import { assignNodes, shareGroups, startLeases, type RunningLeases } from '../../collector';
 import { silentLogger } from '../../common';
-import { asNodeId } from '../../domain';
+import { asNodeId, type NodeId } from '../../domain';
 import { loadInventory } from '../../inventory';
 
 /** JetStream KV as leases use it: conditional writes, entries gone `ttlMs` after their last write. */
@@ -137,6 +137,103 @@ describe('startLeases', () => {
     await rounds(collectors, 2);
     expect(collectors.get('c2')?.held().length).toBe(83);
     await collectors.get('c2')?.stop();
+  });
+});
+
+/** One collector's view of the table, which can lose its connection to NATS. */
+class Reachable implements KeyValueTable {
+  offline = false;
+  constructor(private readonly table: FakeTable) {}
+  get ttlMs() {
+    return this.table.ttlMs;
+  }
+  private call<T>(work: () => Promise<T>): Promise<T> {
+    return this.offline ? Promise.reject(new Error('NATS connection closed')) : work();
+  }
+  create(key: string, value: string) {
+    return this.call(() => this.table.create(key, value));
+  }
+  update(key: string, value: string, revision: number) {
+    return this.call(() => this.table.update(key, value, revision));
+  }
+  put(key: string, value: string) {
+    return this.call(() => this.table.put(key, value));
+  }
+  remove(key: string, revision: number) {
+    return this.call(() => this.table.remove(key, revision));
+  }
+  entries(prefix: string) {
+    return this.call(() => this.table.entries(prefix));
+  }
+}
+
+describe('a collector cut off from NATS', () => {
+  const groups = shareGroups(inventory.nodes, topology, 'even');
+  const start = (table: FakeTable, view: KeyValueTable, member: string, released: NodeId[] = []) =>
+    startLeases({
+      table: view,
+      member,
+      mode: 'even',
+      groups,
+      logger: silentLogger(),
+      now: () => table.nowMs,
+      autoRenew: false,
+      onChange: (change) => released.push(...change.released),
+    });
+
+  it('stops polling before its leases can lapse, so no node ever has two pollers, and rejoins', async () => {
+    const table = new FakeTable(3000);
+    const view = new Reachable(table);
+    const releasedByC2: NodeId[] = [];
+    const collectors = new Map([
+      ['c1', await start(table, table, 'c1')],
+      ['c2', await start(table, view, 'c2', releasedByC2)],
+    ]);
+    await rounds(collectors, 2);
+    const held = collectors.get('c2')?.held() ?? [];
+    expect(held.length).toBeGreaterThan(30);
+
+    view.offline = true;
+    const noneTwice = () =>
+      expect([...holdersOf(collectors).values()].every((holders) => holders.length <= 1)).toBe(true);
+    for (let step = 0; step < 6; step++) {
+      table.nowMs += 500;
+      await rounds(collectors, 1);
+      noneTwice();
+    }
+    // Fenced at two thirds of the lifetime, before the server let its leases go; c1 took them after.
+    expect(collectors.get('c2')?.held()).toEqual([]);
+    expect([...releasedByC2].sort()).toEqual([...held].sort());
+    expect(collectors.get('c1')?.held()).toHaveLength(83);
+
+    view.offline = false;
+    for (let step = 0; step < 4; step++) {
+      table.nowMs += 500;
+      await rounds(collectors, 1);
+      noneTwice();
+    }
+    expect([...holdersOf(collectors).values()].every((holders) => holders.length === 1)).toBe(true);
+    expect(collectors.get('c2')?.held().length).toBeGreaterThan(30);
+    for (const leases of collectors.values()) await leases.stop();
+  });
+
+  it('back before its leases lapsed, it takes them back in one round', async () => {
+    const table = new FakeTable(3000);
+    const view = new Reachable(table);
+    const c2 = await start(table, view, 'c2');
+    expect(c2.held()).toHaveLength(83);
+    view.offline = true;
+    table.nowMs += 1000;
+    await c2.renew();
+    expect(c2.held()).toHaveLength(83);
+    table.nowMs += 1000;
+    await c2.renew();
+    expect(c2.held()).toEqual([]);
+    view.offline = false;
+    table.nowMs += 500;
+    await c2.renew();
+    expect(c2.held()).toHaveLength(83);
+    await c2.stop();
   });
 });
 
