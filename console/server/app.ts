@@ -15,6 +15,7 @@ import { accountRoutes } from './routes/account';
 import { adminRoutes } from './routes/admin';
 import { alertRoutes } from './routes/alerts';
 import { assetRoutes } from './routes/assets';
+import { unmanagedRoutes } from './routes/unmanaged';
 import { auditRoutes } from './routes/audit';
 import { certificateRoutes } from './routes/certificates';
 import { metricRoutes } from './routes/metrics';
@@ -41,6 +42,7 @@ export function apiRoutes(): AnyRoute[] {
     ...certificateRoutes,
     ...securityEventRoutes,
     ...assetRoutes,
+    ...unmanagedRoutes,
     ...reportRoutes,
     ...adminRoutes,
     ...auditRoutes,

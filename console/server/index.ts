@@ -167,6 +167,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const unsubscribe = bus.subscribeAll((event) => {
     live.apply(event);
     if (event.type === 'samples') assets.observe(event);
+    else if (event.type === 'unmanaged.sighting') assets.unmanaged.observe(event);
     if (event.type === 'alert') hub.publishAlert(event.change, event.alert);
     else if (event.type === 'security.event') hub.publishSecurityEvent(event.event);
   });

@@ -33,6 +33,7 @@ export type {
 };
 
 export * from './assets';
+export * from './unmanaged';
 
 // ---------- errors ----------
 /** Every non-2xx response body. 5xx carry a generic message and the correlation id of the log line. */

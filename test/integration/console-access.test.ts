@@ -18,7 +18,7 @@ import {
 
 let stack: Stack;
 const clients = new Map<string, Client>();
-const ids = { nzAlert: '', nzSilence: '', nzSerial: '', xcSerial: '', adminToken: 0 };
+const ids = { nzAlert: '', nzSilence: '', nzSerial: '', xcSerial: '', adminToken: 0, nzUnmanaged: 0 };
 
 // Users: whole-network ones of each role, and Xichuan county (xichuan-gw subtree) ones.
 const USERS: Array<[string, UserRole, string | null]> = [
@@ -34,6 +34,23 @@ const USERS: Array<[string, UserRole, string | null]> = [
   ['aud', 'auditadmin', null],
   ['xc-aud', 'auditadmin', 'xichuan-gw'],
 ];
+
+/** A device the inventory lacks, seen by LLDP on `node` (null: a trap from an unknown address). */
+function publishSighting(node: string | null, address: string): void {
+  stack.bus.publish({
+    type: 'unmanaged.sighting',
+    timeMs: Date.now(),
+    source: node === null ? 'trap' : 'lldp',
+    address,
+    name: null,
+    chassisId: null,
+    seenBy: node === null ? null : { node: node as never, ifName: 'GE0/0/9', remotePort: 'eth0' },
+    count: 1,
+    firstSeenMs: Date.now(),
+    lastSeenMs: Date.now(),
+    proposal: 'nodes:\n',
+  });
+}
 
 const silenceBody = (node: string) => ({
   matchers: [{ label: 'node', value: node }],
@@ -67,6 +84,13 @@ beforeAll(async () => {
   }
   const token = await admin.api('/api/tokens', { method: 'POST', body: { name: 'automation' } });
   ids.adminToken = ((await token.json()) as { record: { id: number } }).record.id;
+  publishSighting('nanzhao-sw', '10.99.3.9');
+  publishSighting('xichuan-sw', '10.99.4.9');
+  publishSighting(null, '127.0.0.99');
+  const unmanaged = await admin.api('/api/assets/unmanaged');
+  const { devices } = (await unmanaged.json()) as { devices: Array<{ id: number; address: string }> };
+  ids.nzUnmanaged = devices.find((device) => device.address === '10.99.3.9')?.id ?? 0;
+  expect(devices).toHaveLength(3);
 });
 afterAll(() => stack.stop());
 
@@ -355,6 +379,24 @@ const TABLE: Record<string, Row> = {
     foreign: { user: 'xc-op', expect: 404 },
   },
   'GET /api/assets/export': { path: () => '/api/assets/export?format=csv', wrongRole: null },
+  'GET /api/assets/unmanaged': {
+    path: () => '/api/assets/unmanaged',
+    wrongRole: null,
+    foreign: {
+      user: 'xc-op',
+      expect: async (response) => {
+        expect(response.status).toBe(200);
+        const { devices } = (await response.json()) as { devices: Array<{ address: string }> };
+        // only what Xichuan's nodes saw: neither Nanzhao's neighbour nor the nodeless trap sender
+        expect(devices.map((device) => device.address)).toEqual(['10.99.4.9']);
+      },
+    },
+  },
+  'POST /api/assets/unmanaged/:id/dismiss': {
+    path: () => `/api/assets/unmanaged/${ids.nzUnmanaged}/dismiss`,
+    wrongRole: 'viewer',
+    foreign: { user: 'xc-op', expect: 404 },
+  },
   'GET /api/reports/:month': {
     path: () => '/api/reports/2026-11?county=nanzhao-gw',
     wrongRole: null,

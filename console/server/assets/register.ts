@@ -15,6 +15,7 @@ import type { Topology } from '../../../inventory';
 import { assetChanges, lostAllParts, type KnownHardware } from './changes';
 import { observationOf } from './observation';
 import { AssetStore, type StoredAsset, type StoredChange } from './store';
+import { UnmanagedDevices } from './unmanaged';
 
 const TOUCH_EVERY_MS = 60_000;
 const NOTHING_READ = { model: '', serial: '', hardwareRev: '', firmwareRev: '', softwareRev: '' };
@@ -31,6 +32,8 @@ export class AssetRegister {
   /** Last-seen times not yet written to the file. */
   private readonly unwritten = new Map<NodeId, number>();
   private readonly timer: NodeJS.Timeout;
+  /** Devices seen on the network but not in the inventory (未纳管设备). */
+  readonly unmanaged: UnmanagedDevices;
 
   constructor(
     stateDir: string,
@@ -41,6 +44,7 @@ export class AssetRegister {
     this.store = new AssetStore(join(stateDir, 'assets.sqlite'));
     this.byNode = new Map(this.store.all().map((asset) => [asset.node, asset]));
     this.changeCount = this.store.changeCounts();
+    this.unmanaged = new UnmanagedDevices(this.store.unmanaged, topology, log);
     this.timer = setInterval(() => this.flush(), TOUCH_EVERY_MS);
     this.timer.unref();
   }

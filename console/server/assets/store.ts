@@ -8,6 +8,7 @@ import { cacheStatements, migrate, openPrivateDatabase, type Migration } from '.
 import type { NodeId } from '../../../domain';
 import type { AssetChange } from './changes';
 import type { AssetObservation, ModuleFacts, PartFacts } from './observation';
+import { UNMANAGED_MIGRATION, UnmanagedTable } from './unmanaged-store';
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -67,6 +68,7 @@ ALTER TABLE asset_changes ADD COLUMN container TEXT NOT NULL DEFAULT '';
 `);
     },
   },
+  { version: 3, ...UNMANAGED_MIGRATION },
 ];
 
 export interface StoredAsset {
@@ -169,12 +171,15 @@ export function sameHardware(before: StoredAsset, obs: AssetObservation): boolea
 
 export class AssetStore {
   private readonly db: Database.Database;
+  /** Devices seen but not in the inventory (unmanaged-store.ts). */
+  readonly unmanaged: UnmanagedTable;
 
   constructor(path: string) {
     this.db = cacheStatements(openPrivateDatabase(path));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     migrate(this.db, `asset register ${path}`, MIGRATIONS);
+    this.unmanaged = new UnmanagedTable(this.db);
   }
 
   /**
