@@ -6,29 +6,34 @@
 import type { SecurityCategory } from '../../domain';
 import { categorize } from './category';
 import { addressIn, firstIpv4, firstOf, keyValues } from './fields';
+import { selectKeys } from './key-values';
 import { readBsdTimestamp } from './timestamp';
 import type { VendorParser } from './types';
 
 const MARKER = /%([A-Z][A-Z0-9_]{0,31})-([0-7])-([A-Z0-9_]{1,48}): ?/;
 const SEQUENCE = /^\d{1,10}: /;
+/** Where a Cisco body says the peer is, in order. */
+const ADDRESS_KEYS = ['source', 'from', 'ip'];
+const WANTED_KEYS = selectKeys(ADDRESS_KEYS);
 
-const KNOWN: Record<string, SecurityCategory> = {
-  'SYS-CONFIG_I': 'config-change',
-  'PARSER-CFGLOG_LOGGEDCMD': 'command',
-  'SSH-SSH2_USERAUTH': 'auth-success',
-  'ASA-605004': 'auth-failure',
-  'ASA-605005': 'auth-success',
-  'ASA-113004': 'auth-success',
-  'ASA-113012': 'auth-success',
-  'ASA-113015': 'auth-failure',
-  'ASA-611102': 'auth-failure',
-  'ASA-611101': 'auth-success',
-  'ASA-111008': 'command',
-  'ASA-111010': 'command',
-  'ASA-111001': 'config-change',
-  'ASA-733100': 'attack',
-  'ASA-733101': 'attack',
-};
+// A Map: looking up a string built per line in an object literal costs its internalization.
+const KNOWN = new Map<string, SecurityCategory>([
+  ['SYS-CONFIG_I', 'config-change'],
+  ['PARSER-CFGLOG_LOGGEDCMD', 'command'],
+  ['SSH-SSH2_USERAUTH', 'auth-success'],
+  ['ASA-605004', 'auth-failure'],
+  ['ASA-605005', 'auth-success'],
+  ['ASA-113004', 'auth-success'],
+  ['ASA-113012', 'auth-success'],
+  ['ASA-113015', 'auth-failure'],
+  ['ASA-611102', 'auth-failure'],
+  ['ASA-611101', 'auth-success'],
+  ['ASA-111008', 'command'],
+  ['ASA-111010', 'command'],
+  ['ASA-111001', 'config-change'],
+  ['ASA-733100', 'attack'],
+  ['ASA-733101', 'attack'],
+]);
 
 /** The user a Cisco body names: `[user: x]`, `User:x`, `by x on`, `User 'x'`, `user = x`, `for user "x"`. */
 const USER =
@@ -40,7 +45,7 @@ function userIn(body: string): string | null {
 }
 
 function categoryOf(facility: string, mnemonic: string, body: string): SecurityCategory {
-  const known = KNOWN[`${facility}-${mnemonic}`];
+  const known = KNOWN.get(`${facility}-${mnemonic}`);
   if (known === 'auth-success' && /\bfail/i.test(body)) return 'auth-failure';
   if (known) return known;
   // IOS ACL logging says permitted or denied in the body.
@@ -62,7 +67,7 @@ export const readCiscoIos: VendorParser = (message, receivedAtMs) => {
   if (!m) return null;
   const [marker, facility, level, mnemonic] = m as unknown as [string, string, string, string];
   const body = message.slice(m.index + marker.length);
-  const pairs = keyValues(body);
+  const pairs = keyValues(body, WANTED_KEYS);
   const time = readBsdTimestamp(message.slice(0, m.index).replace(SEQUENCE, ''), receivedAtMs);
   const src = /\bsrc (?:[\w-]{1,64}:)?(\d{1,3}(?:\.\d{1,3}){3})/.exec(body)?.[1] ?? null;
   return {
@@ -71,7 +76,7 @@ export const readCiscoIos: VendorParser = (message, receivedAtMs) => {
     level: Number(level),
     category: categoryOf(facility, mnemonic, body),
     user: userIn(body),
-    sourceAddress: src ?? addressIn(firstOf(pairs, ['source', 'from', 'ip'])) ?? firstIpv4(body),
+    sourceAddress: src ?? addressIn(firstOf(pairs, ADDRESS_KEYS)) ?? firstIpv4(body),
     timeMs: time ? time.timeMs : null,
   };
 };

@@ -6,6 +6,8 @@
 const IPV4 = /(?<!\d|\d\.)((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?!\.?\d)/;
 const IPV4_ONLY = new RegExp(`^${IPV4.source}$`);
 
+import { selectKeys } from './key-values';
+
 export { keyValues } from './key-values';
 
 /** The first of `keys` with a meaningful value (not empty, `**` or `-`). */
@@ -47,3 +49,6 @@ export const ADDRESS_KEYS = [
   'srcaddr',
   'clientip',
 ] as const;
+
+/** The pairs a reading of who and from where needs: the rest of a body's pairs are not copied. */
+export const USER_AND_ADDRESS_KEYS = selectKeys([...USER_KEYS, ...ADDRESS_KEYS]);

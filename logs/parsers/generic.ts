@@ -5,7 +5,15 @@
  */
 import type { SecurityCategory } from '../../domain';
 import { categoryFromWords } from './category';
-import { ADDRESS_KEYS, addressIn, firstIpv4, firstOf, keyValues, USER_KEYS } from './fields';
+import {
+  ADDRESS_KEYS,
+  addressIn,
+  firstIpv4,
+  firstOf,
+  keyValues,
+  USER_AND_ADDRESS_KEYS,
+  USER_KEYS,
+} from './fields';
 
 const USER =
   /\b(?:for (?:invalid |illegal )?user |for |user[= ]|sudo: {1,4}|by )([A-Za-z0-9_][\w.@-]{0,63})/i;
@@ -18,7 +26,7 @@ export interface GenericReading {
 
 /** `Key=Value` pairs first (a vendor body whose tag a relay cut off still has them), then sentences. */
 export function readGeneric(message: string): GenericReading {
-  const pairs = keyValues(message);
+  const pairs = keyValues(message, USER_AND_ADDRESS_KEYS);
   return {
     category: categoryFromWords(message),
     user: firstOf(pairs, USER_KEYS) ?? USER.exec(message)?.[1] ?? null,

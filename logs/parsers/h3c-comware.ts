@@ -7,7 +7,15 @@
  */
 import type { SecurityCategory } from '../../domain';
 import { categorize, categoryFromWords } from './category';
-import { ADDRESS_KEYS, addressIn, firstIpv4, firstOf, keyValues, USER_KEYS } from './fields';
+import {
+  ADDRESS_KEYS,
+  addressIn,
+  firstIpv4,
+  firstOf,
+  keyValues,
+  USER_AND_ADDRESS_KEYS,
+  USER_KEYS,
+} from './fields';
 import { readBsdTimestamp } from './timestamp';
 import type { VendorParser } from './types';
 
@@ -15,19 +23,20 @@ const LOGHOST = /%%10([A-Z][A-Z0-9_]{0,31})\/(\d)\/([A-Za-z][\w-]{0,63}): ?/;
 const INFO_CENTER =
   /^%([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?::\d{3})? \d{4}) \S{1,64} ([A-Z][A-Z0-9_]{0,31})\/(\d)\/([A-Za-z][\w-]{0,63}): ?/;
 
-const KNOWN: Record<string, SecurityCategory> = {
-  'SHELL/SHELL_LOGIN': 'auth-success',
-  'SHELL/SHELL_LOGOUT': 'system',
-  'SHELL/SHELL_CMD': 'command',
-  'SHELL/SHELL_CMD_CONFIRM': 'command',
-  'SSHS/SSHS_LOGIN': 'auth-success',
-  'SSHS/SSHS_LOGOUT': 'system',
-  'SSHS/SSHS_AUTH_SUCCESS': 'auth-success',
-  'CFGMAN/CFGMAN_CFGCHANGED': 'config-change',
-  'CFGMAN/CFGMAN_WRITE_CFG': 'config-change',
-  'LOGIN/LOGIN_FAILED': 'auth-failure',
-  'LOGIN/LOGIN_AUTHENTICATION_FAILED': 'auth-failure',
-};
+// A Map: looking up a string built per line in an object literal costs its internalization.
+const KNOWN = new Map<string, SecurityCategory>([
+  ['SHELL/SHELL_LOGIN', 'auth-success'],
+  ['SHELL/SHELL_LOGOUT', 'system'],
+  ['SHELL/SHELL_CMD', 'command'],
+  ['SHELL/SHELL_CMD_CONFIRM', 'command'],
+  ['SSHS/SSHS_LOGIN', 'auth-success'],
+  ['SSHS/SSHS_LOGOUT', 'system'],
+  ['SSHS/SSHS_AUTH_SUCCESS', 'auth-success'],
+  ['CFGMAN/CFGMAN_CFGCHANGED', 'config-change'],
+  ['CFGMAN/CFGMAN_WRITE_CFG', 'config-change'],
+  ['LOGIN/LOGIN_FAILED', 'auth-failure'],
+  ['LOGIN/LOGIN_AUTHENTICATION_FAILED', 'auth-failure'],
+]);
 
 /** Digests whose meaning is in the sentence: SSHS_LOG says both "accepted" and "failed". */
 const BY_WORDS = new Set(['SSHS/SSHS_LOG', 'SSHS/SSHS_CONNECT', 'LOGIN/LOGIN_INFO']);
@@ -45,14 +54,14 @@ export const readH3cComware: VendorParser = (message, receivedAtMs) => {
   const body = message.slice(m.index + m[0].length);
   const key = `${module}/${digest}`;
   // `-Line=vty0-IPAddr=10.1.1.1-User=admin;`: the dash before each key separates the pairs.
-  const pairs = keyValues(body.replace(/-(?=[A-Za-z]{1,32}=)/g, ', '));
+  const pairs = keyValues(body.replace(/-(?=[A-Za-z]{1,32}=)/g, ', '), USER_AND_ADDRESS_KEYS);
   const sentence = USER_SENTENCE.exec(body);
   const time = infoCenter ? readBsdTimestamp(infoCenter[1] as string, receivedAtMs) : null;
   return {
     format: 'h3c-comware',
     messageId: `${module}/${level}/${digest}`,
     level: Number(level),
-    category: KNOWN[key] ?? (BY_WORDS.has(key) ? categoryFromWords(body) : categorize(key, body)),
+    category: KNOWN.get(key) ?? (BY_WORDS.has(key) ? categoryFromWords(body) : categorize(key, body)),
     user: firstOf(pairs, USER_KEYS) ?? sentence?.[1] ?? sentence?.[2] ?? null,
     sourceAddress: addressIn(firstOf(pairs, ADDRESS_KEYS)) ?? firstIpv4(body),
     timeMs: time ? time.timeMs : null,

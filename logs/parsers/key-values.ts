@@ -44,31 +44,37 @@ const isBareValueChar = (c: number) =>
   c !== 0x5b &&
   c !== 0x5d;
 
-interface ValueAt {
-  value: string;
-  end: number;
-}
+/** Where the value `valueAfterKey` found starts and ends: set by it, read at once (no object per pair). */
+let valueFrom = 0;
+let valueTo = 0;
 
-/** `"…"` or `[…]`: the text up to the closing character, if it comes within MAX_VALUE. */
-function enclosed(text: string, open: number, close: number): ValueAt | null {
+/** `"…"` or `[…]`: the text up to the closing character, if it comes within MAX_VALUE; -1 if not. */
+function enclosed(text: string, open: number, close: number): number {
   const limit = Math.min(text.length, open + 1 + MAX_VALUE + 1);
   for (let i = open + 1; i < limit; i++)
-    if (text.charCodeAt(i) === close) return { value: text.slice(open + 1, i), end: i + 1 };
-  return null;
+    if (text.charCodeAt(i) === close) {
+      valueFrom = open + 1;
+      valueTo = i;
+      return i + 1;
+    }
+  return -1;
 }
 
-/** What follows a key ending at `at`: `(digits)`, `=` or `:` with a space either side, a value. */
-function valueAfterKey(text: string, at: number): ValueAt | null {
+/**
+ * What follows a key ending at `at`: `(digits)`, `=` or `:` with a space either side, a value. Returns
+ * where the pair ends (the value is valueFrom…valueTo), or -1 when no pair starts at `at`.
+ */
+function valueAfterKey(text: string, at: number): number {
   let i = at;
   if (text.charCodeAt(i) === 0x28) {
     let digits = 0;
     while (isDigit(text.charCodeAt(i + 1 + digits))) digits++;
-    if (digits < 1 || digits > MAX_KEY_NUMBER_DIGITS || text.charCodeAt(i + 1 + digits) !== 0x29) return null;
+    if (digits < 1 || digits > MAX_KEY_NUMBER_DIGITS || text.charCodeAt(i + 1 + digits) !== 0x29) return -1;
     i += digits + 2;
   }
   if (isSpace(text.charCodeAt(i))) i++;
   const sign = text.charCodeAt(i);
-  if (sign !== 0x3d && sign !== 0x3a) return null;
+  if (sign !== 0x3d && sign !== 0x3a) return -1;
   i++;
   if (isSpace(text.charCodeAt(i))) i++;
   const first = text.charCodeAt(i);
@@ -77,34 +83,100 @@ function valueAfterKey(text: string, at: number): ValueAt | null {
   let end = i;
   const limit = Math.min(text.length, i + MAX_VALUE);
   while (end < limit && isBareValueChar(text.charCodeAt(end))) end++;
-  return end === i ? null : { value: text.slice(i, end), end };
+  if (end === i) return -1;
+  valueFrom = i;
+  valueTo = end;
+  return end;
 }
 
-/** Every `Key=Value` (or `Key: Value`, `Key=[Value]`, `Key="Value"`) pair, keys lower-cased; first wins. */
-export function keyValues(text: string): Map<string, string> {
+/** The keys (lower-cased) a reader wants; a pair with any other key is skipped without copying it. */
+export interface KeySelection {
+  keys: ReadonlySet<string>;
+  /** The wanted keys by their length: a key in the text is compared with these, not copied. */
+  byLength: readonly (readonly string[] | undefined)[];
+}
+
+export function selectKeys(keys: readonly string[]): KeySelection {
+  const byLength: string[][] = [];
+  for (const key of new Set(keys)) (byLength[key.length] ??= []).push(key);
+  return { keys: new Set(keys), byLength };
+}
+
+/** The selected key the text from `start` to `end` spells, in any case; null when it is none of them. */
+function selectedKey(text: string, start: number, end: number, only: KeySelection): string | null {
+  const candidates = only.byLength[end - start];
+  if (candidates === undefined) return null;
+  for (const key of candidates) {
+    let k = 0;
+    for (; k < key.length; k++) {
+      const c = text.charCodeAt(start + k);
+      if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== key.charCodeAt(k)) break;
+    }
+    if (k === key.length) return key;
+  }
+  return null;
+}
+
+/**
+ * Where the key of a pair whose `=` or `:` is at `sign` ends: before one space and a `(digits)`, when
+ * there are; -1 when no key can end there. Nothing before `from` belongs to the pair.
+ */
+function keyEndBefore(text: string, sign: number, from: number): number {
+  let i = sign;
+  if (i > from && isSpace(text.charCodeAt(i - 1))) i--;
+  if (i > from && text.charCodeAt(i - 1) === 0x29) {
+    let digits = 0;
+    while (
+      digits <= MAX_KEY_NUMBER_DIGITS &&
+      i - 2 - digits > from &&
+      isDigit(text.charCodeAt(i - 2 - digits))
+    )
+      digits++;
+    if (digits < 1 || digits > MAX_KEY_NUMBER_DIGITS || text.charCodeAt(i - 2 - digits) !== 0x28) return -1;
+    i -= digits + 2;
+  }
+  return i > from && isKeyChar(text.charCodeAt(i - 1)) ? i : -1;
+}
+
+/**
+ * Where the key ending at `keyEnd` starts, as a left-to-right search finds it: at the first letter of
+ * its run of key characters, within MAX_KEY of its end and not before `from`; -1 when there is none.
+ */
+function keyStart(text: string, keyEnd: number, from: number): number {
+  const lowest = Math.max(from, keyEnd - MAX_KEY);
+  let start = keyEnd;
+  while (start > lowest && isKeyChar(text.charCodeAt(start - 1))) start--;
+  while (start < keyEnd && !isLetter(text.charCodeAt(start))) start++;
+  return start < keyEnd ? start : -1;
+}
+
+/**
+ * Every `Key=Value` (or `Key: Value`, `Key=[Value]`, `Key="Value"`) pair, keys lower-cased; first wins.
+ * With `only`, the pairs whose key it selects (the same values: the scan is the same).
+ *
+ * Every pair has an `=` or `:` after its key, and that sign decides the one place its key can end, so
+ * the scan goes from sign to sign (found natively, by indexOf) instead of character by character:
+ * each sign's pair, when it has one, is the leftmost match the pattern's search would find next.
+ */
+export function keyValues(text: string, only?: KeySelection): Map<string, string> {
   const pairs = new Map<string, string>();
   let pos = 0;
-  while (pos < text.length) {
-    if (!isLetter(text.charCodeAt(pos))) {
-      pos++;
+  let nextEquals = text.indexOf('=');
+  let nextColon = text.indexOf(':');
+  for (;;) {
+    if (nextEquals >= 0 && nextEquals < pos) nextEquals = text.indexOf('=', pos);
+    if (nextColon >= 0 && nextColon < pos) nextColon = text.indexOf(':', pos);
+    const sign = nextEquals < 0 ? nextColon : nextColon < 0 ? nextEquals : Math.min(nextEquals, nextColon);
+    if (sign < 0) return pairs;
+    const keyEnd = keyEndBefore(text, sign, pos);
+    const start = keyEnd < 0 ? -1 : keyStart(text, keyEnd, pos);
+    const end = start < 0 ? -1 : valueAfterKey(text, keyEnd);
+    if (end < 0) {
+      pos = sign + 1;
       continue;
     }
-    let runEnd = pos + 1;
-    while (runEnd < text.length && isKeyChar(text.charCodeAt(runEnd))) runEnd++;
-    // A key is the whole run of key characters (a shorter one is followed by a key character, never
-    // by `(`, a space, `=` or `:`), so only a start within the run's last MAX_KEY characters can match.
-    if (runEnd - pos > MAX_KEY) {
-      pos = runEnd - MAX_KEY;
-      continue;
-    }
-    const found = valueAfterKey(text, runEnd);
-    if (found === null) {
-      pos = runEnd;
-      continue;
-    }
-    const key = text.slice(pos, runEnd).toLowerCase();
-    if (!pairs.has(key)) pairs.set(key, found.value.trim());
-    pos = found.end;
+    const key = only ? selectedKey(text, start, keyEnd, only) : text.slice(start, keyEnd).toLowerCase();
+    if (key !== null && !pairs.has(key)) pairs.set(key, text.slice(valueFrom, valueTo).trim());
+    pos = end;
   }
-  return pairs;
 }

@@ -4,11 +4,7 @@
  * wins). BSD style and its vendor variants: `Dec  6 10:00:00`, `Dec  6 2026 10:00:00+08:00` (Huawei),
  * `Dec  6 10:00:00:123 2026` (H3C), `*Dec  6 10:00:00.123 UTC` (Cisco), `Dec 06 2026 10:00:00` (ASA).
  */
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-// Every quantifier is bounded and every part is anchored: linear on any input.
-const BSD =
-  /^[*.]?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (?:(\d{4}) )?(\d{2}):(\d{2}):(\d{2})(?:[.:](\d{1,6}))?(?: (\d{4}))?(?:([+-])(\d{2}):?(\d{2})| ?(UTC|GMT|Z))?:? ?/;
+import { scanBsdTimestamp, type BsdFields } from './bsd-timestamp-scan';
 
 export interface ReadTimestamp {
   timeMs: number;
@@ -29,27 +25,47 @@ function localYearOf(ms: number): number {
   return year;
 }
 
+/** Local second → its instant, for the last seconds asked about: lines in a burst share their second. */
+const localSeconds = new Map<number, number>();
+const LOCAL_SECONDS_KEPT = 256;
+
+/**
+ * `new Date(year, month, d, h, min, s).getTime()`, remembered: the time-zone computation costs more
+ * than the rest of the parse. Exact: zone offsets change on whole seconds, so the milliseconds add.
+ */
+function localSecondMs(year: number, month: number, d: number, h: number, min: number, s: number): number {
+  const key = ((((year * 12 + month) * 32 + d) * 24 + h) * 60 + min) * 60 + s;
+  const known = localSeconds.get(key);
+  if (known !== undefined) return known;
+  if (localSeconds.size >= LOCAL_SECONDS_KEPT) localSeconds.clear();
+  const ms = new Date(year, month, d, h, min, s).getTime();
+  localSeconds.set(key, ms);
+  return ms;
+}
+
+/** The timestamp's instant in `year`: its explicit offset, UTC, or the collector's local time. */
+function instantIn(year: number, t: BsdFields, ms: number): number {
+  if (t.offsetSign !== 0) {
+    const offsetMs = (t.offsetHours * 60 + t.offsetMinutes) * 60_000 * t.offsetSign;
+    return Date.UTC(year, t.month, t.day, t.hour, t.minute, t.second, ms) - offsetMs;
+  }
+  if (t.utc) return Date.UTC(year, t.month, t.day, t.hour, t.minute, t.second, ms);
+  // Fields past their range (`Dec 32`, `24:00:00`) roll over in Date and would share a key: not remembered.
+  if (!(year <= 9999 && t.day <= 31 && t.hour <= 23 && t.minute <= 59 && t.second <= 59))
+    return new Date(year, t.month, t.day, t.hour, t.minute, t.second, ms).getTime();
+  return localSecondMs(year, t.month, t.day, t.hour, t.minute, t.second) + ms;
+}
+
 export function readBsdTimestamp(text: string, receivedAtMs: number): ReadTimestamp | null {
-  const m = BSD.exec(text);
-  if (!m) return null;
-  const [whole, mon, day, yearBefore, hh, mm, ss, fraction, yearAfter, sign, offH, offM, utc] = m;
-  const month = MONTHS.indexOf(mon as string);
-  if (month < 0) return null;
-  const explicitYear = yearBefore ?? yearAfter;
-  const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
-  const [d, h, min, s] = [Number(day), Number(hh), Number(mm), Number(ss)];
-  const at = (year: number): number => {
-    if (sign) {
-      const offsetMs = (Number(offH) * 60 + Number(offM)) * 60_000 * (sign === '+' ? 1 : -1);
-      return Date.UTC(year, month, d, h, min, s, ms) - offsetMs;
-    }
-    return utc ? Date.UTC(year, month, d, h, min, s, ms) : new Date(year, month, d, h, min, s, ms).getTime();
-  };
+  const t = scanBsdTimestamp(text);
+  if (t === null) return null;
+  const ms = t.fraction !== null ? Math.floor(Number(`0.${t.fraction}`) * 1000) : 0;
   const thisYear = localYearOf(receivedAtMs);
-  let timeMs = at(explicitYear ? Number(explicitYear) : thisYear);
+  const explicitYear = t.year >= 0;
+  let timeMs = instantIn(explicitYear ? t.year : thisYear, t, ms);
   // No year: a December line read in January belongs to last year.
-  if (!explicitYear && timeMs > receivedAtMs + DAY_MS) timeMs = at(thisYear - 1);
-  return Number.isFinite(timeMs) ? { timeMs, length: whole.length } : null;
+  if (!explicitYear && timeMs > receivedAtMs + DAY_MS) timeMs = instantIn(thisYear - 1, t, ms);
+  return Number.isFinite(timeMs) ? { timeMs, length: t.length } : null;
 }
 
 /** RFC 5424 TIMESTAMP (RFC 3339) or `-`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../inventory/generate';
-import { keyValues } from '../../../logs/parsers/key-values';
+import { keyValues, selectKeys } from '../../../logs/parsers/key-values';
 import { syslogLineMix } from '../../../bench/support/syslog-lines';
 
 /** The pattern the scan replaces, as the reference it must agree with. */
@@ -40,7 +40,10 @@ const ALPHABET = [
   '.',
 ];
 
-function randomText(rand: () => number): string {
+/** Pieces that make pairs the scan must decide near its edges: numbered keys, spaces, several signs. */
+const PIECES = ['(12)', '(123456)', '()', ' =', '= ', '::', '==', 'Ip=', 'user:', 'a(1) = b', '="x"', '=[y]'];
+
+function randomText(rand: () => number, pieces: readonly string[] = []): string {
   const length = Math.floor(rand() * 80);
   let text = '';
   for (let i = 0; i < length; i++) {
@@ -48,6 +51,7 @@ function randomText(rand: () => number): string {
     // Now and then a long run, to cross the 40-character key and 512-character value limits.
     if (roll < 0.02) text += 'K'.repeat(30 + Math.floor(rand() * 30));
     else if (roll < 0.03) text += 'v'.repeat(500 + Math.floor(rand() * 30));
+    else if (roll < 0.03 + pieces.length * 0.01) text += pieces[Math.floor(rand() * pieces.length)];
     else text += ALPHABET[Math.floor(rand() * ALPHABET.length)];
   }
   return text;
@@ -76,6 +80,24 @@ describe('Key=Value scan', () => {
     for (let i = 0; i < 10_000; i++) {
       const text = randomText(rand);
       expect(keyValues(text), JSON.stringify(text)).toEqual(byPattern(text));
+    }
+  });
+
+  it('agrees with the pattern on text dense with numbered keys, spaced and repeated signs', () => {
+    const rand = seededRandom(6);
+    for (let i = 0; i < 20_000; i++) {
+      const text = randomText(rand, PIECES);
+      expect(keyValues(text), JSON.stringify(text)).toEqual(byPattern(text));
+    }
+  });
+
+  it('with a selection, keeps exactly the selected pairs of the full scan', () => {
+    const selection = selectKeys(['ip', 'user', 'k', 'username']);
+    const rand = seededRandom(7);
+    for (let i = 0; i < 5_000; i++) {
+      const text = randomText(rand, PIECES);
+      const selected = new Map([...keyValues(text)].filter(([key]) => selection.keys.has(key)));
+      expect(keyValues(text, selection), JSON.stringify(text)).toEqual(selected);
     }
   });
 });
