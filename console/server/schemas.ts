@@ -20,6 +20,7 @@ import {
   type LoginRequest,
   type AccountPolicy,
   type SecurityPolicy,
+  type TotpBeginRequest,
   type TotpConfirmRequest,
   type RevokeRequest,
   type SilenceRequest,
@@ -44,6 +45,11 @@ export const loginSchema = z.object({
 export const totpConfirmSchema = z.object({
   code: z.string().regex(/^\s*\d{6}\s*$/, 'the 6-digit code from the authenticator app'),
 }) satisfies z.ZodType<TotpConfirmRequest>;
+
+export const totpBeginSchema = z.object({
+  password: text(256).min(1).optional(),
+  totpCode: text(64).optional(),
+}) satisfies z.ZodType<TotpBeginRequest>;
 
 const bounded = (key: keyof AccountPolicy) =>
   z.number().int().min(ACCOUNT_POLICY_BOUNDS[key].min).max(ACCOUNT_POLICY_BOUNDS[key].max);

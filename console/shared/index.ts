@@ -108,6 +108,15 @@ export interface TotpEnrolmentResponse {
 export interface TotpConfirmRequest {
   code: string;
 }
+/**
+ * POST /api/session/totp. A first enrolment needs nothing; replacing an enrolled authenticator (a new
+ * phone) needs the password and a current code or a recovery code. The old one works until the new
+ * one is confirmed.
+ */
+export interface TotpBeginRequest {
+  password?: string;
+  totpCode?: string;
+}
 /** Recovery codes are shown once; each signs in once in place of a TOTP code. */
 export interface TotpConfirmResponse {
   recoveryCodes: string[];

@@ -2,13 +2,15 @@
  * The second factor in a real browser: an operator enrols TOTP from the user menu (QR code,
  * secret, a first code from Debian's oathtool, ten recovery codes shown once), signs out, and
  * signs in again with the password and a fresh oathtool code; a wrong code and a replayed one are
- * refused on the sign-in screen, in Chinese.
+ * refused on the sign-in screen, in Chinese. A user with a new phone replaces the authenticator with
+ * the password and a recovery code.
  */
 import { execFileSync } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEB_DIST } from '../../console/server';
-import { addUser, PASSWORD, startStack, type Stack } from '../console/server/support';
+import type { TotpConfirmResponse, TotpEnrolmentResponse } from '../../console/shared';
+import { addUser, login, PASSWORD, startStack, type Stack } from '../console/server/support';
 import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
 
 let stack: Stack;
@@ -25,8 +27,8 @@ async function signOut(page: Page): Promise<void> {
   await page.waitForSelector('form[data-testid=login]');
 }
 
-async function submitLogin(page: Page, code: string): Promise<void> {
-  await page.fill('input[name=username]', 'duty');
+async function submitLogin(page: Page, code: string, username = 'duty'): Promise<void> {
+  await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', PASSWORD);
   await page.click('form[data-testid=login] button[type=submit]');
   await page.waitForSelector('input[name=totpCode]');
@@ -85,6 +87,38 @@ describe('TOTP in the browser', () => {
       .poll(() => page.locator('form[data-testid=login] [role=alert]').textContent())
       .toContain('该动态口令已使用过');
     await screenshot(page, 'totp-replay-refused');
+    await context.close();
+  }, 120_000);
+
+  it('replaces the authenticator of a new phone with the password and a recovery code', async () => {
+    await addUser(stack, 'phone', 'operator', null);
+    const api = await login(stack.server.url, 'phone');
+    const first = (await (
+      await api.api('/api/session/totp', { method: 'POST', body: {} })
+    ).json()) as TotpEnrolmentResponse;
+    const confirmed = await api.api('/api/session/totp/confirm', {
+      method: 'POST',
+      body: { code: oathtool(first.secret) },
+    });
+    const { recoveryCodes } = (await confirmed.json()) as TotpConfirmResponse;
+
+    const { context, page } = await newSession(browser);
+    await page.goto(stack.server.url);
+    await submitLogin(page, recoveryCodes[0] as string, 'phone');
+    await page.waitForSelector('[data-testid=topology][data-ready=true]', { timeout: 20_000 });
+    await page.click('[data-testid=user-menu]');
+    await page.click('[data-testid=totp-menu]');
+    const replace = page.locator('[data-testid=totp-replace]');
+    await replace.locator('input[type=password]').fill(PASSWORD);
+    await replace.locator('input[autocomplete=one-time-code]').fill(recoveryCodes[1] as string);
+    await replace.locator('button[type=submit]').click();
+    const secret = (await page.locator('[data-testid=totp-secret]').textContent())?.trim() ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(secret).not.toBe(first.secret);
+    await page.fill('input[name=totpConfirm]', oathtool(secret));
+    await page.click('[data-testid=totp-enrol] button[type=submit]');
+    await expect.poll(() => page.locator('[data-testid=recovery-codes] li').count()).toBe(10);
+    await page.click('[data-testid=totp-enrol] button.primary');
     await context.close();
   }, 120_000);
 });

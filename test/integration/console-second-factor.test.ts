@@ -122,6 +122,48 @@ describe('TOTP', () => {
     expect((await signIn('lost-phone')).status).toBe(200);
   });
 
+  test('a user replaces their authenticator with the password and a recovery code; the old one works until the new one is confirmed', async () => {
+    await addUser(stack, 'new-phone', 'viewer', null);
+    const user = await login(stack.server.url, 'new-phone');
+    const old = await enrol(user);
+    const begin = (body: Record<string, string>) => user.api('/api/session/totp', { method: 'POST', body });
+
+    const bare = await begin({});
+    expect(bare.status).toBe(409);
+    expect(await codeOf(bare)).toBe('totp_enabled');
+    const wrongPassword = await begin({
+      password: 'not-the-password',
+      totpCode: old.recoveryCodes[0] as string,
+    });
+    expect(wrongPassword.status).toBe(403);
+    expect(await codeOf(wrongPassword)).toBe('wrong_password');
+    const wrongCode = await begin({ password: PASSWORD, totpCode: 'AAAAA-BBBBB' });
+    expect(wrongCode.status).toBe(403);
+    expect(await codeOf(wrongCode)).toBe('totp_invalid');
+
+    const started = await begin({ password: PASSWORD, totpCode: old.recoveryCodes[0] as string });
+    expect(started.status).toBe(200);
+    const next = (await started.json()) as TotpEnrolmentResponse;
+    expect(next.secret).not.toBe(old.secret);
+    // Not confirmed yet: the old authenticator's recovery codes still sign in.
+    expect((await signIn('new-phone', old.recoveryCodes[1])).status).toBe(200);
+
+    const confirmed = await user.api('/api/session/totp/confirm', {
+      method: 'POST',
+      body: { code: oathtool(next.secret) },
+    });
+    expect(confirmed.status).toBe(200);
+    const { recoveryCodes } = (await confirmed.json()) as { recoveryCodes: string[] };
+    expect(await codeOf(await signIn('new-phone', old.recoveryCodes[2]))).toBe('totp_invalid');
+    expect((await signIn('new-phone', oathtool(old.secret))).status).toBe(401);
+    expect((await signIn('new-phone', recoveryCodes[0])).status).toBe(200);
+
+    const auditor = await login(stack.server.url, 'aud');
+    const audit = await (await auditor.api('/api/audit?q=new-phone')).text();
+    expect(audit).toContain('totp.replace.start');
+    expect(audit).toContain('totp.replace.failed');
+  });
+
   test('mandatory for administrators: until enrolled, their session can only enrol or sign out', async () => {
     const sec = await login(stack.server.url, 'sec');
     const policy = await sec.api('/api/policy/security', { method: 'PUT', body: { totpRequired: true } });

@@ -316,7 +316,7 @@ export class UserAdmin {
     username: string,
     password: string,
     from: string,
-    purpose: 'login' | 'password.verify' = 'login',
+    purpose: 'login' | 'password.verify' | 'totp.replace' = 'login',
     totpCode?: string,
   ): Promise<Outcome<UserRecord>> {
     const gate = this.failures.startAttempt(username);
@@ -341,7 +341,7 @@ export class UserAdmin {
       return refuse(401, 'bad_credentials', 'wrong username or password, or the account is disabled');
     }
     // The count is cleared only after the second factor too: codes cannot be guessed past the lockout.
-    const second = purpose === 'login' ? this.checkSecondFactor(username, totpCode, failed) : null;
+    const second = purpose === 'password.verify' ? null : this.checkSecondFactor(username, totpCode, failed);
     if (second !== null && !second.ok) return second;
     this.failures.clear(username);
     if (purpose === 'login')

@@ -4,6 +4,7 @@ import type {
   SessionResponse,
   SessionRestriction,
   TotpConfirmResponse,
+  TotpBeginRequest,
   TotpEnrolmentResponse,
   UserRole,
   UserView,
@@ -88,8 +89,9 @@ class Session {
     await this.refresh();
   }
 
-  beginTotp(): Promise<TotpEnrolmentResponse> {
-    return api.post<TotpEnrolmentResponse>('/api/session/totp', {});
+  /** A first enrolment needs no body; replacing an enrolled authenticator needs password and a code. */
+  beginTotp(proof: TotpBeginRequest = {}): Promise<TotpEnrolmentResponse> {
+    return api.post<TotpEnrolmentResponse>('/api/session/totp', proof);
   }
 
   /** Confirms the enrolment with a first code; the recovery codes come back once. */
