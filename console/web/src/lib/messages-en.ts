@@ -1,6 +1,7 @@
 /** The console's strings in English; typed against the zh-CN keys, so a missing one is a type error. */
 import { reportsEn } from './messages-reports-en';
 import { assetsEn } from './messages-assets-en';
+import { unmanagedEn } from './messages-unmanaged-en';
 import { scaleEn } from './messages-scale-en';
 import { stateEn } from './messages-state-en';
 import type { MessageKey } from './messages-zh-cn';
@@ -8,6 +9,7 @@ import type { MessageKey } from './messages-zh-cn';
 export const en: Record<MessageKey, string> = {
   ...scaleEn,
   ...assetsEn,
+  ...unmanagedEn,
   ...reportsEn,
   ...stateEn,
   'app.name': 'egov-noc',

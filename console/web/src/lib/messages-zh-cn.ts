@@ -1,11 +1,13 @@
 /** The console's strings in Simplified Chinese: the product's first language and the key list. */
 import { reportsZh } from './messages-reports-zh-cn';
 import { assetsZh } from './messages-assets-zh-cn';
+import { unmanagedZh } from './messages-unmanaged-zh-cn';
 import { scaleZh } from './messages-scale-zh-cn';
 import { stateZh } from './messages-state-zh-cn';
 export const zh = {
   ...scaleZh,
   ...assetsZh,
+  ...unmanagedZh,
   ...reportsZh,
   ...stateZh,
   'app.name': 'egov-noc',
