@@ -39,6 +39,8 @@ export {
 export { assignNodes, shareGroups, SHARE_MODES, type ShareMode } from './leases-assignment';
 export { leasesBucket, memberIdOf } from './leases-bucket';
 export {
+  BASELINES_FILE,
+  BaselineStore,
   loadChecks,
   parseChecks,
   startServiceChecks,

@@ -45,6 +45,8 @@ export interface ChecksSetup {
   bus: EventBus;
   logger: Logger;
   owns?: (node: NodeId) => boolean;
+  /** Where defacement baselines persist (<stateDir>/check-baselines.sqlite). */
+  stateDir: string;
 }
 
 export async function startChecks(setup: ChecksSetup): Promise<RunningServiceChecks> {
@@ -54,6 +56,7 @@ export async function startChecks(setup: ChecksSetup): Promise<RunningServiceChe
     store: setup.store,
     bus: setup.bus,
     logger: setup.logger,
+    stateDir: setup.stateDir,
     ...(setup.owns ? { owns: setup.owns } : {}),
   });
 }

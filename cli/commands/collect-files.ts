@@ -74,6 +74,8 @@ const configSchema = z.strictObject({
     .optional(),
   /** Service checks (HTTP(S), TLS, DNS, TCP, ICMP) file, relative to this file (collector/checks). */
   checks: z.string().min(1).optional(),
+  /** The collector's state (0700): defacement checks' content baselines; relative to this file (as --state-dir). */
+  stateDir: z.string().min(1).optional(),
   /** Poll only this zone's nodes and refuse every other (三网隔离: one collector per network). */
   zone: z.enum(ZONES).optional(),
 });
@@ -135,6 +137,7 @@ export function readConfig(file: string): CollectConfigResult {
       ...(config.syslog === undefined ? {} : { syslog: resolveSyslogFiles(config.syslog, base) }),
       ...(config.logStore === undefined ? {} : { logStore: local(config.logStore) }),
       ...(config.checks === undefined ? {} : { checks: resolve(base, config.checks) }),
+      ...(config.stateDir === undefined ? {} : { stateDir: resolve(base, config.stateDir) }),
       ...(config.logDeadLetter === undefined ? {} : { logDeadLetter: resolve(base, config.logDeadLetter) }),
     },
   };

@@ -24,7 +24,11 @@ interface CollectFlags extends SyslogFlags, SharingFlags {
   zone?: Zone;
   opsListen?: OpsListen;
   checks?: string;
+  stateDir?: string;
 }
+
+/** The collector's state directory unless --state-dir or the config's stateDir names one. */
+const DEFAULT_STATE_DIR = '.data/collector';
 
 const positive = (what: string) => (value: string) => {
   const n = Number(value);
@@ -124,6 +128,10 @@ export function registerCollectCommand(program: Command): void {
     .option(
       '--checks <file>',
       'service checks (HTTP(S), TLS, DNS, TCP, ICMP via fping) on inventory nodes, YAML; see collector/README.md',
+    )
+    .option(
+      '--state-dir <dir>',
+      "the collector's state (0700): content baselines of defacement checks (default .data/collector)",
     )
     .option('--concurrency <n>', 'polls in flight at once (default 100)', positive('--concurrency'))
     .option('--status-period <s>', 'seconds between status lines (default 10)', positive('--status-period'))
@@ -341,6 +349,7 @@ export function registerCollectCommand(program: Command): void {
             store,
             bus,
             logger: logger.child({ part: 'checks' }),
+            stateDir: flags.stateDir ?? config.stateDir ?? DEFAULT_STATE_DIR,
             ...(leases ? { owns: (node) => leases.owns(node) } : {}),
           });
         }

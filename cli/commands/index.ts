@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAuditCommand } from './audit';
 import { registerBenchCommand } from './bench';
+import { registerChecksCommand } from './checks';
 import { registerCollectCommand } from './collect';
 import { registerCollectorsCommand } from './collectors';
 import { registerDemoCommand } from './demo';
@@ -31,6 +32,7 @@ export function registerCommands(program: Command): void {
   registerUserCommand(program);
   registerAuditCommand(program);
   registerCollectCommand(program);
+  registerChecksCommand(program);
   registerCollectorsCommand(program);
   registerLogsCommand(program);
   registerReportCommand(program);

@@ -1,12 +1,17 @@
 /**
  * What an HTTP check watches in the page itself. Defacement (网页篡改): the significant content —
  * the body with the declared dynamic regions cut out, whitespace collapsed — hashed and compared
- * with a baseline (pinned in the checks file, or the first content this collector saw), and words
- * that must never appear. Staleness (死网): how long the page has not changed.
+ * with a baseline, and words that must never appear. The baseline is the one pinned in the checks
+ * file (`baselineSha256`), else the one in the collector's baseline store (baselines.ts: the first
+ * content seen, or what an operator accepted with `egov-noc checks rebaseline`), read on every run
+ * so a restart or a rebaseline takes effect at once; without a store, the first content this
+ * process saw. Staleness (死网): how long the page has not changed.
  */
 import { createHash } from 'node:crypto';
 import { RE2JS } from 're2js';
+import type { Logger } from '../../common';
 import type { ServiceCheckEvent } from '../../domain';
+import type { BaselineStore } from './baselines';
 import type { CheckOf } from './check';
 
 type HttpCheck = CheckOf<'http'>;
@@ -28,27 +33,53 @@ export class ContentWatch {
   private readonly defaceIgnore: RE2JS[];
   private readonly staleIgnore: RE2JS[];
   private readonly words: string[];
-  private baseline: string | null;
+  private readonly pinned: string | null;
+  private baseline: string | null = null;
   private staleHash: string | null = null;
   private unchangedSinceMs: number | null = null;
   /** The significant content's hash at the last run (for an operator pinning a new baseline). */
   lastSha256: string | null = null;
 
-  constructor(private readonly check: HttpCheck) {
+  constructor(
+    private readonly check: HttpCheck,
+    private readonly baselines: BaselineStore | null = null,
+    private readonly log: Logger | null = null,
+  ) {
     this.defaceIgnore = compiled(check.defacement?.ignore ?? []);
     this.staleIgnore = compiled(check.staleness?.ignore ?? []);
     this.words = (check.defacement?.forbiddenWords ?? []).map((word) => word.toLowerCase());
-    this.baseline = check.defacement?.baselineSha256 ?? null;
+    this.pinned = check.defacement?.baselineSha256 ?? null;
   }
 
-  defaced(body: string): ServiceCheckEvent['defaced'] {
+  /** The baseline in force for this run's content `hash`: pinned, stored (adopting `hash` if none), or remembered. */
+  private baselineFor(hash: string, nowMs: number): string {
+    if (this.pinned !== null) return this.pinned;
+    if (this.baselines === null) return (this.baseline ??= hash);
+    const { id, url } = this.check;
+    let stored;
+    try {
+      stored = this.baselines.get(id, url) ?? this.baselines.adopt(id, url, hash, nowMs);
+    } catch (error) {
+      // An unreadable store must not stop the check: compare with the baseline last in force.
+      this.log?.error({ check: id, err: error }, 'content baseline store failed; using the last baseline');
+      return (this.baseline ??= hash);
+    }
+    if (stored.sha256 !== this.baseline)
+      this.log?.info(
+        { check: id, url, sha256: stored.sha256, setBy: stored.setBy, previous: this.baseline },
+        this.baseline === null ? 'content baseline in force' : 'content baseline changed',
+      );
+    this.baseline = stored.sha256;
+    return stored.sha256;
+  }
+
+  defaced(body: string, nowMs: number): ServiceCheckEvent['defaced'] {
     if (!this.check.defacement) return null;
     const lower = body.toLowerCase();
     const word = this.words.find((w) => lower.includes(w));
     const hash = sha256(significantContent(body, this.defaceIgnore));
     this.lastSha256 = hash;
-    this.baseline ??= hash;
-    const baselineSha256 = this.baseline;
+    const baselineSha256 = this.baselineFor(hash, nowMs);
     return {
       found: word !== undefined || hash !== baselineSha256,
       word: word === undefined ? null : clip(word),

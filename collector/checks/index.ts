@@ -4,6 +4,13 @@ export { targetOf, type ServiceCheck } from './check';
 export { parseFpingOutput } from './fping';
 export { significantContent, sha256 } from './content';
 export {
+  BASELINES_FILE,
+  BaselineStore,
+  type BaselineChange,
+  type RebaselineRequest,
+  type StoredBaseline,
+} from './baselines';
+export {
   pointOf,
   startServiceChecks,
   type RunningServiceChecks,

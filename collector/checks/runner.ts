@@ -4,11 +4,13 @@
  * ICMP checks of one interval share one fping process. Every run becomes a `service` point in the
  * MetricsStore and a `service.check` event on the bus.
  */
+import { join } from 'node:path';
 import type { EventBus } from '../../bus';
 import type { MetricPoint, NodeId, ServiceCheckEvent } from '../../domain';
 import type { MetricsStore } from '../../metrics';
 import type { Logger } from '../../common';
 import { failed, targetOf, type CheckOf, type ProbeResult, type ServiceCheck } from './check';
+import { BASELINES_FILE, BaselineStore } from './baselines';
 import { ContentWatch } from './content';
 import { probeDns } from './dns';
 import { fpingBatch, type PingResult } from './fping';
@@ -31,6 +33,11 @@ export interface ServiceChecksOptions {
   owns?: (node: NodeId) => boolean;
   /** fping's binary (default `fping` on the PATH). */
   fpingBinary?: string;
+  /**
+   * The collector's state directory: defacement baselines persist in <stateDir>/check-baselines.sqlite
+   * (baselines.ts). Without it they live in memory and a restart adopts the page as it then is.
+   */
+  stateDir?: string;
 }
 
 export interface ServiceChecksStats {
@@ -71,6 +78,16 @@ class Semaphore {
   }
 }
 
+/** The baseline store, when a state directory is given and some check watches for defacement unpinned. */
+function openBaselines(options: ServiceChecksOptions): BaselineStore | null {
+  const needed = options.checks.some(
+    (check) => check.kind === 'http' && check.defacement && check.defacement.baselineSha256 === undefined,
+  );
+  return options.stateDir !== undefined && needed
+    ? new BaselineStore(join(options.stateDir, BASELINES_FILE))
+    : null;
+}
+
 export function startServiceChecks(options: ServiceChecksOptions): RunningServiceChecks {
   const { store, bus, logger } = options;
   const now = options.now ?? Date.now;
@@ -78,13 +95,16 @@ export function startServiceChecks(options: ServiceChecksOptions): RunningServic
   const limit = new Semaphore(options.concurrency ?? 64);
   const http = new HttpProber();
   const states = new Map<string, CheckState>();
+  const baselines = openBaselines(options);
   for (const check of options.checks)
     states.set(check.id, {
       check,
       up: null,
       sinceMs: 0,
       content:
-        check.kind === 'http' && (check.defacement || check.staleness) ? new ContentWatch(check) : null,
+        check.kind === 'http' && (check.defacement || check.staleness)
+          ? new ContentWatch(check, baselines, logger)
+          : null,
       running: false,
     });
   const stats: ServiceChecksStats = { checks: states.size, runs: 0, down: 0, skipped: 0 };
@@ -161,7 +181,7 @@ export function startServiceChecks(options: ServiceChecksOptions): RunningServic
       reason: result.reason,
       detail: result.detail,
       latencyMs: result.latencyMs === null ? null : Math.round(result.latencyMs * 100) / 100,
-      defaced: watched ? (state.content?.defaced(result.body ?? '') ?? null) : null,
+      defaced: watched ? (state.content?.defaced(result.body ?? '', timeMs) ?? null) : null,
       stale: watched
         ? (state.content?.stale(result.body ?? '', result.lastModifiedMs ?? null, timeMs) ?? null)
         : null,
@@ -258,6 +278,7 @@ export function startServiceChecks(options: ServiceChecksOptions): RunningServic
       timers.clear();
       await Promise.allSettled([...inFlight]);
       http.close();
+      baselines?.close();
     },
   };
 }
