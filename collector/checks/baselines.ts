@@ -1,9 +1,11 @@
 /**
- * The content baselines of defacement checks (网页篡改), kept in the collector's state directory as
+ * The content baselines of defacement checks (网页篡改) and since when a watched page has not changed
+ * (staleness, 死网), kept in the collector's state directory as
  * <stateDir>/check-baselines.sqlite (file 0600, folder 0700; every write one SQLite transaction, so a
  * crash never leaves half a write): keyed by check id and URL, the significant content's SHA-256 the
  * collector first saw, or the one an operator accepted. A restart compares with the stored baseline,
- * so a page defaced while the collector was down is still a defacement afterwards.
+ * so a page defaced while the collector was down is still a defacement afterwards, and a page that
+ * has not changed for days keeps its age across restarts (table `unchanged_since`).
  *
  * `egov-noc checks rebaseline` accepts a legitimate change: it drops the check's baseline (the next
  * run adopts the page as it then is) or sets the hash the operator gives, and records who, why and
@@ -41,6 +43,21 @@ CREATE TABLE IF NOT EXISTS baseline_changes (
   new_sha256 TEXT,
   actor TEXT NOT NULL,
   reason TEXT NOT NULL
+);
+`);
+    },
+  },
+  {
+    version: 2,
+    description: 'since when each watched page has not changed (staleness)',
+    up(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS unchanged_since (
+  check_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  since_ms INTEGER NOT NULL,
+  PRIMARY KEY (check_id, url)
 );
 `);
     },
@@ -183,6 +200,24 @@ export class BaselineStore {
       }
       return replaced;
     })();
+  }
+
+  /** The page's significant content hash and since when it has been the same; null: never stored. */
+  unchangedSince(check: string, url: string): { sha256: string; sinceMs: number } | null {
+    const row = this.db
+      .prepare('SELECT sha256, since_ms FROM unchanged_since WHERE check_id = ? AND url = ?')
+      .get(check, url) as { sha256: string; since_ms: number } | undefined;
+    return row ? { sha256: row.sha256, sinceMs: row.since_ms } : null;
+  }
+
+  /** The page changed (or was first seen): its new hash, unchanged since `sinceMs`. */
+  pageChanged(check: string, url: string, sha256: string, sinceMs: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO unchanged_since (check_id, url, sha256, since_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT(check_id, url) DO UPDATE SET sha256 = excluded.sha256, since_ms = excluded.since_ms`,
+      )
+      .run(check, url, sha256, sinceMs);
   }
 
   /** Stored baselines, of one check or all, by check and URL. */

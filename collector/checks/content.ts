@@ -88,14 +88,30 @@ export class ContentWatch {
     };
   }
 
+  /**
+   * A new hash: the page changed, or this is the first run of this process — then the stored age
+   * holds if the page is the one stored (a restart does not make a dead portal young again).
+   */
+  private pageChanged(hash: string, nowMs: number): void {
+    const first = this.staleHash === null;
+    this.staleHash = hash;
+    this.unchangedSinceMs = nowMs;
+    if (this.baselines === null) return;
+    const { id, url } = this.check;
+    try {
+      const stored = first ? this.baselines.unchangedSince(id, url) : null;
+      if (stored?.sha256 === hash) this.unchangedSinceMs = Math.min(stored.sinceMs, nowMs);
+      else this.baselines.pageChanged(id, url, hash, nowMs);
+    } catch (error) {
+      this.log?.error({ check: id, err: error }, 'content state store failed; page age from this run');
+    }
+  }
+
   stale(body: string, lastModifiedMs: number | null, nowMs: number): ServiceCheckEvent['stale'] {
     const staleness = this.check.staleness;
     if (!staleness) return null;
     const hash = sha256(significantContent(body, this.staleIgnore));
-    if (hash !== this.staleHash) {
-      this.staleHash = hash;
-      this.unchangedSinceMs = nowMs;
-    }
+    if (hash !== this.staleHash) this.pageChanged(hash, nowMs);
     const sinceMs = lastModifiedMs ?? this.unchangedSinceMs ?? nowMs;
     const unchangedS = Math.max(0, Math.round((nowMs - sinceMs) / 1000));
     return { found: unchangedS > staleness.after, unchangedS, limitS: staleness.after };

@@ -34,8 +34,9 @@ export interface ServiceChecksOptions {
   /** fping's binary (default `fping` on the PATH). */
   fpingBinary?: string;
   /**
-   * The collector's state directory: defacement baselines persist in <stateDir>/check-baselines.sqlite
-   * (baselines.ts). Without it they live in memory and a restart adopts the page as it then is.
+   * The collector's state directory: defacement baselines and pages' unchanged-since times persist in
+   * <stateDir>/check-baselines.sqlite (baselines.ts). Without it they live in memory: a restart adopts
+   * the page as it then is and starts its age again.
    */
   stateDir?: string;
 }
@@ -78,10 +79,13 @@ class Semaphore {
   }
 }
 
-/** The baseline store, when a state directory is given and some check watches for defacement unpinned. */
+/** The baseline store, when a state directory is given and some check watches staleness or defacement unpinned. */
 function openBaselines(options: ServiceChecksOptions): BaselineStore | null {
   const needed = options.checks.some(
-    (check) => check.kind === 'http' && check.defacement && check.defacement.baselineSha256 === undefined,
+    (check) =>
+      check.kind === 'http' &&
+      (check.staleness !== undefined ||
+        (check.defacement !== undefined && check.defacement.baselineSha256 === undefined)),
   );
   return options.stateDir !== undefined && needed
     ? new BaselineStore(join(options.stateDir, BASELINES_FILE))

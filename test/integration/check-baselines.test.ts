@@ -5,7 +5,7 @@
  * while it is down, and the restarted collector still calls it defaced (a content-defaced alert).
  * The operator accepts the change with the built CLI (`egov-noc checks rebaseline`, recorded with who
  * and why) and the next run of the still-running collector clears it. A baselineSha256 pinned in the
- * checks file still wins over the store.
+ * checks file still wins over the store. A page unchanged for days keeps its age across a restart.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -29,6 +29,7 @@ import { harness, type Harness } from '../alerts/support';
 import { MemoryMetricsStore } from '../support/memory-metrics-store';
 
 const run = promisify(execFile);
+const DAY_MS = 86_400_000;
 const BIN = resolve('bin/egov-noc.js');
 
 let work: string;
@@ -189,6 +190,28 @@ describe('defacement baselines in the collector state directory', () => {
     expect(unknown.stderr).toMatch(/no baseline stored for check "no-such" .*\(stored: portal-deface\)/);
     const noDir = await cli(['checks', 'baselines', '--state-dir', join(work, 'elsewhere')]);
     expect(noDir.stderr).toMatch(/check-baselines\.sqlite does not exist: give the collector's --state-dir/);
+  });
+
+  it('a page unchanged for days keeps its age across a restart: stale after its limit, fake clock', async () => {
+    const staleYaml = `checks:
+  - { id: portal-news, node: ny-dx, kind: http, url: "${portalUrl}/", staleness: { after: 3d } }
+`;
+    const first = collector(staleYaml);
+    const [fresh] = await first.runNow();
+    expect(fresh?.stale).toMatchObject({ found: false, unchangedS: 0 });
+    await first.stop();
+    h.clock.advance(2 * DAY_MS);
+    const restarted = collector(staleYaml);
+    const [afterRestart] = await restarted.runNow();
+    expect(afterRestart?.stale).toMatchObject({ found: false, unchangedS: 2 * 86_400 });
+    h.clock.advance(1.5 * DAY_MS);
+    const [stale] = await restarted.runNow();
+    expect(stale?.stale).toMatchObject({ found: true, unchangedS: 3.5 * 86_400 });
+    expect(h.engine.list().filter((a) => a.rule === 'content-stale')).toHaveLength(1);
+    page.headline = '南阳市人民政府门户网站（更新）';
+    const [updated] = await restarted.runNow();
+    expect(updated?.stale).toMatchObject({ found: false, unchangedS: 0 });
+    await restarted.stop();
   });
 
   it('a baselineSha256 pinned in the checks file wins over the store', async () => {
