@@ -44,6 +44,12 @@ const BY_WORDS = new Set(['SSHS/SSHS_LOG', 'SSHS/SSHS_CONNECT', 'LOGIN/LOGIN_INF
 const USER_SENTENCE =
   /(?:^|\s)(?:user\s)?([^\s(),;]{1,64}) (?:logged in|logged out|failed to log in) from|(?:user|for)\s'?([^\s'(),;]{1,64})'?\s(?:\(|from)/i;
 
+/** The user a sentence names (`admin logged in from …`), when no `User=` pair did. */
+function userInSentence(body: string): string | null {
+  const sentence = USER_SENTENCE.exec(body);
+  return sentence?.[1] ?? sentence?.[2] ?? null;
+}
+
 export const readH3cComware: VendorParser = (message, receivedAtMs) => {
   const loghost = LOGHOST.exec(message);
   const infoCenter = loghost ? null : INFO_CENTER.exec(message);
@@ -55,14 +61,13 @@ export const readH3cComware: VendorParser = (message, receivedAtMs) => {
   const key = `${module}/${digest}`;
   // `-Line=vty0-IPAddr=10.1.1.1-User=admin;`: the dash before each key separates the pairs.
   const pairs = keyValues(body.replace(/-(?=[A-Za-z]{1,32}=)/g, ', '), USER_AND_ADDRESS_KEYS);
-  const sentence = USER_SENTENCE.exec(body);
   const time = infoCenter ? readBsdTimestamp(infoCenter[1] as string, receivedAtMs) : null;
   return {
     format: 'h3c-comware',
     messageId: `${module}/${level}/${digest}`,
     level: Number(level),
     category: KNOWN.get(key) ?? (BY_WORDS.has(key) ? categoryFromWords(body) : categorize(key, body)),
-    user: firstOf(pairs, USER_KEYS) ?? sentence?.[1] ?? sentence?.[2] ?? null,
+    user: firstOf(pairs, USER_KEYS) ?? userInSentence(body),
     sourceAddress: addressIn(firstOf(pairs, ADDRESS_KEYS)) ?? firstIpv4(body),
     timeMs: time ? time.timeMs : null,
   };

@@ -13,8 +13,6 @@ const MAX_KEY_NUMBER_DIGITS = 5;
 
 const isLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
-/** `[\w-]` */
-const isKeyChar = (c: number) => isLetter(c) || isDigit(c) || c === 0x5f || c === 0x2d;
 
 /** JavaScript's `\s`. */
 function isSpace(c: number): boolean {
@@ -33,16 +31,24 @@ function isSpace(c: number): boolean {
   );
 }
 
+/** ASCII characters by class, looked up instead of compared: these loops run over every pair. */
+const KEY_CHAR = 1;
+const BARE_VALUE_CHAR = 2;
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const key = isLetter(c) || isDigit(c) || c === 0x5f || c === 0x2d ? KEY_CHAR : 0;
+  const bare = !isSpace(c) && !',;()"[]'.includes(String.fromCharCode(c)) ? BARE_VALUE_CHAR : 0;
+  ASCII_CLASS[c] = key | bare;
+}
+
+/** The class bits of an ASCII character (0 past ASCII). */
+const classOf = (c: number): number => (c < 128 ? (ASCII_CLASS[c] as number) : 0);
+
+/** `[\w-]` */
+const isKeyChar = (c: number) => (classOf(c) & KEY_CHAR) !== 0;
+
 /** `[^\s,;()"[\]]` */
-const isBareValueChar = (c: number) =>
-  !isSpace(c) &&
-  c !== 0x2c &&
-  c !== 0x3b &&
-  c !== 0x28 &&
-  c !== 0x29 &&
-  c !== 0x22 &&
-  c !== 0x5b &&
-  c !== 0x5d;
+const isBareValueChar = (c: number) => (c < 128 ? (classOf(c) & BARE_VALUE_CHAR) !== 0 : !isSpace(c));
 
 /** Where the value `valueAfterKey` found starts and ends: set by it, read at once (no object per pair). */
 let valueFrom = 0;
