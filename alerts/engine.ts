@@ -213,6 +213,7 @@ export class AlertCore {
       case 'security.event':
       case 'asset.change':
       case 'service.check':
+      case 'report.delivery':
         this.dispatch(event);
         return;
       case 'alert':
@@ -379,6 +380,7 @@ function aboutNode(event: BusEvent): NodeId | null {
     case 'samples':
     case 'collector.health':
     case 'certificate.expiry':
+    case 'report.delivery':
     case 'alert':
     case 'unmanaged.sighting':
       return null;

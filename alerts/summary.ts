@@ -72,6 +72,7 @@ type SummaryKind =
   | 'content-defaced'
   | 'content-stale'
   | 'service-certificate'
+  | 'report-delivery'
   | 'threshold';
 
 /** The zh-CN summary of a kind, from the shared text table (the console renders the same params). */
@@ -143,6 +144,7 @@ const SUMMARY_KINDS: readonly SummaryKind[] = [
   'content-defaced',
   'content-stale',
   'service-certificate',
+  'report-delivery',
   'threshold',
 ];
 

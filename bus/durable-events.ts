@@ -16,6 +16,7 @@ const DURABILITY = {
   'security.event': 'durable',
   'asset.change': 'durable', // module-replaced and firmware-upgraded alerts
   'service.check': 'durable', // down, defaced and stale alerts
+  'report.delivery': 'durable', // the report-delivery alert opens and clears on these
   'unmanaged.sighting': 'durable', // the console's list of devices not in the inventory (rate-bounded)
   // Periodic: the next report replaces a lost one.
   'collector.health': 'live',

@@ -98,6 +98,7 @@ export function summaryKey(kind: string, params: TextParams): string {
   if (kind === 'service-certificate' && params.error !== undefined && params.error !== '')
     return `${base}.invalid`;
   if (kind === 'isolation-breach' && Number(params.breaches ?? 1) > 1) return `${base}.many`;
+  if (kind === 'report-delivery') return `${base}.${params.target === 'folder' ? 'folder' : 'webhook'}`;
   if (kind === 'asset-change' && (params.change === 'module-inserted' || params.change === 'module-removed'))
     return `${base}.presence`;
   if (kind === 'threshold') {

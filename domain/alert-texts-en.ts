@@ -31,6 +31,8 @@ export const ALERT_TEXTS_EN: Record<AlertTextKey, string> = {
   'summary.security-burst':
     '{nodeName}: burst of security logs, {attacks} attacks and {denies} policy denies',
   'summary.logs-silent': '{nodeName} has sent no logs for {silentMin} min',
+  'summary.report-delivery.webhook': 'Monthly report {month} not delivered to the webhook: {error}',
+  'summary.report-delivery.folder': 'Monthly report {month} not written to the report folder: {error}',
   'summary.threshold.interface':
     '{nodeName} interface {ifName}: {field|metric} {value}{field|unit} {op|op} {threshold}{field|unit}',
   'summary.threshold.node': '{nodeName}: {field|metric} {value}{field|unit} {op|op} {threshold}{field|unit}',
@@ -56,6 +58,10 @@ export const ALERT_TEXTS_EN: Record<AlertTextKey, string> = {
   'evidence.collector-back': 'Collector reporting again',
   'evidence.collector-last-report': 'Last status report at {lastAtMs|time}',
   'evidence.logs-back': 'Device sending logs again',
+  'evidence.report-delivery-failed': 'Monthly report {month}, attempt {attempts} failed: {error}',
+  'evidence.report-delivery-gave-up':
+    'Monthly report {month}: {attempts} attempts failed, no more retries this month; deliver it with egov-noc report',
+  'evidence.report-delivered': 'Monthly report {month} delivered',
   'evidence.logs-last': 'Last log line at {lastAtMs|time}',
   'evidence.drift': '{unknown} unknown neighbours, {missing} inventory links not seen: {detail}',
   'evidence.drift-cleared': 'LLDP matches the inventory',

@@ -24,6 +24,8 @@ export const ALERT_TEXTS_ZH = {
   'summary.config-change-outside-window': '{nodeName} 在维护窗口外发生 {count} 次配置变更（用户 {users}）',
   'summary.security-burst': '{nodeName} 攻击/策略拒绝日志激增：攻击 {attacks} 条，策略拒绝 {denies} 条',
   'summary.logs-silent': '{nodeName} 已 {silentMin} 分钟未发送日志',
+  'summary.report-delivery.webhook': '{month} 月度报告未能推送到 Webhook：{error}',
+  'summary.report-delivery.folder': '{month} 月度报告未能写入报告目录：{error}',
   'summary.threshold.interface':
     '{nodeName} 接口 {ifName} {field|metric} {value}{field|unit} {op|op} {threshold}{field|unit}',
   'summary.threshold.node': '{nodeName} {field|metric} {value}{field|unit} {op|op} {threshold}{field|unit}',
@@ -49,6 +51,10 @@ export const ALERT_TEXTS_ZH = {
   'evidence.collector-back': '采集器恢复状态上报',
   'evidence.collector-last-report': '最后一次状态上报 {lastAtMs|time}',
   'evidence.logs-back': '设备恢复发送日志',
+  'evidence.report-delivery-failed': '{month} 月度报告第 {attempts} 次投递失败：{error}',
+  'evidence.report-delivery-gave-up':
+    '{month} 月度报告已重试 {attempts} 次，本月不再自动投递，请用 egov-noc report 补发',
+  'evidence.report-delivered': '{month} 月度报告已投递',
   'evidence.logs-last': '最后一条日志 {lastAtMs|time}',
   'evidence.drift': '未登记邻居 {unknown} 个，登记链路未发现 {missing} 条：{detail}',
   'evidence.drift-cleared': 'LLDP 与台账一致',

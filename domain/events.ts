@@ -92,6 +92,22 @@ export interface CertificateExpiryEvent {
   daysLeft: number;
 }
 
+/** One delivery of the scheduled monthly report to one target (serve's reportSchedule). */
+export interface ReportDeliveryEvent {
+  type: 'report.delivery';
+  timeMs: number;
+  /** The month delivered, YYYY-MM. */
+  month: string;
+  target: 'folder' | 'webhook';
+  ok: boolean;
+  /** Why it failed (already redacted: no secrets); null when delivered. */
+  error: string | null;
+  /** Failed attempts at this month so far (0 when delivered). */
+  attempts: number;
+  /** The schedule gave up on this month (its retries are used up). */
+  gaveUp: boolean;
+}
+
 /** Kinds of service check the collector runs (collector/checks/). */
 export type ServiceCheckKind = 'http' | 'tls' | 'dns' | 'tcp' | 'icmp';
 
@@ -233,6 +249,7 @@ export type BusEvent =
   | AssetChangeEvent
   | UnmanagedSightingEvent
   | ServiceCheckEvent
+  | ReportDeliveryEvent
   | AlertBusEvent;
 
 export type BusEventType = BusEvent['type'];

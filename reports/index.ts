@@ -32,6 +32,7 @@ export {
 export { dueReportMonth, type ReportDueTime } from './schedule-time';
 export {
   startReportSchedule,
+  type DeliveryOutcome,
   type ReportFile,
   type ReportPoster,
   type ReportSchedule,

@@ -12,7 +12,9 @@ import type { MonthlyReport } from './types';
  * report is built and written to a folder (0600 files in a 0700 folder) and/or POSTed to a webhook.
  * Each target remembers the last month it got (a state file, replaced atomically), so a restart
  * never delivers a month twice; a failed target is retried at every check, at most
- * `maxAttemptsPerMonth` times, each failure logged as an error.
+ * `maxAttemptsPerMonth` times, each failure logged as an error and told to `onDelivery` (serve
+ * publishes it on the bus: the alert engine's report-delivery rule keeps an alert open per target
+ * until a delivery succeeds), as is each success.
  */
 
 export interface ReportFile {
@@ -29,6 +31,18 @@ export interface ReportFile {
 export type ReportPoster = (file: ReportFile) => Promise<string | null>;
 
 export type ReportTarget = 'folder' | 'webhook';
+
+/** One attempt at one target: delivered, or why not (no secrets), the month's failed attempts so far. */
+export interface DeliveryOutcome {
+  atMs: number;
+  month: string;
+  target: ReportTarget;
+  ok: boolean;
+  error: string | null;
+  attempts: number;
+  /** The retries for this month are used up. */
+  gaveUp: boolean;
+}
 
 export interface ReportScheduleOptions {
   due: ReportDueTime;
@@ -48,6 +62,8 @@ export interface ReportScheduleOptions {
   maxAttemptsPerMonth?: number;
   /** Off: no timer; call runDue() yourself (tests with a fake clock). */
   autoStart?: boolean;
+  /** Told every attempt's outcome per target, after the state is saved (must not throw). */
+  onDelivery?: (outcome: DeliveryOutcome) => void;
 }
 
 interface ScheduleState {
@@ -148,7 +164,7 @@ export function startReportSchedule(options: ReportScheduleOptions): ReportSched
     }
   };
 
-  const recordFailure = (month: string, failed: RunOutcome['failed']): void => {
+  const recordFailure = (month: string, failed: RunOutcome['failed']): boolean => {
     const attempts = (state.failing?.month === month ? state.failing.attempts : 0) + 1;
     const lastError = failed.map((one) => `${one.target}: ${one.error}`).join('; ');
     state.failing = { month, attempts, lastError };
@@ -159,6 +175,17 @@ export function startReportSchedule(options: ReportScheduleOptions): ReportSched
         ? 'monthly report delivery failed; giving up on this month (deliver it with egov-noc report)'
         : 'monthly report delivery failed; retrying at the next check',
     );
+    return givingUp;
+  };
+
+  const tell = (month: string, delivered: ReportTarget[], failed: RunOutcome['failed'], gaveUp: boolean) => {
+    if (options.onDelivery === undefined) return;
+    const atMs = now();
+    const attempts = failed.length === 0 ? 0 : (state.failing?.attempts ?? 0);
+    for (const target of delivered)
+      options.onDelivery({ atMs, month, target, ok: true, error: null, attempts: 0, gaveUp: false });
+    for (const one of failed)
+      options.onDelivery({ atMs, month, target: one.target, ok: false, error: one.error, attempts, gaveUp });
   };
 
   const run = async (): Promise<RunOutcome> => {
@@ -196,9 +223,10 @@ export function startReportSchedule(options: ReportScheduleOptions): ReportSched
           options.log.info({ month, target, formats: options.formats }, 'monthly report delivered');
         } else failed.push({ target, error });
       }
-    if (failed.length > 0) recordFailure(month, failed);
-    else if (state.failing?.month === month) state.failing = null;
+    const givingUp = failed.length > 0 && recordFailure(month, failed);
+    if (failed.length === 0 && state.failing?.month === month) state.failing = null;
     saveState(options.stateFile, state);
+    tell(month, delivered, failed, givingUp);
     return { month, delivered, failed, idle: false };
   };
 

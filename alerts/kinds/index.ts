@@ -14,6 +14,7 @@ import { linkDown } from './link-down';
 import { loginOutsideManagement } from './login-outside-management';
 import { logsSilent } from './logs-silent';
 import { reboot } from './reboot';
+import { reportDelivery } from './report-delivery';
 import { securityBurst } from './security-burst';
 import { serviceCertificate } from './service-certificate';
 import { serviceDown } from './service-down';
@@ -49,6 +50,7 @@ export const RULE_KINDS: readonly KindFactory[] = [
   contentDefaced,
   contentStale,
   serviceCertificate,
+  reportDelivery,
 ];
 
 export type { KindFactory, RuleKind } from './kind';

@@ -199,6 +199,9 @@ const serviceCertificateRule = z.strictObject({
   invalid: severity.default('critical'),
 });
 
+/** The scheduled monthly report not delivered to a target: open until it is (ack keeps it open). */
+const reportDeliveryRule = z.strictObject({ ...base, kind: z.literal('report-delivery') });
+
 export const ruleSchema = z.discriminatedUnion('kind', [
   thresholdRule,
   nodeUnreachableRule,
@@ -223,6 +226,7 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   contentDefacedRule,
   contentStaleRule,
   serviceCertificateRule,
+  reportDeliveryRule,
 ]);
 
 export const RECEIVER_TYPES = ['webhook', 'wecom', 'dingtalk'] as const;

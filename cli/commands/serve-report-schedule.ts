@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { EventBus } from '../../bus';
 import type { Logger } from '../../common';
 import type { Topology } from '../../inventory';
 import type { LogStore } from '../../logs';
@@ -35,6 +36,8 @@ export async function startServeReportSchedule(input: {
   utcOffsetMin: number;
   env: Readonly<Record<string, string | undefined>>;
   log: Logger;
+  /** Each delivery's outcome goes out as `report.delivery`: the alert engine raises and clears on it. */
+  bus: EventBus;
 }): Promise<ReportSchedule | null> {
   const schedule = input.config.reportSchedule;
   if (schedule === undefined) return null;
@@ -70,6 +73,10 @@ export async function startServeReportSchedule(input: {
     stateFile: join(input.config.stateDir, 'report-schedule.json'),
     ...(schedule.chromium === undefined ? {} : { pdf: { executablePath: schedule.chromium } }),
     log: input.log,
+    onDelivery: (outcome) => {
+      const { atMs, ...rest } = outcome;
+      input.bus.publish({ type: 'report.delivery', timeMs: atMs, ...rest });
+    },
     build: async (period) =>
       reports.buildMonthlyReport({
         topology: input.topology,

@@ -159,6 +159,7 @@ export function registerServeCommand(program: Command): void {
         utcOffsetMin: rules.rules.settings.utcOffsetMin,
         env: environment.named,
         log: log.child({ part: 'reports' }),
+        bus,
       });
 
       const firstAdmin = await ensureFirstAdmin(config.stateDir);
