@@ -2,12 +2,13 @@
  * The embedded store's full-text index, one entry per block of rows (schema version 2). Block `b`
  * holds the rows whose `seq` lies in [b × BLOCK_ROWS, (b + 1) × BLOCK_ROWS); its entry is the set of
  * distinct words (runs of non-whitespace) of those rows' searchable text, case-folded, in a
- * contentless FTS5 table with the trigram tokenizer. A search term never holds whitespace (the query
+ * contentless FTS5 table with the trigram tokenizer, positions kept (detail='full', so a term is
+ * matched as a phrase of consecutive trigrams). A search term never holds whitespace (the query
  * is split on it), so a term found in a row lies inside one of the row's words and all its trigrams
  * are in the block's entry: the index never misses a row. Device logs repeat the same few message
  * shapes, so a block's distinct words are a fraction of its text and a trigram shared by its rows is
- * written once, not once a row. A search asks the index for the blocks holding every trigram of a
- * term and checks each row of those blocks exactly (instr): the answer is a per-row index's.
+ * written once, not once a row. A search asks the index for the blocks holding the term and checks
+ * each row of those blocks exactly (term-check.ts): the answer is a per-row index's.
  *
  * Each batch starts at a block boundary (`firstSeqOfBatch`), so a block is written by one batch and
  * its entry never changes after; retention removes an entry once no row of its block is left.
@@ -22,20 +23,32 @@ export const BLOCK_INDEX_TABLE = 'events_blocks_fts';
 
 const BLOCK_INDEX_SCHEMA = `
 CREATE VIRTUAL TABLE IF NOT EXISTS ${BLOCK_INDEX_TABLE} USING fts5(
-  doc, content = '', contentless_delete = 1, tokenize = 'trigram', detail = 'none'
+  doc, content = '', contentless_delete = 1, tokenize = 'trigram', detail = 'full'
 );`;
 
 /** The block a row belongs to, in SQL (`seq` an integer, so `/` is integer division). */
 const blockOfSql = (seq: string): string => `(${seq} / ${BLOCK_ROWS})`;
 
+/** The FTS5 query for a (folded) term: one phrase, its trigrams in a row, nothing in it read as syntax. */
+export const termPhrase = (term: string): string => `"${term.replaceAll('"', '""')}"`;
+
+/** How many blocks hold the phrase `?` (positions kept, detail='full': the term itself, not just its trigrams somewhere). */
+export const COUNT_BLOCKS_SQL = `SELECT count(*) FROM ${BLOCK_INDEX_TABLE} WHERE ${BLOCK_INDEX_TABLE} MATCH ?`;
+
 /**
- * Rows (`seq`) of the blocks whose entry holds every trigram of the FTS5 query `?`: the candidates
- * for one search term, each then checked exactly.
+ * Rows (`seq`) of the blocks whose entry holds the phrase `?`: for a term found in few blocks, the
+ * candidates the search starts from, each then checked exactly.
  */
 export const BLOCK_CANDIDATES_SQL = `SELECT candidate.seq FROM ${BLOCK_INDEX_TABLE} AS block
   JOIN events AS candidate
     ON candidate.seq BETWEEN block.rowid * ${BLOCK_ROWS} AND block.rowid * ${BLOCK_ROWS} + ${BLOCK_ROWS - 1}
   WHERE ${BLOCK_INDEX_TABLE} MATCH ?`;
+
+/**
+ * True when a row's block holds the phrase `?`: for a term found in many blocks, a test on each row
+ * the other conditions (time order, node …) reach, so a page of newest events stops early.
+ */
+export const IN_MATCHING_BLOCK_SQL = `${blockOfSql('seq')} IN (SELECT rowid FROM ${BLOCK_INDEX_TABLE} WHERE ${BLOCK_INDEX_TABLE} MATCH ?)`;
 
 /** The first seq of a batch written after `lastSeq`: the start of the next block. */
 export function firstSeqOfBatch(lastSeq: number): number {

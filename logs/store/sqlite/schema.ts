@@ -41,12 +41,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
 );
 `;
 
-/** Case folding the same way for the index, the exact check and the query terms (JavaScript's, all scripts). */
+/** Case folding the same way for the index, the exact check and the query terms (JavaScript's, all scripts; term-check.ts). */
 export const FOLD_FUNCTION = 'egov_fold';
 export const fold = (text: string): string => text.toLowerCase();
-
-/** An event's searchable text (message, message id, user, hostname; one per line), for the exact check of each term. */
-export const SEARCHABLE_SQL = `${FOLD_FUNCTION}(text || char(10) || coalesce(message_id, '') || char(10) || coalesce(user_name, '') || char(10) || coalesce(hostname, ''))`;
 
 /** Whether this SQLite build has FTS5 with the trigram tokenizer (3.34+) and contentless delete (3.43+). */
 export const TRIGRAM_PROBE =

@@ -3,49 +3,41 @@ import type Database from 'better-sqlite3';
 import { whereClause, type FilterInput, type SqlDialect } from '../filters';
 import { encodeCursor, type CheckedQuery } from '../query';
 import { EVENT_COLUMNS, eventFromRow, type EventRow } from '../rows';
-import { BLOCK_CANDIDATES_SQL } from './block-index';
-import { SEARCHABLE_SQL } from './schema';
+import { BLOCK_CANDIDATES_SQL, COUNT_BLOCKS_SQL, IN_MATCHING_BLOCK_SQL, termPhrase } from './block-index';
+import { termCheckSql } from './term-check';
 import type { LogCounts, LogPage, NodeCategoryCount, SourceCount } from '../types';
 
-/** Trigrams need three characters (code points); shorter terms use the instr() check alone. */
+/** Trigrams need three characters (code points); shorter terms use the exact check alone. */
 const TRIGRAM_CHARS = 3;
-/** Enough trigrams of a long term to narrow the candidates well; the exact check does the rest. */
-const MAX_TRIGRAMS_PER_TERM = 12;
+/**
+ * A term found in at most this many blocks is searched from them (a few thousand rows checked);
+ * found in more, each row the other conditions reach is tested for its block, newest first, and a
+ * page stops early (a common term such as 登录失败 is in nearly every block).
+ */
+const START_FROM_BLOCKS_MAX = 32;
 
-/** Distinct trigrams of a term, evenly spread over it, each as an FTS5 string (quotes doubled). */
-export function termTrigrams(term: string): string[] {
-  const chars = [...term];
-  const all = [...new Set(chars.slice(0, -2).map((_, i) => chars.slice(i, i + 3).join('')))];
-  const step = Math.max(1, all.length / MAX_TRIGRAMS_PER_TERM);
-  const picked = new Set<string>();
-  for (let i = 0; i < all.length && picked.size < MAX_TRIGRAMS_PER_TERM; i += step) {
-    picked.add(all[Math.floor(i)] as string);
-  }
-  picked.add(all.at(-1) as string);
-  return [...picked].map((trigram) => `"${trigram.replaceAll('"', '""')}"`);
-}
-
-function sqliteDialect(params: Array<string | number>): SqlDialect {
+function sqliteDialect(db: Database.Database, params: Array<string | number>): SqlDialect {
+  const countBlocks = db.prepare(COUNT_BLOCKS_SQL).pluck();
+  const param = (value: string | number): string => {
+    params.push(value);
+    return '?';
+  };
   return {
-    param(value) {
-      params.push(value);
-      return '?';
-    },
+    param,
     textTerm(term) {
-      params.push(term);
-      const exact = `instr(${SEARCHABLE_SQL}, ?) > 0`;
+      const exact = termCheckSql(term, param);
       if ([...term].length < TRIGRAM_CHARS) return exact;
-      // Every trigram quoted (no FTS5 syntax is ever interpreted) and all required: the rows of the
-      // blocks holding them all are the candidates.
-      params.push(termTrigrams(term).join(' AND '));
-      return `${exact} AND seq IN (${BLOCK_CANDIDATES_SQL})`;
+      const phrase = termPhrase(term);
+      params.push(phrase);
+      const blocks = countBlocks.get(phrase) as number;
+      return `${exact} AND ${blocks <= START_FROM_BLOCKS_MAX ? `seq IN (${BLOCK_CANDIDATES_SQL})` : IN_MATCHING_BLOCK_SQL}`;
     },
   };
 }
 
 export function searchSqlite(db: Database.Database, query: CheckedQuery): LogPage {
   const params: Array<string | number> = [];
-  const where = whereClause(query, sqliteDialect(params));
+  const where = whereClause(query, sqliteDialect(db, params));
   const rows = db
     .prepare(
       `SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE ${where} ORDER BY time_ms DESC, id DESC LIMIT ?`,
@@ -61,7 +53,7 @@ export function searchSqlite(db: Database.Database, query: CheckedQuery): LogPag
 
 export function countSqlite(db: Database.Database, filter: FilterInput, topSources: number): LogCounts {
   const params: Array<string | number> = [];
-  const where = whereClause(filter, sqliteDialect(params));
+  const where = whereClause(filter, sqliteDialect(db, params));
   const byNodeCategory = db
     .prepare(
       `SELECT node, category, count(*) AS count FROM events WHERE ${where}
@@ -69,7 +61,7 @@ export function countSqlite(db: Database.Database, filter: FilterInput, topSourc
     )
     .all(...params) as NodeCategoryCount[];
   const topParams: Array<string | number> = [];
-  const topWhere = whereClause(filter, sqliteDialect(topParams));
+  const topWhere = whereClause(filter, sqliteDialect(db, topParams));
   const top = db
     .prepare(
       `SELECT source_address AS sourceAddress, count(*) AS count FROM events
