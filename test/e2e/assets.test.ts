@@ -2,7 +2,8 @@
  * The 设备台账 (Assets) page in Chromium against the demo stack: every node of the Nanyang example
  * with the serial read from its (simulated) device, found by serial, model and address; the XLSX
  * download opens with exceljs and holds exactly the rows shown; the CSV download holds every node; a
- * county operator sees its county only; the page reads in English too. Screenshot in
+ * county operator sees its county only; the page reads in English too; a pulled fan is "module
+ * removed" on the node page and in the register's changes, in both languages. Screenshots in
  * test/.artifacts/screenshots.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -139,6 +140,36 @@ describe('设备台账 in the browser', () => {
     await page
       .locator('[data-testid=asset-change][data-change=module-replaced]', { hasText: 'PWR2' })
       .waitFor();
+    await context.close();
+  }, 180_000);
+
+  it('a pulled fan shows as module removed on the node page and in the register, zh-CN then English', async () => {
+    expect(stack.simulator.inject({ kind: 'module-remove', node: 'xichuan-gw', slot: 'FAN1' }).ok).toBe(true);
+    const { context, page } = await newSession(browser);
+    await signIn(page, stack.url, 'city-assets', PASSWORD);
+    await page.goto(`${stack.url}/#/node/xichuan-gw`);
+    const change = page.locator('[data-testid=node-asset-change][data-change=module-removed]');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.waitForSelector('[data-testid=node-asset-history]');
+          return change.count();
+        },
+        { timeout: 120_000, interval: 3_000 },
+      )
+      .toBe(1);
+    expect(await change.innerText()).toMatch(/模块拔出\s*风扇 FAN1（位于 \S+）\s*序列号 2102351931P0\w+/);
+    await page.click('[data-testid=lang]');
+    await expect
+      .poll(() => change.innerText())
+      .toMatch(/Module removed\s*Fan FAN1 \(in \S+\)\s*serial 2102351931P0\w+/);
+    await page.click('header nav a[href="#/assets"]');
+    await page
+      .locator('[data-testid=asset-change][data-change=module-removed]', { hasText: 'Fan FAN1' })
+      .waitFor();
+    await screenshot(page, 'assets-module-removed-en');
+    await page.click('[data-testid=lang]');
     await context.close();
   }, 180_000);
 
