@@ -1,6 +1,6 @@
 /**
  * The console's list of devices seen but not in the inventory (未纳管设备), from `unmanaged.sighting`
- * on the bus. A device the inventory lists (by address, or by name for LLDP and syslog) is never
+ * on the bus. A device the inventory lists (by address, or by name for LLDP) is never
  * kept: rows that match the inventory the console started with are dropped at start, and sightings
  * a collector with an older inventory still sends are ignored. Who sees a row: the whole network's
  * users every row; a subtree's users the LLDP sightings whose reporting node is in their subtree
@@ -12,7 +12,7 @@ import type { Topology } from '../../../inventory';
 import type { Scope } from '../access';
 import type { UnmanagedDevice, UnmanagedTable } from './unmanaged-store';
 
-type Identity = Pick<UnmanagedDevice, 'address' | 'name' | 'chassisId'>;
+type Identity = Pick<UnmanagedDevice, 'source' | 'address' | 'name' | 'chassisId'>;
 
 export class UnmanagedDevices {
   private readonly addresses: ReadonlySet<string>;
@@ -29,9 +29,14 @@ export class UnmanagedDevices {
       log.info({ removed: nowListed.length }, 'devices seen earlier are now in the inventory');
   }
 
-  /** A device the inventory lists: at its address, or named (sysName, HOSTNAME, chassis id) by a node. */
+  /**
+   * A device the inventory lists: at a node's address or, for LLDP, named by a node (sysName, chassis
+   * id). A trap or syslog sender's own name is not trusted: an unknown address claiming a node's
+   * HOSTNAME stays listed, so the claim cannot hide it.
+   */
   inInventory(device: Identity): boolean {
     if (device.address !== null && this.addresses.has(device.address)) return true;
+    if (device.source !== 'lldp') return false;
     return [device.name, device.chassisId].some(
       (name) => name !== null && this.topology.findBySystemName(name) !== undefined,
     );

@@ -61,6 +61,11 @@ describe('unmanaged devices', () => {
     register.unmanaged.observe(sighting({ address: '10.41.3.2', name: 'x' }));
     register.unmanaged.observe(sighting({ address: null, name: 'nanzhao-sw.nanyang.example' }));
     expect(register.unmanaged.list(new Scope(topology, null))).toEqual([]);
+    // a syslog sender's HOSTNAME is its own claim: an unknown address naming a node stays listed
+    register.unmanaged.observe(
+      sighting({ source: 'syslog', address: '127.0.0.9', name: 'ny-core', seenBy: null }),
+    );
+    expect(register.unmanaged.list(new Scope(topology, null)).map((d) => d.name)).toEqual(['ny-core']);
     register.close();
   });
 
