@@ -1,4 +1,5 @@
 import { formatLocal } from './period';
+import { printedReport, printNoteText, type PrintNote } from './print-bounds';
 import { reportTables, type Cell, type ReportTable } from './tables';
 import type { MonthlyReport } from './types';
 
@@ -7,7 +8,13 @@ const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#
 const cellHtml = (cell: Cell): string =>
   cell === null ? '<td class="none">—</td>' : `<td>${escapeHtml(String(cell))}</td>`;
 
-function tableHtml(table: ReportTable): string {
+function noteHtml(note: PrintNote | undefined): string {
+  if (note === undefined) return '';
+  const text = printNoteText(note);
+  return `<p class="bound">${escapeHtml(text.zh)}<br>${escapeHtml(text.en)}</p>\n`;
+}
+
+function tableHtml(table: ReportTable, note: PrintNote | undefined): string {
   const head = table.columns
     .map((label) => `<th>${escapeHtml(label.zh)}<br><span>${escapeHtml(label.en)}</span></th>`)
     .join('');
@@ -16,7 +23,7 @@ function tableHtml(table: ReportTable): string {
       ? `<tr><td colspan="${table.columns.length}" class="none">无 none</td></tr>`
       : table.rows.map((row) => `<tr>${row.map(cellHtml).join('')}</tr>`).join('\n');
   return `<section id="${table.key}"><h2>${escapeHtml(table.title.zh)} <span>${escapeHtml(table.title.en)}</span></h2>
-<table><thead><tr>${head}</tr></thead><tbody>
+${noteHtml(note)}<table><thead><tr>${head}</tr></thead><tbody>
 ${body}
 </tbody></table></section>`;
 }
@@ -33,10 +40,15 @@ const STYLE = `
   th { background: #eef; font-size: 8pt; }
   td.none { color: #999; }
   .meta { color: #333; }
+  .bound { color: #333; margin: 0 0 4pt; }
 `;
 
-/** A self-contained HTML page of the report: what the PDF is printed from. */
-export function renderHtml(report: MonthlyReport): string {
+/**
+ * A self-contained HTML page of the report: what the PDF is printed from. A large network's node
+ * and outage tables are shortened for print (print-bounds.ts), each saying so.
+ */
+export function renderHtml(full: MonthlyReport): string {
+  const { report, notes } = printedReport(full);
   const scope = report.scope === null ? '全网 whole network' : `${report.scope.name} (${report.scope.root})`;
   const generated = formatLocal(report.generatedAtMs, report.period.utcOffsetMin);
   return `<!doctype html>
@@ -46,6 +58,13 @@ export function renderHtml(report: MonthlyReport): string {
 <p class="meta">月份 Month: ${report.period.month} · 范围 Scope: ${escapeHtml(scope)} · 生成 Generated: ${generated}<br>
 维护窗口与计划工作不计入可用率，单独列出。Maintenance windows and planned work are excluded and listed as such.
 下级节点因上级中断而不可达时，计入上级（根因）。A node cut off by a node above it counts against that node (the root cause).</p>
-${reportTables(report).map(tableHtml).join('\n')}
+${reportTables(report)
+  .map((table) =>
+    tableHtml(
+      table,
+      notes.find((note) => note.table === table.key),
+    ),
+  )
+  .join('\n')}
 </body></html>`;
 }

@@ -9,7 +9,7 @@
  *   await influx.destroy();  // stop and delete the temp folder
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,16 +113,18 @@ async function waitForPing(
 
 /**
  * Start influxd on free loopback ports with a fresh temp data folder (under `baseDir`, default the
- * OS temp dir; benchmarks pass /dev/shm to take disk noise out of the numbers).
+ * OS temp dir; benchmarks pass /dev/shm to take disk noise out of the numbers), or in `keptDir`
+ * (made 0700 if missing, its data reused and never deleted: a benchmark's cached load).
  */
 export async function startInfluxd(
-  opts: { startTimeoutMs?: number; baseDir?: string } = {},
+  opts: { startTimeoutMs?: number; baseDir?: string; keptDir?: string } = {},
 ): Promise<Influxd> {
   if (!existsSync(INFLUXD_BIN)) {
     throw new Error(`${INFLUXD_BIN} not found: install Debian's influxdb package (apt-get install influxdb)`);
   }
   const startTimeoutMs = opts.startTimeoutMs ?? 20_000;
-  const dir = mkdtempSync(join(opts.baseDir ?? tmpdir(), 'egov-influxd-'));
+  const dir = opts.keptDir ?? mkdtempSync(join(opts.baseDir ?? tmpdir(), 'egov-influxd-'));
+  if (opts.keptDir !== undefined) mkdirSync(dir, { recursive: true, mode: 0o700 });
   const port = await freePort();
   let rpcPort = await freePort();
   while (rpcPort === port) rpcPort = await freePort();
@@ -173,7 +175,7 @@ export async function startInfluxd(
     destroy: async () => {
       await stop();
       process.removeListener('exit', killOnExit);
-      rmSync(dir, { recursive: true, force: true });
+      if (opts.keptDir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
