@@ -49,14 +49,21 @@ export interface ChecksSetup {
   stateDir: string;
 }
 
+/** The running checks; a state directory that cannot hold the baselines is one clear line and exit 1. */
 export async function startChecks(setup: ChecksSetup): Promise<RunningServiceChecks> {
   const { startServiceChecks } = await import('../../collector');
-  return startServiceChecks({
-    checks: setup.checks,
-    store: setup.store,
-    bus: setup.bus,
-    logger: setup.logger,
-    stateDir: setup.stateDir,
-    ...(setup.owns ? { owns: setup.owns } : {}),
-  });
+  try {
+    return startServiceChecks({
+      checks: setup.checks,
+      store: setup.store,
+      bus: setup.bus,
+      logger: setup.logger,
+      stateDir: setup.stateDir,
+      ...(setup.owns ? { owns: setup.owns } : {}),
+    });
+  } catch (error) {
+    return fail(
+      `--state-dir ${setup.stateDir}: cannot keep the checks' baselines: ${(error as Error).message}`,
+    );
+  }
 }

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AssetChangeEvent } from '../../domain';
 import { alertSummaryIn } from '../../domain';
-import { alertsOf } from './security-support';
+import { alertsOf, rulesWith } from './security-support';
 import { harness, n, type Harness } from './support';
 
 let h: Harness;
@@ -36,7 +36,7 @@ function presence(
 }
 
 describe('asset-change: parts inserted and removed', () => {
-  it('grades a removal by the part: power supply and fan major, line card minor, optic warning', async () => {
+  it('grades a removal by the part: power supply and fan major, a board minor, an optic warning', async () => {
     h = await harness();
     h.bus.publish(presence('module-removed', 'powerSupply', 'PWR2', 'PSU2'));
     h.bus.publish(presence('module-removed', 'fan', 'FAN1', 'FAN1S'));
@@ -51,6 +51,18 @@ describe('asset-change: parts inserted and removed', () => {
       'GE0/0/1': 'warning',
       'GE0/0/2': 'info',
     });
+  });
+
+  it('a rules file overrides one class and keeps the defaults of the others', async () => {
+    h = await harness({
+      rules: rulesWith(
+        '  - { id: asset-change, kind: asset-change, severity: info, removed: { fan: critical } }',
+      ),
+    });
+    h.bus.publish(presence('module-removed', 'fan', 'FAN1', 'FAN1S'));
+    h.bus.publish(presence('module-removed', 'powerSupply', 'PWR2', 'PSU2'));
+    const bySlot = Object.fromEntries(alertsOf(h, RULE).map((a) => [String(a.params.slotName), a.severity]));
+    expect(bySlot).toEqual({ FAN1: 'critical', PWR2: 'major' });
   });
 
   it('says what was removed in zh-CN and English', async () => {

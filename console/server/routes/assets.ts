@@ -1,6 +1,6 @@
 /**
  * The asset register (设备台账) of the caller's subtree: the list, the changes (module replaced,
- * firmware upgraded) and an XLSX/CSV export of the same rows the page filters. A county operator
+ * inserted or removed, firmware upgraded) and an XLSX/CSV export of the same rows the page filters. A county operator
  * sees and exports only its county's nodes; the export is audited.
  */
 import { z } from 'zod';
@@ -92,7 +92,7 @@ export const assetRoutes = [
     method: 'get',
     path: '/api/assets/changes',
     summary:
-      'Module-replaced and firmware-upgraded changes of the caller’s nodes (or one node), newest first',
+      'Module replaced, firmware upgraded, module inserted and module removed changes of the caller’s nodes (or one node), newest first',
     tag: 'assets',
     permission: 'read',
     query: changesQuerySchema,
