@@ -1,7 +1,7 @@
 /**
  * The asset register (设备台账) of the caller's subtree: the list, the changes (module replaced,
- * inserted or removed, firmware upgraded) and an XLSX/CSV export of the same rows the page filters. A county operator
- * sees and exports only its county's nodes; the export is audited.
+ * inserted or removed, firmware upgraded) and an XLSX/CSV export of the same rows the page filters.
+ * A county operator sees and exports only its county's nodes; the export is audited.
  */
 import { z } from 'zod';
 import {
