@@ -45,6 +45,15 @@ export interface CoreOptions {
   onCommitted: (events: CommittedBatch) => void;
   /** Ask the host to call tick() soon (outage correlation batches events arriving together). */
   requestTick: () => void;
+  /** Ask the host to call settle() soon, whatever its timers: bus events wait for it to be committed. */
+  requestFlush: () => void;
+}
+
+/** A bus event routed but not yet committed: its id is written with the state it changed. */
+interface PendingEvent {
+  id: string;
+  atMs: number;
+  committed: () => void;
 }
 
 export class AlertCore {
@@ -65,6 +74,8 @@ export class AlertCore {
   private nextCheckpointMs = 0;
   private nextPruneMs = 0;
   private nextSilenceCheckMs = 0;
+  private pendingEvents: PendingEvent[] = [];
+  private deferring = false;
 
   constructor(private readonly options: CoreOptions) {
     const { topology, rules } = options;
@@ -159,29 +170,56 @@ export class AlertCore {
   }
 
   /**
-   * Persist the batch (alerts and change events) and hand it on. The engine's conditions are saved
-   * with every batch that changes alerts, and otherwise at most once a second (and on stop): a crash
-   * can lose at most a second of not-yet-alerting evidence, which the collector re-reports.
+   * Persist the batch (alerts and change events) and hand it on, in one transaction with the ids of
+   * the bus events routed since the last commit. The engine's conditions are saved with every batch
+   * that changes alerts or carries event ids, and otherwise at most once a second (and on stop): a
+   * crash loses nothing an event id was committed for; events without an id (in-process bus) can
+   * lose at most a second of not-yet-alerting evidence, which the collector re-reports.
    */
   commit(force = false): void {
     const nowMs = this.clock();
     const changes = this.alerts.pendingChanges();
-    if (this.dirty.conditions && (force || changes > 0 || nowMs - this.conditionsSavedMs >= 1000)) {
-      this.store.setMeta('conditions', JSON.stringify(this.snapshot()));
+    const events = this.pendingEvents;
+    const saveConditions =
+      this.dirty.conditions &&
+      (force || changes > 0 || events.length > 0 || nowMs - this.conditionsSavedMs >= 1000);
+    if (!saveConditions && changes === 0 && events.length === 0) return;
+    this.pendingEvents = [];
+    const batch = changes > 0 ? this.alerts.takeBatch() : [];
+    this.store.transaction(() => {
+      if (saveConditions) this.store.setMeta('conditions', JSON.stringify(this.snapshot()));
+      this.store.record(batch);
+      this.store.recordHandled(events);
+    });
+    if (saveConditions) {
       this.dirty.conditions = false;
       this.conditionsSavedMs = nowMs;
     }
-    if (changes === 0) return;
-    const batch = this.alerts.takeBatch();
-    this.store.record(batch);
-    this.options.onCommitted(batch);
+    if (batch.length > 0) this.options.onCommitted(batch);
+    for (const event of events) event.committed();
   }
 
   // ---------------------------------------------------------------- inputs
 
+  /**
+   * Run a bus handler for the event `id` without committing: its effect, and `id`, are written by
+   * the next step's commit (the host's flush, soon), and `committed` runs after that transaction.
+   */
+  handleOnce(id: string, atMs: number, handle: () => void, committed: () => void): void {
+    this.deferring = true;
+    try {
+      handle();
+    } finally {
+      this.deferring = false;
+    }
+    this.pendingEvents.push({ id, atMs, committed });
+    this.options.requestFlush();
+  }
+
   handle(event: BusEvent): void {
     const node = aboutNode(event);
     if (node === null || this.known(node)) this.route(event);
+    if (this.deferring) return;
     this.commit();
     if (!this.dirty.outages) return;
     // Interface news (a port went down or came back) is correlated at once while little is down;
@@ -249,8 +287,7 @@ export class AlertCore {
 
   /** Correlate what just arrived and publish it: the short path the host runs right after events. */
   settle(): void {
-    if (!this.dirty.outages) return;
-    this.reconcileOutages(this.clock());
+    if (this.dirty.outages) this.reconcileOutages(this.clock());
     this.commit();
   }
 

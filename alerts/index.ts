@@ -11,6 +11,7 @@ import {
   type Silence,
 } from '../domain';
 import { AlertCore, type ActionResult } from './engine';
+import { EngineHandledLog } from './handled-events';
 import {
   OutboxWorker,
   planNotifications,
@@ -222,6 +223,7 @@ function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const handlers = new Set<(event: AlertChangeEvent) => void>();
   let stopped = false;
   let tickRequested = false;
+  let flushRequested = false;
 
   const deliverSoon = () => {
     if (!autoTick || stopped) return;
@@ -244,6 +246,14 @@ function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       for (const { event, atMs } of batch) options.bus.publish({ type: 'alert', timeMs: atMs, ...event });
       for (const { event } of batch) for (const handler of handlers) handler(event);
     },
+    requestFlush: () => {
+      if (flushRequested || stopped) return;
+      flushRequested = true;
+      setImmediate(() => {
+        flushRequested = false;
+        if (!stopped) core.settle();
+      });
+    },
     requestTick: () => {
       if (!autoTick || tickRequested || stopped) return;
       tickRequested = true;
@@ -254,9 +264,13 @@ function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     },
   });
 
-  const unsubscribe = options.bus.subscribeAll((event) => {
-    if (event.type !== 'alert') core.handle(event);
-  });
+  // Over JetStream the event ids are committed with the engine's state (handled-events.ts).
+  const unsubscribe = options.bus.subscribeAll(
+    (event) => {
+      if (event.type !== 'alert') core.handle(event);
+    },
+    { handled: new EngineHandledLog(store, core) },
+  );
   const timers: NodeJS.Timeout[] = [];
   if (autoTick) {
     timers.push(setInterval(() => core.tick(), options.tickMs ?? 250));

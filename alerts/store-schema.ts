@@ -32,4 +32,13 @@ export const ALERT_STORE_MIGRATIONS: readonly Migration[] = [
     description: 'alerts, change events, acks, silences, notification outbox',
     up: (db) => db.exec(SCHEMA_V1),
   },
+  {
+    version: 2,
+    description: 'bus event ids the engine handled, committed with the state they changed',
+    up: (db) =>
+      db.exec(`
+CREATE TABLE IF NOT EXISTS handled_events (id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS handled_events_at ON handled_events(at_ms);
+`),
+  },
 ];

@@ -136,6 +136,9 @@ export class AlertStore {
         'UPDATE outbox SET attempts = attempts + 1, next_attempt_ms = ?, last_error = ? WHERE id = ?',
       ),
       allOutbox: db.prepare<[], RawOutboxRow>('SELECT * FROM outbox ORDER BY id'),
+      handledHas: db.prepare<[string], { n: number }>('SELECT 1 AS n FROM handled_events WHERE id = ?'),
+      handledInsert: db.prepare('INSERT OR IGNORE INTO handled_events (id, at_ms) VALUES (?, ?)'),
+      handledPrune: db.prepare('DELETE FROM handled_events WHERE at_ms < ?'),
     };
     this.recordTx = db.transaction((changes: ReadonlyArray<{ event: AlertChangeEvent; atMs: number }>) => {
       const latest = new Map<string, { alert: Alert; body: string }>();
@@ -150,6 +153,24 @@ export class AlertStore {
       const last = changes.at(-1);
       if (last) this.statements.setMeta.run('seq', String(last.event.seq));
     });
+  }
+
+  /** Run `step` in one transaction: the engine's writes of one step commit together, or none does. */
+  transaction(step: () => void): void {
+    this.db.transaction(step)();
+  }
+
+  /** Whether a bus event id is among those the engine handled (committed with their effects). */
+  hasHandled(id: string): boolean {
+    return this.statements.handledHas.get(id) !== undefined;
+  }
+
+  recordHandled(ids: ReadonlyArray<{ id: string; atMs: number }>): void {
+    for (const { id, atMs } of ids) this.statements.handledInsert.run(id, atMs);
+  }
+
+  pruneHandledBefore(atMs: number): number {
+    return this.statements.handledPrune.run(atMs).changes;
   }
 
   /** Write alert copies and their change events atomically (one transaction per engine step). */

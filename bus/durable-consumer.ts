@@ -74,6 +74,14 @@ export async function consumeDurable(
   await ensureConsumer(manager, s);
   const consumer = await js.consumers.get(s.stream, s.name);
   const states = new SupersededStates();
+  const acknowledge = (message: JsMsg) => {
+    try {
+      message.ack();
+    } catch {
+      // The connection closed between the commit and the ack (a shutdown): the server redelivers
+      // the event and the handled log, which has its id, acknowledges it without handling it again.
+    }
+  };
   const deliver = (message: JsMsg) => {
     const id = `${s.name}/${eventIdOf(s.stream, message)}`;
     if (s.handled.has(id)) {
@@ -95,14 +103,18 @@ export async function consumeDurable(
       return;
     }
     try {
-      s.handled.handleOnce(id, Date.now(), () => s.handler(event));
+      s.handled.handleOnce(
+        id,
+        Date.now(),
+        () => s.handler(event),
+        () => acknowledge(message),
+      );
     } catch (error) {
       // Not acknowledged: redelivered after ack_wait. A throwing handler is a bug (STYLE.md).
       s.onError(error instanceof Error ? error : new Error(String(error)));
       return;
     }
     counts.handled++;
-    message.ack();
   };
   return consumer.consume({ max_messages: 256, callback: deliver });
 }

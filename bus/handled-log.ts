@@ -8,10 +8,13 @@ import { openPrivateDatabase } from '../common';
 export interface HandledLog {
   has(id: string): boolean;
   /**
-   * Run `handle` and remember `id` as one step. In the SQLite log this is one transaction: a handler
-   * whose effect is written to `database` commits with the record, or neither does.
+   * Run `handle` and remember `id` as one step, then call `committed` once the id is durable (the
+   * consumer acknowledges the event then). In the SQLite log this is one transaction: a handler
+   * whose effect is written to `database` commits with the record, or neither does. A log kept by
+   * the handler's own state (the alert engine's) may commit later, with the state the handler
+   * changed, and call `committed` then.
    */
-  handleOnce(id: string, atMs: number, handle: () => void): void;
+  handleOnce(id: string, atMs: number, handle: () => void, committed: () => void): void;
   /** Forget ids older than this: the stream no longer holds their events, so they cannot return. */
   forgetBefore(ms: number): void;
   close(): void;
@@ -27,8 +30,14 @@ export class RecentIds implements HandledLog {
     return this.ids.has(id);
   }
 
-  handleOnce(id: string, atMs: number, handle: () => void): void {
+  handleOnce(id: string, atMs: number, handle: () => void, committed: () => void): void {
     handle();
+    this.remember(id, atMs);
+    committed();
+  }
+
+  /** Remember an id handled elsewhere (committed by a durable log). */
+  remember(id: string, atMs: number): void {
     this.ids.set(id, atMs);
     if (this.ids.size > this.capacity) {
       const oldest = this.ids.keys().next();
@@ -73,12 +82,13 @@ export class SqliteHandledLog implements HandledLog {
     return this.recent.has(id) || this.lookup.get(id) !== undefined;
   }
 
-  handleOnce(id: string, atMs: number, handle: () => void): void {
+  handleOnce(id: string, atMs: number, handle: () => void, committed: () => void): void {
     this.database.transaction(() => {
       handle();
       this.insert.run(id, atMs);
     })();
-    this.recent.handleOnce(id, atMs, () => undefined);
+    this.recent.remember(id, atMs);
+    committed();
   }
 
   forgetBefore(ms: number): void {

@@ -2,7 +2,7 @@ import type { EventBus } from './event-bus';
 import { InProcessBus } from './in-process-bus';
 import { openEventBus as openWith, type NatsBusOptions } from './nats-bus';
 
-export type { EventBus, Unsubscribe } from './event-bus';
+export type { EventBus, SubscribeOptions, Unsubscribe } from './event-bus';
 export { InProcessBus } from './in-process-bus';
 export { NatsBus, type JetStreamOptions, type NatsBusOptions, type NatsBusStats } from './nats-bus';
 export { redactNatsUrl, type NatsAccount, type NatsTls } from './nats-connection';

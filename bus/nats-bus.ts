@@ -10,7 +10,7 @@ import {
 import type { BusEvent, BusEventOf, BusEventType } from '../domain';
 import { consumeDurable, type ConsumerCounts } from './durable-consumer';
 import { DURABLE_TYPES, isDurable } from './durable-events';
-import type { EventBus, Unsubscribe } from './event-bus';
+import type { EventBus, SubscribeOptions, Unsubscribe } from './event-bus';
 import { DEFAULT_STREAM_LIMITS, ensureEventStream, type EventStreamLimits } from './event-stream';
 import { RecentIds, type HandledLog } from './handled-log';
 import { JetStreamOutbox, type OutboxStats } from './jetstream-outbox';
@@ -50,6 +50,8 @@ interface JetStreamSide {
   consumer: string | undefined;
   ackWaitS: number;
   handled: HandledLog;
+  /** Every log ids are kept in: the bus's own and those subscribers brought (pruned together). */
+  logs: Set<HandledLog>;
   pruneTimer: NodeJS.Timeout;
 }
 
@@ -120,12 +122,12 @@ export class NatsBus implements EventBus {
     return this.listen(`${this.prefix}.${type}`, untyped);
   }
 
-  subscribeAll(handler: (event: BusEvent) => void): Unsubscribe {
+  subscribeAll(handler: (event: BusEvent) => void, options: SubscribeOptions = {}): Unsubscribe {
     if (this.jetstream?.consumer === undefined) return this.listen(`${this.prefix}.>`, handler);
     const live = (this.allTypes().filter((type) => !isDurable(type)) as string[]).map((type) =>
       this.listen(`${this.prefix}.${type}`, handler),
     );
-    const stored = this.durable(`${this.prefix}.>`, 'all', handler);
+    const stored = this.durable(`${this.prefix}.>`, 'all', handler, options.handled);
     return () => {
       live.forEach((unsubscribe) => unsubscribe());
       stored();
@@ -185,9 +187,16 @@ export class NatsBus implements EventBus {
     return n === 0 ? base : `${base}_${n}`;
   }
 
-  private durable(subject: string, kind: string, handler: (event: BusEvent) => void): Unsubscribe {
+  private durable(
+    subject: string,
+    kind: string,
+    handler: (event: BusEvent) => void,
+    ownLog?: HandledLog,
+  ): Unsubscribe {
     const side = this.jetstream;
     if (!side) throw new Error('durable subscription without JetStream');
+    // A subscriber's own log is pruned with the bus's (its owner closes it).
+    if (ownLog) side.logs.add(ownLog);
     const started = consumeDurable(
       side.js,
       side.manager,
@@ -197,7 +206,7 @@ export class NatsBus implements EventBus {
         subject,
         ackWaitS: side.ackWaitS,
         inactiveAfterS: side.limits.maxAgeS,
-        handled: side.handled,
+        handled: ownLog ?? side.handled,
         handler,
         onError: this.onError,
       },
@@ -209,6 +218,7 @@ export class NatsBus implements EventBus {
     this.durables.add(started);
     return () => {
       // The durable consumer stays on the server: a later subscription of that name resumes it.
+      if (ownLog) side.logs.delete(ownLog);
       this.durables.delete(started);
       void started.then((messages) => messages?.close());
     };
@@ -259,8 +269,11 @@ async function openJetStream(
   const limits = { ...wanted, stream: await ensureEventStream(manager, prefix, wanted) };
   const js = connection.jetstream();
   const handled = options.handledLog ?? new RecentIds();
+  const logs = new Set<HandledLog>([handled]);
   // An id older than the stream's max age cannot be redelivered: forget it.
-  const pruneTimer = setInterval(() => handled.forgetBefore(Date.now() - limits.maxAgeS * 1000), 60_000);
+  const pruneTimer = setInterval(() => {
+    for (const log of logs) log.forgetBefore(Date.now() - limits.maxAgeS * 1000);
+  }, 60_000);
   pruneTimer.unref();
   return {
     js,
@@ -270,6 +283,7 @@ async function openJetStream(
     consumer: options.consumer,
     ackWaitS: options.ackWaitS ?? 10,
     handled,
+    logs,
     pruneTimer,
   };
 }

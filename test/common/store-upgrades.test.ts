@@ -62,13 +62,15 @@ test('alert store: alerts, acks and the outbox survive the upgrade', () => {
       db.prepare('SELECT id, status, body FROM alerts').all(),
       db.prepare('SELECT comment FROM acks').all(),
       db.prepare('SELECT dedup_key, status FROM outbox').all(),
+      db.prepare('SELECT id FROM handled_events').all(),
     ]),
   ).toEqual({
-    version: 1,
+    version: 2,
     read: [
       [{ id: 'a1', status: 'firing', body: '{"id":"a1"}' }],
       [{ comment: '在处理' }],
       [{ dedup_key: 'k1', status: 'pending' }],
+      [],
     ],
   });
   stampedNewer(path);

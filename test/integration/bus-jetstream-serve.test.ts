@@ -97,10 +97,11 @@ describe('egov-noc serve on JetStream', () => {
       return body.alerts.some((alert) => alert.node === node || alert.impacted.includes(asNodeId(node)));
     };
     await expect.poll(() => openFor('xichuan-gw'), { timeout: 30_000, interval: 250 }).toBe(true);
-    const handled = new Database(join(dir, 'state', 'bus-handled.sqlite'), { readonly: true });
-    const ids = handled.prepare("SELECT count(*) AS n FROM handled WHERE id LIKE 'console_all/%'").get() as {
-      n: number;
-    };
+    // The alert engine keeps the ids it handled in its own store, committed with the alerts.
+    const handled = new Database(join(dir, 'state', 'alerts.sqlite'), { readonly: true });
+    const ids = handled
+      .prepare("SELECT count(*) AS n FROM handled_events WHERE id LIKE 'console_all/%'")
+      .get() as { n: number };
     handled.close();
     expect(ids.n).toBeGreaterThanOrEqual(1);
     await killed(second.child);
