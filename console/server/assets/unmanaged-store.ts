@@ -37,19 +37,11 @@ INSERT OR IGNORE INTO unmanaged_evicted (id, count) VALUES (1, 0);
   },
 };
 
-export interface UnmanagedDevice {
+/** A row: the sightings of one device added up (count, first and last seen), and its dismissal. */
+export type UnmanagedDevice = Omit<UnmanagedSightingEvent, 'type' | 'timeMs'> & {
   id: number;
-  source: SightingSource;
-  address: string | null;
-  name: string | null;
-  chassisId: string | null;
-  seenBy: { node: NodeId; ifName: string; remotePort: string } | null;
-  count: number;
-  firstSeenMs: number;
-  lastSeenMs: number;
-  proposal: string;
   dismissed: { by: string; atMs: number } | null;
-}
+};
 
 interface UnmanagedRow {
   id: number;
