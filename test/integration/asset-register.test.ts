@@ -8,9 +8,8 @@
  * the XLSX export opens with exceljs and holds every node, the CSV parses; a county operator sees and
  * exports its county only; a restarted console keeps the register and its changes.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseString } from '@fast-csv/parse';
@@ -18,10 +17,16 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssetChangesResponse, AssetsResponse } from '../../console/shared/index';
 import type { Alert } from '../../domain';
+import {
+  consoleCookie,
+  freeTcpPort,
+  runEgovNoc,
+  startEgovNoc,
+  type RunningCommand,
+} from '../support/egov-noc-cli';
 import { startNatsServer } from '../support/nats-server';
 import { waitUntil } from '../support/wait';
 
-const BIN = resolve('bin/egov-noc.js');
 const INVENTORY = resolve('configs/examples/nanyang.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'egov-assets-'));
 const stateDir = join(dir, 'console');
@@ -30,47 +35,11 @@ const children: ChildProcess[] = [];
 const PASSWORD = 'Asset-Register-2026!';
 let nats: Awaited<ReturnType<typeof startNatsServer>>;
 let port: number;
-let serve: ReturnType<typeof start>;
-
-function start(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn', EGOV_NOC_JETSTREAM: 'on' },
-  });
-  children.push(child);
-  const out = { stdout: '', stderr: '' };
-  child.stdout?.on('data', (c: Buffer) => (out.stdout += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out.stderr += c.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, out, exited };
-}
-
-function cli(args: string[]): string {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`egov-noc ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-}
-
-async function freeTcpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+let serve: RunningCommand;
 
 const cookies = new Map<string, string>();
 async function signIn(username: string): Promise<void> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  expect(response.status).toBe(200);
-  const cookie = response.headers.get('set-cookie')?.split(';')[0];
-  if (!cookie) throw new Error('no session cookie');
-  cookies.set(username, cookie);
+  cookies.set(username, await consoleCookie(port, username, PASSWORD));
 }
 
 function get(user: string, path: string): Promise<Response> {
@@ -84,11 +53,11 @@ async function json<T>(user: string, path: string): Promise<T> {
 }
 
 function startServe() {
-  const started = start(['serve', '--config', join(dir, 'serve.yaml')]);
+  const started = startEgovNoc(['serve', '--config', join(dir, 'serve.yaml')], children);
   return started;
 }
 
-async function serveReady(started: ReturnType<typeof start>): Promise<void> {
+async function serveReady(started: RunningCommand): Promise<void> {
   await waitUntil(
     () => `the console to listen (stderr: ${started.out.stderr.slice(-400)})`,
     () => started.out.stdout.includes('egov-noc console on'),
@@ -109,15 +78,10 @@ beforeAll(async () => {
   nats = await startNatsServer(undefined, { jetstream: join(dir, 'js') });
   port = await freeTcpPort();
   const manifest = join(dir, 'm.json');
-  const sim = start([
-    'simulate',
-    '--inventory',
-    INVENTORY,
-    '--manifest',
-    manifest,
-    '--control-file',
-    controlFile,
-  ]);
+  const sim = startEgovNoc(
+    ['simulate', '--inventory', INVENTORY, '--manifest', manifest, '--control-file', controlFile],
+    children,
+  );
   await waitUntil('the simulator manifest', () => existsSync(manifest) && sim.out.stdout.includes('agents'), {
     timeoutMs: 60_000,
     intervalMs: 100,
@@ -146,7 +110,7 @@ beforeAll(async () => {
     ].join('\n'),
   );
   writeFileSync(join(dir, 'password'), `${PASSWORD}\n`, { mode: 0o600 });
-  cli([
+  runEgovNoc([
     'user',
     'add',
     '--state',
@@ -158,7 +122,7 @@ beforeAll(async () => {
     '--password-file',
     join(dir, 'password'),
   ]);
-  cli([
+  runEgovNoc([
     'user',
     'add',
     '--state',
@@ -177,7 +141,7 @@ beforeAll(async () => {
   // The console first, so its durable consumer exists before the collector publishes.
   serve = startServe();
   await serveReady(serve);
-  start(['collect', '--config', join(dir, 'collect.yaml')]);
+  startEgovNoc(['collect', '--config', join(dir, 'collect.yaml')], children);
   await signIn('city-viewer');
   await signIn('nz-op');
 }, 180_000);
@@ -221,7 +185,7 @@ describe('asset register (egov-noc serve + collect + simulate over NATS)', () =>
       .find((r) => r.node === 'nanzhao-gw')
       ?.modules.find((m) => m.name === 'PWR2')?.serial;
     expect(oldSerial).toBeTruthy();
-    expect(cli(['fault', 'module-swap', 'nanzhao-gw', 'PWR2', '--control-file', controlFile])).toMatch(
+    expect(runEgovNoc(['fault', 'module-swap', 'nanzhao-gw', 'PWR2', '--control-file', controlFile])).toMatch(
       /module-swap nanzhao-gw PWR2/,
     );
     const change = await waitUntil(
@@ -258,7 +222,7 @@ describe('asset register (egov-noc serve + collect + simulate over NATS)', () =>
   }, 150_000);
 
   it('a firmware upgrade becomes a "firmware upgraded" change', async () => {
-    cli(['fault', 'firmware-upgrade', 'xichuan-gw', '--control-file', controlFile]);
+    runEgovNoc(['fault', 'firmware-upgrade', 'xichuan-gw', '--control-file', controlFile]);
     const changes = await waitUntil(
       'the firmware-upgraded changes',
       async () => {
@@ -285,9 +249,9 @@ describe('asset register (egov-noc serve + collect + simulate over NATS)', () =>
       .find((r) => r.node === 'fangcheng-gw')
       ?.modules.find((m) => m.name === 'FAN1')?.serial;
     expect(fanSerial).toBeTruthy();
-    expect(cli(['fault', 'module-remove', 'fangcheng-gw', 'FAN1', '--control-file', controlFile])).toMatch(
-      /module-remove fangcheng-gw FAN1/,
-    );
+    expect(
+      runEgovNoc(['fault', 'module-remove', 'fangcheng-gw', 'FAN1', '--control-file', controlFile]),
+    ).toMatch(/module-remove fangcheng-gw FAN1/);
     const removed = await waitUntil(
       'the module-removed change',
       async () => (await changesOf('fangcheng-gw')).find((c) => c.change === 'module-removed'),
@@ -315,8 +279,8 @@ describe('asset register (egov-noc serve + collect + simulate over NATS)', () =>
     });
     expect(removal.summary).toContain('模块拔出：风扇 FAN1');
 
-    cli(['fault', 'module-insert', 'fangcheng-gw', 'FAN1', '--control-file', controlFile]);
-    cli(['fault', 'module-insert', 'fangcheng-gw', '--control-file', controlFile]);
+    runEgovNoc(['fault', 'module-insert', 'fangcheng-gw', 'FAN1', '--control-file', controlFile]);
+    runEgovNoc(['fault', 'module-insert', 'fangcheng-gw', '--control-file', controlFile]);
     const inserted = await waitUntil(
       'the module-inserted changes',
       async () => {

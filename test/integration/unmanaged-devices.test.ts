@@ -7,20 +7,25 @@
  * lists all three (a Nanzhao operator only the LLDP one); once rogue-sw is added to the inventory and
  * the console and collector restart with it, its entry is gone and the others stay.
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssetsResponse, UnmanagedDevicesResponse } from '../../console/shared/index';
+import {
+  consoleCookie,
+  freeTcpPort,
+  runEgovNoc,
+  startEgovNoc,
+  type RunningCommand,
+} from '../support/egov-noc-cli';
 import { startNatsServer } from '../support/nats-server';
 import { freeUdpPort } from '../support/snmpd';
 import { waitUntil } from '../support/wait';
 
 const run = promisify(execFile);
-const BIN = resolve('bin/egov-noc.js');
 const EXAMPLE = resolve('configs/examples/nanyang.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'egov-unmanaged-'));
 const stateDir = join(dir, 'console');
@@ -30,8 +35,8 @@ let nats: Awaited<ReturnType<typeof startNatsServer>>;
 let port: number;
 let trapPort: number;
 let syslogPort: number;
-let serve: ReturnType<typeof start>;
-let collect: ReturnType<typeof start>;
+let serve: RunningCommand;
+let collect: RunningCommand;
 
 const ROGUE_NODE =
   '  - { id: "rogue-sw", name: "rogue-sw", tier: "county", zone: "internal", role: "switch", vendor: "h3c", model: "S5130S-28S-EI", address: "10.41.3.99", credentials: "ny-v2c", parent: "nanzhao-sw", location: "南召县网络中心", ports: 8 }';
@@ -51,33 +56,6 @@ function writeInventory(path: string, withRogue: boolean): void {
     lines.splice(lines.indexOf('links:') + 1, 0, ROGUE_LINK);
   }
   writeFileSync(path, lines.join('\n'));
-}
-
-function start(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn', EGOV_NOC_JETSTREAM: 'on' },
-  });
-  children.push(child);
-  const out = { stdout: '', stderr: '' };
-  child.stdout?.on('data', (c: Buffer) => (out.stdout += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out.stderr += c.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, out, exited };
-}
-
-function cli(args: string[]): void {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`egov-noc ${args.join(' ')}: ${result.stderr}`);
-}
-
-async function freeTcpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** The simulator's manifest without rogue-sw, for a collector whose inventory lacks it. */
@@ -116,8 +94,8 @@ function writeConfigs(inventory: string, manifest: string): void {
   );
 }
 
-async function startServe(): Promise<ReturnType<typeof start>> {
-  const started = start(['serve', '--config', join(dir, 'serve.yaml')]);
+async function startServe(): Promise<RunningCommand> {
+  const started = startEgovNoc(['serve', '--config', join(dir, 'serve.yaml')], children);
   await waitUntil(
     () => `the console to listen (stderr: ${started.out.stderr.slice(-400)})`,
     () => started.out.stdout.includes('egov-noc console on'),
@@ -126,16 +104,19 @@ async function startServe(): Promise<ReturnType<typeof start>> {
   return started;
 }
 
-async function startCollect(): Promise<ReturnType<typeof start>> {
-  const started = start([
-    'collect',
-    '--config',
-    join(dir, 'collect.yaml'),
-    '--trap-port',
-    String(trapPort),
-    '--syslog-port',
-    String(syslogPort),
-  ]);
+async function startCollect(): Promise<RunningCommand> {
+  const started = startEgovNoc(
+    [
+      'collect',
+      '--config',
+      join(dir, 'collect.yaml'),
+      '--trap-port',
+      String(trapPort),
+      '--syslog-port',
+      String(syslogPort),
+    ],
+    children,
+  );
   await waitUntil(
     () => `the collector's syslog receiver (stderr: ${started.out.stderr.slice(-400)})`,
     () => started.out.stdout.includes('syslog listening on'),
@@ -144,20 +125,14 @@ async function startCollect(): Promise<ReturnType<typeof start>> {
   return started;
 }
 
-async function stop(started: ReturnType<typeof start>): Promise<void> {
+async function stop(started: RunningCommand): Promise<void> {
   started.child.kill('SIGTERM');
   await started.exited;
 }
 
 const cookies = new Map<string, string>();
 async function signIn(username: string): Promise<void> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  expect(response.status).toBe(200);
-  cookies.set(username, response.headers.get('set-cookie')?.split(';')[0] ?? '');
+  cookies.set(username, await consoleCookie(port, username, PASSWORD));
 }
 
 async function unmanaged(user: string): Promise<UnmanagedDevicesResponse['devices']> {
@@ -176,7 +151,10 @@ beforeAll(async () => {
   writeInventory(join(dir, 'with-rogue.yaml'), true);
   writeInventory(join(dir, 'inventory.yaml'), false);
   const manifest = join(dir, 'm.json');
-  const sim = start(['simulate', '--inventory', join(dir, 'with-rogue.yaml'), '--manifest', manifest]);
+  const sim = startEgovNoc(
+    ['simulate', '--inventory', join(dir, 'with-rogue.yaml'), '--manifest', manifest],
+    children,
+  );
   await waitUntil('the simulator manifest', () => existsSync(manifest) && sim.out.stdout.includes('agents'), {
     timeoutMs: 60_000,
     intervalMs: 100,
@@ -188,7 +166,7 @@ beforeAll(async () => {
     ['city-op', null],
     ['nz-op', 'nanzhao-gw'],
   ] as const)
-    cli([
+    runEgovNoc([
       'user',
       'add',
       '--state',

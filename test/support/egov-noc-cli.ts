@@ -1,0 +1,58 @@
+/**
+ * `egov-noc` as the deployed path runs it, for integration tests: each command a child process
+ * (stdout and stderr collected, killed at the end), one-shot commands that must succeed, a free TCP
+ * port on loopback, and a console session cookie.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+const BIN = resolve('bin/egov-noc.js');
+
+export interface RunningCommand {
+  child: ChildProcess;
+  out: { stdout: string; stderr: string };
+  exited: Promise<number | null>;
+}
+
+/** Starts `egov-noc ARGS` (JetStream required, warnings only); `children` collects it for cleanup. */
+export function startEgovNoc(args: string[], children: ChildProcess[]): RunningCommand {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'warn', EGOV_NOC_JETSTREAM: 'on' },
+  });
+  children.push(child);
+  const out = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (c: Buffer) => (out.stdout += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out.stderr += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, out, exited };
+}
+
+/** Runs a one-shot `egov-noc ARGS` and returns its stdout; a failure throws with its stderr. */
+export function runEgovNoc(args: string[]): string {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`egov-noc ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+export async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const address = server.address();
+  await new Promise<void>((r) => server.close(() => r()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Signs in to the console on loopback `port`; the session cookie, or a thrown error naming the status. */
+export async function consoleCookie(port: number, username: string, password: string): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const cookie = response.headers.get('set-cookie')?.split(';')[0];
+  if (response.status !== 200 || !cookie) throw new Error(`sign-in ${username}: HTTP ${response.status}`);
+  return cookie;
+}
