@@ -157,12 +157,12 @@ async function openStore(
   return store;
 }
 
-/** An unknown sender as the console lists it: its address and the HOSTNAME it gave (untrusted, cut). */
+/** An unknown sender as the console lists it: its address and the HOSTNAME it gave (untrusted). */
 function syslogSighting(event: SecurityEvent): Sighting {
   return {
     source: 'syslog',
     address: event.senderAddress,
-    name: event.hostname === null ? null : event.hostname.slice(0, 255),
+    name: event.hostname,
     chassisId: null,
     seenBy: null,
   };

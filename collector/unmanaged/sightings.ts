@@ -44,6 +44,20 @@ interface Tracked {
   publishedAtMs: number | null;
 }
 
+/** What a device says about itself (names, ports) is untrusted: at most this many characters kept. */
+export const MAX_TEXT = 255;
+
+const cut = (text: string | null): string | null => (text === null ? null : text.slice(0, MAX_TEXT));
+
+function bounded(s: Sighting): Sighting {
+  return {
+    ...s,
+    name: cut(s.name),
+    chassisId: cut(s.chassisId),
+    seenBy: s.seenBy && { ...s.seenBy, remotePort: s.seenBy.remotePort.slice(0, MAX_TEXT) },
+  };
+}
+
 /** Source, address, name and (LLDP) the node and port it was seen on: one device as one source sees it. */
 export function sightingKey(s: Sighting): string {
   const where = s.seenBy ? `${s.seenBy.node}:${s.seenBy.ifName}` : '';
@@ -69,7 +83,8 @@ export class SightingGate {
   }
 
   /** A device was seen: published now when new (and the budget allows), else counted for later. */
-  note(sighting: Sighting): void {
+  note(seen: Sighting): void {
+    const sighting = bounded(seen);
     const nowMs = this.now();
     const key = sightingKey(sighting);
     let entry = this.tracked.get(key);

@@ -78,6 +78,12 @@ describe('SightingGate', () => {
     sightings.flush();
     expect(new Set(events.map((e) => e.address)).size).toBe(25);
   });
+
+  it('keeps at most 255 characters of what a device says about itself', () => {
+    const { events, sightings } = gate();
+    sightings.note({ ...trapFrom('10.0.0.1'), source: 'syslog', name: 'x'.repeat(10_000) });
+    expect(events[0]?.name).toHaveLength(255);
+  });
 });
 
 describe('managementAddresses', () => {
