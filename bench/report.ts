@@ -4,12 +4,12 @@
  * written directly — a month of raw polls would take far longer to load than to report; kept in a
  * cache folder between runs) in a real influxd and in the embedded store; the report is then built
  * and rendered as CSV, XLSX and PDF from each. Beside it, in the same run, the report's own InfluxQL
- * (its two day-by-day summary reads, then the bucket-by-bucket read of the days with downtime) run
+ * (its day-by-day summary read, then the bucket-by-bucket reads of the days with downtime) run
  * bare through the `influx` client: the floor the store's read cannot go below. Target: the whole
  * report, PDF included, in ≤ 10 s. EGOV_BENCH_REPORT_NODES=N limits the nodes (default all);
  * EGOV_BENCH_REPORT_EMBEDDED=0 leaves the embedded store out.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfluxDB } from 'influx';
@@ -57,6 +57,37 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 }
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
+
+/** CPU time (user + system) a process has used, ms, from /proc (Linux: 100 ticks a second). */
+function processCpuMs(pid: number | null): number {
+  if (pid === null) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+interface CpuSpent {
+  /** This process (the report, the influx client, the renderers; not Chromium's own processes). */
+  nodeMs: number;
+  influxdMs: number;
+}
+
+/** CPU spent by this process and influxd while `work` runs: what the wall time would be unloaded. */
+async function cpuOf<T>(
+  influxdPid: () => number | null,
+  work: () => Promise<T>,
+): Promise<{ cpu: CpuSpent; value: T }> {
+  const nodeBefore = process.cpuUsage();
+  const influxBefore = processCpuMs(influxdPid());
+  const value = await work();
+  const node = process.cpuUsage(nodeBefore);
+  return {
+    cpu: { nodeMs: (node.user + node.system) / 1000, influxdMs: processCpuMs(influxdPid()) - influxBefore },
+    value,
+  };
+}
+
+const cpuText = (cpu: CpuSpent): string =>
+  `CPU: node ${seconds(cpu.nodeMs)} s, influxd ${seconds(cpu.influxdMs)} s`;
 
 /** A line every tenth of the load, with the rate so far. */
 function progressPrinter(what: string): LoadProgress {
@@ -119,7 +150,7 @@ async function reportAllFormats(
 
 /**
  * The report's own reads, their InfluxQL text, sent bare through the influx client as the report
- * sends them: the first two (the day-by-day summaries) at once, then the detail reads one by one.
+ * sends them, one after another (the day-by-day summary, then the bucket-by-bucket reads).
  */
 async function bareInfluxQl(port: number, queries: RangeQuery[]): Promise<{ ms: number; points: number }> {
   const client = new InfluxDB({ host: '127.0.0.1', port, database: DATABASE });
@@ -132,8 +163,7 @@ async function bareInfluxQl(port: number, queries: RangeQuery[]): Promise<{ ms: 
       for (const series of result.series ?? []) points += series.values.length;
   };
   const { ms } = await timed(async () => {
-    await Promise.all(queries.slice(0, 2).map(send));
-    for (const query of queries.slice(2)) await send(query);
+    for (const query of queries) await send(query);
   });
   return { ms, points };
 }
@@ -232,9 +262,16 @@ export async function run(): Promise<void> {
     });
     await influx.init();
     const queries: RangeQuery[] = [];
-    const fromInflux = await reportAllFormats(topology, recording(influx, queries), period);
+    const pid = () => influxd.pid();
+    const readBuild = await cpuOf(pid, () =>
+      buildMonthlyReport({ topology, store: recording(influx, queries), period, silences: [] }),
+    );
+    console.log(`  read + build once first (${cpuText(readBuild.cpu)}), then timed with every format:`);
+    const influxRun = await cpuOf(pid, () => reportAllFormats(topology, influx, period));
+    const fromInflux = influxRun.value;
     await influx.close();
-    const bare = await bareInfluxQl(influxd.port, queries);
+    const bareRun = await cpuOf(pid, () => bareInfluxQl(influxd.port, queries));
+    const bare = bareRun.value;
     rows.push([
       `baseline: the report’s ${queries.length} InfluxQL queries bare through the influx client`,
       seconds(bare.ms),
@@ -243,9 +280,10 @@ export async function run(): Promise<void> {
       '',
       seconds(bare.ms),
       '',
-      `${bare.points.toLocaleString('en')} rows`,
+      `${bare.points.toLocaleString('en')} rows; ${cpuText(bareRun.cpu)}`,
     ]);
     rows.push(tableRow('report from InfluxDB rollups', fromInflux, expected));
+    (rows.at(-1) as string[])[7] += `; ${cpuText(influxRun.cpu)} (Chromium's own not counted)`;
     for (const cells of rows) console.log(`  ${cells.join(' | ')}`);
     if (withEmbedded) {
       const embeddedLoad = await loadEmbeddedCached(cacheDir, period, nodes);

@@ -5,8 +5,11 @@
  */
 import type { MetricPoint } from '../domain';
 
-/** `count`: how many readings a bucket holds (on rollups, how many 5-minute buckets had data). */
-export type Aggregation = 'mean' | 'max' | 'min' | 'last' | 'count';
+/**
+ * `count`: how many readings a bucket holds; `sum`: their sum (on rollups, of the 5-minute means:
+ * how many 5-minute buckets had data, and the sum of their means).
+ */
+export type Aggregation = 'mean' | 'max' | 'min' | 'last' | 'count' | 'sum';
 
 export interface RangeQuery {
   measurement: string;

@@ -27,6 +27,8 @@ export interface Influxd {
   restart(): Promise<void>;
   /** Stop and remove the temp folder. */
   destroy(): Promise<void>;
+  /** The running server's process id (null while stopped): benchmarks read its CPU time. */
+  pid(): number | null;
 }
 
 export const INFLUXD_BIN = process.env.INFLUXD_BIN ?? '/usr/bin/influxd';
@@ -172,6 +174,7 @@ export async function startInfluxd(
       await stop();
       await launch();
     },
+    pid: () => child?.pid ?? null,
     destroy: async () => {
       await stop();
       process.removeListener('exit', killOnExit);

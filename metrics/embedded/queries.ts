@@ -52,6 +52,7 @@ function rangeSql(aggregation: Aggregation, rollup: boolean): string {
       min: 'min(r.min)',
       last: 'max(r.b) AS lt, r.mean',
       count: 'count(r.mean)',
+      sum: 'sum(r.mean)',
     }[aggregation];
     return `SELECT j.value AS g, (r.b / CAST(:step AS INTEGER)) * CAST(:step AS INTEGER) AS bucket, ${value} AS v
       FROM json_each(:map) j JOIN rollup_5m r ON r.sid = CAST(j.key AS INTEGER) AND r.fid = :fid
@@ -63,6 +64,7 @@ function rangeSql(aggregation: Aggregation, rollup: boolean): string {
     min: 'min(s.v)',
     last: 'max(s.t) AS lt, s.v',
     count: 'count(s.v)',
+    sum: 'sum(s.v)',
   }[aggregation];
   return `SELECT j.value AS g, (s.t / CAST(:step AS INTEGER)) * CAST(:step AS INTEGER) AS bucket, ${value} AS v
     FROM json_each(:map) j JOIN samples s ON s.sid = CAST(j.key AS INTEGER) AND s.fid = :fid

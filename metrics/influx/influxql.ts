@@ -11,6 +11,7 @@ export function rollupField(aggregation: RangeQuery['aggregation'], field: strin
     case 'mean':
     case 'last':
     case 'count':
+    case 'sum':
       return `mean_${field}`;
     case 'max':
       return `max_${field}`;

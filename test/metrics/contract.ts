@@ -110,6 +110,15 @@ export function metricsStoreContract(name: string, factory: () => Promise<Contra
           ],
         },
       ]);
+      expect(await store.query({ ...q, aggregation: 'sum' })).toEqual([
+        {
+          tags: {},
+          points: [
+            [t0, 15],
+            [t0 + 60_000, 51],
+          ],
+        },
+      ]);
       expect(await store.query({ ...q, field: 'outBps', aggregation: 'max' })).toEqual([
         {
           tags: {},
@@ -404,6 +413,19 @@ export function metricsStoreContract(name: string, factory: () => Promise<Contra
               : [
                   [c0, 1],
                   [c1, 1],
+                ],
+        },
+      ]);
+      // … and `sum` the sum of their means.
+      expect(await store.query({ ...q, stepS: 3600, aggregation: 'sum' })).toEqual([
+        {
+          tags: {},
+          points:
+            c0 === c1
+              ? [[c0, 18]]
+              : [
+                  [c0, 3],
+                  [c1, 15],
                 ],
         },
       ]);
