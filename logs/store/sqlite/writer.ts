@@ -23,6 +23,9 @@ export type EventValues = Array<string | number | null>;
 /** Rows per INSERT statement: fewer JavaScript → SQLite calls, well under SQLite's parameter limit. */
 const ROWS_PER_INSERT = 64;
 
+/** Values an inserted row takes: its seq, then EVENT_COLUMNS. */
+const ROW_WIDTH = 1 + EVENT_COLUMNS.length;
+
 /** Where the searchable fields sit in a row's values (EVENT_COLUMNS order). */
 const TEXT_AT = EVENT_COLUMNS.indexOf('text');
 const MESSAGE_ID_AT = EVENT_COLUMNS.indexOf('message_id');
@@ -48,6 +51,9 @@ export class SqliteEventWriter {
   private readonly lastSeq: Database.Statement;
   private readonly indexBlock: Database.Statement;
   private readonly db: Database.Database;
+  /** Parameters of one multi-row and one single-row INSERT, filled anew for each statement. */
+  private readonly manyParams: EventValues = new Array<string | number | null>(ROWS_PER_INSERT * ROW_WIDTH);
+  private readonly oneParams: EventValues = new Array<string | number | null>(ROW_WIDTH);
   private readonly writeAll: (rows: readonly EventValues[]) => number;
   private readonly expireAll: (cutoffMs: number) => number;
 
@@ -117,16 +123,27 @@ export class SqliteEventWriter {
   private insertRows(firstSeq: number, rows: readonly EventValues[]): number {
     let added = 0;
     let at = 0;
-    const numbered = (from: number, to: number): Array<string | number | null> => {
-      const params: Array<string | number | null> = [];
-      for (let i = from; i < to; i++) params.push(firstSeq + i, ...(rows[i] as EventValues));
-      return params;
-    };
     for (; at + ROWS_PER_INSERT <= rows.length; at += ROWS_PER_INSERT)
-      added += this.insertMany.run(numbered(at, at + ROWS_PER_INSERT)).changes;
-    for (; at < rows.length; at++) added += this.insertOne.run(numbered(at, at + 1)).changes;
+      added += this.insertMany.run(fillNumbered(this.manyParams, firstSeq, rows, at)).changes;
+    for (; at < rows.length; at++)
+      added += this.insertOne.run(fillNumbered(this.oneParams, firstSeq, rows, at)).changes;
     return added;
   }
+}
+
+/** Fills `params` (reused: no garbage a statement) with rows from `from` on, each its seq then its values. */
+function fillNumbered(
+  params: EventValues,
+  firstSeq: number,
+  rows: readonly EventValues[],
+  from: number,
+): EventValues {
+  let k = 0;
+  for (let i = from; k < params.length; i++) {
+    params[k++] = firstSeq + i;
+    for (const value of rows[i] as EventValues) params[k++] = value;
+  }
+  return params;
 }
 
 /** better-sqlite3's result code (SQLITE_CONSTRAINT_TRIGGER …): the main thread tells a refusal from an outage by it. */
