@@ -321,8 +321,13 @@ describe('asset register (egov-noc serve + collect + simulate over NATS)', () =>
     expect(parts?.rowCount).toBeGreaterThan(83);
     const changes = workbook.getWorksheet('变更 Changes');
     expect(changes?.getColumn(2).values.slice(2)).toEqual(
-      expect.arrayContaining(['nanzhao-gw', 'xichuan-gw']),
+      expect.arrayContaining(['nanzhao-gw', 'xichuan-gw', 'fangcheng-gw']),
     );
+    const removal = changes
+      ?.getRows(2, changes.rowCount - 1)
+      ?.find((r) => r.getCell(4).text.includes('拔出'));
+    expect(removal?.getCell(4).text).toBe('模块拔出 module removed');
+    expect(removal?.getCell(5).text).toBe('风扇 fan FAN1 (AR6280)');
 
     const csv = await get('city-viewer', '/api/assets/export?format=csv');
     expect(csv.headers.get('content-type')).toContain('text/csv');

@@ -63,6 +63,22 @@ const CHANGE_WORDS: Record<AssetChangeView['change'], string> = {
   'module-removed': '模块拔出 module removed',
 };
 
+/** entPhysicalClass as the Parts column of the Changes sheet names it; other classes as read. */
+const PART_CLASS_WORDS: Record<string, string> = {
+  chassis: '机框 chassis',
+  module: '单板 board',
+  port: '光模块 optic',
+  powerSupply: '电源 power supply',
+  fan: '风扇 fan',
+};
+
+/** "电源 power supply PWR2 (NE40E-X8)": the changed part with its class and container. */
+function changedPart(change: AssetChangeView): string {
+  const cls = change.partClass === '' ? '' : (PART_CLASS_WORDS[change.partClass] ?? change.partClass);
+  const container = change.container === '' ? '' : `(${change.container})`;
+  return [cls, change.slotName, container].filter((word) => word !== '').join(' ');
+}
+
 function assetCells(row: AssetRowView, utcOffsetMin: number): CsvCell[] {
   const time = (ms: number | null) => (ms === null ? null : formatLocalTime(ms, utcOffsetMin));
   return [
@@ -154,7 +170,7 @@ export async function assetsXlsx(
       c.node,
       c.nodeName,
       CHANGE_WORDS[c.change],
-      [c.partClass, c.slotName, c.container === '' ? '' : `(${c.container})`].filter(Boolean).join(' '),
+      changedPart(c),
       c.field,
       c.oldValue,
       c.newValue,
