@@ -40,7 +40,7 @@ export interface SqliteLogStoreOptions extends LogRetentionOptions {
   deadLetterPath?: string;
 }
 
-/** Larger transactions write the full-text index with less merging: ~30 µs an event at 10,000, ~44 at 2,000. */
+/** Larger transactions write the full-text index with less merging and fill its blocks of rows (block-index.ts). */
 const DEFAULT_BATCH_SIZE = 10_000;
 
 function settle<T>(call: () => T): Promise<T> {
