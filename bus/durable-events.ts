@@ -14,7 +14,7 @@ const DURABILITY = {
   'topology.drift': 'durable',
   'certificate.expiry': 'durable',
   'security.event': 'durable',
-  'asset.change': 'durable', // module-replaced and firmware-upgraded alerts
+  'asset.change': 'durable', // module replaced / inserted / removed and firmware-upgraded alerts
   'service.check': 'durable', // down, defaced and stale alerts
   'report.delivery': 'durable', // the report-delivery alert opens and clears on these
   'unmanaged.sighting': 'durable', // the console's list of devices not in the inventory (rate-bounded)
