@@ -217,7 +217,6 @@ describe('console at scale', () => {
     const county = stack.topology.descendants(asNodeId('nanzhao-gw')).length + 1;
     // The scope's parents come from the user's scope path: the city core above the county.
     expect(Number(await map.getAttribute('data-visible'))).toBeGreaterThan(county);
-    await page.waitForTimeout(300);
     await screenshot(page, 'topology-county-operator');
     await context.close();
   });
@@ -241,7 +240,6 @@ describe('console at scale', () => {
     await page.goto(`${stack.url}/#/wall`);
     await page.waitForSelector('[data-testid=wall-tile]');
     expect(await page.locator('[data-testid=wall-drill]').innerText()).toContain('Now showing');
-    await page.waitForTimeout(500);
     await screenshot(page, 'wall-en');
     await context.close();
   });
@@ -273,35 +271,39 @@ describe('console at scale', () => {
     if (loginFindings.length > 0) found.login = loginFindings;
     await login.context.close();
 
+    // In this order a page's ready mark is never the previous page's: the two report pages are apart.
     const pages: Array<[string, string, string]> = [
       ['city-duty', 'overview', '[data-testid=overview]'],
       ['city-duty', 'topology', '[data-testid=topology][data-ready=true]'],
       ['city-duty', 'topology/xichuan-gw', '[data-testid=topology][data-shape=tree]'],
       ['city-duty', 'devices', '[data-testid=device-row]'],
       ['city-duty', 'alerts', '[data-testid=alert-list]'],
-      ['city-duty', 'security', 'main'],
-      ['city-duty', 'video', 'main'],
-      ['city-duty', 'node/ny-core', '[data-testid=node-detail]'],
-      ['city-duty', 'wall', '[data-testid=wall-tile]'],
       ['city-duty', 'reports', '[data-testid=reports-page][data-ready=true]'],
+      ['city-duty', 'security', '[data-testid=security-page]'],
       [
         'city-duty',
         `reports/${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7)}/county/xichuan-gw`,
         '[data-testid=reports-page][data-ready=true]',
       ],
+      ['city-duty', 'video', '[data-testid=video-links]'],
+      ['city-duty', 'node/ny-core', '[data-testid=node-detail]'],
+      ['city-duty', 'wall', '[data-testid=wall-tile]'],
       ['pki', 'certificates', '[data-testid=cert-row]'],
       ['nanzhao-duty', 'topology', '[data-testid=topology][data-ready=true]'],
     ];
-    for (const [user, route, ready] of pages) {
+    // One signed-in session per user, its pages reached by the app's own hash navigation: the scan
+    // is what this test is about, not fourteen logins and first map renders.
+    for (const user of [...new Set(pages.map(([who]) => who))]) {
       // The console's CSP forbids inline scripts, axe's included: this session lifts it for the scan.
       const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, bypassCSP: true });
       const page = await context.newPage();
       await signIn(page, stack.url, user, PASSWORD);
-      await page.goto(`${stack.url}/#/${route}`);
-      await page.waitForSelector(ready);
-      await page.waitForTimeout(300);
-      const findings = await seriousViolations(page);
-      if (findings.length > 0) found[`${user} #/${route}`] = findings;
+      for (const [, route, ready] of pages.filter(([who]) => who === user)) {
+        await page.goto(`${stack.url}/#/${route}`);
+        await page.waitForSelector(ready);
+        const findings = await seriousViolations(page);
+        if (findings.length > 0) found[`${user} #/${route}`] = findings;
+      }
       await context.close();
     }
     expect(found).toEqual({});

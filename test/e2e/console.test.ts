@@ -8,47 +8,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
+import { newSession, screenshot, signIn } from './support/browser';
 import { asNodeId } from '../../domain';
-import { pino } from 'pino';
-import type { UserRole } from '../../console/shared';
-import { startStack, type Stack } from '../../demo/stack';
+import type { Stack } from '../../demo/stack';
+import { startDemoStack, type DemoStack } from './support/demo-stack';
 
 const PASSWORD = 'e2e-operator-passphrase-42';
 let stack: Stack;
 let browser: Browser;
-let stateDir: string;
+let demo: DemoStack | undefined;
 
 beforeAll(async () => {
-  ensureWebBuilt();
-  stateDir = mkdtempSync(join(tmpdir(), 'console-e2e-'));
-  stack = await startStack({
-    inventoryPath: 'configs/examples/nanyang.yaml',
-    stateDir,
-    pollIntervalS: 2,
-    scenario: false,
-    log: pino({ level: 'silent' }),
+  demo = await startDemoStack({
+    name: 'console',
+    password: PASSWORD,
+    users: [
+      { username: 'city-duty', role: 'operator', scope: null },
+      { username: 'city-watch', role: 'viewer', scope: null },
+      { username: 'nanzhao-duty', role: 'operator', scope: 'nanzhao-gw' },
+      { username: 'pki', role: 'pki-admin', scope: null },
+      { username: 'pw-change', role: 'viewer', scope: null },
+    ],
   });
-  const add = async (username: string, role: UserRole, scope: string | null) => {
-    const created = await stack.console.users.create(
-      { username, displayName: username, role, scope, password: PASSWORD },
-      { actor: 'e2e', from: 'local' },
-    );
-    if (!created.ok) throw new Error(`create ${username}: ${created.message}`);
-  };
-  await add('city-duty', 'operator', null);
-  await add('city-watch', 'viewer', null);
-  await add('nanzhao-duty', 'operator', 'nanzhao-gw');
-  await add('pki', 'pki-admin', null);
-  await add('pw-change', 'viewer', null);
-  browser = await launchChromium();
+  ({ stack, browser } = demo);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => demo?.stop());
 
 describe('console in the browser', () => {
   it('signs in and shows the whole simulated network on the topology', async () => {
@@ -63,7 +48,6 @@ describe('console in the browser', () => {
     await page.fill('input[type=search]', '淅川县政府');
     await page.click('.matches button');
     await page.waitForSelector('[data-testid=node-card]:has-text("淅川县政府内网路由器")');
-    await page.waitForTimeout(500);
     await screenshot(page, 'topology');
     await context.close();
   });
@@ -89,7 +73,6 @@ describe('console in the browser', () => {
     await expect
       .poll(async () => Number(await map.getAttribute('data-impacted')), { timeout: 20_000 })
       .toBeGreaterThanOrEqual(2);
-    await first.page.waitForTimeout(600);
     await screenshot(first.page, 'topology-fault');
 
     // Acknowledge with a comment in the first session…
@@ -145,7 +128,6 @@ describe('console in the browser', () => {
       .poll(() => page.locator('[data-testid=node-detail] tbody tr').count(), { timeout: 15_000 })
       .toBeGreaterThan(3);
     await page.waitForSelector('.uplot', { timeout: 15_000 });
-    await page.waitForTimeout(800);
     await screenshot(page, 'node-detail');
     await context.close();
   });
@@ -196,7 +178,6 @@ describe('console in the browser', () => {
     expect(pem).toContain('-----BEGIN CERTIFICATE-----');
     const text = execFileSync('openssl', ['x509', '-noout', '-subject', '-in', saved], { encoding: 'utf8' });
     expect(text).toContain(dns);
-    await page.waitForTimeout(300);
     await screenshot(page, 'certificates');
     await context.close();
     rmSync(dir, { recursive: true, force: true });

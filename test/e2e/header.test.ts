@@ -3,43 +3,28 @@
  * security administrator: certificates and admin too), in both languages: every tab is whole and
  * visible without scrolling the tab strip, and nothing runs into the controls on the right.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../demo/stack';
-import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
+import type { Stack } from '../../demo/stack';
+import { startDemoStack, type DemoStack } from './support/demo-stack';
+import { newSession, screenshot, signIn } from './support/browser';
 
 const PASSWORD = 'e2e-header-passphrase-42';
 let stack: Stack;
 let browser: Browser;
-let stateDir: string;
+let demo: DemoStack | undefined;
 
 beforeAll(async () => {
-  ensureWebBuilt();
-  stateDir = mkdtempSync(join(tmpdir(), 'console-header-e2e-'));
-  stack = await startStack({
-    inventoryPath: 'configs/examples/nanyang.yaml',
-    stateDir,
+  demo = await startDemoStack({
+    name: 'console-header',
+    password: PASSWORD,
     pollIntervalS: 5,
-    scenario: false,
-    log: pino({ level: 'silent' }),
+    users: [{ username: 'sec-officer', displayName: '安全管理员', role: 'secadmin', scope: null }],
   });
-  const created = await stack.console.users.create(
-    { username: 'sec-officer', displayName: '安全管理员', role: 'secadmin', scope: null, password: PASSWORD },
-    { actor: 'e2e', from: 'local' },
-  );
-  if (!created.ok) throw new Error(created.message);
-  browser = await launchChromium();
+  ({ stack, browser } = demo);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => demo?.stop());
 
 /** Tabs cut off or pushed out of the strip, and whether the strip must scroll. */
 async function hiddenTabs(

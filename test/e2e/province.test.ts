@@ -89,7 +89,6 @@ describe('province-scale console', () => {
       })
       .toContain(township.id);
     expect(((await map.getAttribute('data-faults')) ?? '').split(' ')).toContain(township.id);
-    await page.waitForTimeout(300);
     await screenshot(page, 'topology-province-township');
     await context.close();
   }, 360_000);

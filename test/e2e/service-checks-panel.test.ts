@@ -3,43 +3,27 @@
  * fping run as checks): the data exchange server's page lists its portal check as up with a response
  * time and ages, in zh-CN and, after switching, in English.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../demo/stack';
-import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
+import type { Stack } from '../../demo/stack';
+import { startDemoStack, type DemoStack } from './support/demo-stack';
+import { newSession, screenshot, signIn } from './support/browser';
 
 const PASSWORD = 'e2e-service-checks-42';
 let stack: Stack;
 let browser: Browser;
-let stateDir: string;
+let demo: DemoStack | undefined;
 
 beforeAll(async () => {
-  ensureWebBuilt();
-  stateDir = mkdtempSync(join(tmpdir(), 'checks-e2e-'));
-  stack = await startStack({
-    inventoryPath: 'configs/examples/nanyang.yaml',
-    stateDir,
-    pollIntervalS: 2,
-    scenario: false,
-    log: pino({ level: 'silent' }),
+  demo = await startDemoStack({
+    name: 'checks',
+    password: PASSWORD,
+    users: [{ username: 'city-viewer', role: 'viewer', scope: null }],
   });
-  const created = await stack.console.users.create(
-    { username: 'city-viewer', displayName: 'city-viewer', role: 'viewer', scope: null, password: PASSWORD },
-    { actor: 'e2e', from: 'local' },
-  );
-  if (!created.ok) throw new Error(`create city-viewer: ${created.message}`);
-  browser = await launchChromium();
+  ({ stack, browser } = demo);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => demo?.stop());
 
 describe('service checks on the node page', () => {
   it('lists the portal check as up with its response time, in both languages', async () => {

@@ -83,7 +83,6 @@ describe('stream disconnected banner', () => {
     await status.filter({ hasText: '实时' }).waitFor({ timeout: 5_000 });
     // The browser really is attached to the new server's stream hub.
     expect(restarted.hub.clientCount).toBe(1);
-    await page.waitForTimeout(300);
     await screenshot(page, 'stream-resumed');
     await context.close();
   }, 90_000);

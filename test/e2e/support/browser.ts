@@ -34,7 +34,20 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.waitForSelector('[data-testid=topology][data-ready=true]', { timeout: 20_000 });
 }
 
+/**
+ * Transitions and animations are taken at their end state (`animations: 'disabled'`), so no pause
+ * stands before a screenshot to let them settle. The timeout is a budget for bounded work (one
+ * frame at the session's viewport), not a condition: at load 25–31 on two CPUs a province-sized
+ * page took longer than the default 30 s to paint.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  await page.screenshot({
+    path: join(SCREENSHOTS, `${name}.png`),
+    animations: 'disabled',
+    caret: 'hide',
+    timeout: SCREENSHOT_BUDGET_MS,
+  });
 }
+
+const SCREENSHOT_BUDGET_MS = 120_000;
