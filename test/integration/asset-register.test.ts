@@ -23,6 +23,7 @@ import {
   runEgovNoc,
   startEgovNoc,
   type RunningCommand,
+  writeStackConfigs,
 } from '../support/egov-noc-cli';
 import { startNatsServer } from '../support/nats-server';
 import { waitUntil } from '../support/wait';
@@ -86,29 +87,7 @@ beforeAll(async () => {
     timeoutMs: 60_000,
     intervalMs: 100,
   });
-  writeFileSync(
-    join(dir, 'collect.yaml'),
-    [
-      `inventory: ${INVENTORY}`,
-      'store: metrics.sqlite',
-      'manifest: m.json',
-      'intervalS: 2',
-      `bus: ${nats.url}`,
-      '',
-    ].join('\n'),
-  );
-  writeFileSync(
-    join(dir, 'serve.yaml'),
-    [
-      `inventory: ${INVENTORY}`,
-      `stateDir: ${stateDir}`,
-      'host: 127.0.0.1',
-      `port: ${port}`,
-      `metrics: sqlite:${join(dir, 'metrics.sqlite')}`,
-      `bus: ${nats.url}`,
-      '',
-    ].join('\n'),
-  );
+  writeStackConfigs({ dir, inventory: INVENTORY, manifest: 'm.json', natsUrl: nats.url, stateDir, port });
   writeFileSync(join(dir, 'password'), `${PASSWORD}\n`, { mode: 0o600 });
   runEgovNoc([
     'user',

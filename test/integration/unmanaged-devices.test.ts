@@ -20,6 +20,7 @@ import {
   runEgovNoc,
   startEgovNoc,
   type RunningCommand,
+  writeStackConfigs,
 } from '../support/egov-noc-cli';
 import { startNatsServer } from '../support/nats-server';
 import { freeUdpPort } from '../support/snmpd';
@@ -69,29 +70,7 @@ function writeManifestWithoutRogue(): void {
 }
 
 function writeConfigs(inventory: string, manifest: string): void {
-  writeFileSync(
-    join(dir, 'collect.yaml'),
-    [
-      `inventory: ${inventory}`,
-      'store: metrics.sqlite',
-      `manifest: ${manifest}`,
-      'intervalS: 2',
-      `bus: ${nats.url}`,
-      '',
-    ].join('\n'),
-  );
-  writeFileSync(
-    join(dir, 'serve.yaml'),
-    [
-      `inventory: ${inventory}`,
-      `stateDir: ${stateDir}`,
-      'host: 127.0.0.1',
-      `port: ${port}`,
-      `metrics: sqlite:${join(dir, 'metrics.sqlite')}`,
-      `bus: ${nats.url}`,
-      '',
-    ].join('\n'),
-  );
+  writeStackConfigs({ dir, inventory, manifest, natsUrl: nats.url, stateDir, port });
 }
 
 async function startServe(): Promise<RunningCommand> {

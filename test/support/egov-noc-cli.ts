@@ -4,8 +4,9 @@
  * port on loopback, and a console session cookie.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const BIN = resolve('bin/egov-noc.js');
 
@@ -55,4 +56,42 @@ export async function consoleCookie(port: number, username: string, password: st
   const cookie = response.headers.get('set-cookie')?.split(';')[0];
   if (response.status !== 200 || !cookie) throw new Error(`sign-in ${username}: HTTP ${response.status}`);
   return cookie;
+}
+
+/** Where a collect + serve pair runs: its folder, inventory, simulator manifest, bus and console port. */
+export interface StackConfig {
+  dir: string;
+  inventory: string;
+  /** The simulator's manifest, relative to `dir` or absolute. */
+  manifest: string;
+  natsUrl: string;
+  stateDir: string;
+  port: number;
+}
+
+/** Writes `dir/collect.yaml` (embedded store, 2 s polls) and `dir/serve.yaml` for one collect + serve pair. */
+export function writeStackConfigs(config: StackConfig): void {
+  const { dir, inventory, manifest, natsUrl, stateDir, port } = config;
+  const lines = (entries: string[]) => [...entries, ''].join('\n');
+  writeFileSync(
+    join(dir, 'collect.yaml'),
+    lines([
+      `inventory: ${inventory}`,
+      'store: metrics.sqlite',
+      `manifest: ${manifest}`,
+      'intervalS: 2',
+      `bus: ${natsUrl}`,
+    ]),
+  );
+  writeFileSync(
+    join(dir, 'serve.yaml'),
+    lines([
+      `inventory: ${inventory}`,
+      `stateDir: ${stateDir}`,
+      'host: 127.0.0.1',
+      `port: ${port}`,
+      `metrics: sqlite:${join(dir, 'metrics.sqlite')}`,
+      `bus: ${natsUrl}`,
+    ]),
+  );
 }
