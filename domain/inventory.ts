@@ -38,4 +38,6 @@ export interface Inventory {
   credentials: Map<string, SnmpCredentials>;
   polling: PollingPolicy;
   pki: PkiConfig | null;
+  /** Entries of the file's `checks:` list (service checks, read and run by the collector). */
+  serviceCheckCount: number;
 }

@@ -69,6 +69,7 @@ export function buildInventory(
             branches: raw.pki.branches.map((b) => ({ ...b, subtrees: b.subtrees.map(asNodeId) })),
           }
         : null,
+      serviceCheckCount: raw.checks?.length ?? 0,
     },
   };
 }

@@ -132,6 +132,11 @@ export const inventorySchema = z.strictObject({
   links: z.array(linkSchema).default([]),
   videoLinks: z.array(videoLinkSchema).default([]),
   pki: pkiSchema.optional(),
+  /**
+   * Service checks beside the nodes they run on; their shape is the collector's (collector/checks),
+   * checked with file:line by `inventory check` and `collect`, which run them.
+   */
+  checks: z.array(z.unknown()).optional(),
 });
 
 export type RawInventory = z.infer<typeof inventorySchema>;

@@ -188,11 +188,16 @@ export function registerCollectCommand(program: Command): void {
         fail(`${loaded.errors.length} error(s) in ${inventoryFile}`, 2);
       }
       const checksFile = flags.checks ?? config.checks;
-      const serviceChecks = checksFile
-        ? await import('./collect-checks').then(({ readChecks }) =>
-            readChecks(checksFile, loaded.topology, flags.zone ?? config.zone),
-          )
-        : null;
+      const checkSources = [
+        ...(loaded.inventory.serviceCheckCount > 0 ? [{ file: inventoryFile, inInventory: true }] : []),
+        ...(checksFile ? [{ file: checksFile, inInventory: false }] : []),
+      ];
+      const serviceChecks =
+        checkSources.length > 0
+          ? await import('./collect-checks').then(({ readChecks }) =>
+              readChecks(checkSources, loaded.topology, flags.zone ?? config.zone),
+            )
+          : null;
       const manifestFile = flags.manifest ?? config.manifest;
       const manifest = manifestFile ? readManifest(manifestFile) : undefined;
       const unknown = manifest?.filter((m) => !loaded.topology.has(m.id)) ?? [];

@@ -9,6 +9,21 @@ const int = (value: string) => {
   return n;
 };
 
+/** The inventory's own `checks:` list, checked as the collector will (file:line, exit 2); how many. */
+async function serviceChecksIn(
+  file: string,
+  declared: number,
+  topology: import('../../inventory').Topology,
+): Promise<number> {
+  if (declared === 0) return 0;
+  const { loadChecks } = await import('../../collector');
+  const { formatConfigError } = await import('../../common');
+  const loaded = loadChecks(file, topology, true);
+  if (loaded.ok) return loaded.checks.length;
+  for (const error of loaded.errors) process.stderr.write(`${formatConfigError(error)}\n`);
+  return fail(`${loaded.errors.length} error(s) in ${file}`, 2);
+}
+
 export function registerInventoryCommand(program: Command): void {
   const inventory = program.command('inventory').description('check and generate network inventories');
 
@@ -24,12 +39,14 @@ export function registerInventoryCommand(program: Command): void {
         fail(`${result.errors.length} error(s) in ${file}`, 2);
       }
       const { topology } = result;
+      const checks = await serviceChecksIn(file, result.inventory.serviceCheckCount, topology);
       const byTier = new Map<string, number>();
       for (const node of topology.nodes) byTier.set(node.tier, (byTier.get(node.tier) ?? 0) + 1);
       console.log(
         `${topology.network.name} (${topology.network.id}): ${topology.size} nodes, ${topology.links.length} links, ${topology.videoLinks.length} video links`,
       );
       console.log(`tiers: ${[...byTier].map(([tier, n]) => `${tier} ${n}`).join(', ')}`);
+      if (checks > 0) console.log(`service checks: ${checks}`);
     });
 
   inventory

@@ -1,6 +1,7 @@
 /**
- * The checks file (`checks: FILE` in collect.yaml, or `collect --checks FILE`): the services on top
- * of the network, each attached to the inventory node that hosts or reaches it. Checked like the
+ * Service checks: the services on top of the network, each attached to the inventory node that
+ * hosts or reaches it. They sit in the inventory file itself (a `checks:` list beside `nodes:`), in a
+ * checks file (`checks: FILE` in collect.yaml, or `collect --checks FILE`), or both. Checked like the
  * inventory: every problem at once as `checks.yaml:12 checks[3].url: …`.
  */
 import { readFileSync } from 'node:fs';
@@ -167,8 +168,25 @@ function located(source: YamlSource, path: PropertyKey[], message: string): Conf
   return { file: source.file, line: source.lineOf(path), field: formatFieldPath(path), message };
 }
 
-/** Parse a checks file already in memory; `baseDir` resolves `ca` paths (relative to the file). */
-export function parseChecks(file: string, text: string, topology: Topology, baseDir: string): ChecksResult {
+/** What a checks file holds; in an inventory, only its `checks:` list is read (the defaults apply). */
+function checksDocument(source: YamlSource, inInventory: boolean): unknown {
+  const doc: unknown = source.doc.toJS() ?? {};
+  if (!inInventory) return doc;
+  const checks = typeof doc === 'object' && doc !== null ? (doc as { checks?: unknown }).checks : undefined;
+  return { checks: checks ?? [] };
+}
+
+/**
+ * Parse checks already in memory; `baseDir` resolves `ca` paths (relative to the file).
+ * `inInventory`: the text is an inventory, whose `checks:` list is read and the rest left to it.
+ */
+export function parseChecks(
+  file: string,
+  text: string,
+  topology: Topology,
+  baseDir: string,
+  inInventory = false,
+): ChecksResult {
   const source = YamlSource.parse(file, text);
   const syntax = source.syntaxErrors();
   if (syntax.length > 0)
@@ -176,7 +194,7 @@ export function parseChecks(file: string, text: string, topology: Topology, base
       ok: false,
       errors: syntax.map((e) => ({ file, line: e.line, field: '(yaml)', message: e.message })),
     };
-  const parsed = fileSchema.safeParse(source.doc.toJS() ?? {});
+  const parsed = fileSchema.safeParse(checksDocument(source, inInventory));
   if (!parsed.success)
     return {
       ok: false,
@@ -217,8 +235,11 @@ export function parseChecks(file: string, text: string, topology: Topology, base
   return errors.length > 0 ? { ok: false, errors } : { ok: true, checks };
 }
 
-/** Read and check a checks file; a file that cannot be read is one error on line 0. */
-export function loadChecks(file: string, topology: Topology): ChecksResult {
+/**
+ * Read and check a checks file, or an inventory's `checks:` list (`inInventory`); a file that cannot
+ * be read is one error on line 0.
+ */
+export function loadChecks(file: string, topology: Topology, inInventory = false): ChecksResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -227,5 +248,5 @@ export function loadChecks(file: string, topology: Topology): ChecksResult {
     const message = code === 'ENOENT' ? 'file not found' : `cannot read: ${code ?? String(error)}`;
     return { ok: false, errors: [{ file, line: 0, field: '(file)', message }] };
   }
-  return parseChecks(file, text, topology, dirname(resolve(file)));
+  return parseChecks(file, text, topology, dirname(resolve(file)), inInventory);
 }

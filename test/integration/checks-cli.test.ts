@@ -1,10 +1,11 @@
 /**
- * `egov-noc collect` with a checks file (the deployed path): the built CLI beside the simulated
- * network runs the service checks on their interval against a local node:http server, stores each
- * run as a `service` point, and refuses a bad checks file with file:line field errors (exit 2).
+ * `egov-noc collect` with service checks in the inventory and in a checks file (the deployed path):
+ * the built CLI beside the simulated network runs them on their interval against a local node:http
+ * server, stores each run as a `service` point, and refuses a bad check with file:line field errors
+ * (exit 2), in `collect` and in `inventory check`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,13 +30,21 @@ function start(args: string[]) {
   return { child, out, exited };
 }
 
+/** The example inventory copied into the test folder with a `checks:` list of its own. */
+function inventoryWithChecks(name: string, checks: string): string {
+  copyFileSync(resolve('configs/examples/nanyang.credentials.yaml'), join(dir, 'nanyang.credentials.yaml'));
+  const file = join(dir, name);
+  writeFileSync(file, `${readFileSync(INVENTORY, 'utf8')}\nchecks:\n${checks}`);
+  return file;
+}
+
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('egov-noc collect --checks', () => {
-  it('runs the checks of a config file on their interval and stores every run', async () => {
+  it('runs the checks of the inventory and of a checks file on their interval and stores every run', async () => {
     const visits: string[] = [];
     const portal = http.createServer((req, res) => {
       visits.push(String(req.headers['user-agent']));
@@ -57,13 +66,17 @@ describe('egov-noc collect --checks', () => {
       `defaults: { intervalS: 1, timeoutMs: 2000 }
 checks:
   - { id: ny-portal, node: ny-dx, kind: http, url: "http://127.0.0.1:${port}/", expectText: "人民政府" }
-  - { id: ny-loopback, node: ny-core, kind: icmp, host: 127.0.0.1, count: 1 }
 `,
+    );
+    // The ping sits in the inventory beside the nodes; the portal check in the checks file.
+    const inventory = inventoryWithChecks(
+      'with-checks.yaml',
+      '  - { id: ny-loopback, node: ny-core, kind: icmp, host: 127.0.0.1, count: 1, intervalS: 1 }\n',
     );
     writeFileSync(
       join(dir, 'collect.yaml'),
       [
-        `inventory: ${INVENTORY}`,
+        `inventory: ${inventory}`,
         'store: metrics.sqlite',
         'manifest: m.json',
         'intervalS: 5',
@@ -74,7 +87,7 @@ checks:
     const collect = start(['collect', '--config', join(dir, 'collect.yaml')]);
     await waitUntil('three checks of the portal', () => visits.length >= 3, { timeoutMs: 60_000 });
     expect(visits[0]).toBe('egov-noc-check/1');
-    expect(collect.out.stdout).toMatch(/2 service check\(s\) from .*checks\.yaml/);
+    expect(collect.out.stdout).toMatch(/2 service check\(s\) from .*with-checks\.yaml and .*checks\.yaml/);
     collect.child.kill('SIGINT');
     expect(await collect.exited).toBe(0);
     sim.child.kill('SIGTERM');
@@ -93,7 +106,10 @@ checks:
     } finally {
       await store.close();
     }
-  });
+    // A budget for bounded work, not a condition: two CLI processes start (the simulator's 83 agents,
+    // the collector) and three 1 s check rounds run; each wait above has its own 60 s deadline, which
+    // the default 60 s for the whole test undercut at load 24 on two CPUs.
+  }, 180_000);
 
   it('refuses a bad checks file with every problem as file:line field (exit 2)', async () => {
     const file = join(dir, 'bad-checks.yaml');
@@ -118,5 +134,41 @@ checks:
       /bad-checks\.yaml:2 checks\[0\]\.url: must be an http:\/\/ or https:\/\/ URL/,
     );
     expect(run.out.stderr).toMatch(/problem\(s\) in .*bad-checks\.yaml/);
+  });
+
+  it('checks in the inventory are checked by inventory check and collect; one id in both places is refused', async () => {
+    const bad = inventoryWithChecks(
+      'bad-inventory.yaml',
+      '  - { id: portal, node: ny-dx, kind: http, url: "ftp://127.0.0.1/" }\n',
+    );
+    const badLine = readFileSync(bad, 'utf8').split('\n').indexOf('checks:') + 2;
+    const check = start(['inventory', 'check', bad]);
+    expect(await check.exited).toBe(2);
+    expect(check.out.stderr).toContain(
+      `bad-inventory.yaml:${badLine} checks[0].url: must be an http:// or https:// URL`,
+    );
+
+    const good = inventoryWithChecks(
+      'twice.yaml',
+      '  - { id: portal, node: ny-dx, kind: tcp, host: 127.0.0.1, port: 80 }\n',
+    );
+    const listed = start(['inventory', 'check', good]);
+    expect(await listed.exited).toBe(0);
+    expect(listed.out.stdout).toContain('service checks: 1');
+    const file = join(dir, 'also-portal.yaml');
+    writeFileSync(file, 'checks:\n  - { id: portal, node: ny-dx, kind: tcp, host: 127.0.0.1, port: 443 }\n');
+    const run = start([
+      'collect',
+      '--inventory',
+      good,
+      '--store',
+      join(dir, 'twice.sqlite'),
+      '--checks',
+      file,
+    ]);
+    expect(await run.exited).toBe(2);
+    expect(run.out.stderr).toMatch(
+      /service check "portal" is declared in both .*twice\.yaml and .*also-portal\.yaml/,
+    );
   });
 });
