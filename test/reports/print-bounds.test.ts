@@ -5,9 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { asNodeId } from '../../domain';
-import { PRINT_NODE_ROWS, PRINT_OUTAGE_ROWS, printedReport, printNoteText } from '../../reports/print-bounds';
+import {
+  PRINT_LINK_ROWS,
+  PRINT_NODE_ROWS,
+  PRINT_OUTAGE_ROWS,
+  printedReport,
+  printNoteText,
+} from '../../reports/print-bounds';
 import { renderHtml } from '../../reports/render-html';
-import type { MonthlyReport, NodeRow, Outage } from '../../reports/types';
+import type { LinkRow, MonthlyReport, NodeRow, Outage } from '../../reports/types';
 
 const HOUR_S = 3600;
 const START_MS = Date.UTC(2026, 10, 1) - 8 * 3_600_000;
@@ -43,8 +49,23 @@ function outage(index: number, downS: number): Outage {
   };
 }
 
-/** A report with these rows and nothing else: the print bounds read only nodes and outages. */
-function reportWith(nodes: NodeRow[], outages: Outage[]): MonthlyReport {
+function linkRow(index: number, downS: number): LinkRow {
+  const node = nodeRow(index, downS);
+  const slaPct = 99.9;
+  return {
+    ...node,
+    id: `link-${index}`,
+    medium: 'hfc',
+    parent: asNodeId('city'),
+    child: node.id,
+    childName: node.name,
+    slaPct,
+    slaMet: (node.availabilityPct ?? 100) >= slaPct,
+  };
+}
+
+/** A report with these rows and nothing else: the print bounds read only nodes, links and outages. */
+function reportWith(nodes: NodeRow[], outages: Outage[], links: LinkRow[] = []): MonthlyReport {
   return {
     network: { id: 'province', name: '全省电子政务外网' },
     period: { month: '2026-11', startMs: START_MS, endMs: START_MS + 30 * 86_400_000, utcOffsetMin: 480 },
@@ -53,13 +74,13 @@ function reportWith(nodes: NodeRow[], outages: Outage[]): MonthlyReport {
     nodes,
     counties: [],
     groups: [],
-    links: [],
+    links,
     outages,
     security: null,
     video: { meetings: [] },
     securityAlerts: null,
     pki: null,
-  } as unknown as MonthlyReport;
+  };
 }
 
 describe('printed report bounds', () => {
@@ -98,6 +119,21 @@ describe('printed report bounds', () => {
     expect(printNoteText(printed.notes[1] as never).en).toContain(
       'every outage is in the XLSX and CSV exports',
     );
+  });
+
+  it("prints a province's leased links that missed their SLA first, then the least available", () => {
+    // 2,400 links: 30 down 60 min (missed 99.9 %: 43 min allowed), 150 down 10 min (met, not 100 %).
+    const links = Array.from({ length: 2400 }, (_, index) =>
+      linkRow(index, index % 80 === 0 ? 3600 : index % 16 === 1 ? 600 : 0),
+    );
+    const printed = printedReport(reportWith([], [], links));
+    expect(printed.report.links).toHaveLength(PRINT_LINK_ROWS);
+    expect(printed.report.links.slice(0, 30).every((row) => row.slaMet === false)).toBe(true);
+    expect(printed.report.links.slice(30).every((row) => row.slaMet === true && row.ownDownS === 600)).toBe(
+      true,
+    );
+    expect(printed.notes).toEqual([{ table: 'links', shown: PRINT_LINK_ROWS, total: 2400, notable: 30 }]);
+    expect(printNoteText(printed.notes[0] as never).zh).toContain('其中 30 条未达 SLA');
   });
 
   it('the HTML the PDF is printed from carries the notes in both languages and the bounded rows only', () => {
