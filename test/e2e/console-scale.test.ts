@@ -4,45 +4,32 @@
  * reads (county tree with its parents greyed, fault marks, a legend, keyboard walking), the wall
  * screen, the county operator's tree, new alerts announced, and an axe-core scan of every page.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asNodeId } from '../../domain';
-import { startStack, type Stack } from '../../demo/stack';
+import type { Stack } from '../../demo/stack';
+import { startDemoStack, type DemoStack } from './support/demo-stack';
 import { seriousViolations } from './support/axe';
-import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
+import { newSession, screenshot, signIn } from './support/browser';
 
 const PASSWORD = 'e2e-scale-passphrase-42';
 let stack: Stack;
 let browser: Browser;
-let stateDir: string;
+let demo: DemoStack | undefined;
 let faultId: string | null = null;
 
 beforeAll(async () => {
-  ensureWebBuilt();
-  stateDir = mkdtempSync(join(tmpdir(), 'console-scale-e2e-'));
-  stack = await startStack({
-    inventoryPath: 'configs/examples/nanyang.yaml',
-    stateDir,
-    pollIntervalS: 2,
-    scenario: false,
-    log: pino({ level: 'silent' }),
+  demo = await startDemoStack({
+    name: 'console-scale',
+    password: PASSWORD,
+    users: [
+      { username: 'city-duty', role: 'operator', scope: null },
+      { username: 'nanzhao-duty', role: 'operator', scope: 'nanzhao-gw' },
+      { username: 'pki', role: 'pki-admin', scope: null },
+    ],
   });
-  const add = async (username: string, role: string, scope: string | null) => {
-    const created = await stack.console.users.create(
-      // The role names are the server's; a role this build does not know fails here, loudly.
-      { username, displayName: username, role: role as 'operator', scope, password: PASSWORD },
-      { actor: 'e2e', from: 'local' },
-    );
-    if (!created.ok) throw new Error(`create ${username}: ${created.message}`);
-  };
-  await add('city-duty', 'operator', null);
-  await add('nanzhao-duty', 'operator', 'nanzhao-gw');
-  await add('pki', 'pki-admin', null);
-  browser = await launchChromium();
+  ({ stack, browser } = demo);
   // A county gateway stops answering: one fault, its county's nodes cut off behind it.
   const injected = stack.simulator.inject({ kind: 'node-down', node: 'xichuan-gw' });
   if (!injected.ok) throw new Error(injected.reason);
@@ -51,9 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (faultId !== null) stack?.simulator.clear(faultId);
-  await browser?.close();
-  await stack?.stop();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 async function openOverview(page: Page): Promise<void> {
