@@ -6,19 +6,17 @@
  * other language. A county operator cannot drill into another county.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
-import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../demo/stack';
+import type { Stack } from '../../demo/stack';
+import { startDemoStack, type DemoStack } from './support/demo-stack';
 import { asNodeId } from '../../domain';
 import { waitUntil } from '../support/wait';
 import { seriousViolations } from './support/axe';
-import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
+import { newSession, screenshot, signIn } from './support/browser';
 
 const run = promisify(execFile);
 const PASSWORD = 'e2e-reports-passphrase-42';
@@ -31,7 +29,7 @@ const ENGLISH_FRAGMENTS =
 
 let stack: Stack;
 let browser: Browser;
-let stateDir: string;
+let demo: DemoStack | undefined;
 let thisMonth = '';
 let lastMonth = '';
 
@@ -40,25 +38,16 @@ function monthOf(atMs: number): string {
 }
 
 beforeAll(async () => {
-  ensureWebBuilt();
-  stateDir = mkdtempSync(join(tmpdir(), 'reports-e2e-'));
-  stack = await startStack({
+  demo = await startDemoStack({
+    name: 'reports',
+    password: PASSWORD,
     inventoryPath: INVENTORY,
-    stateDir,
-    pollIntervalS: 2,
-    scenario: false,
-    log: pino({ level: 'silent' }),
+    users: [
+      { username: 'report-duty', role: 'operator', scope: null },
+      { username: 'nanzhao-duty', role: 'operator', scope: 'nanzhao-gw' },
+    ],
   });
-  for (const [username, scope] of [
-    ['report-duty', null],
-    ['nanzhao-duty', 'nanzhao-gw'],
-  ] as const) {
-    const created = await stack.console.users.create(
-      { username, displayName: username, role: 'operator', scope, password: PASSWORD },
-      { actor: 'e2e', from: 'local' },
-    );
-    if (!created.ok) throw new Error(`create ${username}: ${created.message}`);
-  }
+  ({ stack, browser } = demo);
   // Xichuan's gateway stops answering until the collector has stored it unreachable, then comes back.
   const down = stack.simulator.inject({ kind: 'node-down', node: 'xichuan-gw' });
   if (!down.ok) throw new Error(down.reason);
@@ -86,14 +75,9 @@ beforeAll(async () => {
   thisMonth = monthOf(nowMs);
   const first = Date.parse(`${thisMonth}-01T00:00:00+08:00`);
   lastMonth = monthOf(first - 86_400_000);
-  browser = await launchChromium();
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => demo?.stop());
 
 async function openReady(page: Page, hash: string): Promise<void> {
   await page.goto(`${stack.url}/${hash}`);

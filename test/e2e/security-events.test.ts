@@ -6,19 +6,16 @@
  */
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../demo/stack';
-import { ensureWebBuilt, launchChromium, newSession, screenshot, signIn } from './support/browser';
+import type { Stack } from '../../demo/stack';
+import { startDemoStack, type DemoStack } from './support/demo-stack';
+import { newSession, screenshot, signIn } from './support/browser';
 
 const PASSWORD = 'e2e-security-passphrase-42';
 let stack: Stack;
 let browser: Browser;
-let stateDir: string;
+let demo: DemoStack | undefined;
 
 /** Now as a Huawei VRP timestamp in China time: "Dec  6 2026 21:00:05+08:00". */
 function vrpTime(atMs: number): string {
@@ -50,33 +47,19 @@ const rowsWith = (page: Page, table: string, text: string) =>
   page.locator(`[data-testid=${table}] [data-testid=security-row]`, { hasText: text });
 
 beforeAll(async () => {
-  ensureWebBuilt();
-  stateDir = mkdtempSync(join(tmpdir(), 'security-e2e-'));
-  stack = await startStack({
-    inventoryPath: 'configs/examples/nanyang.yaml',
-    stateDir,
+  demo = await startDemoStack({
+    name: 'security',
+    password: PASSWORD,
     pollIntervalS: 5,
-    scenario: false,
-    log: pino({ level: 'silent' }),
+    users: [
+      { username: 'city-sec', role: 'operator', scope: null },
+      { username: 'nanzhao-sec', role: 'operator', scope: 'nanzhao-gw' },
+    ],
   });
-  for (const [username, scope] of [
-    ['city-sec', null],
-    ['nanzhao-sec', 'nanzhao-gw'],
-  ] as const) {
-    const created = await stack.console.users.create(
-      { username, displayName: username, role: 'operator', scope, password: PASSWORD },
-      { actor: 'e2e', from: 'local' },
-    );
-    if (!created.ok) throw new Error(`create ${username}: ${created.message}`);
-  }
-  browser = await launchChromium();
+  ({ stack, browser } = demo);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => demo?.stop());
 
 describe('安全事件 in the browser', () => {
   const intruder = `intruder-${randomBytes(3).toString('hex')}`;
