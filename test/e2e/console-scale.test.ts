@@ -237,9 +237,13 @@ describe('console at scale', () => {
     if (!injected.ok) throw new Error(injected.reason);
     try {
       expect(await page.locator('[data-testid=alert-announcer]').getAttribute('aria-live')).toBe('polite');
-      await expect
-        .poll(() => page.locator('[data-testid=alert-announcer]').innerText(), { timeout: 30_000 })
-        .toContain('镇平县');
+      const announced = page.locator('[data-testid=alert-announcer]');
+      await expect.poll(() => announced.innerText(), { timeout: 30_000 }).toContain('镇平县');
+      expect(await announced.innerText()).toMatch(/^新告警：/);
+      // Switching the language re-reads the line in English, like every other text on the page.
+      await page.click('[data-testid=lang]');
+      await expect.poll(() => announced.innerText()).toMatch(/^New alert: /);
+      await page.click('[data-testid=lang]');
     } finally {
       stack.simulator.clear(injected.id);
       await context.close();
