@@ -112,6 +112,12 @@ describe('the Admin page of each administrator', () => {
     // Paging stays within the filter: 111 silences match "窗口 1" (1, 10–19, 100–199).
     await page.fill('[data-testid=audit-filter] input[name=q]', '窗口 1');
     await action.selectOption('silence.create');
+    // Both filters applied (the list's query says so) before paging: a page asked for while the
+    // action filter is still on its way would be dropped with the older filter's list.
+    const applied = new URLSearchParams({ action: 'silence.create', q: '窗口 1' }).toString();
+    await expect
+      .poll(() => page.locator('[data-testid=audit-log]').getAttribute('data-query'))
+      .toBe(`?${applied}`);
     const matching = async () =>
       (await rows.allTextContents()).filter((text) => text.includes('窗口 1')).length;
     await expect.poll(async () => [await rows.count(), await matching()]).toEqual([100, 100]);
