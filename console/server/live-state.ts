@@ -186,6 +186,7 @@ export class LiveState {
       case 'security.event':
       case 'asset.change':
       case 'unmanaged.sighting':
+      case 'report.delivery':
         return;
     }
   }
