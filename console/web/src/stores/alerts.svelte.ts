@@ -7,6 +7,7 @@ import type {
   Severity,
   SilenceRequest,
 } from '../../../shared';
+import { AlertIndex } from '../lib/alert-index';
 import { alertSummary } from '../lib/alert-text';
 import { api, query } from '../lib/api';
 
@@ -22,8 +23,12 @@ type NewAlertListener = (alert: Alert) => void;
 
 /** Live alerts for the signed-in user's scope, fed by the stream: snapshot, then one change at a time. */
 class Alerts {
-  /** All alerts the stream has told us about, newest state per id. Replaced, never mutated, for cheap reactivity. */
-  byId = $state.raw<ReadonlyMap<string, Alert>>(new Map());
+  /** Kept in place, one change at a time (a province has thousands of alerts: no copy per change). */
+  private readonly index = new AlertIndex();
+  /** Bumped on every change; `byId` and what is drawn from it depend on it. */
+  private version = $state(0);
+  /** Bumped only when the open alerts change, so their views skip suppressed and resolved churn. */
+  private openVersion = $state(0);
   filter = $state<AlertListFilter>({
     minSeverity: 'info',
     zone: 'all',
@@ -33,21 +38,25 @@ class Alerts {
   });
   private newAlertListeners: NewAlertListener[] = [];
 
-  readonly open = $derived(
-    [...this.byId.values()].filter((a) => a.status !== 'resolved' && a.suppressedBy === null),
-  );
-  readonly firingCount = $derived(this.open.filter((a) => a.status === 'firing').length);
-  readonly worstOpen = $derived(
-    this.open.reduce<Severity | null>(
-      (worst, a) => (worst === null || severityRank(a.severity) < severityRank(worst) ? a.severity : worst),
-      null,
-    ),
-  );
-  readonly countsBySeverity = $derived(
-    Object.fromEntries(
-      SEVERITIES.map((s) => [s, this.open.filter((a) => a.severity === s).length]),
-    ) as Record<Severity, number>,
-  );
+  /** All alerts the stream has told us about, newest state per id. Read it in a reactive context to follow it. */
+  get byId(): ReadonlyMap<string, Alert> {
+    void this.version;
+    return this.index.all;
+  }
+
+  readonly open = $derived.by(() => {
+    void this.openVersion;
+    return this.index.openAlerts();
+  });
+  readonly firingCount = $derived.by(() => {
+    void this.openVersion;
+    return this.index.firingCount;
+  });
+  readonly countsBySeverity = $derived.by(() => {
+    void this.openVersion;
+    return this.index.countsBySeverity();
+  });
+  readonly worstOpen = $derived(SEVERITIES.find((s) => this.countsBySeverity[s] > 0) ?? null);
 
   readonly visible = $derived.by(() => {
     const f = this.filter;
@@ -82,18 +91,20 @@ class Alerts {
   }
 
   replaceAll(alerts: Alert[]): void {
-    this.byId = new Map(alerts.map((a) => [a.id, a]));
+    this.index.replaceAll(alerts);
+    this.changed(true);
   }
 
   apply(change: AlertChange, alert: Alert): void {
-    // byId is $state.raw and replaced on every change: one notification per change, not per entry.
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    const next = new Map(this.byId);
-    next.set(alert.id, alert);
-    this.byId = next;
+    this.changed(this.index.set(alert));
     if (change === 'opened' && alert.suppressedBy === null && alert.silencedBy.length === 0) {
       for (const listener of this.newAlertListeners) listener(alert);
     }
+  }
+
+  private changed(open: boolean): void {
+    this.version++;
+    if (open) this.openVersion++;
   }
 
   /**
@@ -104,10 +115,10 @@ class Alerts {
     const response = await api.get<AlertsResponse>(
       `/api/alerts${query({ status: 'resolved', includeSuppressed: true, limit: 500 })}`,
     );
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced wholesale, like apply()
-    const next = new Map(this.byId);
-    for (const alert of response.alerts) if (!next.has(alert.id)) next.set(alert.id, alert);
-    this.byId = next;
+    let open = false;
+    for (const alert of response.alerts)
+      if (!this.index.all.has(alert.id)) open = this.index.set(alert) || open;
+    this.changed(open);
   }
 
   forNode(nodeId: string): Alert[] {
@@ -130,7 +141,8 @@ class Alerts {
   }
 
   clear(): void {
-    this.byId = new Map();
+    this.index.clear();
+    this.changed(true);
   }
 }
 
