@@ -14,7 +14,16 @@ import { createLogger, type Logger } from '../common';
 import type { RetentionSettings } from './retention';
 import type { MetricsStore } from './types';
 
-export type { Aggregation, MetricsStore, RangeQuery, Series, StoreHealth } from './types';
+export type {
+  Aggregation,
+  DailyQuery,
+  DailySeries,
+  MetricsStore,
+  RangeQuery,
+  Series,
+  StoreHealth,
+} from './types';
+export { DAY_MS, utcDayStart } from './daily-rollup';
 export { DEFAULT_RETENTION, ROLLUP_STEP_S, type RetentionSettings } from './retention';
 export { EmbeddedMetricsStore } from './embedded/store';
 export { InfluxMetricsStore } from './influx/store';

@@ -33,6 +33,20 @@ export interface Series {
   points: Array<[number, number]>;
 }
 
+/** A read of the daily reachability rollup (`daily-rollup.ts`): the UTC days starting in [startMs, endMs). */
+export interface DailyQuery {
+  startMs: number;
+  endMs: number;
+  /** Restrict to these nodes (scope enforcement, a county's report). */
+  nodes?: string[];
+}
+
+/** One `node` series' days: its tags (node, role, tier, zone) and [dayStartMs, buckets, sum] in time order. */
+export interface DailySeries {
+  tags: Record<string, string>;
+  days: Array<[number, number, number]>;
+}
+
 export interface StoreHealth {
   /** Points accepted but not yet durable in the backend (in memory or in the spool). */
   pendingPoints: number;
@@ -54,6 +68,12 @@ export interface MetricsStore {
   /** Write everything buffered now (used on shutdown and in tests). */
   flush(): Promise<void>;
   query(q: RangeQuery): Promise<Series[]>;
+  /**
+   * The daily reachability rollup, one row per `node` series and UTC day: how many 5-minute buckets
+   * had a reading and the sum of their `reachable` means. Both stores keep it; a store without it
+   * (a test double) leaves it out and its readers fall back to the 5-minute rollups.
+   */
+  queryDailyReachability?(q: DailyQuery): Promise<DailySeries[]>;
   /** Latest value of each field for each series of a measurement (for "live" views). */
   latest(measurement: string, where?: Record<string, string>): Promise<MetricPoint[]>;
   health(): StoreHealth;

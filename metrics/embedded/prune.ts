@@ -1,5 +1,5 @@
 /**
- * Retention for the embedded store: samples and rollups past their retention are deleted oldest
+ * Retention for the embedded store: samples, 5-minute and daily rollups past their retention are deleted oldest
  * first, a slice of time per transaction with a yield in between, so a large store never stalls the
  * process for long (at 5,000 nodes ten minutes of samples are ~20 million rows).
  */
@@ -11,11 +11,13 @@ const DAY_MS = 86_400_000;
 export interface PrunedRows {
   rawRows: number;
   rollupRows: number;
+  dailyRows: number;
 }
 
 interface ExpiringTable {
-  table: 'samples' | 'rollup_5m';
-  timeColumn: 't' | 'b';
+  table: 'samples' | 'rollup_5m' | 'rollup_1d';
+  timeColumn: 't' | 'b' | 'd';
+  counter: keyof PrunedRows;
   cutoffMs: number;
   sliceMs: number;
 }
@@ -33,25 +35,33 @@ export async function pruneExpired(
     {
       table: 'samples',
       timeColumn: 't',
+      counter: 'rawRows',
       cutoffMs: nowMs - retention.rawRetentionDays * DAY_MS,
       sliceMs: 10_000,
     },
     {
       table: 'rollup_5m',
       timeColumn: 'b',
+      counter: 'rollupRows',
       cutoffMs: nowMs - retention.rollupRetentionDays * DAY_MS,
       sliceMs: DAY_MS,
     },
+    {
+      table: 'rollup_1d',
+      timeColumn: 'd',
+      counter: 'dailyRows',
+      cutoffMs: nowMs - retention.dailyRetentionDays * DAY_MS,
+      sliceMs: 30 * DAY_MS,
+    },
   ];
-  const pruned: PrunedRows = { rawRows: 0, rollupRows: 0 };
+  const pruned: PrunedRows = { rawRows: 0, rollupRows: 0, dailyRows: 0 };
   for (const expiring of tables) {
     for (;;) {
       const db = currentDb();
       if (db === null) return pruned;
       const deleted = deleteOldestSlice(db, expiring);
       if (deleted === null) break;
-      if (expiring.table === 'samples') pruned.rawRows += deleted;
-      else pruned.rollupRows += deleted;
+      pruned[expiring.counter] += deleted;
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

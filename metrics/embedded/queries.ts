@@ -3,7 +3,8 @@
  * the epoch, [start, end), empty buckets left out, series sorted by their tags.
  */
 import type Database from 'better-sqlite3';
-import type { Aggregation, RangeQuery, Series } from '../types';
+import { DAILY_ROLLUP_FIELD, DAILY_ROLLUP_MEASUREMENT } from '../daily-rollup';
+import type { Aggregation, DailyQuery, DailySeries, RangeQuery, Series } from '../types';
 import type { MetricPoint } from '../../domain';
 import { seriesMatches, type SeriesCatalog } from './catalog';
 import type { EmbeddedStatements } from './statements';
@@ -135,4 +136,39 @@ export function queryLatest(
     if (Object.keys(point.fields).length > 0) out.push(point);
   }
   return out.sort((a, b) => tagsOrder(a.tags, b.tags));
+}
+
+/** The daily reachability rollup of the matching `node` series, days starting in [start, end). */
+export function queryDaily(db: Database.Database, catalog: SeriesCatalog, q: DailyQuery): DailySeries[] {
+  if (q.nodes !== undefined && q.nodes.length === 0) return [];
+  const fid = catalog.knownFieldId(DAILY_ROLLUP_FIELD);
+  if (fid === undefined) return [];
+  const tagsOf = new Map<number, Record<string, string>>();
+  for (const [sid, info] of catalog.series())
+    if (seriesMatches(info, DAILY_ROLLUP_MEASUREMENT, undefined, q.nodes)) tagsOf.set(sid, info.tags);
+  if (tagsOf.size === 0) return [];
+  const rows = db
+    .prepare<
+      { sids: string; fid: number; start: number; end: number },
+      { sid: number; d: number; count: number; sum: number }
+    >(
+      `SELECT r.sid, r.d, r.count, r.sum FROM json_each(:sids) j JOIN rollup_1d r ON r.sid = j.value AND r.fid = :fid
+       WHERE r.d >= :start AND r.d < :end ORDER BY r.sid, r.d`,
+    )
+    .all({
+      sids: JSON.stringify([...tagsOf.keys()]),
+      fid,
+      start: Math.floor(q.startMs),
+      end: Math.floor(q.endMs),
+    });
+  const bySeries = new Map<number, DailySeries>();
+  for (const row of rows) {
+    let series = bySeries.get(row.sid);
+    if (series === undefined) {
+      series = { tags: { ...tagsOf.get(row.sid) }, days: [] };
+      bySeries.set(row.sid, series);
+    }
+    series.days.push([row.d, row.count, row.sum]);
+  }
+  return [...bySeries.values()].sort((a, b) => tagsOrder(a.tags, b.tags));
 }

@@ -3,8 +3,12 @@
  *
  * Tables: `series` (measurement + tags, one id each), `fields` (field names), `series_fields` (which
  * fields a series has), `samples` (series, field, time, value: raw, pruned after rawRetentionDays),
- * `rollup_5m` (mean/max/min/count per 5-minute bucket, kept rollupRetentionDays) and `rollup_dirty`
- * (series/field/bucket whose raw samples were rewritten, to roll up again from samples).
+ * `rollup_5m` (mean/max/min/count per 5-minute bucket, kept rollupRetentionDays), `rollup_dirty`
+ * (series/field/bucket whose raw samples were rewritten, to roll up again from samples) and
+ * `rollup_1d`, the daily reachability rollup (`../daily-rollup.ts`: per `node` series and UTC day,
+ * the 5-minute buckets of `reachable` and the sum of their means, kept dailyRetentionDays), kept up
+ * by triggers on `rollup_5m` in the transaction that changes it: a new bucket adds itself, a changed
+ * mean its difference; pruning 5-minute rows leaves the days alone.
  */
 import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
@@ -69,6 +73,34 @@ function legacyVersion(db: Database.Database): string | null {
   );
 }
 
+/** Which `rollup_5m` rows the daily rollup sums: `reachable` of a `node` series. */
+const DAILY_ROW = `NEW.fid = (SELECT id FROM fields WHERE name = 'reachable')
+  AND (SELECT measurement FROM series WHERE id = NEW.sid) = 'node'`;
+const DAY_OF_BUCKET = 'NEW.b - NEW.b % 86400000';
+
+const DAILY_ROLLUP_SCHEMA = `
+CREATE TABLE rollup_1d (
+  sid INTEGER NOT NULL, fid INTEGER NOT NULL, d INTEGER NOT NULL, count INTEGER NOT NULL, sum REAL NOT NULL,
+  PRIMARY KEY (sid, fid, d)
+) WITHOUT ROWID;
+CREATE INDEX rollup_1d_d ON rollup_1d (d);
+INSERT INTO rollup_1d (sid, fid, d, count, sum)
+  SELECT r.sid, r.fid, r.b - r.b % 86400000 AS day, count(*), sum(r.mean)
+  FROM rollup_5m r JOIN series s ON s.id = r.sid AND s.measurement = 'node'
+  WHERE r.fid = (SELECT id FROM fields WHERE name = 'reachable')
+  GROUP BY r.sid, r.fid, day;
+CREATE TRIGGER rollup_1d_new_bucket AFTER INSERT ON rollup_5m WHEN ${DAILY_ROW}
+BEGIN
+  INSERT INTO rollup_1d (sid, fid, d, count, sum) VALUES (NEW.sid, NEW.fid, ${DAY_OF_BUCKET}, 1, NEW.mean)
+  ON CONFLICT (sid, fid, d) DO UPDATE SET count = count + 1, sum = sum + excluded.sum;
+END;
+CREATE TRIGGER rollup_1d_changed_bucket AFTER UPDATE OF mean ON rollup_5m WHEN ${DAILY_ROW}
+BEGIN
+  UPDATE rollup_1d SET sum = sum + NEW.mean - OLD.mean
+  WHERE sid = NEW.sid AND fid = NEW.fid AND d = ${DAY_OF_BUCKET};
+END;
+`;
+
 /** Steps by PRAGMA user_version; files from before it read 0 and say their shape in meta.schema. */
 export const EMBEDDED_STORE_MIGRATIONS: readonly Migration[] = [
   {
@@ -91,5 +123,10 @@ export const EMBEDDED_STORE_MIGRATIONS: readonly Migration[] = [
         "INSERT INTO meta (key, value) VALUES ('schema', '2') ON CONFLICT(key) DO UPDATE SET value = '2'",
       ).run();
     },
+  },
+  {
+    version: 3,
+    description: 'daily reachability rollup, built from the 5-minute rollups kept, then kept up by triggers',
+    up: (db) => db.exec(DAILY_ROLLUP_SCHEMA),
   },
 ];

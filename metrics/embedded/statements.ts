@@ -24,10 +24,13 @@ export function prepareStatements(db: Database.Database): EmbeddedStatements {
     markDirty: db.prepare('INSERT OR IGNORE INTO rollup_dirty (sid, fid, b) VALUES (?, ?, ?)'),
     dirty: db.prepare('SELECT sid, fid, b FROM rollup_dirty'),
     clearDirty: db.prepare('DELETE FROM rollup_dirty WHERE sid = ? AND fid = ? AND b = ?'),
+    // An upsert, not INSERT OR REPLACE: the daily rollup's UPDATE trigger must see the old mean.
     rollupSeriesBucket: db.prepare(
-      `INSERT OR REPLACE INTO rollup_5m (sid, fid, b, mean, max, min, count)
+      `INSERT INTO rollup_5m (sid, fid, b, mean, max, min, count)
        SELECT sid, fid, :b, avg(v), max(v), min(v), count(*) FROM samples
-       WHERE sid = :sid AND fid = :fid AND t >= :b AND t < :end GROUP BY sid, fid`,
+       WHERE sid = :sid AND fid = :fid AND t >= :b AND t < :end GROUP BY sid, fid
+       ON CONFLICT (sid, fid, b) DO UPDATE SET
+         mean = excluded.mean, max = excluded.max, min = excluded.min, count = excluded.count`,
     ),
     latestValue: db.prepare('SELECT t, v FROM samples WHERE sid = ? AND fid = ? ORDER BY t DESC LIMIT 1'),
   };

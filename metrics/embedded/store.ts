@@ -13,13 +13,13 @@
  * (`maxQueuedPoints`): a batch that would overflow it is dropped and counted, never held unbounded.
  */
 import type Database from 'better-sqlite3';
-import type { MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
+import type { DailyQuery, DailySeries, MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
 import type { MetricPoint } from '../../domain';
 import type { Logger } from '../../common';
 import { DEFAULT_RETENTION, checkRetention, useRollup, type RetentionSettings } from '../retention';
 import { sanitizePoints } from '../sanitize';
 import { SeriesCatalog } from './catalog';
-import { queryLatest, queryRange } from './queries';
+import { queryDaily, queryLatest, queryRange } from './queries';
 import { openEmbeddedDatabase } from './schema';
 import { prepareStatements, type EmbeddedStatements } from './statements';
 import { startInlineWriter, startWorkerWriter, type WriterAsk, type WriterChannel } from './writer-channel';
@@ -151,6 +151,14 @@ export class EmbeddedMetricsStore implements MetricsStore {
     });
   }
 
+  async queryDailyReachability(q: DailyQuery): Promise<DailySeries[]> {
+    await this.committed();
+    return settle(() => {
+      const { db, catalog } = this.opened();
+      return queryDaily(db, catalog, q);
+    });
+  }
+
   async latest(measurement: string, where?: Record<string, string>): Promise<MetricPoint[]> {
     await this.committed();
     return settle(() => {
@@ -275,9 +283,9 @@ export class EmbeddedMetricsStore implements MetricsStore {
     this.pruning = true;
     try {
       const reply = await this.ask({ kind: 'prune', nowMs: this.now(), ...this.retention });
-      if (reply.kind === 'pruned' && reply.rawRows + reply.rollupRows > 0) {
-        const { rawRows, rollupRows } = reply;
-        this.log.info({ path: this.path, rawRows, rollupRows }, 'pruned expired metrics');
+      if (reply.kind === 'pruned' && reply.rawRows + reply.rollupRows + reply.dailyRows > 0) {
+        const { rawRows, rollupRows, dailyRows } = reply;
+        this.log.info({ path: this.path, rawRows, rollupRows, dailyRows }, 'pruned expired metrics');
       } else if (reply.kind === 'failed') {
         this.log.error({ path: this.path, err: reply.message }, 'pruning expired metrics failed');
       }

@@ -10,12 +10,19 @@ export type WriterRequest =
   /** Points as JSON: stringifying costs this thread a third of what a structured clone would. */
   | { kind: 'batch'; seq: number; pointsJson: string; rawCutoffMs: number }
   | { kind: 'rollup'; seq: number }
-  | { kind: 'prune'; seq: number; nowMs: number; rawRetentionDays: number; rollupRetentionDays: number }
+  | {
+      kind: 'prune';
+      seq: number;
+      nowMs: number;
+      rawRetentionDays: number;
+      rollupRetentionDays: number;
+      dailyRetentionDays: number;
+    }
   | { kind: 'close'; seq: number };
 
 export type WriterReply =
   | { kind: 'written'; seq: number; tooOld: number; added: CatalogAdditions }
-  | { kind: 'pruned'; seq: number; rawRows: number; rollupRows: number }
+  | { kind: 'pruned'; seq: number; rawRows: number; rollupRows: number; dailyRows: number }
   | { kind: 'done'; seq: number }
   | { kind: 'failed'; seq: number; message: string };
 

@@ -2,7 +2,8 @@
  * InfluxQL for the MetricsStore queries, and the parsing of InfluxDB's JSON answers. Pure functions.
  */
 import { escape } from 'influx';
-import type { RangeQuery, Series } from '../types';
+import { DAILY_ROLLUP_MEASUREMENT } from '../daily-rollup';
+import type { DailyQuery, DailySeries, RangeQuery, Series } from '../types';
 import type { MetricPoint } from '../../domain';
 
 /** Which field the rollup keeps for an aggregation: `mean_inBps`, `max_inBps`, `min_inBps`. */
@@ -148,4 +149,39 @@ export function parseLatestResult(
     }
   });
   return [...bySeries.values()].sort((a, b) => (seriesKey(a.tags) < seriesKey(b.tags) ? -1 : 1));
+}
+
+/** SELECT of the daily reachability rollup: every series (GROUP BY *), the days starting in the range. */
+export function dailyQueryText(
+  q: DailyQuery,
+  database: string,
+  rp: string,
+  fields: [string, string],
+): string {
+  const from = `${escape.quoted(database)}.${escape.quoted(rp)}.${escape.quoted(DAILY_ROLLUP_MEASUREMENT)}`;
+  const conditions = [
+    `time >= ${Math.floor(q.startMs)}ms`,
+    `time < ${Math.floor(q.endMs)}ms`,
+    ...tagConditions(undefined, q.nodes),
+  ];
+  return (
+    `SELECT ${fields.map((field) => escape.quoted(field)).join(', ')} FROM ${from} ` +
+    `WHERE ${conditions.join(' AND ')} GROUP BY *`
+  );
+}
+
+/** Daily rollup answer (time, count, sum columns) -> DailySeries sorted by tags, days in time order. */
+export function parseDailyResult(result: RawStatementResult | undefined): DailySeries[] {
+  const out: DailySeries[] = [];
+  for (const raw of result?.series ?? []) {
+    const tags: Record<string, string> = {};
+    for (const [key, value] of Object.entries(raw.tags ?? {})) if (value !== '') tags[key] = value;
+    const days: DailySeries['days'] = [];
+    for (const [time, count, sum] of raw.values) {
+      if (typeof time === 'number' && typeof count === 'number' && typeof sum === 'number')
+        days.push([time, count, sum]);
+    }
+    if (days.length > 0) out.push({ tags, days });
+  }
+  return out.sort((a, b) => (seriesKey(a.tags) < seriesKey(b.tags) ? -1 : 1));
 }

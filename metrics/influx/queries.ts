@@ -1,17 +1,19 @@
 /** Range and latest-value reads from InfluxDB (the InfluxQL itself is built and parsed in influxql.ts). */
 import type { InfluxDB } from 'influx';
 import { useRollup, type RetentionSettings } from '../retention';
-import type { RangeQuery, Series } from '../types';
+import type { DailyQuery, DailySeries, RangeQuery, Series } from '../types';
 import type { MetricPoint } from '../../domain';
 import { answeredHttp, errorText } from './client';
 import {
+  dailyQueryText,
   latestQueryText,
+  parseDailyResult,
   parseLatestResult,
   parseRangeResult,
   rangeQueryText,
   statementResults,
 } from './influxql';
-import { RAW_RP, rollupRpName } from './schema';
+import { DAILY_COUNT_FIELD, DAILY_RP, DAILY_SUM_FIELD, RAW_RP, rollupRpName } from './schema';
 
 export interface QueryTarget {
   influx: InfluxDB;
@@ -30,6 +32,13 @@ export async function queryRange(target: QueryTarget, q: RangeQuery): Promise<Se
   const text = rangeQueryText(q, target.database, rp, rollup);
   const results = statementResults(await ask(target, text, { precision: 'ms' }), text);
   return parseRangeResult(results[0], q.groupBy);
+}
+
+export async function queryDailyReachability(target: QueryTarget, q: DailyQuery): Promise<DailySeries[]> {
+  if (q.nodes !== undefined && q.nodes.length === 0) return [];
+  const text = dailyQueryText(q, target.database, DAILY_RP, [DAILY_COUNT_FIELD, DAILY_SUM_FIELD]);
+  const results = statementResults(await ask(target, text, { precision: 'ms' }), text);
+  return parseDailyResult(results[0]);
 }
 
 export async function queryLatest(

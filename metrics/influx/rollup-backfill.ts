@@ -1,11 +1,13 @@
 /**
  * The continuous query only resamples the last hour: after a spool replay, the 5-minute rollups of
- * replayed points older than that are computed by one-off queries, an hour per statement.
+ * replayed points older than that are computed by one-off queries, an hour per statement, and then
+ * the daily reachability rollup of the days they fall in (`daily-backfill.ts`).
  */
 import type { InfluxDB } from 'influx';
 import type { Logger } from '../../common';
 import { ROLLUP_STEP_S, type RetentionSettings } from '../retention';
 import { errorText } from './client';
+import { backfillDailyRollup } from './daily-backfill';
 import { statementResults } from './influxql';
 import { rollupSelect } from './schema';
 
@@ -56,8 +58,9 @@ export async function backfillRollups(
     const endMs = Math.min(toMs, chunkMs + HOUR_MS);
     if (!(await rollUpHour(target, chunkMs, endMs))) failed += 1;
   }
+  const daily = await backfillDailyRollup(target, fromMs, toMs);
   target.log.info(
-    { fromMs, toMs, failedHours: failed },
+    { fromMs, toMs, failedHours: failed, failedDays: daily.failedDays },
     'rolled up replayed points older than the continuous query window',
   );
 }

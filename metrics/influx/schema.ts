@@ -1,15 +1,30 @@
 /**
  * What an egov-noc InfluxDB database must contain: the database, the `raw` retention policy (default,
- * N days), the `rollup_<N>d` policy, and one continuous query that rolls every measurement up into
- * 5-minute mean/max/min. Used by the store on init (create or upgrade) and by `egov-noc influx check`.
+ * N days), the `rollup_<N>d` policy, one continuous query that rolls every measurement up into
+ * 5-minute mean/max/min, and the daily reachability rollup (`../daily-rollup.ts`): the `rollup_1d`
+ * policy and a continuous query that sums each `node` series' 5-minute `reachable` means per UTC day.
+ * Used by the store on init (create or upgrade) and by `egov-noc influx check`.
  */
 import { escape, type InfluxDB } from 'influx';
+import { DAILY_ROLLUP_FIELD, DAILY_ROLLUP_MEASUREMENT } from '../daily-rollup';
 import { ROLLUP_STEP_S, type RetentionSettings } from '../retention';
 
 export const RAW_RP = 'raw';
 /** Late points (e.g. replayed from the outage spool) within this window are rolled up by the CQ itself. */
 export const CQ_RESAMPLE_FOR = '1h';
 export const CQ_NAME = 'cq_rollup_5m';
+/** The daily rollup's policy; its length is `dailyRetentionDays`, changed in place (ALTER). */
+export const DAILY_RP = 'rollup_1d';
+export const DAILY_CQ_NAME = 'cq_rollup_1d';
+/**
+ * The daily CQ runs every hour over the last two days: today so far, and yesterday again until its
+ * last 5-minute buckets (written up to an hour late by cq_rollup_5m) are in.
+ */
+export const DAILY_CQ_EVERY = '1h';
+export const DAILY_CQ_FOR = '2d';
+/** The daily rollup's fields: 5-minute buckets with a reading, and the sum of their means. */
+export const DAILY_COUNT_FIELD = `count_${DAILY_ROLLUP_FIELD}`;
+export const DAILY_SUM_FIELD = `sum_${DAILY_ROLLUP_FIELD}`;
 
 export interface ExpectedRetentionPolicy {
   name: string;
@@ -36,17 +51,37 @@ export function rollupSelect(database: string, retention: RetentionSettings, whe
   return `SELECT mean(*), max(*), min(*) INTO ${into} FROM ${from}${whereClause} GROUP BY time(${ROLLUP_STEP_S / 60}m), *`;
 }
 
+/** The SELECT ... INTO the daily CQ runs; `where` adds a time range for a backfill. */
+export function dailyRollupSelect(database: string, retention: RetentionSettings, where = ''): string {
+  const db = escape.quoted(database);
+  const measurement = escape.quoted(DAILY_ROLLUP_MEASUREMENT);
+  const mean = escape.quoted(`mean_${DAILY_ROLLUP_FIELD}`);
+  const whereClause = where === '' ? '' : ` WHERE ${where}`;
+  return (
+    `SELECT count(${mean}) AS ${escape.quoted(DAILY_COUNT_FIELD)}, sum(${mean}) AS ${escape.quoted(DAILY_SUM_FIELD)} ` +
+    `INTO ${db}.${escape.quoted(DAILY_RP)}.${measurement} ` +
+    `FROM ${db}.${escape.quoted(rollupRpName(retention))}.${measurement}${whereClause} GROUP BY time(1d), *`
+  );
+}
+
 export function expectedInfluxSchema(database: string, retention: RetentionSettings): ExpectedInfluxSchema {
   const cq =
     `CREATE CONTINUOUS QUERY ${escape.quoted(CQ_NAME)} ON ${escape.quoted(database)} ` +
     `RESAMPLE EVERY ${ROLLUP_STEP_S / 60}m FOR ${CQ_RESAMPLE_FOR} BEGIN ${rollupSelect(database, retention)} END`;
+  const dailyCq =
+    `CREATE CONTINUOUS QUERY ${escape.quoted(DAILY_CQ_NAME)} ON ${escape.quoted(database)} ` +
+    `RESAMPLE EVERY ${DAILY_CQ_EVERY} FOR ${DAILY_CQ_FOR} BEGIN ${dailyRollupSelect(database, retention)} END`;
   return {
     database,
     retentionPolicies: [
       { name: RAW_RP, durationDays: retention.rawRetentionDays, isDefault: true },
       { name: rollupRpName(retention), durationDays: retention.rollupRetentionDays, isDefault: false },
+      { name: DAILY_RP, durationDays: retention.dailyRetentionDays, isDefault: false },
     ],
-    continuousQueries: [{ name: CQ_NAME, query: cq }],
+    continuousQueries: [
+      { name: CQ_NAME, query: cq },
+      { name: DAILY_CQ_NAME, query: dailyCq },
+    ],
   };
 }
 

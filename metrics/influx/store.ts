@@ -9,9 +9,11 @@
  * server. A batch InfluxDB rejects as malformed (HTTP 400) is not retried: its points are counted as
  * dropped and logged (`health.ts`). Replayed points older than the continuous query's resample
  * window are rolled up by a one-off backfill query (`rollup-backfill.ts`). Reads: `queries.ts`.
+ * Once the schema is set up, the daily reachability rollup of 5-minute rollups written before it
+ * existed is built in the background (`daily-backfill.ts`; `dailyBackfillDone()` waits for it).
  */
 import type { InfluxDB } from 'influx';
-import type { MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
+import type { DailyQuery, DailySeries, MetricsStore, RangeQuery, Series, StoreHealth } from '../types';
 import type { MetricPoint } from '../../domain';
 import type { Logger } from '../../common';
 import { DEFAULT_RETENTION, checkRetention, type RetentionSettings } from '../retention';
@@ -19,7 +21,8 @@ import { sanitizePoints } from '../sanitize';
 import { answeredHttp, createInfluxClient, errorText, writeBatch } from './client';
 import { BackendHealth } from './health';
 import { RecoveryProbe } from './probe';
-import { queryLatest, queryRange, type QueryTarget } from './queries';
+import { ensureDailyBackfill } from './daily-backfill';
+import { queryDailyReachability, queryLatest, queryRange, type QueryTarget } from './queries';
 import { SpoolReplay } from './replay';
 import { backfillRollups } from './rollup-backfill';
 import { applyInfluxSchema, expectedInfluxSchema, type ExpectedInfluxSchema } from './schema';
@@ -79,6 +82,8 @@ export class InfluxMetricsStore implements MetricsStore {
   /** init() could not reach the server: create the database and policies once it answers. */
   private schemaPending = false;
   private closed = false;
+  /** The one-off daily rollup backfill after the schema was first set up (never rejects). */
+  private dailyBackfill: Promise<void> | null = null;
 
   constructor(opts: InfluxStoreOptions) {
     this.database = opts.database;
@@ -233,6 +238,15 @@ export class InfluxMetricsStore implements MetricsStore {
     return queryRange(this.queryTarget(), q);
   }
 
+  queryDailyReachability(q: DailyQuery): Promise<DailySeries[]> {
+    return queryDailyReachability(this.queryTarget(), q);
+  }
+
+  /** Resolves when the background daily rollup backfill has ended (at once if none was started). */
+  async dailyBackfillDone(): Promise<void> {
+    await this.dailyBackfill;
+  }
+
   latest(measurement: string, where?: Record<string, string>): Promise<MetricPoint[]> {
     return queryLatest(this.queryTarget(), measurement, where);
   }
@@ -245,6 +259,7 @@ export class InfluxMetricsStore implements MetricsStore {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
+    await this.dailyBackfill;
     if (this.flushTimer !== null) clearInterval(this.flushTimer);
     this.flushTimer = null;
     this.probe.cancel();
@@ -269,11 +284,30 @@ export class InfluxMetricsStore implements MetricsStore {
   private async setUpSchema(): Promise<void> {
     const found = await applyInfluxSchema(this.influx, this.expected);
     this.schemaPending = false;
+    this.dailyBackfill ??= this.startDailyBackfill();
     const changed = found.filter((item) => item.status !== 'present');
     if (changed.length > 0) {
       this.log.info(
         { database: this.database, changed: changed.map((i) => `${i.kind} ${i.name}: ${i.status}`) },
         'influx schema created or upgraded',
+      );
+    }
+  }
+
+  private async startDailyBackfill(): Promise<void> {
+    const target = {
+      influx: this.influx,
+      database: this.database,
+      retention: this.retention,
+      log: this.log,
+      stopped: () => this.closed,
+    };
+    try {
+      await ensureDailyBackfill(target, this.now());
+    } catch (error) {
+      this.log.error(
+        { database: this.database, error: errorText(error) },
+        'daily reachability rollup backfill failed; reports read the 5-minute rollups for the days it misses',
       );
     }
   }

@@ -107,25 +107,37 @@ test('CA certificate index: certificates, CRL numbers and the audit anchor survi
   expect(() => new CertificateStore(path)).toThrow(`CA certificate index ${path} has schema version 99`);
 });
 
-test('embedded metrics store: series and samples survive; a meta-schema-1 file gets the new rollup dirty list', () => {
+test('embedded metrics store: series and samples survive; a meta-schema-1 file gets the new rollup dirty list; the daily rollup is built from the 5-minute rollups', () => {
   const path = oldFile(
     'metrics.sqlite',
     'metrics-embedded.sql',
     `INSERT INTO series VALUES (1, 'interface', 'interface,node=ny-core', '{"node":"ny-core"}');
+     INSERT INTO series VALUES (2, 'node', 'node,node=ny-core', '{"node":"ny-core"}');
      INSERT INTO fields VALUES (1, 'inBps');
+     INSERT INTO fields VALUES (2, 'reachable');
      INSERT INTO samples VALUES (1, 1, 60000, 1250.5);
-     INSERT INTO rollup_5m VALUES (1, 1, 0, 1250.5, 1250.5, 1250.5, 1);`,
+     INSERT INTO rollup_5m VALUES (1, 1, 0, 1250.5, 1250.5, 1250.5, 1);
+     INSERT INTO rollup_5m VALUES (2, 2, 0, 1, 1, 1, 5), (2, 2, 300000, 0.4, 1, 0, 5), (2, 2, 86400000, 1, 1, 1, 5);`,
   );
   openEmbeddedDatabase(path).close();
   expect(
     inspect(path, (db) => [
       db.prepare('SELECT sid, fid, t, v FROM samples').all(),
-      db.prepare('SELECT mean, count FROM rollup_5m').all(),
+      db.prepare('SELECT mean, count FROM rollup_5m WHERE sid = 1').all(),
       db.prepare("SELECT value FROM meta WHERE key = 'schema'").all(),
+      db.prepare('SELECT sid, fid, d, count, sum FROM rollup_1d ORDER BY d').all(),
     ]),
   ).toEqual({
-    version: 2,
-    read: [[{ sid: 1, fid: 1, t: 60000, v: 1250.5 }], [{ mean: 1250.5, count: 1 }], [{ value: '2' }]],
+    version: 3,
+    read: [
+      [{ sid: 1, fid: 1, t: 60000, v: 1250.5 }],
+      [{ mean: 1250.5, count: 1 }],
+      [{ value: '2' }],
+      [
+        { sid: 2, fid: 2, d: 0, count: 2, sum: 1.4 },
+        { sid: 2, fid: 2, d: 86400000, count: 1, sum: 1 },
+      ],
+    ],
   });
 
   const older = oldFile(
@@ -141,7 +153,7 @@ test('embedded metrics store: series and samples survive; a meta-schema-1 file g
       (db.prepare('PRAGMA table_info(rollup_dirty)').all() as Array<{ name: string }>).map((c) => c.name),
       db.prepare('SELECT v FROM samples').all(),
     ]),
-  ).toEqual({ version: 2, read: [['sid', 'fid', 'b'], [{ v: 7 }]] });
+  ).toEqual({ version: 3, read: [['sid', 'fid', 'b'], [{ v: 7 }]] });
 
   stampedNewer(path);
   expect(() => openEmbeddedDatabase(path)).toThrow(`metrics: embedded store ${path} has schema version 99`);

@@ -17,6 +17,7 @@ import {
   rollupSelect,
 } from '../../metrics/influx/schema';
 import { DEFAULT_RETENTION } from '../../metrics/retention';
+import { backfillDailyRollup } from '../../metrics/influx/daily-backfill';
 import { memoryLogger } from '../../common';
 import type { MetricPoint } from '../../domain';
 import { startInfluxd, type Influxd } from '../support/influxd';
@@ -77,6 +78,21 @@ metricsStoreContract('InfluxDB 1.x', () => {
       await store.flush();
       await influxQuery(database, rollupSelect(database, DEFAULT_RETENTION, 'time > now() - 1d'));
     },
+    // The 5-minute CQ over the range, then the daily rollup as the product backfills it.
+    rollUpDaily: async (fromMs, toMs) => {
+      await store.flush();
+      await influxQuery(
+        database,
+        rollupSelect(database, DEFAULT_RETENTION, `time >= ${fromMs}ms AND time < ${toMs}ms`),
+      );
+      const log = memoryLogger();
+      const outcome = await backfillDailyRollup(
+        { influx: store.client, database, retention: DEFAULT_RETENTION, log },
+        fromMs,
+        toMs,
+      );
+      expect(outcome.failedDays).toBe(0);
+    },
     cleanup: async () => {
       await store.close();
       await influxQuery(database, `DROP DATABASE "${database}"`);
@@ -95,12 +111,20 @@ describe('InfluxDB schema lifecycle', () => {
       duration: '9600h0m0s',
       default: false,
     });
+    expect(rps.find((rp) => rp.name === 'rollup_1d')).toMatchObject({
+      duration: '19200h0m0s',
+      default: false,
+    });
     const cqs = await continuousQueriesOf(client, 'schema_init');
-    expect(cqs.map((cq) => cq.name)).toEqual(['cq_rollup_5m']);
-    expect(cqs[0]?.query).toContain('RESAMPLE EVERY 5m FOR 1h');
-    expect(cqs[0]?.query).toContain(
+    expect(cqs.map((cq) => cq.name).sort()).toEqual(['cq_rollup_1d', 'cq_rollup_5m']);
+    const fiveMinute = cqs.find((cq) => cq.name === 'cq_rollup_5m');
+    expect(fiveMinute?.query).toContain('RESAMPLE EVERY 5m FOR 1h');
+    expect(fiveMinute?.query).toContain(
       'SELECT mean(*), max(*), min(*) INTO schema_init.rollup_400d.:MEASUREMENT',
     );
+    const daily = cqs.find((cq) => cq.name === 'cq_rollup_1d');
+    expect(daily?.query).toContain('RESAMPLE EVERY 1h FOR 2d');
+    expect(daily?.query).toContain('INTO schema_init.rollup_1d.node FROM schema_init.rollup_400d.node');
     const items = await checkInfluxSchema(client, store.expected);
     expect(items.every((item) => item.status === 'present')).toBe(true);
     await store.close();
@@ -126,7 +150,9 @@ describe('InfluxDB schema lifecycle', () => {
       'database/schema_upgrade/present',
       'retention policy/raw/different',
       'retention policy/rollup_400d/present',
+      'retention policy/rollup_1d/present',
       'continuous query/cq_rollup_5m/different',
+      'continuous query/cq_rollup_1d/present',
     ]);
     expect(before[1]?.detail).toContain('duration 48h0m0s, want 168h');
 
@@ -140,7 +166,67 @@ describe('InfluxDB schema lifecycle', () => {
   it('reports everything missing for a database that does not exist', async () => {
     const client = new InfluxDB({ host: '127.0.0.1', port: influxd.port });
     const items = await checkInfluxSchema(client, expectedInfluxSchema('never_created', DEFAULT_RETENTION));
-    expect(items.map((i) => i.status)).toEqual(['missing', 'missing', 'missing', 'missing']);
+    expect(items.map((i) => i.status)).toEqual([
+      'missing',
+      'missing',
+      'missing',
+      'missing',
+      'missing',
+      'missing',
+    ]);
+  });
+
+  it('builds the daily rollup of 5-minute rollups written before it existed, once', async () => {
+    const database = 'daily_upgrade';
+    const client = new InfluxDB({ host: '127.0.0.1', port: influxd.port });
+    // An install from before the daily rollup: its schema without rollup_1d, a month of 5-minute rollups.
+    const old = expectedInfluxSchema(database, DEFAULT_RETENTION);
+    await applyInfluxSchema(client, {
+      ...old,
+      retentionPolicies: old.retentionPolicies.filter((rp) => rp.name !== 'rollup_1d'),
+      continuousQueries: old.continuousQueries.filter((cq) => cq.name !== 'cq_rollup_1d'),
+    });
+    const firstDayMs = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 30 * 86_400_000;
+    const lines: string[] = [];
+    for (let atMs = firstDayMs; atMs < firstDayMs + 3 * 86_400_000; atMs += 300_000) {
+      const down = atMs >= firstDayMs + 86_400_000 && atMs < firstDayMs + 86_400_000 + 3_600_000;
+      lines.push(`node,node=xichuan-gw,tier=county mean_reachable=${down ? 0 : 1} ${atMs}`);
+    }
+    const params = new URLSearchParams({ db: database, rp: 'rollup_400d', precision: 'ms' });
+    const written = await fetch(`${influxd.url}/write?${params}`, { method: 'POST', body: lines.join('\n') });
+    expect(written.status).toBe(204);
+
+    const logger = memoryLogger();
+    const store = makeStore(database, { logger });
+    await store.init();
+    await store.dailyBackfillDone();
+    const tags = { node: 'xichuan-gw', tier: 'county' };
+    expect(
+      await store.queryDailyReachability({ startMs: firstDayMs, endMs: firstDayMs + 3 * 86_400_000 }),
+    ).toEqual([
+      {
+        tags,
+        days: [
+          [firstDayMs, 288, 288],
+          [firstDayMs + 86_400_000, 288, 276],
+          [firstDayMs + 2 * 86_400_000, 288, 288],
+        ],
+      },
+    ]);
+    await store.close();
+    expect(
+      logger.lines.filter((l) => l.msg.startsWith('building the daily reachability rollup')),
+    ).toHaveLength(1);
+
+    // Started again: the marker says it is done.
+    const againLogger = memoryLogger();
+    const again = makeStore(database, { logger: againLogger });
+    await again.init();
+    await again.dailyBackfillDone();
+    await again.close();
+    expect(againLogger.lines.some((l) => l.msg.startsWith('building the daily reachability rollup'))).toBe(
+      false,
+    );
   });
 });
 

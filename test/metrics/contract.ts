@@ -10,11 +10,14 @@ export interface ContractHarness {
   store: MetricsStore;
   /** Make the 5-minute rollups of everything written so far queryable (what the CQ / rollup pass does). */
   rollUp(): Promise<void>;
+  /** Make the 5-minute and daily rollups of [fromMs, toMs) queryable (what the CQs / the store's triggers do). */
+  rollUpDaily(fromMs: number, toMs: number): Promise<void>;
   /** Close the store and remove what it created. */
   cleanup(): Promise<void>;
 }
 
 const STEP_MS = 300_000;
+const DAY_MS = 86_400_000;
 /** A 5-minute-aligned instant two hours ago: inside the raw retention, in complete buckets. */
 const baseMs = (): number => Math.floor((Date.now() - 2 * 3_600_000) / STEP_MS) * STEP_MS;
 
@@ -450,6 +453,63 @@ export function metricsStoreContract(name: string, factory: () => Promise<Contra
       // The same range from raw data (step < 5 min) still has every sample.
       const raw = await store.query({ ...q, startMs: t0, stepS: 60, aggregation: 'max' });
       expect(raw[0]?.points).toHaveLength(7);
+    });
+
+    it('keeps the daily reachability rollup: buckets with a reading and the sum of their means per node series and UTC day', async () => {
+      const store = await open();
+      const dayMs = Math.floor((Date.now() - DAY_MS) / DAY_MS) * DAY_MS - DAY_MS;
+      const nodePoint = (node: string, atMs: number, reachable: number): MetricPoint => ({
+        measurement: 'node',
+        tags: { node, role: 'router', tier: 'county', zone: 'external' },
+        fields: { reachable, pollMs: 40 },
+        timeMs: atMs,
+      });
+      const points: MetricPoint[] = [];
+      for (let bucket = 0; bucket < 288; bucket++) {
+        const atMs = dayMs + bucket * STEP_MS;
+        points.push(nodePoint('a', atMs, 1));
+        // b: down for bucket 10, half down in bucket 11 (two polls), no reading in bucket 20.
+        if (bucket === 11) points.push(nodePoint('b', atMs, 1), nodePoint('b', atMs + 60_000, 0));
+        else if (bucket !== 20) points.push(nodePoint('b', atMs, bucket === 10 ? 0 : 1));
+        // A `reachable` field of another measurement is not part of it.
+        points.push({ measurement: 'check', tags: { node: 'a' }, fields: { reachable: 0 }, timeMs: atMs });
+      }
+      // The next day's first bucket: a day of its own.
+      points.push(nodePoint('a', dayMs + DAY_MS, 1));
+      store.write(points);
+      await store.flush();
+      await harness?.rollUpDaily(dayMs, dayMs + 2 * DAY_MS);
+      const daily = store.queryDailyReachability?.bind(store);
+      if (daily === undefined) throw new Error('the store does not keep the daily rollup');
+      const tags = (node: string): Record<string, string> => ({
+        node,
+        role: 'router',
+        tier: 'county',
+        zone: 'external',
+      });
+      expect(await daily({ startMs: dayMs, endMs: dayMs + DAY_MS })).toEqual([
+        { tags: tags('a'), days: [[dayMs, 288, 288]] },
+        { tags: tags('b'), days: [[dayMs, 287, 285.5]] },
+      ]);
+      expect(await daily({ startMs: dayMs, endMs: dayMs + 2 * DAY_MS, nodes: ['a'] })).toEqual([
+        {
+          tags: tags('a'),
+          days: [
+            [dayMs, 288, 288],
+            [dayMs + DAY_MS, 1, 1],
+          ],
+        },
+      ]);
+      expect(await daily({ startMs: dayMs + 1, endMs: dayMs + DAY_MS })).toEqual([]);
+      expect(await daily({ startMs: dayMs, endMs: dayMs + DAY_MS, nodes: [] })).toEqual([]);
+
+      // A rewritten reading changes its bucket's mean, and the day's sum with it.
+      store.write([nodePoint('b', dayMs + 30 * STEP_MS, 0)]);
+      await store.flush();
+      await harness?.rollUpDaily(dayMs, dayMs + DAY_MS);
+      expect(await daily({ startMs: dayMs, endMs: dayMs + DAY_MS, nodes: ['b'] })).toEqual([
+        { tags: tags('b'), days: [[dayMs, 287, 284.5]] },
+      ]);
     });
 
     it('holds a burst larger than one batch and reports nothing pending after flush', async () => {

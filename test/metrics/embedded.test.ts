@@ -17,6 +17,7 @@ metricsStoreContract('embedded (SQLite)', () => {
   return Promise.resolve({
     store,
     rollUp: () => store.flush(),
+    rollUpDaily: () => store.flush(),
     cleanup: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -77,7 +78,7 @@ describe('embedded store specifics', () => {
     const store = new EmbeddedMetricsStore({
       path,
       logger: memoryLogger(),
-      retention: { rawRetentionDays: 1, rollupRetentionDays: 3 },
+      retention: { rawRetentionDays: 1, rollupRetentionDays: 3, dailyRetentionDays: 3 },
       now: () => nowMs,
     });
     await store.init();
@@ -96,7 +97,7 @@ describe('embedded store specifics', () => {
     const later = new EmbeddedMetricsStore({
       path,
       logger: memoryLogger(),
-      retention: { rawRetentionDays: 1, rollupRetentionDays: 3 },
+      retention: { rawRetentionDays: 1, rollupRetentionDays: 3, dailyRetentionDays: 3 },
       now: () => nowMs,
     });
     await later.init();
@@ -111,7 +112,7 @@ describe('embedded store specifics', () => {
     const last = new EmbeddedMetricsStore({
       path,
       logger: memoryLogger(),
-      retention: { rawRetentionDays: 1, rollupRetentionDays: 3 },
+      retention: { rawRetentionDays: 1, rollupRetentionDays: 3, dailyRetentionDays: 3 },
       now: () => nowMs,
     });
     await last.init();
