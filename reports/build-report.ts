@@ -36,6 +36,8 @@ export interface ReportInput {
   /** Adds the PKI section: the CA's certificate index (pki/ `readCertificateIndex` or `listCertificates`). */
   certificates?: readonly CertificateRecord[];
   nowMs?: number;
+  /** false: read every day through the 5-minute rollups, not the daily rollup (to compare the two). */
+  useDailyRollup?: boolean;
 }
 
 /** Media a carrier leases to us: reported against their SLA even when none is configured. */
@@ -133,11 +135,12 @@ export async function buildMonthlyReport(input: ReportInput): Promise<MonthlyRep
   const { shown, read } = scopeNodes(topology, input.scopeRoot);
   const readIds = read.map((node) => node.id);
   // The whole network is read without a node list (every series the store has, unknown ones dropped).
-  const readings = await readReachability(
+  const { readings, read: reachabilityRead } = await readReachability(
     input.store,
     period,
     input.scopeRoot === undefined ? undefined : readIds,
     new Set(readIds),
+    { useDaily: input.useDailyRollup !== false },
   );
   const maintenance = maintenanceOf(input.silences, period.utcOffsetMin, input.plannedWork);
   const all = timelinesOf(read, (id) => topology.depth(id), readings, maintenance, period);
@@ -155,6 +158,7 @@ export async function buildMonthlyReport(input: ReportInput): Promise<MonthlyRep
         ? null
         : { root: input.scopeRoot, name: topology.node(input.scopeRoot).name },
     generatedAtMs,
+    reachabilityRead,
     nodes,
     counties: countyRows(nodes, timelines),
     groups: [...groupRows(nodes, 'tier'), ...groupRows(nodes, 'zone')],

@@ -48,4 +48,5 @@ export type {
   MonthlyReport,
   NodeRow,
   Outage,
+  ReachabilityRead,
 } from './types';

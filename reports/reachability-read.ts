@@ -1,35 +1,48 @@
 /**
  * The month's `node.reachable` as 5-minute means per node, read without moving every bucket: a
- * province's month is 46 M rollup points, and nearly all of them say "up". One grouped read over
- * the whole month, one row per series and day — the sum of its 5-minute means — tells which
- * node-days were wholly up: a series holds at most one rollup point per 5-minute bucket (the
- * rollup writes each bucket at its start) and every mean is at most 1, so the sum equals the day's
- * bucket count exactly when every bucket has a reading and every reading is 1. Only the other
- * node-days (downtime, gaps, a node whose tags changed that day: two series) are then read bucket
- * by bucket, one query per day. The result is the same as reading every bucket, for one scan of
- * the month (a count and a minimum would be two: measured 12 s and 8 s of influxd CPU each).
+ * province's month is 46 M rollup points, and nearly all of them say "up".
+ *
+ * First pass, per UTC day overlapping the period, which node-days were wholly up:
+ * - from the stores' daily reachability rollup (`MetricsStore.queryDailyReachability`, 32 rows per
+ *   node for a month): a UTC day whose count of 5-minute buckets and sum of their means both equal
+ *   the day's 288 buckets had every bucket read and up (a series holds at most one rollup per bucket,
+ *   every mean is at most 1). A report's day (local midnight, Asia/Shanghai by default) is not a UTC
+ *   day, so the first and last UTC days reach outside the period: their buckets inside it are taken
+ *   as up only when the whole UTC day was, otherwise read bucket by bucket — exact in any zone;
+ * - for the UTC days the daily rollup holds nothing at all (an install from before it, a backfill
+ *   not finished or failed), from one grouped read of the 5-minute rollups of those days, as before:
+ *   the sum of the day's 5-minute means (clipped to the period) equals its bucket count exactly when
+ *   every bucket was read and up. The report's metadata says how many days were read this way.
+ * Then only the other node-days (downtime, gaps, two series because a node's tags changed that
+ * day) are read bucket by bucket, one query per day. The result is the same as reading every bucket.
  */
 import type { NodeId } from '../domain';
-import type { MetricsStore, RangeQuery, Series } from '../metrics';
+import type { DailySeries, MetricsStore, RangeQuery, Series } from '../metrics';
+import { DAY_MS, utcDayStart } from '../metrics';
 import { BUCKET_S, type Readings } from './availability';
 import type { ReportPeriod } from './period';
+import type { ReachabilityRead } from './types';
 
 const BUCKET_MS = BUCKET_S * 1000;
-/** Day chunks, aligned to the epoch like every bucket of both stores. */
+/** Day chunks: UTC days, aligned to the epoch like every bucket of both stores and their daily rollup. */
 export const CHUNK_S = 86_400;
 const CHUNK_MS = CHUNK_S * 1000;
+const BUCKETS_PER_DAY = CHUNK_MS / BUCKET_MS;
 /** The tags of a `node` series (the collector's): a node with two series in a day is read in detail. */
 const SERIES_TAGS = ['node', 'role', 'tier', 'zone'];
 /** Nodes named in one query when a part of the network is read (InfluxQL's OR list stays short). */
 const NODES_PER_QUERY = 200;
 
-/** The month's day-by-day summary: the sum of the 5-minute means, per series and day. */
-export function summaryQuery(period: ReportPeriod, nodes: string[] | undefined): RangeQuery {
+/** The day-by-day summary of the 5-minute rollups over [startMs, endMs): the sum of the means, per series and day. */
+export function summaryQuery(
+  range: { startMs: number; endMs: number },
+  nodes: string[] | undefined,
+): RangeQuery {
   return {
     measurement: 'node',
     field: 'reachable',
-    startMs: period.startMs,
-    endMs: period.endMs,
+    startMs: range.startMs,
+    endMs: range.endMs,
     stepS: CHUNK_S,
     aggregation: 'sum',
     groupBy: SERIES_TAGS,
@@ -64,27 +77,52 @@ function bucketsInChunk(period: ReportPeriod, chunkMs: number): number {
   return Math.max(0, Math.ceil((toMs - fromMs) / BUCKET_MS));
 }
 
-interface DaySummary {
-  /** node -> chunk start -> the sum of its 5-minute means (over the node's series). */
-  sums: Map<string, Map<number, number>>;
-  /** node -> chunks where the node had more than one series. */
-  split: Map<string, Set<number>>;
+/** A node's day: summed over its series, and how many series it had. */
+interface NodeDay {
+  sum: number;
+  count: number;
+  series: number;
 }
 
-function summarise(sumSeries: Series[]): DaySummary {
-  const summary: DaySummary = { sums: new Map(), split: new Map() };
-  for (const one of sumSeries) {
-    const node = one.tags.node ?? '';
-    const sums = summary.sums.get(node) ?? new Map<number, number>();
-    summary.sums.set(node, sums);
-    for (const [chunkMs, sum] of one.points) {
-      if (sums.has(chunkMs)) {
-        const split = summary.split.get(node) ?? new Set<number>();
-        summary.split.set(node, split.add(chunkMs));
-      }
-      sums.set(chunkMs, (sums.get(chunkMs) ?? 0) + sum);
+/** node -> UTC day start -> its day; `covered`: the days the daily rollup had any row for. */
+interface DaySummary {
+  days: Map<string, Map<number, NodeDay>>;
+  /** Whether a node-day was wholly up (every bucket of the day, or of its part in the period). */
+  wholeUp: (day: NodeDay, chunkMs: number) => boolean;
+}
+
+function addDay(days: DaySummary['days'], node: string, chunkMs: number, sum: number, count: number): void {
+  const byDay = days.get(node) ?? new Map<number, NodeDay>();
+  days.set(node, byDay);
+  const day = byDay.get(chunkMs) ?? { sum: 0, count: 0, series: 0 };
+  byDay.set(chunkMs, { sum: day.sum + sum, count: day.count + count, series: day.series + 1 });
+}
+
+/** The daily rollup's rows: a day was wholly up when its 288 buckets were all read and all up. */
+function summariseDaily(daily: DailySeries[]): DaySummary & { covered: Set<number> } {
+  const summary = {
+    days: new Map<string, Map<number, NodeDay>>(),
+    covered: new Set<number>(),
+    wholeUp: (day: NodeDay) =>
+      day.series === 1 && day.count === BUCKETS_PER_DAY && day.sum === BUCKETS_PER_DAY,
+  };
+  for (const one of daily) {
+    for (const [dayMs, count, sum] of one.days) {
+      summary.covered.add(dayMs);
+      addDay(summary.days, one.tags.node ?? '', dayMs, sum, count);
     }
   }
+  return summary;
+}
+
+/** The 5-minute summary's rows: a day was wholly up when its sum is its bucket count in the period. */
+function summariseFiveMinute(sumSeries: Series[], period: ReportPeriod): DaySummary {
+  const summary: DaySummary = {
+    days: new Map(),
+    wholeUp: (day, chunkMs) => day.series === 1 && day.sum === bucketsInChunk(period, chunkMs),
+  };
+  for (const one of sumSeries)
+    for (const [chunkMs, sum] of one.points) addDay(summary.days, one.tags.node ?? '', chunkMs, sum, 0);
   return summary;
 }
 
@@ -94,40 +132,83 @@ function fillUpDays(
   period: ReportPeriod,
   wanted: ReadonlySet<string>,
   readings: Readings,
-): Map<number, string[]> {
+  detail: Map<number, string[]>,
+): void {
   const buckets = Math.ceil((period.endMs - period.startMs) / BUCKET_MS);
-  const detail = new Map<number, string[]>();
-  for (const [node, sums] of summary.sums) {
+  for (const [node, days] of summary.days) {
     if (!wanted.has(node)) continue;
-    const means = new Float64Array(buckets).fill(Number.NaN);
-    readings.set(node as NodeId, means);
-    for (const [chunkMs, sum] of sums) {
-      if (sum === bucketsInChunk(period, chunkMs) && summary.split.get(node)?.has(chunkMs) !== true) {
-        const from = Math.max(0, (chunkMs - period.startMs) / BUCKET_MS);
-        means.fill(1, from, Math.min(buckets, (chunkMs + CHUNK_MS - period.startMs) / BUCKET_MS));
+    let means = readings.get(node as NodeId);
+    if (means === undefined) {
+      means = new Float64Array(buckets).fill(Number.NaN);
+      readings.set(node as NodeId, means);
+    }
+    for (const [chunkMs, day] of days) {
+      if (bucketsInChunk(period, chunkMs) === 0) continue;
+      if (summary.wholeUp(day, chunkMs)) {
+        const from = Math.max(0, Math.ceil((chunkMs - period.startMs) / BUCKET_MS));
+        means.fill(1, from, Math.min(buckets, Math.ceil((chunkMs + CHUNK_MS - period.startMs) / BUCKET_MS)));
         continue;
       }
       detail.set(chunkMs, [...(detail.get(chunkMs) ?? []), node]);
     }
   }
-  return detail;
 }
 
-/**
- * The period's 5-minute means per node. `nodeIds` undefined: every node the store has, kept if
- * `wanted` (the whole network, read without a node list); otherwise those nodes, 200 to a query.
- */
-export async function readReachability(
+/** The UTC days overlapping the period. */
+function periodDays(period: ReportPeriod): number[] {
+  const days: number[] = [];
+  for (let dayMs = utcDayStart(period.startMs); dayMs < period.endMs; dayMs += DAY_MS) days.push(dayMs);
+  return days;
+}
+
+/** Consecutive days as [startMs, endMs) runs, clipped to the period. */
+function runsOf(days: number[], period: ReportPeriod): Array<{ startMs: number; endMs: number }> {
+  const runs: Array<{ startMs: number; endMs: number }> = [];
+  for (const dayMs of days) {
+    const last = runs.at(-1);
+    const endMs = Math.min(dayMs + DAY_MS, period.endMs);
+    if (last !== undefined && last.endMs === dayMs) last.endMs = endMs;
+    else runs.push({ startMs: Math.max(dayMs, period.startMs), endMs });
+  }
+  return runs;
+}
+
+async function readDaily(
   store: MetricsStore,
   period: ReportPeriod,
-  nodeIds: string[] | undefined,
-  wanted: ReadonlySet<string>,
-): Promise<Readings> {
+  groups: Array<string[] | undefined>,
+): Promise<DailySeries[]> {
+  if (store.queryDailyReachability === undefined) return [];
+  const daily: DailySeries[] = [];
+  for (const nodes of groups) {
+    const q = {
+      startMs: utcDayStart(period.startMs),
+      endMs: period.endMs,
+      ...(nodes === undefined ? {} : { nodes }),
+    };
+    daily.push(...(await store.queryDailyReachability(q)));
+  }
+  return daily;
+}
+
+async function readFiveMinuteSummary(
+  store: MetricsStore,
+  period: ReportPeriod,
+  groups: Array<string[] | undefined>,
+  days: number[],
+): Promise<Series[]> {
   const sumSeries: Series[] = [];
-  const groups = nodeIds === undefined ? [undefined] : slices(nodeIds, NODES_PER_QUERY);
-  for (const nodes of groups) sumSeries.push(...(await store.query(summaryQuery(period, nodes))));
-  const readings: Readings = new Map();
-  const detail = fillUpDays(summarise(sumSeries), period, wanted, readings);
+  for (const run of runsOf(days, period))
+    for (const nodes of groups) sumSeries.push(...(await store.query(summaryQuery(run, nodes))));
+  return sumSeries;
+}
+
+async function readDetail(
+  store: MetricsStore,
+  period: ReportPeriod,
+  detail: Map<number, string[]>,
+  readings: Readings,
+): Promise<void> {
   for (const [chunkMs, nodes] of detail) {
     for (const part of slices(nodes, NODES_PER_QUERY)) {
       for (const one of await store.query(detailQuery(period, chunkMs, part))) {
@@ -137,5 +218,39 @@ export async function readReachability(
       }
     }
   }
-  return readings;
+}
+
+/**
+ * The period's 5-minute means per node, and how the first pass read it. `nodeIds` undefined: every
+ * node the store has, kept if `wanted` (the whole network, read without a node list); otherwise
+ * those nodes, 200 to a query. `useDaily: false` reads the 5-minute summary for every day.
+ */
+export async function readReachability(
+  store: MetricsStore,
+  period: ReportPeriod,
+  nodeIds: string[] | undefined,
+  wanted: ReadonlySet<string>,
+  options: { useDaily?: boolean } = {},
+): Promise<{ readings: Readings; read: ReachabilityRead }> {
+  const groups = nodeIds === undefined ? [undefined] : slices(nodeIds, NODES_PER_QUERY);
+  const days = periodDays(period);
+  const daily = summariseDaily(options.useDaily === false ? [] : await readDaily(store, period, groups));
+  const uncovered = days.filter((dayMs) => !daily.covered.has(dayMs));
+  const fiveMinute = summariseFiveMinute(
+    await readFiveMinuteSummary(store, period, groups, uncovered),
+    period,
+  );
+  const readings: Readings = new Map();
+  const detail = new Map<number, string[]>();
+  fillUpDays(daily, period, wanted, readings, detail);
+  fillUpDays(fiveMinute, period, wanted, readings, detail);
+  await readDetail(store, period, detail, readings);
+  return {
+    readings,
+    read: {
+      dailyRollupDays: days.length - uncovered.length,
+      fiveMinuteDays: uncovered.length,
+      detailDays: detail.size,
+    },
+  };
 }

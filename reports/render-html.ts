@@ -1,5 +1,6 @@
 import { formatLocal } from './period';
 import { printedReport, printNoteText, type PrintNote } from './print-bounds';
+import { readNote } from './read-note';
 import { reportTables, type Cell, type ReportTable } from './tables';
 import type { MonthlyReport } from './types';
 
@@ -56,6 +57,7 @@ export function renderHtml(full: MonthlyReport): string {
 <style>${STYLE}</style></head><body>
 <h1>${escapeHtml(report.network.name)} 月度可用率与 SLA 报告 <span>Monthly availability and SLA report</span></h1>
 <p class="meta">月份 Month: ${report.period.month} · 范围 Scope: ${escapeHtml(scope)} · 生成 Generated: ${generated}<br>
+数据来源 Read from: ${escapeHtml(readNote(report.reachabilityRead))}<br>
 维护窗口与计划工作不计入可用率，单独列出。Maintenance windows and planned work are excluded and listed as such.
 下级节点因上级中断而不可达时，计入上级（根因）。A node cut off by a node above it counts against that node (the root cause).</p>
 ${reportTables(report)

@@ -1,4 +1,5 @@
 import { formatLocal } from './period';
+import { readNote } from './read-note';
 import { bilingual, reportTables, type TableKey } from './tables';
 import type { MonthlyReport } from './types';
 
@@ -32,6 +33,7 @@ export async function renderXlsx(report: MonthlyReport): Promise<Buffer> {
     ['月份 Month', report.period.month],
     ['范围 Scope', report.scope === null ? '全网 whole network' : report.scope.name],
     ['生成时间 Generated', formatLocal(report.generatedAtMs, report.period.utcOffsetMin)],
+    ['数据来源 Read from', readNote(report.reachabilityRead)],
   ]);
   cover.getColumn(1).width = 24;
   cover.getColumn(2).width = 40;

@@ -74,12 +74,26 @@ export interface LinkRow extends AvailabilityFigures {
   slaMet: boolean | null;
 }
 
+/**
+ * How the month's reachability was read (`reachability-read.ts`): UTC days overlapping the period
+ * whose wholly-up node-days came from the daily rollup, days the daily rollup held nothing for (an
+ * install from before it: read from the 5-minute rollups, slower, same figures), and days with some
+ * node read bucket by bucket.
+ */
+export interface ReachabilityRead {
+  dailyRollupDays: number;
+  fiveMinuteDays: number;
+  detailDays: number;
+}
+
 export interface MonthlyReport {
   network: { id: string; name: string };
   period: ReportPeriod;
   /** The subtree a scoped report covers (a county operator's), or null for the whole network. */
   scope: { root: NodeId; name: string } | null;
   generatedAtMs: number;
+  /** Where the availability figures were read from; `fiveMinuteDays` > 0 says the daily rollup lacked days. */
+  reachabilityRead: ReachabilityRead;
   nodes: NodeRow[];
   counties: CountyRow[];
   groups: GroupRow[];

@@ -71,6 +71,7 @@ function reportWith(nodes: NodeRow[], outages: Outage[], links: LinkRow[] = []):
     period: { month: '2026-11', startMs: START_MS, endMs: START_MS + 30 * 86_400_000, utcOffsetMin: 480 },
     scope: null,
     generatedAtMs: START_MS + 31 * 86_400_000,
+    reachabilityRead: { dailyRollupDays: 31, fiveMinuteDays: 0, detailDays: 0 },
     nodes,
     counties: [],
     groups: [],
