@@ -18,7 +18,8 @@ interface RunningDemo {
 function startDemo(): Promise<RunningDemo> {
   const child = spawn('bash', ['scripts/demo.sh', '--port', '0', '--interval', '2', '--cycle', '40'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn' },
+    // The checkout's node_modules is the one under test (and may be shared): never npm ci here.
+    env: { ...process.env, LOG_LEVEL: 'warn', EGOV_NOC_SKIP_INSTALL: '1' },
   });
   let text = '';
   return new Promise((resolve, reject) => {
