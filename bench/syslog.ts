@@ -224,6 +224,29 @@ interface Accounting {
   sendErrors: number;
   achievedRatePerS: number;
   peakRssGrowthMb: number;
+  /** Where the memory went: this thread's V8 heap (growth), and the store's buffer (its bytes). */
+  peakHeapGrowthMb: number;
+  peakBufferedMb: number;
+}
+
+/** Peaks of RSS, this thread's V8 heap and the store's buffer, sampled every 100 ms from now on. */
+function memoryPeaks(store: LogStore) {
+  const start = process.memoryUsage();
+  const peaks = { rss: 0, heap: 0, buffered: 0 };
+  const sample = () => {
+    const now = process.memoryUsage();
+    peaks.rss = Math.max(peaks.rss, now.rss - start.rss);
+    peaks.heap = Math.max(peaks.heap, now.heapTotal - start.heapTotal);
+    peaks.buffered = Math.max(peaks.buffered, store.health().bufferedBytes);
+  };
+  const timer = setInterval(sample, 100);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return { rssMb: mb(peaks.rss), heapMb: mb(peaks.heap), bufferedMb: mb(peaks.buffered) };
+    },
+  };
 }
 
 /** Send `count` at `ratePerS` (0: flood) into the embedded store, counting every message on both sides. */
@@ -239,9 +262,7 @@ async function accountedRun(
   });
   await store.init();
   const ours = await startOurs(nodes, { kind: 'store', store });
-  const rssBefore = process.memoryUsage().rss;
-  let rssPeak = rssBefore;
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+  const sampler = memoryPeaks(store);
   try {
     const kernelBefore = udpKernelCounters();
     const report = await sender.send({ port: ours.receiver.udpPort as number, linesPath, ...order });
@@ -249,6 +270,7 @@ async function accountedRun(
     const kernel = kernelDropsSince(kernelBefore);
     const stats = ours.receiver.stats();
     const health = store.health();
+    const peaks = sampler.stop();
     return {
       sent: report.sent,
       received: stats.received,
@@ -258,10 +280,12 @@ async function accountedRun(
       kernelRcvbufErrors: kernel.rcvbufErrors,
       sendErrors: report.sendErrors,
       achievedRatePerS: report.sent / report.elapsedS,
-      peakRssGrowthMb: mb(rssPeak - rssBefore),
+      peakRssGrowthMb: peaks.rssMb,
+      peakHeapGrowthMb: peaks.heapMb,
+      peakBufferedMb: peaks.bufferedMb,
     };
   } finally {
-    clearInterval(sampler);
+    sampler.stop();
     await ours.receiver.close();
     await store.close();
   }
@@ -436,7 +460,7 @@ export async function run(): Promise<void> {
     const storeBalanced = flood.received === flood.written + flood.storeDropped + flood.receiverDropped;
     rows.push({
       measure: `flood ${FLOOD_S} s as fast as the sender can → embedded store`,
-      result: `sent ${fmt(flood.sent)} (${fmt(flood.achievedRatePerS)}/s), received ${fmt(flood.received)}, stored ${fmt(flood.written)}; dropped: kernel ${fmt(flood.kernelRcvbufErrors)}, store ${fmt(flood.storeDropped)}, receiver ${fmt(flood.receiverDropped)}; unaccounted ${fmt(Math.max(0, unaccounted))}; peak RSS +${flood.peakRssGrowthMb} MB`,
+      result: `sent ${fmt(flood.sent)} (${fmt(flood.achievedRatePerS)}/s), received ${fmt(flood.received)}, stored ${fmt(flood.written)}; dropped: kernel ${fmt(flood.kernelRcvbufErrors)}, store ${fmt(flood.storeDropped)}, receiver ${fmt(flood.receiverDropped)}; unaccounted ${fmt(Math.max(0, unaccounted))}; peak RSS +${flood.peakRssGrowthMb} MB (main thread's V8 heap +${flood.peakHeapGrowthMb} MB, store buffer ${flood.peakBufferedMb} MB)`,
       target: `every drop counted; RSS +< ${FLOOD_RSS_BOUND_MB} MB`,
       verdict: verdict(unaccounted <= 0 && storeBalanced && flood.peakRssGrowthMb < FLOOD_RSS_BOUND_MB),
     });

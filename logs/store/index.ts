@@ -41,6 +41,8 @@ export interface LogStoreOptions extends LogRetentionOptions {
   /** PostgreSQL account; default user egov_noc, no password. */
   credentials?: { user?: string; password?: string };
   maxBufferedEvents?: number;
+  /** Memory for events waiting to be written, in bytes (default 32 MiB); beyond it they are dropped and counted. */
+  maxBufferedBytes?: number;
   batchSize?: number;
   flushIntervalMs?: number;
   /** JSON-lines file for events the backend refuses for their content (default: beside an SQLite file). */

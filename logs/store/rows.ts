@@ -78,3 +78,11 @@ export function eventFromRow(row: EventRow): SecurityEvent {
     rawBase64: row.raw_base64,
   };
 }
+
+/** The event whose EVENT_COLUMNS values these are (eventValues' inverse). */
+export function eventFromValues(values: ReadonlyArray<string | number | null>): SecurityEvent {
+  const row: Record<string, string | number | null> = {};
+  EVENT_COLUMNS.forEach((column, i) => (row[column] = values[i] ?? null));
+  // The values were written by eventValues, column for column.
+  return eventFromRow(row as unknown as EventRow);
+}

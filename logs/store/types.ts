@@ -71,8 +71,10 @@ export interface RetentionResult {
 }
 
 export interface LogStoreHealth {
-  /** Events accepted but not yet written. */
+  /** Events accepted but not yet written (not counting a batch being written). */
   pendingEvents: number;
+  /** Memory the buffer holds for events, in bytes: bounded by the store's maxBufferedBytes. */
+  bufferedBytes: number;
   /** Events refused because the buffer was full: never silent, always counted. */
   droppedEvents: number;
   /** Events the backend refused for their content, set aside in the dead-letter file, not retried. */

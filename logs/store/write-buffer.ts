@@ -1,5 +1,6 @@
 /**
- * The bounded buffer between the receiver and a backend: events wait here until a batch is written.
+ * The bounded buffer between the receiver and a backend: events wait here until a batch is written,
+ * encoded in pages off the JavaScript heap (event-pages.ts), bounded in bytes and in events.
  * A full buffer refuses new events and counts them; a failed batch goes back to the front and is
  * retried on the next flush, so an outage costs memory up to the bound and never an exception.
  * A batch the backend refuses for its content (it is up, but will not take some event) is halved
@@ -8,11 +9,29 @@
 import type { Logger } from '../../common';
 import type { SecurityEvent } from '../../domain';
 import type { DeadLetter } from './dead-letter';
+import { decodePages } from './event-codec';
+import { EventPages, type TakenPages } from './event-pages';
+import { eventFromValues } from './rows';
 import type { LogStoreHealth } from './types';
+
+/** Bytes of one page of the buffer (a batch of the mix's events is a few pages), at most a sixteenth of the bound. */
+export const BUFFER_PAGE_BYTES = 1024 * 1024;
+const PAGES_IN_BOUND = 16;
+/** The smallest byte bound accepted: a few lines of the longest frame. */
+export const MIN_BUFFERED_BYTES = 256 * 1024;
+
+/**
+ * Default bounds of the buffer: 100,000 events, and 32 MiB for them however long their lines
+ * (the benchmark's mix encodes to about 400 bytes an event, so about 80,000 of them: 4 s at 20,000/s).
+ */
+export const DEFAULT_MAX_BUFFERED_EVENTS = 100_000;
+export const DEFAULT_MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 export interface WriteBufferOptions {
   /** Writes one batch; rejects on a backend failure (the batch is kept). */
   writeBatch(events: SecurityEvent[]): Promise<void>;
+  /** Writes one batch as the buffer holds it (event-codec.ts), when the backend reads that; else writeBatch. */
+  writeEncoded?(pages: readonly Uint8Array[]): Promise<void>;
   /** Turns a backend error into a message safe to show and log (no credentials). */
   describeError(error: unknown): string;
   /** True when the backend is up but refuses the data (a constraint, a value it cannot hold). */
@@ -20,12 +39,14 @@ export interface WriteBufferOptions {
   deadLetter: DeadLetter;
   logger: Logger;
   maxBufferedEvents: number;
+  /** Memory for events waiting and being written (the pages they are encoded in). */
+  maxBufferedBytes: number;
   batchSize: number;
   flushIntervalMs: number;
 }
 
 export class WriteBuffer {
-  private pending: SecurityEvent[] = [];
+  private readonly pending: EventPages;
   private dropped = 0;
   private written = 0;
   private backendUp = true;
@@ -33,7 +54,18 @@ export class WriteBuffer {
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: WriteBufferOptions) {}
+  constructor(private readonly options: WriteBufferOptions) {
+    if (!Number.isInteger(options.maxBufferedBytes) || options.maxBufferedBytes < MIN_BUFFERED_BYTES)
+      throw new Error(
+        `log store maxBufferedBytes must be a whole number of bytes, at least ${MIN_BUFFERED_BYTES} (got ${options.maxBufferedBytes})`,
+      );
+    this.pending = new EventPages({
+      pageBytes: Math.min(BUFFER_PAGE_BYTES, Math.floor(options.maxBufferedBytes / PAGES_IN_BOUND)),
+      maxBytes: options.maxBufferedBytes,
+      maxEvents: options.maxBufferedEvents,
+      eventsPerPage: options.batchSize,
+    });
+  }
 
   start(): void {
     if (this.timer !== null) return;
@@ -42,19 +74,24 @@ export class WriteBuffer {
   }
 
   add(events: readonly SecurityEvent[]): void {
-    const room = Math.max(0, this.options.maxBufferedEvents - this.pending.length);
-    if (events.length > room) {
-      const refused = events.length - room;
-      if (this.dropped === 0) {
-        this.options.logger.warn(
-          { refused, maxBufferedEvents: this.options.maxBufferedEvents },
-          'log store buffer full: events dropped (counted in health().droppedEvents)',
-        );
-      }
-      this.dropped += refused;
+    let refused = 0;
+    for (const event of events) if (!this.pending.push(event)) refused += 1;
+    if (refused > 0) this.countDropped(refused);
+    if (this.pending.queuedEvents() >= this.options.batchSize) void this.flush();
+  }
+
+  private countDropped(refused: number): void {
+    if (this.dropped === 0) {
+      this.options.logger.warn(
+        {
+          refused,
+          maxBufferedEvents: this.options.maxBufferedEvents,
+          maxBufferedBytes: this.options.maxBufferedBytes,
+        },
+        'log store buffer full: events dropped (counted in health().droppedEvents)',
+      );
     }
-    for (let i = 0; i < Math.min(room, events.length); i += 1) this.pending.push(events[i] as SecurityEvent);
-    if (this.pending.length >= this.options.batchSize) void this.flush();
+    this.dropped += refused;
   }
 
   /** Write everything pending (one flush at a time); resolves when done or the backend failed. */
@@ -66,13 +103,33 @@ export class WriteBuffer {
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.options.batchSize);
-      const unwritten = await this.writeIsolatingRefusals(batch);
-      if (unwritten.length > 0) {
-        this.pending.unshift(...unwritten);
-        return;
+    for (let taken = this.pending.take(this.options.batchSize); taken !== null;) {
+      if (!(await this.writeTaken(taken))) return;
+      taken = this.pending.take(this.options.batchSize);
+    }
+  }
+
+  /** Writes pages taken from the queue; false when an outage left some of them unwritten (queued again). */
+  private async writeTaken(taken: TakenPages): Promise<boolean> {
+    try {
+      if (this.options.writeEncoded) await this.options.writeEncoded(taken.views);
+      else await this.options.writeBatch(decodeEvents(taken.views));
+      this.written += taken.events;
+      this.markUp();
+      this.pending.release(taken);
+      return true;
+    } catch (error) {
+      if (!this.options.isRefusal(error)) {
+        this.markDown(error);
+        this.pending.putBack(taken);
+        return false;
       }
+      const events = decodeEvents(taken.views);
+      this.pending.release(taken);
+      const unwritten = await this.isolateRefusals(events, error);
+      // Only an outage in the middle of isolating refusals leaves events here: at most this batch.
+      if (unwritten.length > 0) this.pending.putBackEvents(unwritten);
+      return unwritten.length === 0;
     }
   }
 
@@ -88,16 +145,21 @@ export class WriteBuffer {
         this.markDown(error);
         return batch;
       }
-      if (batch.length === 1) {
-        this.options.deadLetter.add(batch[0] as SecurityEvent, this.options.describeError(error));
-        return [];
-      }
-      const half = Math.ceil(batch.length / 2);
-      const second = batch.slice(half);
-      const unwritten = await this.writeIsolatingRefusals(batch.slice(0, half));
-      if (unwritten.length > 0) return [...unwritten, ...second];
-      return this.writeIsolatingRefusals(second);
+      return this.isolateRefusals(batch, error);
     }
+  }
+
+  /** The backend refused `batch` for its content: halves it until the refused events stand alone. */
+  private async isolateRefusals(batch: SecurityEvent[], error: unknown): Promise<SecurityEvent[]> {
+    if (batch.length === 1) {
+      this.options.deadLetter.add(batch[0] as SecurityEvent, this.options.describeError(error));
+      return [];
+    }
+    const half = Math.ceil(batch.length / 2);
+    const second = batch.slice(half);
+    const unwritten = await this.writeIsolatingRefusals(batch.slice(0, half));
+    if (unwritten.length > 0) return [...unwritten, ...second];
+    return this.writeIsolatingRefusals(second);
   }
 
   private markUp(): void {
@@ -110,7 +172,7 @@ export class WriteBuffer {
     const message = this.options.describeError(error);
     if (this.backendUp || message !== this.lastError) {
       this.options.logger.warn(
-        { error: message, pendingEvents: this.pending.length },
+        { error: message, pendingEvents: this.pending.queuedEvents() },
         'log store write failed; events stay buffered and are retried',
       );
     }
@@ -126,7 +188,8 @@ export class WriteBuffer {
 
   health(): LogStoreHealth {
     return {
-      pendingEvents: this.pending.length,
+      pendingEvents: this.pending.queuedEvents(),
+      bufferedBytes: this.pending.heldBytes(),
       droppedEvents: this.dropped,
       deadLetteredEvents: this.options.deadLetter.total(),
       writtenEvents: this.written,
@@ -134,4 +197,8 @@ export class WriteBuffer {
       lastError: this.lastError,
     };
   }
+}
+
+function decodeEvents(pages: readonly Uint8Array[]): SecurityEvent[] {
+  return decodePages(pages).map(eventFromValues);
 }

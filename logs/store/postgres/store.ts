@@ -9,7 +9,7 @@ import { checkCountsQuery, checkQuery } from '../query';
 import { DeadLetter } from '../dead-letter';
 import { isPostgresRefusal } from '../refusals';
 import { checkLogRetention, retentionCutoffMs, type LogRetentionOptions } from '../retention';
-import { WriteBuffer } from '../write-buffer';
+import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_BUFFERED_EVENTS, WriteBuffer } from '../write-buffer';
 import { insertBatch } from './batch-insert';
 import { DayPartitions } from './partitions';
 import { INDEX_DDL, PARENT_DDL, PARENT_TABLE, TRIGRAM_INDEX_DDL } from './schema';
@@ -37,6 +37,8 @@ export interface PostgresLogStoreOptions extends LogRetentionOptions {
   connection: PostgresConnection;
   logger: Logger;
   maxBufferedEvents?: number;
+  /** Memory for events waiting and being written (default DEFAULT_MAX_BUFFERED_BYTES). */
+  maxBufferedBytes?: number;
   batchSize?: number;
   flushIntervalMs?: number;
   /** Where refused events are set aside (JSON lines, 0600); without one they are only counted. */
@@ -82,7 +84,8 @@ export class PostgresLogStore implements LogStore {
       isRefusal: isPostgresRefusal,
       deadLetter: new DeadLetter({ path: options.deadLetterPath ?? null, logger: options.logger }),
       logger: options.logger,
-      maxBufferedEvents: options.maxBufferedEvents ?? 100_000,
+      maxBufferedEvents: options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
       batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
       flushIntervalMs: options.flushIntervalMs ?? 500,
     });

@@ -11,8 +11,8 @@ import { checkCountsQuery, checkQuery } from '../query';
 import { DeadLetter } from '../dead-letter';
 import { isSqliteRefusal } from '../refusals';
 import { checkLogRetention, retentionCutoffMs, type LogRetentionOptions } from '../retention';
-import { eventValues } from '../rows';
-import { WriteBuffer } from '../write-buffer';
+import { encodeEvents } from '../event-pages';
+import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_BUFFERED_EVENTS, WriteBuffer } from '../write-buffer';
 import { openSqliteConnection } from './connection';
 import { LOG_STORE_MIGRATIONS } from './migrations';
 import { TRIGRAM_PROBE } from './schema';
@@ -34,6 +34,8 @@ export interface SqliteLogStoreOptions extends LogRetentionOptions {
   path: string;
   logger: Logger;
   maxBufferedEvents?: number;
+  /** Memory for events waiting and being written (default DEFAULT_MAX_BUFFERED_BYTES). */
+  maxBufferedBytes?: number;
   batchSize?: number;
   flushIntervalMs?: number;
   /** Where refused events are set aside; default beside the database (none for ':memory:'). */
@@ -64,7 +66,8 @@ export class SqliteLogStore implements LogStore {
     this.retentionDays = checkLogRetention(options, options.logger);
     this.db = openSqliteConnection(options.path);
     this.buffer = new WriteBuffer({
-      writeBatch: (events) => this.writeBatch(events),
+      writeBatch: (events) => this.writeEncoded([encodeEvents(events)]),
+      writeEncoded: (pages) => this.writeEncoded(pages),
       describeError: (error) => (error instanceof Error ? error.message : String(error)),
       isRefusal: isSqliteRefusal,
       deadLetter: new DeadLetter({
@@ -74,7 +77,8 @@ export class SqliteLogStore implements LogStore {
         logger: options.logger,
       }),
       logger: options.logger,
-      maxBufferedEvents: options.maxBufferedEvents ?? 100_000,
+      maxBufferedEvents: options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
       batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
       flushIntervalMs: options.flushIntervalMs ?? 500,
     });
@@ -118,8 +122,9 @@ export class SqliteLogStore implements LogStore {
     return reply;
   }
 
-  private async writeBatch(events: SecurityEvent[]): Promise<void> {
-    await this.ask({ kind: 'write', rows: events.map(eventValues) });
+  /** The pages cross to the writer thread as a copy: the buffer reuses its own. */
+  private async writeEncoded(pages: readonly Uint8Array[]): Promise<void> {
+    await this.ask({ kind: 'write', pages: [...pages] });
   }
 
   write(events: readonly SecurityEvent[]): void {

@@ -3,10 +3,10 @@
  * thread for `memory`) and what the writer answers. Requests are numbered; answers name the number.
  */
 import type { WorkerStartup } from '../../../common';
-import type { EventValues } from './writer';
 
 export type LogWriterRequest =
-  | { kind: 'write'; seq: number; rows: EventValues[] }
+  /** Events encoded back to back (event-codec.ts), in one or more pages. */
+  | { kind: 'write'; seq: number; pages: Uint8Array[] }
   | { kind: 'expire'; seq: number; cutoffMs: number }
   | { kind: 'close'; seq: number };
 

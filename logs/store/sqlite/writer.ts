@@ -1,12 +1,14 @@
 /**
  * Writes batches of events into the embedded store, and expires old ones, on whichever thread owns
  * the write connection (writer-worker.ts for a file, the store's own thread for `memory`). Rows come
- * as value arrays (`eventValues`, EVENT_COLUMNS order): cheap to pass between threads. A batch is one
+ * encoded in pages of bytes (event-codec.ts, as the store's buffer holds them): one copy of a few
+ * buffers between threads, and decoded here into value arrays (EVENT_COLUMNS order). A batch is one
  * transaction: multi-row INSERTs numbered from the next block boundary, then one full-text index
  * entry per block of rows (block-index.ts). Rows already stored (a retried batch) are skipped by the
  * key; the blocks are then indexed from the rows the batch really added.
  */
 import type Database from 'better-sqlite3';
+import { decodePages } from '../event-codec';
 import { EVENT_COLUMNS } from '../rows';
 import {
   BLOCK_INDEX_TABLE,
@@ -91,7 +93,7 @@ export class SqliteEventWriter {
     try {
       switch (request.kind) {
         case 'write':
-          return { kind: 'written', seq: request.seq, added: this.write(request.rows) };
+          return { kind: 'written', seq: request.seq, added: this.write(decodePages(request.pages)) };
         case 'expire':
           return { kind: 'expired', seq: request.seq, deleted: this.expire(request.cutoffMs) };
         case 'close':

@@ -79,6 +79,7 @@ export function logStoreContract(name: string, factory: LogStoreFactory): void {
       await store.init();
       expect(store.health()).toEqual({
         pendingEvents: 0,
+        bufferedBytes: 0,
         droppedEvents: 0,
         deadLetteredEvents: 0,
         writtenEvents: 0,

@@ -43,6 +43,7 @@ function bufferOn(
     deadLetter: new DeadLetter({ path: deadLetterPath, logger }),
     logger,
     maxBufferedEvents: max,
+    maxBufferedBytes: 16 * 1024 * 1024,
     batchSize: 10,
     flushIntervalMs: 1_000,
   });
@@ -73,6 +74,8 @@ describe('the log store write buffer', () => {
     expect(backend.stored).toEqual(events);
     expect(buffer.health()).toEqual({
       pendingEvents: 0,
+      // Two written pages are kept for reuse (1 MiB each: a sixteenth of the 16 MiB bound).
+      bufferedBytes: 2 * 1024 * 1024,
       droppedEvents: 0,
       deadLetteredEvents: 0,
       writtenEvents: 25,
