@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { apiRoutes } from '../../console/server';
+import type { AnyRoute } from '../../console/server/http/route';
 import { addUser, login, startStack, type Stack } from '../console/server/support';
 
 let stack: Stack;
@@ -231,31 +232,89 @@ const BAD_BODIES: Array<{ type: string; body: string | undefined }> = [
   { type: 'application/json; charset=utf-16', body: '\u00ff\u00fe' },
 ];
 
+interface BadRequest {
+  path: string;
+  query: string;
+  type: string;
+  body: string | undefined;
+}
+
+const NO_BODY = { type: 'application/json', body: undefined };
+
+/**
+ * The malformed requests one route gets: every bad param, query and body reaches it, and they are
+ * combined in full over the inputs the route reads together. mountRoutes parses a body only for
+ * routes that declare a body schema and a query only for those that declare a query schema (the
+ * only handler that reads its URL, the alert list, declares one); a bad value of an input the route
+ * never parses is sent once, with the first bad param, not in every combination with the others.
+ */
+function badRequestsFor(route: AnyRoute): BadRequest[] {
+  const bodies = route.method === 'get' ? [NO_BODY] : BAD_BODIES;
+  const paths = route.path.includes(':')
+    ? BAD_PARAMS.map((value) => route.path.replace(/:[A-Za-z]+/g, encodeURI(value).replace(/%25/g, '%')))
+    : [route.path];
+  const queries = ['', ...BAD_QUERIES];
+  const read = {
+    queries: route.query === undefined ? [''] : queries,
+    bodies: route.body === undefined ? [bodies[0] ?? NO_BODY] : bodies,
+  };
+  const combined = paths.flatMap((path) =>
+    read.queries.flatMap((query) => read.bodies.map((body) => ({ path, query, ...body }))),
+  );
+  const [firstPath = route.path] = paths;
+  const unread = [
+    ...queries.filter((query) => !read.queries.includes(query)).map((query) => ({ query, ...NO_BODY })),
+    ...bodies.filter((body) => !read.bodies.includes(body)).map((body) => ({ query: '', ...body })),
+  ];
+  return [...combined, ...unread.map((request) => ({ path: firstPath, ...request }))];
+}
+
+test('the malformed requests cover every bad value on every route, in full where a route reads them together', () => {
+  const byRoute = new Map(
+    apiRoutes().map((route) => [`${route.method} ${route.path}`, badRequestsFor(route)]),
+  );
+  for (const [name, requests] of byRoute) {
+    const seen = (pick: (request: BadRequest) => string | undefined) => new Set(requests.map(pick));
+    expect(
+      seen((request) => request.query),
+      name,
+    ).toEqual(new Set(['', ...BAD_QUERIES]));
+    if (name.startsWith('get '))
+      expect(
+        seen((request) => request.body),
+        name,
+      ).toEqual(new Set([undefined]));
+    else
+      expect(
+        seen((request) => request.body),
+        name,
+      ).toEqual(new Set(BAD_BODIES.map((b) => b.body)));
+  }
+  // A body-reading route with params gets each bad param with each bad body; a query-reading one
+  // each bad param with each bad query.
+  expect(byRoute.get('post /api/alerts/:id/ack')).toHaveLength(BAD_PARAMS.length * BAD_BODIES.length + 3);
+  expect(byRoute.get('get /api/reports/:month')).toHaveLength(BAD_PARAMS.length * (BAD_QUERIES.length + 1));
+  expect(byRoute.get('delete /api/silences/:id')).toHaveLength(BAD_PARAMS.length + 3 + BAD_BODIES.length - 1);
+});
+
 test('every route answers malformed params, queries and bodies with a 4xx, never a 5xx', async () => {
   const failures: string[] = [];
   for (const route of apiRoutes()) {
     const method = route.method.toUpperCase();
-    const paths = route.path.includes(':')
-      ? BAD_PARAMS.map((value) => route.path.replace(/:[A-Za-z]+/g, encodeURI(value).replace(/%25/g, '%')))
-      : [route.path];
-    for (const path of paths)
-      for (const query of ['', ...BAD_QUERIES])
-        for (const { type, body } of method === 'GET'
-          ? [{ type: 'application/json', body: undefined }]
-          : BAD_BODIES) {
-          const answer = await raw(`${path}${query}`, {
-            method,
-            headers: {
-              authorization: `Bearer ${adminToken}`,
-              'content-type': type,
-            },
-            ...(body === undefined ? {} : { body }),
-          });
-          if (answer.status >= 500 || answer.status === 0)
-            failures.push(
-              `${method} ${path.slice(0, 60)}${query} [${type}] ${body?.slice(0, 30) ?? ''} → ${answer.status} ${answer.body.slice(0, 200)}`,
-            );
-        }
+    for (const { path, query, type, body } of badRequestsFor(route)) {
+      const answer = await raw(`${path}${query}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${adminToken}`,
+          'content-type': type,
+        },
+        ...(body === undefined ? {} : { body }),
+      });
+      if (answer.status >= 500 || answer.status === 0)
+        failures.push(
+          `${method} ${path.slice(0, 60)}${query} [${type}] ${body?.slice(0, 30) ?? ''} → ${answer.status} ${answer.body.slice(0, 200)}`,
+        );
+    }
   }
   expect(failures).toEqual([]);
 }, 120_000);
