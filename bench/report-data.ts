@@ -3,7 +3,9 @@
  * province, exactly as the product's rollups hold them — in influxd the rows the continuous query
  * `cq_rollup_5m` writes (`node` measurement in `rollup_<N>d`, the collector's tags node/role/tier/zone,
  * `mean_`/`max_`/`min_` of every field a node's point always has: reachable and pollMs), in the
- * embedded store rows of its `rollup_5m` table. Known outages: every 40th node down for an hour.
+ * embedded store rows of its `rollup_5m` table (its triggers keep the daily rollup `rollup_1d` as they
+ * go in; influxd's daily rollup is built by the store's own backfill, bench/report.ts). Known
+ * outages: every 40th node down for an hour.
  * A load takes minutes at province scale, so it is kept in a cache folder (0700) keyed by this
  * generator's version, the inventory, the month and the node count.
  */
@@ -181,7 +183,9 @@ export async function loadEmbeddedRollups(
         }>
       ).map((row) => [(JSON.parse(row.tags) as { node: string }).node, row.id]),
     );
+    // The store's one point rolled up into both tables: start both empty (the triggers refill rollup_1d).
     db.prepare('DELETE FROM rollup_5m').run();
+    db.prepare('DELETE FROM rollup_1d').run();
     const insert = db.prepare(
       'INSERT INTO rollup_5m (sid, fid, b, mean, max, min, count) VALUES (?, ?, ?, ?, ?, ?, 5)',
     );

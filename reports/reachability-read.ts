@@ -8,7 +8,8 @@
  *   the day's 288 buckets had every bucket read and up (a series holds at most one rollup per bucket,
  *   every mean is at most 1). A report's day (local midnight, Asia/Shanghai by default) is not a UTC
  *   day, so the first and last UTC days reach outside the period: their buckets inside it are taken
- *   as up only when the whole UTC day was, otherwise read bucket by bucket — exact in any zone;
+ *   as up when the whole UTC day was; a node not wholly up on such a day is checked against the
+ *   5-minute sum of the day's part inside the period (one grouped read) — exact in any zone;
  * - for the UTC days the daily rollup holds nothing at all (an install from before it, a backfill
  *   not finished or failed), from one grouped read of the 5-minute rollups of those days, as before:
  *   the sum of the day's 5-minute means (clipped to the period) equals its bucket count exactly when
@@ -126,13 +127,17 @@ function summariseFiveMinute(sumSeries: Series[], period: ReportPeriod): DaySumm
   return summary;
 }
 
-/** Fill the wholly-up days with 1 and collect, per day, the nodes to read bucket by bucket. */
+function addTo(days: Map<number, Set<string>>, chunkMs: number, node: string): void {
+  days.set(chunkMs, (days.get(chunkMs) ?? new Set<string>()).add(node));
+}
+
+/** Fill the wholly-up days with 1; hand each other node-day in the period to `notUp`. */
 function fillUpDays(
   summary: DaySummary,
   period: ReportPeriod,
   wanted: ReadonlySet<string>,
   readings: Readings,
-  detail: Map<number, string[]>,
+  notUp: (chunkMs: number, node: string) => void,
 ): void {
   const buckets = Math.ceil((period.endMs - period.startMs) / BUCKET_MS);
   for (const [node, days] of summary.days) {
@@ -144,14 +149,24 @@ function fillUpDays(
     }
     for (const [chunkMs, day] of days) {
       if (bucketsInChunk(period, chunkMs) === 0) continue;
-      if (summary.wholeUp(day, chunkMs)) {
-        const from = Math.max(0, Math.ceil((chunkMs - period.startMs) / BUCKET_MS));
-        means.fill(1, from, Math.min(buckets, Math.ceil((chunkMs + CHUNK_MS - period.startMs) / BUCKET_MS)));
+      if (!summary.wholeUp(day, chunkMs)) {
+        notUp(chunkMs, node);
         continue;
       }
-      detail.set(chunkMs, [...(detail.get(chunkMs) ?? []), node]);
+      const from = Math.max(0, Math.ceil((chunkMs - period.startMs) / BUCKET_MS));
+      means.fill(1, from, Math.min(buckets, Math.ceil((chunkMs + CHUNK_MS - period.startMs) / BUCKET_MS)));
     }
   }
+}
+
+/** Only the node-days in `keep`. */
+function onlyThese(summary: DaySummary, keep: Map<number, Set<string>>): DaySummary {
+  const days = new Map<string, Map<number, NodeDay>>();
+  for (const [node, byDay] of summary.days) {
+    const kept = new Map([...byDay].filter(([chunkMs]) => keep.get(chunkMs)?.has(node) === true));
+    if (kept.size > 0) days.set(node, kept);
+  }
+  return { days, wholeUp: summary.wholeUp };
 }
 
 /** The UTC days overlapping the period. */
@@ -206,11 +221,11 @@ async function readFiveMinuteSummary(
 async function readDetail(
   store: MetricsStore,
   period: ReportPeriod,
-  detail: Map<number, string[]>,
+  detail: Map<number, Set<string>>,
   readings: Readings,
 ): Promise<void> {
   for (const [chunkMs, nodes] of detail) {
-    for (const part of slices(nodes, NODES_PER_QUERY)) {
+    for (const part of slices([...nodes], NODES_PER_QUERY)) {
       for (const one of await store.query(detailQuery(period, chunkMs, part))) {
         const means = readings.get((one.tags.node ?? '') as NodeId);
         if (means === undefined) continue;
@@ -241,9 +256,22 @@ export async function readReachability(
     period,
   );
   const readings: Readings = new Map();
-  const detail = new Map<number, string[]>();
-  fillUpDays(daily, period, wanted, readings, detail);
-  fillUpDays(fiveMinute, period, wanted, readings, detail);
+  const detail = new Map<number, Set<string>>();
+  const toDetail = (chunkMs: number, node: string): void => addTo(detail, chunkMs, node);
+  // An edge UTC day not wholly up may be down only outside the period: its part inside is summed
+  // from the 5-minute rollups (one grouped read) before any node of it is read bucket by bucket.
+  const edge = new Map<number, Set<string>>();
+  fillUpDays(daily, period, wanted, readings, (chunkMs, node) =>
+    bucketsInChunk(period, chunkMs) < BUCKETS_PER_DAY ? addTo(edge, chunkMs, node) : toDetail(chunkMs, node),
+  );
+  const edgeSums = await readFiveMinuteSummary(
+    store,
+    period,
+    groups,
+    [...edge.keys()].sort((a, b) => a - b),
+  );
+  fillUpDays(onlyThese(summariseFiveMinute(edgeSums, period), edge), period, wanted, readings, toDetail);
+  fillUpDays(fiveMinute, period, wanted, readings, toDetail);
   await readDetail(store, period, detail, readings);
   return {
     readings,

@@ -30,6 +30,8 @@ import { Spool } from './spool';
 import { SpoolQueue } from './spool-queue';
 import { WriteQueue } from './write-queue';
 
+const BACKFILL_TIMEOUT_MS = 300_000;
+
 export interface InfluxStoreOptions {
   host: string;
   port: number;
@@ -67,6 +69,8 @@ export class InfluxMetricsStore implements MetricsStore {
   readonly retention: RetentionSettings;
   readonly expected: ExpectedInfluxSchema;
   private readonly influx: InfluxDB;
+  /** The daily rollup backfill's client: the same server, a longer timeout. */
+  private readonly backfillInflux: InfluxDB;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly flushIntervalMs: number;
@@ -94,13 +98,18 @@ export class InfluxMetricsStore implements MetricsStore {
     this.now = opts.now ?? Date.now;
     this.flushIntervalMs = opts.flushIntervalMs ?? 1000;
     const maxInFlight = opts.maxInFlight ?? 3;
-    this.influx = createInfluxClient({
+    const clientOptions = {
       host: opts.host,
       port: opts.port,
       protocol: opts.protocol ?? 'http',
       database: opts.database,
       ...(opts.username === undefined ? {} : { username: opts.username, password: opts.password ?? '' }),
-      requestTimeoutMs: opts.requestTimeoutMs ?? 10_000,
+    };
+    this.influx = createInfluxClient({ ...clientOptions, requestTimeoutMs: opts.requestTimeoutMs ?? 10_000 });
+    // A day of a province's 5-minute rollups in one statement: more than a write's 10 s under load.
+    this.backfillInflux = createInfluxClient({
+      ...clientOptions,
+      requestTimeoutMs: Math.max(opts.requestTimeoutMs ?? 0, BACKFILL_TIMEOUT_MS),
     });
     this.spool = new Spool(
       opts.spoolDir,
@@ -140,7 +149,7 @@ export class InfluxMetricsStore implements MetricsStore {
       finished: () => this.queue.notifyIfIdle(),
       backfill: (replayed) =>
         backfillRollups(
-          { influx: this.influx, database: this.database, retention: this.retention, log: this.log },
+          { influx: this.backfillInflux, database: this.database, retention: this.retention, log: this.log },
           replayed,
           this.now(),
         ),
@@ -296,7 +305,7 @@ export class InfluxMetricsStore implements MetricsStore {
 
   private async startDailyBackfill(): Promise<void> {
     const target = {
-      influx: this.influx,
+      influx: this.backfillInflux,
       database: this.database,
       retention: this.retention,
       log: this.log,

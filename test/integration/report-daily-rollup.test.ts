@@ -86,8 +86,8 @@ async function expectSameReports(store: MetricsStore): Promise<MonthlyReport> {
   }
   const report = await reportFor(store, true);
   expect(report.reachabilityRead).toMatchObject({ dailyRollupDays: utcDays, fiveMinuteDays: 0 });
-  // Read bucket by bucket: the days with an outage or a gap, and the last UTC day (its outage after
-  // the period's end); not the first, wholly up but for b-gw's hour inside the period.
+  // Read bucket by bucket: the days with an outage or a gap inside the period (the first UTC day
+  // for b-gw's hour), not the last, down only after the period's end.
   expect(report.reachabilityRead.detailDays).toBeLessThan(utcDays / 2);
   const cGw = report.nodes.find((row) => row.id === 'c-gw');
   expect(cGw?.ownDownS).toBe(0);
