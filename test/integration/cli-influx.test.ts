@@ -31,21 +31,35 @@ describe('egov-noc influx check', () => {
     expect(missing.out).toMatch(/^missing\s+database cli_check$/m);
     expect(missing.out).toMatch(/^missing\s+retention policy raw$/m);
     expect(missing.out).toMatch(/^missing\s+retention policy rollup_400d$/m);
+    expect(missing.out).toMatch(/^missing\s+retention policy rollup_1d$/m);
     expect(missing.out).toMatch(/^missing\s+continuous query cq_rollup_5m$/m);
-    expect(missing.err).toContain('4 of 4 missing or different');
+    expect(missing.out).toMatch(/^missing\s+continuous query cq_rollup_1d$/m);
+    expect(missing.err).toContain('6 of 6 missing or different');
 
     const fixed = egovNoc(['influx', 'check', '--fix'], { INFLUX_URL: url });
     expect(fixed.status).toBe(0);
     expect(fixed.out).toContain('created   continuous query cq_rollup_5m');
+    expect(fixed.out).toContain('created   continuous query cq_rollup_1d');
 
     const ok = egovNoc(['influx', 'check', '--url', url]);
     expect(ok.status).toBe(0);
-    expect(ok.out.match(/^present/gm)).toHaveLength(4);
+    expect(ok.out.match(/^present/gm)).toHaveLength(6);
 
     const longer = egovNoc(['influx', 'check', '--url', url, '--raw-days', '10']);
     expect(longer.status).toBe(1);
     expect(longer.out).toMatch(/^different retention policy raw\s+\(duration 168h0m0s, want 240h\)$/m);
     expect(egovNoc(['influx', 'check', '--url', url, '--raw-days', '10', '--fix']).status).toBe(0);
+
+    const daily = egovNoc(['influx', 'check', '--url', url, '--raw-days', '10', '--daily-days', '1000']);
+    expect(daily.status).toBe(1);
+    expect(daily.out).toMatch(
+      /^different retention policy rollup_1d\s+\(duration 19200h0m0s, want 24000h\)$/m,
+    );
+    const tooShort = egovNoc(['influx', 'check', '--url', url, '--daily-days', '30']);
+    expect(tooShort.status).not.toBe(0);
+    expect(tooShort.err).toContain(
+      'dailyRetentionDays must be a whole number of days >= rollupRetentionDays (400), got 30',
+    );
   });
 
   it('fails with one clear line for a bad URL or an unreachable server', () => {
