@@ -320,7 +320,7 @@ describe('outage safety', () => {
       [1, 2, 3].map((v, i) => ({
         measurement: 'node',
         tags: { node: 'a' },
-        fields: { cpuPct: v },
+        fields: { cpuPct: v, reachable: 1 },
         timeMs: t0 + i * 1000,
       })),
     );
@@ -335,6 +335,11 @@ describe('outage safety', () => {
       results: Array<{ series?: Array<{ values: number[][] }> }>;
     };
     expect(body.results[0]?.series?.[0]?.values).toEqual([[t0, 2, 3, 1]]);
+    // … and the daily reachability rollup of its day.
+    const dayMs = Math.floor(t0 / 86_400_000) * 86_400_000;
+    expect(await store.queryDailyReachability({ startMs: dayMs, endMs: dayMs + 86_400_000 })).toEqual([
+      { tags: { node: 'a' }, days: [[dayMs, 1, 1]] },
+    ]);
     await store.close();
   });
 
