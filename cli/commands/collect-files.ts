@@ -68,7 +68,10 @@ const configSchema = z.strictObject({
   share: z
     .strictObject({
       mode: z.enum(SHARE_MODES),
-      collectorId: z.string().min(1).optional(),
+      collectorId: z
+        .string()
+        .regex(/[A-Za-z0-9]/, 'must contain letters or digits')
+        .optional(),
       leaseTtlS: z.number().positive().optional(),
     })
     .optional(),

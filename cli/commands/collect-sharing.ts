@@ -13,6 +13,25 @@ export interface SharingFlags {
   leaseTtl?: number;
 }
 
+/** collect.yaml's `share:` section: the same three settings. */
+export interface SharingSection {
+  mode: string;
+  collectorId?: string | undefined;
+  leaseTtlS?: number | undefined;
+}
+
+/** The flags over collect.yaml's `share:` section, setting by setting: a flag given wins. */
+export function sharingSettings(flags: SharingFlags, section: SharingSection | undefined): SharingFlags {
+  const share = flags.share ?? section?.mode;
+  const collectorId = flags.collectorId ?? section?.collectorId;
+  const leaseTtl = flags.leaseTtl ?? section?.leaseTtlS;
+  return {
+    ...(share === undefined ? {} : { share }),
+    ...(collectorId === undefined ? {} : { collectorId }),
+    ...(leaseTtl === undefined ? {} : { leaseTtl }),
+  };
+}
+
 export interface SharingContext {
   bus: EventBus;
   topology: Topology;

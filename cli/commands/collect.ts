@@ -271,24 +271,16 @@ export function registerCollectCommand(program: Command): void {
       }
       if (busSpec && busSpec !== 'memory')
         console.log(`egov-noc collect: events go to ${await describeBus(busSpec, bus)}`);
-      const { startSharing } = await import('./collect-sharing');
-      const sharing = config.share;
-      const leases = await startSharing(
-        {
-          share: flags.share ?? sharing?.mode,
-          collectorId: flags.collectorId ?? sharing?.collectorId,
-          leaseTtl: flags.leaseTtl ?? sharing?.leaseTtlS,
-        },
-        {
-          bus,
-          topology,
-          nodes:
-            confinedTo === undefined ? inventory.nodes : inventory.nodes.filter((n) => n.zone === confinedTo),
-          intervalS,
-          zone: confinedTo,
-          logger,
-        },
-      );
+      const { sharingSettings, startSharing } = await import('./collect-sharing');
+      const leases = await startSharing(sharingSettings(flags, config.share), {
+        bus,
+        topology,
+        nodes:
+          confinedTo === undefined ? inventory.nodes : inventory.nodes.filter((n) => n.zone === confinedTo),
+        intervalS,
+        zone: confinedTo,
+        logger,
+      });
 
       let logs: RunningSyslog | null = null;
       let collector: Awaited<ReturnType<typeof startCollector>>;

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../cli/commands/collect-files';
+import { sharingSettings } from '../../cli/commands/collect-sharing';
 import { formatConfigError } from '../../common';
 
 const dir = mkdtempSync(join(tmpdir(), 'egov-collect-config-'));
@@ -69,5 +70,43 @@ describe('egov-noc collect --config', () => {
     expect(problems('inventory: ny.yaml\nstore: m.sqlite\nshare:\n  mode: halves\n')).toEqual([
       `${join(dir, 'collect.yaml')}:4 share.mode: Invalid option: expected one of "even"|"subtree"|"zone"`,
     ]);
+    expect(
+      problems(
+        'inventory: ny.yaml\nstore: m.sqlite\nshare:\n  mode: even\n  collectorId: "--"\n  leaseTtlS: 0\n',
+      ),
+    ).toEqual([
+      `${join(dir, 'collect.yaml')}:5 share.collectorId: must contain letters or digits`,
+      `${join(dir, 'collect.yaml')}:6 share.leaseTtlS: Too small: expected number to be >0`,
+    ]);
+  });
+
+  it('takes each sharing setting from its flag when given, else from the share: section', () => {
+    const section = { mode: 'subtree', collectorId: 'city-a', leaseTtlS: 5 };
+    expect(sharingSettings({}, section)).toEqual({ share: 'subtree', collectorId: 'city-a', leaseTtl: 5 });
+    expect(sharingSettings({ share: 'even', leaseTtl: 2 }, section)).toEqual({
+      share: 'even',
+      collectorId: 'city-a',
+      leaseTtl: 2,
+    });
+    expect(sharingSettings({ collectorId: 'c9' }, { mode: 'zone' })).toEqual({
+      share: 'zone',
+      collectorId: 'c9',
+    });
+    expect(sharingSettings({ share: 'even' }, undefined)).toEqual({ share: 'even' });
+    expect(sharingSettings({}, undefined)).toEqual({});
+  });
+
+  it('reads the example configs/collect.yaml: the Nanyang inventory, shared by subtree', () => {
+    expect(readConfig(resolve('configs/collect.yaml'))).toEqual({
+      ok: true,
+      config: {
+        inventory: resolve('configs/examples/nanyang.yaml'),
+        store: resolve('.data/metrics.sqlite'),
+        manifest: resolve('.data/m.json'),
+        trapPort: 1162,
+        bus: 'nats://127.0.0.1:4222',
+        share: { mode: 'subtree', collectorId: 'nanyang-c1', leaseTtlS: 15 },
+      },
+    });
   });
 });
