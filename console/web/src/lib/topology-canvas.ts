@@ -59,6 +59,8 @@ interface Transform {
 const LABEL_FONT =
   '12px "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", system-ui, sans-serif';
 const MAX_LABELS = 350;
+/** Screen pixels kept free below the lowest node when fitting: its fault ring and label. */
+export const MAP_BOTTOM_MARGIN_PX = 30;
 /** Colours that mean "look here": drawn with a halo at any zoom and always labelled. */
 const FAULT_COLOURS: ReadonlySet<LookColour> = new Set(['down', 'critical', 'major', 'minor', 'warning']);
 
@@ -77,8 +79,6 @@ export class TopologyCanvas {
   private highlighted = -1;
   private drag: { x: number; y: number; tx: number; ty: number; moved: boolean } | null = null;
   private userMoved = false;
-  /** Screen pixels at the bottom kept free of nodes when fitting (the legend's height and a gap). */
-  private bottomInsetPx = 80;
   /** Set while a browser test asks (data-probe on the canvas): what the last frame drew, and where. */
   private probe: MapProbe | null = null;
   private readonly resizeObserver: ResizeObserver;
@@ -132,13 +132,6 @@ export class TopologyCanvas {
     this.requestDraw();
   }
 
-  /** Keep `px` at the bottom free of nodes when fitting (an overlay such as the legend lies there). */
-  setBottomInset(px: number): void {
-    if (Math.abs(px - this.bottomInsetPx) < 1) return;
-    this.bottomInsetPx = px;
-    if (!this.userMoved) this.fit();
-  }
-
   /** Back to the whole network, following window resizes again. */
   resetView(): void {
     this.userMoved = false;
@@ -162,13 +155,13 @@ export class TopologyCanvas {
     if (grid !== undefined) [minX, minY, maxX, maxY] = grid.bounds;
     const w = Math.max(1, maxX - minX);
     const h = Math.max(1, maxY - minY);
-    // Room for labels at the sides (a tree's labels are all on the right), 30 px at the top and the
-    // legend's measured height at the bottom, so no node is fitted under it.
+    // Room for labels at the sides (a tree's labels are all on the right), and 30 px at the top and
+    // the bottom (the legend lies below the canvas, not over it).
     const tree = this.layout.shape === 'tree';
     const left = grid ? 16 : tree ? 30 : 120;
     const right = grid ? 16 : tree ? 230 : 120;
     const top = grid ? 16 : 30;
-    const bottom = this.bottomInsetPx;
+    const bottom = grid ? 16 : MAP_BOTTOM_MARGIN_PX;
     const maxK = grid ? 1.6 : tree ? 1.4 : 2.5;
     const k = Math.min(
       Math.max(60, this.width - left - right) / w,
