@@ -200,8 +200,9 @@ export async function run(): Promise<void> {
         times[1]?.push(Date.now() - started);
         // The page's own clock (from navigation start): what it drew when, without the driver's delays.
         const marks = await next.evaluate<Array<[string, number]>>(
-          `[...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('overview:')).map((m) => [m.name, Math.round(m.startTime)]),
-            ...performance.getEntriesByType('resource').filter((r) => /\\/api\\/|\\.js$/.test(r.name)).map((r) => [new URL(r.name).pathname.replace(/^.*\\.js$/, 'app JS'), Math.round(r.responseEnd)])]`,
+          `[...performance.getEntriesByType('mark').filter((m) => /^(overview|app):/.test(m.name)).map((m) => [m.name, Math.round(m.startTime)]),
+            ...performance.getEntriesByType('resource').filter((r) => /\\/api\\/|\\.js$/.test(r.name)).map((r) => [new URL(r.name).pathname.replace(/^.*\\.js$/, 'app JS'), Math.round(r.responseEnd)]),
+            ...performance.getEntriesByType('resource').filter((r) => /\\/api\\//.test(r.name)).map((r) => [new URL(r.name).pathname + ' asked', Math.round(r.startTime)])]`,
         );
         for (const [name, atMs] of marks)
           arrivals.set(`page ${name}`, [...(arrivals.get(`page ${name}`) ?? []), atMs]);
