@@ -160,14 +160,23 @@ describe('the map on the generated province', () => {
         expect(covered, `${hash}: nodes under the legend`).toEqual([]);
       }
       await screenshot(page, `map-legend-${width}${english ? '-en' : ''}`);
-      // Folded, the legend gives its strip back: the county's tree fits taller, still clear of it.
+      // Folded, the legend (a strip below the map) gives back what it took beyond one line: the map
+      // grows by that much and the county's tree fits lower, still clear of it.
       const open = await fittedFrame(page, '#/topology/c01-k01-gw');
       const lowest = (nodes: ProbedNode[]) => Math.max(...nodes.map(([, , y]) => y));
       const drawnNodes = async () =>
         JSON.parse((await page.locator('canvas').getAttribute('data-probe-nodes')) ?? '[]') as ProbedNode[];
+      const openLegend = await legendBox(page, open.canvas);
       await page.click('[data-testid=legend-toggle]');
       await page.click('[data-testid=map-fit]');
-      await expect.poll(async () => lowest(await drawnNodes())).toBeGreaterThan(lowest(open.nodes));
+      const foldedLegend = await legendBox(page, open.canvas);
+      expect(foldedLegend[3]).toBeLessThanOrEqual(openLegend[3]);
+      const canvasHeight = async () => (await page.locator('canvas').boundingBox())?.height ?? 0;
+      await expect
+        .poll(canvasHeight)
+        .toBeGreaterThanOrEqual(open.canvas[3] + openLegend[3] - foldedLegend[3] - 1);
+      if (foldedLegend[3] < openLegend[3] - 4)
+        await expect.poll(async () => lowest(await drawnNodes())).toBeGreaterThan(lowest(open.nodes));
       const folded = await legendBox(page, open.canvas);
       expect((await drawnNodes()).filter((node) => overlaps(nodeBox(node), folded))).toEqual([]);
       await page.click('[data-testid=legend-toggle]');
