@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseServeConfig } from '../../console/server/config';
 import { freePort } from '../support/influxd';
+import { freeUdpPort } from '../support/snmpd';
 import {
   FakeContainer,
   appEnv,
@@ -109,8 +110,9 @@ describe('the containers, run directly', () => {
 
   it('collector: collect starts with the compose command and config, listens for traps on its port, stops cleanly', async () => {
     const container = new FakeContainer('collector');
-    const trapPort = await freePort();
-    const syslogPort = await freePort();
+    // UDP listeners: ports below the ephemeral range, so concurrent tests' agents cannot hold them.
+    const trapPort = await freeUdpPort();
+    const syslogPort = await freeUdpPort();
     const opsPort = await freePort();
     container.mountConfig('collect.yaml', (config) => {
       expect(config.opsListen).toBe(

@@ -25,6 +25,7 @@ import {
 } from '../docker/container';
 import { freePort, startInfluxd, type Influxd } from '../support/influxd';
 import { startNatsServer } from '../support/nats-server';
+import { freeUdpPort } from '../support/snmpd';
 import { waitUntil } from '../support/wait';
 
 const DB = (appEnv.get('INFLUX_URL') ?? '').split('/').pop() ?? '';
@@ -86,7 +87,7 @@ beforeAll(async () => {
     intervalMs: 200,
   });
   const container = new FakeContainer('collector');
-  const trapPort = await freePort();
+  const trapPort = await freeUdpPort();
   container.mountConfig('collect.yaml', (config) => {
     config.store = storeSpec();
     config.bus = nats.url;
