@@ -4,14 +4,14 @@
  * and full-text indexing never hold up the event loop that reads the syslog sockets.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSqliteConnection } from './connection';
+import { openSqliteConnection, tuneWriterConnection } from './connection';
 import { SqliteEventWriter } from './writer';
 import type { LogWriterRequest, LogWriterStartup, LogWriterWorkerData } from './writer-protocol';
 
 function start(port: NonNullable<typeof parentPort>, { path }: LogWriterWorkerData): void {
   let writer: SqliteEventWriter;
   try {
-    writer = new SqliteEventWriter(openSqliteConnection(path));
+    writer = new SqliteEventWriter(tuneWriterConnection(openSqliteConnection(path)));
   } catch (error) {
     const failed: LogWriterStartup = {
       kind: 'open-failed',
