@@ -73,12 +73,19 @@ function legacyVersion(db: Database.Database): string | null {
   );
 }
 
-/** Which `rollup_5m` rows the daily rollup sums: `reachable` of a `node` series. */
-const DAILY_ROW = `NEW.fid = (SELECT id FROM fields WHERE name = 'reachable')
-  AND (SELECT measurement FROM series WHERE id = NEW.sid) = 'node'`;
 const DAY_OF_BUCKET = 'NEW.b - NEW.b % 86400000';
 
-const DAILY_ROLLUP_SCHEMA = `
+/**
+ * The daily rollup's table, built from the 5-minute rollups kept, and its triggers. The `reachable`
+ * field is given its id here (the catalog finds it like any other) so the triggers can name it as a
+ * constant: every other field's rollup rows cost them one integer comparison.
+ */
+function createDailyRollup(db: Database.Database): void {
+  db.prepare("INSERT OR IGNORE INTO fields (name) VALUES ('reachable')").run();
+  const fid = db.prepare<[], { id: number }>("SELECT id FROM fields WHERE name = 'reachable'").get()?.id;
+  if (fid === undefined) throw new Error('the reachable field could not be recorded');
+  const dailyRow = `NEW.fid = ${fid} AND (SELECT measurement FROM series WHERE id = NEW.sid) = 'node'`;
+  db.exec(`
 CREATE TABLE rollup_1d (
   sid INTEGER NOT NULL, fid INTEGER NOT NULL, d INTEGER NOT NULL, count INTEGER NOT NULL, sum REAL NOT NULL,
   PRIMARY KEY (sid, fid, d)
@@ -87,19 +94,20 @@ CREATE INDEX rollup_1d_d ON rollup_1d (d);
 INSERT INTO rollup_1d (sid, fid, d, count, sum)
   SELECT r.sid, r.fid, r.b - r.b % 86400000 AS day, count(*), sum(r.mean)
   FROM rollup_5m r JOIN series s ON s.id = r.sid AND s.measurement = 'node'
-  WHERE r.fid = (SELECT id FROM fields WHERE name = 'reachable')
+  WHERE r.fid = ${fid}
   GROUP BY r.sid, r.fid, day;
-CREATE TRIGGER rollup_1d_new_bucket AFTER INSERT ON rollup_5m WHEN ${DAILY_ROW}
+CREATE TRIGGER rollup_1d_new_bucket AFTER INSERT ON rollup_5m WHEN ${dailyRow}
 BEGIN
   INSERT INTO rollup_1d (sid, fid, d, count, sum) VALUES (NEW.sid, NEW.fid, ${DAY_OF_BUCKET}, 1, NEW.mean)
   ON CONFLICT (sid, fid, d) DO UPDATE SET count = count + 1, sum = sum + excluded.sum;
 END;
-CREATE TRIGGER rollup_1d_changed_bucket AFTER UPDATE OF mean ON rollup_5m WHEN ${DAILY_ROW}
+CREATE TRIGGER rollup_1d_changed_bucket AFTER UPDATE OF mean ON rollup_5m WHEN ${dailyRow}
 BEGIN
   UPDATE rollup_1d SET sum = sum + NEW.mean - OLD.mean
   WHERE sid = NEW.sid AND fid = NEW.fid AND d = ${DAY_OF_BUCKET};
 END;
-`;
+`);
+}
 
 /** Steps by PRAGMA user_version; files from before it read 0 and say their shape in meta.schema. */
 export const EMBEDDED_STORE_MIGRATIONS: readonly Migration[] = [
@@ -127,6 +135,6 @@ export const EMBEDDED_STORE_MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
     description: 'daily reachability rollup, built from the 5-minute rollups kept, then kept up by triggers',
-    up: (db) => db.exec(DAILY_ROLLUP_SCHEMA),
+    up: createDailyRollup,
   },
 ];
