@@ -55,19 +55,22 @@ export function encodeValues(values: readonly ColumnValue[], into: Buffer, at: n
   return offset;
 }
 
-/** Reads one event's values at `at` into `out` (EVENT_COLUMNS order); returns where the next event starts. */
-export function decodeValues(view: Buffer, at: number, out: ColumnValue[]): number {
+/**
+ * Reads one event's values at `at` into `out` from `outAt` on (EVENT_COLUMNS order): a row of its
+ * own, or a place in a multi-row statement's parameters. Returns where the next event starts.
+ */
+export function decodeValues(view: Buffer, at: number, out: ColumnValue[], outAt = 0): number {
   let offset = at;
   for (let column = 0; column < EVENT_COLUMNS.length; column++) {
     const tag = view[offset++];
     if (tag === NULL_TAG) {
-      out[column] = null;
+      out[outAt + column] = null;
     } else if (tag === NUMBER_TAG) {
-      out[column] = view.readDoubleLE(offset);
+      out[outAt + column] = view.readDoubleLE(offset);
       offset += 8;
     } else if (tag === STRING_TAG) {
       const length = view.readUInt32LE(offset);
-      out[column] = view.toString('utf8', offset + 4, offset + 4 + length);
+      out[outAt + column] = view.toString('utf8', offset + 4, offset + 4 + length);
       offset += 4 + length;
     } else {
       throw new Error(`encoded log event: unknown value tag ${String(tag)} at byte ${offset - 1}`);
@@ -76,12 +79,15 @@ export function decodeValues(view: Buffer, at: number, out: ColumnValue[]): numb
   return offset;
 }
 
+/** A page as a Buffer: one that crossed to the writer thread arrives as a plain Uint8Array. */
+export const pageView = (page: Uint8Array): Buffer =>
+  Buffer.from(page.buffer, page.byteOffset, page.byteLength);
+
 /** Every event's values in `pages` (each page holds whole events, back to back). */
 export function decodePages(pages: readonly Uint8Array[]): ColumnValue[][] {
   const rows: ColumnValue[][] = [];
   for (const page of pages) {
-    // A page that crossed to the writer thread arrives as a plain Uint8Array.
-    const view = Buffer.from(page.buffer, page.byteOffset, page.byteLength);
+    const view = pageView(page);
     for (let at = 0; at < view.length;) {
       const row = new Array<ColumnValue>(EVENT_COLUMNS.length);
       at = decodeValues(view, at, row);

@@ -77,19 +77,36 @@ export class BlockWords {
   }
 }
 
-/** Index entries for rows numbered `firstSeq`, `firstSeq + 1`, … (fields in that order): one per block. */
-export function blockEntries(
-  firstSeq: number,
-  rows: readonly SearchableFields[],
-): Array<[block: number, doc: string]> {
-  const entries: Array<[number, string]> = [];
-  const firstBlock = firstSeq / BLOCK_ROWS;
-  for (let at = 0; at < rows.length; at += BLOCK_ROWS) {
-    const words = new BlockWords();
-    for (const fields of rows.slice(at, at + BLOCK_ROWS)) words.add(fields);
-    entries.push([firstBlock + at / BLOCK_ROWS, words.doc()]);
+/**
+ * Index entries built row by row, for rows numbered from `firstSeq` on (a block boundary): one per
+ * block of BLOCK_ROWS rows, the last one possibly short.
+ */
+export class BlockEntries {
+  private readonly entries: Array<[block: number, doc: string]> = [];
+  private readonly firstBlock: number;
+  private words = new BlockWords();
+  private rows = 0;
+
+  constructor(firstSeq: number) {
+    this.firstBlock = firstSeq / BLOCK_ROWS;
   }
-  return entries;
+
+  add(fields: SearchableFields): void {
+    this.words.add(fields);
+    this.rows += 1;
+    if (this.rows % BLOCK_ROWS === 0) this.closeBlock();
+  }
+
+  /** Every block's entry, the last one's too. */
+  finish(): Array<[block: number, doc: string]> {
+    if (this.rows % BLOCK_ROWS !== 0) this.closeBlock();
+    return this.entries;
+  }
+
+  private closeBlock(): void {
+    this.entries.push([this.firstBlock + Math.floor((this.rows - 1) / BLOCK_ROWS), this.words.doc()]);
+    this.words = new BlockWords();
+  }
 }
 
 /** Stored rows read per query while indexing them: bounded memory on a store of any size. */

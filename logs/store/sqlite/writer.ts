@@ -2,18 +2,20 @@
  * Writes batches of events into the embedded store, and expires old ones, on whichever thread owns
  * the write connection (writer-worker.ts for a file, the store's own thread for `memory`). Rows come
  * encoded in pages of bytes (event-codec.ts, as the store's buffer holds them): one copy of a few
- * buffers between threads, and decoded here into value arrays (EVENT_COLUMNS order). A batch is one
+ * buffers between threads. Each row is decoded straight into the parameters of the INSERT it goes
+ * in, and its words into its block's index entry, so a batch never sits on this thread's heap as
+ * thousands of row arrays. A batch is one
  * transaction: multi-row INSERTs numbered from the next block boundary, then one full-text index
  * entry per block of rows (block-index.ts). Rows already stored (a retried batch) are skipped by the
  * key; the blocks are then indexed from the rows the batch really added.
  */
 import type Database from 'better-sqlite3';
-import { decodePages } from '../event-codec';
+import { decodeValues, pageView } from '../event-codec';
 import { EVENT_COLUMNS } from '../rows';
 import {
   BLOCK_INDEX_TABLE,
+  BlockEntries,
   BlockExpiry,
-  blockEntries,
   firstSeqOfBatch,
   indexStoredBlocks,
   type SearchableFields,
@@ -37,13 +39,13 @@ const HOSTNAME_AT = EVENT_COLUMNS.indexOf('hostname');
 const textOrNull = (value: string | number | null | undefined): string | null =>
   typeof value === 'string' ? value : null;
 
-/** What a row is searched by, for its block's index entry. */
-function searchableFields(row: EventValues): SearchableFields {
+/** What the row whose values start at `at` in `params` is searched by, for its block's index entry. */
+function searchableFieldsAt(params: EventValues, at: number): SearchableFields {
   return [
-    String(row[TEXT_AT]),
-    textOrNull(row[MESSAGE_ID_AT]),
-    textOrNull(row[USER_AT]),
-    textOrNull(row[HOSTNAME_AT]),
+    String(params[at + TEXT_AT]),
+    textOrNull(params[at + MESSAGE_ID_AT]),
+    textOrNull(params[at + USER_AT]),
+    textOrNull(params[at + HOSTNAME_AT]),
   ];
 }
 
@@ -56,7 +58,7 @@ export class SqliteEventWriter {
   /** Parameters of one multi-row and one single-row INSERT, filled anew for each statement. */
   private readonly manyParams: EventValues = new Array<string | number | null>(ROWS_PER_INSERT * ROW_WIDTH);
   private readonly oneParams: EventValues = new Array<string | number | null>(ROW_WIDTH);
-  private readonly writeAll: (rows: readonly EventValues[]) => number;
+  private readonly writeAll: (pages: readonly Uint8Array[]) => number;
   private readonly expireAll: (cutoffMs: number) => number;
 
   constructor(db: Database.Database) {
@@ -67,7 +69,7 @@ export class SqliteEventWriter {
     this.lastSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck();
     this.indexBlock = db.prepare(`INSERT INTO ${BLOCK_INDEX_TABLE} (rowid, doc) VALUES (?, ?)`);
     this.db = db;
-    this.writeAll = db.transaction((rows: readonly EventValues[]) => this.insert(rows));
+    this.writeAll = db.transaction((pages: readonly Uint8Array[]) => this.insert(pages));
     const blocks = new BlockExpiry(db);
     const deleteRows = db.prepare('DELETE FROM events WHERE received_at_ms < ?');
     this.expireAll = db.transaction((cutoffMs: number) => {
@@ -78,9 +80,9 @@ export class SqliteEventWriter {
     });
   }
 
-  /** Writes one batch in one transaction; returns how many rows were new. */
-  write(rows: readonly EventValues[]): number {
-    return this.writeAll(rows);
+  /** Writes one batch (encoded events, event-codec.ts) in one transaction; returns how many rows were new. */
+  write(pages: readonly Uint8Array[]): number {
+    return this.writeAll(pages);
   }
 
   /** Removes the events received before `cutoffMs` and the index entries of blocks left empty; returns how many. */
@@ -93,7 +95,7 @@ export class SqliteEventWriter {
     try {
       switch (request.kind) {
         case 'write':
-          return { kind: 'written', seq: request.seq, added: this.write(decodePages(request.pages)) };
+          return { kind: 'written', seq: request.seq, added: this.write(request.pages) };
         case 'expire':
           return { kind: 'expired', seq: request.seq, deleted: this.expire(request.cutoffMs) };
         case 'close':
@@ -109,43 +111,54 @@ export class SqliteEventWriter {
     }
   }
 
-  private insert(rows: readonly EventValues[]): number {
+  private insert(pages: readonly Uint8Array[]): number {
     const firstSeq = firstSeqOfBatch(this.lastSeq.get() as number);
-    const added = this.insertRows(firstSeq, rows);
-    if (added === rows.length) {
-      for (const [block, doc] of blockEntries(firstSeq, rows.map(searchableFields)))
-        this.indexBlock.run(block, doc);
+    const blocks = new BlockEntries(firstSeq);
+    const { rows, added } = this.insertRows(firstSeq, pages, blocks);
+    if (added === rows) {
+      for (const [block, doc] of blocks.finish()) this.indexBlock.run(block, doc);
     } else if (added > 0) {
       indexStoredBlocks(this.db, firstSeq);
     }
     return added;
   }
 
-  /** Inserts the rows numbered `firstSeq`, `firstSeq + 1`, …; returns how many were new. */
-  private insertRows(firstSeq: number, rows: readonly EventValues[]): number {
+  /**
+   * Inserts the encoded rows, numbered `firstSeq`, `firstSeq + 1`, …, ROWS_PER_INSERT a statement
+   * and the rest one by one, each row's words going to `blocks`; returns how many rows there were
+   * and how many were new.
+   */
+  private insertRows(
+    firstSeq: number,
+    pages: readonly Uint8Array[],
+    blocks: BlockEntries,
+  ): { rows: number; added: number } {
+    const params = this.manyParams;
+    let rows = 0;
     let added = 0;
-    let at = 0;
-    for (; at + ROWS_PER_INSERT <= rows.length; at += ROWS_PER_INSERT)
-      added += this.insertMany.run(fillNumbered(this.manyParams, firstSeq, rows, at)).changes;
-    for (; at < rows.length; at++)
-      added += this.insertOne.run(fillNumbered(this.oneParams, firstSeq, rows, at)).changes;
-    return added;
+    let filled = 0;
+    for (const page of pages) {
+      const view = pageView(page);
+      for (let at = 0; at < view.length;) {
+        const base = filled * ROW_WIDTH;
+        params[base] = firstSeq + rows;
+        at = decodeValues(view, at, params, base + 1);
+        blocks.add(searchableFieldsAt(params, base + 1));
+        rows += 1;
+        filled += 1;
+        if (filled === ROWS_PER_INSERT) {
+          added += this.insertMany.run(params).changes;
+          filled = 0;
+        }
+      }
+    }
+    for (let row = 0; row < filled; row++) {
+      for (let k = 0; k < ROW_WIDTH; k++)
+        this.oneParams[k] = params[row * ROW_WIDTH + k] as string | number | null;
+      added += this.insertOne.run(this.oneParams).changes;
+    }
+    return { rows, added };
   }
-}
-
-/** Fills `params` (reused: no garbage a statement) with rows from `from` on, each its seq then its values. */
-function fillNumbered(
-  params: EventValues,
-  firstSeq: number,
-  rows: readonly EventValues[],
-  from: number,
-): EventValues {
-  let k = 0;
-  for (let i = from; k < params.length; i++) {
-    params[k++] = firstSeq + i;
-    for (const value of rows[i] as EventValues) params[k++] = value;
-  }
-  return params;
 }
 
 /** better-sqlite3's result code (SQLITE_CONSTRAINT_TRIGGER …): the main thread tells a refusal from an outage by it. */
