@@ -159,6 +159,32 @@ function fillUpDays(
   }
 }
 
+/**
+ * InfluxDB's hourly `cq_rollup_1d` may not yet hold a node whose first reading of the day came after
+ * its last run: on the newest two covered days (the ones it rewrites), a wanted node without a row is
+ * read bucket by bucket instead of counting as unmeasured. The embedded store's triggers never lag.
+ */
+function detailWhereTheRollupMayLag(
+  daily: DaySummary & { covered: Set<number> },
+  period: ReportPeriod,
+  wanted: ReadonlySet<string>,
+  readings: Readings,
+  toDetail: (chunkMs: number, node: string) => void,
+): void {
+  const newest = [...daily.covered]
+    .filter((dayMs) => bucketsInChunk(period, dayMs) > 0)
+    .sort((a, b) => b - a)
+    .slice(0, 2);
+  const buckets = Math.ceil((period.endMs - period.startMs) / BUCKET_MS);
+  for (const dayMs of newest)
+    for (const node of wanted) {
+      if (daily.days.get(node)?.has(dayMs) === true) continue;
+      if (!readings.has(node as NodeId))
+        readings.set(node as NodeId, new Float64Array(buckets).fill(Number.NaN));
+      toDetail(dayMs, node);
+    }
+}
+
 /** Only the node-days in `keep`. */
 function onlyThese(summary: DaySummary, keep: Map<number, Set<string>>): DaySummary {
   const days = new Map<string, Map<number, NodeDay>>();
@@ -271,6 +297,7 @@ export async function readReachability(
     [...edge.keys()].sort((a, b) => a - b),
   );
   fillUpDays(onlyThese(summariseFiveMinute(edgeSums, period), edge), period, wanted, readings, toDetail);
+  detailWhereTheRollupMayLag(daily, period, wanted, readings, toDetail);
   fillUpDays(fiveMinute, period, wanted, readings, toDetail);
   await readDetail(store, period, detail, readings);
   return {
