@@ -11,7 +11,8 @@ interface CollectorsFlags {
   json?: boolean;
 }
 
-interface Listing {
+/** What `egov-noc collectors --json` prints. */
+export interface Listing {
   bucket: string;
   leaseTtlS: number;
   members: Array<MemberRecord & { heartbeatAgeS: number; holding: number }>;

@@ -13,6 +13,7 @@ import { connect, StringCodec, type KV, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NatsBus, type KeyValueTable } from '../../bus';
 import { leasesBucket, type LeaseRecord, type MemberRecord } from '../../collector';
+import type { Listing } from '../../cli/commands/collectors';
 import { loadInventory } from '../../inventory';
 import { freeTcpPort, runEgovNoc } from '../support/egov-noc-cli';
 import { startNatsServer } from '../support/nats-server';
@@ -29,14 +30,6 @@ let nodeIds: string[];
 let bucket: string;
 /** The listing a key-by-key read of the bucket gives, ages left out. */
 let keyByKey: Awaited<ReturnType<typeof listingKeyByKey>>;
-
-interface Listing {
-  bucket: string;
-  leaseTtlS: number;
-  members: Array<MemberRecord & { heartbeatAgeS: number; holding: number }>;
-  leases: Array<{ node: string; member: string; heldForS: number; renewedAgeS: number }>;
-  unheld: string[];
-}
 
 /** The leases the three collectors hold: every node but each 97th, round robin, a few released. */
 async function writeLeases(table: KeyValueTable): Promise<void> {
