@@ -10,7 +10,7 @@ import { parseServeConfig } from '../../console/server/config';
 import { openMetricsStore } from '../../metrics';
 import { type MetricPoint } from '../../domain';
 import type { SessionResponse } from '../../console/shared';
-import { addUser, login, PASSWORD, startStack, type Stack } from '../console/server/support';
+import { addUser, login, PASSWORD, startStack, takeDown, type Stack } from '../console/server/support';
 
 let stack: Stack;
 const web = mkdtempSync(join(tmpdir(), 'web-dist-'));
@@ -326,4 +326,40 @@ test('reads are gzipped; the session answers (CSRF token, sign-in) never are, so
   const topology = await read('/api/topology');
   expect(topology.status).toBe(200);
   expect(topology.headers.get('content-encoding')).toBe('gzip');
+});
+
+test('the alert list is gzipped once per change, and reads the same gzipped or not', async () => {
+  for (const node of ['nanzhao-sw', 'xichuan-sw', 'neixiang-sw']) takeDown(stack, node);
+  const { cookie } = await login(stack.server.url, 'admin');
+  const path = '/api/alerts?includeSuppressed=true';
+  const read = (encoding: string) =>
+    fetch(`${stack.server.url}${path}`, { headers: { cookie, 'accept-encoding': encoding } });
+  // Settled: the three alerts in, and two reads in a row give the same list.
+  let plainText = '';
+  await expect
+    .poll(async () => {
+      const before = await (await read('identity')).text();
+      plainText = await (await read('identity')).text();
+      return (
+        before === plainText &&
+        ['nanzhao-sw', 'xichuan-sw', 'neixiang-sw'].every((n) => plainText.includes(n))
+      );
+    })
+    .toBe(true);
+  expect((await read('identity')).headers.get('content-encoding')).toBeNull();
+  expect(plainText.length).toBeGreaterThan(1024);
+  const first = await read('gzip');
+  const second = await read('gzip');
+  expect(first.headers.get('content-encoding')).toBe('gzip');
+  expect(second.headers.get('content-encoding')).toBe('gzip');
+  expect(first.headers.get('vary')).toContain('Accept-Encoding');
+  // fetch undoes the gzip: both answers are the plain list, byte for byte.
+  expect(await first.text()).toBe(plainText);
+  expect(await second.text()).toBe(plainText);
+  // A change makes a new entry: the gzipped answer is never the previous list's.
+  takeDown(stack, 'zhenping-sw');
+  await expect.poll(async () => (await (await read('gzip')).text()).includes('zhenping-sw')).toBe(true);
+  const changed = await (await read('gzip')).text();
+  expect(changed).not.toBe(plainText);
+  expect(await (await read('identity')).text()).toBe(changed);
 });

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { acceptsGzip } from './accepts-gzip';
 import type { Hono } from 'hono';
 
 const TYPES: Record<string, string> = {
@@ -40,15 +41,6 @@ interface CachedFile {
   version: string;
   raw: Uint8Array<ArrayBuffer>;
   gzip: Uint8Array<ArrayBuffer> | null;
-}
-
-/** Accept-Encoding names gzip (or *) without q=0. */
-function acceptsGzip(header: string | undefined): boolean {
-  return (header ?? '').split(',').some((entry) => {
-    const [name = '', ...params] = entry.split(';').map((part) => part.trim().toLowerCase());
-    const q = params.find((param) => param.startsWith('q='));
-    return (name === 'gzip' || name === '*') && (q === undefined || Number(q.slice(2)) > 0);
-  });
 }
 
 /** The request path decoded once from the raw URL; null for a malformed percent-escape. */

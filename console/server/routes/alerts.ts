@@ -1,8 +1,11 @@
 /** Alerts (list, history, ack/unack) and silences — every alert and silence checked against the scope. */
+import { gzipSync } from 'node:zlib';
 import type { Scope } from '../access';
 import { severityRank, type Alert, type AlertFilter, type NodeId, type Silence } from '../../../domain';
 import type { AlertsResponse } from '../../shared';
 import type { ServerContext } from '../context';
+import type { Context } from 'hono';
+import { acceptsGzip } from '../http/accepts-gzip';
 import { ApiFailure, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import type { AlertActionResult, SilenceActionResult } from '../ports';
@@ -29,20 +32,37 @@ function scopedFilter(query: AlertsQuery, scope: Scope): AlertFilter {
 
 /**
  * Serialized alert lists by (stream seq, scope, query): every alert change bumps the seq, so an entry
- * is exact until the next change. Many consoles polling the same list then cost one JSON.stringify.
+ * is exact until the next change. Many consoles polling the same list then cost one JSON.stringify,
+ * and one gzip (made on first ask: /api answers are gzipped for clients that accept it, and doing it
+ * per request cost more than the rest of the request).
  */
-const listCache = new Map<string, Uint8Array<ArrayBuffer>>();
+interface CachedList {
+  json: Uint8Array<ArrayBuffer>;
+  gzip: Uint8Array<ArrayBuffer> | null;
+}
+const listCache = new Map<string, CachedList>();
 const LIST_CACHE_SIZE = 64;
 const utf8 = new TextEncoder();
+/** Below this a gzip header costs more than it saves. */
+const MIN_GZIP_BYTES = 1024;
 
 /** The answer's bytes, encoded once per key (alert seq, scope, query): repeats only write them. */
-function cachedList(key: string, build: () => string): Uint8Array<ArrayBuffer> {
+function cachedList(key: string, build: () => string): CachedList {
   const hit = listCache.get(key);
   if (hit !== undefined) return hit;
-  const json = utf8.encode(build());
+  const entry: CachedList = { json: utf8.encode(build()), gzip: null };
   if (listCache.size >= LIST_CACHE_SIZE) listCache.delete(listCache.keys().next().value as string);
-  listCache.set(key, json);
-  return json;
+  listCache.set(key, entry);
+  return entry;
+}
+
+/** The cached list as the client asked: gzipped once per entry when it accepts gzip. */
+function listAnswer(c: Context, entry: CachedList): Response {
+  const headers = { 'content-type': 'application/json', vary: 'Accept-Encoding' };
+  if (entry.json.length < MIN_GZIP_BYTES || !acceptsGzip(c.req.header('accept-encoding')))
+    return c.body(entry.json, 200, headers);
+  entry.gzip ??= new Uint8Array(gzipSync(entry.json));
+  return c.body(entry.gzip, 200, { ...headers, 'content-encoding': 'gzip' });
 }
 
 function limited(alerts: Alert[], scope: Scope, limit: number | undefined): Alert[] {
@@ -133,14 +153,14 @@ export const alertRoutes = [
       const seq = ctx.hub.currentSeq();
       const filter = scopedFilter(query, who.scope);
       const key = `${ctx.hub.instance}|${seq}|${who.scope.root ?? '*'}|${new URL(c.req.url).search}`;
-      const json = cachedList(key, () => {
+      const entry = cachedList(key, () => {
         const body: AlertsResponse = {
           alerts: limited(ctx.alerts.list(filter), who.scope, query.limit),
           seq,
         };
         return JSON.stringify(body);
       });
-      return c.body(json, 200, { 'content-type': 'application/json' });
+      return listAnswer(c, entry);
     },
   }),
   defineRoute({
