@@ -216,6 +216,8 @@ async function viaEmbedded(
   return result;
 }
 
+const rate = (r: Result): number => r.points / r.seconds;
+
 export async function run(): Promise<void> {
   const points = makePoints(POINTS);
   const tmp = mkdtempSync(join(tmpdir(), 'egov-bench-metrics-'));
@@ -265,7 +267,13 @@ export async function run(): Promise<void> {
       // On the same tmpfs as influxd's data, when there is one.
       inline.push(await viaEmbedded('inline', join(sqliteTmp, `inline-${round}.db`), points));
       threaded.push(await viaEmbedded('thread', join(sqliteTmp, `thread-${round}.db`), points));
+      const last = (results: Result[]): string => Math.round(rate(results[results.length - 1]!)).toString();
+      console.error(
+        `round ${round}/${ROUNDS} points/s: plain ${last(plain)}, InfluxDB store ${last(store)}, ` +
+          `embedded main thread ${last(inline)}, writer thread ${last(threaded)}`,
+      );
     }
+    console.error('outage recovery: spooling with influxd stopped, then replaying');
     const replay = await measureReplay(points, join(tmp, 'spool-replay'));
 
     const best = (results: Result[]): Result =>
@@ -291,7 +299,6 @@ export async function run(): Promise<void> {
           `${r.seconds.toFixed(2)} | ${((r.cpuSeconds * 100_000) / r.points).toFixed(2)} | ${vsPlain} | ${loop} |`,
       );
     }
-    const rate = (r: Result): number => r.points / r.seconds;
     const pairRatios = store.map((r, i) => rate(r) / rate(plain[i] ?? r)).sort((a, b) => a - b);
     const median = pairRatios[Math.floor(pairRatios.length / 2)] ?? 0;
     const bestRatio = rate(bestStore) / rate(bestPlain);
