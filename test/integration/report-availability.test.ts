@@ -9,16 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../common';
-import { loadInventoryText, type Topology } from '../../inventory';
 import { openMetricsStore, type MetricsStore } from '../../metrics';
-import { buildMonthlyReport, parseMonth, type MonthlyReport } from '../../reports';
+import type { MonthlyReport } from '../../reports';
 import { startInfluxd, type Influxd } from '../support/influxd';
 import { availability, expectedNodes } from '../reports/expected';
 import { fillEmbedded } from '../reports/fill-embedded';
 import {
   buildFixture,
   dayOfPoints,
-  INVENTORY_YAML,
+  fixtureReport,
   rollupLines,
   type MonthFixture,
 } from '../reports/month-fixture';
@@ -27,12 +26,6 @@ const DAY_MS = 86_400_000;
 const fixture: MonthFixture = buildFixture(Date.now());
 const dirs: string[] = [];
 let influxd: Influxd | undefined;
-
-function topology(): Topology {
-  const loaded = loadInventoryText('report-net.yaml', INVENTORY_YAML);
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return loaded.topology;
-}
 
 async function fillInflux(server: Influxd, database: string): Promise<MetricsStore> {
   const dir = mkdtempSync(join(tmpdir(), 'egov-report-spool-'));
@@ -51,18 +44,8 @@ async function fillInflux(server: Influxd, database: string): Promise<MetricsSto
   return store;
 }
 
-function reportFor(store: MetricsStore, scopeRoot?: string): Promise<MonthlyReport> {
-  const parsed = parseMonth(fixture.month);
-  if (!parsed.ok) throw new Error(parsed.reason);
-  const net = topology();
-  return buildMonthlyReport({
-    topology: net,
-    store,
-    period: parsed.period,
-    silences: fixture.silences,
-    ...(scopeRoot === undefined ? {} : { scopeRoot: net.node(scopeRoot as never).id }),
-  });
-}
+const reportFor = (store: MetricsStore, scopeRoot?: string): Promise<MonthlyReport> =>
+  fixtureReport(fixture, store, scopeRoot === undefined ? {} : { scopeRoot });
 
 function checkAgainstHand(report: MonthlyReport): void {
   const expected = expectedNodes(fixture);

@@ -14,17 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../common';
-import { loadInventoryText, type Topology } from '../../inventory';
 import { InfluxMetricsStore, openMetricsStore, type MetricsStore } from '../../metrics';
 import { backfillDailyRollup } from '../../metrics/influx/daily-backfill';
 import { DEFAULT_RETENTION } from '../../metrics/retention';
-import { buildMonthlyReport, parseMonth, type MonthlyReport } from '../../reports';
+import type { MonthlyReport } from '../../reports';
 import { startInfluxd, type Influxd } from '../support/influxd';
 import { fillEmbedded } from '../reports/fill-embedded';
 import {
   buildFixture,
   dayOfPoints,
-  INVENTORY_YAML,
+  fixtureReport,
   rollupLines,
   type MonthFixture,
 } from '../reports/month-fixture';
@@ -47,26 +46,16 @@ const range = { startMs: fixture.startMs - DAY_MS, endMs: fixture.endMs + DAY_MS
 const dirs: string[] = [];
 let influxd: Influxd | undefined;
 
-function topology(): Topology {
-  const loaded = loadInventoryText('report-net.yaml', INVENTORY_YAML);
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return loaded.topology;
-}
-
-function reportFor(store: MetricsStore, useDailyRollup: boolean, scopeRoot?: string): Promise<MonthlyReport> {
-  const parsed = parseMonth(fixture.month);
-  if (!parsed.ok) throw new Error(parsed.reason);
-  const net = topology();
-  return buildMonthlyReport({
-    topology: net,
-    store,
-    period: parsed.period,
-    silences: fixture.silences,
+const reportFor = (
+  store: MetricsStore,
+  useDailyRollup: boolean,
+  scopeRoot?: string,
+): Promise<MonthlyReport> =>
+  fixtureReport(fixture, store, {
     nowMs: fixture.endMs + 2 * DAY_MS,
     useDailyRollup,
-    ...(scopeRoot === undefined ? {} : { scopeRoot: net.node(scopeRoot as never).id }),
+    ...(scopeRoot === undefined ? {} : { scopeRoot }),
   });
-}
 
 /** The UTC days overlapping the month: 31 local days in China time span 32 UTC days (30 days: 31). */
 const utcDays = Math.round((fixture.endMs - fixture.startMs) / DAY_MS) + 1;

@@ -5,6 +5,9 @@
  * from the outage list, not by the code under test.
  */
 import type { MetricPoint, Silence } from '../../domain';
+import { loadInventoryText, type Topology } from '../../inventory';
+import type { MetricsStore } from '../../metrics';
+import { buildMonthlyReport, parseMonth, type MonthlyReport } from '../../reports';
 
 export const INVENTORY_YAML = `
 network: { id: testcity, name: 测试市电子政务网络, domain: test.gov.cn }
@@ -26,6 +29,39 @@ links:
   - { a: "a-town:GigabitEthernet1/0/1", b: "a-dept:GigabitEthernet1/0/24", capacityMbps: 1000, medium: fiber }
   - { a: "b-gw:GE0/0/1", b: "b-town:GigabitEthernet1/0/24", capacityMbps: 1000, medium: fiber }
 `;
+
+/** The fixture's network, loaded from INVENTORY_YAML. */
+export function fixtureTopology(): Topology {
+  const loaded = loadInventoryText('report-net.yaml', INVENTORY_YAML);
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+  return loaded.topology;
+}
+
+export interface FixtureReportOptions {
+  /** The id of the node whose subtree the report covers (a county operator's scope). */
+  scopeRoot?: string;
+  nowMs?: number;
+  useDailyRollup?: boolean;
+}
+
+/** The fixture month's report from `store`, with the fixture's maintenance windows. */
+export function fixtureReport(
+  fixture: MonthFixture,
+  store: MetricsStore,
+  { scopeRoot, ...options }: FixtureReportOptions = {},
+): Promise<MonthlyReport> {
+  const parsed = parseMonth(fixture.month);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  const topology = fixtureTopology();
+  return buildMonthlyReport({
+    topology,
+    store,
+    period: parsed.period,
+    silences: fixture.silences,
+    ...options,
+    ...(scopeRoot === undefined ? {} : { scopeRoot: topology.node(scopeRoot as never).id }),
+  });
+}
 
 export const NODE_ATTRS: Record<string, { tier: string; zone: string; role: string }> = {
   'city-core': { tier: 'city', zone: 'external', role: 'router' },

@@ -4,25 +4,16 @@
  * Checked with Debian's net-snmp tools.
  */
 import { execFile } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory, loadInventoryText } from '../../inventory';
 import { startSimulator, type Simulator } from '../../simulator';
+import { freeUdpPort } from '../support/snmpd';
 
 const run = promisify(execFile);
 const loaded = loadInventory('configs/examples/nanyang.yaml');
 if (!loaded.ok) throw new Error('nanyang.yaml must load');
 const { topology } = loaded;
-
-/** A UDP port free on the core's loopback address (the others are as good as free with it). */
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.41.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(resolve));
-  return port;
-}
 
 const snmp = async (tool: string, args: string[]) =>
   (await run(tool, ['-On', '-m', '', '-t', '2', '-r', '1', ...args], { env: { ...process.env, MIBS: '' } }))
@@ -32,7 +23,8 @@ let sim: Simulator;
 let port: number;
 
 beforeAll(async () => {
-  port = await freePort();
+  // Free on the core's address; the agents' other loopback addresses are as good as free with it.
+  port = await freeUdpPort('127.41.0.1');
   sim = await startSimulator({ topology, addresses: 'loopback', port });
 });
 afterAll(async () => {

@@ -58,19 +58,18 @@ export interface Snmpd {
   destroy(): Promise<void>;
 }
 
-/** A loopback UDP port that was free a moment ago. */
 /**
  * A UDP port free right now on loopback, chosen below Linux's ephemeral range (32768–60999). A port
  * is reserved only later (by the collector's trap receiver), and in between the simulator binds
  * thousands of agents to ephemeral ports: picking from outside that range keeps them from taking it.
  */
-export async function freeUdpPort(): Promise<number> {
+export async function freeUdpPort(address = '127.0.0.1'): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const candidate = 20_000 + Math.floor(Math.random() * 12_000);
     const free = await new Promise<boolean>((resolve) => {
       const socket = createSocket('udp4');
       socket.once('error', () => resolve(false));
-      socket.bind(candidate, '127.0.0.1', () => socket.close(() => resolve(true)));
+      socket.bind(candidate, address, () => socket.close(() => resolve(true)));
     });
     if (free) return candidate;
   }
