@@ -1,12 +1,16 @@
 /**
  * The collector's Prometheus metrics (prom-client, its own registry): polls by outcome, poll
  * latency, queue lag, the metrics store's backlog and spool, syslog messages received and dropped,
- * and the process's own. Totals the collector already keeps are read when scraped.
+ * the log store's buffer (log-store-metrics.ts) and the process's own. Totals the collector already
+ * keeps are read when scraped.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { registerProcessMetrics } from '../common';
+import type { LogStoreHealth } from '../logs';
 import type { MetricsStore } from '../metrics';
 import type { CollectorStatus, PollOutcome, RunningCollector } from './collector';
+import { registerLogStoreMetrics } from './log-store-metrics';
+import { registerScrapedTotal } from './scraped-totals';
 
 export interface SyslogCounts {
   received: number;
@@ -22,18 +26,9 @@ export interface CollectorMetrics {
     collector: RunningCollector;
     store: MetricsStore;
     syslog?: () => SyslogCounts | null;
+    /** The log store's health: its series appear once a log store is attached. */
+    logStore?: () => LogStoreHealth | null;
   }): void;
-}
-
-/** Reads a total kept elsewhere (it only ever moves up) as the increments since the last read. */
-function increments(read: () => number | undefined): () => number {
-  let seen = 0;
-  return () => {
-    const total = read() ?? seen;
-    const delta = Math.max(0, total - seen);
-    seen = Math.max(seen, total);
-    return delta;
-  };
 }
 
 export function createCollectorMetrics(): CollectorMetrics {
@@ -111,17 +106,8 @@ export function createCollectorMetrics(): CollectorMetrics {
       () => sources?.syslog?.()?.dropped,
     ],
   ];
-  for (const [name, help, read] of totals) {
-    const next = increments(read);
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.inc(next());
-      },
-    });
-  }
+  for (const [name, help, read] of totals) registerScrapedTotal(registry, name, help, read);
+  let logStoreRegistered = false;
   return {
     registry,
     observePoll(durationMs, outcome) {
@@ -134,6 +120,9 @@ export function createCollectorMetrics(): CollectorMetrics {
     },
     attach(attached) {
       sources = attached;
+      if (attached.logStore === undefined || logStoreRegistered) return;
+      registerLogStoreMetrics(registry, () => sources?.logStore?.() ?? null);
+      logStoreRegistered = true;
     },
   };
 }

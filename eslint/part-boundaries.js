@@ -87,6 +87,8 @@ export const INNER_IMPORTS = {
     'simulator/control-file': '`egov-noc fault` reads the control file without loading the simulator',
     'grafana/env': '--help names the environment variables without loading the Grafana client',
     'metrics/retention': 'retention flags are parsed without loading the stores',
+    'logs/store/buffer-bounds':
+      "the log store buffer's bounds are checked in flags and collect.yaml without loading the stores",
   },
   bench: {
     '*': 'benchmarks measure inner modules directly (parsers, stores, the simulator engine)',

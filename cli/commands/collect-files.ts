@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { SHARE_MODES } from '../../collector';
 import { readYamlConfig, type ConfigError } from '../../common';
+import { formatBufferBytes, MIN_BUFFERED_BYTES } from '../../logs/store/buffer-bounds';
 import {
   SNMP_AUTH_PROTOCOLS,
   SNMP_PRIV_PROTOCOLS,
@@ -64,6 +65,17 @@ const configSchema = z.strictObject({
   logRetentionDays: z.number().int().min(1).optional(),
   /** Accept a retention under 180 days (a lab; never the record of logs). */
   logRetentionBelowLegalMinimum: z.boolean().optional(),
+  /** Events the log store's buffer holds while its backend is slow or down (default 100,000); beyond: dropped, counted. */
+  logBufferEvents: z.number().int('a whole number of events').min(1, 'at least 1 event').optional(),
+  /** Bytes that buffer may take, off the V8 heap (default 33554432, 32 MiB); a plain integer of bytes. */
+  logBufferBytes: z
+    .number()
+    .int('a whole number of bytes, e.g. 134217728 for 128 MiB')
+    .min(
+      MIN_BUFFERED_BYTES,
+      `at least ${MIN_BUFFERED_BYTES} bytes (${formatBufferBytes(MIN_BUFFERED_BYTES)}), the log store's minimum`,
+    )
+    .optional(),
   /** Collectors dividing this inventory through leases in JetStream KV (as --share, --collector-id, --lease-ttl). */
   share: z
     .strictObject({

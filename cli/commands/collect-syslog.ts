@@ -15,8 +15,14 @@ import {
   startSecurityCounts,
   startSyslogReceiver,
   type LogStore,
+  type LogStoreHealth,
   type SyslogReceiver,
 } from '../../logs';
+import {
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_BUFFERED_EVENTS,
+  formatBufferBytes,
+} from '../../logs/store/buffer-bounds';
 import { fail } from '../fail';
 import type { CollectConfig } from './collect-files';
 
@@ -32,6 +38,8 @@ export interface SyslogFlags {
   logStore?: string;
   logDeadLetter?: string;
   logRetentionDays?: number;
+  logBufferEvents?: number;
+  logBufferBytes?: number;
 }
 
 export interface SyslogSettings {
@@ -42,15 +50,51 @@ export interface SyslogSettings {
   logStore?: string;
   deadLetterPath?: string;
   retention: { retentionDays?: number; allowBelowLegalMinimum?: boolean };
+  /** The log store buffer's bounds; absent: the store's defaults. */
+  buffer: { maxBufferedEvents?: number; maxBufferedBytes?: number };
 }
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
+
+/** Settings that only mean something to a log store: [flag, collect.yaml key, value given]. */
+function logStoreOnlySettings(
+  flags: SyslogFlags,
+  config: Partial<CollectConfig>,
+): Array<[flag: string, key: string, value: unknown]> {
+  return [
+    ['--log-dead-letter', 'logDeadLetter', flags.logDeadLetter ?? config.logDeadLetter],
+    ['--log-retention-days', 'logRetentionDays', flags.logRetentionDays ?? config.logRetentionDays],
+    ['--log-buffer-events', 'logBufferEvents', flags.logBufferEvents ?? config.logBufferEvents],
+    ['--log-buffer-bytes', 'logBufferBytes', flags.logBufferBytes ?? config.logBufferBytes],
+  ];
+}
+
+/** A log-store setting given without a log store is refused, naming what to add. */
+function requireLogStoreFor(flags: SyslogFlags, config: Partial<CollectConfig>): void {
+  if ((flags.logStore ?? config.logStore) !== undefined) return;
+  const given = logStoreOnlySettings(flags, config).find(([, , value]) => value !== undefined);
+  if (given)
+    fail(
+      `${given[0]} (${given[1]}: in collect.yaml) is a setting of the log store: it needs --log-store sqlite:PATH or postgres://HOST:PORT/DB (logStore: in collect.yaml)`,
+    );
+}
+
+/** The buffer bounds, a flag winning over its key (each checked already: by its flag parser or the config's schema). */
+function bufferSettings(flags: SyslogFlags, config: Partial<CollectConfig>): SyslogSettings['buffer'] {
+  const maxBufferedEvents = flags.logBufferEvents ?? config.logBufferEvents;
+  const maxBufferedBytes = flags.logBufferBytes ?? config.logBufferBytes;
+  return {
+    ...(maxBufferedEvents === undefined ? {} : { maxBufferedEvents }),
+    ...(maxBufferedBytes === undefined ? {} : { maxBufferedBytes }),
+  };
+}
 
 /** The settings, or null when syslog is off; an inconsistent combination fails with what to add. */
 export function syslogSettings(flags: SyslogFlags, config: Partial<CollectConfig>): SyslogSettings | null {
   const section = config.syslog ?? {};
   const port = flags.syslogPort ?? section.port;
   const tlsPort = flags.syslogTlsPort ?? section.tlsPort;
+  requireLogStoreFor(flags, config);
   if (port === undefined && tlsPort === undefined) {
     if (flags.logStore ?? config.logStore)
       fail('--log-store keeps received syslog: it needs --syslog-port or --syslog-tls-port');
@@ -82,8 +126,6 @@ export function syslogSettings(flags: SyslogFlags, config: Partial<CollectConfig
     }
   }
   const deadLetterPath = flags.logDeadLetter ?? config.logDeadLetter;
-  if (deadLetterPath !== undefined && logStore === undefined)
-    fail('--log-dead-letter is where the log store sets refused events aside: it needs --log-store');
   const retentionDays = flags.logRetentionDays ?? config.logRetentionDays;
   const allowBelowLegalMinimum = config.logRetentionBelowLegalMinimum;
   return {
@@ -91,6 +133,7 @@ export function syslogSettings(flags: SyslogFlags, config: Partial<CollectConfig
       ...(retentionDays === undefined ? {} : { retentionDays }),
       ...(allowBelowLegalMinimum === undefined ? {} : { allowBelowLegalMinimum }),
     },
+    buffer: bufferSettings(flags, config),
     ...(port === undefined ? {} : { port }),
     address,
     ...(tlsPort === undefined || !certFile || !keyFile
@@ -112,12 +155,23 @@ export function describeSyslog(s: SyslogSettings): string {
   return (
     `; syslog ${listeners.join(', ')} on ${s.address}` +
     (s.relays.length > 0 ? ` relays ${s.relays.join(',')}` : '') +
-    (s.logStore ? `; log store ${describeLogStoreSpec(parseLogStoreSpec(s.logStore))}` : '')
+    (s.logStore
+      ? `; log store ${describeLogStoreSpec(parseLogStoreSpec(s.logStore))}${describeBuffer(s)}`
+      : '')
   );
+}
+
+/** ` (buffer 100000 events, 32 MiB)`: the bounds in force, defaults included. */
+function describeBuffer(s: SyslogSettings): string {
+  const events = s.buffer.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS;
+  const bytes = s.buffer.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  return ` (buffer ${events} events, ${formatBufferBytes(bytes)})`;
 }
 
 export interface RunningSyslog {
   receiver: SyslogReceiver;
+  /** The log store's health (its buffer, bounds and drops), or null without a log store. */
+  logStoreHealth(): LogStoreHealth | null;
   /** ` syslog=… ` for the status line. */
   status(): string;
   /** ` on udp/P tcp/P tls/P`: the ports bound (the ones chosen, for port 0). */
@@ -146,6 +200,7 @@ async function openStore(
 ): Promise<LogStore> {
   const store = openLogStore(settings.logStore, {
     ...settings.retention,
+    ...settings.buffer,
     ...(settings.deadLetterPath === undefined ? {} : { deadLetterPath: settings.deadLetterPath }),
     logger: deps.logger.child({ part: 'log-store' }),
     credentials: {
@@ -223,6 +278,7 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
   }
   return {
     receiver,
+    logStoreHealth: () => store?.health() ?? null,
     listening: () =>
       ` on ${settings.address}:` +
       [

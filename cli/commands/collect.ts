@@ -4,6 +4,12 @@ import type { CollectorStatus } from '../../collector';
 import type { ConfigError } from '../../common';
 import { ZONES, type Zone } from '../../domain';
 import { readEnvironment } from '../environment';
+import {
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_BUFFERED_EVENTS,
+  formatBufferBytes,
+  MIN_BUFFERED_BYTES,
+} from '../../logs/store/buffer-bounds';
 import { fail } from '../fail';
 import type { CollectConfig, CollectConfigResult } from './collect-files';
 import type { RunningSyslog, SyslogFlags } from './collect-syslog';
@@ -45,6 +51,22 @@ const portFor = (flag: string) => (value: string) => {
   return n;
 };
 const port = portFor('--trap-port');
+/** A whole number of at least `min` (`unit` names what it counts in the error). */
+const wholeAtLeast =
+  (flag: string, min: number, unit: string, why = '') =>
+  (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
+      fail(`${flag} must be a whole number of ${unit}, at least ${min}${why}, got "${value}"`);
+    return n;
+  };
+const bufferEvents = wholeAtLeast('--log-buffer-events', 1, 'events');
+const bufferBytes = wholeAtLeast(
+  '--log-buffer-bytes',
+  MIN_BUFFERED_BYTES,
+  'bytes',
+  ` (${formatBufferBytes(MIN_BUFFERED_BYTES)}, the log store's minimum)`,
+);
 const list = (value: string) => value.split(',').map((item) => item.trim());
 
 /** The collect config, or every problem in it (file:line field: message) and exit 2; an unreadable file is one line. */
@@ -124,6 +146,16 @@ export function registerCollectCommand(program: Command): void {
       '--log-retention-days <n>',
       'days the log store keeps events (default and legal minimum 180)',
       positive('--log-retention-days'),
+    )
+    .option(
+      '--log-buffer-events <n>',
+      `events the log store's buffer holds while its backend is slow or down; beyond, dropped and counted (default ${DEFAULT_MAX_BUFFERED_EVENTS})`,
+      bufferEvents,
+    )
+    .option(
+      '--log-buffer-bytes <n>',
+      `memory for that buffer in bytes, off the V8 heap (default ${DEFAULT_MAX_BUFFERED_BYTES} = ${formatBufferBytes(DEFAULT_MAX_BUFFERED_BYTES)}; at least ${MIN_BUFFERED_BYTES})`,
+      bufferBytes,
     )
     .option(
       '--checks <file>',
@@ -230,8 +262,16 @@ export function registerCollectCommand(program: Command): void {
         flags.syslogPort,
         flags.syslogTlsPort,
         flags.logStore,
+        flags.logDeadLetter,
+        flags.logRetentionDays,
+        flags.logBufferEvents,
+        flags.logBufferBytes,
         config.syslog,
         config.logStore,
+        config.logDeadLetter,
+        config.logRetentionDays,
+        config.logBufferEvents,
+        config.logBufferBytes,
       ];
       const syslogModule = wantsSyslog.some((v) => v !== undefined) ? await import('./collect-syslog') : null;
       const syslog = syslogModule?.syslogSettings(flags, config) ?? null;
@@ -355,8 +395,13 @@ export function registerCollectCommand(program: Command): void {
           const shortestMs = Math.min(...intervals.keys()) * 1000;
           pollWhenAcquired(leases, (node) => collector.pollNow(node), shortestMs / 4);
         }
-        const receiver = logs?.receiver;
-        opsMetrics.attach({ collector, store, ...(receiver ? { syslog: () => receiver.stats() } : {}) });
+        const running = logs;
+        opsMetrics.attach({
+          collector,
+          store,
+          ...(running ? { syslog: () => running.receiver.stats() } : {}),
+          ...(running?.logStoreHealth() ? { logStore: () => running.logStoreHealth() } : {}),
+        });
         const opsListen =
           flags.opsListen ?? (config.opsListen ? parseOpsListen(config.opsListen) : undefined);
         if (opsListen) {

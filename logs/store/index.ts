@@ -40,6 +40,7 @@ export interface LogStoreOptions extends LogRetentionOptions {
   logger?: Logger;
   /** PostgreSQL account; default user egov_noc, no password. */
   credentials?: { user?: string; password?: string };
+  /** Events waiting to be written (default 100,000); beyond it they are dropped and counted. */
   maxBufferedEvents?: number;
   /** Memory for events waiting to be written, in bytes (default 32 MiB); beyond it they are dropped and counted. */
   maxBufferedBytes?: number;

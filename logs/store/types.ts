@@ -85,6 +85,10 @@ export interface LogStoreHealth {
   backendUp: boolean;
   /** The last backend error, without credentials. */
   lastError: string | null;
+  /** The buffer's bound in events: beyond it new events are dropped (and counted). */
+  maxBufferedEvents: number;
+  /** The buffer's bound in bytes (pages off the V8 heap): beyond it new events are dropped (and counted). */
+  maxBufferedBytes: number;
 }
 
 export interface LogStore {

@@ -8,24 +8,18 @@
  */
 import type { Logger } from '../../common';
 import type { SecurityEvent } from '../../domain';
+import { MIN_BUFFERED_BYTES } from './buffer-bounds';
 import type { DeadLetter } from './dead-letter';
 import { decodePages } from './event-codec';
 import { EventPages, type TakenPages } from './event-pages';
 import { eventFromValues } from './rows';
 import type { LogStoreHealth } from './types';
 
+export { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_BUFFERED_EVENTS, MIN_BUFFERED_BYTES } from './buffer-bounds';
+
 /** Bytes of one page of the buffer (a batch of the mix's events is a few pages), at most a sixteenth of the bound. */
 export const BUFFER_PAGE_BYTES = 1024 * 1024;
 const PAGES_IN_BOUND = 16;
-/** The smallest byte bound accepted: a few lines of the longest frame. */
-export const MIN_BUFFERED_BYTES = 256 * 1024;
-
-/**
- * Default bounds of the buffer: 100,000 events, and 32 MiB for them however long their lines
- * (the benchmark's mix encodes to about 400 bytes an event, so about 80,000 of them: 4 s at 20,000/s).
- */
-export const DEFAULT_MAX_BUFFERED_EVENTS = 100_000;
-export const DEFAULT_MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 export interface WriteBufferOptions {
   /** Writes one batch; rejects on a backend failure (the batch is kept). */
@@ -55,6 +49,10 @@ export class WriteBuffer {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: WriteBufferOptions) {
+    if (!Number.isInteger(options.maxBufferedEvents) || options.maxBufferedEvents < 1)
+      throw new Error(
+        `log store maxBufferedEvents must be a whole number of events, at least 1 (got ${options.maxBufferedEvents})`,
+      );
     if (!Number.isInteger(options.maxBufferedBytes) || options.maxBufferedBytes < MIN_BUFFERED_BYTES)
       throw new Error(
         `log store maxBufferedBytes must be a whole number of bytes, at least ${MIN_BUFFERED_BYTES} (got ${options.maxBufferedBytes})`,
@@ -195,6 +193,8 @@ export class WriteBuffer {
       writtenEvents: this.written,
       backendUp: this.backendUp,
       lastError: this.lastError,
+      maxBufferedEvents: this.options.maxBufferedEvents,
+      maxBufferedBytes: this.options.maxBufferedBytes,
     };
   }
 }

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger, type MemoryLogger } from '../../../common';
 import { asNodeId, type SecurityEvent } from '../../../domain';
 import { LogQueryError, type LogStore } from '../../../logs/store';
+import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_BUFFERED_EVENTS } from '../../../logs/store/buffer-bounds';
 import type { LogStoreOptions } from '../../../logs/store';
 
 export interface LogStoreHarness {
@@ -85,6 +86,8 @@ export function logStoreContract(name: string, factory: LogStoreFactory): void {
         writtenEvents: 0,
         backendUp: true,
         lastError: null,
+        maxBufferedEvents: DEFAULT_MAX_BUFFERED_EVENTS,
+        maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
       });
       expect(await store.search({})).toEqual({ events: [], nextCursor: null });
     });

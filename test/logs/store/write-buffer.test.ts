@@ -81,6 +81,8 @@ describe('the log store write buffer', () => {
       writtenEvents: 25,
       backendUp: true,
       lastError: null,
+      maxBufferedEvents: 50,
+      maxBufferedBytes: 16 * 1024 * 1024,
     });
   });
 
@@ -163,5 +165,12 @@ describe('the log store write buffer', () => {
     await buffer.flush();
     expect(backend.stored).toEqual(events.filter((_, i) => i !== 8));
     expect(buffer.health()).toMatchObject({ pendingEvents: 0, deadLetteredEvents: 1 });
+  });
+
+  it('refuses an event bound that holds no event, saying what it needs', () => {
+    for (const max of [0, -1, 2.5, Number.NaN])
+      expect(() => bufferOn(fakeBackend(), memoryLogger(), max)).toThrow(
+        `log store maxBufferedEvents must be a whole number of events, at least 1 (got ${max})`,
+      );
   });
 });
