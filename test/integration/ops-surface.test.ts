@@ -2,8 +2,9 @@
  * The operator surface of the built CLI: `egov-noc serve` and `egov-noc collect --ops-listen` answer
  * /healthz, /readyz and /metrics. With a real influxd as the metrics store, /readyz turns 503 naming
  * the failing store when influxd stops and 200 again when it returns; /metrics passes Debian's
- * `promtool check metrics` (package prometheus) and holds the series operators graph; a metrics
- * token keeps /metrics from callers without it.
+ * `promtool check metrics` (package prometheus) and holds the series operators graph, the log store's
+ * buffer and its bound (--log-buffer-events) among them; a metrics token keeps /metrics from callers
+ * without it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { freePort, startInfluxd, type Influxd } from '../support/influxd';
+import { freeUdpPort } from '../support/snmpd';
 
 const BIN = resolve('bin/egov-noc.js');
 const INVENTORY = resolve('configs/examples/nanyang.yaml');
@@ -59,6 +61,7 @@ beforeAll(async () => {
   expect(existsSync(manifest)).toBe(true);
 
   const opsPort = await freePort();
+  const syslogPort = await freeUdpPort();
   const collector = start([
     'collect',
     '--inventory',
@@ -73,6 +76,12 @@ beforeAll(async () => {
     '2',
     '--ops-listen',
     `127.0.0.1:${opsPort}`,
+    '--syslog-port',
+    String(syslogPort),
+    '--log-store',
+    `sqlite:${join(dir, 'logs.sqlite')}`,
+    '--log-buffer-events',
+    '50000',
   ]);
   await waitForOutput(collector, /\/healthz \/readyz \/metrics on http:\/\/127\.0\.0\.1:\d+/);
   collectorUrl = `http://127.0.0.1:${opsPort}`;
@@ -138,7 +147,7 @@ function promtoolCheck(text: string): { status: number | null; output: string } 
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-test("the collector's /metrics parses with promtool and counts polls, latency, lag and the spool", async () => {
+test("the collector's /metrics parses with promtool and counts polls, latency, lag, the spool and the log store's buffer", async () => {
   await expect
     .poll(
       async () =>
@@ -159,6 +168,12 @@ test("the collector's /metrics parses with promtool and counts polls, latency, l
     /^egov_noc_poll_queue_lag_seconds \S+/m,
     /^egov_noc_metrics_store_spooled_points \d+/m,
     /^egov_noc_syslog_messages_received_total \d+/m,
+    /^egov_noc_log_store_buffered_events \d+$/m,
+    /^egov_noc_log_store_buffered_bytes \d+$/m,
+    /^egov_noc_log_store_buffer_max_events 50000$/m,
+    /^egov_noc_log_store_buffer_max_bytes 33554432$/m,
+    /^egov_noc_log_store_backend_up 1$/m,
+    /^egov_noc_log_store_dropped_events_total 0$/m,
   ])
     expect(text).toMatch(series);
 });
