@@ -113,7 +113,7 @@ export class EmbeddedMetricsStore implements MetricsStore {
     if (this.store !== null) return;
     const db = openEmbeddedDatabase(this.path);
     const stmts = prepareStatements(db);
-    this.store = { db, stmts, catalog: new SeriesCatalog(db, stmts) };
+    this.store = { db, stmts, catalog: new SeriesCatalog(db) };
     this.writer = this.startWriter(db);
     try {
       await this.writer;

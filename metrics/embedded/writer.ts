@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { MetricPoint } from '../../domain';
-import { SeriesCatalog } from './catalog';
+import { SeriesIds } from './series-ids';
 import { pruneExpired } from './prune';
 import { rollUpRewrittenBuckets } from './rollups';
 import { prepareStatements, type EmbeddedStatements } from './statements';
@@ -17,7 +17,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 
 export class EmbeddedWriter {
   private readonly stmts: EmbeddedStatements;
-  private readonly catalog: SeriesCatalog;
+  private readonly catalog: SeriesIds;
   private readonly fast: FastInserts;
   private open = true;
 
@@ -30,7 +30,7 @@ export class EmbeddedWriter {
     db.pragma('cache_size = -8192');
     this.stmts = prepareStatements(db);
     this.fast = new FastInserts(db);
-    this.catalog = new SeriesCatalog(db, this.stmts, (sid, fid) => this.fast.seriesFields.add(sid, fid));
+    this.catalog = new SeriesIds(db, this.stmts, (sid, fid) => this.fast.seriesFields.add(sid, fid));
   }
 
   /** Answer one request; never throws (a failure is a `failed` reply naming the cause). */

@@ -9,7 +9,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { MetricPoint } from '../../domain';
-import type { SeriesCatalog } from './catalog';
+import type { SeriesIds } from './series-ids';
 import { MultiRowInsert } from './multi-row';
 import { RollupFold, rollupBucketStart } from './rollups';
 import type { EmbeddedStatements } from './statements';
@@ -47,7 +47,7 @@ export class FastInserts {
 export interface BatchWriter {
   db: Database.Database;
   stmts: EmbeddedStatements;
-  catalog: SeriesCatalog;
+  catalog: SeriesIds;
   fast: FastInserts;
 }
 
