@@ -67,13 +67,14 @@ export class SeriesIds {
 
   /** Record that a series has a field (once); returns the pair's seriesFieldKey(). */
   ensureSeriesField(sid: number, fid: number): number {
+    const key = seriesFieldKey(sid, fid);
     const fields = this.fieldsBySeries.get(sid);
     if (fields === undefined || !fields.includes(fid)) {
       this.recordSeriesField(sid, fid);
       this.notePair(sid, fid);
-      this.added.pairs.push(seriesFieldKey(sid, fid));
+      this.added.pairs.push(key);
     }
-    return seriesFieldKey(sid, fid);
+    return key;
   }
 
   /** What was created since the last call (call after a commit; a rollback forgets it). */
