@@ -1,7 +1,7 @@
 /**
  * `egov-noc collect --ops-listen HOST:PORT`: a small HTTP listener for operators and their tools.
- * `/healthz` (the process answers) and `/readyz` (the metrics store and the bus answer; JSON naming
- * each check) are unauthenticated and say nothing more; `/metrics` (Prometheus text) answers this
+ * `/healthz` (the process answers) and `/readyz` (the metrics store, the bus and, with syslog kept, the
+ * log store answer; JSON naming each check) are unauthenticated and say nothing more; `/metrics` (Prometheus text) answers this
  * host's loopback peers, or with a token configured whoever sends it. Anything else is 404; only
  * GET and HEAD; request bodies are never read.
  */
@@ -31,6 +31,8 @@ export interface CollectorOpsOptions {
   bus: EventBus;
   metrics: CollectorMetrics;
   metricsAccess: MetricsAccess;
+  /** With `--log-store`: answers when the log store's backend does and its last write succeeded. */
+  pingLogStore?: () => Promise<void>;
   log: Logger;
 }
 
@@ -40,10 +42,15 @@ export interface CollectorOps {
   stop(): Promise<void>;
 }
 
-export function collectorReadinessChecks(store: MetricsStore, bus: EventBus): ReadinessCheck[] {
+export function collectorReadinessChecks(
+  store: MetricsStore,
+  bus: EventBus,
+  pingLogStore?: () => Promise<void>,
+): ReadinessCheck[] {
   return [
     { name: 'metrics-store', probe: () => store.latest(PROBE_MEASUREMENT) },
     { name: 'bus', probe: () => (bus instanceof NatsBus ? bus.flush() : undefined) },
+    ...(pingLogStore ? [{ name: 'log-store', probe: pingLogStore }] : []),
   ];
 }
 
@@ -95,9 +102,12 @@ async function answer(
 }
 
 export async function startCollectorOps(options: CollectorOpsOptions): Promise<CollectorOps> {
-  const readiness = sharedReadiness(collectorReadinessChecks(options.store, options.bus), {
-    onFailure: (check, error) => options.log.warn({ check, err: error }, 'readiness check failing'),
-  });
+  const readiness = sharedReadiness(
+    collectorReadinessChecks(options.store, options.bus, options.pingLogStore),
+    {
+      onFailure: (check, error) => options.log.warn({ check, err: error }, 'readiness check failing'),
+    },
+  );
   const server: Server = createServer((request, response) => {
     answer(request, response, options, readiness).catch((error: unknown) => {
       options.log.error({ err: error, path: request.url }, 'ops request failed');

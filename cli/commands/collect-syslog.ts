@@ -172,6 +172,8 @@ export interface RunningSyslog {
   receiver: SyslogReceiver;
   /** The log store's health (its buffer, bounds and drops), or null without a log store. */
   logStoreHealth(): LogStoreHealth | null;
+  /** The log store's readiness probe (LogStore.ping), or null without a log store. */
+  pingLogStore: (() => Promise<void>) | null;
   /** ` syslog=… ` for the status line. */
   status(): string;
   /** ` on udp/P tcp/P tls/P`: the ports bound (the ones chosen, for port 0). */
@@ -279,6 +281,7 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
   return {
     receiver,
     logStoreHealth: () => store?.health() ?? null,
+    pingLogStore: store ? () => store.ping() : null,
     listening: () =>
       ` on ${settings.address}:` +
       [

@@ -412,6 +412,7 @@ export function registerCollectCommand(program: Command): void {
             metrics: opsMetrics,
             metricsAccess: { token: environment.named[METRICS_TOKEN_ENV] ?? null },
             log: logger.child({ part: 'ops' }),
+            ...(running?.pingLogStore ? { pingLogStore: running.pingLogStore } : {}),
           });
           console.log(`egov-noc collect: /healthz /readyz /metrics on ${ops.url}`);
         }

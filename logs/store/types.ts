@@ -105,6 +105,11 @@ export interface LogStore {
   /** Remove events received before nowMs minus the retention. */
   applyRetention(nowMs: number): Promise<RetentionResult>;
   health(): LogStoreHealth;
+  /**
+   * Resolves when the backend answers now (a trivial query) and its last write succeeded; rejects
+   * with the reason (never a credential) when not. For readiness: `/readyz` names the log store.
+   */
+  ping(): Promise<void>;
   /** Flush, stop timers, close the backend. */
   close(): Promise<void>;
 }

@@ -100,8 +100,16 @@ describe('PostgreSQL log store specifics', () => {
     const before = makeEvent({ timeMs: Date.now() - 60_000 });
     store.write([before]);
     await store.flush();
+    await expect(store.ping()).resolves.toBeUndefined();
     server.stop();
     try {
+      // Nothing written yet: the readiness probe finds the server gone by asking it.
+      const unreachable = await store.ping().then(
+        () => 'answered',
+        (error: Error) => error.message,
+      );
+      expect(unreachable).toMatch(/^log store postgres:\/\/127\.0\.0\.1:\d+\/\w+: \S/);
+      expect(unreachable).not.toContain(server.password);
       const during = [makeEvent({ timeMs: Date.now() }), makeEvent({ timeMs: Date.now() })];
       store.write(during);
       await store.flush();
@@ -113,6 +121,7 @@ describe('PostgreSQL log store specifics', () => {
     await vi.waitFor(() => expect(store.health()).toMatchObject({ backendUp: true, pendingEvents: 0 }), {
       timeout: 15_000,
     });
+    await expect(store.ping()).resolves.toBeUndefined();
     expect((await store.search({})).events).toHaveLength(3);
     expect(logger.lines.map((line) => line.msg)).toContain('log store backend is writable again');
     await store.close();

@@ -16,11 +16,18 @@ export interface RunningCommand {
   exited: Promise<number | null>;
 }
 
-/** Starts `egov-noc ARGS` (JetStream required, warnings only); `children` collects it for cleanup. */
-export function startEgovNoc(args: string[], children: ChildProcess[]): RunningCommand {
+/**
+ * Starts `egov-noc ARGS` (JetStream required, warnings only, `env` added); `children` collects it
+ * for cleanup.
+ */
+export function startEgovNoc(
+  args: string[],
+  children: ChildProcess[],
+  env: Record<string, string> = {},
+): RunningCommand {
   const child = spawn(process.execPath, [BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn', EGOV_NOC_JETSTREAM: 'on' },
+    env: { ...process.env, LOG_LEVEL: 'warn', EGOV_NOC_JETSTREAM: 'on', ...env },
   });
   children.push(child);
   const out = { stdout: '', stderr: '' };

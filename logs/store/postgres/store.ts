@@ -8,6 +8,7 @@ import type { SecurityEvent } from '../../../domain';
 import { checkCountsQuery, checkQuery } from '../query';
 import { DeadLetter } from '../dead-letter';
 import { isPostgresRefusal } from '../refusals';
+import { throwIfLastWriteFailed } from '../health';
 import { checkLogRetention, retentionCutoffMs, type LogRetentionOptions } from '../retention';
 import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_BUFFERED_EVENTS, WriteBuffer } from '../write-buffer';
 import { insertBatch } from './batch-insert';
@@ -163,6 +164,11 @@ export class PostgresLogStore implements LogStore {
 
   health(): LogStoreHealth {
     return this.buffer.health();
+  }
+
+  async ping(): Promise<void> {
+    await this.redacted(() => this.pool.query('SELECT 1'));
+    throwIfLastWriteFailed(this.buffer.health());
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import type { SecurityEvent } from '../../../domain';
 import { checkCountsQuery, checkQuery } from '../query';
 import { DeadLetter } from '../dead-letter';
 import { isSqliteRefusal } from '../refusals';
+import { throwIfLastWriteFailed } from '../health';
 import { checkLogRetention, retentionCutoffMs, type LogRetentionOptions } from '../retention';
 import { encodeEvents } from '../event-pages';
 import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_BUFFERED_EVENTS, WriteBuffer } from '../write-buffer';
@@ -155,6 +156,14 @@ export class SqliteLogStore implements LogStore {
 
   health(): LogStoreHealth {
     return this.buffer.health();
+  }
+
+  ping(): Promise<void> {
+    return settle(() => {
+      this.db.prepare('SELECT 1').get();
+      if (this.writerCrashed) throw new Error('the writer thread failed (restarted on the next write)');
+      throwIfLastWriteFailed(this.buffer.health());
+    });
   }
 
   async close(): Promise<void> {

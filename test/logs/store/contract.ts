@@ -90,6 +90,7 @@ export function logStoreContract(name: string, factory: LogStoreFactory): void {
         maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
       });
       expect(await store.search({})).toEqual({ events: [], nextCursor: null });
+      await expect(store.ping()).resolves.toBeUndefined();
     });
 
     it('returns what was written, field for field, and keeps one copy of a repeated event', async () => {
