@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { SHARE_MODES } from '../../collector';
 import { readYamlConfig, type ConfigError } from '../../common';
-import { formatBufferBytes, MIN_BUFFERED_BYTES } from '../../logs/store/buffer-bounds';
+import { formatBufferBytes, MIN_BUFFERED_BYTES, parseByteSize } from '../../logs/store/buffer-bounds';
 import {
   SNMP_AUTH_PROTOCOLS,
   SNMP_PRIV_PROTOCOLS,
@@ -67,14 +67,21 @@ const configSchema = z.strictObject({
   logRetentionBelowLegalMinimum: z.boolean().optional(),
   /** Events the log store's buffer holds while its backend is slow or down (default 100,000); beyond: dropped, counted. */
   logBufferEvents: z.number().int('a whole number of events').min(1, 'at least 1 event').optional(),
-  /** Bytes that buffer may take, off the V8 heap (default 33554432, 32 MiB); a plain integer of bytes. */
+  /** Memory that buffer may take, off the V8 heap (default 32 MiB): bytes, or a size such as 128MiB. */
   logBufferBytes: z
-    .number()
-    .int('a whole number of bytes, e.g. 134217728 for 128 MiB')
-    .min(
-      MIN_BUFFERED_BYTES,
-      `at least ${MIN_BUFFERED_BYTES} bytes (${formatBufferBytes(MIN_BUFFERED_BYTES)}), the log store's minimum`,
-    )
+    .union([z.number(), z.string()])
+    .transform((value, context) => {
+      const bytes =
+        typeof value === 'number' ? (Number.isSafeInteger(value) ? value : null) : parseByteSize(value);
+      if (bytes === null || bytes < MIN_BUFFERED_BYTES) {
+        context.addIssue({
+          code: 'custom',
+          message: `a size such as 128MiB, 512KiB or 134217728 (bytes), at least ${formatBufferBytes(MIN_BUFFERED_BYTES)} (the log store's minimum)`,
+        });
+        return z.NEVER;
+      }
+      return bytes;
+    })
     .optional(),
   /** Collectors dividing this inventory through leases in JetStream KV (as --share, --collector-id, --lease-ttl). */
   share: z

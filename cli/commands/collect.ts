@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_BUFFERED_EVENTS,
   formatBufferBytes,
   MIN_BUFFERED_BYTES,
+  parseByteSize,
 } from '../../logs/store/buffer-bounds';
 import { fail } from '../fail';
 import type { CollectConfig, CollectConfigResult } from './collect-files';
@@ -61,12 +62,14 @@ const wholeAtLeast =
     return n;
   };
 const bufferEvents = wholeAtLeast('--log-buffer-events', 1, 'events');
-const bufferBytes = wholeAtLeast(
-  '--log-buffer-bytes',
-  MIN_BUFFERED_BYTES,
-  'bytes',
-  ` (${formatBufferBytes(MIN_BUFFERED_BYTES)}, the log store's minimum)`,
-);
+const bufferBytes = (value: string) => {
+  const bytes = parseByteSize(value);
+  if (bytes === null || bytes < MIN_BUFFERED_BYTES)
+    fail(
+      `--log-buffer-bytes must be a size such as 64MiB, 512KiB or 33554432 (bytes), at least ${formatBufferBytes(MIN_BUFFERED_BYTES)} (the log store's minimum), got "${value}"`,
+    );
+  return bytes;
+};
 const list = (value: string) => value.split(',').map((item) => item.trim());
 
 /** The collect config, or every problem in it (file:line field: message) and exit 2; an unreadable file is one line. */
@@ -154,7 +157,7 @@ export function registerCollectCommand(program: Command): void {
     )
     .option(
       '--log-buffer-bytes <n>',
-      `memory for that buffer in bytes, off the V8 heap (default ${DEFAULT_MAX_BUFFERED_BYTES} = ${formatBufferBytes(DEFAULT_MAX_BUFFERED_BYTES)}; at least ${MIN_BUFFERED_BYTES})`,
+      `memory for that buffer, off the V8 heap: bytes, or with KiB/MiB/GiB (default ${formatBufferBytes(DEFAULT_MAX_BUFFERED_BYTES)}; at least ${formatBufferBytes(MIN_BUFFERED_BYTES)})`,
       bufferBytes,
     )
     .option(

@@ -1,6 +1,6 @@
 /**
  * `egov-noc collect` with the log store's buffer sized by the operator: `logBufferEvents` /
- * `logBufferBytes` in collect.yaml, `--log-buffer-events` winning over its key. A burst sent with
+ * `logBufferBytes` in collect.yaml (a size such as 1GiB), the flags winning over their keys. A burst sent with
  * util-linux `logger` over one TCP connection overflows a 5-event bound; the collector's /metrics
  * (checked by Debian's `promtool`) shows the bounds in force, the events written and every drop
  * counted, and the log store holds exactly what was written. Bad bounds fail at start with a reason.
@@ -67,11 +67,21 @@ describe('egov-noc collect: the log store buffer bounds', () => {
       `  port: ${syslogPort}`,
       `logStore: sqlite:${logsFile}`,
       'logBufferEvents: 1000',
-      'logBufferBytes: 262144',
+      'logBufferBytes: 1GiB',
       `opsListen: 127.0.0.1:${opsPort}`,
     ]);
     const collect = startEgovNoc(
-      ['collect', '--config', config, '--log-buffer-events', String(BOUND), '--status-period', '1'],
+      [
+        'collect',
+        '--config',
+        config,
+        '--log-buffer-events',
+        String(BOUND),
+        '--log-buffer-bytes',
+        '256KiB',
+        '--status-period',
+        '1',
+      ],
       children,
     );
     await vi.waitFor(
@@ -133,9 +143,9 @@ describe('egov-noc collect: the log store buffer bounds', () => {
   it.each([
     [
       ['--log-buffer-bytes', '1000'],
-      /--log-buffer-bytes must be a whole number of bytes, at least 262144 \(256 KiB, the log store's minimum\), got "1000"/,
+      /--log-buffer-bytes must be a size such as 64MiB, 512KiB or 33554432 \(bytes\), at least 256 KiB \(the log store's minimum\), got "1000"/,
     ],
-    [['--log-buffer-bytes', '64MiB'], /--log-buffer-bytes must be a whole number of bytes/],
+    [['--log-buffer-bytes', '64MB'], /--log-buffer-bytes must be a size such as 64MiB/],
     [
       ['--log-buffer-events', '0'],
       /--log-buffer-events must be a whole number of events, at least 1, got "0"/,
@@ -173,7 +183,7 @@ describe('egov-noc collect: the log store buffer bounds', () => {
     const bad = startEgovNoc(['collect', '--config', config], children);
     expect(await bad.exited).toBe(2);
     expect(bad.out.stderr).toContain(
-      `${config}:6 logBufferBytes: at least 262144 bytes (256 KiB), the log store's minimum\n`,
+      `${config}:6 logBufferBytes: a size such as 128MiB, 512KiB or 134217728 (bytes), at least 256 KiB (the log store's minimum)\n`,
     );
   });
 
