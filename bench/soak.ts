@@ -14,6 +14,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { startAlertEngine } from '../alerts';
 import { InProcessBus } from '../bus';
@@ -23,6 +24,7 @@ import { loadInventoryText } from '../inventory';
 import { generateInventoryYaml } from '../inventory/generate';
 import { openMetricsStore } from '../metrics';
 import { processSampler, type ProcessSample } from './support/process-sample';
+import { cpuSecondsOf, ownCpuSeconds } from './support/proc';
 import { startSimulatorProcess } from './support/simulator-process';
 import {
   WindowRecorder,
@@ -152,7 +154,14 @@ export async function run(options: SoakOptions = {}): Promise<void> {
     await store.init();
     const alerts = await startAlertEngine({ topology, bus, log: logger, dbPath: join(dir, 'alerts.sqlite') });
     let windows: WindowRecorder[] = [];
-    const sample = processSampler();
+    const sampleMemory = processSampler();
+    const sample = (): ProcessSample & { cpuSeconds: number; simulatorCpuSeconds: number } => ({
+      ...sampleMemory(),
+      cpuSeconds: ownCpuSeconds(),
+      simulatorCpuSeconds: cpuSecondsOf(sim.pid),
+    });
+    // 10 ms resolution: the delays that matter here are GC pauses and long tasks, not microseconds.
+    const eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
     const opsMetrics = createCollectorMetrics();
     const startedAt = performance.now();
     const elapsed = () => performance.now() - startedAt;
@@ -196,7 +205,18 @@ export async function run(options: SoakOptions = {}): Promise<void> {
       );
       heapSnapshot('start');
       windows = [new WindowRecorder(plan.first), new WindowRecorder(plan.last)];
-      await measure(plan, windows, elapsed, takeSample, stats);
+      eventLoopDelay.enable();
+      const takeWindowSample = async () => {
+        const taken = await takeSample();
+        const at = elapsed();
+        const p99Ms = eventLoopDelay.percentile(99) / 1e6;
+        const maxMs = eventLoopDelay.max / 1e6;
+        for (const window of windows) window.addEventLoopDelay(at, p99Ms, maxMs);
+        eventLoopDelay.reset();
+        return taken;
+      };
+      await measure(plan, windows, elapsed, takeWindowSample, stats);
+      eventLoopDelay.disable();
       heapSnapshot('end');
     } finally {
       await collector.stop();

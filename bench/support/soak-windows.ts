@@ -52,6 +52,9 @@ export interface MemorySample {
   openFds: number;
   /** The host's 1-minute load average: the machine may be shared, and latency follows it. */
   load1: number;
+  /** CPU seconds used so far by the collector's process (all its threads) and by the simulator's. */
+  cpuSeconds?: number;
+  simulatorCpuSeconds?: number;
 }
 
 export interface WindowSummary {
@@ -66,6 +69,12 @@ export interface WindowSummary {
   failedPolls: number;
   p50Ms: number;
   p99Ms: number;
+  /** Share of one core used between the window's first and last sample (NaN without CPU samples). */
+  cpuPct: number;
+  simulatorCpuPct: number;
+  /** The collector's event loop delay: the median of its intervals' p99, and the largest (NaN: none recorded). */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
 }
 
 function median(values: readonly number[]): number {
@@ -94,6 +103,12 @@ export class WindowRecorder {
   private readonly random: () => number;
   private polls = 0;
   private failedPolls = 0;
+  /** The window's first and last sample that carried CPU seconds, with when it was taken. */
+  private firstCpu: { atMs: number; sample: MemorySample } | null = null;
+  private lastCpu: { atMs: number; sample: MemorySample } | null = null;
+  /** p99 and max of the event loop delay in each interval between samples, in ms. */
+  private readonly delayP99s: number[] = [];
+  private delayMaxMs = Number.NaN;
 
   constructor(
     readonly span: Span,
@@ -108,7 +123,26 @@ export class WindowRecorder {
   }
 
   addMemory(atMs: number, sample: MemorySample): void {
-    if (this.contains(atMs)) this.memory.push(sample);
+    if (!this.contains(atMs)) return;
+    this.memory.push(sample);
+    if (sample.cpuSeconds === undefined) return;
+    this.firstCpu ??= { atMs, sample };
+    this.lastCpu = { atMs, sample };
+  }
+
+  /** The event loop delay of the interval that ended at `atMs` (perf_hooks' monitor, in ms). */
+  addEventLoopDelay(atMs: number, p99Ms: number, maxMs: number): void {
+    if (!this.contains(atMs) || !Number.isFinite(p99Ms)) return;
+    this.delayP99s.push(p99Ms);
+    this.delayMaxMs = Number.isNaN(this.delayMaxMs) ? maxMs : Math.max(this.delayMaxMs, maxMs);
+  }
+
+  /** Share of one core between the first and the last CPU sample, from the seconds `pick` reads. */
+  private cpuShare(pick: (sample: MemorySample) => number | undefined): number {
+    if (this.firstCpu === null || this.lastCpu === null || this.lastCpu.atMs <= this.firstCpu.atMs)
+      return Number.NaN;
+    const used = (pick(this.lastCpu.sample) ?? Number.NaN) - (pick(this.firstCpu.sample) ?? Number.NaN);
+    return (used / ((this.lastCpu.atMs - this.firstCpu.atMs) / 1000)) * 100;
   }
 
   addPoll(atMs: number, durationMs: number, ok: boolean): void {
@@ -136,6 +170,10 @@ export class WindowRecorder {
       failedPolls: this.failedPolls,
       p50Ms: percentile(sorted, 50),
       p99Ms: percentile(sorted, 99),
+      cpuPct: this.cpuShare((s) => s.cpuSeconds),
+      simulatorCpuPct: this.cpuShare((s) => s.simulatorCpuSeconds),
+      eventLoopDelayP99Ms: median(this.delayP99s),
+      eventLoopDelayMaxMs: this.delayMaxMs,
     };
   }
 }
@@ -207,6 +245,38 @@ export function compareWindows(first: WindowSummary, last: WindowSummary): SoakR
       first: ms(first.p50Ms),
       last: ms(last.p50Ms),
       change: pct(changePct(first.p50Ms, last.p50Ms)),
+      target: '',
+      verdict: '',
+    },
+    {
+      measure: 'event loop delay p99 (median of 10 s)',
+      first: ms(first.eventLoopDelayP99Ms),
+      last: ms(last.eventLoopDelayP99Ms),
+      change: pct(changePct(first.eventLoopDelayP99Ms, last.eventLoopDelayP99Ms)),
+      target: '',
+      verdict: '',
+    },
+    {
+      measure: 'event loop delay max',
+      first: ms(first.eventLoopDelayMaxMs),
+      last: ms(last.eventLoopDelayMaxMs),
+      change: pct(changePct(first.eventLoopDelayMaxMs, last.eventLoopDelayMaxMs)),
+      target: '',
+      verdict: '',
+    },
+    {
+      measure: 'CPU, % of a core: collector (all threads)',
+      first: first.cpuPct.toFixed(1),
+      last: last.cpuPct.toFixed(1),
+      change: pct(changePct(first.cpuPct, last.cpuPct)),
+      target: '',
+      verdict: '',
+    },
+    {
+      measure: 'CPU, % of a core: simulator',
+      first: first.simulatorCpuPct.toFixed(1),
+      last: last.simulatorCpuPct.toFixed(1),
+      change: pct(changePct(first.simulatorCpuPct, last.simulatorCpuPct)),
       target: '',
       verdict: '',
     },

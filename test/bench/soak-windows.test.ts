@@ -22,6 +22,10 @@ function summary(overrides: Partial<WindowSummary> = {}): WindowSummary {
     failedPolls: 0,
     p50Ms: 8,
     p99Ms: 50,
+    cpuPct: 60,
+    simulatorCpuPct: 40,
+    eventLoopDelayP99Ms: 12,
+    eventLoopDelayMaxMs: 80,
     ...overrides,
   };
 }
@@ -65,6 +69,23 @@ describe('WindowRecorder', () => {
     expect(s.fdsMedian).toBe(30);
     expect(s.load1Median).toBe(3);
     expect(s.rssMedianBytes).toBe(100);
+  });
+
+  it("reports CPU as a share of a core between its first and last sample, and the loop's delays", () => {
+    const recorder = new WindowRecorder({ startMs: 0, endMs: 60_000 });
+    const memory = { rssBytes: 1, heapUsedBytes: 1, openFds: 1, load1: 1 };
+    recorder.addMemory(10_000, { ...memory, cpuSeconds: 100, simulatorCpuSeconds: 50 });
+    recorder.addMemory(30_000, { ...memory, cpuSeconds: 112, simulatorCpuSeconds: 54 });
+    recorder.addMemory(50_000, { ...memory, cpuSeconds: 124, simulatorCpuSeconds: 58 });
+    recorder.addEventLoopDelay(20_000, 11, 40);
+    recorder.addEventLoopDelay(40_000, 15, 210);
+    recorder.addEventLoopDelay(45_000, 13, 30);
+    recorder.addEventLoopDelay(70_000, 900, 900);
+    const s = recorder.summary();
+    expect(s.cpuPct).toBeCloseTo(60);
+    expect(s.simulatorCpuPct).toBeCloseTo(20);
+    expect(s.eventLoopDelayP99Ms).toBe(13);
+    expect(s.eventLoopDelayMaxMs).toBe(210);
   });
 
   it('holds at most its capacity of latencies and still finds the slow tail of many more polls', () => {
@@ -113,7 +134,7 @@ describe('compareWindows', () => {
     const table = formatSoakTable(compareWindows(summary(), summary()));
     const lines = table.split('\n');
     expect(lines[0]).toMatch(/^measure\s+first window\s+last window\s+change\s+target/);
-    expect(lines).toHaveLength(2 + 8);
+    expect(lines).toHaveLength(2 + 12);
     expect(table).toContain('PASS');
   });
 });
