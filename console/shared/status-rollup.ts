@@ -78,27 +78,41 @@ export function worstFirst<T extends { group: StatusGroup }>(items: T[], name: (
   );
 }
 
-/**
- * The county (or district) a node belongs to, itself included; null above the county tier. A county
- * is often a chain of county-tier devices (gateway → core switch → MCU): the topmost one names it.
- */
-export function countyOf(
-  id: string,
-  nodeById: ReadonlyMap<string, TopologyNodeView>,
-): TopologyNodeView | null {
-  return topmostOfTier(id, nodeById, (tier) => tier === 'county' || tier === 'district');
+/** What walking up the tree reads of a node. */
+export interface TreeNode {
+  id: string;
+  tier: string;
+  parent: string | null;
 }
 
-export function cityOf(id: string, nodeById: ReadonlyMap<string, TopologyNodeView>): TopologyNodeView | null {
+/** Nodes by id: a Map, or anything that looks them up alike (the server's Topology through `find`). */
+export interface NodeLookup<N extends TreeNode> {
+  get(id: string): N | undefined;
+}
+
+/** County-level tiers: a 区 (district) is a county-level government as a 县 is. */
+export const isCountyLevel = (tier: string): boolean => tier === 'county' || tier === 'district';
+
+/**
+ * The county (or district) a node belongs to, itself included; null above the county tier and for
+ * an id `nodeById` does not know. A county is often a chain of county-tier devices (gateway → core
+ * switch → MCU): the topmost one names it. The one rule for every "per county" the console shows:
+ * the overview, the security events' counts and their county filter, server and browser alike.
+ */
+export function countyOf<N extends TreeNode>(id: string, nodeById: NodeLookup<N>): N | null {
+  return topmostOfTier(id, nodeById, isCountyLevel);
+}
+
+export function cityOf<N extends TreeNode>(id: string, nodeById: NodeLookup<N>): N | null {
   return topmostOfTier(id, nodeById, (tier) => tier === 'city');
 }
 
-function topmostOfTier(
+function topmostOfTier<N extends TreeNode>(
   id: string,
-  nodeById: ReadonlyMap<string, TopologyNodeView>,
+  nodeById: NodeLookup<N>,
   wanted: (tier: string) => boolean,
-): TopologyNodeView | null {
-  let found: TopologyNodeView | null = null;
+): N | null {
+  let found: N | null = null;
   let node = nodeById.get(id);
   for (let guard = 0; node !== undefined && guard < 64; guard++) {
     if (wanted(node.tier)) found = node;

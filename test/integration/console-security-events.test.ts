@@ -1,7 +1,8 @@
 /**
  * Security events in the console: GET /api/security-events and /summary over a real embedded log
  * store, and security.event on the stream. A county operator sees its county's events only (search,
- * counts, stream); a bad query is a 400 with the reason; a store that fails is a 503 that quotes nothing.
+ * counts, stream); a county search finds exactly what the summary counts for the county; a bad query
+ * is a 400 with the reason; a store that fails is a 503 that quotes nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -127,6 +128,57 @@ describe('search', () => {
     }
     expect(seen).toHaveLength(7);
     expect(new Set(seen).size).toBe(7);
+  });
+
+  test("a county lists its nodes' events, router and the nodes below it, with every other filter", async () => {
+    const nodes = async (query: string) => (await search(admin, query)).events.map((event) => event.node);
+    expect(await nodes('?county=xichuan-gw')).toEqual(['xichuan-sw', 'xichuan-gw', 'xichuan-gw']);
+    expect(await nodes('?county=nanzhao-gw')).toEqual(['nanzhao-sw', 'nanzhao-gw']);
+    // A county-level node below the router names its county.
+    expect(await nodes('?county=xichuan-sw')).toEqual(['xichuan-sw', 'xichuan-gw', 'xichuan-gw']);
+    expect(await nodes('?county=xichuan-gw&category=config-change')).toEqual(['xichuan-sw']);
+    expect(await nodes('?county=xichuan-gw&node=xichuan-gw&source=203.0.113.7')).toEqual([
+      'xichuan-gw',
+      'xichuan-gw',
+    ]);
+    expect(await nodes('?county=nanzhao-gw&user=xc-admin')).toEqual([]);
+    expect(await nodes('?county=nanzhao-gw&node=xichuan-gw')).toEqual([]);
+  });
+
+  test('a county search finds exactly the events the summary counts for it', async () => {
+    const response = await admin.api(`/api/security-events/summary?from=${NOW - 3600_000}&to=${NOW + 1000}`);
+    const summary = (await response.json()) as SecurityEventsSummaryResponse;
+    const counties = summary.counties.filter((county) => county.county !== null);
+    expect(counties.length).toBeGreaterThan(1);
+    for (const county of counties) {
+      const range = `&from=${summary.sinceMs}&to=${summary.untilMs}&limit=1000`;
+      const { events } = await search(admin, `?county=${county.county}${range}`);
+      expect(events.length, String(county.county)).toBe(county.total);
+    }
+  });
+
+  test("a county operator gets its county, never another's (404 as an unknown node)", async () => {
+    const own = await search(xichuan, '?county=xichuan-gw');
+    expect(own.events.map((event) => event.node)).toEqual(['xichuan-sw', 'xichuan-gw', 'xichuan-gw']);
+    for (const county of ['nanzhao-gw', 'nanzhao-sw', 'ny-core', 'no-such-county']) {
+      const answer = await errorOf(await xichuan.api(`/api/security-events?county=${county}`));
+      expect(answer, county).toEqual({ status: 404, message: `county "${county}" not found` });
+    }
+  });
+
+  test("a scope that starts inside a county gets that county's nodes it sees", async () => {
+    await addUser(stack, 'xc-sw-viewer', 'viewer', 'xichuan-sw');
+    const switchOnly = await login(stack.server.url, 'xc-sw-viewer');
+    expect((await search(switchOnly, '?county=xichuan-gw')).events.map((event) => event.node)).toEqual([
+      'xichuan-sw',
+    ]);
+  });
+
+  test('a county that is no county-level node is a 400 with the reason; an unknown one a 404', async () => {
+    const city = await errorOf(await admin.api('/api/security-events?county=ny-core'));
+    expect(city.status).toBe(400);
+    expect(city.message).toMatch(/"ny-core" is a city-tier node, not a county/);
+    expect((await admin.api('/api/security-events?county=no-such-county')).status).toBe(404);
   });
 
   test.each([

@@ -1,10 +1,11 @@
 /**
  * Security events (device log lines, classified) of the caller's nodes: search with paging, and a
  * summary per county for a time range. The log store applies the scope: it is given the caller's
- * node ids, so a county operator's query never reads another county's rows.
+ * node ids (only one county's, when the search names a county), so a county operator's query never
+ * reads another county's rows. Counties are console/shared countyOf's, in the counts and the filter.
  */
 import { z } from 'zod';
-import { SECURITY_CATEGORIES, ZONES, type NodeId } from '../../../domain';
+import { SECURITY_CATEGORIES, ZONES, type InventoryNode, type NodeId } from '../../../domain';
 import type { Topology } from '../../../inventory';
 import { LogQueryError, type LogCounts, type LogQuery } from '../../../logs';
 import type {
@@ -14,6 +15,7 @@ import type {
 } from '../../shared';
 import type { Scope } from '../access';
 import type { ServerContext } from '../context';
+import { countyOfNode, countyScope } from '../county-scope';
 import { ApiFailure, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import type { SecurityEventsPort } from '../ports';
@@ -36,6 +38,14 @@ const instant = z
 
 const searchQuerySchema = z.object({
   node: z.string().min(1).max(128).optional(),
+  county: z
+    .string()
+    .min(1)
+    .max(128)
+    .describe(
+      'a county- or district-tier node id (the county’s router): the events of that county’s nodes, as the summary counts them',
+    )
+    .optional(),
   user: z.string().min(1).max(128).optional(),
   source: z.string().min(1).max(64).optional(),
   category: z.enum(SECURITY_CATEGORIES).optional(),
@@ -78,6 +88,15 @@ function scopeFilter(scope: Scope): { scope?: readonly NodeId[] } {
   return ids === null ? {} : { scope: ids };
 }
 
+/** The caller's scope, narrowed to one county's nodes when the query names a county. */
+function searchScope(
+  ctx: ServerContext,
+  scope: Scope,
+  county: string | undefined,
+): { scope?: readonly NodeId[] } {
+  return county === undefined ? scopeFilter(scope) : { scope: countyScope(ctx.topology, scope, county) };
+}
+
 /** A bad query is the caller's (400 with the store's reason); anything else is the store being down. */
 async function asked<T>(ctx: ServerContext, run: () => Promise<T>): Promise<T> {
   try {
@@ -89,23 +108,13 @@ async function asked<T>(ctx: ServerContext, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/**
- * The county a node belongs to: the county-tier node nearest the root on its path (a county's
- * switch and MCU are county-tier too, below its router). Null above or outside counties.
- */
-function countyOf(topology: Topology, node: NodeId | null): NodeId | null {
-  if (node === null || !topology.has(node)) return null;
-  const path = [node, ...topology.ancestors(node)];
-  return path.findLast((id) => topology.node(id).tier === 'county') ?? null;
-}
-
 function perCounty(topology: Topology, counts: LogCounts): CountySecurityCount[] {
-  const byCounty = new Map<NodeId | null, CountySecurityCount>();
+  const byCounty = new Map<InventoryNode | null, CountySecurityCount>();
   for (const row of counts.byNodeCategory) {
-    const county = countyOf(topology, row.node);
+    const county = countyOfNode(topology, row.node);
     let entry = byCounty.get(county);
     if (!entry) {
-      entry = { county, name: county === null ? null : topology.node(county).name, total: 0, byCategory: {} };
+      entry = { county: county?.id ?? null, name: county?.name ?? null, total: 0, byCategory: {} };
       byCounty.set(county, entry);
     }
     entry.total += row.count;
@@ -121,7 +130,7 @@ export const securityEventRoutes = [
     method: 'get',
     path: '/api/security-events',
     summary:
-      'Security events of the caller’s nodes, newest first: by node, user, source address, category, zone, text terms, time range [from, to); paged with cursor',
+      'Security events of the caller’s nodes, newest first: by node, county, user, source address, category, zone, text terms, time range [from, to); paged with cursor',
     tag: 'security',
     permission: 'read',
     query: searchQuerySchema,
@@ -131,7 +140,7 @@ export const securityEventRoutes = [
         throw notFound(`node "${query.node}"`);
       const store = storeOf(ctx);
       const search: LogQuery = {
-        ...scopeFilter(who.scope),
+        ...searchScope(ctx, who.scope, query.county),
         ...(query.node !== undefined ? { node: query.node as NodeId } : {}),
         ...(query.user !== undefined ? { user: query.user } : {}),
         ...(query.source !== undefined ? { sourceAddress: query.source } : {}),

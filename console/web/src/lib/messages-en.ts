@@ -455,6 +455,8 @@ export const en: Record<MessageKey, string> = {
   'sec.from': 'From',
   'sec.to': 'To',
   'sec.allCategories': 'All categories',
+  'sec.county': 'County',
+  'sec.allCounties': 'All counties',
   'sec.live': 'Live',
   'sec.liveHint': 'new events matching the search as they arrive, the latest 100 shown',
   'sec.liveSkipped': 'Too many events: {n} more were not shown live; search to see them all.',

@@ -450,6 +450,8 @@ export const zh = {
   'sec.from': '开始时间',
   'sec.to': '结束时间',
   'sec.allCategories': '全部类别',
+  'sec.county': '县（区）',
+  'sec.allCounties': '全部县（区）',
   'sec.live': '实时事件',
   'sec.liveHint': '符合当前查询条件的新事件实时推送，最多显示 100 条',
   'sec.liveSkipped': '事件过多，另有 {n} 条未实时显示；请用查询查看全部。',

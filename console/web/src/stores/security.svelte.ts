@@ -3,15 +3,18 @@ import type {
   SecurityEvent,
   SecurityEventsResponse,
   SecurityEventsSummaryResponse,
+  TopologyNodeView,
 } from '../../../shared';
 import { api, query } from '../lib/api';
 import { clock } from '../lib/clock.svelte';
 import { matchesLive, type LiveFilters } from '../lib/security-match';
+import { network } from './network.svelte';
 
 /** How many live events the page shows, and keeps to filter from (newest first); older ones are a search away. */
 export const LIVE_SHOWN = 100;
 const LIVE_KEPT = 1000;
 const PAGE_SIZE = 50;
+const NO_NODES: ReadonlyMap<string, TopologyNodeView> = new Map();
 
 export const RANGES = ['1h', '24h', '7d', '30d', 'custom'] as const;
 export type RangeKey = (typeof RANGES)[number];
@@ -25,6 +28,8 @@ const RANGE_MS: Record<Exclude<RangeKey, 'custom'>, number> = {
 export interface SecurityFilters {
   text: string;
   node: string;
+  /** A county's node id (its router), '' = every county. */
+  county: string;
   user: string;
   source: string;
   category: SecurityCategory | '';
@@ -38,6 +43,7 @@ export interface SecurityFilters {
 const emptyFilters = (): SecurityFilters => ({
   text: '',
   node: '',
+  county: '',
   user: '',
   source: '',
   category: '',
@@ -61,13 +67,20 @@ class SecurityEvents {
   live = $state.raw<SecurityEvent[]>([]);
   /** The filters of the search shown (not the ones being typed): the live list follows them too. */
   applied = $state.raw<LiveFilters>(emptyFilters());
-  liveShown = $derived(this.live.filter((event) => matchesLive(event, this.applied)).slice(0, LIVE_SHOWN));
+  liveShown = $derived(this.liveMatching().slice(0, LIVE_SHOWN));
   /** Events the server did not send live (too many at once); the search finds them. */
   liveSkipped = $state(0);
   loading = $state(false);
   failure = $state<string | null>(null);
   /** Results belong to the query that asked last; an older answer arriving late is dropped. */
   private generation = 0;
+
+  /** The live events the applied search would find; a county is judged on the caller's tree. */
+  private liveMatching(): SecurityEvent[] {
+    // The topology is read for its reactivity: nodeById is rebuilt with it but is no $state.
+    const nodeById = network.topology === null ? NO_NODES : network.nodeById;
+    return this.live.filter((event) => matchesLive(event, this.applied, nodeById));
+  }
 
   /** [from, to) of the current filters, in ms; to undefined = now. */
   private range(): { from?: number; to?: number } {
@@ -81,6 +94,7 @@ class SecurityEvents {
     return {
       text: f.text.trim(),
       node: f.node.trim(),
+      county: f.county,
       user: f.user.trim(),
       source: f.source.trim(),
       category: f.category,
