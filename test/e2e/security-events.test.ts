@@ -1,8 +1,8 @@
 /**
  * The 安全事件 page in a real browser against the demo stack: Huawei VRP syslog lines sent over UDP
  * to the demo's syslog receiver (as a county router's relay would) arrive live on the page, are kept
- * in the log store and found by searching for the user; a county operator never sees another
- * county's lines; a node's page lists its recent events. Screenshot in test/.artifacts/screenshots.
+ * in the log store and found by searching for the user; a county's count lists exactly that county's
+ * events when clicked; a county operator never sees another county's lines; a node's page lists its recent events. Screenshot in test/.artifacts/screenshots.
  */
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
@@ -92,6 +92,33 @@ describe('安全事件 in the browser', () => {
     await page.click('[data-testid=lang]');
     await page.waitForSelector('header nav a:has-text("Security events")');
     expect(await row.innerText()).toContain('Login failed');
+
+    // A county's count lists its events (its router's and the nodes' below it), in the results and
+    // live: the click sets the county filter, not the router as a node.
+    await page.fill('input[name=user]', '');
+    await page.click('[data-testid=security-search]');
+    const below = `${intruder}-sw`;
+    const elsewhere = `${intruder}-nz0`;
+    await sendFailedLogin('xichuan-sw', below, '203.0.113.46');
+    await sendFailedLogin('nanzhao-gw', elsewhere, '203.0.113.46');
+    await rowsWith(page, 'security-live', below).waitFor({ timeout: 10_000 });
+    await rowsWith(page, 'security-live', elsewhere).waitFor({ timeout: 10_000 });
+    await stack.logStore.flush();
+    await page.locator('[data-testid=security-counties] button', { hasText: '淅川县政府内网路由器' }).click();
+    await rowsWith(page, 'security-results', below).waitFor({ timeout: 10_000 });
+    expect(await page.locator('select[name=county]').inputValue()).toBe('xichuan-gw');
+    expect(await page.locator('select[name=county] option:checked').innerText()).toBe('淅川县政府内网路由器');
+    expect(await page.locator('input[name=node]').inputValue()).toBe('');
+    expect(await rowsWith(page, 'security-results', elsewhere).count()).toBe(0);
+    expect(await rowsWith(page, 'security-live', elsewhere).count()).toBe(0);
+    expect(await rowsWith(page, 'security-live', below).count()).toBe(1);
+    const listed = await page
+      .locator('[data-testid=security-results] [data-testid=security-row] td.node a')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    expect(listed.length).toBeGreaterThanOrEqual(2);
+    for (const href of listed)
+      expect(['#/node/xichuan-gw', '#/node/xichuan-sw', '#/node/xichuan-mcu']).toContain(href);
+    expect(await rowsWith(page, 'security-results', '').count()).toBe(listed.length);
     await context.close();
   });
 
