@@ -4,12 +4,13 @@
  * The reason goes to the collector's log, never the password.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freeTcpPort, startEgovNoc } from '../support/egov-noc-cli';
 import { startPostgres, type Postgres } from '../support/postgres';
+import { writeOneNodeInventory } from '../support/one-node-inventory';
 import { freeUdpPort } from '../support/snmpd';
 
 const dir = mkdtempSync(join(tmpdir(), 'egov-readyz-logs-'));
@@ -26,19 +27,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const INVENTORY = join(dir, 'inventory.yaml');
-writeFileSync(
-  INVENTORY,
-  [
-    'network: { id: test, name: 测试网, domain: test.gov.cn }',
-    'credentials:',
-    '  v2: { version: 2c, community: test-ro }',
-    'polling: { defaultIntervalS: 300 }',
-    'nodes:',
-    '  - { id: xichuan-gw, name: 淅川县政府内网路由器, tier: county, zone: internal, role: router, vendor: huawei, model: AR6280, address: 127.0.0.1, credentials: v2, location: 淅川县网络中心 }',
-    '',
-  ].join('\n'),
-);
+const INVENTORY = writeOneNodeInventory(dir);
 
 /** `/readyz` in short: HTTP status, overall status and each check. */
 async function readiness(url: string): Promise<string> {

@@ -14,24 +14,13 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { memoryLogger } from '../../common';
 import { openLogStore } from '../../logs/index';
 import { freeTcpPort, startEgovNoc } from '../support/egov-noc-cli';
+import { writeOneNodeInventory } from '../support/one-node-inventory';
 import { freeUdpPort } from '../support/snmpd';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'egov-log-buffer-'));
 const children: ChildProcess[] = [];
-const INVENTORY = join(dir, 'inventory.yaml');
-writeFileSync(
-  INVENTORY,
-  [
-    'network: { id: test, name: 测试网, domain: test.gov.cn }',
-    'credentials:',
-    '  v2: { version: 2c, community: test-ro }',
-    'polling: { defaultIntervalS: 300 }',
-    'nodes:',
-    '  - { id: xichuan-gw, name: 淅川县政府内网路由器, tier: county, zone: internal, role: router, vendor: huawei, model: AR6280, address: 127.0.0.1, credentials: v2, location: 淅川县网络中心 }',
-    '',
-  ].join('\n'),
-);
+const INVENTORY = writeOneNodeInventory(dir);
 const BURST = 200;
 const BOUND = 5;
 
