@@ -16,27 +16,14 @@ import { devicesCsv, filterDevices, sortDevices, NO_FILTER } from '../../../cons
 import { BoxGrid } from '../../../console/web/src/lib/label-grid';
 import { moveSelection } from '../../../console/web/src/lib/map-keys';
 import { layoutSubtree, TREE_COLUMN } from '../../../console/web/src/lib/topology-tree-layout';
+import { nodeView } from './node-view';
 
-function node(
+const node = (
   id: string,
   parent: string | null,
   tier: TopologyNodeView['tier'],
   address = '10.0.0.1',
-): TopologyNodeView {
-  return {
-    id,
-    name: `${id}县政府内网路由器`,
-    tier,
-    zone: 'internal',
-    role: 'router',
-    vendor: 'huawei',
-    model: 'AR',
-    address,
-    parent,
-    location: '',
-    pollIntervalS: 60,
-  };
-}
+): TopologyNodeView => nodeView(id, parent, tier, { name: `${id}县政府内网路由器`, address });
 
 const NODES = [
   node('city', null, 'city', '10.0.0.1'),

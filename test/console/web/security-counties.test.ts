@@ -6,27 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TopologyNodeView } from '../../../console/shared';
 import { countyChoices } from '../../../console/web/src/lib/security-counties';
+import { nodeView } from './node-view';
 
-function node(
+const node = (
   id: string,
   name: string,
   parent: string | null,
   tier: TopologyNodeView['tier'],
-): TopologyNodeView {
-  return {
-    id,
-    name,
-    tier,
-    zone: 'internal',
-    role: 'router',
-    vendor: 'huawei',
-    model: 'AR',
-    address: '10.0.0.1',
-    parent,
-    location: '',
-    pollIntervalS: 60,
-  };
-}
+): TopologyNodeView => nodeView(id, parent, tier, { name });
 
 const byId = (nodes: TopologyNodeView[]) => new Map(nodes.map((n) => [n.id, n]));
 

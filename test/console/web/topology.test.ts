@@ -7,27 +7,14 @@ import {
   layoutTopology,
 } from '../../../console/web/src/lib/topology-layout';
 import { computeLooks } from '../../../console/web/src/lib/topology-looks';
+import { nodeView } from './node-view';
 
-function node(
+const node = (
   id: string,
   parent: string | null,
   tier: TopologyNodeView['tier'],
   zone: TopologyNodeView['zone'] = 'internal',
-): TopologyNodeView {
-  return {
-    id,
-    name: id,
-    tier,
-    zone,
-    role: 'router',
-    vendor: 'huawei',
-    model: 'AR',
-    address: '10.0.0.1',
-    parent,
-    location: '',
-    pollIntervalS: 60,
-  };
-}
+): TopologyNodeView => nodeView(id, parent, tier, { zone });
 
 const NODES = [
   node('city', null, 'city'),
