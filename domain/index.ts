@@ -14,3 +14,4 @@ export type * from './events';
 export type * from './metric-point';
 export * from './security-event';
 export * from './csv';
+export * from './county';

@@ -32,6 +32,9 @@ export type {
   SilenceMatcher,
 };
 
+// The county rule is the domain's (reports and the asset register use it too); the browser imports it here.
+export { cityOf, countyOf, isCountyLevel, type NodeLookup, type TreeNode } from '../../domain';
+
 export * from './assets';
 export * from './unmanaged';
 export * from './totp';

@@ -4,18 +4,10 @@
  * matrix. Plain data, so the server can answer GET /api/overview with exactly what the browser
  * computes once the topology and the live state have arrived.
  */
-import { TIERS, ZONES, type Alert, type Tier, type Zone } from '../../domain';
+import { cityOf, countyOf, TIERS, ZONES, type Alert, type Tier, type Zone } from '../../domain';
 import type { TopologyNodeView } from './index';
 import { isFault, statusRank, type NodeStatus, type StatusIndex } from './node-status';
-import {
-  areaName,
-  cityOf,
-  countyOf,
-  pathNamesOf,
-  rollUp,
-  worstFirst,
-  type StatusGroup,
-} from './status-rollup';
+import { areaName, pathNamesOf, rollUp, worstFirst, type StatusGroup } from './status-rollup';
 
 export interface AreaCell {
   /** The node the cell drills into: the county, or the city for its city-level nodes. */

@@ -1,5 +1,5 @@
 /** Register rows for the caller: every inventory node in scope, what was read from it, its certificate state. */
-import type { NodeId } from '../../../domain';
+import { countyOf as countyInTree, type NodeId } from '../../../domain';
 import type { Topology } from '../../../inventory';
 import type { AssetRowView, CertificateState } from '../../shared';
 import type { Scope } from '../access';
@@ -9,10 +9,9 @@ import type { StoredAsset } from './store';
 
 const EXPIRING_MS = 30 * 86_400_000;
 
-/** The nearest county- or district-tier node on the path from the root (a county's switch is county-tier too). */
+/** The county (or district) of a node, by the one rule the console counts with (domain/county.ts). */
 export function countyOf(topology: Topology, node: NodeId): NodeId | null {
-  const path = [node, ...topology.ancestors(node)];
-  return path.findLast((id) => ['county', 'district'].includes(topology.node(id).tier)) ?? null;
+  return countyInTree(node, { get: (id) => topology.find(id) })?.id ?? null;
 }
 
 type CertificateView = AssetRowView['certificate'];
