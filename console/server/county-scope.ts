@@ -1,6 +1,6 @@
 /**
  * A county as a query filter: the nodes a caller may see in the county a county-level node names,
- * by the one county rule the console uses everywhere (console/shared countyOf), so a search for a
+ * by the one county rule the product counts with (domain/county.ts), so a search for a
  * county finds exactly what the per-county counts counted.
  */
 import type { InventoryNode, NodeId } from '../../domain';

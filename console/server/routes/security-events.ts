@@ -2,7 +2,7 @@
  * Security events (device log lines, classified) of the caller's nodes: search with paging, and a
  * summary per county for a time range. The log store applies the scope: it is given the caller's
  * node ids (only one county's, when the search names a county), so a county operator's query never
- * reads another county's rows. Counties are console/shared countyOf's, in the counts and the filter.
+ * reads another county's rows. Counties are domain/county.ts's, in the counts and the filter.
  */
 import { z } from 'zod';
 import { SECURITY_CATEGORIES, ZONES, type InventoryNode, type NodeId } from '../../../domain';
