@@ -24,7 +24,7 @@ import { loadInventoryText } from '../inventory';
 import { generateInventoryYaml } from '../inventory/generate';
 import { openMetricsStore } from '../metrics';
 import { processSampler, type ProcessSample } from './support/process-sample';
-import { cpuSecondsOf, ownCpuSeconds } from './support/proc';
+import { cpuSecondsOf, mainThreadCpuSeconds, ownCpuSeconds } from './support/proc';
 import { startSimulatorProcess } from './support/simulator-process';
 import {
   WindowRecorder,
@@ -32,6 +32,7 @@ import {
   formatSoakTable,
   planSoak,
   soakVerdict,
+  type MemorySample,
   type SoakPlan,
 } from './support/soak-windows';
 
@@ -155,9 +156,10 @@ export async function run(options: SoakOptions = {}): Promise<void> {
     const alerts = await startAlertEngine({ topology, bus, log: logger, dbPath: join(dir, 'alerts.sqlite') });
     let windows: WindowRecorder[] = [];
     const sampleMemory = processSampler();
-    const sample = (): ProcessSample & { cpuSeconds: number; simulatorCpuSeconds: number } => ({
+    const sample = (): ProcessSample & Required<Omit<MemorySample, keyof ProcessSample>> => ({
       ...sampleMemory(),
       cpuSeconds: ownCpuSeconds(),
+      mainThreadCpuSeconds: mainThreadCpuSeconds(),
       simulatorCpuSeconds: cpuSecondsOf(sim.pid),
     });
     // 10 ms resolution: the delays that matter here are GC pauses and long tasks, not microseconds.

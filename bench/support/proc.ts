@@ -9,12 +9,22 @@ function clockTicks(): number {
   return clockTicksPerS;
 }
 
-/** User + system CPU seconds a process (all its threads) has used so far. */
-export function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** User + system CPU seconds in a `stat` file of /proc (a process's, or one thread's under task/). */
+function cpuSecondsIn(statPath: string): number {
+  const stat = readFileSync(statPath, 'utf8');
   // Fields after the command name (which may hold spaces) start at field 3; utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
+/** User + system CPU seconds a process (all its threads) has used so far. */
+export function cpuSecondsOf(pid: number): number {
+  return cpuSecondsIn(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds of this process's main thread alone (its event loop), apart from workers and libuv's pool. */
+export function mainThreadCpuSeconds(): number {
+  return cpuSecondsIn(`/proc/self/task/${process.pid}/stat`);
 }
 
 /** CPU seconds of a process and its living children (a PostgreSQL server and its backends). */

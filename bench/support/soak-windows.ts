@@ -54,6 +54,8 @@ export interface MemorySample {
   load1: number;
   /** CPU seconds used so far by the collector's process (all its threads) and by the simulator's. */
   cpuSeconds?: number;
+  /** …of which the main thread's (the event loop that polls); the rest is the metrics writer and libuv. */
+  mainThreadCpuSeconds?: number;
   simulatorCpuSeconds?: number;
 }
 
@@ -71,6 +73,7 @@ export interface WindowSummary {
   p99Ms: number;
   /** Share of one core used between the window's first and last sample (NaN without CPU samples). */
   cpuPct: number;
+  mainThreadCpuPct: number;
   simulatorCpuPct: number;
   /** The collector's event loop delay: the median of its intervals' p99, and the largest (NaN: none recorded). */
   eventLoopDelayP99Ms: number;
@@ -171,6 +174,7 @@ export class WindowRecorder {
       p50Ms: percentile(sorted, 50),
       p99Ms: percentile(sorted, 99),
       cpuPct: this.cpuShare((s) => s.cpuSeconds),
+      mainThreadCpuPct: this.cpuShare((s) => s.mainThreadCpuSeconds),
       simulatorCpuPct: this.cpuShare((s) => s.simulatorCpuSeconds),
       eventLoopDelayP99Ms: median(this.delayP99s),
       eventLoopDelayMaxMs: this.delayMaxMs,
@@ -269,6 +273,14 @@ export function compareWindows(first: WindowSummary, last: WindowSummary): SoakR
       first: first.cpuPct.toFixed(1),
       last: last.cpuPct.toFixed(1),
       change: pct(changePct(first.cpuPct, last.cpuPct)),
+      target: '',
+      verdict: '',
+    },
+    {
+      measure: 'CPU, % of a core: collector main thread',
+      first: first.mainThreadCpuPct.toFixed(1),
+      last: last.mainThreadCpuPct.toFixed(1),
+      change: pct(changePct(first.mainThreadCpuPct, last.mainThreadCpuPct)),
       target: '',
       verdict: '',
     },

@@ -23,6 +23,7 @@ function summary(overrides: Partial<WindowSummary> = {}): WindowSummary {
     p50Ms: 8,
     p99Ms: 50,
     cpuPct: 60,
+    mainThreadCpuPct: 45,
     simulatorCpuPct: 40,
     eventLoopDelayP99Ms: 12,
     eventLoopDelayMaxMs: 80,
@@ -74,15 +75,21 @@ describe('WindowRecorder', () => {
   it("reports CPU as a share of a core between its first and last sample, and the loop's delays", () => {
     const recorder = new WindowRecorder({ startMs: 0, endMs: 60_000 });
     const memory = { rssBytes: 1, heapUsedBytes: 1, openFds: 1, load1: 1 };
-    recorder.addMemory(10_000, { ...memory, cpuSeconds: 100, simulatorCpuSeconds: 50 });
-    recorder.addMemory(30_000, { ...memory, cpuSeconds: 112, simulatorCpuSeconds: 54 });
-    recorder.addMemory(50_000, { ...memory, cpuSeconds: 124, simulatorCpuSeconds: 58 });
+    const cpu = (own: number, main: number, simulator: number) => ({
+      cpuSeconds: own,
+      mainThreadCpuSeconds: main,
+      simulatorCpuSeconds: simulator,
+    });
+    recorder.addMemory(10_000, { ...memory, ...cpu(100, 80, 50) });
+    recorder.addMemory(30_000, { ...memory, ...cpu(112, 86, 54) });
+    recorder.addMemory(50_000, { ...memory, ...cpu(124, 92, 58) });
     recorder.addEventLoopDelay(20_000, 11, 40);
     recorder.addEventLoopDelay(40_000, 15, 210);
     recorder.addEventLoopDelay(45_000, 13, 30);
     recorder.addEventLoopDelay(70_000, 900, 900);
     const s = recorder.summary();
     expect(s.cpuPct).toBeCloseTo(60);
+    expect(s.mainThreadCpuPct).toBeCloseTo(30);
     expect(s.simulatorCpuPct).toBeCloseTo(20);
     expect(s.eventLoopDelayP99Ms).toBe(13);
     expect(s.eventLoopDelayMaxMs).toBe(210);
@@ -134,7 +141,7 @@ describe('compareWindows', () => {
     const table = formatSoakTable(compareWindows(summary(), summary()));
     const lines = table.split('\n');
     expect(lines[0]).toMatch(/^measure\s+first window\s+last window\s+change\s+target/);
-    expect(lines).toHaveLength(2 + 12);
+    expect(lines).toHaveLength(2 + 13);
     expect(table).toContain('PASS');
   });
 });
