@@ -139,7 +139,11 @@ describe('the containers, run directly', () => {
     expect(health.err).toBe('');
     expect(health.code).toBe(0);
     const ready = await fetch(`http://127.0.0.1:${opsPort}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { 'metrics-store': 'ok', bus: 'ok' } });
+    // The compose collector keeps device logs: its log store is one of the checks.
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { 'metrics-store': 'ok', bus: 'ok', 'log-store': 'ok' },
+    });
     expect(await collector.stop()).toBe(0);
     expect(collector.out).toContain('stopped after');
   });
