@@ -1,9 +1,9 @@
 /**
  * `egov-noc collect --ops-listen HOST:PORT`: a small HTTP listener for operators and their tools.
  * `/healthz` (the process answers) and `/readyz` (the metrics store, the bus and, with syslog kept, the
- * log store answer; JSON naming each check) are unauthenticated and say nothing more; `/metrics` (Prometheus text) answers this
- * host's loopback peers, or with a token configured whoever sends it. Anything else is 404; only
- * GET and HEAD; request bodies are never read.
+ * log store answer; JSON naming each check) are unauthenticated and say nothing more; `/metrics`
+ * (Prometheus text) answers this host's loopback peers, or with a token configured whoever sends
+ * it. Anything else is 404; only GET and HEAD; request bodies are never read.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
