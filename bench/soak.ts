@@ -6,7 +6,9 @@
  * `egov-noc serve` attaches it, for N minutes (default 30, at least 4) after a warm-up (until every
  * node has been polled twice, at least one poll interval, at most 15 minutes). RSS after a full GC, open descriptors and poll latency are compared between the first and
  * the last window (5 minutes, or a fifth of the run when shorter). Targets (issue #14): RSS growth
- * ≤ 5%, no descriptor growth, p99 poll latency within 20%.
+ * ≤ 5%, no descriptor growth, p99 poll latency within 20%. Beside them, for context: each window's CPU
+ * (the collector's, its main thread's, the simulator's) and event loop delay, which tell a collector
+ * whose own loop stalls from one whose neighbours (its writer thread, the simulator) take the CPUs.
  *   BENCH_SOAK_MINUTES: the default for --minutes. BENCH_SOAK_HEAP_DIR: write V8 heap snapshots
  *   there when the first window starts and when the run ends (they take seconds and raise RSS:
  *   for finding a leak, not for the table).
