@@ -16,7 +16,7 @@ export interface LiveFilters {
 const fold = (value: string) => value.toLowerCase();
 
 /**
- * Whether the event's node lies in `county`, by the server's rule (console/shared countyOf) over
+ * Whether the event's node lies in `county`, by the one county rule (domain/county.ts) over
  * the caller's tree. A county the tree does not hold lies above it (the caller's scope starts
  * inside that county, which is the only way the server offers it): every node of the tree is in it.
  */
