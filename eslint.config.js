@@ -33,5 +33,11 @@ export default tseslint.config(
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // A native addon's package is CommonJS: Node loads a compiled .node file through require().
+    files: ['native/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   ...partBoundaryConfigs(),
 );

@@ -10,7 +10,7 @@ export {
   type SyslogReceiverOptions,
 } from './receiver/index';
 export type { EventSink } from './receiver/intake';
-export { UDP_RECEIVE_BUFFER_BYTES } from './receiver/udp';
+export { UDP_RECEIVE_BUFFER_BYTES, type UdpReceive } from './receiver/udp';
 export { DEFAULT_LOG_LIMITS, type LogReceiverLimits } from './limits';
 export type { LogReceiverStats } from './stats';
 export { readEvent, type ReadEvent, type ReceivedBytes } from './read-event';

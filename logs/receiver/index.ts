@@ -12,7 +12,7 @@ import { LogIntake, type EventSink } from './intake';
 import type { StreamListener } from './tcp';
 import { listenTcp } from './tcp';
 import { listenTls, type TlsSettings } from './tls';
-import { listenUdp, UDP_RECEIVE_BUFFER_BYTES, type UdpListener } from './udp';
+import { listenUdp, UDP_RECEIVE_BUFFER_BYTES, type UdpListener, type UdpReceive } from './udp';
 
 /** Only this host can send logs unless an address is configured. */
 export const DEFAULT_SYSLOG_ADDRESS = '127.0.0.1';
@@ -32,12 +32,16 @@ export interface SyslogReceiverOptions {
   logger: Logger;
   limits?: Partial<LogReceiverLimits>;
   now?: () => number;
+  /** How UDP datagrams are read (udp.ts): batched by the native receiver where built (the default), or dgram. */
+  udpReceive?: UdpReceive;
 }
 
 export interface SyslogReceiver {
   readonly udpPort: number | null;
   readonly tcpPort: number | null;
   readonly tlsPort: number | null;
+  /** How UDP datagrams are read, when UDP listens. */
+  readonly udpReceivePath: UdpListener['receivePath'] | null;
   stats(): LogReceiverStats;
   close(): Promise<void>;
 }
@@ -60,7 +64,14 @@ export async function startSyslogReceiver(options: SyslogReceiverOptions): Promi
     let tcp: StreamListener | null = null;
     let tls: StreamListener | null = null;
     if (options.port !== undefined) {
-      udp = await listenUdp(options.port, address, limits.maxUdpBytes, intake);
+      udp = await listenUdp(
+        options.port,
+        address,
+        limits.maxUdpBytes,
+        intake,
+        options.logger,
+        options.udpReceive,
+      );
       listeners.push(udp);
       warnIfSmallBuffer(udp, options.logger);
       tcp = await listenTcp(options.port, address, limits, intake);
@@ -74,6 +85,7 @@ export async function startSyslogReceiver(options: SyslogReceiverOptions): Promi
       udpPort: udp?.port ?? null,
       tcpPort: tcp?.port ?? null,
       tlsPort: tls?.port ?? null,
+      udpReceivePath: udp?.receivePath ?? null,
       stats: () => ({ ...stats }),
       close: closeAll,
     };

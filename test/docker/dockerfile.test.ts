@@ -35,13 +35,14 @@ describe('docker/Dockerfile', () => {
     expect(packageJson.scripts['build:web']).toBeDefined();
   });
 
-  it('the runtime ships JavaScript only: dist/, bin/, production node_modules, the web build, configs, the healthcheck', () => {
+  it('the runtime ships JavaScript only: dist/, bin/, production node_modules (with the native addon they link to), the web build, configs, the healthcheck', () => {
     const copied = inStage('runtime', 'COPY')
       .filter((i) => i.args.startsWith('--from='))
       .map((i) => i.args);
     expect(copied.sort()).toEqual(
       [
         '--from=deps /app/node_modules /app/node_modules',
+        '--from=deps /app/native /app/native',
         '--from=build /app/package.json /app/package.json',
         '--from=build /app/bin /app/bin',
         '--from=build /app/dist /app/dist',
