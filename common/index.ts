@@ -45,3 +45,4 @@ export {
   type Unnumbered,
   type WorkerStartup,
 } from './worker-channel';
+export { BACKGROUND_NICE, runAsBackgroundThread } from './background-thread';

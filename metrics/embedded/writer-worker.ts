@@ -3,6 +3,7 @@
  * own connection to the store's file and answers the main thread's requests (`writer.ts`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { runAsBackgroundThread } from '../../common';
 import { openEmbeddedDatabase } from './schema';
 import { EmbeddedWriter } from './writer';
 import type { WriterRequest, WriterStartup, WriterWorkerData } from './writer-protocol';
@@ -29,4 +30,7 @@ function start(port: NonNullable<typeof parentPort>, { path }: WriterWorkerData)
   });
 }
 
-if (parentPort !== null) start(parentPort, workerData as WriterWorkerData);
+if (parentPort !== null) {
+  runAsBackgroundThread();
+  start(parentPort, workerData as WriterWorkerData);
+}

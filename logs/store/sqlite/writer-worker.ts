@@ -4,6 +4,7 @@
  * and full-text indexing never hold up the event loop that reads the syslog sockets.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { runAsBackgroundThread } from '../../../common';
 import { openSqliteConnection, tuneWriterConnection } from './connection';
 import { SqliteEventWriter } from './writer';
 import type { LogWriterRequest, LogWriterStartup, LogWriterWorkerData } from './writer-protocol';
@@ -28,4 +29,7 @@ function start(port: NonNullable<typeof parentPort>, { path }: LogWriterWorkerDa
   });
 }
 
-if (parentPort !== null) start(parentPort, workerData as LogWriterWorkerData);
+if (parentPort !== null) {
+  runAsBackgroundThread();
+  start(parentPort, workerData as LogWriterWorkerData);
+}
