@@ -229,6 +229,8 @@ interface Accounting {
   receiverDropped: number;
   storeDropped: number;
   kernelRcvbufErrors: number;
+  /** The receiver's own count of what the kernel dropped for its socket (null through dgram). */
+  socketKernelDropped: number | null;
   sendErrors: number;
   achievedRatePerS: number;
   peakRssGrowthMb: number;
@@ -286,6 +288,7 @@ async function accountedRun(
       receiverDropped: stats.dropped,
       storeDropped: health.droppedEvents,
       kernelRcvbufErrors: kernel.rcvbufErrors,
+      socketKernelDropped: stats.kernelDropped,
       sendErrors: report.sendErrors,
       achievedRatePerS: report.sent / report.elapsedS,
       peakRssGrowthMb: peaks.rssMb,
@@ -479,7 +482,7 @@ export async function run(): Promise<void> {
     const storeBalanced = flood.received === flood.written + flood.storeDropped + flood.receiverDropped;
     rows.push({
       measure: `flood ${FLOOD_S} s as fast as the sender can → embedded store`,
-      result: `sent ${fmt(flood.sent)} (${fmt(flood.achievedRatePerS)}/s), received ${fmt(flood.received)}, stored ${fmt(flood.written)}; dropped: kernel ${fmt(flood.kernelRcvbufErrors)}, store ${fmt(flood.storeDropped)}, receiver ${fmt(flood.receiverDropped)}; unaccounted ${fmt(Math.max(0, unaccounted))}; peak RSS +${flood.peakRssGrowthMb} MB (main thread's V8 heap +${flood.peakHeapGrowthMb} MB, store buffer ${flood.peakBufferedMb} MB)`,
+      result: `sent ${fmt(flood.sent)} (${fmt(flood.achievedRatePerS)}/s), received ${fmt(flood.received)}, stored ${fmt(flood.written)}; dropped: kernel ${fmt(flood.kernelRcvbufErrors)} (our socket counted ${flood.socketKernelDropped === null ? 'n/a' : fmt(flood.socketKernelDropped)}), store ${fmt(flood.storeDropped)}, receiver ${fmt(flood.receiverDropped)}; unaccounted ${fmt(Math.max(0, unaccounted))}; peak RSS +${flood.peakRssGrowthMb} MB (main thread's V8 heap +${flood.peakHeapGrowthMb} MB, store buffer ${flood.peakBufferedMb} MB)`,
       target: `every drop counted; RSS +< ${FLOOD_RSS_BOUND_MB} MB`,
       verdict: verdict(unaccounted <= 0 && storeBalanced && flood.peakRssGrowthMb < FLOOD_RSS_BOUND_MB),
     });

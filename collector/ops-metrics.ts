@@ -15,6 +15,8 @@ import { registerScrapedTotal } from './scraped-totals';
 export interface SyslogCounts {
   received: number;
   dropped: number;
+  /** Datagrams the kernel dropped for the UDP socket; null where the receive path cannot tell. */
+  kernelDropped: number | null;
 }
 
 export interface CollectorMetrics {
@@ -104,6 +106,11 @@ export function createCollectorMetrics(): CollectorMetrics {
       'egov_noc_syslog_messages_dropped_total',
       'Syslog messages lost (sink failed, connection over the limit)',
       () => sources?.syslog?.()?.dropped,
+    ],
+    [
+      'egov_noc_syslog_datagrams_kernel_dropped_total',
+      "Syslog UDP datagrams the kernel dropped before they were read (the socket's receive buffer full)",
+      () => sources?.syslog?.()?.kernelDropped ?? undefined,
     ],
   ];
   for (const [name, help, read] of totals) registerScrapedTotal(registry, name, help, read);

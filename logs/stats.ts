@@ -16,6 +16,11 @@ export interface LogReceiverStats {
   dropped: number;
   /** TCP/TLS connections refused (over the limit, or a TLS handshake that failed). */
   refusedConnections: number;
+  /**
+   * UDP datagrams the kernel dropped before the receiver read them (its socket's receive buffer was
+   * full), as the socket counts them; null where the receive path cannot tell (Node's dgram).
+   */
+  kernelDropped: number | null;
 }
 
 export function emptyStats(): LogReceiverStats {
@@ -28,5 +33,6 @@ export function emptyStats(): LogReceiverStats {
     malformed: 0,
     dropped: 0,
     refusedConnections: 0,
+    kernelDropped: null,
   };
 }

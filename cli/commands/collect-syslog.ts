@@ -295,7 +295,8 @@ export async function startSyslog(settings: SyslogSettings, deps: SyslogDeps): P
         ? ` logstore pending=${store.health().pendingEvents} dropped=${store.health().droppedEvents} deadLettered=${store.health().deadLetteredEvents}`
         : '';
       const zone = deps.zone === undefined ? '' : ` outOfZone=${outOfZone}`;
-      return ` syslog=${s.received} parsed=${s.parsed} unknown=${s.unknownSenders} oversized=${s.oversized} malformed=${s.malformed} dropped=${s.dropped}${zone}${kept}`;
+      const kernel = s.kernelDropped === null ? '' : ` kernelDropped=${s.kernelDropped}`;
+      return ` syslog=${s.received} parsed=${s.parsed} unknown=${s.unknownSenders} oversized=${s.oversized} malformed=${s.malformed} dropped=${s.dropped}${kernel}${zone}${kept}`;
     },
     async stop() {
       await receiver.close();

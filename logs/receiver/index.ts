@@ -86,7 +86,7 @@ export async function startSyslogReceiver(options: SyslogReceiverOptions): Promi
       tcpPort: tcp?.port ?? null,
       tlsPort: tls?.port ?? null,
       udpReceivePath: udp?.receivePath ?? null,
-      stats: () => ({ ...stats }),
+      stats: () => ({ ...stats, kernelDropped: udp?.kernelDropped() ?? null }),
       close: closeAll,
     };
   } catch (error) {

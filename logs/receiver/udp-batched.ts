@@ -48,10 +48,21 @@ export function listenUdpBatched(
       start = end;
     }
   });
+  // The kernel's count is 32 bits and wraps: follow it by its increments.
+  let lastReading = 0;
+  let dropped = 0;
+  const kernelDropped = (): number | null => {
+    const reading = receiver.kernelDrops();
+    if (reading < 0) return null;
+    dropped += (reading - lastReading) >>> 0;
+    lastReading = reading;
+    return dropped;
+  };
   return {
     port: receiver.localPort(),
     receiveBufferBytes: receiver.receiveBufferBytes(),
     receivePath: 'recvmmsg',
+    kernelDropped,
     close: () => new Promise<void>((done) => receiver.close(done)),
   };
 }

@@ -11,6 +11,8 @@ export interface UdpListener {
   readonly receiveBufferBytes: number;
   /** How datagrams are read: recvmmsg batches (native) or Node's dgram. */
   readonly receivePath: 'recvmmsg' | 'dgram';
+  /** Datagrams the kernel dropped for this socket before they were read; null where the path cannot tell. */
+  kernelDropped(): number | null;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,8 @@ export function listenUdpDgram(
         port: socket.address().port,
         receiveBufferBytes: socket.getRecvBufferSize(),
         receivePath: 'dgram',
+        // Node's dgram does not expose the socket's drop count (only the host-wide RcvbufErrors).
+        kernelDropped: () => null,
         close: () => new Promise<void>((done) => socket.close(() => done())),
       });
     });

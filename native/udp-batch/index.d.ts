@@ -5,6 +5,8 @@ export interface BatchReceiver {
   localPort(): number;
   /** SO_RCVBUF as the kernel reports it (twice the size granted). */
   receiveBufferBytes(): number;
+  /** Datagrams the kernel dropped for this socket before they were read (32 bits, wrapping); -1: unknown. */
+  kernelDrops(): number;
   close(callback?: () => void): void;
 }
 

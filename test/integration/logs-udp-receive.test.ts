@@ -3,7 +3,9 @@
  * is built) and one datagram at a time through node:dgram (the fallback) — with real sockets: the
  * same datagrams make the same events, whatever their sender, size or bytes.
  */
+import { execFileSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryLogger } from '../../common';
 import type { SecurityEvent } from '../../domain';
@@ -90,7 +92,13 @@ describe('syslog over UDP: the batched native receiver and node:dgram', () => {
     await sendMixed(batched);
     await sendMixed(dgram);
     expect(batched.events.map(shape)).toEqual(dgram.events.map(shape));
-    expect(batched.receiver.stats()).toEqual(dgram.receiver.stats());
+    // The same counts, but for the socket's drop count, which only the native path can read.
+    expect({ ...batched.receiver.stats(), kernelDropped: 0 }).toEqual({
+      ...dgram.receiver.stats(),
+      kernelDropped: 0,
+    });
+    expect(batched.receiver.stats().kernelDropped).toBe(0);
+    expect(dgram.receiver.stats().kernelDropped).toBeNull();
     // Each sender's datagrams in the order sent; xichuan-gw is managed from 127.0.0.1.
     const first = batched.events[0]!;
     expect(first).toMatchObject({ senderAddress: '127.0.0.1', node: 'xichuan-gw', category: 'auth-failure' });
@@ -113,6 +121,28 @@ describe('syslog over UDP: the batched native receiver and node:dgram', () => {
     expect(t.events.map((e) => e.text)).toEqual(Array.from({ length: count }, (_, i) => `<14>burst ${i}`));
     expect(t.receiver.stats()).toMatchObject({ received: count, dropped: 0 });
     socket.close();
+  });
+
+  it('counts what the kernel drops while the receiver is held up: received + kernelDropped = sent', async () => {
+    const t = await receiverWith('auto');
+    // More bytes than any receive buffer the kernel grants here (rmem_max, doubled for bookkeeping),
+    // sent by another process while this thread is blocked in execFileSync and cannot read.
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    const count = Math.max(20_000, Math.ceil((rmemMax * 4) / 1_000));
+    const sender = `const s = require('node:dgram').createSocket('udp4'); let sent = 0;
+      const line = Buffer.from('<14>flood '.padEnd(1000, 'f'));
+      const next = () => { if (sent === ${count}) return s.close(); s.send(line, ${t.receiver.udpPort}, '127.0.0.1', next); sent++; };
+      next();`;
+    execFileSync(process.execPath, ['-e', sender]);
+    await vi.waitFor(
+      () => {
+        const stats = t.receiver.stats();
+        expect(stats.kernelDropped).toBeGreaterThan(0);
+        expect(stats.received + (stats.kernelDropped ?? 0)).toBe(count);
+      },
+      { timeout: 20_000 },
+    );
+    expect(t.events).toHaveLength(t.receiver.stats().received);
   });
 
   it('listens on IPv6 and names an IPv6 sender as dgram does', async () => {

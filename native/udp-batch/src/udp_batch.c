@@ -13,7 +13,9 @@
  * and cut to it (MSG_TRUNC), else 0. addresses[i] is the sender's address as Node writes it.
  *
  * open(address, port, receiveBufferBytes, maxMessageBytes, onBatch) binds the socket and returns a
- * handle with localPort(), receiveBufferBytes() and close(callback). Errors at open are thrown with
+ * handle with localPort(), receiveBufferBytes(), kernelDrops() and close(callback). kernelDrops() is
+ * the socket's own count of datagrams the kernel dropped before they were read (a full receive
+ * buffer; SO_MEMINFO's SK_MEMINFO_DROPS, 32 bits, wrapping), or -1 where the kernel cannot say. Errors at open are thrown with
  * the errno's name as `code` and a message like Node's (`bind EADDRINUSE 127.0.0.1:514`).
  */
 #define _GNU_SOURCE
@@ -22,6 +24,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,7 +132,7 @@ static void deliver(receiver_t *r, int count) {
   napi_value address = NULL;
   for (int i = 0; i < count; i++) {
     size_t length = r->msgs[i].msg_len;
-    memcpy(out + at, r->slots + (size_t)i * r->slot_bytes, length);
+    if (length > 0) memcpy(out + at, r->slots + (size_t)i * r->slot_bytes, length);
     at += length;
     info[3 * i] = (int32_t)at;
     info[3 * i + 1] = port_of(&r->from[i]);
@@ -162,9 +165,9 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
     int count = recvmmsg(r->fd, r->msgs, BATCH_MAX, MSG_DONTWAIT, NULL);
     if (count < 0) {
       if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      /* An ICMP error queued on the socket (ECONNREFUSED …) is consumed by the call: read on. */
-      continue;
+      /* EAGAIN: drained. Any other error (an ICMP error queued on the socket) is consumed by the
+         call; the next readable event reads on, so a lasting error cannot spin this loop. */
+      break;
     }
     if (count == 0) break;
     deliver(r, count);
@@ -257,6 +260,21 @@ static napi_value get_receive_buffer_bytes(napi_env env, napi_callback_info info
   if (r->fd >= 0) getsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &size, &length);
   napi_value value;
   CHECK(env, napi_create_int32(env, size, &value));
+  return value;
+}
+
+static napi_value kernel_drops(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  receiver_t *r = unwrap_this(env, info, &argc, NULL);
+  if (r == NULL) return NULL;
+  uint32_t meminfo[SK_MEMINFO_VARS] = {0};
+  socklen_t length = sizeof meminfo;
+  double drops = -1;
+  if (r->fd >= 0 && getsockopt(r->fd, SOL_SOCKET, SO_MEMINFO, meminfo, &length) == 0 &&
+      length > SK_MEMINFO_DROPS * sizeof(uint32_t))
+    drops = meminfo[SK_MEMINFO_DROPS];
+  napi_value value;
+  CHECK(env, napi_create_double(env, drops, &value));
   return value;
 }
 
@@ -355,6 +373,7 @@ static napi_value open_receiver(napi_env env, napi_callback_info info) {
   napi_property_descriptor methods[] = {
       {"localPort", NULL, local_port, NULL, NULL, NULL, napi_default, NULL},
       {"receiveBufferBytes", NULL, get_receive_buffer_bytes, NULL, NULL, NULL, napi_default, NULL},
+      {"kernelDrops", NULL, kernel_drops, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, close_receiver, NULL, NULL, NULL, napi_default, NULL},
   };
   struct uv_loop_s *loop = NULL;
