@@ -4,7 +4,8 @@
  * with the poller for the CPU and showed up in the tail of the poll latency; niced, the batch waits
  * a little and the replies do not. Linux keeps a nice value per thread: setpriority(2) given the
  * thread's id (from /proc/thread-self) lowers this thread alone. Raising a nice value needs no
- * privilege. Elsewhere (no /proc) nothing changes.
+ * privilege. Elsewhere (no /proc) nothing changes. The log store's writer is not niced: its
+ * writes are what a syslog flood leaves stored (logs/store/sqlite/writer-worker.ts).
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';

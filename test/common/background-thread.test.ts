@@ -34,7 +34,7 @@ function tempDir(): string {
 }
 
 describe('store writer threads run at a background priority', () => {
-  it('the embedded metrics store’s and log store’s writers are niced, the main thread is not', async () => {
+  it('the embedded metrics store’s writer is niced; the log store’s writer and the main thread are not', async () => {
     const before = niced();
     const mainNice = threadNiceValues()[0];
     const metrics = openMetricsStore(`sqlite:${join(tempDir(), 'metrics.db')}`, { logger: silentLogger() });
@@ -46,7 +46,8 @@ describe('store writer threads run at a background priority', () => {
     expect(niced()).toBe(before + 1);
     const logs = openLogStore(`sqlite:${join(tempDir(), 'logs.db')}`, { logger: silentLogger() });
     await logs.init();
-    expect(niced()).toBe(before + 2);
+    // What the log store's writer gets of the CPU in a flood is what gets stored: default priority.
+    expect(niced()).toBe(before + 1);
     // /proc/self/task lists the main thread first: its priority is untouched.
     expect(threadNiceValues()[0]).toBe(mainNice);
     await logs.close();
