@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { BACKGROUND_NICE, silentLogger } from '../../common';
 import { openLogStore } from '../../logs/index';
 import { openMetricsStore } from '../../metrics';
@@ -22,29 +22,20 @@ function threadNiceValues(): number[] {
 
 const niced = () => threadNiceValues().filter((nice) => nice === BACKGROUND_NICE).length;
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'egov-background-thread-'));
-  dirs.push(dir);
-  return dir;
-}
-
 describe('store writer threads run at a background priority', () => {
   it('the embedded metrics store’s writer is niced; the log store’s writer and the main thread are not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'egov-background-thread-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const before = niced();
     const mainNice = threadNiceValues()[0];
-    const metrics = openMetricsStore(`sqlite:${join(tempDir(), 'metrics.db')}`, { logger: silentLogger() });
+    const metrics = openMetricsStore(`sqlite:${join(dir, 'metrics.db')}`, { logger: silentLogger() });
     await metrics.init();
     metrics.write([
       { measurement: 'reachability', tags: { node: 'n1' }, fields: { up: 1 }, timeMs: Date.now() },
     ]);
     await metrics.flush();
     expect(niced()).toBe(before + 1);
-    const logs = openLogStore(`sqlite:${join(tempDir(), 'logs.db')}`, { logger: silentLogger() });
+    const logs = openLogStore(`sqlite:${join(dir, 'logs.db')}`, { logger: silentLogger() });
     await logs.init();
     // What the log store's writer gets of the CPU in a flood is what gets stored: default priority.
     expect(niced()).toBe(before + 1);

@@ -6,7 +6,7 @@
  * Unlike the metrics store's writer it keeps the default priority (common/background-thread.ts):
  * what it writes is what a flood leaves stored. Niced, it lost the CPU to the receiver, which then
  * parsed messages only for the store to refuse them: the bench's 10 s flood stored 120,541 events
- * instead of 278,802.
+ * instead of 308,988 (bench runs minutes apart, logs/README.md).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteConnection, tuneWriterConnection } from './connection';

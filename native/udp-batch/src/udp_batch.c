@@ -239,9 +239,14 @@ static receiver_t *unwrap_this(napi_env env, napi_callback_info info, size_t *ar
   return r;
 }
 
-static napi_value local_port(napi_env env, napi_callback_info info) {
+/* The receiver a method without arguments was called on. */
+static receiver_t *this_receiver(napi_env env, napi_callback_info info) {
   size_t argc = 0;
-  receiver_t *r = unwrap_this(env, info, &argc, NULL);
+  return unwrap_this(env, info, &argc, NULL);
+}
+
+static napi_value local_port(napi_env env, napi_callback_info info) {
+  receiver_t *r = this_receiver(env, info);
   if (r == NULL) return NULL;
   struct sockaddr_storage local;
   socklen_t length = sizeof local;
@@ -252,8 +257,7 @@ static napi_value local_port(napi_env env, napi_callback_info info) {
 }
 
 static napi_value get_receive_buffer_bytes(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  receiver_t *r = unwrap_this(env, info, &argc, NULL);
+  receiver_t *r = this_receiver(env, info);
   if (r == NULL) return NULL;
   int size = 0;
   socklen_t length = sizeof size;
@@ -264,8 +268,7 @@ static napi_value get_receive_buffer_bytes(napi_env env, napi_callback_info info
 }
 
 static napi_value kernel_drops(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  receiver_t *r = unwrap_this(env, info, &argc, NULL);
+  receiver_t *r = this_receiver(env, info);
   if (r == NULL) return NULL;
   uint32_t meminfo[SK_MEMINFO_VARS] = {0};
   socklen_t length = sizeof meminfo;
