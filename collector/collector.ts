@@ -155,6 +155,12 @@ interface NodeRuntime {
   ifMemory: IfMibMemory;
   memory: NodeMemory | null;
   polls: number;
+  /**
+   * Where this node's every-Nth-poll walks (metadata, LLDP) fall, from its place in the inventory:
+   * nodes started together poll in step, and without it every node re-read its metadata in the same
+   * round, a wave of large walks every N intervals (the soak's last window held one, its first none).
+   */
+  phase: number;
   lldpKey: string | null;
   /**
    * The device profile (learned from sysObjectID/sysDescr on the first answer and after a reboot),
@@ -165,6 +171,10 @@ interface NodeRuntime {
   /** The poll in progress: a second request for the same node joins it (counters stay in order). */
   inFlight: Promise<void> | null;
 }
+
+/** The node's first poll, then every `n`th at its own phase. */
+const everyNth = (rt: NodeRuntime, n: number): boolean =>
+  rt.polls === 0 || (rt.polls + rt.phase) % Math.max(1, n) === 0;
 
 function manifestCredentials(entry: AgentEndpoint): SnmpCredentials | null {
   if (entry.v3) return { name: `manifest:${entry.id}`, version: '3', ...entry.v3 };
@@ -238,6 +248,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       ifMemory: options.preferHcCounters === false ? { ...newIfMibMemory(), hasHc: false } : newIfMibMemory(),
       memory: null,
       polls: 0,
+      phase: runtimes.size,
       lldpKey: null,
       health: new DeviceHealth(credentials.version !== '1'),
       maxRepetitions: Math.max(1, Math.min(maxRepCap, node.interfaces.length + 1)),
@@ -307,11 +318,12 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     // Monotonic and sub-millisecond: poll latency percentiles are not quantised to whole ms.
     const startedMs = performance.now();
     const garbledBefore = session.garbledCount;
-    const withEntity = rt.polls % metadataEveryN === 0;
+    const withEntity = everyNth(rt, metadataEveryN);
     const folded = options.deviceHealth === false ? [] : rt.health.foldedOids(withEntity);
     const ifPoll = await pollIfMib(session, rt.ifMemory, {
       maxRepetitions: rt.maxRepetitions,
       metadataEveryN,
+      metadataPhase: rt.phase,
       extraScalars: folded,
     });
     const answeredMs = now();
@@ -322,7 +334,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     if (system === null)
       return onFailure(rt, { kind: 'garbled', message: 'agent gave no sysUpTime.0' }, startedMs, false);
 
-    const doLldp = rt.polls % lldpEveryN === 0;
+    const doLldp = everyNth(rt, lldpEveryN);
     rt.polls++;
     const videoLinks = videoLinksAt.get(rt.node.id) ?? [];
     const kinds = [...new Set(videoLinks.map((l) => l.probe))];

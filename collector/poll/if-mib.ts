@@ -81,6 +81,8 @@ export interface IfMibPoll {
 export interface IfMibOptions {
   maxRepetitions: number;
   metadataEveryN: number;
+  /** Offsets this node's metadata polls from others' (collector.ts NodeRuntime.phase); default 0. */
+  metadataPhase?: number;
   /**
    * More GETNEXT non-repeaters to carry in the first request (a device profile's rows, folded in so
    * that a poll stays one request).
@@ -105,7 +107,10 @@ export async function pollIfMib(
   memory: IfMibMemory,
   options: IfMibOptions,
 ): Promise<SnmpResult<IfMibPoll>> {
-  const metadata = memory.polls % Math.max(1, options.metadataEveryN) === 0 || memory.names.size === 0;
+  const metadata =
+    memory.polls === 0 ||
+    (memory.polls + (options.metadataPhase ?? 0)) % Math.max(1, options.metadataEveryN) === 0 ||
+    memory.names.size === 0;
   const hc = memory.hasHc !== false;
   const columns: string[] = [
     IF_OIDS.ifOperStatus,
