@@ -57,9 +57,17 @@ export function encodeValues(values: readonly ColumnValue[], into: Buffer, at: n
 
 /**
  * Reads one event's values at `at` into `out` from `outAt` on (EVENT_COLUMNS order): a row of its
- * own, or a place in a multi-row statement's parameters. Returns where the next event starts.
+ * own, or a place in a multi-row statement's parameters. A string column that `strings` marks false
+ * is passed over and read as null (a reader that needs a few columns creates no other string).
+ * Returns where the next event starts.
  */
-export function decodeValues(view: Buffer, at: number, out: ColumnValue[], outAt = 0): number {
+export function decodeValues(
+  view: Buffer,
+  at: number,
+  out: ColumnValue[],
+  outAt = 0,
+  strings?: readonly boolean[],
+): number {
   let offset = at;
   for (let column = 0; column < EVENT_COLUMNS.length; column++) {
     const tag = view[offset++];
@@ -70,7 +78,10 @@ export function decodeValues(view: Buffer, at: number, out: ColumnValue[], outAt
       offset += 8;
     } else if (tag === STRING_TAG) {
       const length = view.readUInt32LE(offset);
-      out[outAt + column] = view.toString('utf8', offset + 4, offset + 4 + length);
+      out[outAt + column] =
+        strings === undefined || strings[column] === true
+          ? view.toString('utf8', offset + 4, offset + 4 + length)
+          : null;
       offset += 4 + length;
     } else {
       throw new Error(`encoded log event: unknown value tag ${String(tag)} at byte ${offset - 1}`);

@@ -196,12 +196,12 @@ test('log store (embedded): events survive the upgrade and are still found', asy
   const store = openLogStore(`sqlite:${path}`);
   await store.init();
   const page = await store.search({ limit: 10 });
-  // Found by text too: the upgrade built the full-text index (version 2: one entry per block of rows).
+  // Found by text too: the upgrade built the full-text index (one entry per block of events).
   const byText = await store.search({ text: 'admin', limit: 10 });
   await store.close();
   expect(page.events.map((event) => event.id)).toEqual(['e1']);
   expect(byText.events.map((event) => event.id)).toEqual(['e1']);
-  expect(inspect(path, () => null).version).toBe(2);
+  expect(inspect(path, () => null).version).toBe(3);
   stampedNewer(path);
   const newer = openLogStore(`sqlite:${path}`);
   await expect(newer.init()).rejects.toThrow(`log store ${path} has schema version 99`);

@@ -1,10 +1,9 @@
 /**
  * The embedded store's schema, version 1: one table of events and a contentless FTS5 index with the
  * trigram tokenizer over each event's searchable text, so substring search works in any script
- * (Chinese has no spaces to split words on). Version 2 (migrations.ts) replaces that per-row index
- * with one entry per block of rows (block-index.ts). Either index only narrows the candidates; every
- * term is then checked exactly with instr(). Terms under three characters have no trigram and are
- * checked by instr() alone.
+ * (Chinese has no spaces to split words on). Version 2 (migrations.ts) replaced that per-row index
+ * with one entry per block of rows (block-index.ts), and version 3 the rows with blocks of events
+ * (block-schema.ts). Kept as it was: a store is upgraded from it step by step.
  */
 
 export const SQLITE_SCHEMA = `
@@ -41,8 +40,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
 );
 `;
 
-/** Case folding the same way for the index, the exact check and the query terms (JavaScript's, all scripts; term-check.ts). */
-export const FOLD_FUNCTION = 'egov_fold';
+/** Case folding the same way for the index, the exact check and the query terms (JavaScript's, all scripts; event-filter.ts). */
 export const fold = (text: string): string => text.toLowerCase();
 
 /** Whether this SQLite build has FTS5 with the trigram tokenizer (3.34+) and contentless delete (3.43+). */

@@ -1,91 +1,97 @@
 /**
  * Writes batches of events into the embedded store, and expires old ones, on whichever thread owns
- * the write connection (writer-worker.ts for a file, the store's own thread for `memory`). Rows come
- * encoded in pages of bytes (event-codec.ts, as the store's buffer holds them): one copy of a few
- * buffers between threads. Each row is decoded straight into the parameters of the INSERT it goes
- * in, and its words into its block's index entry, so a batch never sits on this thread's heap as
- * thousands of row arrays. A batch is one
- * transaction: multi-row INSERTs numbered from the next block boundary, then one full-text index
- * entry per block of rows (block-index.ts). Rows already stored (a retried batch) are skipped by the
- * key; the blocks are then indexed from the rows the batch really added.
+ * the write connection (writer-worker.ts for a file, the store's own thread for `memory`). Events
+ * come encoded in pages of bytes (event-codec.ts, as the store's buffer holds them): one copy of a
+ * few buffers between threads. Each event is decoded once, for its block's times, counts and words,
+ * and its bytes are copied into the block as they are (block-builder.ts). A batch is one
+ * transaction: a row and a full-text entry per BLOCK_ROWS events, numbered after the last block.
+ *
+ * An event already stored (a batch written again after an ambiguous failure) is skipped by its key,
+ * received time and id, as PostgreSQL's primary key skips it: only an event received no later than
+ * the newest one stored can be one, and those are looked up in the blocks received since.
  */
 import type Database from 'better-sqlite3';
-import { decodeValues, pageView } from '../event-codec';
-import { EVENT_COLUMNS } from '../rows';
-import {
-  BLOCK_INDEX_TABLE,
-  BlockEntries,
-  BlockExpiry,
-  firstSeqOfBatch,
-  indexStoredBlocks,
-  type SearchableFields,
-} from './block-index';
+import { pageView } from '../event-codec';
+import { BUILT_FROM, BlockBuilder, type BuiltBlock } from './block-builder';
+import { ID, RECEIVED, forEachEncoded, stringColumns } from './block-events';
+import { BLOCK_INDEX_TABLE, BLOCK_ROWS } from './block-index';
+import { expireBlocks } from './block-retention';
 import type { LogWriterReply, LogWriterRequest } from './writer-protocol';
 
-export type EventValues = Array<string | number | null>;
+/** A stored event's key: its id (and received time, a number, always read). */
+const ID_ONLY = stringColumns([ID]);
 
-/** Rows per INSERT statement: fewer JavaScript → SQLite calls, well under SQLite's parameter limit. */
-const ROWS_PER_INSERT = 64;
+export interface SqliteEventWriterOptions {
+  /** Skip events stored already or twice in a batch (default true); false when all are known new (an upgrade). */
+  skipStored?: boolean;
+}
 
-/** Values an inserted row takes: its seq, then EVENT_COLUMNS. */
-const ROW_WIDTH = 1 + EVENT_COLUMNS.length;
+/**
+ * The events a batch must not store again: those stored (read from the blocks received since the
+ * earliest time asked about, only when asked about a time no later than the newest stored) and
+ * those the batch has already taken. By id, with its received time: the key is both.
+ */
+class SeenEvents {
+  private readonly received = new Map<string, number>();
+  private readonly blocksRead = new Set<number>();
+  private readFromMs = Infinity;
 
-/** Where the searchable fields sit in a row's values (EVENT_COLUMNS order). */
-const TEXT_AT = EVENT_COLUMNS.indexOf('text');
-const MESSAGE_ID_AT = EVENT_COLUMNS.indexOf('message_id');
-const USER_AT = EVENT_COLUMNS.indexOf('user_name');
-const HOSTNAME_AT = EVENT_COLUMNS.indexOf('hostname');
+  constructor(
+    private readonly newestStoredMs: number | null,
+    private readonly blocksReceivedSince: Database.Statement,
+  ) {}
 
-const textOrNull = (value: string | number | null | undefined): string | null =>
-  typeof value === 'string' ? value : null;
+  has(receivedMs: number, id: string): boolean {
+    if (this.newestStoredMs !== null && receivedMs <= this.newestStoredMs && receivedMs < this.readFromMs)
+      this.readStoredFrom(receivedMs);
+    return this.received.get(id) === receivedMs;
+  }
 
-/** What the row whose values start at `at` in `params` is searched by, for its block's index entry. */
-function searchableFieldsAt(params: EventValues, at: number): SearchableFields {
-  return [
-    String(params[at + TEXT_AT]),
-    textOrNull(params[at + MESSAGE_ID_AT]),
-    textOrNull(params[at + USER_AT]),
-    textOrNull(params[at + HOSTNAME_AT]),
-  ];
+  add(receivedMs: number, id: string): void {
+    this.received.set(id, receivedMs);
+  }
+
+  private readStoredFrom(receivedMs: number): void {
+    const blocks = this.blocksReceivedSince.all(receivedMs) as Array<{ block: number; body: Buffer }>;
+    for (const { block, body } of blocks) {
+      if (this.blocksRead.has(block)) continue;
+      this.blocksRead.add(block);
+      forEachEncoded(body, (values) => this.add(values[RECEIVED] as number, values[ID] as string), ID_ONLY);
+    }
+    this.readFromMs = receivedMs;
+  }
 }
 
 export class SqliteEventWriter {
-  private readonly insertMany: Database.Statement;
-  private readonly insertOne: Database.Statement;
-  private readonly lastSeq: Database.Statement;
+  private readonly insertBlock: Database.Statement;
   private readonly indexBlock: Database.Statement;
-  private readonly db: Database.Database;
-  /** Parameters of one multi-row and one single-row INSERT, filled anew for each statement. */
-  private readonly manyParams: EventValues = new Array<string | number | null>(ROWS_PER_INSERT * ROW_WIDTH);
-  private readonly oneParams: EventValues = new Array<string | number | null>(ROW_WIDTH);
+  private readonly lastBlock: Database.Statement;
+  private readonly lastReceived: Database.Statement;
+  private readonly blocksReceivedSince: Database.Statement;
+  private readonly skipStored: boolean;
   private readonly writeAll: (pages: readonly Uint8Array[]) => number;
   private readonly expireAll: (cutoffMs: number) => number;
 
-  constructor(db: Database.Database) {
-    const row = `(${['seq', ...EVENT_COLUMNS].map(() => '?').join(', ')})`;
-    const insert = `INSERT OR IGNORE INTO events (seq, ${EVENT_COLUMNS.join(', ')}) VALUES `;
-    this.insertMany = db.prepare(insert + Array.from({ length: ROWS_PER_INSERT }, () => row).join(', '));
-    this.insertOne = db.prepare(insert + row);
-    this.lastSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck();
+  constructor(db: Database.Database, options: SqliteEventWriterOptions = {}) {
+    this.insertBlock = db.prepare(
+      `INSERT INTO event_blocks (block, events, min_time_ms, max_time_ms, min_received_ms, max_received_ms, summary, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     this.indexBlock = db.prepare(`INSERT INTO ${BLOCK_INDEX_TABLE} (rowid, doc) VALUES (?, ?)`);
-    this.db = db;
+    this.lastBlock = db.prepare('SELECT coalesce(max(block), 0) FROM event_blocks').pluck();
+    this.lastReceived = db.prepare('SELECT max(max_received_ms) FROM event_blocks').pluck();
+    this.blocksReceivedSince = db.prepare('SELECT block, body FROM event_blocks WHERE max_received_ms >= ?');
+    this.skipStored = options.skipStored ?? true;
     this.writeAll = db.transaction((pages: readonly Uint8Array[]) => this.insert(pages));
-    const blocks = new BlockExpiry(db);
-    const deleteRows = db.prepare('DELETE FROM events WHERE received_at_ms < ?');
-    this.expireAll = db.transaction((cutoffMs: number) => {
-      const touched = blocks.blocksBefore(cutoffMs);
-      const deleted = deleteRows.run(cutoffMs).changes;
-      blocks.dropEmpty(touched);
-      return deleted;
-    });
+    this.expireAll = db.transaction((cutoffMs: number) => expireBlocks(db, cutoffMs));
   }
 
-  /** Writes one batch (encoded events, event-codec.ts) in one transaction; returns how many rows were new. */
+  /** Writes one batch (encoded events, event-codec.ts) in one transaction; returns how many events were new. */
   write(pages: readonly Uint8Array[]): number {
     return this.writeAll(pages);
   }
 
-  /** Removes the events received before `cutoffMs` and the index entries of blocks left empty; returns how many. */
+  /** Removes the events received before `cutoffMs`; returns how many. */
   expire(cutoffMs: number): number {
     return this.expireAll(cutoffMs);
   }
@@ -112,52 +118,48 @@ export class SqliteEventWriter {
   }
 
   private insert(pages: readonly Uint8Array[]): number {
-    const firstSeq = firstSeqOfBatch(this.lastSeq.get() as number);
-    const blocks = new BlockEntries(firstSeq);
-    const { rows, added } = this.insertRows(firstSeq, pages, blocks);
-    if (added === rows) {
-      for (const [block, doc] of blocks.finish()) this.indexBlock.run(block, doc);
-    } else if (added > 0) {
-      indexStoredBlocks(this.db, firstSeq);
+    let block = this.lastBlock.get() as number;
+    const seen = this.skipStored
+      ? new SeenEvents(this.lastReceived.get() as number | null, this.blocksReceivedSince)
+      : null;
+    let builder = new BlockBuilder();
+    let added = 0;
+    for (const page of pages) {
+      const view = pageView(page);
+      forEachEncoded(
+        view,
+        (values, start, end) => {
+          if (seen !== null) {
+            const received = values[RECEIVED] as number;
+            const id = values[ID] as string;
+            if (seen.has(received, id)) return;
+            seen.add(received, id);
+          }
+          builder.add(values, view, start, end);
+          added += 1;
+          if (builder.events < BLOCK_ROWS) return;
+          this.store((block += 1), builder.build());
+          builder = new BlockBuilder();
+        },
+        BUILT_FROM,
+      );
     }
+    if (builder.events > 0) this.store((block += 1), builder.build());
     return added;
   }
 
-  /**
-   * Inserts the encoded rows, numbered `firstSeq`, `firstSeq + 1`, …, ROWS_PER_INSERT a statement
-   * and the rest one by one, each row's words going to `blocks`; returns how many rows there were
-   * and how many were new.
-   */
-  private insertRows(
-    firstSeq: number,
-    pages: readonly Uint8Array[],
-    blocks: BlockEntries,
-  ): { rows: number; added: number } {
-    const params = this.manyParams;
-    let rows = 0;
-    let added = 0;
-    let filled = 0;
-    for (const page of pages) {
-      const view = pageView(page);
-      for (let at = 0; at < view.length;) {
-        const base = filled * ROW_WIDTH;
-        params[base] = firstSeq + rows;
-        at = decodeValues(view, at, params, base + 1);
-        blocks.add(searchableFieldsAt(params, base + 1));
-        rows += 1;
-        filled += 1;
-        if (filled === ROWS_PER_INSERT) {
-          added += this.insertMany.run(params).changes;
-          filled = 0;
-        }
-      }
-    }
-    for (let row = 0; row < filled; row++) {
-      for (let k = 0; k < ROW_WIDTH; k++)
-        this.oneParams[k] = params[row * ROW_WIDTH + k] as string | number | null;
-      added += this.insertOne.run(this.oneParams).changes;
-    }
-    return { rows, added };
+  private store(block: number, built: BuiltBlock): void {
+    this.insertBlock.run(
+      block,
+      built.events,
+      built.minTimeMs,
+      built.maxTimeMs,
+      built.minReceivedMs,
+      built.maxReceivedMs,
+      built.summary,
+      built.body,
+    );
+    this.indexBlock.run(block, built.doc);
   }
 }
 

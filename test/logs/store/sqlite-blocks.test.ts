@@ -1,9 +1,11 @@
 /**
- * The embedded store's full-text index per block of rows (logs/store/sqlite/block-index.ts): every
- * search answers exactly what a check of every row would (Chinese, mixed Chinese/ASCII, the case
- * folds SQLite cannot do itself, LIKE's own characters, terms found in few and in many blocks);
- * retention keeps a block's entry while any of its rows is left; a store in the version 1 layout
- * (an index entry per row) is upgraded in place without losing an event.
+ * The embedded store's blocks of events and their full-text index (logs/store/sqlite/block-schema.ts,
+ * block-index.ts): every search and count answers exactly what a check of every event would
+ * (Chinese, mixed Chinese/ASCII, case folds beyond ASCII, LIKE's own characters, terms in few and in
+ * many blocks, node, user, source address and scope filters, time ranges cutting through blocks);
+ * a retried batch is stored once; retention rewrites a block it cuts through and drops the index
+ * entry with a block's last event; a store in the version 1 layout (a row and an index entry per
+ * event) is upgraded in place without losing an event.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,13 +17,14 @@ import type { SecurityEvent } from '../../../domain';
 import { openLogStore, type LogStore } from '../../../logs/store';
 import { EVENT_COLUMNS, eventValues } from '../../../logs/store/rows';
 import { BLOCK_ROWS } from '../../../logs/store/sqlite/block-index';
+import { asNodeId } from '../../../domain';
 import { SQLITE_SCHEMA } from '../../../logs/store/sqlite/schema';
 import { makeEvent } from './contract';
 
 const NOW_MS = Date.UTC(2026, 11, 6, 12);
 const DAY_MS = 86_400_000;
 
-/** Texts that exercise every path of the exact check (logs/store/sqlite/term-check.ts). */
+/** Texts that exercise every path of the exact check (logs/store/sqlite/event-filter.ts). */
 const TEXTS: Array<(i: number) => Partial<SecurityEvent>> = [
   (i) => ({
     text: `用户admin从203.0.113.${i % 250}登录失败`,
@@ -100,6 +103,18 @@ function corpus(count: number): SecurityEvent[] {
   );
 }
 
+/** Every event the store finds for the query, page by page. */
+async function everyId(store: LogStore, query: { text?: string } = {}): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.search({ ...query, limit: 1000, ...(cursor ? { cursor } : {}) });
+    ids.push(...page.events.map((event) => event.id));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return ids;
+}
+
 let cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups) await cleanup();
@@ -118,14 +133,13 @@ async function openFileStore(): Promise<{ store: LogStore; path: string }> {
   return { store, path };
 }
 
-describe('embedded log store: full-text index per block of rows', () => {
+describe('embedded log store: events in blocks', () => {
   it('answers every query as a check of every row does, in one block or across many', async () => {
     const store = openLogStore('memory', { logger: memoryLogger() });
     cleanups.push(() => store.close());
     await store.init();
-    // Enough rows that a common term is in more blocks than a search starts from, in batches that
-    // end inside a block.
-    const events = corpus(40 * BLOCK_ROWS + 77);
+    // Several blocks, written in batches that end inside a block.
+    const events = corpus(6 * BLOCK_ROWS + 77);
     for (let at = 0; at < events.length; at += 999) store.write(events.slice(at, at + 999));
     await store.flush();
     for (const text of QUERIES) {
@@ -154,7 +168,66 @@ describe('embedded log store: full-text index per block of rows', () => {
     expect(pages).toEqual(expected(events, '登录', events.length));
   });
 
-  it('indexes a retried batch once, from the rows it really added', async () => {
+  it('filters by node, user, source address and scope, and counts, as a check of every event does', async () => {
+    const store = openLogStore('memory', { logger: memoryLogger() });
+    cleanups.push(() => store.close());
+    await store.init();
+    const nodes = ['nanzhao-gw', 'xichuan-sw', 'neixiang-gw', 'nanzhao-gw2'].map(asNodeId);
+    const events = corpus(3 * BLOCK_ROWS + 11).map((event, i) => ({
+      ...event,
+      node: i % 17 === 0 ? null : (nodes[i % nodes.length] ?? null),
+      user: i % 3 === 0 ? null : `user ${i % 5}`,
+      sourceAddress: i % 4 === 0 ? null : `198.51.100.${i % 7}`,
+      category: i % 2 === 0 ? ('auth-failure' as const) : ('config-change' as const),
+    }));
+    for (let at = 0; at < events.length; at += 700) store.write(events.slice(at, at + 700));
+    await store.flush();
+    const newest = (keep: (event: SecurityEvent) => boolean) =>
+      events
+        .filter(keep)
+        .sort((a, b) => b.timeMs - a.timeMs || (a.id < b.id ? 1 : -1))
+        .slice(0, 1000)
+        .map((event) => event.id);
+    const ids = async (query: Parameters<LogStore['search']>[0]) =>
+      (await store.search({ ...query, limit: 1000 })).events.map((event) => event.id);
+    // nanzhao-gw is a prefix of nanzhao-gw2: the index narrows, the exact check decides.
+    expect(await ids({ node: asNodeId('nanzhao-gw') })).toEqual(newest((e) => e.node === 'nanzhao-gw'));
+    expect(await ids({ user: 'user 3' })).toEqual(newest((e) => e.user === 'user 3'));
+    expect(await ids({ sourceAddress: '198.51.100.1' })).toEqual(
+      newest((e) => e.sourceAddress === '198.51.100.1'),
+    );
+    expect(await ids({ scope: [asNodeId('xichuan-sw'), asNodeId('neixiang-gw')], text: 'admin' })).toEqual(
+      newest((e) => (e.node === 'xichuan-sw' || e.node === 'neixiang-gw') && searchable(e).includes('admin')),
+    );
+    expect(await ids({ scope: [] })).toEqual([]);
+    // A range that cuts through blocks: the blocks inside it are counted from their summaries.
+    const sinceMs = NOW_MS - (2 * BLOCK_ROWS + 5) * 1_000;
+    const untilMs = NOW_MS - 100 * 1_000;
+    const inRange = events.filter((e) => e.timeMs >= sinceMs && e.timeMs < untilMs);
+    for (const scope of [undefined, [asNodeId('nanzhao-gw'), asNodeId('xichuan-sw')]]) {
+      const seen = inRange.filter((e) => scope === undefined || (e.node !== null && scope.includes(e.node)));
+      const counts = await store.counts({ sinceMs, untilMs, topSources: 3, ...(scope ? { scope } : {}) });
+      const byNodeCategory = new Map<string, number>();
+      for (const e of seen) {
+        const key = `${e.node ?? '~'} ${e.category}`;
+        byNodeCategory.set(key, (byNodeCategory.get(key) ?? 0) + 1);
+      }
+      expect(counts.byNodeCategory.map((c) => [`${c.node ?? '~'} ${c.category}`, c.count])).toEqual(
+        [...byNodeCategory].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+      );
+      const bySource = new Map<string, number>();
+      for (const e of seen)
+        if (e.sourceAddress) bySource.set(e.sourceAddress, (bySource.get(e.sourceAddress) ?? 0) + 1);
+      expect(counts.topSources).toEqual(
+        [...bySource]
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .slice(0, 3)
+          .map(([sourceAddress, count]) => ({ sourceAddress, count })),
+      );
+    }
+  });
+
+  it('stores a retried batch once', async () => {
     const { store, path } = await openFileStore();
     const first = corpus(BLOCK_ROWS + 10);
     store.write(first.slice(0, 50));
@@ -167,7 +240,7 @@ describe('embedded log store: full-text index per block of rows', () => {
     );
     const db = new Database(path, { readonly: true });
     try {
-      expect(db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(first.length);
+      expect(db.prepare('SELECT sum(events) FROM event_blocks').pluck().get()).toBe(first.length);
     } finally {
       db.close();
     }
@@ -179,7 +252,7 @@ describe('embedded log store: full-text index per block of rows', () => {
       makeEvent({
         receivedAtMs: NOW_MS - ageDays * DAY_MS,
         timeMs: NOW_MS - i,
-        text: `块 ${ageDays} 天 登录失败 ${i}`,
+        text: `块 ${ageDays}天前 登录失败 ${i}`,
       });
     // One batch, one block: half of it older than the retention, half younger.
     const batch = Array.from({ length: BLOCK_ROWS / 2 }, (_, i) => [
@@ -200,8 +273,8 @@ describe('embedded log store: full-text index per block of rows', () => {
     await store.applyRetention(NOW_MS);
     const young = batch.filter((event) => event.receivedAtMs === NOW_MS - 10 * DAY_MS);
     expect((await store.search({ text: '登录失败', limit: 1000 })).events).toHaveLength(young.length);
-    expect((await store.search({ text: '10 天' })).events.length).toBeGreaterThan(0);
-    expect((await store.search({ text: '200' })).events).toEqual([]);
+    expect((await store.search({ text: '10天前' })).events.length).toBeGreaterThan(0);
+    expect((await store.search({ text: '200天前' })).events).toEqual([]);
     expect(entries()).toBe(1);
     await store.applyRetention(NOW_MS + 171 * DAY_MS);
     expect((await store.search({})).events).toEqual([]);
@@ -233,15 +306,19 @@ describe('embedded log store: schema upgrade', () => {
     await store.init();
     const check = new Database(path, { readonly: true });
     try {
-      expect(check.pragma('user_version', { simple: true })).toBe(2);
+      expect(check.pragma('user_version', { simple: true })).toBe(3);
       expect(
-        check.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'events_fts'").pluck().get(),
+        check
+          .prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('events_fts', 'events')")
+          .pluck()
+          .get(),
       ).toBe(0);
-      expect(check.prepare('SELECT count(*) FROM events').pluck().get()).toBe(events.length);
+      expect(check.prepare('SELECT sum(events) FROM event_blocks').pluck().get()).toBe(events.length);
+      expect(check.prepare('SELECT count(*) FROM event_blocks').pluck().get()).toBe(4);
     } finally {
       check.close();
     }
-    expect((await store.search({ limit: 1000 })).events).toHaveLength(events.length);
+    expect(await everyId(store)).toHaveLength(events.length);
     for (const text of ['登录失败', '用户admin从', 'kelvin', '配置已更改', 'nanzhao-gw']) {
       const found = await store.search({ text, limit: 1000 });
       expect(

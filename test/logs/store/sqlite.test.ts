@@ -82,10 +82,10 @@ describe('embedded log store refusals', () => {
     const store = openLogStore(`sqlite:${path}`, { logger: memoryLogger() });
     try {
       await store.init();
-      // A trigger stands in for whatever a row can be refused for; SQLite answers SQLITE_CONSTRAINT_TRIGGER.
+      // A trigger stands in for whatever a block can be refused for; SQLite answers SQLITE_CONSTRAINT_TRIGGER.
       const admin = new Database(path);
       admin.exec(
-        "CREATE TRIGGER refuse_poison BEFORE INSERT ON events WHEN NEW.text LIKE '%poison%' BEGIN SELECT RAISE(ABORT, 'poisoned row'); END",
+        "CREATE TRIGGER refuse_poison BEFORE INSERT ON event_blocks WHEN instr(NEW.body, CAST('poison' AS BLOB)) > 0 BEGIN SELECT RAISE(ABORT, 'poisoned row'); END",
       );
       admin.close();
       const events = Array.from({ length: 300 }, (_, i) => makeEvent(i === 150 ? { text: 'poison' } : {}));
