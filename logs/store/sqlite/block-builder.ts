@@ -94,9 +94,8 @@ export class BlockBuilder {
       textOrNull(values[USER]),
       textOrNull(values[HOSTNAME]),
     ]);
-    this.words.addKey('node', node);
-    this.words.addKey('user', textOrNull(values[USER]));
-    this.words.addKey('source', sourceAddress);
+    this.words.addNode(node);
+    this.words.addWords(sourceAddress);
     this.addBytes(source, start, end);
     this.events += 1;
   }

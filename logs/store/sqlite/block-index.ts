@@ -2,7 +2,7 @@
  * The embedded store's full-text index, one entry per block of events (schema version 2: blocks of
  * rows by `seq`; version 3: the stored blocks themselves, block-schema.ts, the entry under the
  * block's number). An entry is the set of distinct words (runs of characters but the space) of its events'
- * searchable text, case-folded, plus a key word per node, user and source address (`keyWord`), in a
+ * searchable text, case-folded, plus each source address and a key word per node (`nodeWord`), in a
  * contentless FTS5 table with the trigram tokenizer, positions kept (detail='full', so a term is
  * matched as a phrase of consecutive trigrams). A search term never holds whitespace (the query is
  * split on it), so a term found in an event lies inside one of its words and all its trigrams are in
@@ -50,16 +50,21 @@ export const termPhrase = (term: string): string => `"${term.replaceAll('"', '""
 /** The blocks whose entry holds the phrase `?`. */
 export const BLOCKS_MATCHING_SQL = `SELECT rowid FROM ${BLOCK_INDEX_TABLE} WHERE ${BLOCK_INDEX_TABLE} MATCH ?`;
 
-/** The columns a search filters exactly and a block's entry names (keyWord): node, user, source address. */
-export type KeyColumn = 'node' | 'user' | 'source';
-
 /**
- * The word a block's entry holds for each node, user and source address of its events, so a filter
- * on one narrows to blocks as a text term does (then checked exactly). The control character keeps
- * it apart from the words of device text; were it matched by a text term, that would only add a
- * block to check, never lose a row.
+ * The word a block's entry holds for each node of its events, so a filter on a node narrows to
+ * blocks as a text term does (then checked exactly): a node's id is not in its events' text. The
+ * control character keeps it apart from the words of device text; were it matched by a text term,
+ * that would only add a block to check, never lose an event. A user is a searchable field and a
+ * source address is added as a plain word (`addWords`): both narrow as text terms do
+ * (`valueTerms`), and an address the text already holds costs the index nothing more.
  */
-export const keyWord = (column: KeyColumn, value: string): string => `\u0001${column}=${fold(value)}`;
+export const nodeWord = (node: string): string => `\u0001node=${fold(node)}`;
+
+/** The terms a block's entry holds for a user or source address it names: its folded space-separated parts. */
+export const valueTerms = (value: string): string[] =>
+  fold(value)
+    .split(SPACE)
+    .filter((part) => part !== '');
 
 /** The fields a row is searched by (query.ts: message, message id, user, hostname). */
 export type SearchableFields = readonly [text: string, ...extras: Array<string | null>];
@@ -82,8 +87,13 @@ export class BlockWords {
     }
   }
 
-  addKey(column: KeyColumn, value: string | null): void {
-    if (value !== null) this.words.add(keyWord(column, value));
+  addNode(node: string | null): void {
+    if (node !== null) this.words.add(nodeWord(node));
+  }
+
+  /** A value's words, for a filter on it to narrow by (`valueTerms`). */
+  addWords(value: string | null): void {
+    if (value !== null) for (const word of valueTerms(value)) this.words.add(word);
   }
 
   /** The entry: every word on a line of its own (a term never holds a line break). */

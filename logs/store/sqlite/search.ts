@@ -22,23 +22,25 @@ import {
   stringColumns,
   type EventValues,
 } from './block-events';
-import { BLOCKS_MATCHING_SQL, keyWord, termPhrase } from './block-index';
+import { BLOCKS_MATCHING_SQL, nodeWord, termPhrase, valueTerms } from './block-index';
 import { eventFilter } from './event-filter';
 
 /** Trigrams need three characters (code points); a shorter term narrows nothing and is checked on every event. */
 const TRIGRAM_CHARS = 3;
+const hasTrigram = (term: string): boolean => [...term].length >= TRIGRAM_CHARS;
 /** A scope of more nodes than this is checked on each event, not asked of the index (a query of as many phrases). */
 const SCOPE_KEYS_MAX = 64;
 
 /** The full-text query every candidate block must match: all terms and key filters, ANDed; null when none narrows. */
 function blockMatch(filter: FilterInput): string | null {
   const parts: string[] = [];
-  for (const term of filter.terms ?? []) if ([...term].length >= TRIGRAM_CHARS) parts.push(termPhrase(term));
-  if (filter.node !== undefined) parts.push(termPhrase(keyWord('node', filter.node)));
-  if (filter.user !== undefined) parts.push(termPhrase(keyWord('user', filter.user)));
-  if (filter.sourceAddress !== undefined) parts.push(termPhrase(keyWord('source', filter.sourceAddress)));
+  for (const term of filter.terms ?? []) if (hasTrigram(term)) parts.push(termPhrase(term));
+  for (const value of [filter.user, filter.sourceAddress])
+    if (value !== undefined)
+      for (const term of valueTerms(value)) if (hasTrigram(term)) parts.push(termPhrase(term));
+  if (filter.node !== undefined) parts.push(termPhrase(nodeWord(filter.node)));
   if (filter.scope !== undefined && filter.scope.length > 0 && filter.scope.length <= SCOPE_KEYS_MAX)
-    parts.push(`(${filter.scope.map((node) => termPhrase(keyWord('node', node))).join(' OR ')})`);
+    parts.push(`(${filter.scope.map((node) => termPhrase(nodeWord(node))).join(' OR ')})`);
   return parts.length === 0 ? null : parts.join(' AND ');
 }
 
