@@ -60,6 +60,19 @@ export function countRows(counts: NodeCounts): Array<[string | null, string, num
   return rows;
 }
 
+/** A built block's column values in `event_blocks` order, after `block`: events, the time ranges, summary, body. */
+export function blockColumns(built: BuiltBlock): [number, number, number, number, number, string, Buffer] {
+  return [
+    built.events,
+    built.minTimeMs,
+    built.maxTimeMs,
+    built.minReceivedMs,
+    built.maxReceivedMs,
+    built.summary,
+    built.body,
+  ];
+}
+
 export class BlockBuilder {
   /** Runs of encoded bytes: events next to each other in one buffer are copied as one run. */
   private readonly runs: Buffer[] = [];

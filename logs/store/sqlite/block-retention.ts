@@ -5,7 +5,7 @@
  * few extra events checked, and the entry goes with the block's last event).
  */
 import type Database from 'better-sqlite3';
-import { BUILT_FROM, BlockBuilder } from './block-builder';
+import { BUILT_FROM, BlockBuilder, blockColumns } from './block-builder';
 import { RECEIVED, forEachEncoded } from './block-events';
 import { BLOCK_INDEX_TABLE } from './block-index';
 
@@ -41,16 +41,7 @@ export function expireBlocks(db: Database.Database, cutoffMs: number): number {
       BUILT_FROM,
     );
     const built = kept.build();
-    rewrite.run(
-      built.events,
-      built.minTimeMs,
-      built.maxTimeMs,
-      built.minReceivedMs,
-      built.maxReceivedMs,
-      built.summary,
-      built.body,
-      block,
-    );
+    rewrite.run(...blockColumns(built), block);
     deleted += events - built.events;
   }
   return deleted;

@@ -12,7 +12,7 @@
  */
 import type Database from 'better-sqlite3';
 import { pageView } from '../event-codec';
-import { BUILT_FROM, BlockBuilder, type BuiltBlock } from './block-builder';
+import { BUILT_FROM, BlockBuilder, blockColumns, type BuiltBlock } from './block-builder';
 import { ID, RECEIVED, forEachEncoded, stringColumns } from './block-events';
 import { BLOCK_INDEX_TABLE, BLOCK_ROWS } from './block-index';
 import { expireBlocks } from './block-retention';
@@ -162,16 +162,7 @@ export class SqliteEventWriter {
   }
 
   private store(block: number, built: BuiltBlock): void {
-    this.insertBlock.run(
-      block,
-      built.events,
-      built.minTimeMs,
-      built.maxTimeMs,
-      built.minReceivedMs,
-      built.maxReceivedMs,
-      built.summary,
-      built.body,
-    );
+    this.insertBlock.run(block, ...blockColumns(built));
     this.indexBlock.run(block, built.doc);
   }
 }
