@@ -79,10 +79,44 @@ export function eventFromRow(row: EventRow): SecurityEvent {
   };
 }
 
+/** Where each column sits in an event's values (EVENT_COLUMNS order). */
+const column = (name: (typeof EVENT_COLUMNS)[number]): number => EVENT_COLUMNS.indexOf(name);
+export const textOrNull = (value: string | number | null | undefined): string | null =>
+  typeof value === 'string' ? value : null;
+export const ID = column('id');
+export const TIME = column('time_ms');
+export const RECEIVED = column('received_at_ms');
+export const NODE = column('node');
+export const ZONE = column('zone');
+export const SENDER = column('sender_address');
+export const HOSTNAME = column('hostname');
+export const CATEGORY = column('category');
+export const SEVERITY = column('severity');
+export const FORMAT = column('format');
+export const MESSAGE_ID = column('message_id');
+export const USER = column('user_name');
+export const SOURCE = column('source_address');
+export const TEXT = column('text');
+export const RAW = column('raw_base64');
+
 /** The event whose EVENT_COLUMNS values these are (eventValues' inverse). */
+// The values were written by eventValues, column for column.
 export function eventFromValues(values: ReadonlyArray<string | number | null>): SecurityEvent {
-  const row: Record<string, string | number | null> = {};
-  EVENT_COLUMNS.forEach((column, i) => (row[column] = values[i] ?? null));
-  // The values were written by eventValues, column for column.
-  return eventFromRow(row as unknown as EventRow);
+  return {
+    id: values[ID] as string,
+    timeMs: Number(values[TIME]),
+    receivedAtMs: Number(values[RECEIVED]),
+    node: values[NODE] as NodeId | null,
+    zone: values[ZONE] as Zone | null,
+    senderAddress: values[SENDER] as string,
+    hostname: textOrNull(values[HOSTNAME]),
+    category: values[CATEGORY] as SecurityCategory,
+    severity: values[SEVERITY] as Severity,
+    format: values[FORMAT] as LogFormat,
+    messageId: textOrNull(values[MESSAGE_ID]),
+    user: textOrNull(values[USER]),
+    sourceAddress: textOrNull(values[SOURCE]),
+    text: values[TEXT] as string,
+    rawBase64: textOrNull(values[RAW]),
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * One block of the embedded store (block-store.ts) built from its events: their encoded bytes back
+ * One block of the embedded store (block-schema.ts) built from its events: their encoded bytes back
  * to back (copied, not re-encoded), the ranges of event and received times, the counts the console's
  * per-county view and top sources read without decoding the block, and its full-text entry
  * (block-index.ts: the distinct words of the searchable fields and a key word per node, user and
